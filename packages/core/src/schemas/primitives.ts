@@ -1,0 +1,80 @@
+import * as z from 'zod/mini'
+
+/** The longest text Flow.ai accepts in one message. */
+export const MAX_TEXT_LENGTH = 255
+
+/** Longest thread id accepted anywhere (Flow.ai ids are `<uuid>|o_<uuid>`, about 80 characters). */
+export const MAX_THREAD_ID_LENGTH = 256
+
+/**
+ * A thread id: 1 to 256 characters without control characters. Ids may contain `|`, so they are always
+ * URL-encoded in paths.
+ *
+ * @example
+ * threadIdSchema.parse('a4ad8a02|o_21361542') // ok
+ */
+export const threadIdSchema = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(MAX_THREAD_ID_LENGTH, `must be at most ${MAX_THREAD_ID_LENGTH} characters`),
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  z.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
+)
+
+/** Documented as a number, carried as a string by real replies: both are read, as a string. */
+export const traceIdSchema = z.pipe(
+  z.union([z.string().check(z.minLength(1), z.maxLength(128)), z.number()]),
+  z.transform((v) => String(v)),
+)
+
+/** Coordinates are strings in every example; numbers are read too. */
+export const coordinateSchema = z.pipe(
+  z.union([z.string().check(z.minLength(1), z.maxLength(64)), z.number()]),
+  z.transform((v) => String(v)),
+)
+
+/** A number that some replies send as a string (`"page": "1"`). */
+export const looseIntSchema = z.pipe(
+  z.union([z.number(), z.string().check(z.regex(/^\d+$/, 'must be a whole number'))]),
+  z.transform((v) => Number(v)),
+)
+
+/** Optional profile of an originator: every documented field, plus `language` and `phoneNumber`. */
+export const profileSchema = z.looseObject({
+  fullName: z.optional(z.string()),
+  firstName: z.optional(z.string()),
+  lastName: z.optional(z.string()),
+  gender: z.optional(z.string()),
+  locale: z.optional(z.string()),
+  timezone: z.optional(z.number()),
+  country: z.optional(z.string()),
+  email: z.optional(z.string()),
+  picture: z.optional(z.string()),
+  language: z.optional(z.string()),
+  phoneNumber: z.optional(z.string()),
+})
+
+/** Roles a sender may claim: `external` (a visitor) or `moderator` (a human agent). */
+export const SenderRole = { external: 'external', moderator: 'moderator' } as const
+export type SenderRole = (typeof SenderRole)[keyof typeof SenderRole]
+
+/**
+ * The originator as read from Flow.ai: any role string (`bot`, `user`, … appear in replies).
+ */
+export const originatorSchema = z.looseObject({
+  name: z.optional(z.string()),
+  role: z.optional(z.string()),
+  profile: z.optional(profileSchema),
+  metadata: z.optional(z.record(z.string(), z.unknown())),
+})
+
+/** The originator as sent: a name and a role of `external` or `moderator`. */
+export const sendOriginatorSchema = z.object({
+  name: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200)),
+  role: z.enum([SenderRole.external, SenderRole.moderator]),
+  profile: z.optional(profileSchema),
+  metadata: z.optional(z.record(z.string(), z.unknown())),
+})
+
+export type Profile = z.infer<typeof profileSchema>
+export type Originator = z.infer<typeof originatorSchema>
+export type SendOriginator = z.infer<typeof sendOriginatorSchema>

@@ -1,0 +1,196 @@
+import * as z from 'zod/mini'
+import { safeParse, type ParseResult } from './parse.js'
+import {
+  coordinateSchema,
+  MAX_TEXT_LENGTH,
+  originatorSchema,
+  sendOriginatorSchema,
+  SenderRole,
+  traceIdSchema,
+} from './primitives.js'
+
+/** Message types a client may send. */
+export const MessageType = { text: 'text', event: 'event', location: 'location', media: 'media' } as const
+export type MessageType = (typeof MessageType)[keyof typeof MessageType]
+
+/** Media types a media message may carry. */
+export const MediaType = { image: 'image', file: 'file', audio: 'audio', video: 'video' } as const
+export type MediaType = (typeof MediaType)[keyof typeof MediaType]
+
+const textRule = z
+  .string()
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+  )
+
+/** Fields every message type shares. */
+const common = {
+  originator: z.looseObject({
+    ...originatorSchema.shape,
+    name: z.string(),
+    role: z.enum([SenderRole.external, SenderRole.moderator]),
+  }),
+  traceId: z.optional(traceIdSchema),
+  lang: z.optional(z.string().check(z.maxLength(35))),
+  timezone: z.optional(z.number()),
+  params: z.optional(z.record(z.string(), z.unknown())),
+}
+
+/** A text message as received: `speech` (every example) or `text` (the argument table), at most 255 characters. */
+const textPayloadSchema = z.pipe(
+  z
+    .looseObject({
+      type: z.literal('text'),
+      speech: z.optional(textRule),
+      text: z.optional(textRule),
+      ...common,
+    })
+    .check(
+      z.refine((p) => p.speech !== undefined || p.text !== undefined, {
+        message: 'a text message needs `speech` (or `text`)',
+        path: ['speech'],
+      }),
+    ),
+  z.transform((p) => ({ ...p, speech: (p.speech ?? p.text) as string })),
+)
+
+const eventPayloadSchema = z.looseObject({
+  type: z.literal('event'),
+  eventName: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(255)),
+  ...common,
+})
+
+const locationPayloadSchema = z.looseObject({
+  type: z.literal('location'),
+  lat: coordinateSchema,
+  long: coordinateSchema,
+  title: z.optional(z.string()),
+  ...common,
+})
+
+/** Media by URL; the MIME type is read from `mimeType` or `mimetype` (both appear in the references). */
+const mediaPayloadSchema = z.pipe(
+  z.looseObject({
+    type: z.literal('media'),
+    mediaType: z.enum([MediaType.image, MediaType.file, MediaType.audio, MediaType.video]),
+    url: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    mimeType: z.optional(z.string()),
+    mimetype: z.optional(z.string()),
+    title: z.optional(z.string()),
+    ...common,
+  }),
+  z.transform(({ mimetype, ...p }) =>
+    (p.mimeType ?? mimetype) ? { ...p, mimeType: p.mimeType ?? mimetype } : p,
+  ),
+)
+
+/**
+ * The payload of `POST rest/v1/messages/:threadId`, read tolerantly (both field spellings, numbers or strings).
+ * A media payload's `url` is optional here because a multipart upload carries the bytes instead.
+ */
+export const messagePayloadSchema = z.union([
+  textPayloadSchema,
+  eventPayloadSchema,
+  locationPayloadSchema,
+  mediaPayloadSchema,
+])
+
+/** The body of `POST rest/v1/messages/:threadId`. */
+export const messageRequestSchema = z.looseObject({ payload: messagePayloadSchema })
+
+/** The body of `POST rest/v1/handover/:thread`: optionally how long the bot stays paused. */
+export const handoverRequestSchema = z.looseObject({
+  secondsToPause: z.optional(z.int('must be a whole number').check(z.positive('must be positive'))),
+})
+
+export type MessagePayload = z.output<typeof messagePayloadSchema>
+export type MessageRequest = z.output<typeof messageRequestSchema>
+export type HandoverRequest = z.output<typeof handoverRequestSchema>
+
+/** What a caller passes to send a message; `encodeMessage` turns it into the documented wire form. */
+export type MessageInput = (
+  | { type: 'text'; text: string }
+  | { type: 'event'; eventName: string }
+  | { type: 'location'; lat: string | number; long: string | number; title?: string }
+  | { type: 'media'; mediaType: MediaType; url: string; mimeType?: string; title?: string }
+) & {
+  originator: z.input<typeof sendOriginatorSchema>
+  traceId?: string | number
+  lang?: string
+  timezone?: number
+  params?: Record<string, unknown>
+}
+
+/**
+ * Validates a message and writes it in the documented form: text as `speech`, `mimeType`, string coordinates.
+ * Fails, naming the field, on text over 255 characters, an empty event name and the like.
+ *
+ * @example
+ * const r = encodeMessage({ type: 'text', text: 'Hello', originator: { name: 'Ann', role: 'external' } })
+ * if (r.ok) r.value // { payload: { type: 'text', speech: 'Hello', originator: { … } } }
+ */
+export function encodeMessage(input: MessageInput): ParseResult<MessageRequest> {
+  const { type } = input
+  if (!Object.hasOwn(MessageType, type)) {
+    return fail('payload.type', `must be one of ${Object.keys(MessageType).join(', ')}`)
+  }
+  const originator = safeParse(sendOriginatorSchema, input.originator)
+  if (!originator.ok) return prefixed('payload.originator', originator)
+  const shared = {
+    originator: originator.value,
+    ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
+    ...(input.lang === undefined ? {} : { lang: input.lang }),
+    ...(input.timezone === undefined ? {} : { timezone: input.timezone }),
+    ...(input.params === undefined ? {} : { params: input.params }),
+  }
+  let payload: Record<string, unknown>
+  switch (input.type) {
+    case 'text':
+      payload = { type: 'text', speech: input.text, ...shared }
+      break
+    case 'event':
+      payload = { type: 'event', eventName: input.eventName, ...shared }
+      break
+    case 'location':
+      payload = {
+        type: 'location',
+        lat: String(input.lat),
+        long: String(input.long),
+        ...opt('title', input.title),
+        ...shared,
+      }
+      break
+    case 'media':
+      payload = {
+        type: 'media',
+        mediaType: input.mediaType,
+        url: input.url,
+        ...opt('mimeType', input.mimeType),
+        ...opt('title', input.title),
+        ...shared,
+      }
+      if (!input.url) return fail('payload.url', 'must not be empty')
+      break
+  }
+  const parsed = safeParse(messageRequestSchema, { payload })
+  if (!parsed.ok) return parsed
+  // Parsing re-reads tolerantly (it would keep `text` beside `speech`); the wire form is the one built above.
+  return { ok: true, value: { payload } as MessageRequest }
+}
+
+function opt<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
+}
+
+function fail(path: string, message: string): ParseResult<never> {
+  return { ok: false, issues: [{ path, message }], error: `${path}: ${message}` }
+}
+
+function prefixed(prefix: string, r: Extract<ParseResult<unknown>, { ok: false }>): ParseResult<never> {
+  const issues = r.issues.map((i) => ({
+    path: i.path === '(root)' ? prefix : `${prefix}.${i.path}`,
+    message: i.message,
+  }))
+  return { ok: false, issues, error: issues.map((i) => `${i.path}: ${i.message}`).join('; ') }
+}

@@ -1,0 +1,155 @@
+import * as z from 'zod/mini'
+import { coordinateSchema } from './primitives.js'
+import { safeParse } from './parse.js'
+
+/** Button types a reply may carry. Unknown types are read as they come and rendered as plain labels. */
+export const ButtonType = {
+  url: 'url',
+  phone: 'phone',
+  postback: 'postback',
+  event: 'event',
+  flow: 'flow',
+  step: 'step',
+  share: 'share',
+  login: 'login',
+  webview: 'webview',
+} as const
+export type ButtonType = (typeof ButtonType)[keyof typeof ButtonType]
+
+export const buttonSchema = z.looseObject({
+  type: z.string(),
+  label: z.string(),
+  value: z.optional(z.string()),
+  id: z.optional(z.string()),
+  params: z.optional(z.unknown()),
+})
+
+/** A quick reply; `value` defaults to the label and `type` to `text`. */
+export const quickReplySchema = z.pipe(
+  z.looseObject({
+    label: z.string(),
+    value: z.optional(z.string()),
+    type: z.optional(z.string()),
+  }),
+  z.transform((q) => ({ ...q, value: q.value ?? q.label, type: q.type ?? 'text' })),
+)
+
+const mediaRefSchema = z.looseObject({ url: z.string(), type: z.optional(z.string()) })
+
+export const textTemplateSchema = z.looseObject({
+  text: z.string(),
+  quickReplies: z.optional(z.array(quickReplySchema)),
+})
+export const mediaTemplateSchema = z.looseObject({
+  url: z.string(),
+  title: z.optional(z.string()),
+  thumbnailUrl: z.optional(z.string()),
+  duration: z.optional(z.number()),
+})
+export const locationTemplateSchema = z.looseObject({
+  lat: coordinateSchema,
+  long: coordinateSchema,
+  title: z.optional(z.string()),
+})
+export const cardTemplateSchema = z.looseObject({
+  title: z.optional(z.string()),
+  subtitle: z.optional(z.string()),
+  media: z.optional(mediaRefSchema),
+  buttons: z.optional(z.array(buttonSchema)),
+})
+export const buttonsTemplateSchema = z.looseObject({
+  title: z.optional(z.string()),
+  buttons: z.array(buttonSchema),
+})
+export const carouselTemplateSchema = z.looseObject({ cards: z.array(cardTemplateSchema) })
+export const listTemplateSchema = z.looseObject({
+  items: z.array(
+    z.looseObject({
+      title: z.optional(z.string()),
+      subtitle: z.optional(z.string()),
+      media: z.optional(mediaRefSchema),
+      buttons: z.optional(z.array(buttonSchema)),
+      featured: z.optional(z.boolean()),
+    }),
+  ),
+  buttons: z.optional(z.array(buttonSchema)),
+})
+
+/** A reply template as it arrives: its type, payload and optional delay (ms). */
+export const responseSchema = z.looseObject({
+  type: z.string(),
+  payload: z.optional(z.unknown()),
+  delay: z.optional(z.number()),
+})
+
+const templateSchemas = {
+  text: textTemplateSchema,
+  image: mediaTemplateSchema,
+  video: mediaTemplateSchema,
+  audio: mediaTemplateSchema,
+  file: mediaTemplateSchema,
+  location: locationTemplateSchema,
+  card: cardTemplateSchema,
+  buttons: buttonsTemplateSchema,
+  carousel: carouselTemplateSchema,
+  list: listTemplateSchema,
+} as const
+
+/** Template types a chat UI renders natively; any other type shows the message's fallback text. */
+export type TemplateType = keyof typeof templateSchemas
+export const TEMPLATE_TYPES = Object.keys(templateSchemas) as TemplateType[]
+
+export type Button = z.infer<typeof buttonSchema>
+export type QuickReply = z.output<typeof quickReplySchema>
+export type TextTemplate = z.output<typeof textTemplateSchema>
+export type MediaTemplate = z.output<typeof mediaTemplateSchema>
+export type LocationTemplate = z.output<typeof locationTemplateSchema>
+export type CardTemplate = z.output<typeof cardTemplateSchema>
+export type ButtonsTemplate = z.output<typeof buttonsTemplateSchema>
+export type CarouselTemplate = z.output<typeof carouselTemplateSchema>
+export type ListTemplate = z.output<typeof listTemplateSchema>
+export type Response = z.output<typeof responseSchema>
+
+/** A decoded reply template: a known type with its typed payload, or `other` with the reason. */
+export type Template =
+  | { type: 'text'; payload: TextTemplate; delay?: number }
+  | { type: 'image' | 'video' | 'audio' | 'file'; payload: MediaTemplate; delay?: number }
+  | { type: 'location'; payload: LocationTemplate; delay?: number }
+  | { type: 'card'; payload: CardTemplate; delay?: number }
+  | { type: 'buttons'; payload: ButtonsTemplate; delay?: number }
+  | { type: 'carousel'; payload: CarouselTemplate; delay?: number }
+  | { type: 'list'; payload: ListTemplate; delay?: number }
+  | { type: 'other'; originalType: string; payload: unknown; reason: string; delay?: number }
+
+/**
+ * Decodes one response into a typed template. Never throws: an unknown type, or a known type whose payload
+ * does not fit, becomes `{ type: 'other' }` so the UI can show the message's fallback text instead.
+ *
+ * @example
+ * decodeTemplate({ type: 'text', payload: { text: 'Hi' } }) // { type: 'text', payload: { text: 'Hi' } }
+ * decodeTemplate({ type: 'webview', payload: {} }).type      // 'other'
+ */
+export function decodeTemplate(response: Response): Template {
+  const delay = response.delay === undefined ? {} : { delay: response.delay }
+  const schema = (templateSchemas as Record<string, z.ZodMiniType | undefined>)[response.type]
+  if (!schema) {
+    return {
+      type: 'other',
+      originalType: response.type,
+      payload: response.payload,
+      reason: 'unsupported type',
+      ...delay,
+    }
+  }
+  const parsed = safeParse(schema, response.payload)
+  if (!parsed.ok) {
+    return {
+      type: 'other',
+      originalType: response.type,
+      payload: response.payload,
+      reason: parsed.error,
+      ...delay,
+    }
+  }
+  return { type: response.type, payload: parsed.value, ...delay } as Template
+}

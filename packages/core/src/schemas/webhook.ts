@@ -1,0 +1,220 @@
+import * as z from 'zod/mini'
+import { safeParse, type ParseResult } from './parse.js'
+import { threadIdSchema, traceIdSchema } from './primitives.js'
+import {
+  businessHoursSchema,
+  historyPageSchema,
+  replySchema,
+  threadsPageSchema,
+  triggerEventsSchema,
+  type BusinessHours,
+  type HistoryPage,
+  type Reply,
+  type ThreadsPage,
+  type TriggerEvents,
+} from './responses.js'
+
+/** The one vocabulary both webhook dialects are decoded into. */
+export const EventKind = {
+  reply: 'reply',
+  delivered: 'delivered',
+  paused: 'paused',
+  resumed: 'resumed',
+  handover: 'handover',
+  history: 'history',
+  threads: 'threads',
+  triggerEvents: 'triggerEvents',
+  businessHours: 'businessHours',
+  botStatus: 'botStatus',
+  inbound: 'inbound',
+  outbound: 'outbound',
+  takeover: 'takeover',
+  unknown: 'unknown',
+} as const
+export type EventKind = (typeof EventKind)[keyof typeof EventKind]
+
+/** Webhook event naming: `current` (`message`, `paused`, …) or `legacy` (`message.reply`, `control.pause`, …). */
+export const Dialect = { current: 'current', legacy: 'legacy' } as const
+export type Dialect = (typeof Dialect)[keyof typeof Dialect]
+
+/** Webhook type names of each dialect and the kind each decodes to. */
+export const WEBHOOK_TYPES = {
+  current: {
+    message: 'reply',
+    history: 'history',
+    threads: 'threads',
+    'trigger.events': 'triggerEvents',
+    businessHours: 'businessHours',
+    paused: 'paused',
+    resumed: 'resumed',
+    isPaused: 'botStatus',
+    inbound: 'inbound',
+    outbound: 'outbound',
+    takeover: 'takeover',
+  },
+  legacy: {
+    'message.reply': 'reply',
+    'message.delivered': 'delivered',
+    'control.handover': 'handover',
+    'control.pause': 'paused',
+    'control.resume': 'resumed',
+  },
+} as const satisfies Record<Dialect, Record<string, Exclude<EventKind, 'unknown'>>>
+
+/** Kinds that concern the whole project rather than one thread; the relay routes them to operators. */
+export const PROJECT_KINDS: ReadonlySet<EventKind> = new Set(['threads', 'triggerEvents', 'businessHours'])
+
+/**
+ * The webhook type name a dialect uses for a kind, or undefined when that dialect has none.
+ *
+ * @example
+ * webhookTypeFor('paused', 'legacy') // 'control.pause'
+ */
+export function webhookTypeFor(kind: EventKind, dialect: Dialect): string | undefined {
+  for (const [type, k] of Object.entries(WEBHOOK_TYPES[dialect])) if (k === kind) return type
+  return undefined
+}
+
+/** Kind and dialect of a webhook type name; unknown names are `unknown` with no dialect. */
+export function kindOfType(type: string): { kind: EventKind; dialect?: Dialect } {
+  for (const dialect of [Dialect.current, Dialect.legacy]) {
+    const kind = (WEBHOOK_TYPES[dialect] as Record<string, Exclude<EventKind, 'unknown'>>)[type]
+    if (kind && Object.hasOwn(WEBHOOK_TYPES[dialect], type)) return { kind, dialect }
+  }
+  return { kind: EventKind.unknown }
+}
+
+const threadActionSchema = z.looseObject({
+  threadId: z.optional(threadIdSchema),
+  secondsToPause: z.optional(z.number()),
+})
+const deliveredSchema = z.looseObject({
+  threadId: z.optional(threadIdSchema),
+  traceId: z.optional(traceIdSchema),
+})
+const botStatusSchema = z.pipe(
+  z.looseObject({
+    threadId: z.optional(threadIdSchema),
+    isPaused: z.optional(z.boolean()),
+    isPaued: z.optional(z.boolean()),
+  }),
+  z.transform(({ isPaued, ...b }) => ({ ...b, isPaused: b.isPaused ?? isPaued ?? false })),
+)
+const businessHoursEventSchema = z.looseObject({ businessHours: z.array(businessHoursSchema) })
+
+export type ThreadAction = z.output<typeof threadActionSchema>
+export type Delivered = z.output<typeof deliveredSchema>
+export type BotStatusData = z.output<typeof botStatusSchema>
+
+/** The typed data of each kind. */
+export interface EventDataMap {
+  reply: Reply
+  inbound: Reply
+  outbound: Reply
+  delivered: Delivered
+  paused: ThreadAction
+  resumed: ThreadAction
+  handover: ThreadAction
+  takeover: ThreadAction
+  history: HistoryPage
+  threads: ThreadsPage
+  triggerEvents: TriggerEvents
+  businessHours: { businessHours: BusinessHours[] }
+  botStatus: BotStatusData
+  unknown: Record<string, unknown>
+}
+
+const dataSchemas: { [K in Exclude<EventKind, 'unknown'>]: z.ZodMiniType<unknown, unknown> } = {
+  reply: replySchema,
+  inbound: replySchema,
+  outbound: replySchema,
+  delivered: deliveredSchema,
+  paused: threadActionSchema,
+  resumed: threadActionSchema,
+  handover: threadActionSchema,
+  takeover: threadActionSchema,
+  history: historyPageSchema,
+  threads: threadsPageSchema,
+  triggerEvents: triggerEventsSchema,
+  businessHours: businessHoursEventSchema,
+  botStatus: botStatusSchema,
+}
+
+/**
+ * A decoded webhook event: its kind, the original type name, the thread it concerns (if any), its typed data,
+ * and the body exactly as received in `raw`. `issue` says why a known type was decoded as `unknown`.
+ */
+export type FlowEvent = {
+  [K in EventKind]: {
+    kind: K
+    type: string
+    threadId?: string
+    traceId?: string
+    data: EventDataMap[K]
+    raw: unknown
+    issue?: string
+  }
+}[EventKind]
+
+export type FlowEventOf<K extends EventKind> = Extract<FlowEvent, { kind: K }>
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Decodes a webhook body of either dialect. The body is `{ type, payload }`; a flat body (fields beside `type`)
+ * and a `result`-wrapped payload are read too. An unknown type, or a known one whose payload does not fit,
+ * decodes as `unknown` with the original type and body kept: it is never an error and never dropped.
+ * Only a body that is not an object or has no string `type` fails.
+ *
+ * @example
+ * const r = parseWebhookEvent({ type: 'control.pause', payload: { threadId: 't1' } })
+ * if (r.ok) r.value.kind // 'paused'
+ */
+export function parseWebhookEvent(json: unknown): ParseResult<FlowEvent> {
+  if (!isRecord(json)) return failure('(root)', 'a webhook body must be a JSON object')
+  const { type } = json
+  if (typeof type !== 'string' || type.length === 0) return failure('type', 'must be a non-empty string')
+  if (type.length > 200) return failure('type', 'must be at most 200 characters')
+
+  let payload: Record<string, unknown>
+  if (isRecord(json.payload)) payload = json.payload
+  else {
+    const { type: _type, payload: _payload, ...rest } = json
+    payload = rest
+  }
+  if (isRecord(payload.result) && !('threadId' in payload && 'messages' in payload)) {
+    payload = { ...payload.result, ...('threadId' in payload ? { threadId: payload.threadId } : {}) }
+  }
+
+  const ids = readIds(payload, json)
+  const { kind } = kindOfType(type)
+  if (kind === EventKind.unknown) {
+    return { ok: true, value: { kind, type, ...ids, data: payload, raw: json } }
+  }
+  const parsed = safeParse(dataSchemas[kind], payload)
+  if (!parsed.ok) {
+    return {
+      ok: true,
+      value: { kind: EventKind.unknown, type, ...ids, data: payload, raw: json, issue: parsed.error },
+    }
+  }
+  return { ok: true, value: { kind, type, ...ids, data: parsed.value, raw: json } as FlowEvent }
+}
+
+/** threadId and traceId from the payload or, failing that, the top level; invalid ones are left out. */
+function readIds(
+  payload: Record<string, unknown>,
+  body: Record<string, unknown>,
+): { threadId?: string; traceId?: string } {
+  const out: { threadId?: string; traceId?: string } = {}
+  const thread = safeParse(threadIdSchema, payload.threadId ?? body.threadId)
+  if (thread.ok) out.threadId = thread.value
+  const trace = safeParse(traceIdSchema, payload.traceId ?? body.traceId)
+  if (trace.ok) out.traceId = trace.value
+  return out
+}
+
+function failure(path: string, message: string): ParseResult<never> {
+  return { ok: false, issues: [{ path, message }], error: `${path}: ${message}` }
+}
