@@ -1,0 +1,55 @@
+import type { EventEnvelope } from '@flowchat/core/protocol'
+
+export type { EventEnvelope }
+
+/** A stream: one thread's events, or every event for operators. */
+export type StreamKey = { thread: string } | 'operators'
+
+export interface AppendInput {
+  /** Deduplication key: a retried webhook delivery has the same key and is stored once. */
+  key: string
+  /** Everything but the id, which the storage assigns. */
+  envelope: Omit<EventEnvelope, 'id'>
+}
+
+export interface AppendResult {
+  duplicate: boolean
+  /** The id in the thread's stream (absent for project events) and in the operators' stream. */
+  threadEventId?: string
+  operatorEventId: string
+}
+
+export type ReadResult =
+  | { reset: false; events: EventEnvelope[] }
+  /** `afterId` is not in the retained log (trimmed, or the log was lost): the client must refetch history. */
+  | { reset: true; reason: string }
+
+/**
+ * The relay's event log. Memory (one process) and Redis Streams (many instances) implement it, and one
+ * contract suite tests both. Only the relay's entry point chooses a backend.
+ */
+export interface EventStorage {
+  /**
+   * Appends an event to its thread's stream (when `threadId` is set) and to the operators' stream, once per key.
+   * Resolves only when stored; rejects when the storage cannot store (the webhook then answers 503).
+   */
+  append(input: AppendInput): Promise<AppendResult>
+  /** Events after `afterId` (exclusive), oldest first, at most `limit`. `afterId` must be a retained id. */
+  read(stream: StreamKey, afterId: string, limit: number): Promise<ReadResult>
+  /** The newest id of a stream, or undefined when empty. */
+  lastId(stream: StreamKey): Promise<string | undefined>
+  /**
+   * Calls `listener` with every event appended to the stream from now on, by any instance, in order.
+   * Returns the function that stops it.
+   */
+  subscribe(stream: StreamKey, listener: (event: EventEnvelope) => void): () => void
+  /** True when the backend answers. */
+  ready(): Promise<boolean>
+  close(): Promise<void>
+}
+
+/** Retention per stream: the newest `maxEvents`, none older than `maxAgeMs`. */
+export interface RetentionOptions {
+  maxEvents: number
+  maxAgeMs: number
+}

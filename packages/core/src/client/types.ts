@@ -1,0 +1,158 @@
+import type { Observable, SchedulerLike } from 'rxjs'
+import type { EventEnvelope } from '../protocol/index.js'
+import type { MediaType, Profile, ThreadsPage, BusinessHours, Template } from '../schemas/index.js'
+
+/** Connection of one stream. `failed` is final (bad token, thread gone); the others move on their own. */
+export const ConnectionState = {
+  idle: 'idle',
+  connecting: 'connecting',
+  open: 'open',
+  reconnecting: 'reconnecting',
+  offline: 'offline',
+  failed: 'failed',
+} as const
+export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState]
+
+export type Connection =
+  | { state: 'idle' | 'connecting' | 'open' | 'offline' }
+  /** `attempt` counts from 1; `retryInMs` is the wait before the next one. */
+  | { state: 'reconnecting'; attempt: number; retryInMs: number; reason?: string }
+  | { state: 'failed'; reason: string }
+
+/** Delivery state of an own message. */
+export const SendState = {
+  pending: 'pending',
+  sent: 'sent',
+  delivered: 'delivered',
+  failed: 'failed',
+} as const
+export type SendState = (typeof SendState)[keyof typeof SendState]
+
+/** Who said something: the visitor, the bot, or a human agent (an originator with role `moderator`). */
+export const Sender = { visitor: 'visitor', bot: 'bot', agent: 'agent' } as const
+export type Sender = (typeof Sender)[keyof typeof Sender]
+
+export interface ChatMessage {
+  /** Stable across history, live events and tabs: the traceId of a send, else Flow.ai's msgId, else derived. */
+  readonly id: string
+  readonly sender: Sender
+  readonly senderName?: string
+  readonly avatarUrl?: string
+  /** Epoch ms. */
+  readonly createdAt: number
+  /** What to render, in order. A visitor's text is one `text` template. */
+  readonly templates: readonly Template[]
+  /** Text to show for templates of type `other`. */
+  readonly fallback?: string
+  /** Sent by this thread's visitor (from any tab). */
+  readonly own: boolean
+  /** For own messages. */
+  readonly state?: SendState
+  /** Why a send failed, for `failed`. */
+  readonly error?: string
+  readonly traceId?: string
+  /** Upload progress in [0, 1] while a file is being sent. */
+  readonly progress?: number
+}
+
+/** Bot status of a thread. `until` is epoch ms when known. */
+export type BotStatus =
+  { state: 'active' } | { state: 'paused'; until?: number } | { state: 'handover'; until?: number }
+
+/** What `send` takes. The originator's role comes from the token; name and profile from the session options. */
+export type SendInput = (
+  | { type: 'text'; text: string }
+  /** `label` is what the transcript shows for a postback or quick reply. */
+  | { type: 'event'; eventName: string; label?: string }
+  | { type: 'location'; lat: string | number; long: string | number; title?: string }
+  | { type: 'media'; mediaType: MediaType; url: string; mimeType?: string; title?: string }
+  | { type: 'upload'; file: Blob; filename?: string; mediaType?: MediaType; title?: string }
+) & { params?: Record<string, unknown> }
+
+export interface ThreadHandle {
+  readonly threadId: string
+  /** Every decoded event of the thread, once each, in order. */
+  readonly events$: Observable<EventEnvelope>
+  /** The conversation: history, live replies, own sends; deduplicated, oldest first, immutable. */
+  readonly messages$: Observable<readonly ChatMessage[]>
+  readonly connection$: Observable<Connection>
+  readonly botStatus$: Observable<BotStatus>
+  /** True while the bot is expected to answer (an own message was sent and no reply arrived yet). */
+  readonly awaitingReply$: Observable<boolean>
+  /** Own messages waiting in the outbox (offline or failed). */
+  readonly queued$: Observable<number>
+  /** False once the oldest history page is loaded. */
+  readonly hasOlder$: Observable<boolean>
+  /** Sends now, or queues in the outbox when offline; each queued send goes out exactly once. */
+  send(input: SendInput): Observable<SendState>
+  /** Loads the next older history page. */
+  loadOlder(): Promise<void>
+  /** Sends a failed own message again (same traceId, so a retry is idempotent). */
+  retry(messageId: string): Observable<SendState>
+}
+
+/** Synchronous key-value storage (localStorage in browsers). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+  removeItem(key: string): void
+}
+
+/** The constructor of an EventSource (the browser's, or the `eventsource` package's in Node). */
+export type EventSourceConstructor = new (
+  url: string,
+  init?: { withCredentials?: boolean; fetch?: typeof fetch },
+) => EventSource
+
+export interface FlowChatOptions {
+  /** Base URL of the relay, e.g. `https://relay.example.com`. */
+  relayUrl: string
+  /** An existing thread and its token, or an anonymous session from the relay (kept in `storage`). Default anonymous. */
+  session?: { threadId: string; token: string } | { anonymous: true } | { operatorToken: string }
+  /** The visitor as shown to the bot and agents. */
+  visitor?: { name?: string; profile?: Profile }
+  fetch?: typeof fetch
+  EventSource?: EventSourceConstructor
+  /** Where the anonymous session and the outbox persist. Default localStorage when present, else memory. */
+  storage?: KeyValueStorage
+  scheduler?: SchedulerLike
+  /** Whether the network is up. Default: the browser's online/offline events, else always true. */
+  online$?: Observable<boolean>
+}
+
+/** An active thread as the operator console lists it. */
+export interface ThreadSummary {
+  threadId: string
+  lastMessage?: ChatMessage
+  unread: number
+  botStatus: BotStatus
+  updatedAt: number
+}
+
+export interface OperatorApi {
+  threads(page?: number): Promise<ThreadsPage>
+  pause(threadId: string): Promise<void>
+  resume(threadId: string): Promise<void>
+  status(threadId: string): Promise<{ threadId: string; isPaused: boolean }>
+  handover(threadId: string, secondsToPause?: number): Promise<void>
+  takeover(threadId: string): Promise<void>
+  triggerEvents(): Promise<string[]>
+  trigger(threadId: string, eventName: string): Promise<void>
+  /** Marks a thread's messages read in `threads$`. */
+  markRead(threadId: string): void
+}
+
+export interface FlowChat {
+  /** Resolves the session (creating an anonymous one when needed) and gives its thread id. */
+  session(): Promise<{ threadId: string }>
+  /** The handle of a thread; the same handle for the same id. */
+  thread(threadId: string): ThreadHandle
+  /** Operators: every event of every thread. */
+  readonly events$: Observable<EventEnvelope>
+  /** Operators: active threads, most recent first, with last message and unread count. */
+  readonly threads$: Observable<readonly ThreadSummary[]>
+  readonly operator: OperatorApi
+  businessHours(): Promise<BusinessHours[]>
+  /** Closes every stream and timer. */
+  close(): void
+}

@@ -1,0 +1,98 @@
+/** Error codes of `FlowError`; every failure crossing a package boundary carries one. */
+export const FlowErrorCode = {
+  invalid_input: 'invalid_input',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  conflict: 'conflict',
+  payload_too_large: 'payload_too_large',
+  rate_limited: 'rate_limited',
+  server_error: 'server_error',
+  unavailable: 'unavailable',
+  timeout: 'timeout',
+  network: 'network',
+  invalid_response: 'invalid_response',
+  aborted: 'aborted',
+} as const
+export type FlowErrorCode = (typeof FlowErrorCode)[keyof typeof FlowErrorCode]
+
+export interface FlowErrorOptions {
+  /** HTTP status of the answer that caused it, when there was one. */
+  status?: number
+  /** Milliseconds the server asked to wait before retrying (`Retry-After`). */
+  retryAfterMs?: number
+  /** The field that was wrong, for `invalid_input` (`payload.speech`). */
+  path?: string
+  cause?: unknown
+}
+
+/**
+ * The one error class of flowchat. Its message says what went wrong and what to do; it never contains an API
+ * key, a token or a secret.
+ *
+ * @example
+ * try { await rest.sendMessage(threadId, input) }
+ * catch (e) { if (toFlowError(e).code === 'rate_limited') … }
+ */
+export class FlowError extends Error {
+  override readonly name = 'FlowError'
+  readonly code: FlowErrorCode
+  readonly status: number | undefined
+  readonly retryAfterMs: number | undefined
+  readonly path: string | undefined
+
+  constructor(code: FlowErrorCode, message: string, options: FlowErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.status = options.status
+    this.retryAfterMs = options.retryAfterMs
+    this.path = options.path
+  }
+
+  /** A plain object for JSON answers and logs: `{ code, message, path? }`. */
+  toJSON(): { code: FlowErrorCode; message: string; path?: string } {
+    return { code: this.code, message: this.message, ...(this.path === undefined ? {} : { path: this.path }) }
+  }
+}
+
+/** The code an HTTP status maps to. */
+export function codeForStatus(status: number): FlowErrorCode {
+  if (status === 400 || status === 422) return FlowErrorCode.invalid_input
+  if (status === 401) return FlowErrorCode.unauthorized
+  if (status === 403) return FlowErrorCode.forbidden
+  if (status === 404) return FlowErrorCode.not_found
+  if (status === 409) return FlowErrorCode.conflict
+  if (status === 413) return FlowErrorCode.payload_too_large
+  if (status === 429) return FlowErrorCode.rate_limited
+  if (status === 503) return FlowErrorCode.unavailable
+  if (status === 408 || status === 504) return FlowErrorCode.timeout
+  return FlowErrorCode.server_error
+}
+
+/**
+ * Normalises anything caught into a `FlowError` (an `AbortError` becomes `aborted`, a `TypeError` from fetch
+ * becomes `network`).
+ *
+ * @example
+ * catch (e) { const err = toFlowError(e); log(err.code, err.message) }
+ */
+export function toFlowError(error: unknown): FlowError {
+  if (error instanceof FlowError) return error
+  if (error instanceof Error) {
+    if (error.name === 'AbortError')
+      return new FlowError(FlowErrorCode.aborted, 'The request was aborted.', { cause: error })
+    if (error.name === 'TimeoutError')
+      return new FlowError(FlowErrorCode.timeout, 'The request timed out.', { cause: error })
+    if (error instanceof TypeError) {
+      return new FlowError(
+        FlowErrorCode.network,
+        `Network error: ${error.message}. Check the URL and that the server runs.`,
+        {
+          cause: error,
+        },
+      )
+    }
+    return new FlowError(FlowErrorCode.server_error, error.message, { cause: error })
+  }
+  return new FlowError(FlowErrorCode.server_error, `Unexpected error: ${String(error)}`, { cause: error })
+}
