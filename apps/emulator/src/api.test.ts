@@ -65,7 +65,7 @@ describe.each<[Dialect, Style]>([
     expect(res.json).toEqual({ status: 'ok' })
     await emulator.idle()
     const posts = receiver.posts().slice(before)
-    const types = posts.map((p) => p.json.type)
+    const types = posts.map((p) => p.json.type as string)
     expect(types).toContain(dialect === 'current' ? 'message' : 'message.reply')
     if (dialect === 'legacy') {
       expect(types[0]).toBe('message.delivered')
@@ -159,7 +159,7 @@ describe.each<[Dialect, Style]>([
     expect((await api.post(`trigger/event/${thread}?eventName=MY_EVENT`, {})).json).toEqual({ status: 'ok' })
     await emulator.idle()
     const got = receiver.posts().slice(before)
-    const types = got.map((p) => p.json.type)
+    const types = got.map((p) => p.json.type as string)
     expect(types).toEqual(
       dialect === 'current'
         ? ['paused', 'resumed', 'paused', 'takeover']

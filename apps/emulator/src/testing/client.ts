@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment -- test helper: JSON bodies are asserted loosely by shape, as in the *.test.ts files */
 import type { Emulator } from '../emulator.js'
 
 /** How a test authenticates: the current reference's raw key or the older one's Bearer. */
@@ -17,7 +18,8 @@ export function client(emulator: Emulator, style: Style = 'raw') {
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     })
     const text = await res.text()
-    return { status: res.status, json: text ? JSON.parse(text) : undefined, text }
+    const json: any = text ? JSON.parse(text) : undefined
+    return { status: res.status, json, text }
   }
   return {
     call,
