@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import { formatPath, MessageType, messageRequestSchema } from '@flowchat/core/schemas'
 import type { InboundMessage } from '../conversation.js'
+import { describeIssue } from '../describe-issue.js'
 import { badRequest } from './http-error.js'
 
 type Issue = z.core.$ZodIssue
@@ -26,20 +27,18 @@ export function parseMessageBody(body: unknown, where = ''): InboundMessage {
   const result = z.safeParse(messageRequestSchema, body)
   if (result.success) return result.data.payload
   const issue = explain(result.error.issues)
-  throw badRequest(`${where}${formatPath(issue.path)}`, issue.message)
+  if (!issue) throw badRequest(`${where}payload`, 'is invalid')
+  throw badRequest(`${where}${formatPath(issue.path)}`, describeIssue(issue, body))
 }
 
-/** The most specific issue: inside a union, the branch whose `type` literal matched. */
-function explain(
-  issues: readonly Issue[],
-  prefix: PropertyKey[] = [],
-): { path: PropertyKey[]; message: string } {
+/** The most specific issue, with its full path: inside a union, the branch whose `type` literal matched. */
+function explain(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue | undefined {
   const first = issues[0]
-  if (!first) return { path: prefix, message: 'is invalid' }
+  if (!first) return undefined
   const path = [...prefix, ...first.path]
   if (first.code === 'invalid_union' && first.errors.length > 0) {
     const branch = first.errors.find((b) => !b.some((i) => i.path.length === 1 && i.path[0] === 'type'))
     if (branch && branch.length > 0) return explain(branch, path)
   }
-  return { path, message: first.message }
+  return { ...first, path }
 }

@@ -18,7 +18,13 @@ import { messageRoutes } from './message-routes.js'
  */
 export function buildServer(context: ApiContext): FastifyInstance {
   const { options } = context
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: true })
+  // Thread ids may be 256 characters, URL-encoded up to three times longer: the router must not cut them first.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 1024 },
+  })
 
   // JSON is read tolerantly: an empty body (the reference's own pause example sends none) is no body, and a
   // missing content type (the media example has none) is read as JSON.

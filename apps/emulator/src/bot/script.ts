@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { describeIssue } from '../describe-issue.js'
 import * as z from 'zod/mini'
 import {
   businessHoursSchema,
@@ -85,7 +86,7 @@ export function parseScript(value: unknown, source = 'script'): LoadedScript {
   if (!result.success) {
     const issue = result.error.issues[0]
     const path = issue ? describePath(value, issue.path) : '(root)'
-    throw new ScriptError(`${source}: ${path}: ${issue?.message ?? 'invalid'}`)
+    throw new ScriptError(`${source}: ${path}: ${issue ? describeIssue(issue, value) : 'is invalid'}`)
   }
   const script = result.data
   script.rules.forEach((rule, i) => {
