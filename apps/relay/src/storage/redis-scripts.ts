@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto'
+import type { Redis } from 'ioredis'
+
+/** A Lua script run by its SHA1, sent in full only when Redis does not know it (first use, or after a restart). */
+export interface RedisScript {
+  readonly source: string
+  readonly sha: string
+}
+
+function script(source: string): RedisScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') }
+}
+
+/** Lua: `minId`, the oldest id age retention keeps, from Redis's own clock (the one that assigns the ids). */
+const minIdFrom = (maxAgeArg: string) => `
+local time = redis.call('TIME')
+local minId = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) - tonumber(${maxAgeArg})
+if minId < 0 then minId = 0 end
+minId = string.format('%.0f', minId)
+`
+
+/**
+ * Appends one event, once per dedupe key, atomically: a retried webhook (same key) delivered to any
+ * instance finds the dedupe key and gets the ids stored the first time; a new one is added to its thread's
+ * stream (when it has a thread) and to the operators' stream in the same step, so the operators' stream
+ * orders every thread's events exactly as their thread streams do, and carries the thread id (`tid`) the
+ * thread's subscribers must see.
+ *
+ * Retention: exact MAXLEN (the relay promises "the newest maxEvents", and trimming one entry per append is
+ * cheap), then MINID by age. Each stream expires after twice maxAgeMs without appends: its entries are
+ * gone by then anyway, and until then its last id stays known, so a client that had seen everything
+ * resumes without a reset.
+ *
+ * KEYS: dedupe key, operators' stream, [thread stream].
+ * ARGV: envelope JSON without id, thread id or '', dedupe TTL ms, max events of a thread stream, max events
+ * of the operators' stream, max age ms.
+ * Returns `{isDuplicate (0|1), threadEventId or '', operatorEventId}`.
+ */
+export const appendScript = script(`
+local seen = redis.call('GET', KEYS[1])
+if seen then
+  local sep = string.find(seen, ' ', 1, true)
+  return {1, string.sub(seen, 1, sep - 1), string.sub(seen, sep + 1)}
+end
+${minIdFrom('ARGV[6]')}
+local expireMs = 2 * tonumber(ARGV[6])
+local threadEventId = ''
+if #KEYS == 3 then
+  threadEventId = redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[4], '*', 'e', ARGV[1])
+  redis.call('XTRIM', KEYS[3], 'MINID', minId)
+  redis.call('PEXPIRE', KEYS[3], expireMs)
+end
+local operatorEventId = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], '*', 'e', ARGV[1], 't', ARGV[2], 'tid', threadEventId)
+redis.call('XTRIM', KEYS[2], 'MINID', minId)
+redis.call('PEXPIRE', KEYS[2], expireMs)
+redis.call('SET', KEYS[1], threadEventId .. ' ' .. operatorEventId, 'PX', ARGV[3])
+return {0, threadEventId, operatorEventId}
+`)
+
+/**
+ * Reads after an id, atomically with the check that the id is still retained, so trimming in between
+ * cannot hide a gap. Trims by age first: a thread nobody appends to must not serve events older than
+ * maxAgeMs. `afterId` equal to the stream's last generated id is fine even when trimmed: nothing was missed.
+ * Returns nil when the reader must reset, else the entries.
+ *
+ * KEYS: the stream. ARGV: afterId, limit, max age ms.
+ */
+export const readScript = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+${minIdFrom('ARGV[3]')}
+redis.call('XTRIM', KEYS[1], 'MINID', minId)
+if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1], 'COUNT', 1) == 0 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' and info[i + 1] == ARGV[1] then return {} end
+  end
+  return false
+end
+if tonumber(ARGV[2]) <= 0 then return {} end
+return redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
+`)
+
+/**
+ * The newest retained id of a stream (after trimming by age, like `read`), or nil.
+ *
+ * KEYS: the stream. ARGV: max age ms.
+ */
+export const lastIdScript = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+${minIdFrom('ARGV[1]')}
+redis.call('XTRIM', KEYS[1], 'MINID', minId)
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if #last == 0 then return false end
+return last[1][1]
+`)
+
+/**
+ * Runs a script by SHA1 and falls back to sending its source once when Redis answers NOSCRIPT
+ * (a restarted Redis has lost its script cache).
+ *
+ * @example
+ * const reply = await runScript(redis, readScript, [streamKey], [afterId, '100'])
+ */
+export async function runScript(
+  redis: Redis,
+  { source, sha }: RedisScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(sha, keys.length, ...keys, ...args)
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+    return await redis.eval(source, keys.length, ...keys, ...args)
+  }
+}

@@ -1,0 +1,202 @@
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisStorage, type RedisStorageOptions } from './redis-storage.js'
+import {
+  deleteKeys,
+  randomPrefix,
+  requireRedis,
+  startPrivateRedis,
+  testRedisUrl,
+  type PrivateRedis,
+} from './redis-test-support.js'
+import { describeStorageContract, testEnvelope } from './storage-contract.js'
+import type { EventEnvelope, EventStorage } from './types.js'
+
+const prefixes: string[] = []
+beforeAll(() => requireRedis(testRedisUrl))
+afterAll(() => deleteKeys(testRedisUrl, prefixes))
+
+function prefix(): string {
+  const p = randomPrefix('storage')
+  prefixes.push(p)
+  return p
+}
+
+describeStorageContract('redis', (retention) =>
+  createRedisStorage({ url: testRedisUrl, keyPrefix: prefix(), ...retention, onError: () => undefined }),
+)
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+const texts = (events: EventEnvelope[]) =>
+  events.map((e) => (e.body as { payload: { text: string } }).payload.text)
+
+describe('redis storage', () => {
+  const opened: EventStorage[] = []
+  const admin = new Redis(testRedisUrl)
+  const open = (options: Partial<RedisStorageOptions> & { keyPrefix: string }) => {
+    const storage = createRedisStorage({ url: testRedisUrl, onError: () => undefined, ...options })
+    opened.push(storage)
+    return storage
+  }
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()))
+  })
+  afterAll(() => admin.quit())
+
+  it('lays out one stream per thread, one operators stream and dedupe keys, all expiring', async () => {
+    const keyPrefix = prefix()
+    const s = open({ keyPrefix, maxAgeMs: 60_000 })
+    const r = await s.append({ key: 'delivery-1', envelope: testEnvelope('t|1', 'hi') })
+    expect(await admin.xlen(`${keyPrefix}:thread:t|1`)).toBe(1)
+    expect(await admin.xlen(`${keyPrefix}:ops`)).toBe(1)
+    expect(await admin.get(`${keyPrefix}:dedupe:delivery-1`)).toBe(`${r.threadEventId} ${r.operatorEventId}`)
+    for (const key of ['thread:t|1', 'ops', 'dedupe:delivery-1']) {
+      expect(await admin.pttl(`${keyPrefix}:${key}`)).toBeGreaterThan(0)
+    }
+  })
+
+  it('stores a webhook delivered to two instances at once only once', async () => {
+    const keyPrefix = prefix()
+    const [a, b] = [open({ keyPrefix }), open({ keyPrefix })]
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).append({ key: 'same', envelope: testEnvelope('t1', 'x') }),
+      ),
+    )
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1)
+    expect(new Set(results.map((r) => `${r.threadEventId} ${r.operatorEventId}`)).size).toBe(1)
+    expect(await admin.xlen(`${keyPrefix}:thread:t1`)).toBe(1)
+  })
+
+  it('delivers events appended on one instance to subscribers on another, with each stream its own ids', async () => {
+    const keyPrefix = prefix()
+    const [a, b] = [open({ keyPrefix }), open({ keyPrefix })]
+    const t1: EventEnvelope[] = []
+    const t2: EventEnvelope[] = []
+    const ops: EventEnvelope[] = []
+    b.subscribe({ thread: 't1' }, (e) => t1.push(e))
+    b.subscribe({ thread: 't2' }, (e) => t2.push(e))
+    b.subscribe('operators', (e) => ops.push(e))
+    // Let B's live tail start before appending: subscribers see what is appended from now on.
+    await b.lastId('operators')
+    const appended = []
+    for (let i = 0; i < 20; i++) {
+      const thread = i % 3 === 0 ? 't2' : 't1'
+      appended.push({
+        thread,
+        ...(await a.append({ key: `k${i}`, envelope: testEnvelope(thread, String(i)) })),
+      })
+    }
+    await until(() => ops.length === 20, 'the operators stream on B')
+    expect(t1.map((e) => e.id)).toEqual(appended.filter((x) => x.thread === 't1').map((x) => x.threadEventId))
+    expect(t2.map((e) => e.id)).toEqual(appended.filter((x) => x.thread === 't2').map((x) => x.threadEventId))
+    expect(ops.map((e) => e.id)).toEqual(appended.map((x) => x.operatorEventId))
+    expect(texts(ops)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)))
+  })
+
+  it('does not hand a new subscriber events appended before it subscribed, while the tail is running', async () => {
+    const keyPrefix = prefix()
+    const s = open({ keyPrefix })
+    const early: EventEnvelope[] = []
+    s.subscribe({ thread: 't1' }, (e) => early.push(e))
+    const late: EventEnvelope[] = []
+    for (let i = 0; i < 30; i++) {
+      await s.append({ key: `before${i}`, envelope: testEnvelope('t1', `before${i}`) })
+    }
+    s.subscribe({ thread: 't1' }, (e) => late.push(e))
+    await s.append({ key: 'after', envelope: testEnvelope('t1', 'after') })
+    await until(() => early.length === 31, 'every event on the first subscriber')
+    await until(() => late.length === 1, 'the event after subscribing')
+    expect(texts(late)).toEqual(['after'])
+  })
+
+  it('feeds any number of thread subscribers from one blocking connection per instance', async () => {
+    const keyPrefix = prefix()
+    const s = open({ keyPrefix })
+    const seen = new Map<string, number>()
+    for (let i = 0; i < 50; i++) {
+      s.subscribe({ thread: `t${i}` }, () => seen.set(`t${i}`, (seen.get(`t${i}`) ?? 0) + 1))
+    }
+    for (let i = 0; i < 50; i++) await s.append({ key: `k${i}`, envelope: testEnvelope(`t${i}`) })
+    await until(() => seen.size === 50, 'one event per thread')
+    const clients = (await admin.client('LIST')) as string
+    const tails = clients.split('\n').filter((line) => line.includes(` name=${keyPrefix}-relay-tail `))
+    expect(tails).toHaveLength(1)
+  })
+
+  it('resumes its live tail from the last id it saw when its connection is killed', async () => {
+    const keyPrefix = prefix()
+    const [a, b] = [open({ keyPrefix }), open({ keyPrefix })]
+    const seen: EventEnvelope[] = []
+    a.subscribe({ thread: 't1' }, (e) => seen.push(e))
+    // "From now on" is when A's Redis answers; a command on A after subscribing waits for that.
+    await a.lastId('operators')
+    await b.append({ key: 'first', envelope: testEnvelope('t1', 'first') })
+    await until(() => seen.length === 1, 'the first event')
+    // Only A's tail connection: other suites may share this Redis.
+    const clients = (await admin.client('LIST')) as string
+    const tail = clients.split('\n').find((line) => line.includes(` name=${keyPrefix}-relay-tail `))
+    const id = /(?:^|\s)id=(\d+)/.exec(tail ?? '')?.[1]
+    expect(id).toBeDefined()
+    await admin.client('KILL', 'ID', id!)
+    for (let i = 0; i < 10; i++) await b.append({ key: `k${i}`, envelope: testEnvelope('t1', String(i)) })
+    await until(() => seen.length === 11, 'every event after the disconnect')
+    expect(texts(seen)).toEqual(['first', ...Array.from({ length: 10 }, (_, i) => String(i))])
+  })
+
+  it('answers reset for a malformed id, and honours limit 0', async () => {
+    const s = open({ keyPrefix: prefix() })
+    const a = await s.append({ key: 'a', envelope: testEnvelope('t1') })
+    await s.append({ key: 'b', envelope: testEnvelope('t1') })
+    expect((await s.read({ thread: 't1' }, 'not-an-id', 10)).reset).toBe(true)
+    expect(await s.read({ thread: 't1' }, a.threadEventId!, 0)).toEqual({ reset: false, events: [] })
+  })
+})
+
+describe('redis storage while Redis is down', () => {
+  let redis: PrivateRedis
+  const opened: EventStorage[] = []
+  beforeAll(async () => {
+    redis = await startPrivateRedis()
+  })
+  afterAll(async () => {
+    await Promise.all(opened.map((s) => s.close()))
+    await redis?.stop()
+  })
+
+  it('rejects appends and reports not ready, keeps subscriptions, and resumes when Redis is back', async () => {
+    const keyPrefix = prefix()
+    const s = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
+    const other = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
+    opened.push(s, other)
+    const seen: EventEnvelope[] = []
+    s.subscribe({ thread: 't1' }, (e) => seen.push(e))
+    const before = await s.append({ key: 'before', envelope: testEnvelope('t1', 'before') })
+    await until(() => seen.length === 1, 'the event before the outage')
+    expect(await s.ready()).toBe(true)
+
+    await redis.stop()
+    await expect(s.append({ key: 'during', envelope: testEnvelope('t1', 'during') })).rejects.toThrow()
+    expect(await s.ready()).toBe(false)
+    await expect(s.read({ thread: 't1' }, before.threadEventId!, 10)).rejects.toThrow()
+
+    await redis.start()
+    for (;;) {
+      if ((await s.ready()) && (await other.ready())) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    // Appended by another instance: the first one's live tail has reconnected by itself.
+    await other.append({ key: 'during', envelope: testEnvelope('t1', 'after') })
+    await until(() => seen.length === 2, 'the event after the outage')
+    expect(texts(seen)).toEqual(['before', 'after'])
+    // Redis came back empty (no persistence): a client resuming from before the outage must refetch.
+    expect((await s.read({ thread: 't1' }, before.threadEventId!, 10)).reset).toBe(true)
+  })
+})
