@@ -1,0 +1,65 @@
+import type { FastifyRequest } from 'fastify'
+import { FlowErrorCode } from '@flowchat/core'
+import { httpError } from './http-error.js'
+import type { Principal, TokenService } from './token-service.js'
+
+/**
+ * The bearer credential of a request: `Authorization: Bearer <jwt>`, or `?access_token=` where a native
+ * EventSource cannot set headers. Undefined when there is none.
+ */
+export function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  if (typeof header === 'string' && header.length > 0) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (!match) {
+      throw httpError(FlowErrorCode.unauthorized, 'The Authorization header must be `Bearer <token>`.')
+    }
+    return match[1]
+  }
+  const query = request.query as Record<string, unknown> | undefined
+  const fromQuery = query?.access_token
+  return typeof fromQuery === 'string' && fromQuery.length > 0 ? fromQuery : undefined
+}
+
+/**
+ * The principal of a request with a valid token; 401 without one.
+ *
+ * @example
+ * const who = await authenticate(request, tokens)
+ * authorizeThread(who, threadId)
+ */
+export async function authenticate(request: FastifyRequest, tokens: TokenService): Promise<Principal> {
+  const token = bearerOf(request)
+  if (token === undefined) {
+    throw httpError(
+      FlowErrorCode.unauthorized,
+      'A token is required: send `Authorization: Bearer <token>` (or `?access_token=` for EventSource).',
+    )
+  }
+  return tokens.verify(token)
+}
+
+/** Throws 403 unless the principal may read and write `threadId` (its own thread, or an operator). */
+export function authorizeThread(principal: Principal, threadId: string): void {
+  if (principal.scope === 'operator') return
+  if (principal.threadId !== threadId) {
+    throw httpError(FlowErrorCode.forbidden, 'This token is for another thread.')
+  }
+}
+
+/** Throws 403 unless the principal is an operator. */
+export function requireOperator(
+  principal: Principal,
+): asserts principal is Extract<Principal, { scope: 'operator' }> {
+  if (principal.scope !== 'operator') {
+    throw httpError(
+      FlowErrorCode.forbidden,
+      'This route needs an operator token (POST /v1/operator/sessions).',
+    )
+  }
+}
+
+/** A stable key for per-token limits: the same visitor keeps its budget across token refreshes. */
+export function principalKey(principal: Principal): string {
+  return principal.scope === 'operator' ? `operator:${principal.operator}` : `thread:${principal.threadId}`
+}

@@ -1,0 +1,120 @@
+import type { ServerResponse } from 'node:http'
+import { compareEventIds } from './storage/event-id.js'
+import type { EventEnvelope, EventStorage, StreamKey } from './storage/types.js'
+import type { RelayMetrics } from './metrics.js'
+
+/** Events read from storage per page while replaying a resume. */
+const REPLAY_PAGE = 500
+
+export interface EventStreamOptions {
+  storage: EventStorage
+  stream: StreamKey
+  /** The id the client last saw; undefined starts live. Already validated as `<ms>-<seq>`. */
+  lastEventId: string | undefined
+  heartbeatMs: number
+  retryMs: number
+  /** Unsent bytes (buffered in the socket and in Node) past which the reader is disconnected. */
+  maxBufferedBytes: number
+  metrics: RelayMetrics
+  /** Called once, when the stream ends for any reason. */
+  onClose: () => void
+}
+
+/** An open SSE stream, as the relay's registry sees it. */
+export interface OpenEventStream {
+  /** Ends the stream with a retry hint (graceful shutdown). */
+  end(retryMs: number): void
+  readonly closed: Promise<void>
+}
+
+/**
+ * Serves one SSE stream on a raw response whose headers are already written: the `retry:` hint, then the events
+ * after `lastEventId` (or `reset` when that id is not retained), then live events, with heartbeats.
+ *
+ * No gap, no duplicate: it subscribes to live events first and holds them, reads the log after the client's id,
+ * then releases the held events newer than the last one sent.
+ *
+ * @example
+ * const open = serveEventStream(reply.raw, { storage, stream: { thread }, lastEventId, ... })
+ */
+export function serveEventStream(res: ServerResponse, options: EventStreamOptions): OpenEventStream {
+  const { storage, stream, metrics } = options
+  let lastSent: string | undefined
+  let held: EventEnvelope[] | undefined = []
+  let done = false
+  let resolveClosed!: () => void
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
+
+  function write(text: string): void {
+    if (done) return
+    res.write(text)
+    // writableLength counts what Node holds because the socket would not take it: the reader is not keeping up.
+    if (res.writableLength > options.maxBufferedBytes) {
+      finish()
+      res.destroy()
+    }
+  }
+
+  function send(event: EventEnvelope): void {
+    if (lastSent !== undefined && compareEventIds(event.id, lastSent) <= 0) return
+    lastSent = event.id
+    write(`id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`)
+    metrics.eventDelivered()
+  }
+
+  const unsubscribe = storage.subscribe(stream, (event) => {
+    if (held) held.push(event)
+    else send(event)
+  })
+  const heartbeat = setInterval(() => write(': hb\n\n'), options.heartbeatMs)
+  heartbeat.unref()
+
+  function finish(): void {
+    if (done) return
+    done = true
+    clearInterval(heartbeat)
+    unsubscribe()
+    options.onClose()
+    resolveClosed()
+  }
+  res.on('close', finish)
+  res.on('error', finish)
+
+  write(`retry: ${options.retryMs}\n\n`)
+  void replay().catch(() => {
+    // The log could not be read (storage down): end the stream; the client reconnects and resumes.
+    finish()
+    res.end()
+  })
+
+  async function replay(): Promise<void> {
+    if (options.lastEventId !== undefined) {
+      let after = options.lastEventId
+      for (;;) {
+        const page = await storage.read(stream, after, REPLAY_PAGE)
+        if (done) return
+        if (page.reset) {
+          write(`event: reset\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`)
+          break
+        }
+        for (const event of page.events) send(event)
+        const last = page.events.at(-1)
+        if (!last || page.events.length < REPLAY_PAGE) break
+        after = last.id
+      }
+    }
+    const pending = held ?? []
+    held = undefined
+    for (const event of pending) send(event)
+  }
+
+  return {
+    end(retryMs) {
+      if (done) return
+      res.write(`retry: ${retryMs}\n\n`)
+      finish()
+      res.end()
+    },
+    closed,
+  }
+}

@@ -1,0 +1,31 @@
+import type { FlowRestClient } from '@flowchat/core/rest'
+import type { RelayMetrics } from './metrics.js'
+import type { RateLimiter } from './rate-limiter.js'
+import type { EventStorage } from './storage/types.js'
+import type { StreamRegistry } from './stream-registry.js'
+import type { TokenService } from './token-service.js'
+
+/** What every route module gets: the relay's parts and its resolved settings. */
+export interface RelayContext {
+  storage: EventStorage
+  tokens: TokenService
+  rest: FlowRestClient
+  metrics: RelayMetrics
+  streams: StreamRegistry
+  limits: {
+    sendsPerToken: RateLimiter
+    sendsPerIp: RateLimiter
+    sessionsPerIp: RateLimiter
+  }
+  settings: {
+    webhookSecret: string
+    operatorPassword: string | undefined
+    anonymousSessions: boolean
+    bodyLimitBytes: number
+    uploadLimitBytes: number
+    heartbeatMs: number
+    retryMs: number
+    maxBufferedBytes: number
+    businessHoursTtlMs: number
+  }
+}

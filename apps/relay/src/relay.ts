@@ -1,0 +1,227 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import { FlowErrorCode } from '@flowchat/core'
+import { createFlowRestClient } from '@flowchat/core/rest'
+import { registerCors } from './cors.js'
+import { httpError, toHttpError } from './http-error.js'
+import { logSerializers, redactUrl } from './log-redaction.js'
+import { createMetrics } from './metrics.js'
+import { createRateLimiter, type RateLimit } from './rate-limiter.js'
+import type { RelayContext } from './relay-context.js'
+import { operationsRoutes } from './routes/operations-routes.js'
+import { operatorRoutes } from './routes/operator-routes.js'
+import { sessionRoutes } from './routes/session-routes.js'
+import { streamRoutes } from './routes/stream-routes.js'
+import { threadRoutes } from './routes/thread-routes.js'
+import { webhookRoutes } from './routes/webhook-routes.js'
+import { createMemoryStorage } from './storage/memory-storage.js'
+import type { EventStorage } from './storage/types.js'
+import { createStreamRegistry } from './stream-registry.js'
+import { createTokenService, type TokenClaims } from './token-service.js'
+
+export interface RelayOptions {
+  /** Flow.ai's REST API. Default `https://api.flow.ai/rest/v1/`. */
+  flowBaseUrl?: string
+  /** The Flow.ai API key: it stays in the relay. */
+  apiKey: string
+  /** `raw` (`Authorization: <key>`, the current reference) or `bearer` (the older one). Default `raw`. */
+  auth?: 'raw' | 'bearer'
+  /** The secret path segment of the webhook URL (`/webhooks/<secret>`). */
+  webhookSecret: string
+  /** Signs visitor and operator tokens (HS256); at least 32 characters. */
+  tokenSecret: string
+  /** Default 3600. */
+  tokenTtlSeconds?: number
+  /** Enables `POST /v1/operator/sessions`. */
+  operatorPassword?: string
+  /** `POST /v1/sessions` without a token creates a thread. Default true. */
+  anonymousSessions?: boolean
+  /** Origins allowed by CORS; `*` for any. Default none (same origin only). */
+  corsOrigins?: string[]
+  /** Retention per stream (memory storage). Default 1000 events, 24 h. */
+  retention?: { maxEvents?: number; maxAgeMs?: number }
+  /** JSON and webhook bodies. Default 1 MiB. */
+  bodyLimitBytes?: number
+  /** Multipart uploads. Default 25 MiB (Flow.ai accepts up to 250 MB). */
+  uploadLimitBytes?: number
+  /** Default: memory storage with `retention`. The relay closes it on `close()`. */
+  storage?: EventStorage
+  /** SSE heartbeat comment interval. Default 15 000. */
+  heartbeatMs?: number
+  /** The `retry:` hint sent to SSE clients. Default 3000. */
+  retryMs?: number
+  /** Open SSE streams per token subject. Default 5. */
+  maxStreamsPerToken?: number
+  /** Open SSE streams per client IP. Default 50. */
+  maxStreamsPerIp?: number
+  /** Unsent bytes of an SSE reader past which it is disconnected. Default 1 MiB. */
+  maxBufferedBytes?: number
+  /** Token buckets for sends (per token, per IP) and session creation (per IP). */
+  rateLimit?: { sendsPerToken?: RateLimit; sendsPerIp?: RateLimit; sessionsPerIp?: RateLimit }
+  /** How long business hours are cached. Default 300 000. */
+  businessHoursTtlMs?: number
+  /** Fastify logger: `false` (default), `true`, or pino options (`{ level, stream }`). */
+  logger?: boolean | Record<string, unknown>
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Default 0 (any free port). */
+  port?: number
+  /** Passed to the REST client (tests, proxies). */
+  fetch?: typeof fetch
+  /** Trust `X-Forwarded-For` (behind a reverse proxy) for per-IP limits. Default false. */
+  trustProxy?: boolean
+}
+
+export interface Relay {
+  /** The Fastify instance, for `app.inject()` tests. */
+  app: FastifyInstance
+  /** Starts listening; resolves the base URL, e.g. `http://127.0.0.1:34567`. */
+  listen(): Promise<string>
+  url: string | undefined
+  /** `url + '/webhooks/' + secret`, after `listen`. */
+  webhookUrl: string | undefined
+  issueToken(claims: TokenClaims, ttlSeconds?: number): Promise<string>
+  /** Graceful: stops accepting, finishes in-flight webhooks, closes streams with a retry hint, closes storage. */
+  close(): Promise<void>
+}
+
+const defaults = {
+  flowBaseUrl: 'https://api.flow.ai/rest/v1/',
+  auth: 'raw',
+  tokenTtlSeconds: 3600,
+  anonymousSessions: true,
+  corsOrigins: [] as string[],
+  bodyLimitBytes: 1024 * 1024,
+  uploadLimitBytes: 25 * 1024 * 1024,
+  heartbeatMs: 15_000,
+  retryMs: 3000,
+  maxStreamsPerToken: 5,
+  maxStreamsPerIp: 50,
+  maxBufferedBytes: 1024 * 1024,
+  businessHoursTtlMs: 300_000,
+  host: '127.0.0.1',
+  port: 0,
+} as const
+
+/**
+ * Creates a relay: webhook ingest, per-thread SSE with resume, the send proxy that keeps the API key, visitor
+ * and operator auth (docs/relay-protocol.md).
+ *
+ * @example
+ * const relay = await createRelay({ apiKey, webhookSecret, tokenSecret, corsOrigins: ['https://shop.example'] })
+ * await relay.listen()
+ * console.log(`point the Flow.ai webhook at ${relay.webhookUrl}`)
+ */
+export async function createRelay(options: RelayOptions): Promise<Relay> {
+  for (const [name, value] of [
+    ['apiKey', options.apiKey],
+    ['webhookSecret', options.webhookSecret],
+    ['tokenSecret', options.tokenSecret],
+  ] as const) {
+    if (typeof value !== 'string' || value.length === 0) {
+      throw httpError(FlowErrorCode.invalid_input, `${name}: required`, { path: name })
+    }
+  }
+  const o = { ...defaults, ...dropUndefined(options) }
+  const storage =
+    options.storage ??
+    createMemoryStorage({
+      ...(options.retention?.maxEvents === undefined ? {} : { maxEvents: options.retention.maxEvents }),
+      ...(options.retention?.maxAgeMs === undefined ? {} : { maxAgeMs: options.retention.maxAgeMs }),
+    })
+  const tokens = createTokenService({ secret: options.tokenSecret, ttlSeconds: o.tokenTtlSeconds })
+  const rest = createFlowRestClient({
+    apiKey: options.apiKey,
+    baseUrl: o.flowBaseUrl,
+    auth: o.auth,
+    maxUploadBytes: o.uploadLimitBytes,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  })
+  const limits = options.rateLimit ?? {}
+  const context: RelayContext = {
+    storage,
+    tokens,
+    rest,
+    metrics: createMetrics(),
+    streams: createStreamRegistry({ perToken: o.maxStreamsPerToken, perIp: o.maxStreamsPerIp }),
+    limits: {
+      sendsPerToken: createRateLimiter(limits.sendsPerToken ?? { burst: 20, perSecond: 2 }),
+      sendsPerIp: createRateLimiter(limits.sendsPerIp ?? { burst: 60, perSecond: 10 }),
+      sessionsPerIp: createRateLimiter(limits.sessionsPerIp ?? { burst: 20, perSecond: 1 }),
+    },
+    settings: {
+      webhookSecret: options.webhookSecret,
+      operatorPassword: options.operatorPassword,
+      anonymousSessions: o.anonymousSessions,
+      bodyLimitBytes: o.bodyLimitBytes,
+      uploadLimitBytes: o.uploadLimitBytes,
+      heartbeatMs: o.heartbeatMs,
+      retryMs: o.retryMs,
+      maxBufferedBytes: o.maxBufferedBytes,
+      businessHoursTtlMs: o.businessHoursTtlMs,
+    },
+  }
+
+  const logger =
+    options.logger === undefined || options.logger === false
+      ? false
+      : { ...(options.logger === true ? {} : options.logger), serializers: logSerializers }
+  const app = Fastify({
+    logger,
+    bodyLimit: o.bodyLimitBytes,
+    // Thread ids reach 256 characters, and URL-encoding can triple them.
+    maxParamLength: 800,
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+  })
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, retryAfterSeconds } = toHttpError(error)
+    if (status >= 500) request.log.error({ err: error, code: body.error.code }, body.error.message)
+    if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds))
+    return reply.code(status).send(body)
+  })
+  // Fastify's own 404 logs the URL with its query string (an access_token): answer without logging it.
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${redactUrl(request.url).split('?')[0]}.`,
+      },
+    }),
+  )
+  registerCors(app, o.corsOrigins)
+  await app.register(webhookRoutes(context))
+  await app.register(sessionRoutes(context))
+  await app.register(streamRoutes(context))
+  await app.register(threadRoutes(context))
+  await app.register(operatorRoutes(context))
+  await app.register(operationsRoutes(context))
+  // Before the server stops: end SSE streams with a retry hint, so their connections do not hold close() open.
+  app.addHook('preClose', async () => {
+    await context.streams.endAll(o.retryMs)
+  })
+  app.addHook('onClose', async () => {
+    await storage.close()
+  })
+
+  let closing: Promise<void> | undefined
+  const relay: Relay = {
+    app,
+    url: undefined,
+    webhookUrl: undefined,
+    async listen() {
+      const address = await app.listen({ host: o.host, port: o.port })
+      const url = address.replace('[::1]', 'localhost')
+      relay.url = url
+      relay.webhookUrl = `${url}/webhooks/${encodeURIComponent(options.webhookSecret)}`
+      return url
+    },
+    issueToken: async (claims, ttlSeconds) => (await tokens.issue(claims, ttlSeconds)).token,
+    close: () => (closing ??= app.close()),
+  }
+  return relay
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import {
+  FlowErrorCode,
+  encodeMessage,
+  type BusinessHours,
+  type MediaUploadInput,
+  type MessageCommon,
+  type MessageInput,
+} from '@flowchat/core'
+import { authenticate, authorizeThread, principalKey } from '../auth.js'
+import { httpError, upstream } from '../http-error.js'
+import type { RelayContext } from '../relay-context.js'
+import {
+  pageQuerySchema,
+  parseInput,
+  sendMessageBodySchema,
+  type SendMessageBody,
+} from '../request-schemas.js'
+import type { Principal } from '../token-service.js'
+import { threadIdParam } from './thread-id.js'
+import { receiveUpload } from './upload.js'
+
+type Common = Pick<SendMessageBody, 'traceId' | 'lang' | 'timezone' | 'params' | 'originator'>
+
+/**
+ * The originator of a send: the role always from the token's scope (a visitor can never send as a moderator),
+ * the name from the body, else the token.
+ */
+export function originatorFor(who: Principal, body: Common): MessageInput['originator'] {
+  const name = body.originator?.name ?? (who.scope === 'operator' ? who.operator : (who.name ?? 'Visitor'))
+  return {
+    name,
+    role: who.scope === 'operator' ? 'moderator' : 'external',
+    ...(body.originator?.profile ? { profile: body.originator.profile } : {}),
+  }
+}
+
+/** The fields every message shares, with a traceId generated when the client gave none. */
+export function commonFields(who: Principal, body: Common): MessageCommon & { traceId: string } {
+  return {
+    originator: originatorFor(who, body),
+    traceId: body.traceId === undefined ? randomUUID() : String(body.traceId),
+    ...(body.lang === undefined ? {} : { lang: body.lang }),
+    ...(body.timezone === undefined ? {} : { timezone: body.timezone }),
+    ...(body.params === undefined ? {} : { params: body.params }),
+  }
+}
+
+/**
+ * `POST /v1/threads/:threadId/messages` (JSON, or a multipart upload streamed to Flow.ai),
+ * `GET /v1/threads/:threadId/messages?page=` (history) and `GET /v1/business-hours` (cached).
+ *
+ * @example
+ * app.register(threadRoutes(context))
+ */
+export function threadRoutes(context: RelayContext) {
+  const { rest, storage, metrics } = context
+  let hours: { value: Promise<BusinessHours[]>; at: number } | undefined
+
+  function limitSend(request: FastifyRequest, who: Principal): void {
+    for (const [limiter, key] of [
+      [context.limits.sendsPerToken, principalKey(who)],
+      [context.limits.sendsPerIp, request.ip],
+    ] as const) {
+      const r = limiter.take(key)
+      if (!r.allowed) {
+        throw httpError(FlowErrorCode.rate_limited, 'Too many messages; slow down and retry later.', {
+          retryAfterSeconds: r.retryAfterSeconds,
+        })
+      }
+    }
+  }
+
+  /** After Flow.ai acked: the `sent` event, so other tabs and operators see the message. */
+  async function publishSent(
+    request: FastifyRequest,
+    who: Principal,
+    threadId: string,
+    message: MessageInput | MediaUploadInput,
+    traceId: string,
+  ): Promise<string | undefined> {
+    const wire = encodeMessage(message, { upload: message.type === 'media' && !message.url })
+    const payloadType = message.type
+    try {
+      const result = await storage.append({
+        key: `sent:${threadId}:${traceId}`,
+        envelope: {
+          threadId,
+          kind: 'sent',
+          type: payloadType,
+          receivedAt: new Date().toISOString(),
+          source: who.scope === 'operator' ? 'operator' : 'visitor',
+          body: wire.ok ? wire.value : { payload: message },
+        },
+      })
+      return result.threadEventId
+    } catch (error) {
+      // Flow.ai already has the message: answer 202 without an eventId rather than an error the client retries.
+      request.log.warn({ err: error }, 'sent event not stored')
+      return undefined
+    }
+  }
+
+  return (app: FastifyInstance, _opts: unknown, done: () => void) => {
+    // Multipart bodies are not parsed up front: the route streams them through to Flow.ai.
+    app.addContentTypeParser('multipart/form-data', (_request, _payload, next) => next(null, undefined))
+
+    app.post<{ Params: { threadId: string } }>('/v1/threads/:threadId/messages', async (request, reply) => {
+      const threadId = threadIdParam(request.params.threadId)
+      const who = await authenticate(request, context.tokens)
+      authorizeThread(who, threadId)
+      limitSend(request, who)
+      const started = performance.now()
+      if (request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
+        const { message, traceId } = await receiveUpload(request, {
+          limitBytes: context.settings.uploadLimitBytes,
+          build: (query) => {
+            const { originator: _o, traceId: _t, lang: _l, timezone: _tz, params: _p, ...own } = query
+            return { ...own, ...commonFields(who, query) }
+          },
+          upload: (message, file, signal) =>
+            upstream(() => rest.uploadMedia(threadId, message, file, { signal })),
+        })
+        metrics.sendObserved((performance.now() - started) / 1000)
+        const eventId = await publishSent(request, who, threadId, message, traceId)
+        return reply.code(202).send({ traceId, ...(eventId ? { eventId } : {}) })
+      }
+      const body = parseInput(sendMessageBodySchema, request.body)
+      const common = commonFields(who, body)
+      const message = toMessageInput(body, common)
+      await upstream(() => rest.sendMessage(threadId, message))
+      metrics.sendObserved((performance.now() - started) / 1000)
+      const eventId = await publishSent(request, who, threadId, message, common.traceId)
+      return reply.code(202).send({ traceId: common.traceId, ...(eventId ? { eventId } : {}) })
+    })
+
+    app.get<{ Params: { threadId: string } }>('/v1/threads/:threadId/messages', async (request) => {
+      const threadId = threadIdParam(request.params.threadId)
+      const who = await authenticate(request, context.tokens)
+      authorizeThread(who, threadId)
+      const { page } = parseInput(pageQuerySchema, request.query ?? {})
+      return upstream(() => rest.getHistory(threadId, page ?? 1))
+    })
+
+    app.get('/v1/business-hours', async (request) => {
+      await authenticate(request, context.tokens)
+      const now = Date.now()
+      if (!hours || now - hours.at > context.settings.businessHoursTtlMs) {
+        const value = upstream(() => rest.getBusinessHours())
+        hours = { value, at: now }
+        // A failure is not cached: the next request asks Flow.ai again.
+        value.catch(() => {
+          if (hours?.value === value) hours = undefined
+        })
+      }
+      return { businessHours: await hours.value }
+    })
+    done()
+  }
+}
+
+function toMessageInput(body: SendMessageBody, common: MessageCommon & { traceId: string }): MessageInput {
+  const { originator: _o, traceId: _t, lang: _l, timezone: _tz, params: _p, ...own } = body
+  return { ...own, ...common }
+}

@@ -1,0 +1,130 @@
+import type { Readable } from 'node:stream'
+import busboy from 'busboy'
+import type { FastifyRequest } from 'fastify'
+import { FlowErrorCode, type MediaUploadInput } from '@flowchat/core'
+import type { UploadSource } from '@flowchat/core/rest'
+import { httpError } from '../http-error.js'
+import { parseInput, uploadQuerySchema, type UploadQuery } from '../request-schemas.js'
+
+export interface UploadHandlers {
+  limitBytes: number
+  /** The message to send, from the validated `query` part (role and traceId added by the route). */
+  build(query: UploadQuery): MediaUploadInput & { traceId: string }
+  upload(message: MediaUploadInput, file: UploadSource, signal: AbortSignal): Promise<void>
+}
+
+/**
+ * Reads a `multipart/form-data` send (`query` = the JSON message, then `file` = the bytes) and streams the file
+ * to Flow.ai as it arrives: the relay never holds a whole file. Past `limitBytes` the upload is aborted, 413.
+ * `query` must come before `file` (browsers keep FormData's order), because the message is needed to start.
+ *
+ * @example
+ * const { message, traceId } = await receiveUpload(request, { limitBytes, build, upload })
+ */
+export function receiveUpload(
+  request: FastifyRequest,
+  handlers: UploadHandlers,
+): Promise<{ message: MediaUploadInput; traceId: string }> {
+  return new Promise((resolve, reject) => {
+    let bb: busboy.Busboy
+    try {
+      bb = busboy({
+        headers: request.headers,
+        limits: { files: 1, fields: 4, fieldSize: 64 * 1024, fileSize: handlers.limitBytes, parts: 6 },
+      })
+    } catch {
+      reject(
+        httpError(FlowErrorCode.invalid_input, 'The multipart body has no boundary.', {
+          path: 'Content-Type',
+        }),
+      )
+      return
+    }
+    let message: (MediaUploadInput & { traceId: string }) | undefined
+    let queryError: unknown
+    let started = false
+    let settled = false
+    const controller = new AbortController()
+    const fail = (error: unknown) => {
+      if (settled) return
+      settled = true
+      controller.abort()
+      request.raw.unpipe(bb)
+      request.raw.resume() // drain, so the answer can be read by the client
+      reject(error instanceof Error ? error : new Error(String(error)))
+    }
+
+    bb.on('field', (name, value) => {
+      if (name !== 'query' || message) return
+      try {
+        message = handlers.build(parseInput(uploadQuerySchema, JSON.parse(value) as unknown, 'query'))
+      } catch (error) {
+        queryError =
+          error instanceof SyntaxError
+            ? httpError(FlowErrorCode.invalid_input, 'query: must be JSON', { path: 'query' })
+            : error
+      }
+    })
+
+    bb.on('file', (name, file: Readable & { truncated?: boolean }, info) => {
+      if (name !== 'file' || started) {
+        file.resume()
+        return
+      }
+      started = true
+      if (!message) {
+        file.resume()
+        fail(
+          queryError ??
+            httpError(FlowErrorCode.invalid_input, 'query: the `query` field must come before `file`.', {
+              path: 'query',
+            }),
+        )
+        return
+      }
+      let tooLarge = false
+      file.on('limit', () => {
+        tooLarge = true
+        controller.abort()
+      })
+      const sent = message
+      const chunks = async function* () {
+        for await (const chunk of file) yield chunk as Uint8Array
+        if (file.truncated) throw tooLargeError(handlers.limitBytes)
+      }
+      handlers
+        .upload(
+          sent,
+          {
+            stream: chunks(),
+            filename: info.filename || 'upload',
+            ...(info.mimeType ? { contentType: info.mimeType } : {}),
+          },
+          controller.signal,
+        )
+        .then(
+          () => {
+            if (tooLarge) return fail(tooLargeError(handlers.limitBytes))
+            settled = true
+            resolve({ message: sent, traceId: sent.traceId })
+          },
+          (error: unknown) => fail(tooLarge ? tooLargeError(handlers.limitBytes) : error),
+        )
+    })
+
+    bb.on('close', () => {
+      if (!started)
+        fail(
+          queryError ??
+            httpError(FlowErrorCode.invalid_input, 'file: a `file` part is required.', { path: 'file' }),
+        )
+    })
+    bb.on('error', () => fail(httpError(FlowErrorCode.invalid_input, 'The multipart body is malformed.')))
+    request.raw.on('error', (error) => fail(error))
+    request.raw.pipe(bb)
+  })
+}
+
+function tooLargeError(limit: number) {
+  return httpError(FlowErrorCode.payload_too_large, `file: must be at most ${limit} bytes.`, { path: 'file' })
+}

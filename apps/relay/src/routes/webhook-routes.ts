@@ -1,0 +1,99 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent } from '@flowchat/core'
+import { httpError } from '../http-error.js'
+import type { RelayContext } from '../relay-context.js'
+
+const digest = (value: string | Buffer) => createHash('sha256').update(value).digest()
+
+/**
+ * `POST /webhooks/:secret` stores Flow.ai's events; `GET` answers Flow.ai's probe.
+ *
+ * The secret is compared in constant time (on equal-length digests). A delivery is answered 2xx only after
+ * `append` resolved, and 503 with `Retry-After` when storage fails, so Flow.ai retries; the dedupe key is the
+ * SHA-256 of the raw body, because a retried delivery is byte-identical.
+ *
+ * @example
+ * app.register(webhookRoutes(context))
+ */
+export function webhookRoutes(context: RelayContext) {
+  const { storage, metrics, settings } = context
+  const expected = digest(settings.webhookSecret)
+  const secretMatches = (given: string) => timingSafeEqual(digest(given), expected)
+
+  return (app: FastifyInstance, _opts: unknown, done: () => void) => {
+    // Raw bytes: they are hashed for the dedupe key, and invalid JSON must be our 400, not a parser crash.
+    app.removeAllContentTypeParsers()
+    app.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: settings.bodyLimitBytes },
+      (_r, body, next) => next(null, body),
+    )
+
+    app.get<{ Params: { secret: string } }>('/webhooks/:secret', (request, reply) => {
+      if (!secretMatches(request.params.secret)) throw notFound()
+      return reply.code(200).send({ status: 'ok' })
+    })
+
+    app.post<{ Params: { secret: string }; Body: Buffer | undefined }>(
+      '/webhooks/:secret',
+      { bodyLimit: settings.bodyLimitBytes },
+      async (request, reply) => {
+        if (!secretMatches(request.params.secret)) {
+          metrics.webhookRejected('secret')
+          throw notFound()
+        }
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+        let json: unknown
+        try {
+          json = JSON.parse(raw.toString('utf8'))
+        } catch {
+          metrics.webhookRejected('json')
+          throw httpError(FlowErrorCode.invalid_input, 'The webhook body is not valid JSON.')
+        }
+        const parsed = parseWebhookEvent(json)
+        if (!parsed.ok) {
+          metrics.webhookRejected('invalid')
+          const first = parsed.issues[0]
+          throw httpError(
+            FlowErrorCode.invalid_input,
+            `The webhook body is not a Flow.ai event: ${parsed.error}`,
+            {
+              ...(first ? { path: first.path } : {}),
+            },
+          )
+        }
+        const event = parsed.value
+        const threadId = PROJECT_KINDS.has(event.kind) || event.threadId === undefined ? null : event.threadId
+        metrics.webhookReceived()
+        let result
+        try {
+          result = await storage.append({
+            key: `webhook:${createHash('sha256').update(raw).digest('hex')}`,
+            envelope: {
+              threadId,
+              kind: event.kind,
+              type: event.type,
+              receivedAt: new Date().toISOString(),
+              source: 'webhook',
+              body: json,
+            },
+          })
+        } catch (error) {
+          metrics.webhookRejected('storage')
+          request.log.error({ err: error }, 'webhook not stored: storage failed')
+          throw httpError(FlowErrorCode.unavailable, 'The relay could not store the event; retry later.', {
+            retryAfterSeconds: 5,
+          })
+        }
+        if (result.duplicate) metrics.webhookDeduplicated()
+        return reply.code(200).send({ status: 'ok', duplicate: result.duplicate })
+      },
+    )
+    done()
+  }
+}
+
+function notFound() {
+  return httpError(FlowErrorCode.not_found, 'Not found.')
+}
