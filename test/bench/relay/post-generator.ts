@@ -1,0 +1,95 @@
+// A load generator process: POSTs Flow.ai webhooks at a fixed concurrency over keep-alive connections.
+import { Agent, request } from 'node:http'
+import { now } from '../lib/clock.js'
+import { failStart, serveParent } from '../lib/child-process.js'
+import { summarize, type Summary } from '../lib/stats.js'
+import { webhookBody } from '../lib/webhook-body.js'
+
+export interface PostJob {
+  url: string
+  count: number
+  concurrency: number
+  /** POST i goes to threads[i % threads.length]. */
+  threads: string[]
+  /** Stops issuing new POSTs after this long, whatever `count` says. */
+  timeoutMs: number
+  /** Offsets the traceId sequence so no two runs share one. */
+  seqBase: number
+}
+
+export interface PostResult {
+  sent: number
+  ok: number
+  /** HTTP status (or `error`) → count, for everything that was not 2xx. */
+  failures: Record<string, number>
+  startedAt: number
+  durationMs: number
+  postsPerSecond: number
+  /** From writing the request to reading the whole answer, ms. */
+  ack: Summary
+}
+
+function post(agent: Agent, url: URL, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume()
+        res.once('end', () => resolve(res.statusCode ?? 0))
+        res.once('error', reject)
+      },
+    )
+    req.once('error', reject)
+    req.end(body)
+  })
+}
+
+async function run(job: PostJob): Promise<PostResult> {
+  const url = new URL(job.url)
+  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency })
+  const acks = new Float64Array(job.count)
+  const failures: Record<string, number> = {}
+  let next = 0
+  let ok = 0
+  const startedAt = now()
+  const deadline = startedAt + job.timeoutMs
+  const worker = async () => {
+    while (next < job.count && now() < deadline) {
+      const i = next++
+      const sentAt = now()
+      const body = webhookBody(job.threads[i % job.threads.length]!, job.seqBase + i, sentAt)
+      try {
+        const status = await post(agent, url, body)
+        if (status >= 200 && status < 300) ok++
+        else failures[status] = (failures[status] ?? 0) + 1
+      } catch (error) {
+        const key = (error as NodeJS.ErrnoException).code ?? 'error'
+        failures[key] = (failures[key] ?? 0) + 1
+      }
+      acks[i] = now() - sentAt
+    }
+  }
+  await Promise.all(Array.from({ length: job.concurrency }, worker))
+  const durationMs = now() - startedAt
+  agent.destroy()
+  return {
+    sent: next,
+    ok,
+    failures,
+    startedAt,
+    durationMs,
+    postsPerSecond: (next / durationMs) * 1000,
+    ack: summarize(acks.subarray(0, next)),
+  }
+}
+
+try {
+  serveParent({ run: (job: PostJob) => run(job) }, { pid: process.pid })
+} catch (error) {
+  failStart(error)
+}

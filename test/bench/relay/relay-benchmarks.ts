@@ -1,0 +1,366 @@
+// Relay scenarios (a)–(e) of issue 9, each driven from this process through separate relay, generator and
+// subscriber processes on loopback.
+import { join } from 'node:path'
+import { startChild, type Child } from '../lib/child-process.js'
+import type { Figure, Section } from '../lib/report.js'
+import { summarize } from '../lib/stats.js'
+import type { PostJob, PostResult } from './post-generator.js'
+import type { RelayConfig, RelayInfo } from './relay-config.js'
+import type {
+  CatchUpJob,
+  CatchUpResult,
+  ExpectJob,
+  ExpectResult,
+  OpenJob,
+  OpenResult,
+  Subscription,
+} from './sse-subscribers.js'
+
+export interface RelayBenchOptions {
+  storage: 'memory' | 'redis'
+  redisUrl?: string
+  /** Run the relay under `--cpu-prof`, writing into this directory. */
+  profileDir?: string
+}
+
+/** Sizes and bounds of every scenario; the report prints them next to the figures. */
+export const scenario = {
+  concurrency: 16,
+  a: { threads: 1_000, posts: 2_000, warmupPosts: 1_000 },
+  b: { threads: 10, subscribersPerThread: 100, posts: 1_000, warmupPosts: 100 },
+  c: { connections: 10_000 },
+  d: { missed: 10_000 },
+  e: { posts: 3_000, rounds: 3, warmupPosts: 1_000 },
+  /** Every phase (opening streams, a POST run, waiting for deliveries) gives up after this long. */
+  phaseTimeoutMs: 30_000,
+} as const
+
+/** What a benchmark relay lifts above production defaults, so the figures measure speed, not limits. */
+export function relayConfig(options: RelayBenchOptions, prefix: string): RelayConfig {
+  return {
+    storage: options.storage,
+    redisUrl: options.redisUrl,
+    keyPrefix: prefix,
+    retentionEvents: 2 * scenario.d.missed,
+    maxStreamsPerIp: 2 * scenario.c.connections,
+    maxStreamsPerToken: 2 * scenario.b.subscribersPerThread,
+  }
+}
+
+const threadIds = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}|t${i}`)
+
+interface Rig {
+  relay: Child
+  relayInfo: RelayInfo
+  gen: Child
+  subs: Child
+  /** Each child's clock minus ours (ms). */
+  genOffset: number
+  subsOffset: number
+  /** Add to a raw (subscriber clock − generator clock) latency to put both ends on one clock. */
+  latencyCorrection: number
+  seq: number
+}
+
+async function subscribe(rig: Rig, threads: string[], perThread: number): Promise<OpenResult> {
+  const tokens = await rig.relay.call<string[]>('tokens', threads)
+  const subscriptions: Subscription[] = []
+  for (let k = 0; k < perThread; k++) {
+    threads.forEach((threadId, i) => subscriptions.push({ threadId, token: tokens[i]! }))
+  }
+  const job: OpenJob = {
+    baseUrl: rig.relayInfo.url,
+    subscriptions,
+    parallel: 64,
+    timeoutMs: scenario.phaseTimeoutMs,
+  }
+  const opened = await rig.subs.call<OpenResult>('open', job, scenario.phaseTimeoutMs + 5_000)
+  if (opened.open !== subscriptions.length) {
+    throw new Error(
+      `opened ${opened.open} of ${subscriptions.length} streams: ${JSON.stringify(opened.failures)}`,
+    )
+  }
+  return opened
+}
+
+async function postRun(rig: Rig, threads: string[], count: number, url = rig.relayInfo.webhookUrl) {
+  const job: PostJob = {
+    url,
+    count,
+    concurrency: scenario.concurrency,
+    threads,
+    timeoutMs: scenario.phaseTimeoutMs,
+    seqBase: rig.seq,
+  }
+  rig.seq += count
+  const result = await rig.gen.call<PostResult>('run', job, scenario.phaseTimeoutMs + 5_000)
+  if (result.ok !== count)
+    throw new Error(`${result.ok} of ${count} POSTs answered 2xx: ${JSON.stringify(result.failures)}`)
+  return result
+}
+
+async function deliveries(rig: Rig, count: number): Promise<ExpectResult> {
+  const job: ExpectJob = { count, timeoutMs: scenario.phaseTimeoutMs }
+  const got = await rig.subs.call<ExpectResult>('expect', job, scenario.phaseTimeoutMs + 5_000)
+  if (got.received < count) throw new Error(`received ${got.received} of ${count} deliveries`)
+  return got
+}
+
+const fig = (key: string, label: string, value: number | null, unit: string): Figure => ({
+  key,
+  label,
+  value,
+  unit,
+})
+
+/** (a) one subscriber per thread, POSTs spread over the threads. */
+async function throughput(rig: Rig): Promise<Figure[]> {
+  const threads = threadIds('a', scenario.a.threads)
+  await subscribe(rig, threads, 1)
+  await postRun(rig, threads, scenario.a.warmupPosts)
+  await deliveries(rig, scenario.a.warmupPosts)
+  const posts = await postRun(rig, threads, scenario.a.posts)
+  const got = await deliveries(rig, scenario.a.posts)
+  await rig.subs.call('closeAll')
+  const latency = summarize(got.latencies.map((l) => l + rig.latencyCorrection))
+  return [
+    fig('postsPerSecond', 'webhook POSTs/s', posts.postsPerSecond, '/s'),
+    fig('p50', 'POST → SSE latency p50', latency.p50, 'ms'),
+    fig('p99', 'POST → SSE latency p99', latency.p99, 'ms'),
+    fig('max', 'POST → SSE latency max', latency.max, 'ms'),
+    fig('ackP99', 'POST answer p99', posts.ack.p99, 'ms'),
+  ]
+}
+
+/** (b) many subscribers per thread: every POST fans out to 100 streams. */
+async function fanOut(rig: Rig): Promise<Figure[]> {
+  const threads = threadIds('b', scenario.b.threads)
+  const perThread = scenario.b.subscribersPerThread
+  await subscribe(rig, threads, perThread)
+  await postRun(rig, threads, scenario.b.warmupPosts)
+  await deliveries(rig, scenario.b.warmupPosts * perThread)
+  const posts = await postRun(rig, threads, scenario.b.posts)
+  const expected = scenario.b.posts * perThread
+  const got = await deliveries(rig, expected)
+  await rig.subs.call('closeAll')
+  const latency = summarize(got.latencies.map((l) => l + rig.latencyCorrection))
+  // From the first POST sent to the last delivery read, both on the parent's clock.
+  const spanMs = got.lastReceivedAt - rig.subsOffset - (posts.startedAt - rig.genOffset)
+  return [
+    fig('deliveriesPerSecond', 'deliveries/s', (expected / spanMs) * 1000, '/s'),
+    fig('postsPerSecond', 'webhook POSTs/s', posts.postsPerSecond, '/s'),
+    fig('p50', 'POST → SSE latency p50', latency.p50, 'ms'),
+    fig('p99', 'POST → SSE latency p99', latency.p99, 'ms'),
+    fig('max', 'POST → SSE latency max', latency.max, 'ms'),
+  ]
+}
+
+/** (c) idle streams: what each costs the relay process in resident memory. */
+async function idleConnections(rig: Rig): Promise<Figure[]> {
+  const n = scenario.c.connections
+  const threads = threadIds('c', n)
+  const before = await rig.relay.call<Memory>('memory')
+  const opened = await subscribe(rig, threads, 1)
+  // Let socket buffers and lazily created per-stream state settle before reading RSS.
+  await new Promise((resolve) => setTimeout(resolve, 1_000))
+  const after = await rig.relay.call<Memory>('memory')
+  await rig.subs.call('closeAll')
+  return [
+    fig('rssPerConnection', 'relay RSS per idle stream', (after.rss - before.rss) / n / 1024, 'KB'),
+    fig(
+      'heapPerConnection',
+      'relay JS heap per idle stream',
+      (after.heapUsed - before.heapUsed) / n / 1024,
+      'KB',
+    ),
+    fig('rssBefore', 'relay RSS before', before.rss / 2 ** 20, 'MB'),
+    fig('rssAfter', `relay RSS with ${n.toLocaleString('en-US')} streams`, after.rss / 2 ** 20, 'MB'),
+    fig('openSeconds', `time to open ${n.toLocaleString('en-US')} streams`, opened.durationMs / 1000, 's'),
+  ]
+}
+
+/** (d) a subscriber that missed 10,000 events comes back with its last id. */
+async function catchUpAfterGap(rig: Rig): Promise<Figure[]> {
+  const [threadId] = threadIds('d', 1) as [string]
+  const [token] = await rig.relay.call<string[]>('tokens', [threadId])
+  await subscribe(rig, [threadId], 1)
+  await postRun(rig, [threadId], 1)
+  const first = await deliveries(rig, 1)
+  await rig.subs.call('closeAll')
+  const lastEventId = first.lastIds[threadId]
+  if (!lastEventId) throw new Error('the first event carried no id')
+  await postRun(rig, [threadId], scenario.d.missed)
+  const job: CatchUpJob = {
+    baseUrl: rig.relayInfo.url,
+    threadId,
+    token: token!,
+    lastEventId,
+    count: scenario.d.missed,
+    timeoutMs: scenario.phaseTimeoutMs,
+  }
+  const result = await rig.subs.call<CatchUpResult>('catchUp', job, scenario.phaseTimeoutMs + 5_000)
+  if (result.received !== scenario.d.missed || result.resets > 0 || !result.inOrder) {
+    throw new Error(
+      `catch-up got ${result.received} events, ${result.resets} resets, in order: ${result.inOrder}`,
+    )
+  }
+  return [
+    fig('catchUpMs', `catch up ${scenario.d.missed.toLocaleString('en-US')} missed events`, result.ms, 'ms'),
+    fig('eventsPerSecond', 'catch-up events/s', (scenario.d.missed / result.ms) * 1000, '/s'),
+    fig('headMs', 'time to response head', result.headMs, 'ms'),
+    fig('reconnects', 'reconnects needed (relay ended the stream)', result.reconnects, ''),
+  ]
+}
+
+/** (e) webhook ingest with nobody listening, beside a bare node:http server, same generator, interleaved. */
+async function ingestCeiling(rig: Rig, bare: Child): Promise<Figure[]> {
+  const threads = threadIds('e', scenario.a.threads)
+  const bareUrl = (bare.info as { url: string }).url
+  await postRun(rig, threads, scenario.e.warmupPosts)
+  await postRun(rig, threads, scenario.e.warmupPosts, bareUrl)
+  const relayRates: number[] = []
+  const bareRates: number[] = []
+  for (let r = 0; r < scenario.e.rounds; r++) {
+    relayRates.push((await postRun(rig, threads, scenario.e.posts)).postsPerSecond)
+    bareRates.push((await postRun(rig, threads, scenario.e.posts, bareUrl)).postsPerSecond)
+  }
+  const relay = summarize(relayRates).p50
+  const ceiling = summarize(bareRates).p50
+  return [
+    fig('relayPostsPerSecond', 'relay webhook POSTs/s (median of rounds)', relay, '/s'),
+    fig('barePostsPerSecond', 'bare node:http POSTs/s (median of rounds)', ceiling, '/s'),
+    fig('ratio', 'relay / bare', (relay / ceiling) * 100, '%'),
+  ]
+}
+
+interface Memory {
+  rss: number
+  heapUsed: number
+}
+
+async function withRig<T>(
+  options: RelayBenchOptions,
+  prefix: string,
+  fn: (rig: Rig) => Promise<T>,
+): Promise<T> {
+  const children: Child[] = []
+  try {
+    const relay = await startChild('relay/relay-process.ts', {
+      config: relayConfig(options, prefix),
+      execArgv: [
+        '--expose-gc',
+        ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, prefix)}`] : []),
+      ],
+    })
+    children.push(relay)
+    const gen = await startChild('relay/post-generator.ts')
+    children.push(gen)
+    const subs = await startChild('relay/sse-subscribers.ts')
+    children.push(subs)
+    const genOffset = await gen.clockOffset()
+    const subsOffset = await subs.clockOffset()
+    return await fn({
+      relay,
+      relayInfo: relay.info as RelayInfo,
+      gen,
+      subs,
+      genOffset,
+      subsOffset,
+      latencyCorrection: genOffset - subsOffset,
+      seq: 0,
+    })
+  } finally {
+    await Promise.allSettled(children.map((c) => c.stop()))
+  }
+}
+
+async function section(
+  id: string,
+  title: string,
+  config: Section['config'],
+  fn: () => Promise<Figure[]>,
+): Promise<Section> {
+  const started = performance.now()
+  try {
+    const figures = await fn()
+    console.log(`  ${title}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    return { id, title, status: 'ok', figures, config }
+  } catch (error) {
+    console.error(`  ${title} failed:`, error)
+    return { id, title, status: 'failed', reason: String(error), figures: [], config }
+  }
+}
+
+const lifted = (options: RelayBenchOptions) => {
+  const c = relayConfig(options, 'x')
+  return {
+    storage: options.storage,
+    retentionEvents: c.retentionEvents,
+    maxStreamsPerIp: c.maxStreamsPerIp,
+    maxStreamsPerToken: c.maxStreamsPerToken,
+    rateLimits: 'off',
+  }
+}
+
+/**
+ * Runs the relay scenarios against one storage backend and returns one report section per scenario. Memory
+ * runs all of (a)–(e); Redis runs the latency scenarios (a), (b) and the catch-up (d).
+ *
+ * @example
+ * const sections = await runRelayBenchmarks({ storage: 'memory' })
+ */
+export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Section[]> {
+  const tag = options.storage === 'memory' ? '' : `${options.storage}-`
+  const label = options.storage === 'memory' ? 'memory storage' : 'Redis storage'
+  const base = { concurrency: scenario.concurrency, ...lifted(options) }
+  const prefix = `bench${Date.now().toString(36)}${tag.replace('-', '')}`
+  const sections: Section[] = []
+  await withRig(options, `${prefix}-main`, async (rig) => {
+    if (options.storage === 'memory') {
+      const bare = await startChild('relay/bare-server.ts')
+      try {
+        sections.push(
+          await section(
+            `${tag}e`,
+            `(e) Webhook ingest vs bare node:http, ${label}`,
+            { ...base, posts: scenario.e.posts, rounds: scenario.e.rounds },
+            () => ingestCeiling(rig, bare),
+          ),
+        )
+      } finally {
+        await bare.stop()
+      }
+    }
+    sections.push(
+      await section(
+        `${tag}a`,
+        `(a) Throughput: 1,000 subscribers on 1,000 threads, ${label}`,
+        { ...base, ...scenario.a },
+        () => throughput(rig),
+      ),
+      await section(
+        `${tag}b`,
+        `(b) Fan-out: 1,000 subscribers on 10 threads, ${label}`,
+        { ...base, ...scenario.b },
+        () => fanOut(rig),
+      ),
+      await section(
+        `${tag}d`,
+        `(d) Catch-up after 10,000 missed events, ${label}`,
+        { ...base, ...scenario.d },
+        () => catchUpAfterGap(rig),
+      ),
+    )
+  })
+  if (options.storage === 'memory') {
+    // A fresh relay, so the RSS delta is the streams' and not left over from the runs above.
+    sections.push(
+      await withRig(options, `${prefix}-idle`, (rig) =>
+        section(`${tag}c`, `(c) 10,000 idle SSE connections, ${label}`, { ...base, ...scenario.c }, () =>
+          idleConnections(rig),
+        ),
+      ),
+    )
+  }
+  return sections
+}

@@ -1,0 +1,114 @@
+// `pnpm bench`: every benchmark under test/bench, then docs/benchmarks.md and docs/benchmarks.json.
+//   --only=memory,redis,fold,size,render   run a subset (the report then goes to test/bench/out/)
+//   --profile                              run relays under --cpu-prof (profiles in test/bench/out/profiles/)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { repoRoot } from './lib/child-process.js'
+import { machine, versions } from './lib/machine.js'
+import { connectRedis } from './lib/redis-commands.js'
+import {
+  evaluateTargets,
+  findFigure,
+  renderMarkdown,
+  type Figure,
+  type Report,
+  type Section,
+} from './lib/report.js'
+import { runRelayBenchmarks } from './relay/relay-benchmarks.js'
+import { targets } from './targets.js'
+
+/** The whole run stops here, children included (they exit when their IPC channel closes). */
+const HARD_LIMIT_MS = 10 * 60 * 1000
+const hardStop = setTimeout(() => {
+  console.error(`pnpm bench: stopped after ${HARD_LIMIT_MS / 60_000} minutes`)
+  process.exit(2)
+}, HARD_LIMIT_MS)
+hardStop.unref()
+
+const args = process.argv.slice(2)
+const onlyArg = args.find((a) => a.startsWith('--only='))
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined
+const wants = (name: string) => !only || only.has(name)
+const outDir = join(repoRoot, 'test', 'bench', 'out')
+const profileDir = args.includes('--profile') ? join(outDir, 'profiles') : undefined
+const redisUrl = process.env.FLOWCHAT_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+const skipped = (id: string, title: string, reason: string): Section => ({
+  id,
+  title,
+  status: 'skipped',
+  reason,
+  figures: [],
+})
+
+async function redisAvailable(): Promise<string | undefined> {
+  if (!existsSync(join(repoRoot, 'apps/relay/src/storage/redis-storage.ts')))
+    return 'apps/relay has no Redis storage yet'
+  try {
+    const redis = await connectRedis(redisUrl)
+    try {
+      await redis.call('PING')
+    } finally {
+      redis.close()
+    }
+    return undefined
+  } catch (error) {
+    return `Redis at ${redisUrl} does not answer: ${String(error)}`
+  }
+}
+
+/** Redis latency beside memory's, from the two runs' sections. */
+function redisComparison(sections: Section[]): Section {
+  const ratio = (key: string, label: string, scenario: string): Figure => {
+    const redis = findFigure(sections, `redis-${scenario}.p99`)?.value
+    const memory = findFigure(sections, `${scenario}.p99`)?.value
+    return { key, label, value: redis && memory ? redis / memory : null, unit: '×' }
+  }
+  return {
+    id: 'redis',
+    title: 'Redis storage latency beside memory storage',
+    status: 'ok',
+    figures: [
+      ratio('aP99Ratio', '(a) p99, Redis / memory', 'a'),
+      ratio('bP99Ratio', '(b) p99, Redis / memory', 'b'),
+    ],
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  const sections: Section[] = []
+  if (wants('memory')) {
+    console.log('relay, memory storage')
+    sections.push(...(await runRelayBenchmarks({ storage: 'memory', profileDir })))
+  }
+  if (wants('redis')) {
+    const missing = await redisAvailable()
+    if (missing) sections.push(skipped('redis-a', 'Relay with Redis storage', missing))
+    else {
+      console.log('relay, Redis storage')
+      sections.push(...(await runRelayBenchmarks({ storage: 'redis', redisUrl, profileDir })))
+    }
+    sections.push(redisComparison(sections))
+  }
+
+  const report: Report = {
+    generatedAt: new Date().toISOString(),
+    durationSeconds: (performance.now() - started) / 1000,
+    machine: machine(),
+    versions: versions(),
+    sections,
+    targets: evaluateTargets(sections, targets),
+  }
+  const dir = only ? outDir : join(repoRoot, 'docs')
+  mkdirSync(dir, { recursive: true })
+  const findings = join(import.meta.dirname, 'findings.md')
+  const appendix = existsSync(findings) ? readFileSync(findings, 'utf8') : ''
+  writeFileSync(join(dir, 'benchmarks.md'), renderMarkdown(report, appendix))
+  writeFileSync(join(dir, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`)
+  for (const t of report.targets)
+    console.log(`${t.status.padEnd(12)} ${t.description}: ${t.value ?? 'n/a'} (${t.op} ${t.limit})`)
+  console.log(`wrote ${join(dir, 'benchmarks.md')} in ${report.durationSeconds.toFixed(0)} s`)
+}
+
+await main()
