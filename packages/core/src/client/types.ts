@@ -1,4 +1,5 @@
 import type { Observable, SchedulerLike } from 'rxjs'
+import type { BackoffOptions } from './backoff.js'
 import type { EventEnvelope } from '../protocol/index.js'
 import type { MediaType, Profile, ThreadsPage, BusinessHours, Template } from '../schemas/index.js'
 
@@ -44,7 +45,7 @@ export interface ChatMessage {
   readonly templates: readonly Template[]
   /** Text to show for templates of type `other`. */
   readonly fallback?: string
-  /** Sent by this thread's visitor (from any tab). */
+  /** Sent by this session's side, from any tab: the visitor for a thread session, an agent for an operator session. */
   readonly own: boolean
   /** For own messages. */
   readonly state?: SendState
@@ -118,6 +119,14 @@ export interface FlowChatOptions {
   scheduler?: SchedulerLike
   /** Whether the network is up. Default: the browser's online/offline events, else always true. */
   online$?: Observable<boolean>
+  /**
+   * How a stream sends the token: `header` (Authorization, through the `fetch` option of the `eventsource`
+   * package) or `query` (`?access_token=`, for the browser's native EventSource, which cannot set headers).
+   * Default: `header` when an `EventSource` other than the global one is passed, else `query`.
+   */
+  eventSourceAuth?: 'header' | 'query'
+  /** Reconnect timing (first wait, longest wait, healthy period). */
+  backoff?: BackoffOptions
 }
 
 /** An active thread as the operator console lists it. */

@@ -1,0 +1,119 @@
+import { encodeMessage } from '../schemas/requests.js'
+import type { MediaType } from '../schemas/requests.js'
+import type { Profile } from '../schemas/primitives.js'
+import { templatesOfPayload } from './to-chat-messages.js'
+import type { ChatMessage, SendInput, Sender } from './types.js'
+
+/** A send ready to go: the relay's JSON body, the optimistic message, and for an upload the file. */
+export interface BuiltSend {
+  readonly body: Record<string, unknown>
+  readonly message: ChatMessage
+  readonly upload?: { readonly file: Blob; readonly filename?: string }
+}
+
+/** The media type of a file from its MIME type. */
+export function mediaTypeOf(mime: string): MediaType {
+  if (mime.startsWith('image/')) return 'image'
+  if (mime.startsWith('video/')) return 'video'
+  if (mime.startsWith('audio/')) return 'audio'
+  return 'file'
+}
+
+/**
+ * Turns what `send` takes into the relay's body (`POST /v1/threads/:id/messages`) and the optimistic message,
+ * validated with the same rules Flow.ai applies (text 1–255 characters, …). Returns the error text when invalid.
+ *
+ * @example
+ * const built = buildSend({ type: 'text', text: 'Hi' }, { traceId, now: Date.now(), self: 'visitor' })
+ */
+export function buildSend(
+  input: SendInput,
+  context: { traceId: string; now: number; self: Sender; visitor?: { name?: string; profile?: Profile } },
+): BuiltSend | { error: string } {
+  const { traceId, now, self, visitor } = context
+  let body: Record<string, unknown>
+  let upload: BuiltSend['upload']
+  switch (input.type) {
+    case 'text':
+      body = { type: 'text', text: input.text }
+      break
+    case 'event':
+      body = { type: 'event', eventName: input.eventName }
+      break
+    case 'location':
+      body = {
+        type: 'location',
+        lat: String(input.lat),
+        long: String(input.long),
+        ...opt('title', input.title),
+      }
+      break
+    case 'media':
+      body = {
+        type: 'media',
+        mediaType: input.mediaType,
+        url: input.url,
+        ...opt('mimeType', input.mimeType),
+        ...opt('title', input.title),
+      }
+      break
+    case 'upload': {
+      const file = input.file as Blob | undefined
+      if (!file || typeof file.size !== 'number') return { error: 'file: must be a Blob or File' }
+      const mime = file.type || 'application/octet-stream'
+      body = {
+        type: 'media',
+        mediaType: input.mediaType ?? mediaTypeOf(mime),
+        mimeType: mime,
+        ...opt('title', input.title ?? input.filename ?? (file as { name?: string }).name),
+      }
+      upload = { file, ...(input.filename === undefined ? {} : { filename: input.filename }) }
+      break
+    }
+    default:
+      return { error: `type: must be one of text, event, location, media, upload` }
+  }
+  if (input.params !== undefined) body.params = input.params
+  body.traceId = traceId
+  const originator = {
+    ...(visitor?.name ? { name: visitor.name } : {}),
+    ...(visitor?.profile ? { profile: visitor.profile } : {}),
+  }
+  if (Object.keys(originator).length > 0) body.originator = originator
+
+  // Same rules as Flow.ai (the relay checks again): a clear error now beats a round trip.
+  const check = encodeMessage(
+    { ...body, originator: { name: visitor?.name || 'visitor', role: 'external' } } as never,
+    { upload: upload !== undefined },
+  )
+  if (!check.ok) return { error: check.error.replace(/payload\.speech/g, 'text') }
+
+  const shown =
+    input.type === 'event' && input.label !== undefined
+      ? [{ type: 'text' as const, payload: { text: input.label } }]
+      : templatesOfPayload({ ...body, ...(input.type === 'text' ? { speech: input.text } : {}) })
+  const message: ChatMessage = {
+    id: traceId,
+    traceId,
+    sender: self,
+    ...(visitor?.name ? { senderName: visitor.name } : {}),
+    ...(visitor?.profile?.picture ? { avatarUrl: visitor.profile.picture } : {}),
+    createdAt: now,
+    templates: upload
+      ? [
+          {
+            type: body.mediaType as 'file',
+            payload: { url: '', title: typeof body.title === 'string' ? body.title : '' },
+          },
+        ]
+      : shown,
+    own: true,
+    state: 'pending',
+    ...(upload ? { progress: 0 } : {}),
+  }
+  return upload ? { body, message, upload } : { body, message }
+}
+
+function opt<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
+}

@@ -1,0 +1,167 @@
+import { Subject, VirtualTimeScheduler, type Observable } from 'rxjs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createEventStream, type StreamSignal } from './event-stream.js'
+import { FakeEventSource, advance, settle, stubSession } from './test-doubles.js'
+
+const envelope = (id: string) => ({
+  id,
+  threadId: 't1',
+  kind: 'reply',
+  type: 'message',
+  receivedAt: '2026-01-01T00:00:00.000Z',
+  source: 'webhook',
+  body: { type: 'message', payload: { messages: [] } },
+})
+
+function setup(
+  overrides: { refresh?: () => Promise<boolean>; auth?: 'header' | 'query'; fetch?: typeof fetch } = {},
+) {
+  const scheduler = new VirtualTimeScheduler()
+  const online$ = new Subject<boolean>()
+  const session = stubSession('tok', overrides.refresh)
+  let lastId: string | undefined
+  const signals: StreamSignal[] = []
+  const stream$: Observable<StreamSignal> = createEventStream({
+    url: 'http://relay/v1/threads/t1/events',
+    EventSource: FakeEventSource as never,
+    auth: overrides.auth ?? 'query',
+    fetch: overrides.fetch ?? (() => Promise.reject(new Error('unused'))),
+    session,
+    lastEventId: () => lastId,
+    online$,
+    scheduler,
+    backoff: { baseMs: 100, maxMs: 1000, healthyMs: 5000, random: () => 1 },
+  })
+  const sub = stream$.subscribe((s) => {
+    signals.push(s)
+    if (s.type === 'envelope') lastId = s.envelope.id
+  })
+  const states = () => signals.flatMap((s) => (s.type === 'connection' ? [s.connection.state] : []))
+  const connections = () => signals.flatMap((s) => (s.type === 'connection' ? [s.connection] : []))
+  return { scheduler, online$, session, signals, sub, states, connections }
+}
+
+describe('createEventStream', () => {
+  beforeEach(() => FakeEventSource.reset())
+  afterEach(() => FakeEventSource.reset())
+
+  it('says open only after the EventSource opened, then passes envelopes through', async () => {
+    const t = setup()
+    await settle()
+    expect(t.states()).toEqual(['connecting'])
+    FakeEventSource.last().open()
+    expect(t.states()).toEqual(['connecting', 'open'])
+    FakeEventSource.last().emit('reply', envelope('1-0'))
+    FakeEventSource.last().emit('reply', { not: 'an envelope' })
+    expect(t.signals.filter((s) => s.type === 'envelope')).toHaveLength(1)
+    t.sub.unsubscribe()
+    expect(FakeEventSource.last().closed).toBe(true)
+  })
+
+  it('backs off exponentially up to the cap, creating no EventSource before the wait is over', async () => {
+    const t = setup()
+    await settle()
+    const waits: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const before = FakeEventSource.instances.length
+      FakeEventSource.last().fail()
+      expect(FakeEventSource.instances.at(before - 1)?.closed).toBe(true)
+      const c = t.connections().at(-1)
+      if (c?.state !== 'reconnecting') throw new Error(`expected reconnecting, got ${c?.state}`)
+      waits.push(c.retryInMs)
+      await advance(t.scheduler, c.retryInMs - 1)
+      expect(FakeEventSource.instances.length).toBe(before)
+      await advance(t.scheduler, 1)
+      expect(FakeEventSource.instances.length).toBe(before + 1)
+    }
+    expect(waits).toEqual([100, 200, 400, 800, 1000, 1000])
+  })
+
+  it('starts the back-off over after a healthy period, and resumes with lastEventId', async () => {
+    const t = setup()
+    await settle()
+    FakeEventSource.last().fail()
+    await advance(t.scheduler, 100)
+    FakeEventSource.last().fail()
+    await advance(t.scheduler, 200)
+    FakeEventSource.last().open()
+    FakeEventSource.last().emit('reply', envelope('7-3'))
+    await advance(t.scheduler, 5000)
+    FakeEventSource.last().fail()
+    const c = t.connections().at(-1)
+    expect(c).toMatchObject({ state: 'reconnecting', attempt: 1, retryInMs: 100 })
+    await advance(t.scheduler, 100)
+    expect(FakeEventSource.last().url).toBe(
+      'http://relay/v1/threads/t1/events?lastEventId=7-3&access_token=tok',
+    )
+  })
+
+  it('a short-lived connection does not reset the back-off', async () => {
+    const t = setup()
+    await settle()
+    FakeEventSource.last().fail()
+    await advance(t.scheduler, 100)
+    FakeEventSource.last().open()
+    await advance(t.scheduler, 10)
+    FakeEventSource.last().fail()
+    expect(t.connections().at(-1)).toMatchObject({ state: 'reconnecting', attempt: 2, retryInMs: 200 })
+  })
+
+  it('on 401 refreshes the token once and reconnects; a second refusal is final', async () => {
+    const t = setup()
+    await settle()
+    FakeEventSource.last().fail(401)
+    await settle()
+    expect(t.session.refreshes).toBe(1)
+    await advance(t.scheduler, 0)
+    expect(FakeEventSource.instances).toHaveLength(2)
+    FakeEventSource.last().fail(403)
+    await settle()
+    expect(t.connections().at(-1)).toMatchObject({ state: 'failed' })
+    await advance(t.scheduler, 60_000)
+    expect(FakeEventSource.instances).toHaveLength(2)
+  })
+
+  it('ends failed when the token cannot be refreshed', async () => {
+    const t = setup({ refresh: () => Promise.resolve(false) })
+    await settle()
+    FakeEventSource.last().fail(401)
+    await settle()
+    expect(t.states().at(-1)).toBe('failed')
+    await advance(t.scheduler, 60_000)
+    expect(FakeEventSource.instances).toHaveLength(1)
+  })
+
+  it('goes offline (closing the stream) and reconnects at once when back online', async () => {
+    const t = setup()
+    await settle()
+    FakeEventSource.last().open()
+    t.online$.next(false)
+    expect(FakeEventSource.last().closed).toBe(true)
+    expect(t.states().at(-1)).toBe('offline')
+    await advance(t.scheduler, 60_000)
+    expect(FakeEventSource.instances).toHaveLength(1)
+    t.online$.next(true)
+    await settle()
+    expect(FakeEventSource.instances).toHaveLength(2)
+    expect(t.states().at(-1)).toBe('connecting')
+  })
+
+  it('sends the token in an Authorization header in header mode, never in the URL', async () => {
+    const seen: Headers[] = []
+    setup({
+      auth: 'header',
+      fetch: ((_url: string, init: RequestInit) => {
+        seen.push(new Headers(init.headers))
+        return Promise.resolve(new Response(''))
+      }) as typeof fetch,
+    })
+    await settle()
+    const es = FakeEventSource.last()
+    expect(es.url).not.toContain('access_token')
+    const esFetch = es.init?.fetch as (u: string, i: RequestInit) => Promise<Response>
+    await esFetch('http://relay/x', { headers: { accept: 'text/event-stream' } })
+    expect(seen[0]?.get('authorization')).toBe('Bearer tok')
+    expect(seen[0]?.get('accept')).toBe('text/event-stream')
+  })
+})

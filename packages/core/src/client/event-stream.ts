@@ -1,0 +1,208 @@
+import { Observable, type SchedulerLike, type Subscription } from 'rxjs'
+import { EnvelopeKind, envelopeSchema, type EventEnvelope } from '../protocol/index.js'
+import { safeParse } from '../schemas/parse.js'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js'
+import type { SessionManager } from './session-manager.js'
+import type { Connection, EventSourceConstructor } from './types.js'
+
+/** What a stream reports: its connection, each event, and a reset (the relay could not resume). */
+export type StreamSignal =
+  | { type: 'connection'; connection: Connection }
+  | { type: 'envelope'; envelope: EventEnvelope }
+  | { type: 'reset'; reason: string }
+
+/** How the token reaches the relay: a header through the `eventsource` package's `fetch`, or `?access_token=`. */
+export type StreamAuth = 'header' | 'query'
+
+export interface EventStreamOptions {
+  /** Absolute URL of the stream, without query. */
+  url: string
+  EventSource: EventSourceConstructor
+  auth: StreamAuth
+  fetch: typeof fetch
+  session: SessionManager
+  /** The id to resume after, read at each connection attempt. */
+  lastEventId: () => string | undefined
+  online$: Observable<boolean>
+  scheduler: SchedulerLike
+  backoff?: BackoffOptions
+}
+
+/** Every event name the relay sends; an EventSource only delivers named events someone listens to. */
+const EVENT_NAMES = [...new Set([...Object.values(EnvelopeKind), 'message'])]
+
+/** Statuses no reconnect can fix (a token refresh is tried first for 401/403). */
+const FINAL_STATUS = new Set([400, 404, 410])
+
+/**
+ * A relay SSE stream with its own reconnect policy. One EventSource per attempt, closed on any error so the
+ * browser's blind auto-retry never runs: the next attempt waits a jittered exponential back-off (reset once a
+ * connection stayed up `healthyMs`) and resumes with `lastEventId`. `open` is reported only after the EventSource
+ * opened. 401/403 trigger one token refresh; if that fails or the relay refuses again, the stream ends `failed`.
+ * Offline (from `online$`) closes the stream and reconnects at once when back online.
+ *
+ * @example
+ * createEventStream({ url, EventSource, auth: 'header', fetch, session, lastEventId, online$, scheduler })
+ *   .subscribe((signal) => dispatch(signal))
+ */
+export function createEventStream(options: EventStreamOptions): Observable<StreamSignal> {
+  return new Observable<StreamSignal>((subscriber) => {
+    const { scheduler, session } = options
+    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff }
+    let source: EventSource | undefined
+    let retry: Subscription | undefined
+    let attempt = 0
+    let openedAt: number | undefined
+    let refreshedSinceOpen = false
+    let online = true
+    let done = false
+    let generation = 0
+
+    const report = (connection: Connection) => subscriber.next({ type: 'connection', connection })
+
+    const close = () => {
+      generation++
+      source?.close()
+      source = undefined
+      retry?.unsubscribe()
+      retry = undefined
+    }
+
+    const finish = (reason: string) => {
+      if (done) return
+      close()
+      done = true
+      report({ state: 'failed', reason })
+    }
+
+    const scheduleRetry = (reason: string, immediate = false) => {
+      close()
+      if (done || !online) return
+      if (openedAt !== undefined && scheduler.now() - openedAt >= backoff.healthyMs) attempt = 0
+      openedAt = undefined
+      attempt++
+      const retryInMs = immediate ? 0 : backoffDelay(attempt, backoff)
+      report({ state: 'reconnecting', attempt, retryInMs, reason })
+      retry = scheduler.schedule(() => void connect(), retryInMs)
+    }
+
+    const connect = async () => {
+      close()
+      const mine = generation
+      if (done || !online) return
+      if (attempt === 0) report({ state: 'connecting' })
+      try {
+        await session.ready()
+      } catch (error) {
+        if (mine !== generation) return
+        const status = session.status$.value
+        if (status.state === 'failed') return finish(status.reason)
+        return scheduleRetry(error instanceof Error ? error.message : String(error))
+      }
+      if (mine !== generation || done || !online) return
+      const token = session.token()
+      const params = new URLSearchParams()
+      const last = options.lastEventId()
+      if (last !== undefined) params.set('lastEventId', last)
+      if (options.auth === 'query' && token) params.set('access_token', token)
+      const qs = params.toString()
+      const init =
+        options.auth === 'header'
+          ? {
+              fetch: ((url: string, init: RequestInit) =>
+                options.fetch(url, {
+                  ...init,
+                  headers: {
+                    ...(init.headers as Record<string, string>),
+                    authorization: `Bearer ${session.token() ?? ''}`,
+                  },
+                })) as typeof fetch,
+            }
+          : undefined
+      const es = new options.EventSource(`${options.url}${qs ? `?${qs}` : ''}`, init)
+      source = es
+      es.addEventListener('open', () => {
+        if (source !== es) return
+        openedAt = scheduler.now()
+        refreshedSinceOpen = false
+        report({ state: 'open' })
+      })
+      const onEvent = (event: Event) => {
+        if (source !== es) return
+        const data = (event as MessageEvent<string>).data
+        let json: unknown
+        try {
+          json = JSON.parse(data)
+        } catch {
+          return
+        }
+        const parsed = safeParse(envelopeSchema, json)
+        if (parsed.ok) subscriber.next({ type: 'envelope', envelope: parsed.value })
+      }
+      for (const name of EVENT_NAMES) es.addEventListener(name, onEvent)
+      es.addEventListener('reset', (event) => {
+        if (source !== es) return
+        let reason = 'the relay could not resume'
+        try {
+          const data = JSON.parse((event as MessageEvent<string>).data) as { reason?: unknown }
+          if (typeof data.reason === 'string') reason = data.reason
+        } catch {
+          // A reset without a readable reason is still a reset.
+        }
+        subscriber.next({ type: 'reset', reason })
+      })
+      es.addEventListener('error', (event) => {
+        if (source !== es) return
+        const code = (event as Event & { code?: number }).code
+        es.close()
+        void onError(code, (event as Event & { message?: string }).message)
+      })
+    }
+
+    const onError = async (code: number | undefined, message: string | undefined) => {
+      if (code === 401 || code === 403) {
+        close()
+        if (refreshedSinceOpen)
+          return finish(`The relay refused the token (HTTP ${code}) even after a refresh.`)
+        refreshedSinceOpen = true
+        const mine = generation
+        const ok = await session.refresh()
+        if (mine !== generation || done) return
+        if (!ok) {
+          const status = session.status$.value
+          return finish(
+            status.state === 'failed' ? status.reason : `The relay refused the token (HTTP ${code}).`,
+          )
+        }
+        return scheduleRetry(`token refreshed after HTTP ${code}`, true)
+      }
+      if (code !== undefined && FINAL_STATUS.has(code))
+        return finish(`The relay answered HTTP ${code} to the stream.`)
+      scheduleRetry(code === undefined ? (message ?? 'connection lost') : `HTTP ${code}`)
+    }
+
+    const sessionSub = session.status$.subscribe((status) => {
+      if (status.state === 'failed') finish(status.reason)
+    })
+    const onlineSub = options.online$.subscribe((up) => {
+      if (done || up === online) return
+      online = up
+      if (!up) {
+        close()
+        openedAt = undefined
+        report({ state: 'offline' })
+      } else {
+        attempt = 0
+        void connect()
+      }
+    })
+    if (online && !done) void connect()
+
+    return () => {
+      done = true
+      close()
+      sessionSub.unsubscribe()
+      onlineSub.unsubscribe()
+    }
+  })
+}

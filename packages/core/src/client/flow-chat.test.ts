@@ -1,0 +1,295 @@
+import { Subject, VirtualTimeScheduler } from 'rxjs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createFlowChat } from './flow-chat.js'
+import { createMemoryStorage } from './memory-storage.js'
+import { FakeEventSource, advance, fakeJwt, settle } from './test-doubles.js'
+import type { ChatMessage, FlowChat, KeyValueStorage } from './types.js'
+
+const BASE = 1_732_170_000_000
+
+/** A relay stand-in: records every request, answers what the test sets. */
+function fakeRelay() {
+  const calls: { method: string; path: string; auth: string | null; body: unknown }[] = []
+  const relay = {
+    calls,
+    issued: 0,
+    sendAnswer: (): Response | Error => json(202, { traceId: 'x', eventId: '1-0' }),
+    refreshAnswer: (): Response | undefined => undefined,
+    history: [] as unknown[],
+    posts: () => calls.filter((c) => c.method === 'POST' && c.path.endsWith('/messages')),
+    fetch: (async (input: string, init: RequestInit = {}): Promise<Response> => {
+      await Promise.resolve() // answer asynchronously, like the network
+      const url = new URL(input)
+      const headers = new Headers(init.headers)
+      const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined
+      const method = init.method ?? 'GET'
+      calls.push({ method, path: url.pathname, auth: headers.get('authorization'), body })
+      if (url.pathname === '/v1/sessions') {
+        const refused: Response | undefined = relay.refreshAnswer()
+        if (refused && headers.get('authorization')) return refused
+        relay.issued++
+        const iat = relay.issued === 1 ? 0 : 800 * (relay.issued - 1)
+        return json(201, {
+          threadId: 't1',
+          token: fakeJwt({ iat, exp: iat + 1000, scope: 'thread', sub: 't1' }),
+          expiresAt: 'x',
+        })
+      }
+      if (method === 'GET' && url.pathname.endsWith('/messages')) {
+        return json(200, { threadId: 't1', page: 1, pages: 1, history: relay.history })
+      }
+      if (method === 'POST' && url.pathname.endsWith('/messages')) {
+        const answer: Response | Error = relay.sendAnswer()
+        if (answer instanceof Error) throw answer
+        return answer
+      }
+      return json(404, { error: { code: 'not_found', message: 'no route' } })
+    }) as typeof fetch,
+  }
+  return relay
+}
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+function client(
+  relay: ReturnType<typeof fakeRelay>,
+  storage: KeyValueStorage,
+  online$ = new Subject<boolean>(),
+) {
+  const scheduler = new VirtualTimeScheduler()
+  const chat = createFlowChat({
+    relayUrl: 'http://relay.test',
+    fetch: relay.fetch,
+    EventSource: FakeEventSource as never,
+    storage,
+    scheduler,
+    online$,
+    backoff: { baseMs: 100, maxMs: 1000, random: () => 1 },
+  })
+  return { chat, scheduler, online$ }
+}
+
+const last = <T>(values: T[]) => values.at(-1) as T
+const textOf = (m: ChatMessage) => (m.templates[0]?.type === 'text' ? m.templates[0].payload.text : '?')
+let chats: FlowChat[] = []
+
+describe('createFlowChat', () => {
+  beforeEach(() => FakeEventSource.reset())
+  afterEach(() => {
+    for (const c of chats) c.close()
+    chats = []
+  })
+
+  it('creates an anonymous session once and a reload continues the same thread', async () => {
+    const relay = fakeRelay()
+    const storage = createMemoryStorage()
+    const a = client(relay, storage)
+    chats.push(a.chat)
+    expect(await a.chat.session()).toEqual({ threadId: 't1' })
+    const b = client(relay, storage)
+    chats.push(b.chat)
+    expect(await b.chat.session()).toEqual({ threadId: 't1' })
+    expect(relay.calls.filter((c) => c.path === '/v1/sessions')).toHaveLength(1)
+  })
+
+  it('refreshes the token at 80% of its life, and ends failed when the relay refuses a refresh', async () => {
+    const relay = fakeRelay()
+    const { chat, scheduler } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    await chat.session()
+    const sessions = () => relay.calls.filter((c) => c.path === '/v1/sessions')
+    await advance(scheduler, 799_999)
+    expect(sessions()).toHaveLength(1)
+    await advance(scheduler, 1)
+    expect(sessions()).toHaveLength(2)
+    expect(sessions()[1]?.auth).toMatch(/^Bearer /)
+    // The new token (iat 800 s, exp 1800 s) is refreshed at 1600 s.
+    relay.refreshAnswer = () =>
+      json(401, { error: { code: 'unauthorized', message: 'refresh grace passed' } })
+    const states: string[] = []
+    chat
+      .thread('t1')
+      .connection$.subscribe((c) => states.push(c.state === 'failed' ? `failed: ${c.reason}` : c.state))
+    await advance(scheduler, 800_000)
+    expect(sessions()).toHaveLength(3)
+    expect(last(states)).toMatch(/^failed: The session can no longer be refreshed \(refresh grace passed\)/)
+    await advance(scheduler, 3_600_000)
+    expect(sessions()).toHaveLength(3)
+  })
+
+  it('opens the stream with the first subscriber and closes it after the last', async () => {
+    const relay = fakeRelay()
+    const { chat } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    const thread = chat.thread('t1')
+    const a = thread.messages$.subscribe()
+    const states: string[] = []
+    const b = thread.connection$.subscribe((c) => states.push(c.state))
+    await settle()
+    expect(FakeEventSource.instances).toHaveLength(1)
+    FakeEventSource.last().open()
+    a.unsubscribe()
+    expect(FakeEventSource.last().closed).toBe(false)
+    b.unsubscribe()
+    expect(FakeEventSource.last().closed).toBe(true)
+    expect(states).toEqual(['connecting', 'open'])
+  })
+
+  it('keeps a send made offline in the outbox and sends it exactly once when back online', async () => {
+    const relay = fakeRelay()
+    const storage = createMemoryStorage()
+    const { chat, online$ } = client(relay, storage)
+    chats.push(chat)
+    online$.next(false)
+    const thread = chat.thread('t1')
+    const states: string[] = []
+    thread.send({ type: 'text', text: 'hello' }).subscribe((s) => states.push(s))
+    const queued: number[] = []
+    thread.queued$.subscribe((n) => queued.push(n))
+    await settle()
+    expect(relay.posts()).toHaveLength(0)
+    expect(storage.getItem('flowchat:outbox:t1')).toContain('hello')
+    online$.next(true)
+    await settle()
+    expect(relay.posts()).toHaveLength(1)
+    expect(relay.posts()[0]?.body).toMatchObject({ type: 'text', text: 'hello' })
+    expect(storage.getItem('flowchat:outbox:t1')).toBeNull()
+    expect(states).toEqual(['pending', 'sent'])
+    expect(last(queued)).toBe(0)
+    online$.next(false)
+    online$.next(true)
+    await settle()
+    expect(relay.posts()).toHaveLength(1)
+  })
+
+  it('retries a send that failed on the network or a 5xx with the same traceId, and fails for good on a 4xx', async () => {
+    const relay = fakeRelay()
+    const { chat, scheduler } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    const thread = chat.thread('t1')
+    const answers: (Response | Error)[] = [
+      new TypeError('fetch failed'),
+      json(503, { error: { code: 'unavailable', message: 'Flow.ai is down' } }),
+      json(202, { traceId: 'x' }),
+    ]
+    relay.sendAnswer = () => answers.shift() ?? json(500, {})
+    const states: string[] = []
+    thread.send({ type: 'text', text: 'again' }).subscribe((s) => states.push(s))
+    await settle()
+    await advance(scheduler, 1000)
+    await advance(scheduler, 1000)
+    const traceIds = relay.posts().map((p) => (p.body as { traceId: string }).traceId)
+    expect(traceIds).toHaveLength(3)
+    expect(new Set(traceIds).size).toBe(1)
+    expect(states).toEqual(['pending', 'sent'])
+
+    relay.sendAnswer = () =>
+      json(400, { error: { code: 'invalid_input', message: 'text: too long', path: 'text' } })
+    let final: ChatMessage | undefined
+    thread.messages$.subscribe((ms) => (final = ms.at(-1)))
+    const failed: string[] = []
+    thread.send({ type: 'text', text: 'bad' }).subscribe((s) => failed.push(s))
+    await advance(scheduler, 5000)
+    expect(failed).toEqual(['pending', 'failed'])
+    expect(final).toMatchObject({ state: 'failed', error: 'invalid_input: text: too long' })
+    expect(relay.posts()).toHaveLength(4)
+  })
+
+  it('rejects invalid input at once with a clear error, without a request', async () => {
+    const relay = fakeRelay()
+    const { chat } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    const states: string[] = []
+    let error: string | undefined
+    const thread = chat.thread('t1')
+    thread.messages$.subscribe((ms) => (error = ms.at(-1)?.error))
+    thread.send({ type: 'text', text: 'x'.repeat(256) }).subscribe((s) => states.push(s))
+    await settle()
+    expect(states).toEqual(['failed'])
+    expect(error).toMatch(/text: must be at most 255 characters/)
+    expect(relay.posts()).toHaveLength(0)
+  })
+
+  it('two tabs sharing storage send a queued message once', async () => {
+    const relay = fakeRelay()
+    const storage = createMemoryStorage()
+    const a = client(relay, storage)
+    const b = client(relay, storage)
+    chats.push(a.chat, b.chat)
+    a.online$.next(false)
+    b.online$.next(false)
+    a.chat.thread('t1').send({ type: 'text', text: 'once' })
+    const tabB = b.chat.thread('t1')
+    let shown: ChatMessage[] = []
+    tabB.messages$.subscribe((ms) => (shown = [...ms]))
+    expect(shown.map(textOf)).toEqual(['once'])
+    a.online$.next(true)
+    b.online$.next(true)
+    await settle()
+    expect(relay.posts()).toHaveLength(1)
+  })
+
+  it('on reset refetches history and merges it without duplicates', async () => {
+    const relay = fakeRelay()
+    const { chat } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    const thread = chat.thread('t1')
+    let shown: readonly ChatMessage[] = []
+    thread.messages$.subscribe((ms) => (shown = ms))
+    const events: string[] = []
+    thread.events$.subscribe((e) => events.push(e.id))
+    await settle()
+    const es = FakeEventSource.last()
+    es.open()
+    const reply = (id: string, msgId: string, text: string, ms: number) => ({
+      id,
+      threadId: 't1',
+      kind: 'reply',
+      type: 'message',
+      receivedAt: new Date(BASE + ms).toISOString(),
+      source: 'webhook',
+      body: {
+        type: 'message',
+        payload: {
+          threadId: 't1',
+          originator: { name: 'Bot', role: 'bot' },
+          messages: [
+            { responses: [{ type: 'text', payload: { text } }], meta: { msgId, createdAt: BASE + ms } },
+          ],
+        },
+      },
+    })
+    es.emit('reply', reply('5-0', 'm1', 'one', 1))
+    es.emit('reply', reply('5-0', 'm1', 'one', 1))
+    es.emit('reply', reply('6-0', 'm2', 'two', 2))
+    relay.history = [1, 2, 3].map((n) => ({
+      originator: { name: 'Bot', role: 'bot' },
+      messages: [
+        {
+          responses: [{ type: 'text', payload: { text: ['one', 'two', 'three'][n - 1] } }],
+          meta: { msgId: `m${n}`, createdAt: BASE + n },
+        },
+      ],
+    }))
+    es.emit('reset', { reason: 'log trimmed' })
+    await settle()
+    expect(shown.map(textOf)).toEqual(['one', 'two', 'three'])
+    expect(events).toEqual(['5-0', '6-0'])
+  })
+
+  it('shows sends left in storage by an earlier page load as pending', () => {
+    const relay = fakeRelay()
+    const storage = createMemoryStorage()
+    const first = client(relay, storage)
+    chats.push(first.chat)
+    first.online$.next(false)
+    first.chat.thread('t1').send({ type: 'text', text: 'survives' })
+    first.chat.close()
+    const second = client(relay, storage)
+    chats.push(second.chat)
+    second.online$.next(false)
+    let shown: readonly ChatMessage[] = []
+    second.chat.thread('t1').messages$.subscribe((ms) => (shown = ms))
+    expect(shown.map((m) => `${textOf(m)}:${m.state}`)).toEqual(['survives:pending'])
+  })
+})

@@ -1,0 +1,25 @@
+/**
+ * The reactive client of `@flowchat/core`: per-thread RxJS streams over a flowchat relay.
+ */
+export { createFlowChat } from './flow-chat.js'
+export { createMemoryStorage } from './memory-storage.js'
+export { threadReducer } from './thread-reducer.js'
+export { initialThreadState } from './thread-state.js'
+export { backoffDelay } from './backoff.js'
+export { ConnectionState, SendState, Sender } from './types.js'
+
+export type { BackoffOptions } from './backoff.js'
+export type { ThreadStateAction, ThreadState } from './thread-state.js'
+export type {
+  BotStatus as ThreadBotStatus,
+  ChatMessage,
+  Connection,
+  EventSourceConstructor,
+  FlowChat,
+  FlowChatOptions,
+  KeyValueStorage,
+  OperatorApi,
+  SendInput,
+  ThreadHandle,
+  ThreadSummary,
+} from './types.js'

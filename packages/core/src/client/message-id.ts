@@ -1,0 +1,50 @@
+/**
+ * Stable ids for messages that carry no id of their own. A send is known by its traceId and a Flow.ai reply by
+ * its `meta.msgId`; anything else gets an id derived from who said it, when, and its position, so the same
+ * message read from history and from a live event gets the same id.
+ */
+
+/** FNV-1a (32 bit) of a string, in base 36: short, fast, and the same in every runtime. */
+export function stableHash(text: string): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return (hash >>> 0).toString(36)
+}
+
+/**
+ * The id of a message without `msgId` or traceId: a hash of originator, creation time and index in its turn.
+ *
+ * @example
+ * derivedMessageId({ originator: 'bot:Emulator bot', createdAt: 1732170000000, index: 0 }) // 'd-…'
+ */
+export function derivedMessageId(parts: {
+  originator: string
+  createdAt: number | string
+  index: number
+}): string {
+  return `d-${stableHash(`${parts.originator}|${String(parts.createdAt)}|${String(parts.index)}`)}`
+}
+
+/** A random traceId for a send: `crypto.randomUUID` where it exists (browsers over https, Node), else random digits. */
+export function newTraceId(random: () => number = Math.random): string {
+  const crypto = globalThis.crypto as Crypto | undefined
+  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID()
+  let out = 'fc-'
+  for (let i = 0; i < 4; i++) out += Math.floor(random() * 0x100000000).toString(36)
+  return out
+}
+
+/**
+ * Compares relay event ids (`<ms>-<seq>`): negative when `a` is older than `b`.
+ *
+ * @example
+ * compareEventIds('5-1', '10-0') < 0 // true
+ */
+export function compareEventIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-')
+  const [bm = '0', bs = '0'] = b.split('-')
+  return Number(am) - Number(bm) || Number(as) - Number(bs)
+}

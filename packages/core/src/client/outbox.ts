@@ -1,0 +1,76 @@
+import { readJson, writeJson } from './memory-storage.js'
+import type { KeyValueStorage } from './types.js'
+
+/** A send waiting to go out: the exact JSON body (with its traceId), so every attempt is the same request. */
+export interface OutboxItem {
+  readonly traceId: string
+  readonly body: Record<string, unknown>
+  /** Epoch ms it was first queued; flushes go oldest first. */
+  readonly queuedAt: number
+  /** Who is sending it right now and until when (a tab that dies mid-send lets its lease expire). */
+  readonly lease?: { readonly owner: string; readonly until: number }
+}
+
+export interface Outbox {
+  list(): OutboxItem[]
+  add(item: OutboxItem): void
+  remove(traceId: string): void
+  /** Takes the lease of an item for `ms`; false when another owner holds an unexpired lease or it is gone. */
+  claim(traceId: string, ms: number): boolean
+  release(traceId: string): void
+}
+
+const isItem = (v: unknown): v is OutboxItem =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as OutboxItem).traceId === 'string' &&
+  typeof (v as OutboxItem).body === 'object' &&
+  typeof (v as OutboxItem).queuedAt === 'number'
+
+/**
+ * A thread's outbox in key-value storage (localStorage in browsers), so sends made offline or failed on the
+ * network survive a reload. Several tabs share it: before sending, a tab claims an item's lease (owner + expiry)
+ * and others skip leased items, so a message goes out once even when two tabs flush together. The traceId
+ * stays the same across attempts, which also lets the relay and Flow.ai recognise a repeat.
+ *
+ * @example
+ * const outbox = createOutbox({ storage, key: 'flowchat:outbox:t1', owner: tabId, now: () => Date.now() })
+ * if (outbox.claim(item.traceId, 30_000)) await post(item.body)
+ */
+export function createOutbox(options: {
+  storage: KeyValueStorage
+  key: string
+  owner: string
+  now: () => number
+}): Outbox {
+  const { storage, key, owner, now } = options
+  const read = (): OutboxItem[] => {
+    const value = readJson(storage, key)
+    return Array.isArray(value) ? value.filter(isItem) : []
+  }
+  const write = (items: OutboxItem[]) => writeJson(storage, key, items.length === 0 ? undefined : items)
+  const change = (traceId: string, f: (item: OutboxItem) => OutboxItem) =>
+    write(read().map((item) => (item.traceId === traceId ? f(item) : item)))
+
+  return {
+    list: () => read().sort((a, b) => a.queuedAt - b.queuedAt),
+    add(item) {
+      const items = read()
+      if (!items.some((i) => i.traceId === item.traceId)) write([...items, item])
+    },
+    remove: (traceId) => write(read().filter((i) => i.traceId !== traceId)),
+    claim(traceId, ms) {
+      const item = read().find((i) => i.traceId === traceId)
+      if (!item) return false
+      if (item.lease && item.lease.owner !== owner && item.lease.until > now()) return false
+      change(traceId, (i) => ({ ...i, lease: { owner, until: now() + ms } }))
+      // Read back: when two tabs wrote at once, the last writer holds it and the other backs off.
+      return read().find((i) => i.traceId === traceId)?.lease?.owner === owner
+    },
+    release: (traceId) =>
+      change(traceId, (i) => {
+        const { lease: _lease, ...rest } = i
+        return rest
+      }),
+  }
+}

@@ -1,0 +1,193 @@
+import { BehaviorSubject, type SchedulerLike, type Subscription } from 'rxjs'
+import { FlowError, FlowErrorCode, toFlowError } from '../errors.js'
+import { sessionSchema, type Session } from '../protocol/index.js'
+import { safeParse } from '../schemas/parse.js'
+import { decodeTokenClaims, refreshAt } from './jwt.js'
+import { readJson, writeJson } from './memory-storage.js'
+import type { RelayHttp } from './relay-http.js'
+import type { FlowChatOptions, KeyValueStorage } from './types.js'
+
+export type SessionStatus =
+  | { state: 'pending' }
+  | { state: 'ready'; token: string; threadId?: string; operator: boolean }
+  | { state: 'failed'; reason: string }
+
+export interface SessionManager {
+  /** The current status; `failed` is final. */
+  readonly status$: BehaviorSubject<SessionStatus>
+  /** Starts the session once (creating an anonymous one when needed) and resolves when it is usable. */
+  ready(): Promise<Extract<SessionStatus, { state: 'ready' }>>
+  /** The current token, if any. */
+  token(): string | undefined
+  /** Refreshes now (after a 401). False when the session is over for good. */
+  refresh(): Promise<boolean>
+  close(): void
+}
+
+/** How long a failed refresh (network, 5xx) waits before trying again, at most. */
+const REFRESH_RETRY_MS = 30_000
+
+export interface SessionManagerOptions {
+  session: NonNullable<FlowChatOptions['session']>
+  visitorName?: string
+  http: RelayHttp
+  storage: KeyValueStorage
+  storageKey: string
+  scheduler: SchedulerLike
+}
+
+/**
+ * Holds the session token: creates an anonymous session (kept in storage so a reload continues the thread),
+ * refreshes the token at 80% of its life through `POST /v1/sessions`, and ends in `failed` with a reason when
+ * the relay refuses a refresh (no retry loop). Operator tokens are used as given and fail when they expire.
+ *
+ * @example
+ * const session = createSessionManager({ session: { anonymous: true }, http, storage, storageKey, scheduler })
+ * const { threadId } = await session.ready()
+ */
+export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  const { http, storage, storageKey, scheduler } = options
+  const status$ = new BehaviorSubject<SessionStatus>({ state: 'pending' })
+  let timer: Subscription | undefined
+  let starting: Promise<Extract<SessionStatus, { state: 'ready' }>> | undefined
+  let refreshing: Promise<boolean> | undefined
+  let closed = false
+
+  const fail = (reason: string) => {
+    timer?.unsubscribe()
+    status$.next({ state: 'failed', reason })
+  }
+
+  const adopt = (token: string, threadId: string | undefined, operator: boolean) => {
+    status$.next({ state: 'ready', token, operator, ...(threadId === undefined ? {} : { threadId }) })
+    schedule(token, operator)
+  }
+
+  const schedule = (token: string, operator: boolean) => {
+    timer?.unsubscribe()
+    const claims = decodeTokenClaims(token)
+    const now = scheduler.now()
+    if (operator) {
+      if (claims?.exp === undefined) return
+      timer = scheduler.schedule(
+        () => fail('The operator token expired. Sign in again for a new one.'),
+        Math.max(0, claims.exp - now),
+      )
+      return
+    }
+    const at = refreshAt(claims, now)
+    if (at === undefined) return
+    timer = scheduler.schedule(() => void refresh(), Math.max(0, at - now))
+  }
+
+  const store = (s: Session) => {
+    if ('anonymous' in options.session) writeJson(storage, storageKey, s)
+  }
+
+  const createAnonymous = async (): Promise<Session> => {
+    const s = await http.request('POST', '/v1/sessions', {
+      token: null,
+      schema: sessionSchema,
+      body: options.visitorName ? { name: options.visitorName } : {},
+    })
+    store(s)
+    return s
+  }
+
+  const doRefresh = async (): Promise<boolean> => {
+    const current = status$.value
+    if (current.state !== 'ready' || closed) return current.state === 'ready'
+    try {
+      const s = await http.request('POST', '/v1/sessions', {
+        token: current.token,
+        schema: sessionSchema,
+        body: {},
+      })
+      if (current.threadId !== undefined && s.threadId !== current.threadId) {
+        fail(`The relay refreshed the session into another thread (${s.threadId}); start a new session.`)
+        return false
+      }
+      store(s)
+      if (!closed) adopt(s.token, s.threadId, false)
+      return true
+    } catch (error) {
+      const err = toFlowError(error)
+      if (err.code === FlowErrorCode.unauthorized || err.code === FlowErrorCode.forbidden) {
+        if ('anonymous' in options.session) writeJson(storage, storageKey, undefined)
+        fail(`The session can no longer be refreshed (${err.message}). Start a new session.`)
+        return false
+      }
+      // A network or server hiccup: the token is still good for a while, try again soon.
+      const claims = decodeTokenClaims(current.token)
+      const left = claims?.exp === undefined ? REFRESH_RETRY_MS : claims.exp - scheduler.now()
+      timer?.unsubscribe()
+      timer = scheduler.schedule(() => void refresh(), Math.max(1000, Math.min(REFRESH_RETRY_MS, left / 2)))
+      return true
+    }
+  }
+
+  const refresh = (): Promise<boolean> => {
+    const current = status$.value
+    if (current.state === 'ready' && current.operator) {
+      fail('The operator token was refused. Sign in again for a new one.')
+      return Promise.resolve(false)
+    }
+    refreshing ??= doRefresh().finally(() => (refreshing = undefined))
+    return refreshing
+  }
+
+  const start = async (): Promise<Extract<SessionStatus, { state: 'ready' }>> => {
+    const given = options.session
+    if ('operatorToken' in given) adopt(given.operatorToken, undefined, true)
+    else if ('token' in given) adopt(given.token, given.threadId, false)
+    else {
+      const saved = readJson(storage, storageKey)
+      const parsed = safeParse(sessionSchema, saved)
+      const stored = parsed.ok ? parsed.value : undefined
+      if (stored) {
+        adopt(stored.token, stored.threadId, false)
+        const at = refreshAt(decodeTokenClaims(stored.token), scheduler.now())
+        if (at !== undefined && at <= scheduler.now() && !(await refresh())) {
+          // The stored thread is gone for good: a new visitor session is the only way on.
+          const fresh = await createAnonymous()
+          adopt(fresh.token, fresh.threadId, false)
+        }
+      } else {
+        const fresh = await createAnonymous()
+        adopt(fresh.token, fresh.threadId, false)
+      }
+    }
+    const s = status$.value
+    if (s.state !== 'ready')
+      throw new FlowError(FlowErrorCode.unauthorized, s.state === 'failed' ? s.reason : 'No session.')
+    return s
+  }
+
+  return {
+    status$,
+    ready() {
+      starting ??= start().catch((error: unknown) => {
+        const err = toFlowError(error)
+        // A network failure may pass: let the next call try again. A refusal is final.
+        if (
+          err.code === FlowErrorCode.network ||
+          err.code === FlowErrorCode.unavailable ||
+          err.code === FlowErrorCode.server_error
+        )
+          starting = undefined
+        else fail(`Could not start a session: ${err.message}`)
+        throw err
+      })
+      return starting
+    },
+    token() {
+      const s = status$.value
+      return s.state === 'ready' ? s.token : undefined
+    },
+    refresh,
+    close() {
+      closed = true
+      timer?.unsubscribe()
+    },
+  }
+}

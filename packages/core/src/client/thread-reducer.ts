@@ -1,0 +1,150 @@
+import type { EventEnvelope } from '../protocol/index.js'
+import { parseWebhookEvent, type FlowEvent } from '../schemas/webhook.js'
+import { mergeMessages } from './merge-messages.js'
+import { compareEventIds } from './message-id.js'
+import type { ThreadStateAction, ThreadState } from './thread-state.js'
+import { initialThreadState } from './thread-state.js'
+import { messageFromSent, messagesFromHistory, messagesFromReply, toEpochMs } from './to-chat-messages.js'
+import type { BotStatus, ChatMessage } from './types.js'
+
+/**
+ * The only place a thread's state changes. Pure: the same state and action always give the same state, and an
+ * action that changes nothing returns the same object (so views can skip it).
+ *
+ * @example
+ * let state = initialThreadState('t1', 'visitor')
+ * state = threadReducer(state, { type: 'envelope/received', envelope })
+ */
+export function threadReducer(state: ThreadState, action: ThreadStateAction): ThreadState {
+  switch (action.type) {
+    case 'history/loaded': {
+      const merged = mergeMessages(state, messagesFromHistory(action.page, state.self))
+      return {
+        ...merged,
+        pagesLoaded: Math.max(state.pagesLoaded, action.pageNumber),
+        pages: action.page.pages ?? state.pages ?? action.pageNumber,
+      }
+    }
+    case 'envelope/received':
+      return receive(state, action.envelope)
+    case 'stream/reset':
+      return state.lastEventId === undefined ? state : { ...state, lastEventId: undefined }
+    case 'send/queued': {
+      if (state.messages.some((m) => m.id === action.message.id)) return state
+      const next = mergeMessages(state, [{ message: action.message }])
+      return { ...next, localTime: { ...next.localTime, [action.message.id]: true } }
+    }
+    case 'send/started':
+      return update(state, action.traceId, (m) =>
+        m.state === 'failed' || m.state === 'pending' ? withoutError({ ...m, state: 'pending' }) : m,
+      )
+    case 'send/progress':
+      return update(state, action.traceId, (m) =>
+        m.state === 'pending' ? { ...m, progress: Math.min(1, Math.max(0, action.progress)) } : m,
+      )
+    case 'send/accepted':
+      return update(state, action.traceId, (m) =>
+        m.state === 'pending' || m.state === 'failed' ? withoutError({ ...m, state: 'sent' }) : m,
+      )
+    case 'send/failed':
+      return update(state, action.traceId, (m) =>
+        m.state === 'pending' || m.state === 'failed' ? { ...m, state: 'failed', error: action.error } : m,
+      )
+    case 'outbox/changed':
+      return state.queued === action.count ? state : { ...state, queued: action.count }
+    case 'connection/changed':
+      return sameConnection(state.connection, action.connection)
+        ? state
+        : { ...state, connection: action.connection }
+    case 'reset':
+      return initialThreadState(state.threadId, state.self)
+  }
+}
+
+function receive(state: ThreadState, envelope: EventEnvelope): ThreadState {
+  if (envelope.threadId !== null && envelope.threadId !== state.threadId) return state
+  if (state.lastEventId !== undefined && compareEventIds(envelope.id, state.lastEventId) <= 0) return state
+  const next: ThreadState = { ...state, lastEventId: envelope.id }
+  const receivedAt = toEpochMs(envelope.receivedAt) ?? 0
+  if (envelope.kind === 'sent') {
+    const sent = messageFromSent(envelope, state.self)
+    return sent ? mergeMessages(next, [sent]) : next
+  }
+  if (envelope.source !== 'webhook') return next
+  const parsed = parseWebhookEvent(envelope.body)
+  if (!parsed.ok) return next
+  return applyEvent(next, parsed.value, receivedAt)
+}
+
+function applyEvent(state: ThreadState, event: FlowEvent, receivedAt: number): ThreadState {
+  switch (event.kind) {
+    case 'reply':
+    case 'inbound':
+    case 'outbound': {
+      const incoming = messagesFromReply(event.data, receivedAt, state.self)
+      const merged = mergeMessages(state, incoming)
+      const fromBot = event.data.originator === undefined || incoming.some((i) => i.message.sender === 'bot')
+      if (!fromBot) return merged
+      // A bot answer means Flow.ai got the message it answers, and everything sent before it.
+      const answeredAt = Math.max(...incoming.map((i) => i.message.createdAt), receivedAt)
+      return markDelivered(
+        merged,
+        (m) => m.id === event.traceId || (m.state === 'sent' && m.createdAt <= answeredAt),
+      )
+    }
+    case 'delivered':
+      return event.traceId === undefined ? state : markDelivered(state, (m) => m.id === event.traceId)
+    case 'paused':
+      return withBotStatus(state, { state: 'paused', ...until(event.data.secondsToPause, receivedAt) })
+    case 'handover':
+    case 'takeover':
+      return withBotStatus(state, { state: 'handover', ...until(event.data.secondsToPause, receivedAt) })
+    case 'resumed':
+      return withBotStatus(state, { state: 'active' })
+    case 'botStatus':
+      return withBotStatus(state, event.data.isPaused ? { state: 'paused' } : { state: 'active' })
+    default:
+      return state
+  }
+}
+
+function until(secondsToPause: number | undefined, receivedAt: number): { until?: number } {
+  return secondsToPause === undefined ? {} : { until: receivedAt + secondsToPause * 1000 }
+}
+
+function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
+  const same =
+    state.botStatus.state === botStatus.state &&
+    (state.botStatus as { until?: number }).until === (botStatus as { until?: number }).until
+  return same ? state : { ...state, botStatus }
+}
+
+function markDelivered(state: ThreadState, match: (m: ChatMessage) => boolean): ThreadState {
+  let changed = false
+  const messages = state.messages.map((m) => {
+    if (!m.own || m.state === 'delivered' || m.state === undefined || !match(m)) return m
+    changed = true
+    return withoutError({ ...m, state: 'delivered' })
+  })
+  return changed ? { ...state, messages } : state
+}
+
+function update(state: ThreadState, id: string, change: (m: ChatMessage) => ChatMessage): ThreadState {
+  const index = state.messages.findIndex((m) => m.id === id)
+  const current = state.messages[index]
+  if (current === undefined) return state
+  const next = change(current)
+  if (next === current) return state
+  const messages = [...state.messages]
+  messages[index] = next
+  return { ...state, messages }
+}
+
+function withoutError(m: ChatMessage): ChatMessage {
+  const { error: _error, progress: _progress, ...rest } = m
+  return m.state === 'pending' && m.progress !== undefined ? { ...rest, progress: m.progress } : rest
+}
+
+function sameConnection(a: ThreadState['connection'], b: ThreadState['connection']): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}

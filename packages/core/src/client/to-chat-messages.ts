@@ -1,0 +1,156 @@
+import type { EventEnvelope } from '../protocol/index.js'
+import { decodeTemplate } from '../schemas/templates.js'
+import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
+import type { Originator } from '../schemas/primitives.js'
+import type { Template } from '../schemas/templates.js'
+import { derivedMessageId } from './message-id.js'
+import { Sender, type ChatMessage } from './types.js'
+
+/** A message read from the wire, before it is merged into a thread's list. */
+export interface IncomingMessage {
+  readonly message: ChatMessage
+  /** Merge into the message of this id (an own send's traceId) when it exists, instead of adding one. */
+  readonly echoOf?: string
+  /** Read from a history page: may match an own message that has no history id yet. */
+  readonly fromHistory?: boolean
+}
+
+/** Who an originator is: role `moderator` (or `agent`) is a human agent, `external`/`user` the visitor. */
+export function senderOf(role: string | undefined): Sender {
+  if (role === 'moderator' || role === 'agent') return Sender.agent
+  if (role === 'external' || role === 'user' || role === 'visitor') return Sender.visitor
+  return Sender.bot
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Epoch ms from a number, a numeric string or an ISO string; undefined when none of these. */
+export function toEpochMs(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value
+  if (typeof value === 'string' && value !== '') {
+    if (/^\d+$/.test(value)) return toEpochMs(Number(value))
+    const ms = Date.parse(value)
+    return Number.isNaN(ms) ? undefined : ms
+  }
+  return undefined
+}
+
+function who(originator: Originator | undefined): Pick<ChatMessage, 'sender' | 'senderName' | 'avatarUrl'> {
+  const sender = senderOf(originator?.role)
+  return {
+    sender,
+    ...(originator?.name ? { senderName: originator.name } : {}),
+    ...(originator?.profile?.picture ? { avatarUrl: originator.profile.picture } : {}),
+  }
+}
+
+function fromReplyMessage(
+  part: ReplyMessage,
+  index: number,
+  originator: Originator | undefined,
+  turnTime: number,
+  self: Sender,
+): ChatMessage {
+  const createdAt = toEpochMs(part.meta?.createdAt) ?? toEpochMs(part.createdAt) ?? turnTime
+  const base = who(originator)
+  const id =
+    part.meta?.msgId ??
+    derivedMessageId({
+      originator: `${originator?.role ?? ''}:${originator?.name ?? ''}`,
+      createdAt,
+      index,
+    })
+  return {
+    id,
+    ...base,
+    createdAt,
+    templates: part.responses.map(decodeTemplate),
+    ...(part.fallback ? { fallback: part.fallback } : {}),
+    own: base.sender === self,
+  }
+}
+
+/**
+ * The messages of a reply (a `reply`, `inbound` or `outbound` event). A visitor's or agent's message that
+ * carries a traceId is the echo of a send: it merges into the message of that traceId.
+ */
+export function messagesFromReply(reply: Reply, receivedAt: number, self: Sender): IncomingMessage[] {
+  const turnTime = toEpochMs(reply.createdAt) ?? receivedAt
+  return reply.messages.map((part, index) => {
+    const message = fromReplyMessage(part, index, reply.originator, turnTime, self)
+    const echo = message.sender !== Sender.bot && reply.traceId !== undefined && index === 0
+    return echo
+      ? {
+          message: { ...message, traceId: reply.traceId, ...(message.own ? { state: 'sent' as const } : {}) },
+          echoOf: reply.traceId,
+        }
+      : { message: reply.traceId === undefined ? message : { ...message, traceId: reply.traceId } }
+  })
+}
+
+/** Every message of a history page, oldest first, marked as read from history. */
+export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMessage[] {
+  const out: IncomingMessage[] = []
+  let previous = 0
+  for (const entry of page.history) {
+    for (const [index, part] of entry.messages.entries()) {
+      // Entries without times keep their place after the one before them.
+      const message = fromReplyMessage(part, index, entry.originator, previous, self)
+      previous = message.createdAt
+      out.push({
+        message: message.own ? { ...message, state: 'delivered' } : message,
+        fromHistory: true,
+      })
+    }
+  }
+  return out
+}
+
+/** What a sent payload shows in the transcript. */
+export function templatesOfPayload(payload: Record<string, unknown>): Template[] {
+  const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
+  switch (payload.type) {
+    case 'text':
+      return [{ type: 'text', payload: { text: str(payload.speech ?? payload.text) } }]
+    case 'event':
+      return [{ type: 'text', payload: { text: str(payload.eventName) } }]
+    case 'location':
+      return [decodeTemplate({ type: 'location', payload })]
+    case 'media':
+      return [decodeTemplate({ type: str(payload.mediaType) || 'file', payload })]
+    default:
+      return [decodeTemplate({ type: str(payload.type), payload })]
+  }
+}
+
+/**
+ * The message of a `sent` envelope: the send as the relay passed it to Flow.ai. Its id is the traceId, so the
+ * optimistic message of the tab that sent it and the echo in every other tab are one message.
+ */
+export function messageFromSent(envelope: EventEnvelope, self: Sender): IncomingMessage | undefined {
+  const body = envelope.body
+  const payload = isRecord(body) && isRecord(body.payload) ? body.payload : undefined
+  if (!payload) return undefined
+  const traceId =
+    typeof payload.traceId === 'string'
+      ? payload.traceId
+      : typeof payload.traceId === 'number'
+        ? String(payload.traceId)
+        : envelope.id
+  const originator = isRecord(payload.originator) ? (payload.originator as Originator) : undefined
+  const base = who({
+    ...originator,
+    role: originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
+  })
+  const message: ChatMessage = {
+    id: traceId,
+    ...base,
+    createdAt: toEpochMs(envelope.receivedAt) ?? 0,
+    templates: templatesOfPayload(payload),
+    own: base.sender === self,
+    traceId,
+    ...(base.sender === self ? { state: 'sent' as const } : {}),
+  }
+  return { message, echoOf: traceId }
+}
