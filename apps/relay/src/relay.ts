@@ -169,7 +169,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     logger,
     bodyLimit: o.bodyLimitBytes,
     // Thread ids reach 256 characters, and URL-encoding can triple them.
-    maxParamLength: 800,
+    routerOptions: { maxParamLength: 800 },
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
   })

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Relay } from '../relay.js'
+import { createTestRelay } from '../testing/fake-flow.js'
+
+/** Every route that touches a thread, with a body that would be valid. */
+const threadRoutes = (thread: string) => {
+  const t = encodeURIComponent(thread)
+  return [
+    { method: 'GET', url: `/v1/threads/${t}/events` },
+    { method: 'POST', url: `/v1/threads/${t}/messages`, payload: { type: 'text', text: 'hi' } },
+    { method: 'GET', url: `/v1/threads/${t}/messages?page=1` },
+    { method: 'POST', url: `/v1/threads/${t}/pause` },
+    { method: 'DELETE', url: `/v1/threads/${t}/pause` },
+    { method: 'GET', url: `/v1/threads/${t}/status` },
+    { method: 'POST', url: `/v1/threads/${t}/handover`, payload: {} },
+    { method: 'POST', url: `/v1/threads/${t}/takeover` },
+    { method: 'POST', url: `/v1/threads/${t}/trigger`, payload: { eventName: 'x' } },
+  ] as const
+}
+const operatorOnly = [
+  { method: 'GET', url: '/v1/events' },
+  { method: 'GET', url: '/v1/threads' },
+  { method: 'GET', url: '/v1/trigger-events' },
+] as const
+
+describe('authorization on every route', () => {
+  let relay: Relay
+  let calls: { path: string }[]
+  let tokenA: string
+  beforeAll(async () => {
+    const made = await createTestRelay()
+    relay = made.relay
+    calls = made.flow.calls
+    tokenA = await relay.issueToken({ threadId: 'A|o_1' })
+  })
+  afterAll(async () => relay.close())
+
+  it.each(threadRoutes('B|o_1'))(
+    'a thread token for A never reaches thread B: $method $url',
+    async (route) => {
+      const before = calls.length
+      const r = await relay.app.inject({ ...route, headers: { authorization: `Bearer ${tokenA}` } })
+      expect(r.statusCode).toBe(403)
+      expect(r.json().error.code).toBe('forbidden')
+      expect(calls.length).toBe(before)
+    },
+  )
+
+  it.each(threadRoutes('B|o_1'))(
+    'the access_token query is checked the same way: $method $url',
+    async (route) => {
+      const sep = route.url.includes('?') ? '&' : '?'
+      const r = await relay.app.inject({ ...route, url: `${route.url}${sep}access_token=${tokenA}` })
+      expect(r.statusCode).toBe(403)
+    },
+  )
+
+  it.each([...threadRoutes('A|o_1'), ...operatorOnly, { method: 'GET', url: '/v1/business-hours' }] as const)(
+    'no token, or a forged one, is 401: $method $url',
+    async (route) => {
+      const none = await relay.app.inject(route)
+      expect(none.statusCode).toBe(401)
+      expect(none.json().error.code).toBe('unauthorized')
+      const forged = `${tokenA.slice(0, -4)}AAAA`
+      const bad = await relay.app.inject({ ...route, headers: { authorization: `Bearer ${forged}` } })
+      expect(bad.statusCode).toBe(401)
+    },
+  )
+
+  it.each([...threadRoutes('A|o_1').slice(3), ...operatorOnly])(
+    'operator routes refuse a thread token, even for its own thread: $method $url',
+    async (route) => {
+      const r = await relay.app.inject({ ...route, headers: { authorization: `Bearer ${tokenA}` } })
+      expect(r.statusCode).toBe(403)
+    },
+  )
+
+  it('an expired token is 401 and says how to get a fresh one', async () => {
+    const expired = await relay.issueToken({ threadId: 'A|o_1' }, 1)
+    await new Promise((r) => setTimeout(r, 2100))
+    const r = await relay.app.inject({
+      url: '/v1/threads/A%7Co_1/messages',
+      headers: { authorization: `Bearer ${expired}` },
+    })
+    expect(r.statusCode).toBe(401)
+    expect(r.json().error.message).toMatch(/expired.*\/v1\/sessions/)
+  })
+})

@@ -1,0 +1,215 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Relay } from '../relay.js'
+import { createMemoryStorage } from '../storage/memory-storage.js'
+import type { EventEnvelope } from '../storage/types.js'
+import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
+
+const T = 'A|o_1'
+const url = `/v1/threads/${encodeURIComponent(T)}/messages`
+
+describe('send proxy, history and business hours', () => {
+  let relay: Relay
+  afterEach(async () => relay?.close())
+
+  async function setup(respond?: FlowResponder, extra = {}) {
+    const storage = createMemoryStorage()
+    const made = await createTestRelay({ storage, ...extra }, respond)
+    relay = made.relay
+    const visitor = await relay.issueToken({ threadId: T, name: 'Ann' })
+    const operator = await relay.issueToken({ operator: 'Bea' })
+    const sent: EventEnvelope[] = []
+    storage.subscribe({ thread: T }, (e) => sent.push(e))
+    return { ...made, visitor, operator, sent, storage }
+  }
+  const send = (token: string, payload: unknown) =>
+    relay.app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${token}` },
+    })
+
+  it('sends as external with the visitor name, whatever the body claims, and publishes a sent event', async () => {
+    const { visitor, flow, sent } = await setup()
+    const r = await send(visitor, {
+      type: 'text',
+      text: 'Hello',
+      traceId: 'tr-1',
+      originator: { role: 'moderator' },
+    })
+    expect(r.statusCode).toBe(202)
+    expect(r.json()).toEqual({ traceId: 'tr-1', eventId: expect.stringMatching(/^\d+-\d+$/) })
+    const call = flow.calls.at(-1)!
+    expect(call.method).toBe('POST')
+    expect(call.path).toBe(`messages/${T}`)
+    const wire = JSON.parse(call.body)
+    expect(wire.payload).toMatchObject({
+      type: 'text',
+      speech: 'Hello',
+      traceId: 'tr-1',
+      originator: { name: 'Ann', role: 'external' },
+    })
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({
+      id: r.json().eventId,
+      kind: 'sent',
+      type: 'text',
+      source: 'visitor',
+      threadId: T,
+      body: wire,
+    })
+  })
+
+  it('sends as moderator with an operator token and generates a traceId', async () => {
+    const { operator, flow, sent } = await setup()
+    const r = await send(operator, { type: 'event', eventName: 'hello' })
+    expect(r.statusCode).toBe(202)
+    const { traceId } = r.json()
+    expect(traceId).toEqual(expect.any(String))
+    expect(JSON.parse(flow.calls.at(-1)!.body).payload).toMatchObject({
+      type: 'event',
+      eventName: 'hello',
+      traceId,
+      originator: { name: 'Bea', role: 'moderator' },
+    })
+    expect(sent[0]!.source).toBe('operator')
+  })
+
+  it('sends location and media by URL', async () => {
+    const { visitor, flow } = await setup()
+    expect(
+      (await send(visitor, { type: 'location', lat: 52.1, long: '4.3', title: 'Here' })).statusCode,
+    ).toBe(202)
+    expect(JSON.parse(flow.calls.at(-1)!.body).payload).toMatchObject({
+      lat: '52.1',
+      long: '4.3',
+      title: 'Here',
+    })
+    const media = { type: 'media', mediaType: 'image', url: 'https://x.test/a.png', mimeType: 'image/png' }
+    expect((await send(visitor, media)).statusCode).toBe(202)
+    expect(JSON.parse(flow.calls.at(-1)!.body).payload).toMatchObject(media)
+  })
+
+  it.each([
+    [{ type: 'text', text: 'x'.repeat(256) }, 'text'],
+    [{ type: 'text' }, 'text'],
+    [{ type: 'teleport' }, 'type'],
+    [{ type: 'media', mediaType: 'hologram', url: 'https://x' }, 'mediaType'],
+    [{ type: 'location', lat: 1 }, 'long'],
+  ])('answers 400 naming the field for %j', async (body, path) => {
+    const { visitor, flow } = await setup()
+    const r = await send(visitor, body)
+    expect(r.statusCode).toBe(400)
+    expect(r.json().error).toMatchObject({ code: 'invalid_input', path })
+    expect(flow.calls).toHaveLength(0)
+  })
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const { visitor } = await setup()
+    const r = await relay.app.inject({
+      method: 'POST',
+      url,
+      payload: '{nope',
+      headers: { authorization: `Bearer ${visitor}`, 'content-type': 'application/json' },
+    })
+    expect(r.statusCode).toBe(400)
+    expect(r.json().error.message).toMatch(/JSON/)
+  })
+
+  it('maps a Flow.ai 401 to 502 that blames the relay key without showing it', async () => {
+    const logs = captureLogs()
+    const { visitor, secrets, sent } = await setup(
+      (call) =>
+        call.method === 'POST'
+          ? new Response('{"status":"error","message":"bad key"}', { status: 401 })
+          : undefined,
+      { logger: logs.logger },
+    )
+    const r = await send(visitor, { type: 'text', text: 'hi' })
+    expect(r.statusCode).toBe(502)
+    expect(r.json().error.message).toMatch(/API key/)
+    expect(r.body).not.toContain(secrets.apiKey)
+    expect(sent).toHaveLength(0)
+    expect(logs.lines.join('')).not.toContain(secrets.apiKey)
+  })
+
+  it('maps Flow.ai rate limiting to 429 with Retry-After', async () => {
+    const { visitor } = await setup(
+      () => new Response('{}', { status: 429, headers: { 'retry-after': '120' } }),
+    )
+    const r = await send(visitor, { type: 'text', text: 'hi', traceId: 'x' })
+    expect(r.statusCode).toBe(429)
+    expect(r.headers['retry-after']).toBe('120')
+  })
+
+  it('rate-limits sends per token with Retry-After', async () => {
+    const { visitor } = await setup(undefined, { rateLimit: { sendsPerToken: { burst: 2, perSecond: 0.5 } } })
+    const codes = []
+    for (let i = 0; i < 3; i++) codes.push((await send(visitor, { type: 'text', text: `m${i}` })).statusCode)
+    expect(codes).toEqual([202, 202, 429])
+  })
+
+  it('serves history pages from Flow.ai sync mode, and names a bad page', async () => {
+    const { visitor, flow } = await setup()
+    const r = await relay.app.inject({
+      url: `${url}?page=2`,
+      headers: { authorization: `Bearer ${visitor}` },
+    })
+    expect(r.statusCode).toBe(200)
+    expect(r.json()).toMatchObject({ history: [], threadId: T })
+    expect(flow.calls.at(-1)!.path).toBe(`messages/${T}?sync=true&page=2`)
+    const bad = await relay.app.inject({
+      url: `${url}?page=zero`,
+      headers: { authorization: `Bearer ${visitor}` },
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().error.path).toBe('page')
+  })
+
+  it('caches business hours', async () => {
+    const { visitor, flow } = await setup()
+    for (let i = 0; i < 3; i++) {
+      const r = await relay.app.inject({
+        url: '/v1/business-hours',
+        headers: { authorization: `Bearer ${visitor}` },
+      })
+      expect(r.json().businessHours[0].label).toBe('office')
+    }
+    expect(flow.calls.filter((c) => c.path.startsWith('businesshours'))).toHaveLength(1)
+  })
+
+  it('streams a multipart upload through to Flow.ai and enforces the limit', async () => {
+    const { visitor, flow, sent } = await setup(undefined, { uploadLimitBytes: 2048 })
+    const form = (size: number) => {
+      const f = new FormData()
+      f.append('query', JSON.stringify({ type: 'media', mediaType: 'file', traceId: 'up-1' }))
+      f.append('file', new Blob([new Uint8Array(size).fill(65)], { type: 'text/plain' }), 'a.txt')
+      return f
+    }
+    const post = async (body: FormData) => {
+      const req = new Request('http://x', { method: 'POST', body })
+      return relay.app.inject({
+        method: 'POST',
+        url,
+        payload: Buffer.from(await req.arrayBuffer()),
+        headers: { authorization: `Bearer ${visitor}`, 'content-type': req.headers.get('content-type')! },
+      })
+    }
+    const ok = await post(form(1000))
+    expect(ok.statusCode).toBe(202)
+    expect(ok.json().traceId).toBe('up-1')
+    const call = flow.calls.at(-1)!
+    expect(call.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/)
+    expect(call.body).toContain('A'.repeat(1000))
+    expect(call.body).toContain('"role":"external"')
+    expect(sent.at(-1)).toMatchObject({ kind: 'sent', type: 'media' })
+    const big = await post(form(5000))
+    expect(big.statusCode).toBe(413)
+    expect(big.json().error.path).toBe('file')
+    const noQuery = new FormData()
+    noQuery.append('file', new Blob(['x']), 'a.txt')
+    const missing = await post(noQuery)
+    expect(missing.statusCode).toBe(400)
+    expect(missing.json().error.path).toBe('query')
+  })
+})
