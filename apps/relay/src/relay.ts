@@ -189,6 +189,12 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       },
     }),
   )
+  let closing: Promise<void> | undefined
+  // Keep-alive connections that finish a request while closing would hold close() open: ask them to close.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('Connection', 'close')
+    done(null, payload)
+  })
   registerCors(app, o.corsOrigins)
   await app.register(webhookRoutes(context))
   await app.register(sessionRoutes(context))
@@ -204,7 +210,6 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     await storage.close()
   })
 
-  let closing: Promise<void> | undefined
   const relay: Relay = {
     app,
     url: undefined,

@@ -1,0 +1,225 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Relay } from './relay.js'
+import { captureLogs, createTestRelay } from './testing/fake-flow.js'
+import { countingStorage, openEventSource, rawStream, readUntil, until } from './testing/sse-helpers.js'
+import type { EventStorage } from './storage/types.js'
+
+const T = 'A|o_1'
+
+describe('SSE streams over real sockets', () => {
+  let relay: Relay
+  let webhook: (text: string, thread?: string) => Promise<number>
+  let cleanup: (() => void)[] = []
+  afterEach(async () => {
+    for (const c of cleanup) c()
+    cleanup = []
+    await relay?.close()
+  })
+
+  async function setup(extra: Parameters<typeof createTestRelay>[0] = {}) {
+    const counting = countingStorage(extra.storage)
+    const made = await createTestRelay({ ...extra, storage: counting.storage })
+    relay = made.relay
+    const base = await relay.listen()
+    webhook = async (text, thread = T) => {
+      const r = await fetch(relay.webhookUrl!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          payload: { threadId: thread, messages: [{ fallback: text }] },
+        }),
+      })
+      return r.status
+    }
+    const token = await relay.issueToken({ threadId: T })
+    const streamUrl = `${base}/v1/threads/${encodeURIComponent(T)}/events`
+    const open = (url = streamUrl, t = token) => {
+      const es = openEventSource(url, t)
+      cleanup.push(() => es.source.close())
+      return es
+    }
+    return { ...made, base, token, streamUrl, open, active: counting.active }
+  }
+  const texts = (events: { data: Record<string, unknown> }[]) =>
+    events.map(
+      (e) => (e.data.body as { payload: { messages: { fallback: string }[] } }).payload.messages[0]!.fallback,
+    )
+
+  it('delivers each webhook event with id, kind and the envelope', async () => {
+    const { open } = await setup()
+    const es = open()
+    await es.opened
+    expect(await webhook('one')).toBe(200)
+    await until(() => es.received.length === 1, 'the event')
+    const [event] = es.received
+    expect(event!.event).toBe('reply')
+    expect(event!.data).toMatchObject({
+      id: event!.id,
+      threadId: T,
+      kind: 'reply',
+      type: 'message',
+      source: 'webhook',
+    })
+    expect(event!.data.receivedAt).toEqual(expect.any(String))
+  })
+
+  it('resumes from lastEventId with exactly the missed events, in order, then live', async () => {
+    const { open, streamUrl, active } = await setup()
+    const first = open()
+    await first.opened
+    await webhook('1')
+    await webhook('2')
+    await until(() => first.received.length === 2, 'two events')
+    const lastSeen = first.received[1]!.id
+    first.source.close()
+    await until(() => active() === 0, 'the first stream to unsubscribe')
+    for (const t of ['3', '4', '5']) await webhook(t)
+    const second = open(`${streamUrl}?lastEventId=${lastSeen}`)
+    await until(() => second.received.length === 3, 'the missed events')
+    await webhook('6')
+    await until(() => second.received.length === 4, 'a live event')
+    expect(texts(second.received)).toEqual(['3', '4', '5', '6'])
+  })
+
+  it('has no gap and no duplicate when events arrive while a resume replays', async () => {
+    const { open, streamUrl } = await setup()
+    const first = open()
+    await first.opened
+    await webhook('0')
+    await until(() => first.received.length === 1, 'the first event')
+    first.source.close()
+    for (let i = 1; i <= 200; i++) await webhook(String(i))
+    const second = open(`${streamUrl}?lastEventId=${first.received[0]!.id}`)
+    const during = (async () => {
+      for (let i = 201; i <= 300; i++) await webhook(String(i))
+    })()
+    await during
+    await until(() => second.received.length >= 300, 'all events')
+    expect(texts(second.received)).toEqual(Array.from({ length: 300 }, (_, i) => String(i + 1)))
+  })
+
+  it('sends reset for an id not in the log, then continues live', async () => {
+    const { open, streamUrl } = await setup()
+    const es = open(`${streamUrl}?lastEventId=1-0`)
+    await until(() => es.received.length === 1, 'reset')
+    expect(es.received[0]!.event).toBe('reset')
+    expect(es.received[0]!.data.reason).toEqual(expect.any(String))
+    await webhook('live')
+    await until(() => es.received.length === 2, 'the live event')
+    expect(es.received[1]!.event).toBe('reply')
+  })
+
+  it('starts with a retry hint, sends heartbeats, honours Last-Event-ID and rejects a malformed one', async () => {
+    const { streamUrl, token } = await setup({ heartbeatMs: 50 })
+    const res = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
+    const text = await readUntil(res, /: hb\n\n/)
+    expect(text.startsWith('retry: 3000\n\n')).toBe(true)
+    res.destroy()
+    const bad = await rawStream(streamUrl, { authorization: `Bearer ${token}`, 'last-event-id': 'yesterday' })
+    expect(bad.statusCode).toBe(400)
+    bad.resume()
+  })
+
+  it('caps streams per token with 429, and frees the slot when one closes', async () => {
+    const { streamUrl, token, active } = await setup({ maxStreamsPerToken: 2 })
+    const a = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    const b = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    const c = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    expect([a.statusCode, b.statusCode, c.statusCode]).toEqual([200, 200, 429])
+    expect(c.headers['retry-after']).toBeDefined()
+    c.resume()
+    a.destroy()
+    await until(() => active() === 1, 'one stream to close')
+    const d = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    expect(d.statusCode).toBe(200)
+    b.destroy()
+    d.destroy()
+    await until(() => active() === 0, 'every subscription to go')
+  })
+
+  it('caps streams per IP', async () => {
+    const { base, relay: r } = await setup({ maxStreamsPerIp: 1 })
+    const t1 = await r.issueToken({ threadId: 'x' })
+    const t2 = await r.issueToken({ threadId: 'y' })
+    const a = await rawStream(`${base}/v1/threads/x/events`, { authorization: `Bearer ${t1}` })
+    const b = await rawStream(`${base}/v1/threads/y/events`, { authorization: `Bearer ${t2}` })
+    expect([a.statusCode, b.statusCode]).toEqual([200, 429])
+    a.destroy()
+    b.resume()
+  })
+
+  it('disconnects a reader that does not keep up, and lets go of its subscription', async () => {
+    const { streamUrl, token, active } = await setup({
+      maxBufferedBytes: 64 * 1024,
+      bodyLimitBytes: 1024 * 1024,
+    })
+    const res = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    res.pause() // never reads: the socket buffers fill, then Node's
+    let closed = false
+    res.on('close', () => (closed = true))
+    const big = 'x'.repeat(60_000)
+    for (let i = 0; i < 400 && active() > 0; i++) expect(await webhook(`${i}${big}`)).toBe(200)
+    await until(() => active() === 0, 'the slow reader to be dropped')
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text()
+    expect(metrics).toMatch(/flowchat_open_streams 0/)
+    res.resume()
+    await until(() => closed, 'the client to see the close')
+  })
+
+  it('operators get every thread and project events on /v1/events; threads never see others', async () => {
+    const { base, open, relay: r } = await setup()
+    const op = await r.issueToken({ operator: 'ops' })
+    const ops = open(`${base}/v1/events`, op)
+    const mine = open()
+    await Promise.all([ops.opened, mine.opened])
+    await webhook('for A')
+    await webhook('for B', 'B|o_1')
+    await until(() => ops.received.length === 2, 'operator events')
+    expect(ops.received.map((e) => e.data.threadId)).toEqual([T, 'B|o_1'])
+    expect(texts(mine.received)).toEqual(['for A'])
+  })
+
+  it('closes streams with a retry hint on shutdown, finishing an in-flight webhook', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const inner = countingStorage()
+    const slow: EventStorage = {
+      ...inner.storage,
+      append: async (input) => {
+        await gate
+        return inner.storage.append(input)
+      },
+    }
+    const { streamUrl, token } = await setup({ storage: slow })
+    const res = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    await readUntil(res, /retry: 3000\n\n/)
+    const inFlight = webhook('late')
+    await new Promise((r) => setTimeout(r, 50))
+    const tail = readUntil(res, /retry: \d+\n\n$/)
+    const closing = relay.close()
+    await tail
+    release()
+    expect(await inFlight).toBe(200)
+    await closing
+  })
+
+  it('never logs the API key, the webhook secret, a token or a query string', async () => {
+    const logs = captureLogs()
+    const { streamUrl, token, secrets } = await setup({ logger: logs.logger })
+    const res = await rawStream(`${streamUrl}?access_token=${token}`)
+    expect(res.statusCode).toBe(200)
+    res.destroy()
+    await webhook('x')
+    await fetch(`${relay.url}/webhooks/wrong?access_token=${token}`, { method: 'POST', body: '{}' })
+    await fetch(`${relay.url}/nowhere?access_token=${token}`)
+    const all = logs.lines.join('')
+    expect(all.length).toBeGreaterThan(0)
+    for (const secret of [secrets.apiKey, secrets.webhookSecret, secrets.tokenSecret, token]) {
+      expect(all).not.toContain(secret)
+    }
+    expect(all).toContain('/webhooks/[redacted]')
+  })
+})
