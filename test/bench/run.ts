@@ -2,6 +2,7 @@
 //   --only=memory,redis,fold,size,render   run a subset (the report then goes to test/bench/out/)
 //   --profile                              run relays under --cpu-prof (profiles in test/bench/out/profiles/)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from './lib/child-process.js'
 import { machine, versions } from './lib/machine.js'
@@ -14,8 +15,11 @@ import {
   type Report,
   type Section,
 } from './lib/report.js'
+import { runFoldBenchmark } from './core/fold-benchmark.js'
 import { runRelayBenchmarks } from './relay/relay-benchmarks.js'
 import { targets } from './targets.js'
+import { runRenderBenchmark } from './widget/render-benchmark.js'
+import { buildWidget, widgetSize } from './widget/widget-size.js'
 
 /** The whole run stops here, children included (they exit when their IPC channel closes). */
 const HARD_LIMIT_MS = 10 * 60 * 1000
@@ -77,6 +81,8 @@ function redisComparison(sections: Section[]): Section {
 
 async function main(): Promise<void> {
   const started = performance.now()
+  // Other work on the machine skews every figure: the report says how busy it was.
+  const loadAtStart = loadavg()[0]!.toFixed(2)
   const sections: Section[] = []
   if (wants('memory')) {
     console.log('relay, memory storage')
@@ -91,11 +97,45 @@ async function main(): Promise<void> {
     }
     sections.push(redisComparison(sections))
   }
+  if (wants('fold')) {
+    console.log('core, fold')
+    try {
+      sections.push(runFoldBenchmark())
+    } catch (error) {
+      sections.push({
+        ...skipped('fold', 'Core: folding events into thread state', String(error)),
+        status: 'failed',
+      })
+    }
+  }
+  if (wants('size') || wants('render')) {
+    console.log('widget: build, size, render')
+    const missing = buildWidget()
+    if (missing) {
+      if (wants('size')) sections.push(skipped('size', 'Widget size', missing))
+      if (wants('render')) sections.push(skipped('render', 'Widget rendering in Chromium', missing))
+    } else {
+      if (wants('size')) sections.push(widgetSize())
+      if (wants('render')) {
+        try {
+          sections.push(await runRenderBenchmark({ profileDir }))
+        } catch (error) {
+          console.error(error)
+          sections.push({
+            ...skipped('render', 'Widget rendering in Chromium', String(error)),
+            status: 'failed',
+          })
+        }
+      }
+    }
+  }
 
   const report: Report = {
     generatedAt: new Date().toISOString(),
     durationSeconds: (performance.now() - started) / 1000,
-    machine: machine(),
+    machine: machine({
+      'load average (1 min) at start / end': `${loadAtStart} / ${loadavg()[0]!.toFixed(2)}`,
+    }),
     versions: versions(),
     sections,
     targets: evaluateTargets(sections, targets),

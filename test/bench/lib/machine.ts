@@ -27,13 +27,14 @@ function osName(): string {
  * @example
  * machine() // { cpu: 'AMD EPYC …', cores: 2, memory: '23.5 GiB', os: 'Debian GNU/Linux 12 (bookworm), Linux …' }
  */
-export function machine(): Record<string, string | number> {
+export function machine(extra: Record<string, string | number> = {}): Record<string, string | number> {
   const cpu = cpus()
   return {
     cpu: cpu[0]?.model.trim() ?? 'unknown',
     cores: cpu.length,
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: osName(),
+    ...extra,
   }
 }
 

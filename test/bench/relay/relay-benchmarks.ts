@@ -155,27 +155,51 @@ async function fanOut(rig: Rig): Promise<Figure[]> {
   ]
 }
 
-/** (c) idle streams: what each costs the relay process in resident memory. */
-async function idleConnections(rig: Rig): Promise<Figure[]> {
+/** (c) idle streams: what each costs the relay process in resident memory, beside a bare node:http SSE server. */
+async function idleConnections(rig: Rig, bare: Child): Promise<Figure[]> {
   const n = scenario.c.connections
   const threads = threadIds('c', n)
-  const before = await rig.relay.call<Memory>('memory')
-  const opened = await subscribe(rig, threads, 1)
-  // Let socket buffers and lazily created per-stream state settle before reading RSS.
-  await new Promise((resolve) => setTimeout(resolve, 1_000))
-  const after = await rig.relay.call<Memory>('memory')
-  await rig.subs.call('closeAll')
+  const perStream = async (server: Child, open: () => Promise<OpenResult>) => {
+    const before = await server.call<Memory>('memory')
+    const opened = await open()
+    // Let socket buffers and lazily created per-stream state settle before reading RSS.
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    const after = await server.call<Memory>('memory')
+    await rig.subs.call('closeAll')
+    const delta = (key: keyof Memory) => (after[key] - before[key]) / n / 1024
+    return { before, after, opened, delta }
+  }
+  const relay = await perStream(rig.relay, () => subscribe(rig, threads, 1))
+  const bareUrl = (bare.info as { url: string }).url
+  const floor = await perStream(bare, () =>
+    rig.subs.call<OpenResult>('open', {
+      baseUrl: bareUrl,
+      subscriptions: threads.map((threadId) => ({ threadId, token: 'none' })),
+      parallel: 64,
+      timeoutMs: scenario.phaseTimeoutMs,
+    } satisfies OpenJob),
+  )
+  if (floor.opened.open !== n) throw new Error(`bare SSE server took ${floor.opened.open} of ${n} streams`)
   return [
-    fig('rssPerConnection', 'relay RSS per idle stream', (after.rss - before.rss) / n / 1024, 'KB'),
+    fig('rssPerConnection', 'relay RSS per idle stream', relay.delta('rss'), 'KB'),
+    fig('heapPerConnection', 'relay JS heap used per idle stream', relay.delta('heapUsed'), 'KB'),
+    fig('heapTotalPerConnection', 'relay JS heap reserved per idle stream', relay.delta('heapTotal'), 'KB'),
+    fig('externalPerConnection', 'relay external (buffers) per idle stream', relay.delta('external'), 'KB'),
+    fig('bareRssPerConnection', 'bare node:http SSE server RSS per idle stream', floor.delta('rss'), 'KB'),
     fig(
-      'heapPerConnection',
-      'relay JS heap per idle stream',
-      (after.heapUsed - before.heapUsed) / n / 1024,
+      'bareHeapPerConnection',
+      'bare node:http SSE server JS heap per idle stream',
+      floor.delta('heapUsed'),
       'KB',
     ),
-    fig('rssBefore', 'relay RSS before', before.rss / 2 ** 20, 'MB'),
-    fig('rssAfter', `relay RSS with ${n.toLocaleString('en-US')} streams`, after.rss / 2 ** 20, 'MB'),
-    fig('openSeconds', `time to open ${n.toLocaleString('en-US')} streams`, opened.durationMs / 1000, 's'),
+    fig('rssBefore', 'relay RSS before', relay.before.rss / 2 ** 20, 'MB'),
+    fig('rssAfter', `relay RSS with ${n.toLocaleString('en-US')} streams`, relay.after.rss / 2 ** 20, 'MB'),
+    fig(
+      'openSeconds',
+      `time to open ${n.toLocaleString('en-US')} relay streams`,
+      relay.opened.durationMs / 1000,
+      's',
+    ),
   ]
 }
 
@@ -201,7 +225,8 @@ async function catchUpAfterGap(rig: Rig): Promise<Figure[]> {
   const result = await rig.subs.call<CatchUpResult>('catchUp', job, scenario.phaseTimeoutMs + 5_000)
   if (result.received !== scenario.d.missed || result.resets > 0 || !result.inOrder) {
     throw new Error(
-      `catch-up got ${result.received} events, ${result.resets} resets, in order: ${result.inOrder}`,
+      `catch-up got ${result.received} of ${scenario.d.missed} events in ${result.reconnects + 1} connections, ` +
+        `${result.resets} resets, in order: ${result.inOrder}`,
     )
   }
   return [
@@ -236,6 +261,8 @@ async function ingestCeiling(rig: Rig, bare: Child): Promise<Figure[]> {
 interface Memory {
   rss: number
   heapUsed: number
+  heapTotal: number
+  external: number
 }
 
 async function withRig<T>(
@@ -355,11 +382,19 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
   if (options.storage === 'memory') {
     // A fresh relay, so the RSS delta is the streams' and not left over from the runs above.
     sections.push(
-      await withRig(options, `${prefix}-idle`, (rig) =>
-        section(`${tag}c`, `(c) 10,000 idle SSE connections, ${label}`, { ...base, ...scenario.c }, () =>
-          idleConnections(rig),
-        ),
-      ),
+      await withRig(options, `${prefix}-idle`, async (rig) => {
+        const bare = await startChild('relay/bare-server.ts', { execArgv: ['--expose-gc'] })
+        try {
+          return await section(
+            `${tag}c`,
+            `(c) 10,000 idle SSE connections, ${label}`,
+            { ...base, ...scenario.c },
+            () => idleConnections(rig, bare),
+          )
+        } finally {
+          await bare.stop()
+        }
+      }),
     )
   }
   return sections

@@ -52,8 +52,8 @@ try {
         Promise.all(threadIds.map((threadId) => relay.issueToken({ threadId }))),
       memory: () => {
         globalThis.gc?.()
-        const { rss, heapUsed } = process.memoryUsage()
-        return { rss, heapUsed }
+        const { rss, heapUsed, heapTotal, external } = process.memoryUsage()
+        return { rss, heapUsed, heapTotal, external }
       },
     },
     info,
