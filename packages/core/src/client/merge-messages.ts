@@ -87,8 +87,24 @@ export function mergeMessages<S extends MergeInput>(state: S, incoming: readonly
     delete localTime[existing.id]
     list[index] = strip(combine(existing, message, adoptTime))
   }
+  answersAfterQuestions(list)
   list.sort((a, b) => a.createdAt - b.createdAt)
   return { ...state, messages: list, aliases, localTime }
+}
+
+/**
+ * A bot answer carries the traceId of the message it answers. The relay stamps the visitor's message and
+ * Flow.ai stamps the answer, on different clocks (and the relay only after Flow.ai acked), so an answer can
+ * look older than its question: place it just after.
+ */
+function answersAfterQuestions(list: ChatMessage[]): void {
+  const asked = new Map<string, number>()
+  for (const m of list) if (m.sender !== 'bot' && m.traceId !== undefined) asked.set(m.traceId, m.createdAt)
+  for (const [i, m] of list.entries()) {
+    if (m.sender !== 'bot' || m.traceId === undefined) continue
+    const at = asked.get(m.traceId)
+    if (at !== undefined && m.createdAt <= at) list[i] = { ...m, createdAt: at + 1 }
+  }
 }
 
 /** The own message a history entry is a copy of: same sender and content, not yet linked, closest in time. */
