@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createMemoryStorage } from '@flowchat/core'
+import { startStack, transcript, when, type Stack } from './client-stack.js'
+
+let stack: Stack
+beforeEach(async () => {
+  stack = await startStack()
+})
+afterEach(async () => {
+  await stack.close()
+})
+
+describe('reactive client against a real relay and the emulator', () => {
+  it('subscribes, sends a text and receives the bot reply; the send ends delivered', async () => {
+    const chat = stack.client()
+    const { threadId } = await chat.session()
+    const thread = chat.thread(threadId)
+    await when(thread.connection$, (c) => c.state === 'open')
+    const states: string[] = []
+    thread.send({ type: 'text', text: 'ping' }).subscribe((s) => states.push(s))
+    const messages = await when(thread.messages$, (ms) => ms.some((m) => m.sender === 'bot'))
+    expect(transcript(messages)).toEqual(['visitor:ping', 'bot:You said: ping'])
+    await when(thread.messages$, (ms) => ms[0]?.state === 'delivered')
+    expect(states).toEqual(['pending', 'sent', 'delivered'])
+  })
+
+  it('a relay restarted mid-conversation loses no message and duplicates none', async () => {
+    const chat = stack.client()
+    const { threadId } = await chat.session()
+    const thread = chat.thread(threadId)
+    const connection: string[] = []
+    thread.connection$.subscribe((c) => connection.push(c.state))
+    await when(thread.connection$, (c) => c.state === 'open')
+    thread.send({ type: 'text', text: 'one' })
+    await when(thread.messages$, (ms) => ms.length === 2)
+
+    await stack.stopRelay()
+    await when(thread.connection$, (c) => c.state === 'reconnecting')
+    // While the relay is down the visitor writes through another channel: the bot's answer is a webhook the
+    // emulator keeps retrying, and the message itself only exists in Flow.ai's history.
+    await fetch(`${stack.emulator.restUrl}messages/${encodeURIComponent(threadId)}`, {
+      method: 'POST',
+      headers: { authorization: stack.emulator.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        payload: { type: 'text', speech: 'two', originator: { name: 'Ann', role: 'external' } },
+      }),
+    })
+    await stack.startRelay()
+    await when(thread.connection$, (c) => c.state === 'open')
+    await stack.emulator.idle()
+    thread.send({ type: 'text', text: 'three' })
+    const messages = await when(thread.messages$, (ms) => ms.length >= 6 && ms.at(-1)?.sender === 'bot')
+    expect(transcript(messages)).toEqual([
+      'visitor:one',
+      'bot:You said: one',
+      'visitor:two',
+      'bot:You said: two',
+      'visitor:three',
+      'bot:You said: three',
+    ])
+    expect(new Set(messages.map((m) => m.id)).size).toBe(6)
+    expect(connection).toContain('reconnecting')
+  })
+
+  it('a send while the relay is down waits in the outbox and goes out exactly once', async () => {
+    const storage = createMemoryStorage()
+    const chat = stack.client(storage)
+    const { threadId } = await chat.session()
+    const thread = chat.thread(threadId)
+    await when(thread.connection$, (c) => c.state === 'open')
+    await stack.stopRelay()
+    const states: string[] = []
+    thread.send({ type: 'text', text: 'while down' }).subscribe((s) => states.push(s))
+    await when(thread.queued$, (n) => n === 1)
+    expect(storage.getItem(`flowchat:outbox:${threadId}`)).toContain('while down')
+    await stack.startRelay()
+    const messages = await when(thread.messages$, (ms) => ms.some((m) => m.sender === 'bot'))
+    await when(thread.queued$, (n) => n === 0)
+    await stack.emulator.idle()
+    expect(transcript(messages)).toEqual(['visitor:while down', 'bot:You said: while down'])
+    const history = stack.emulator.thread(threadId)?.history ?? []
+    const sentTexts = history
+      .filter((entry) => entry.originator?.role === 'user')
+      .flatMap((entry) => entry.messages.map((m) => (m.responses[0]?.payload as { text?: string }).text))
+    expect(sentTexts).toEqual(['while down'])
+    expect(storage.getItem(`flowchat:outbox:${threadId}`)).toBeNull()
+    expect(states[0]).toBe('pending')
+    expect(states).toContain('sent')
+  })
+
+  it('two tabs of one thread see the same conversation', async () => {
+    const storage = createMemoryStorage()
+    const tabA = stack.client(storage)
+    const tabB = stack.client(storage)
+    const { threadId } = await tabA.session()
+    expect(await tabB.session()).toEqual({ threadId })
+    const a = tabA.thread(threadId)
+    const b = tabB.thread(threadId)
+    await when(a.connection$, (c) => c.state === 'open')
+    await when(b.connection$, (c) => c.state === 'open')
+    a.send({ type: 'text', text: 'from A' })
+    await when(b.messages$, (ms) => ms.length === 2)
+    b.send({ type: 'text', text: 'from B' })
+    const full = (ms: readonly { sender: string }[]) => ms.length === 4 && ms.at(-1)?.sender === 'bot'
+    const [inA, inB] = await Promise.all([when(a.messages$, full), when(b.messages$, full)])
+    expect(transcript(inA)).toEqual([
+      'visitor:from A',
+      'bot:You said: from A',
+      'visitor:from B',
+      'bot:You said: from B',
+    ])
+    expect(inB.map((m) => m.id)).toEqual(inA.map((m) => m.id))
+    expect(inB.every((m) => m.sender !== 'visitor' || m.own)).toBe(true)
+  })
+})
