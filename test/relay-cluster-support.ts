@@ -139,6 +139,8 @@ export interface StreamRecorder {
   readonly events: { id: string; text: string }[]
   readonly resets: string[]
   readonly opens: number
+  /** Called at each event's arrival (the benchmark timestamps here). */
+  onEvent: ((event: { id: string; text: string }) => void) | undefined
   close(): void
 }
 
@@ -159,20 +161,21 @@ export function openStream(
   url.searchParams.set('access_token', token)
   if (lastEventId !== undefined) url.searchParams.set('lastEventId', lastEventId)
   const source = new EventSource(url)
-  const recorder = { events: [] as { id: string; text: string }[], resets: [] as string[], opens: 0 }
-  source.addEventListener('open', () => recorder.opens++)
-  source.addEventListener('reply', (event) => {
-    recorder.events.push({ id: event.lastEventId, text: textOf(event.data as string) })
-  })
-  source.addEventListener('reset', (event) => recorder.resets.push(event.data as string))
-  return {
-    events: recorder.events,
-    resets: recorder.resets,
-    get opens() {
-      return recorder.opens
-    },
+  const recorder: StreamRecorder & { opens: number } = {
+    events: [],
+    resets: [],
+    opens: 0,
+    onEvent: undefined,
     close: () => source.close(),
   }
+  source.addEventListener('open', () => recorder.opens++)
+  source.addEventListener('reply', (message) => {
+    const event = { id: message.lastEventId, text: textOf(message.data as string) }
+    recorder.events.push(event)
+    recorder.onEvent?.(event)
+  })
+  source.addEventListener('reset', (message) => recorder.resets.push(message.data as string))
+  return recorder
 }
 
 function textOf(data: string): string {
