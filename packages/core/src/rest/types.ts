@@ -2,6 +2,7 @@ import type {
   BotStatus,
   BusinessHours,
   HistoryPage,
+  MediaUploadInput,
   MessageInput,
   Reply,
   ThreadsPage,
@@ -15,7 +16,10 @@ export interface RetryOptions {
   retries?: number
   /** First back-off delay in ms, doubled each attempt, with full jitter. Default 250. */
   baseDelayMs?: number
-  /** Longest single delay in ms (also caps `Retry-After`). Default 10 000. */
+  /**
+   * Longest single delay in ms. Default 10 000. A `Retry-After` longer than this is not waited for: the call
+   * fails at once with `rate_limited`/`unavailable` and the wait in `FlowError.retryAfterMs`.
+   */
   maxDelayMs?: number
 }
 
@@ -32,11 +36,19 @@ export interface FlowRestClientOptions {
   sleep?: (ms: number) => Promise<void>
   /** Injected for tests: a number in [0, 1) (default Math.random). */
   random?: () => number
+  /** Lowers the upload limit below the reference's 250 MB (it cannot be raised). */
+  maxUploadBytes?: number
 }
 
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal
+}
+
+/** Per-call options of an upload. */
+export interface UploadOptions extends CallOptions {
+  /** Called as the file goes out, with the bytes of the file handed to the network so far. */
+  onProgress?: (sentBytes: number) => void
 }
 
 /** A file to upload: a Blob/File in browsers, a Node readable stream (or web ReadableStream) with its size. */
@@ -55,12 +67,15 @@ export interface FlowRestClient {
   sendMessage(threadId: string, message: MessageInput, options?: CallOptions): Promise<void>
   /** POST messages/:threadId?sync=true: the bot's reply in the answer. */
   sendMessageSync(threadId: string, message: MessageInput, options?: CallOptions): Promise<Reply>
-  /** POST messages/:threadId as multipart/form-data (`file` + `query`), streamed, up to 250 MB (older reference). */
+  /**
+   * POST messages/:threadId as multipart/form-data (`file` + `query`), streamed, up to 250 MB (older reference).
+   * Retried only when the message has a `traceId` and the file is a Blob (a stream cannot be read twice).
+   */
   uploadMedia(
     threadId: string,
-    message: MessageInput & { type: 'media' },
+    message: MediaUploadInput,
     file: UploadSource,
-    options?: CallOptions & { onProgress?: (sentBytes: number) => void },
+    options?: UploadOptions,
   ): Promise<void>
   /** GET messages/:threadId (history arrives as a webhook). */
   requestHistory(threadId: string, page?: number, options?: CallOptions): Promise<void>

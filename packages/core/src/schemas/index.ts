@@ -60,7 +60,15 @@ export {
 
 export type { Originator, Profile, SendOriginator } from './primitives.js'
 export type { ParseIssue, ParseResult } from './parse.js'
-export type { HandoverRequest, MessageInput, MessagePayload, MessageRequest } from './requests.js'
+export type {
+  EncodeOptions,
+  HandoverRequest,
+  MediaUploadInput,
+  MessageCommon,
+  MessageInput,
+  MessagePayload,
+  MessageRequest,
+} from './requests.js'
 export type {
   Ack,
   BotStatus,

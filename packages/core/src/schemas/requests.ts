@@ -88,8 +88,12 @@ const mediaPayloadSchema = z.pipe(
 /**
  * The payload of `POST rest/v1/messages/:threadId`, read tolerantly (both field spellings, numbers or strings).
  * A media payload's `url` is optional here because a multipart upload carries the bytes instead.
+ * Discriminated by `type`, so an error names the field of the one matching type (`payload.speech`).
+ *
+ * @example
+ * safeParse(messagePayloadSchema, { type: 'text', text: 'Hi', originator }).value.speech // 'Hi'
  */
-export const messagePayloadSchema = z.union([
+export const messagePayloadSchema = z.discriminatedUnion('type', [
   textPayloadSchema,
   eventPayloadSchema,
   locationPayloadSchema,
@@ -114,12 +118,30 @@ export type MessageInput = (
   | { type: 'event'; eventName: string }
   | { type: 'location'; lat: string | number; long: string | number; title?: string }
   | { type: 'media'; mediaType: MediaType; url: string; mimeType?: string; title?: string }
-) & {
+) &
+  MessageCommon
+
+/** Fields any message may carry beside its type's own. */
+export interface MessageCommon {
   originator: z.input<typeof sendOriginatorSchema>
   traceId?: string | number
   lang?: string
   timezone?: number
   params?: Record<string, unknown>
+}
+
+/** The message of a multipart media upload: the bytes travel as the `file` part, so `url` is optional. */
+export type MediaUploadInput = {
+  type: 'media'
+  mediaType: MediaType
+  url?: string
+  mimeType?: string
+  title?: string
+} & MessageCommon
+
+export interface EncodeOptions {
+  /** The message goes with an uploaded file (the `query` part of a multipart upload): no `url` needed. */
+  upload?: boolean
 }
 
 /**
@@ -130,7 +152,10 @@ export type MessageInput = (
  * const r = encodeMessage({ type: 'text', text: 'Hello', originator: { name: 'Ann', role: 'external' } })
  * if (r.ok) r.value // { payload: { type: 'text', speech: 'Hello', originator: { … } } }
  */
-export function encodeMessage(input: MessageInput): ParseResult<MessageRequest> {
+export function encodeMessage(
+  input: MessageInput | MediaUploadInput,
+  options: EncodeOptions = {},
+): ParseResult<MessageRequest> {
   const { type } = input
   if (!Object.hasOwn(MessageType, type)) {
     return fail('payload.type', `must be one of ${Object.keys(MessageType).join(', ')}`)
@@ -162,15 +187,15 @@ export function encodeMessage(input: MessageInput): ParseResult<MessageRequest> 
       }
       break
     case 'media':
+      if (!input.url && !options.upload) return fail('payload.url', 'must not be empty')
       payload = {
         type: 'media',
         mediaType: input.mediaType,
-        url: input.url,
+        ...opt('url', input.url || undefined),
         ...opt('mimeType', input.mimeType),
         ...opt('title', input.title),
         ...shared,
       }
-      if (!input.url) return fail('payload.url', 'must not be empty')
       break
   }
   const parsed = safeParse(messageRequestSchema, { payload })

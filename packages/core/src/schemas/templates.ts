@@ -75,11 +75,25 @@ export const listTemplateSchema = z.looseObject({
   buttons: z.optional(z.array(buttonSchema)),
 })
 
-/** A reply template as it arrives: its type, payload and optional delay (ms). */
+/** A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply. */
+const delaySchema = z.pipe(
+  z.unknown(),
+  z.transform((v): number | undefined => {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined
+  }),
+)
+
+/**
+ * A reply template as it arrives: its type, payload and optional delay (ms).
+ *
+ * @example
+ * safeParse(responseSchema, { type: 'text', payload: { text: 'Hi' }, delay: '500' }).value.delay // 500
+ */
 export const responseSchema = z.looseObject({
   type: z.string(),
   payload: z.optional(z.unknown()),
-  delay: z.optional(z.number()),
+  delay: z.optional(delaySchema),
 })
 
 const templateSchemas = {

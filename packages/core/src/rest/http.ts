@@ -1,0 +1,247 @@
+import { codeForStatus, FlowError, FlowErrorCode } from '../errors.js'
+import { errorBodySchema, safeParse } from '../schemas/index.js'
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  parseRetryAfter,
+  sleepUnlessAborted,
+  timerSleep,
+} from './retry.js'
+import type { FlowRestClientOptions, RetryOptions } from './types.js'
+
+/** The current reference's base URL. */
+export const DEFAULT_BASE_URL = 'https://api.flow.ai/rest/v1/'
+/** Default per-attempt timeout, including reading the answer. */
+export const DEFAULT_TIMEOUT_MS = 30_000
+/** Answers larger than this are refused (a history page is a few KB). */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024
+
+/** One HTTP call: everything the transport needs to send, retry and report it. */
+export interface HttpCall {
+  method: 'GET' | 'POST' | 'DELETE'
+  /** Relative to the base URL, already encoded, with its query (`messages/a%7Cb?sync=true`). */
+  path: string
+  /** A JSON body, sent as `application/json`. */
+  json?: unknown
+  /** A body built fresh for each attempt (multipart uploads). */
+  body?: () => { body: BodyInit; contentType: string; failure?: () => FlowError | undefined }
+  /** Safe to send again: reads, and sends that carry a traceId. */
+  retry: boolean
+  signal?: AbortSignal | undefined
+}
+
+/** Sends calls to Flow.ai: auth header, timeouts, retries, error mapping. Resolves with the parsed JSON answer. */
+export type Transport = (call: HttpCall) => Promise<unknown>
+
+/**
+ * Creates the transport behind `createFlowRestClient`. The API key only ever goes into the `Authorization`
+ * header; every error message is built from the method, the path and the status, and any text the server
+ * sent back is scrubbed of the key before it is quoted.
+ *
+ * @example
+ * const send = createTransport({ apiKey, auth: 'raw' })
+ * const answer = await send({ method: 'GET', path: 'threads?sync=true&page=1', retry: true })
+ */
+export function createTransport(options: FlowRestClientOptions): Transport {
+  const { apiKey } = options
+  // A key with a line break or control character would make fetch throw an error that quotes the header value.
+  if (typeof apiKey !== 'string' || !/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(apiKey)) {
+    throw new FlowError(
+      FlowErrorCode.invalid_input,
+      'apiKey must be a non-empty string of printable ASCII characters without surrounding spaces.',
+      { path: 'apiKey' },
+    )
+  }
+  if (options.auth !== 'raw' && options.auth !== 'bearer') {
+    throw new FlowError(
+      FlowErrorCode.invalid_input,
+      "auth must be 'raw' (Authorization: <key>, the current reference) or 'bearer' (Authorization: Bearer <key>, the older one).",
+      { path: 'auth' },
+    )
+  }
+  const base = new URL(options.baseUrl ?? DEFAULT_BASE_URL)
+  if (!base.pathname.endsWith('/')) base.pathname += '/'
+  const authorization = options.auth === 'bearer' ? `Bearer ${apiKey}` : apiKey
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const retry: Required<RetryOptions> =
+    options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry }
+  const sleep = options.sleep ?? timerSleep
+  const random = options.random ?? Math.random
+
+  const redact = (text: string) => text.split(apiKey).join('[redacted]')
+
+  async function attempt(call: HttpCall, label: string): Promise<unknown> {
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout
+    const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' }
+    let body: BodyInit | undefined
+    let failure: (() => FlowError | undefined) | undefined
+    if (call.body) {
+      const built = call.body()
+      body = built.body
+      headers['Content-Type'] = built.contentType
+      failure = built.failure
+    } else if (call.json !== undefined) {
+      body = JSON.stringify(call.json)
+      headers['Content-Type'] = 'application/json'
+    }
+    try {
+      const init: RequestInit & { duplex?: 'half' } = { method: call.method, headers, signal }
+      if (body !== undefined) init.body = body
+      // Node's fetch needs `duplex: 'half'` to send a stream; browsers that stream request bodies need it too.
+      if (body instanceof ReadableStream) init.duplex = 'half'
+      const response = await fetchFn(new URL(call.path, base), init)
+      const text = await readText(response, signal)
+      if (!response.ok) throw httpError(response, text, label)
+      return parseJson(text, label)
+    } catch (error) {
+      if (call.signal?.aborted) {
+        throw new FlowError(FlowErrorCode.aborted, `${label} was aborted by the caller.`, {
+          cause: call.signal.reason,
+        })
+      }
+      if (timeout.aborted) {
+        throw new FlowError(
+          FlowErrorCode.timeout,
+          `${label} got no complete answer within ${timeoutMs} ms.`,
+          {
+            cause: timeout.reason,
+          },
+        )
+      }
+      const bodyFailure = failure?.()
+      if (bodyFailure) throw bodyFailure
+      if (error instanceof FlowError) throw error
+      throw new FlowError(
+        FlowErrorCode.network,
+        redact(
+          `${label} could not reach ${base.origin}: ${networkReason(error)}. Check baseUrl and the network.`,
+        ),
+        { cause: error },
+      )
+    }
+  }
+
+  function httpError(response: Response, text: string, label: string): FlowError {
+    const { status } = response
+    const code = codeForStatus(status)
+    const retryAfterMs =
+      status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined
+    const said = serverMessage(text)
+    const quoted = said ? `: ${redact(said)}` : ''
+    const advice: Partial<Record<FlowErrorCode, string>> = {
+      unauthorized:
+        " Check apiKey and auth: 'raw' sends `Authorization: <key>` (current reference), 'bearer' sends `Authorization: Bearer <key>` (older one).",
+      forbidden: ' The API key is not allowed to do this; check it is selected in the REST integration.',
+      not_found: ' Check the thread id and baseUrl.',
+      rate_limited: ` Slow down${retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`}.`,
+      unavailable: ` Try again later${retryAfterMs === undefined ? '' : ` (after ${Math.ceil(retryAfterMs / 1000)} s)`}.`,
+    }
+    return new FlowError(code, `Flow.ai answered ${status} to ${label}${quoted}.${advice[code] ?? ''}`, {
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    })
+  }
+
+  function parseJson(text: string, label: string): unknown {
+    if (text.trim() === '') return undefined
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      throw new FlowError(FlowErrorCode.invalid_response, `${label}: the answer is not JSON.`)
+    }
+  }
+
+  return async function send(call: HttpCall): Promise<unknown> {
+    const label = `${call.method} ${call.path}`
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt(call, label)
+      } catch (error) {
+        const err = error as FlowError
+        const again = call.retry && n < retry.retries && retryable(err)
+        if (!again) throw err
+        let delay = backoffDelay(n, retry, random)
+        if (err.retryAfterMs !== undefined) {
+          // The server said how long; waiting less would only be refused again.
+          if (err.retryAfterMs > retry.maxDelayMs) throw err
+          delay = err.retryAfterMs
+        }
+        try {
+          await sleepUnlessAborted(sleep, delay, call.signal)
+        } catch (reason) {
+          throw new FlowError(FlowErrorCode.aborted, `${label} was aborted by the caller.`, { cause: reason })
+        }
+      }
+    }
+  }
+}
+
+/** Worth another attempt: the network failed, the attempt timed out, or the status says try again (not 408). */
+function retryable(error: FlowError): boolean {
+  if (error.status !== undefined) return isRetryableStatus(error.status)
+  return error.code === FlowErrorCode.network || error.code === FlowErrorCode.timeout
+}
+
+/** The message an error answer carries (`{"message": …}`, `{"error": …}`), or a short plain-text body. */
+function serverMessage(text: string): string | undefined {
+  const trimmed = text.trim()
+  if (!trimmed) return undefined
+  try {
+    const parsed = safeParse(errorBodySchema, JSON.parse(trimmed))
+    if (parsed.ok) {
+      const { message, error } = parsed.value
+      const said = message ?? (typeof error === 'string' ? error : undefined)
+      return said === undefined ? undefined : clip(said)
+    }
+    return undefined
+  } catch {
+    return /^</.test(trimmed) ? undefined : clip(trimmed) // an HTML error page says nothing useful
+  }
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ')
+  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine
+}
+
+/** The innermost reason of a fetch failure (`ECONNREFUSED`), without any request detail. */
+function networkReason(error: unknown): string {
+  let e: unknown = error
+  for (let i = 0; i < 4 && e instanceof Error && e.cause instanceof Error; i++) e = e.cause
+  if (e instanceof Error) {
+    const code = (e as Error & { code?: unknown }).code
+    return typeof code === 'string' ? code : e.message
+  }
+  return String(e)
+}
+
+/** Reads the answer as text, refusing more than MAX_ANSWER_BYTES. */
+async function readText(response: Response, signal: AbortSignal): Promise<string> {
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let size = 0
+  let text = ''
+  for (;;) {
+    if (signal.aborted) {
+      await reader.cancel().catch(() => undefined)
+      throw signal.reason as Error
+    }
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined)
+      throw new FlowError(
+        FlowErrorCode.invalid_response,
+        `The answer is larger than ${MAX_ANSWER_BYTES / (1024 * 1024)} MB.`,
+        { status: response.status },
+      )
+    }
+    text += decoder.decode(value, { stream: true })
+  }
+  return text + decoder.decode()
+}

@@ -1,0 +1,285 @@
+import { FlowError, FlowErrorCode } from '../errors.js'
+import {
+  ackSchema,
+  botStatusResponseSchema,
+  businessHoursResponseSchema,
+  encodeMessage,
+  handoverRequestSchema,
+  historyResponseSchema,
+  replySchema,
+  safeParse,
+  threadIdSchema,
+  threadsResponseSchema,
+  triggerEventsResponseSchema,
+  type MediaUploadInput,
+  type MessageInput,
+  type MessageRequest,
+  type ParseResult,
+} from '../schemas/index.js'
+import { createTransport, type HttpCall } from './http.js'
+import { createMultipartBody, isBlob, knownSize, MAX_UPLOAD_BYTES, tooLarge } from './multipart.js'
+import type { FlowRestClient, FlowRestClientOptions, UploadSource } from './types.js'
+
+type Schema = Parameters<typeof safeParse>[0]
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Node, Deno and Bun stream request bodies over HTTP/1.1; browsers only over HTTP/2, so they get a Blob body. */
+const streamsRequestBodies = (): boolean =>
+  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string'
+
+function invalidInput(field: string, rule: string): FlowError {
+  return new FlowError(FlowErrorCode.invalid_input, `${field}: ${rule}`, { path: field })
+}
+
+/** Throws the first issue of a failed parse as `invalid_input`, naming the field. */
+function check<T>(result: ParseResult<T>, prefix?: string): T {
+  if (result.ok) return result.value
+  const first = result.issues[0] ?? { path: '(root)', message: result.error }
+  const path = prefix ? (first.path === '(root)' ? prefix : `${prefix}.${first.path}`) : first.path
+  throw new FlowError(FlowErrorCode.invalid_input, `${path}: ${first.message}`, { path })
+}
+
+/** The thread id, validated and URL-encoded (ids contain `|`). */
+function threadPath(threadId: string): string {
+  return encodeURIComponent(check(safeParse(threadIdSchema, threadId), 'threadId'))
+}
+
+function pageNumber(page: number | undefined): number | undefined {
+  if (page === undefined) return undefined
+  if (!Number.isSafeInteger(page) || page < 1) throw invalidInput('page', 'must be a whole number from 1')
+  return page
+}
+
+function encode(message: MessageInput | MediaUploadInput, upload = false): MessageRequest {
+  if (!isRecord(message)) throw invalidInput('payload', 'a message must be an object')
+  return check(encodeMessage(message, { upload }))
+}
+
+/**
+ * Creates a typed client for every endpoint of the Flow.ai REST API v1, in either auth style.
+ *
+ * Input is checked before any request (a thread id, text of at most 255 characters, an event name…) and fails
+ * with `invalid_input` naming the field. `sync` calls parse the answer and fail with `invalid_response` naming
+ * the path when it does not fit. Reads, and sends that carry a `traceId`, are retried on network errors,
+ * timeouts, 429 and 5xx with exponential back-off and full jitter, honouring `Retry-After`. Every failure is a
+ * `FlowError`; none ever contains the API key.
+ *
+ * @example
+ * const flow = createFlowRestClient({ apiKey: process.env.FLOW_API_KEY!, auth: 'raw' })
+ * await flow.sendMessage('6ecfd199|o_21361542', {
+ *   type: 'text', text: 'Hello', originator: { name: 'John Doe', role: 'external' }, traceId: '42',
+ * })
+ * const { threads } = await flow.getThreads(1)
+ */
+export function createFlowRestClient(options: FlowRestClientOptions): FlowRestClient {
+  const send = createTransport(options)
+  const uploadLimit = Math.min(MAX_UPLOAD_BYTES, Math.max(0, options.maxUploadBytes ?? MAX_UPLOAD_BYTES))
+
+  /** Fails on `{"status":"error"}` whatever the HTTP status said. */
+  function rejectErrorStatus(body: unknown, label: string): void {
+    if (isRecord(body) && body.status === 'error') {
+      const said = typeof body.message === 'string' ? `: ${body.message.slice(0, 200)}` : ''
+      throw new FlowError(FlowErrorCode.server_error, `Flow.ai reported an error for ${label}${said}.`)
+    }
+  }
+
+  /** Async calls: resolves on the `{"status":"ok"}` ack (an empty 2xx answer counts too). */
+  async function ack(call: HttpCall): Promise<void> {
+    const body = await send(call)
+    const label = `${call.method} ${call.path}`
+    rejectErrorStatus(body, label)
+    if (body !== undefined) answer(ackSchema, body, label)
+  }
+
+  /** Sync calls: the answer parsed with its schema. */
+  async function data<S extends Schema>(call: HttpCall, schema: S): Promise<ReturnType<typeof answer<S>>> {
+    const body = await send(call)
+    const label = `${call.method} ${call.path}`
+    rejectErrorStatus(body, label)
+    return answer(schema, body, label)
+  }
+
+  function answer<S extends Schema>(schema: S, body: unknown, label: string, prefix = '') {
+    const parsed = safeParse(schema, body)
+    if (parsed.ok) return parsed.value
+    const first = parsed.issues[0] ?? { path: '(root)', message: parsed.error }
+    const path = prefix ? (first.path === '(root)' ? prefix.slice(0, -1) : prefix + first.path) : first.path
+    throw new FlowError(
+      FlowErrorCode.invalid_response,
+      `Flow.ai's answer to ${label} does not fit the reference: ${path}: ${first.message}`,
+      { path },
+    )
+  }
+
+  function checkFile(file: UploadSource): void {
+    if (!isBlob(file)) {
+      if (!isRecord(file) || file.stream == null) {
+        throw invalidInput('file', 'must be a Blob/File or { stream, filename, size?, contentType? }')
+      }
+      if (typeof file.filename !== 'string' || file.filename === '') {
+        throw invalidInput('file.filename', 'must not be empty')
+      }
+    }
+    const size = knownSize(file)
+    if (size !== undefined && size > uploadLimit) throw tooLarge(uploadLimit)
+  }
+
+  return {
+    async sendMessage(threadId, message, o = {}) {
+      const path = `messages/${threadPath(threadId)}`
+      const json = encode(message)
+      await ack({ method: 'POST', path, json, retry: json.payload.traceId !== undefined, signal: o.signal })
+    },
+
+    async sendMessageSync(threadId, message, o = {}) {
+      const path = `messages/${threadPath(threadId)}?sync=true`
+      const json = encode(message)
+      const call: HttpCall = {
+        method: 'POST',
+        path,
+        json,
+        retry: json.payload.traceId !== undefined,
+        signal: o.signal,
+      }
+      const body = await send(call)
+      const label = `POST ${path}`
+      rejectErrorStatus(body, label)
+      // The reply comes beside `status`, or (like history and threads) inside `result`: both are read.
+      if (isRecord(body) && isRecord(body.result)) return answer(replySchema, body.result, label, 'result.')
+      return answer(replySchema, body, label)
+    },
+
+    async uploadMedia(threadId, message, file, o = {}) {
+      const path = `messages/${threadPath(threadId)}`
+      if (!isRecord(message) || message.type !== 'media')
+        throw invalidInput('payload.type', 'must be "media"')
+      const query = JSON.stringify(encode(message, true))
+      checkFile(file)
+      const stream = streamsRequestBodies() || !isBlob(file)
+      let built = false
+      await ack({
+        method: 'POST',
+        path,
+        retry: message.traceId !== undefined && isBlob(file),
+        signal: o.signal,
+        body: () => {
+          if (built && !isBlob(file))
+            throw new FlowError(FlowErrorCode.invalid_input, 'A stream can be sent once.')
+          built = true
+          return createMultipartBody({
+            query,
+            file,
+            limit: uploadLimit,
+            stream,
+            ...(message.mimeType === undefined ? {} : { fallbackContentType: message.mimeType }),
+            ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+          })
+        },
+      })
+      // A Blob body gives no progress while it goes out: report it whole once it has.
+      if (!stream && isBlob(file)) o.onProgress?.(file.size)
+    },
+
+    async requestHistory(threadId, page, o = {}) {
+      const n = pageNumber(page)
+      const path = `messages/${threadPath(threadId)}${n === undefined ? '' : `?page=${n}`}`
+      await ack({ method: 'GET', path, retry: true, signal: o.signal })
+    },
+
+    async getHistory(threadId, page, o = {}) {
+      const n = pageNumber(page)
+      const path = `messages/${threadPath(threadId)}?sync=true${n === undefined ? '' : `&page=${n}`}`
+      return (await data({ method: 'GET', path, retry: true, signal: o.signal }, historyResponseSchema))
+        .result
+    },
+
+    async requestThreads(page = 1, o = {}) {
+      await ack({ method: 'GET', path: `threads?page=${pageNumber(page)}`, retry: true, signal: o.signal })
+    },
+
+    async getThreads(page = 1, o = {}) {
+      const call: HttpCall = {
+        method: 'GET',
+        path: `threads?sync=true&page=${pageNumber(page)}`,
+        retry: true,
+      }
+      return (await data({ ...call, signal: o.signal }, threadsResponseSchema)).result
+    },
+
+    async takeover(threadId, o = {}) {
+      await ack({
+        method: 'POST',
+        path: `takeover/${threadPath(threadId)}`,
+        json: {},
+        retry: false,
+        signal: o.signal,
+      })
+    },
+
+    async handover(threadId, secondsToPause, o = {}) {
+      const path = `handover/${threadPath(threadId)}`
+      const json = check(
+        safeParse(handoverRequestSchema, secondsToPause === undefined ? {} : { secondsToPause }),
+      )
+      await ack({ method: 'POST', path, json, retry: false, signal: o.signal })
+    },
+
+    async requestTriggerEvents(o = {}) {
+      await ack({ method: 'GET', path: 'trigger/event', retry: true, signal: o.signal })
+    },
+
+    async getTriggerEvents(o = {}) {
+      const call: HttpCall = { method: 'GET', path: 'trigger/event?sync=true', retry: true, signal: o.signal }
+      return (await data(call, triggerEventsResponseSchema)).result.items
+    },
+
+    async triggerEvent(threadId, eventName, o = {}) {
+      const thread = threadPath(threadId)
+      if (typeof eventName !== 'string' || eventName === '')
+        throw invalidInput('eventName', 'must not be empty')
+      if (eventName.length > 255) throw invalidInput('eventName', 'must be at most 255 characters')
+      const path = `trigger/event/${thread}?eventName=${encodeURIComponent(eventName)}`
+      await ack({ method: 'POST', path, json: {}, retry: false, signal: o.signal })
+    },
+
+    async requestBusinessHours(o = {}) {
+      await ack({ method: 'GET', path: 'businesshours', retry: true, signal: o.signal })
+    },
+
+    async getBusinessHours(o = {}) {
+      const call: HttpCall = { method: 'GET', path: 'businesshours?sync=true', retry: true, signal: o.signal }
+      return (await data(call, businessHoursResponseSchema)).businessHours
+    },
+
+    async pause(threadId, o = {}) {
+      await ack({
+        method: 'POST',
+        path: `pause/${threadPath(threadId)}`,
+        json: {},
+        retry: false,
+        signal: o.signal,
+      })
+    },
+
+    async resume(threadId, o = {}) {
+      await ack({
+        method: 'DELETE',
+        path: `pause/${threadPath(threadId)}`,
+        json: {},
+        retry: false,
+        signal: o.signal,
+      })
+    },
+
+    async requestBotStatus(threadId, o = {}) {
+      await ack({ method: 'GET', path: `pause/${threadPath(threadId)}`, retry: true, signal: o.signal })
+    },
+
+    async getBotStatus(threadId, o = {}) {
+      const call: HttpCall = { method: 'GET', path: `pause/${threadPath(threadId)}?sync=true`, retry: true }
+      return data({ ...call, signal: o.signal }, botStatusResponseSchema)
+    },
+  }
+}
