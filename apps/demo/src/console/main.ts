@@ -1,0 +1,21 @@
+// The console page: an operator session from the token `pnpm start` put into the page, and the console element.
+import { createFlowChat } from '@flowchat/core'
+import './operator-console.js'
+
+const meta = (name: string): string =>
+  document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content.trim() ?? ''
+
+const relayUrl = meta('flowchat-relay')
+const operatorToken = meta('flowchat-operator-token')
+const element = document.querySelector('operator-console')
+if (!relayUrl || !operatorToken) {
+  document.body.innerHTML =
+    '<p style="font: 16px system-ui; padding: 2rem">The console needs the relay: run <code>pnpm start</code> at the ' +
+    'repository root and open the console URL it prints.</p>'
+} else if (element) {
+  element.client = createFlowChat({
+    relayUrl,
+    session: { operatorToken },
+    visitor: { name: 'Sam from Northfield' },
+  })
+}
