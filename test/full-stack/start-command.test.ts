@@ -82,7 +82,7 @@ describe('pnpm start', () => {
     const emulator = urlAfter(output, 'Flow.ai emulator')
 
     const page = await (await fetch(product)).text()
-    expect(page).toContain(`<flow-chat relay="${relay}" mode="launcher"`)
+    expect(page).toContain(`relay="${relay}" mode="launcher"`)
     const consoleHtml = await (await fetch(consolePage)).text()
     const token = /name="flowchat-operator-token" content="([^"]+)"/.exec(consoleHtml)?.[1]
     expect(token).toBeTruthy()
