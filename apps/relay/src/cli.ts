@@ -3,8 +3,10 @@
  * prints a token signed with the configured token secret. Flags and `FLOWCHAT_*` variables: see README.md.
  */
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig, relayOptions } from './config.js'
+import { ConfigError, loadConfig, relayOptions, type RelayConfig } from './config.js'
 import { createRelay } from './relay.js'
+import { createRedisStorage } from './storage/redis-storage.js'
+import type { EventStorage } from './storage/types.js'
 import { createTokenService } from './token-service.js'
 
 const USAGE = `Usage:
@@ -19,10 +21,8 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'token') return printToken(argv.slice(1))
 
   const config = loadConfig(argv, process.env)
-  if (config.storage !== 'memory') {
-    throw new ConfigError(`--storage (FLOWCHAT_STORAGE): ${config.storage} is not available in this build`)
-  }
-  const relay = await createRelay(relayOptions(config))
+  const storage = await openStorage(config)
+  const relay = await createRelay({ ...relayOptions(config), ...(storage ? { storage } : {}) })
   const url = await relay.listen()
   process.stdout.write(
     `flowchat relay listening on ${url}\nwebhook URL: ${url}/webhooks/<your webhook secret>\n`,
@@ -40,6 +40,30 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
   return -1
+}
+
+/**
+ * The one place that chooses the storage backend: memory is `createRelay`'s default; Redis lets several
+ * instances behind a load balancer share one log. A Redis instance starts serving only once Redis answers,
+ * so that a stream opened on it knows where "now" is in the shared log.
+ */
+async function openStorage(config: RelayConfig): Promise<EventStorage | undefined> {
+  if (config.storage === 'memory' || config.redisUrl === undefined) return undefined
+  const storage = createRedisStorage({
+    url: config.redisUrl,
+    maxEvents: config.retentionMaxEvents,
+    maxAgeMs: config.retentionMaxAgeSeconds * 1000,
+  })
+  for (let attempt = 1; !(await storage.ready()); attempt++) {
+    // The URL may hold a password: name the setting, not its value.
+    if (attempt === 1) process.stderr.write('flowchat-relay: waiting for Redis (--redis-url) to answer\n')
+    if (attempt === 30) {
+      await storage.close()
+      throw new Error('Redis (--redis-url, FLOWCHAT_REDIS_URL) did not answer within 30 s')
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
+  return storage
 }
 
 async function printToken(argv: string[]): Promise<number> {
