@@ -3,6 +3,8 @@ import {
   Subject,
   asyncScheduler,
   defer,
+  distinctUntilChanged,
+  finalize,
   map,
   merge,
   share,
@@ -24,7 +26,7 @@ import { createRelayHttp } from './relay-http.js'
 import { createSessionManager } from './session-manager.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
 import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
-import type { FlowChat, FlowChatOptions, ThreadSummary } from './types.js'
+import type { Connection, FlowChat, FlowChatOptions, ThreadSummary } from './types.js'
 
 const businessHoursAnswer = z.looseObject({ businessHours: z.array(businessHoursSchema) })
 
@@ -91,6 +93,7 @@ export function createFlowChat(options: FlowChatOptions): FlowChat {
   // Operators: one stream of every thread, with its own resume position.
   let operatorLastId: string | undefined
   const operatorEvents$ = new Subject<EventEnvelope>()
+  const operatorConnection$ = new BehaviorSubject<Connection>({ state: 'idle' })
   const operatorStream$ = defer(() => {
     if (!EventSourceImpl)
       throw new FlowError(FlowErrorCode.invalid_input, 'No EventSource: pass `EventSource`.')
@@ -108,16 +111,24 @@ export function createFlowChat(options: FlowChatOptions): FlowChat {
   }).pipe(
     tap((signal) => {
       if (signal.type === 'reset') operatorLastId = undefined
+      if (signal.type === 'connection') operatorConnection$.next(signal.connection)
       if (signal.type !== 'envelope') return
       const { envelope } = signal
       if (operatorLastId !== undefined && compareEventIds(envelope.id, operatorLastId) <= 0) return
       operatorLastId = envelope.id
       operatorEvents$.next(envelope)
     }),
+    finalize(() => {
+      if (operatorConnection$.value.state !== 'failed') operatorConnection$.next({ state: 'idle' })
+    }),
     ignoreElements(),
     share({ resetOnRefCountZero: true }),
   )
   const events$ = merge(operatorStream$, operatorEvents$).pipe(takeUntil(closed$))
+  const connection$ = merge(operatorStream$, operatorConnection$).pipe(
+    distinctUntilChanged(),
+    takeUntil(closed$),
+  )
 
   const threadsState$ = new BehaviorSubject<ThreadsState>({})
   const dispatchThreads = (action: ThreadsAction) => {
@@ -125,21 +136,20 @@ export function createFlowChat(options: FlowChatOptions): FlowChat {
     if (next !== threadsState$.value) threadsState$.next(next)
   }
   const operator = createOperatorApi(http, (threadId) => dispatchThreads({ type: 'thread/read', threadId }))
-  const threads$: Observable<readonly ThreadSummary[]> = defer(() => {
+  // Loading the list and folding events in run once while anyone watches; each subscriber reads the state.
+  const threadsEffects$ = defer(() => {
     operator
       .threads(1)
       .then((page) =>
         dispatchThreads({ type: 'threads/listed', threadIds: page.threads, at: scheduler.now() }),
       )
       .catch(() => undefined)
-    return merge(
-      events$.pipe(
-        tap((envelope) => dispatchThreads({ type: 'envelope/received', envelope })),
-        ignoreElements(),
-      ),
-      threadsState$.pipe(map(sortedThreads)),
-    )
-  }).pipe(share({ resetOnRefCountZero: true }), takeUntil(closed$))
+    return events$.pipe(tap((envelope) => dispatchThreads({ type: 'envelope/received', envelope })))
+  }).pipe(ignoreElements(), share({ resetOnRefCountZero: true }))
+  const threads$: Observable<readonly ThreadSummary[]> = merge(
+    threadsEffects$,
+    threadsState$.pipe(map(sortedThreads)),
+  ).pipe(takeUntil(closed$))
 
   return {
     async session() {
@@ -181,6 +191,7 @@ export function createFlowChat(options: FlowChatOptions): FlowChat {
       return handle
     },
     events$,
+    connection$,
     threads$,
     operator,
     async businessHours() {

@@ -158,6 +158,8 @@ export interface FlowChat {
   thread(threadId: string): ThreadHandle
   /** Operators: every event of every thread. */
   readonly events$: Observable<EventEnvelope>
+  /** Operators: the connection of the all-threads stream (subscribing opens it, like `events$`). */
+  readonly connection$: Observable<Connection>
   /** Operators: active threads, most recent first, with last message and unread count. */
   readonly threads$: Observable<readonly ThreadSummary[]>
   readonly operator: OperatorApi
