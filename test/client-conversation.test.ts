@@ -50,7 +50,7 @@ describe('reactive client against a real relay and the emulator', () => {
     await stack.emulator.idle()
     thread.send({ type: 'text', text: 'three' })
     const messages = await when(thread.messages$, (ms) => ms.length >= 6 && ms.at(-1)?.sender === 'bot')
-    expect(transcript(messages)).toEqual([
+    expect(transcript(messages), JSON.stringify(messages.map((m) => [m.id, m.createdAt, m.state]))).toEqual([
       'visitor:one',
       'bot:You said: one',
       'visitor:two',

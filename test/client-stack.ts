@@ -23,6 +23,8 @@ export interface Stack {
   startRelay(): Promise<void>
   /** A client of the relay; `storage` shared between clients plays two tabs of one browser. */
   client(storage?: KeyValueStorage): FlowChat
+  /** An operator client, signed in with the relay's operator password. */
+  operator(): Promise<FlowChat>
   close(): Promise<void>
 }
 
@@ -35,6 +37,7 @@ export async function startStack(): Promise<Stack> {
   const secrets = {
     webhookSecret: `wh-${randomBytes(16).toString('hex')}`,
     tokenSecret: randomBytes(32).toString('hex'),
+    operatorPassword: `op-${randomBytes(12).toString('hex')}`,
   }
   let relay: Relay | undefined
   let port = 0
@@ -59,6 +62,22 @@ export async function startStack(): Promise<Stack> {
     startRelay,
     client(storage = createMemoryStorage()) {
       const chat = createFlowChat({ relayUrl, EventSource, storage, backoff: { baseMs: 50, maxMs: 400 } })
+      clients.push(chat)
+      return chat
+    },
+    async operator() {
+      const response = await fetch(`${relayUrl}/v1/operator/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secrets.operatorPassword}` },
+      })
+      if (response.status !== 201) throw new Error(`operator sign-in answered ${response.status}`)
+      const { token } = (await response.json()) as { token: string }
+      const chat = createFlowChat({
+        relayUrl,
+        EventSource,
+        session: { operatorToken: token },
+        storage: createMemoryStorage(),
+      })
       clients.push(chat)
       return chat
     },
