@@ -1,0 +1,104 @@
+import type { BusinessHours } from '@flowchat/core/schemas'
+
+/** Whether the business is open at a moment, and when it opens next if not. */
+export type OpeningState = { open: true } | { open: false; nextOpening?: Date }
+
+const DAY_MS = 86_400_000
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
+
+/** `"9:00"` → minutes after midnight; `undefined` for anything else. `24:00` is allowed as an end. */
+function minutes(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined
+  const m = /^\s*(\d{1,2}):(\d{2})\s*$/.exec(value)
+  if (!m) return undefined
+  const h = Number(m[1])
+  const min = Number(m[2])
+  if (h > 24 || min > 59 || (h === 24 && min > 0)) return undefined
+  return h * 60 + min
+}
+
+function weekdayIndex(name: unknown): number | undefined {
+  if (typeof name !== 'string') return undefined
+  const n = name.trim().toLowerCase()
+  if (n.length < 2) return undefined
+  const i = WEEKDAYS.findIndex((d) => d.startsWith(n))
+  return i === -1 ? undefined : i
+}
+
+/**
+ * The offset from UTC in minutes of a time zone at an instant. Flow.ai writes zones like
+ * `"(UTC+03:00) Minsk"`; IANA names (`Europe/Amsterdam`) are understood too; anything else counts as UTC.
+ */
+export function zoneOffsetMinutes(zone: string | undefined, at: Date): number {
+  if (!zone) return 0
+  const fixed = /UTC\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?/.exec(zone)
+  if (fixed) {
+    const sign = fixed[1] === '+' ? 1 : -1
+    return sign * (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0))
+  }
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone.trim(),
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(at)
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0)
+    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'))
+    return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000)
+  } catch {
+    return 0
+  }
+}
+
+/** Opening intervals of one schedule as [start, end) instants, for the days around `now`. */
+function intervals(schedule: BusinessHours, now: Date): [number, number][] {
+  const offset = zoneOffsetMinutes(schedule.timezone, now) * 60_000
+  const localNow = now.getTime() + offset
+  const today = Math.floor(localNow / DAY_MS) * DAY_MS
+  const holidays = new Set(
+    (Array.isArray(schedule.holidays) ? schedule.holidays : [])
+      .map((h) => (typeof h?.date === 'string' ? h.date.slice(0, 10) : ''))
+      .filter(Boolean),
+  )
+  const out: [number, number][] = []
+  // Yesterday catches an interval running past midnight; eight days ahead always reach the next opening.
+  for (let d = -1; d <= 8; d++) {
+    const dayStart = today + d * DAY_MS
+    const day = new Date(dayStart)
+    if (holidays.has(day.toISOString().slice(0, 10))) continue
+    for (const entry of Array.isArray(schedule.weekdays) ? schedule.weekdays : []) {
+      if (weekdayIndex(entry?.weekday) !== day.getUTCDay()) continue
+      for (const slot of Array.isArray(entry.content) ? entry.content : []) {
+        const from = minutes(slot?.from)
+        let to = minutes(slot?.to)
+        if (from === undefined || to === undefined) continue
+        if (to <= from) to += 24 * 60
+        out.push([dayStart + from * 60_000 - offset, dayStart + to * 60_000 - offset])
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * Whether a business with these schedules is open at `now`, and if not, its next opening. No schedule at all
+ * (or none with a valid slot) means always open: the banner is for businesses that configured hours.
+ *
+ * @example
+ * const hours = [{ weekdays: [{ weekday: 'Monday', content: [{ from: '9:00', to: '17:00' }] }], holidays: [], timezone: '(UTC+00:00) UTC' }]
+ * openingState(hours, new Date('2024-01-01T10:00:00Z')) // { open: true } (a Monday)
+ * openingState(hours, new Date('2024-01-01T18:00:00Z')) // { open: false, nextOpening: 2024-01-08T09:00Z }
+ */
+export function openingState(schedules: readonly BusinessHours[] | undefined, now: Date): OpeningState {
+  const list: readonly BusinessHours[] = Array.isArray(schedules) ? schedules : []
+  const all = list.flatMap((s) => (s && typeof s === 'object' ? intervals(s, now) : []))
+  if (all.length === 0) return { open: true }
+  const t = now.getTime()
+  if (all.some(([from, to]) => from <= t && t < to)) return { open: true }
+  const next = all.filter(([from]) => from > t).sort((a, b) => a[0] - b[0])[0]
+  return next ? { open: false, nextOpening: new Date(next[0]) } : { open: false }
+}

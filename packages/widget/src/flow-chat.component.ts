@@ -1,0 +1,569 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit'
+import { repeat } from 'lit/directives/repeat.js'
+import { createFlowChat } from '@flowchat/core'
+import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
+import type { BusinessHours, Profile } from '@flowchat/core/schemas'
+import { openingState, type OpeningState } from './business-hours.js'
+import {
+  FlowChatClosedEvent,
+  FlowChatMessageReceivedEvent,
+  FlowChatMessageSentEvent,
+  FlowChatOpenedEvent,
+  type SentDetail,
+} from './events.js'
+import { styles } from './flow-chat.styles.js'
+import { mediaTypeOf } from './media-type.js'
+import { chime } from './sound.js'
+import { format, stringsFor, type FlowChatStrings } from './strings.js'
+import { ThreadController } from './thread-controller.js'
+import { renderBanners } from './templates/banners.js'
+import { MAX_LENGTH, renderComposer } from './templates/composer.js'
+import type { MessageContext } from './templates/message.js'
+import { renderMessage } from './templates/message.js'
+import { renderQuickReplies } from './templates/quick-replies.js'
+
+/** Properties whose change means another client or thread. */
+const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitorName', 'profile'] as const
+/** How near the bottom (px) still counts as "reading the latest", and how near the top loads older history. */
+const EDGE = 48
+
+/**
+ * `<flow-chat>`: a chat with a Flow.ai bot (and human agents) through a flowchat relay.
+ *
+ * @fires flow-chat-opened - {@link FlowChatOpenedEvent} the window opened (launcher mode)
+ * @fires flow-chat-closed - {@link FlowChatClosedEvent} the window closed (launcher mode)
+ * @fires flow-chat-message-sent - {@link FlowChatMessageSentEvent} the visitor sent something
+ * @fires flow-chat-message-received - {@link FlowChatMessageReceivedEvent} a new bot or agent message arrived
+ *
+ * @slot header - replaces the title in the header
+ * @slot empty - shown while the conversation has no messages
+ *
+ * @csspart launcher - the round button that opens the window (launcher mode)
+ * @csspart badge - the unread count on the launcher
+ * @csspart panel - the chat window
+ * @csspart header - the window's header
+ * @csspart transcript - the scrolling message list (a polite live region)
+ * @csspart message - one message; also `message-visitor`, `message-bot`, `message-agent`
+ * @csspart bubble - one reply template inside a message
+ * @csspart button - a reply button; @csspart quick-reply - a quick reply chip
+ * @csspart card - a card (alone, in a carousel); @csspart carousel, list, media, file, location
+ * @csspart status - an own message's delivery state; @csspart retry - its retry button
+ * @csspart banner - every banner; also `banner-reconnecting`, `banner-offline`, `banner-failed`, `banner-agent`, `banner-paused`, `banner-closed`
+ * @csspart typing - the waiting-for-reply indicator
+ * @csspart composer - the form at the bottom; @csspart input, send, attach, location, counter, progress
+ *
+ * @cssprop --flow-chat-accent - brand colour (launcher, own bubbles, buttons)
+ * @cssprop --flow-chat-accent-text - text on the accent colour
+ * @cssprop --flow-chat-background - window background
+ * @cssprop --flow-chat-text - main text colour
+ * @cssprop --flow-chat-muted - secondary text (times, states)
+ * @cssprop --flow-chat-bubble - background of bot and agent bubbles
+ * @cssprop --flow-chat-border - borders and separators
+ * @cssprop --flow-chat-focus - focus ring colour
+ * @cssprop --flow-chat-font - font family
+ * @cssprop --flow-chat-font-size - base font size
+ * @cssprop --flow-chat-radius - corner radius of the window and bubbles
+ * @cssprop --flow-chat-width - window width (launcher mode)
+ * @cssprop --flow-chat-height - window height
+ * @cssprop --flow-chat-launcher-size - launcher diameter
+ * @cssprop --flow-chat-z-index - stacking order of the launcher and window
+ */
+export class FlowChatElement extends LitElement {
+  static override styles = styles
+
+  static override properties = {
+    relay: { type: String },
+    threadId: { type: String, attribute: 'thread-id' },
+    token: { type: String },
+    mode: { type: String, reflect: true },
+    title: { type: String },
+    placeholder: { type: String },
+    locale: { type: String },
+    visitorName: { type: String, attribute: 'visitor-name' },
+    profile: { attribute: false },
+    open: { type: Boolean, reflect: true },
+    sound: { type: Boolean },
+    strings: { attribute: false },
+    chat: { attribute: false },
+    _unread: { state: true },
+    _draft: { state: true },
+    _notice: { state: true },
+    _dragging: { state: true },
+    _loadingOlder: { state: true },
+    _opening: { state: true },
+    _error: { state: true },
+  }
+
+  /** Base URL of the relay, e.g. `https://relay.example.com`. */
+  declare relay: string | undefined
+  /** An existing thread; with `token`, used instead of an anonymous session. */
+  declare threadId: string | undefined
+  /** The relay token of `threadId`. */
+  declare token: string | undefined
+  /** `launcher` (a button in the corner that opens a window; default) or `inline` (fills its box). */
+  declare mode: 'launcher' | 'inline'
+  /** The header text. The window's own tooltip is suppressed. */
+  declare title: string
+  /** The composer's placeholder. */
+  declare placeholder: string | undefined
+  /** `en` (default) or `nl`; any BCP 47 tag, matched by language. Defaults to the page's `lang`. */
+  declare locale: string | undefined
+  /** The visitor's name as the bot and agents see it. */
+  declare visitorName: string | undefined
+  /** The visitor's profile (property only). */
+  declare profile: Profile | undefined
+  /** Whether the window is open (launcher mode). */
+  declare open: boolean
+  /** Chime when a message arrives while the window is closed or the page hidden. */
+  declare sound: boolean
+  /** Your own texts on top of the locale's (property only), e.g. `{ title: 'Help', send: 'Go' }`. */
+  declare strings: Partial<FlowChatStrings> | undefined
+  /** A ready client, instead of one made from `relay` (property only; tests and apps with their own client). */
+  declare chat: FlowChat | undefined
+
+  declare _unread: number
+  declare _draft: string
+  declare _notice: string
+  declare _dragging: boolean
+  declare _loadingOlder: boolean
+  declare _opening: OpeningState
+  declare _error: string
+
+  #thread = new ThreadController(this, (previous, next) => this.#arrived(previous, next))
+  #ownChat: FlowChat | undefined
+  #generation = 0
+  #hours: readonly BusinessHours[] = []
+  #hoursTimer: ReturnType<typeof setInterval> | undefined
+  #connectedAt = 0
+  #scroll: { height: number; top: number; atBottom: boolean; first?: string } | undefined
+  /** The first message id of the last render; the view may already hold newer data during willUpdate. */
+  #renderedFirst: string | undefined
+  #formatters = new Map<string, Intl.DateTimeFormat>()
+
+  constructor() {
+    super()
+    this.mode = 'launcher'
+    this.title = ''
+    this.open = false
+    this.sound = false
+    this._unread = 0
+    this._draft = ''
+    this._notice = ''
+    this._dragging = false
+    this._loadingOlder = false
+    this._opening = { open: true }
+    this._error = ''
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    if (this.hasUpdated) this.#connect()
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#release()
+  }
+
+  /** The strings in use: the locale's, with `strings` on top. */
+  get text(): FlowChatStrings {
+    return stringsFor(this.#locale, this.strings)
+  }
+
+  get #locale(): string {
+    return this.locale || document.documentElement.lang || navigator.language || 'en'
+  }
+
+  get #inline(): boolean {
+    return this.mode === 'inline'
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated || CONNECTION_KEYS.some((k) => changed.has(k))) this.#connect()
+    if (changed.has('open') && this.hasUpdated) {
+      if (this.open) this._unread = 0
+      this.dispatchEvent(this.open ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
+    }
+    const scroller = this.#scroller
+    if (scroller) {
+      const { scrollHeight: height, scrollTop: top, clientHeight } = scroller
+      this.#scroll = { height, top, atBottom: height - top - clientHeight < EDGE, first: this.#renderedFirst }
+    } else {
+      this.#scroll = undefined
+    }
+  }
+
+  protected override updated(): void {
+    const scroller = this.#scroller
+    const before = this.#scroll
+    const first = this.#renderedFirst
+    this.#renderedFirst = this.#thread.view.messages[0]?.id
+    if (!scroller) return
+    if (!before) {
+      scroller.scrollTop = scroller.scrollHeight
+    } else if (
+      before.first !== undefined &&
+      before.first !== this.#renderedFirst &&
+      first !== undefined &&
+      !before.atBottom
+    ) {
+      // Older messages were put above: keep what the visitor was reading where it was.
+      scroller.scrollTop = scroller.scrollHeight - before.height + before.top
+    } else if (before.atBottom) {
+      scroller.scrollTop = scroller.scrollHeight
+    }
+  }
+
+  get #scroller(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.transcript') ?? null
+  }
+
+  #connect(): void {
+    this.#release()
+    const generation = this.#generation
+    this._error = ''
+    let chat = this.chat
+    if (!chat) {
+      if (!this.relay) {
+        this.#thread.handle = undefined
+        return
+      }
+      try {
+        const visitor = { name: this.visitorName, profile: this.profile }
+        chat = createFlowChat({
+          relayUrl: this.relay,
+          session:
+            this.threadId && this.token
+              ? { threadId: this.threadId, token: this.token }
+              : { anonymous: true },
+          visitor,
+        })
+      } catch (e) {
+        this._error = e instanceof Error ? e.message : String(e)
+        return
+      }
+      this.#ownChat = chat
+    }
+    const client = chat
+    this.#connectedAt = Date.now()
+    const threadId = this.threadId
+    const resolved = threadId ? Promise.resolve({ threadId }) : Promise.resolve().then(() => client.session())
+    resolved.then(
+      ({ threadId: id }) => {
+        if (generation === this.#generation) this.#thread.handle = client.thread(id)
+      },
+      (e: unknown) => {
+        if (generation === this.#generation) this._error = e instanceof Error ? e.message : String(e)
+      },
+    )
+    Promise.resolve()
+      .then(() => client.businessHours())
+      .then(
+        (hours) => {
+          if (generation !== this.#generation) return
+          this.#hours = Array.isArray(hours) ? hours : []
+          this.#checkHours()
+          if (this.#hours.length > 0) this.#hoursTimer = setInterval(() => this.#checkHours(), 60_000)
+        },
+        // Without business hours the widget simply shows no closing banner.
+        () => undefined,
+      )
+  }
+
+  #release(): void {
+    this.#generation++
+    clearInterval(this.#hoursTimer)
+    this.#hoursTimer = undefined
+    this.#thread.handle = undefined
+    this.#ownChat?.close()
+    this.#ownChat = undefined
+  }
+
+  #checkHours(): void {
+    this._opening = openingState(this.#hours, new Date())
+  }
+
+  /** Tells new arrivals from history: only messages appended after what was already shown count. */
+  #arrived(previous: readonly ChatMessage[], next: readonly ChatMessage[]): void {
+    const known = new Set(previous.map((m) => m.id))
+    const last = previous.at(-1)
+    const from = last ? next.findIndex((m) => m.id === last.id) + 1 : 0
+    if (last && from === 0) return
+    const fresh = next
+      .slice(from)
+      .filter((m) => !m.own && !known.has(m.id) && (last || m.createdAt >= this.#connectedAt - 5_000))
+    for (const message of fresh) this.dispatchEvent(new FlowChatMessageReceivedEvent(message))
+    if (fresh.length === 0) return
+    const unseen = !this.#inline && !this.open
+    if (unseen) this._unread += fresh.length
+    if (this.sound && (unseen || document.visibilityState === 'hidden')) chime()
+  }
+
+  #send(input: SendInput, detail: SentDetail): void {
+    const handle = this.#thread.handle
+    if (!handle) return
+    try {
+      handle.send(input).subscribe({ error: () => undefined })
+    } catch {
+      // The client reports failures on the message itself (state `failed`, with a retry action).
+    }
+    this.dispatchEvent(new FlowChatMessageSentEvent(detail))
+  }
+
+  #retry = (id: string) => {
+    try {
+      this.#thread.handle?.retry(id).subscribe({ error: () => undefined })
+    } catch {
+      // As for #send: the message shows its state.
+    }
+  }
+
+  #sendText = (text: string) => {
+    const value = text.trim().slice(0, MAX_LENGTH)
+    if (value) this.#send({ type: 'text', text: value }, { type: 'text', text: value })
+  }
+
+  #sendEvent = (eventName: string, label?: string) => {
+    if (!eventName) return
+    this.#send({ type: 'event', eventName, label }, { type: 'event', eventName, label })
+  }
+
+  #upload = (files: FileList | readonly File[] | null | undefined) => {
+    for (const file of Array.from(files ?? [])) {
+      this.#send(
+        { type: 'upload', file, filename: file.name, mediaType: mediaTypeOf(file.type), title: file.name },
+        { type: 'upload', filename: file.name, size: file.size, mimeType: file.type },
+      )
+    }
+  }
+
+  #shareLocation = () => {
+    const s = this.text
+    if (!('geolocation' in navigator)) {
+      this._notice = s.locationUnavailable
+      return
+    }
+    this._notice = ''
+    navigator.geolocation.getCurrentPosition(
+      ({ coords }) => {
+        const lat = Number(coords.latitude.toFixed(6))
+        const long = Number(coords.longitude.toFixed(6))
+        this.#send({ type: 'location', lat, long }, { type: 'location', lat, long })
+      },
+      (error) => {
+        this._notice = error.code === error.PERMISSION_DENIED ? s.locationDenied : s.locationUnavailable
+      },
+      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 60_000 },
+    )
+  }
+
+  #submit = () => {
+    this.#sendText(this._draft)
+    this._draft = ''
+  }
+
+  #loadOlder = async () => {
+    const handle = this.#thread.handle
+    if (!handle || this._loadingOlder || !this.#thread.view.hasOlder) return
+    this._loadingOlder = true
+    try {
+      await handle.loadOlder()
+    } catch {
+      // hasOlder stays true: scrolling up again tries again.
+    } finally {
+      this._loadingOlder = false
+    }
+  }
+
+  #onScroll = (e: Event) => {
+    if ((e.currentTarget as HTMLElement).scrollTop < EDGE) void this.#loadOlder()
+  }
+
+  /** Opens or closes the window at the visitor's request, and puts focus where they will continue. */
+  #toggle = () => {
+    this.open = !this.open
+    const target = this.open ? 'textarea' : '.launcher'
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(target)?.focus())
+  }
+
+  #onKeydown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && this.open && !this.#inline) this.#toggle()
+  }
+
+  #onDrag = (e: DragEvent) => {
+    if (!e.dataTransfer?.types.includes('Files')) return
+    e.preventDefault()
+    this._dragging = e.type !== 'dragleave'
+  }
+
+  #onDrop = (e: DragEvent) => {
+    if (!e.dataTransfer?.files.length) return
+    e.preventDefault()
+    this._dragging = false
+    this.#upload(e.dataTransfer.files)
+  }
+
+  #onPaste = (e: ClipboardEvent) => {
+    const files = e.clipboardData?.files
+    if (!files || files.length === 0) return
+    e.preventDefault()
+    this.#upload(files)
+  }
+
+  #format(epochMs: number, options: Intl.DateTimeFormatOptions): string {
+    const key = JSON.stringify(options)
+    let formatter = this.#formatters.get(key)
+    try {
+      if (!formatter || formatter.resolvedOptions().locale !== this.#locale) {
+        formatter = new Intl.DateTimeFormat(this.#locale, options)
+        this.#formatters.set(key, formatter)
+      }
+      return formatter.format(epochMs)
+    } catch {
+      return new Date(epochMs).toISOString()
+    }
+  }
+
+  #context(s: FlowChatStrings): MessageContext {
+    return {
+      strings: s,
+      sendText: this.#sendText,
+      sendEvent: this.#sendEvent,
+      shareLocation: this.#shareLocation,
+      retry: this.#retry,
+      time: (t) => this.#format(t, { hour: '2-digit', minute: '2-digit' }),
+    }
+  }
+
+  override render() {
+    const s = this.text
+    if (this.#inline || this.open) return this.#renderPanel(s)
+    return this.#renderLauncher(s)
+  }
+
+  #renderLauncher(s: FlowChatStrings) {
+    const label = this._unread > 0 ? `${s.open} (${format(s.unread, { count: this._unread })})` : s.open
+    return html`<button
+      class="launcher"
+      part="launcher"
+      type="button"
+      aria-label=${label}
+      aria-expanded="false"
+      @click=${this.#toggle}
+    >
+      <svg viewBox="0 0 24 24" aria-hidden="true">
+        <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />
+      </svg>
+      ${
+        this._unread > 0
+          ? html`<span class="badge" part="badge" aria-hidden="true"
+              >${this._unread > 99 ? '99+' : this._unread}</span
+            >`
+          : nothing
+      }
+    </button>`
+  }
+
+  #renderPanel(s: FlowChatStrings) {
+    const view = this.#thread.view
+    const ctx = this.#context(s)
+    const heading = this.title || s.title
+    const last = view.messages.at(-1)
+    const quick =
+      last && !last.own
+        ? last.templates.findLast((t) => t.type === 'text' && Array.isArray(t.payload.quickReplies))
+        : undefined
+    return html`<section
+      class=${this._dragging ? 'panel dragging' : 'panel'}
+      part="panel"
+      aria-label=${heading}
+      title=""
+      @keydown=${this.#onKeydown}
+      @dragenter=${this.#onDrag}
+      @dragover=${this.#onDrag}
+      @dragleave=${this.#onDrag}
+      @drop=${this.#onDrop}
+    >
+      <header class="header" part="header">
+        <h2><slot name="header">${heading}</slot></h2>
+        ${
+          this.#inline
+            ? nothing
+            : html`<button
+                type="button"
+                class="icon-button close"
+                aria-label=${s.close}
+                aria-expanded="true"
+                @click=${this.#toggle}
+              >
+                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" /></svg>
+              </button>`
+        }
+      </header>
+      ${renderBanners(
+        {
+          connection: view.connection,
+          queued: view.queued,
+          botStatus: view.botStatus,
+          opening: this._opening,
+          when: (d) => this.#format(d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
+        },
+        s,
+      )}
+      ${this._error ? html`<div class="banner banner-failed" part="banner banner-failed" role="alert">${format(s.connectionFailed, { reason: this._error })}</div>` : nothing}
+      <div
+        class="transcript"
+        part="transcript"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label=${s.transcript}
+        tabindex="0"
+        @scroll=${this.#onScroll}
+      >
+        ${
+          view.hasOlder
+            ? html`<button
+                type="button"
+                class="link-button older"
+                @click=${this.#loadOlder}
+                ?disabled=${this._loadingOlder}
+              >
+                ${this._loadingOlder ? s.loadingOlder : s.loadOlder}
+              </button>`
+            : nothing
+        }
+        ${view.messages.length === 0 ? html`<slot name="empty"></slot>` : nothing}
+        ${repeat(
+          view.messages,
+          (m) => m.id,
+          (m) => renderMessage(m, ctx),
+        )}
+      </div>
+      ${
+        view.awaitingReply
+          ? html`<div class="typing" part="typing" role="status">
+              <span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
+              <span class="visually-hidden">${format(s.typing, { name: heading })}</span>
+            </div>`
+          : nothing
+      }
+      ${quick?.type === 'text' ? renderQuickReplies(quick.payload.quickReplies, ctx) : nothing}
+      ${renderComposer(
+        {
+          draft: this._draft,
+          placeholder: this.placeholder || s.placeholder,
+          disabled: !this.#thread.handle,
+          notice: this._notice,
+          onInput: (v) => (this._draft = v),
+          onSubmit: this.#submit,
+          onPaste: this.#onPaste,
+          onFiles: this.#upload,
+          onLocation: this.#shareLocation,
+        },
+        s,
+      )}
+      ${this._dragging ? html`<div class="drop" aria-hidden="true">${s.dropFiles}</div>` : nothing}
+    </section>`
+  }
+}

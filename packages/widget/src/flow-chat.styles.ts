@@ -1,0 +1,484 @@
+import { css } from 'lit'
+
+/**
+ * The widget's styles. Colours come from custom properties with light and dark defaults (`light-dark()`
+ * follows `prefers-color-scheme`, or `color-scheme` set on the element); spacing uses logical properties so
+ * right-to-left pages mirror the layout.
+ */
+export const styles = css`
+  :host {
+    color-scheme: light dark;
+    --_accent: var(--flow-chat-accent, #2b59c3);
+    --_accent-text: var(--flow-chat-accent-text, #fff);
+    --_bg: var(--flow-chat-background, light-dark(#ffffff, #16181d));
+    --_text: var(--flow-chat-text, light-dark(#1b1d22, #eceef2));
+    --_muted: var(--flow-chat-muted, light-dark(#5d6370, #a3a9b6));
+    --_bubble: var(--flow-chat-bubble, light-dark(#eef0f4, #262a33));
+    --_border: var(--flow-chat-border, light-dark(#d9dce3, #363b46));
+    --_focus: var(--flow-chat-focus, light-dark(#1a47b8, #8fb0ff));
+    --_radius: var(--flow-chat-radius, 14px);
+    --_width: var(--flow-chat-width, 380px);
+    --_height: var(--flow-chat-height, 600px);
+    --_launcher: var(--flow-chat-launcher-size, 56px);
+    display: block;
+    font-family: var(--flow-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: var(--flow-chat-font-size, 15px);
+    line-height: 1.4;
+    color: var(--_text);
+  }
+  :host([mode='launcher']),
+  :host(:not([mode])) {
+    position: fixed;
+    inset-block-end: 20px;
+    inset-inline-end: 20px;
+    z-index: var(--flow-chat-z-index, 2147483000);
+  }
+  :host([mode='inline']) {
+    height: var(--_height);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  :focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  button,
+  textarea {
+    font: inherit;
+    color: inherit;
+  }
+  svg {
+    width: 20px;
+    height: 20px;
+    fill: currentColor;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  .launcher {
+    position: relative;
+    width: var(--_launcher);
+    height: var(--_launcher);
+    border-radius: 50%;
+    border: none;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    cursor: pointer;
+    box-shadow: 0 4px 14px rgb(0 0 0 / 25%);
+    display: grid;
+    place-items: center;
+  }
+  .launcher svg {
+    width: 28px;
+    height: 28px;
+  }
+  .badge {
+    position: absolute;
+    inset-block-start: -4px;
+    inset-inline-end: -4px;
+    min-width: 22px;
+    padding: 2px 6px;
+    border-radius: 11px;
+    background: #d42a2a;
+    color: #fff;
+    font-size: 12px;
+    font-weight: 700;
+  }
+  .panel {
+    position: relative;
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  :host(:not([mode='inline'])) .panel {
+    width: var(--_width);
+    height: min(var(--_height), calc(100vh - 40px));
+    box-shadow: 0 10px 40px rgb(0 0 0 / 25%);
+  }
+  .header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 12px 16px;
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
+  .header h2 {
+    flex: 1;
+    margin: 0;
+    font-size: 1.05em;
+  }
+  .icon-button {
+    display: inline-grid;
+    place-items: center;
+    width: 36px;
+    height: 36px;
+    flex: none;
+    border: none;
+    border-radius: 50%;
+    background: transparent;
+    cursor: pointer;
+  }
+  .icon-button:disabled {
+    opacity: 0.4;
+    cursor: default;
+  }
+  .icon-button:hover:not(:disabled) {
+    background: color-mix(in srgb, currentColor 12%, transparent);
+  }
+  .send {
+    color: var(--_accent);
+  }
+  :host(:dir(rtl)) .send svg,
+  :host(:dir(rtl)) .carousel-nav {
+    transform: scaleX(-1);
+  }
+  .banner {
+    padding: 8px 16px;
+    font-size: 0.9em;
+    border-block-end: 1px solid var(--_border);
+    background: light-dark(#fff6db, #3a3216);
+  }
+  .banner-failed {
+    background: light-dark(#fde4e4, #451c1c);
+  }
+  .banner-agent,
+  .banner-paused {
+    background: light-dark(#e3f3e6, #1b3a22);
+  }
+  .transcript {
+    flex: 1;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    padding: 12px;
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+  }
+  .older {
+    align-self: center;
+  }
+  .message {
+    display: flex;
+    gap: 8px;
+    max-width: 88%;
+    align-items: flex-end;
+  }
+  .message.visitor {
+    align-self: flex-end;
+  }
+  .message-body {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    min-width: 0;
+  }
+  .visitor .message-body {
+    align-items: flex-end;
+  }
+  .avatar {
+    width: 28px;
+    height: 28px;
+    border-radius: 50%;
+    object-fit: cover;
+  }
+  .sender {
+    font-size: 0.8em;
+    color: var(--_muted);
+  }
+  .bubble {
+    background: var(--_bubble);
+    border-radius: var(--_radius);
+    padding: 8px 12px;
+    overflow-wrap: anywhere;
+    max-width: 100%;
+  }
+  .visitor .bubble {
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
+  .visitor .bubble a {
+    color: inherit;
+  }
+  .bubble-card,
+  .bubble-carousel,
+  .bubble-list,
+  .bubble-image,
+  .bubble-video {
+    padding: 0;
+    overflow: hidden;
+    background: transparent;
+    border: 1px solid var(--_border);
+  }
+  .bubble-carousel {
+    border: none;
+    overflow: visible;
+    width: 100%;
+  }
+  .text {
+    margin: 0;
+    white-space: pre-wrap;
+  }
+  a {
+    color: var(--_accent);
+  }
+  :host(:not([mode])) a,
+  a {
+    color: light-dark(var(--_accent), var(--_focus));
+  }
+  .meta {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    font-size: 0.75em;
+    color: var(--_muted);
+  }
+  .status-failed {
+    color: light-dark(#b3261e, #ff8a80);
+    font-weight: 600;
+  }
+  progress {
+    width: 120px;
+    height: 6px;
+    accent-color: var(--_accent);
+  }
+  .link-button {
+    border: none;
+    background: none;
+    padding: 0 2px;
+    color: light-dark(var(--_accent), var(--_focus));
+    text-decoration: underline;
+    cursor: pointer;
+  }
+  .buttons {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    padding-block-start: 6px;
+  }
+  .card .buttons,
+  .list .buttons {
+    padding: 8px 12px 12px;
+  }
+  .button,
+  .chip {
+    display: inline-block;
+    padding: 6px 12px;
+    border-radius: 999px;
+    border: 1px solid var(--_accent);
+    background: var(--_bg);
+    color: light-dark(var(--_accent), var(--_text));
+    text-decoration: none;
+    font-size: 0.9em;
+    cursor: pointer;
+  }
+  .button:disabled {
+    opacity: 0.6;
+    cursor: default;
+  }
+  .card {
+    background: var(--_bg);
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+  }
+  .card-media {
+    display: block;
+    width: 100%;
+    aspect-ratio: 16 / 9;
+    object-fit: cover;
+    background: var(--_bubble);
+  }
+  .card-body {
+    padding: 8px 12px 0;
+  }
+  .card-title {
+    margin: 0;
+    font-size: 1em;
+  }
+  .card-subtitle {
+    margin: 2px 0 0;
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+  .carousel-track {
+    display: flex;
+    gap: 8px;
+    overflow-x: auto;
+    scroll-snap-type: x mandatory;
+    padding-block-end: 4px;
+  }
+  .carousel-item {
+    flex: 0 0 78%;
+    scroll-snap-align: start;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  .carousel-nav {
+    display: flex;
+    justify-content: flex-end;
+    gap: 4px;
+  }
+  .carousel-nav .icon-button {
+    font-size: 1.5em;
+    line-height: 1;
+  }
+  .list ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    background: var(--_bg);
+  }
+  .list-item {
+    border-block-end: 1px solid var(--_border);
+    padding-block-end: 8px;
+  }
+  .list-item:not(.featured) .card-media {
+    display: none;
+  }
+  .list > .buttons {
+    background: var(--_bg);
+  }
+  .media {
+    margin: 0;
+  }
+  .media img,
+  .media video {
+    display: block;
+    max-width: 100%;
+    max-height: 240px;
+  }
+  .media audio {
+    display: block;
+    max-width: 100%;
+  }
+  figcaption {
+    padding: 4px 12px 6px;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .file,
+  .location {
+    color: inherit;
+  }
+  .typing {
+    padding: 0 16px 6px;
+  }
+  .dots {
+    display: inline-flex;
+    gap: 4px;
+    padding: 10px 12px;
+    border-radius: var(--_radius);
+    background: var(--_bubble);
+  }
+  .dots span {
+    width: 7px;
+    height: 7px;
+    border-radius: 50%;
+    background: var(--_muted);
+    animation: blink 1.2s infinite ease-in-out;
+  }
+  .dots span:nth-child(2) {
+    animation-delay: 0.2s;
+  }
+  .dots span:nth-child(3) {
+    animation-delay: 0.4s;
+  }
+  @keyframes blink {
+    0%,
+    80%,
+    100% {
+      opacity: 0.3;
+    }
+    40% {
+      opacity: 1;
+    }
+  }
+  .quick-replies {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    padding: 6px 12px;
+  }
+  .composer {
+    border-block-start: 1px solid var(--_border);
+    padding: 8px 8px 4px;
+  }
+  .composer-row {
+    display: flex;
+    align-items: flex-end;
+    gap: 2px;
+  }
+  textarea {
+    flex: 1;
+    min-width: 0;
+    resize: none;
+    field-sizing: content;
+    max-height: 8em;
+    min-height: 36px;
+    padding: 7px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 18px;
+    background: var(--_bg);
+  }
+  .counter {
+    text-align: end;
+    font-size: 0.7em;
+    color: var(--_muted);
+    padding-inline-end: 8px;
+  }
+  .counter.near {
+    color: light-dark(#b3261e, #ff8a80);
+  }
+  .notice {
+    margin: 0 0 6px;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .drop {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    background: color-mix(in srgb, var(--_accent) 85%, transparent);
+    color: var(--_accent-text);
+    font-weight: 600;
+    pointer-events: none;
+  }
+  @media (max-width: 640px) {
+    :host(:not([mode='inline'])[open]) {
+      inset: 0;
+    }
+    :host(:not([mode='inline'])) .panel {
+      width: 100vw;
+      height: 100dvh;
+      border-radius: 0;
+      border: none;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      animation: none !important;
+      transition: none !important;
+      scroll-behavior: auto !important;
+    }
+  }
+`

@@ -1,0 +1,130 @@
+import { expect } from '@open-wc/testing'
+import type { Template } from '@flowchat/core/schemas'
+import type { ChatMessage } from './client-types.js'
+import { botMessage } from './testing/fake-chat.js'
+import { mount, settle } from './testing/mount.js'
+
+declare global {
+  interface Window {
+    pwned?: number
+  }
+}
+
+const evil = [
+  'javascript:window.pwned=1',
+  ' JavaScript:window.pwned=1',
+  'java\tscript:window.pwned=1',
+  'data:text/html,<script>window.pwned=1</script>',
+  'data:image/svg+xml,<svg onload="window.pwned=1"/>',
+  'vbscript:msgbox(1)',
+  'file:///etc/passwd',
+]
+const html = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script><b>bold</b>'
+
+function hostileTemplates(url: string): Template[] {
+  const button = { type: 'url', label: 'Click', value: url }
+  return [
+    {
+      type: 'text',
+      payload: {
+        text: `${html} ${url} https://ok.example/${html}`,
+        quickReplies: [{ label: html, value: url, type: 'text' }],
+      },
+    },
+    {
+      type: 'buttons',
+      payload: { title: html, buttons: [button, { type: 'webview', label: 'W', value: url }] },
+    },
+    {
+      type: 'card',
+      payload: { title: html, subtitle: html, media: { url, type: 'image' }, buttons: [button] },
+    },
+    {
+      type: 'carousel',
+      payload: { cards: [{ title: html, media: { url, type: 'video' }, buttons: [button] }] },
+    },
+    {
+      type: 'list',
+      payload: { items: [{ title: html, featured: true, media: { url } }], buttons: [button] },
+    },
+    { type: 'image', payload: { url, title: html } },
+    { type: 'video', payload: { url, thumbnailUrl: url, title: html } },
+    { type: 'audio', payload: { url, title: html } },
+    { type: 'file', payload: { url, title: html } },
+    { type: 'location', payload: { lat: url, long: '1', title: html } },
+  ]
+}
+
+/** Every URL-bearing attribute in the shadow tree. */
+function urls(root: ShadowRoot): string[] {
+  return [...root.querySelectorAll('[href], [src], [poster]')].flatMap((e) =>
+    ['href', 'src', 'poster'].map((a) => e.getAttribute(a)).filter((v): v is string => v !== null),
+  )
+}
+
+describe('<flow-chat> hostile input', () => {
+  for (const url of evil) {
+    it(`never turns ${JSON.stringify(url)} into a link or a source`, async () => {
+      const { root, fake, el } = await mount()
+      fake.messages$.next([
+        botMessage(hostileTemplates(url), { fallback: html, avatarUrl: url, senderName: html }),
+      ])
+      await settle(el)
+      const found = urls(root)
+      for (const u of found) expect(u, u).to.match(/^(https:|tel:)/)
+      // The safe link in the same text still works.
+      expect(found).to.include('https://ok.example/')
+      await new Promise((r) => setTimeout(r, 50))
+      expect(window.pwned).to.eq(undefined)
+    })
+  }
+
+  it('shows HTML from a message as text and never interprets it', async () => {
+    const { root, fake, el } = await mount()
+    fake.messages$.next([botMessage(hostileTemplates('https://example.com'), { fallback: html })])
+    await settle(el)
+    expect(root.querySelectorAll('script, b, img[src=x]').length).to.eq(0)
+    expect(root.querySelector('.bubble-text .text')!.textContent).to.contain('<script>')
+    expect(root.querySelector('.card-title')!.textContent).to.eq(html)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(window.pwned).to.eq(undefined)
+  })
+
+  it('survives payloads of the wrong shape', async () => {
+    const { root, fake, el } = await mount()
+    const junk = [
+      { type: 'text', payload: {} },
+      { type: 'card', payload: { buttons: 'nope', media: 5 } },
+      { type: 'carousel', payload: { cards: null } },
+      { type: 'list', payload: { items: [null, 3] } },
+      { type: 'buttons', payload: { buttons: [{ type: 'url' }, null] } },
+      { type: 'location', payload: { lat: {}, long: [] } },
+      { type: 'image', payload: null },
+      null,
+    ] as unknown as Template[]
+    fake.messages$.next([
+      botMessage(junk),
+      {
+        id: 'x',
+        createdAt: Number.NaN,
+        templates: null,
+        own: true,
+        state: 'weird',
+      } as unknown as ChatMessage,
+      botMessage([{ type: 'text', payload: { text: 'still alive' } }], { createdAt: 9e15 }),
+    ])
+    fake.connection$.next(null as never)
+    fake.botStatus$.next(undefined as never)
+    fake.queued$.next('many' as never)
+    await settle(el)
+    expect(root.querySelector('.transcript')!.textContent).to.contain('still alive')
+  })
+
+  it('keeps very long text inside the window', async () => {
+    const { root, fake, el } = await mount()
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'x'.repeat(5000) } }])])
+    await settle(el)
+    const transcript = root.querySelector('.transcript')!
+    expect(transcript.scrollWidth).to.be.at.most(transcript.clientWidth + 1)
+  })
+})

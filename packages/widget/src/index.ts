@@ -1,0 +1,19 @@
+/**
+ * `@flowchat/widget`: `import '@flowchat/widget'` registers `<flow-chat>`.
+ *
+ * @example
+ * import '@flowchat/widget'
+ * document.body.append(Object.assign(document.createElement('flow-chat'), { relay: 'https://relay.example.com' }))
+ */
+export { FlowChatElement } from './flow-chat.js'
+export {
+  FlowChatClosedEvent,
+  FlowChatMessageReceivedEvent,
+  FlowChatMessageSentEvent,
+  FlowChatOpenedEvent,
+} from './events.js'
+export { LOCALES, stringsFor } from './strings.js'
+export { openingState } from './business-hours.js'
+export type { SentDetail } from './events.js'
+export type { FlowChatStrings } from './strings.js'
+export type { OpeningState } from './business-hours.js'

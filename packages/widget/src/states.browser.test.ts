@@ -1,0 +1,231 @@
+import { expect, fixture, html } from '@open-wc/testing'
+import type { FlowChatElement } from './flow-chat.component.js'
+import type { FlowChatMessageReceivedEvent } from './events.js'
+import { botMessage, fakeChat, ownMessage } from './testing/fake-chat.js'
+import { mount, settle } from './testing/mount.js'
+
+const hello = botMessage([{ type: 'text', payload: { text: 'Hello' } }], {
+  createdAt: Date.now() - 3_600_000,
+})
+const text = (root: ShadowRoot, selector: string) => root.querySelector(selector)?.textContent?.trim()
+
+describe('<flow-chat> states', () => {
+  it('shows each own message state, with a retry action only when failed', async () => {
+    const { root, fake, el } = await mount()
+    const failed = ownMessage('d', { state: 'failed', error: 'rate limited' })
+    fake.messages$.next([
+      ownMessage('a', { state: 'pending' }),
+      ownMessage('b', { state: 'sent' }),
+      ownMessage('c', { state: 'delivered' }),
+      failed,
+    ])
+    await settle(el)
+    const states = [...root.querySelectorAll('[part=status]')].map((s) =>
+      s.className.replace('status status-', ''),
+    )
+    expect(states).to.deep.equal(['pending', 'sent', 'delivered', 'failed'])
+    expect(text(root, '.status-pending')).to.eq('Sending…')
+    expect(text(root, '.status-delivered')).to.eq('Delivered')
+    expect(root.querySelectorAll('[part=retry]').length).to.eq(1)
+    expect(text(root, '.status-failed')).to.contain('rate limited')
+    root.querySelector<HTMLButtonElement>('[part=retry]')!.click()
+    expect(fake.retried).to.deep.equal([failed.id])
+  })
+
+  it('shows upload progress while a file is pending', async () => {
+    const { root, fake, el } = await mount()
+    fake.messages$.next([ownMessage('photo.png', { state: 'pending', progress: 0.4 })])
+    await settle(el)
+    const bar = root.querySelector<HTMLProgressElement>('progress[part=progress]')!
+    expect(bar.value).to.be.closeTo(0.4, 0.001)
+    fake.messages$.next([ownMessage('photo.png', { state: 'sent', progress: 1 })])
+    await settle(el)
+    expect(root.querySelector('progress')).to.eq(null)
+  })
+
+  it('shows the connection banner: reconnecting, offline with the queued count, failed', async () => {
+    const { root, fake, el } = await mount()
+    expect(root.querySelector('[part~=banner]')).to.eq(null)
+    fake.connection$.next({ state: 'reconnecting', attempt: 2, retryInMs: 2000 })
+    await settle(el)
+    expect(text(root, '[part~=banner-reconnecting]')).to.eq('Connection lost. Reconnecting…')
+    fake.connection$.next({ state: 'offline' })
+    fake.queued$.next(3)
+    await settle(el)
+    expect(text(root, '[part~=banner-offline]')).to.eq(
+      'You are offline. 3 message(s) will be sent when you are back online.',
+    )
+    fake.connection$.next({ state: 'failed', reason: 'token expired' })
+    await settle(el)
+    expect(root.querySelector('[part~=banner-failed]')!.getAttribute('role')).to.eq('alert')
+    expect(text(root, '[part~=banner-failed]')).to.contain('token expired')
+    fake.connection$.next({ state: 'open' })
+    await settle(el)
+    expect(root.querySelector('[part~=banner]')).to.eq(null)
+  })
+
+  it('shows the waiting-for-reply indicator while a reply is expected', async () => {
+    const { root, fake, el } = await mount()
+    expect(root.querySelector('[part=typing]')).to.eq(null)
+    fake.awaitingReply$.next(true)
+    await settle(el)
+    expect(root.querySelector('[part=typing]')!.getAttribute('role')).to.eq('status')
+    expect(text(root, '[part=typing] .visually-hidden')).to.eq('Chat is typing…')
+    fake.awaitingReply$.next(false)
+    await settle(el)
+    expect(root.querySelector('[part=typing]')).to.eq(null)
+  })
+
+  it('shows a banner when a human agent took over or the bot is paused', async () => {
+    const { root, fake, el } = await mount()
+    fake.botStatus$.next({ state: 'handover' })
+    await settle(el)
+    expect(text(root, '[part~=banner-agent]')).to.eq('You are now chatting with a person.')
+    fake.botStatus$.next({ state: 'paused' })
+    await settle(el)
+    expect(text(root, '[part~=banner-paused]')).to.eq('The assistant is paused. A person will answer.')
+    fake.botStatus$.next({ state: 'active' })
+    await settle(el)
+    expect(root.querySelector('[part~=banner]')).to.eq(null)
+  })
+
+  it('shows the closed banner with the next opening outside business hours', async () => {
+    // Open one minute a week, starting in about three days: closed now, whatever the clock says.
+    const at = new Date(Date.now() + 3 * 86_400_000)
+    const weekday = at.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' })
+    const from = `${at.getUTCHours()}:${String(at.getUTCMinutes()).padStart(2, '0')}`
+    const to = `${at.getUTCHours()}:${String(at.getUTCMinutes() + (at.getUTCMinutes() < 59 ? 1 : 0)).padStart(2, '0')}`
+    const { root, el } = await mount({
+      businessHours: [
+        { weekdays: [{ weekday, content: [{ from, to }] }], holidays: [], timezone: '(UTC+00:00) UTC' },
+      ],
+    })
+    await settle(el)
+    const banner = text(root, '[part~=banner-closed]')!
+    expect(banner).to.match(/^We are closed right now\. We open again /)
+    const localDay = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toLocaleDateString('en', {
+      weekday: 'long',
+    })
+    expect(banner).to.contain(localDay)
+  })
+
+  it('loads older history from a button and when scrolled to the top, keeping the reading position', async () => {
+    const { root, fake, el } = await mount()
+    const many = Array.from({ length: 30 }, (_, i) =>
+      botMessage([{ type: 'text', payload: { text: `Message ${i}` } }]),
+    )
+    fake.messages$.next(many)
+    fake.hasOlder$.next(true)
+    await settle(el)
+    const transcript = root.querySelector<HTMLElement>('.transcript')!
+    expect(transcript.scrollTop).to.be.greaterThan(0)
+    const older = Array.from({ length: 10 }, (_, i) =>
+      botMessage([{ type: 'text', payload: { text: `Old ${i}` } }]),
+    )
+    fake.onLoadOlder = () => fake.messages$.next([...older, ...fake.messages$.value])
+    const anchor = [...root.querySelectorAll('.message')][5]!
+    const offset = () => anchor.getBoundingClientRect().top - transcript.getBoundingClientRect().top
+    transcript.scrollTop = 0
+    const before = offset()
+    await new Promise((r) => setTimeout(r, 50))
+    await settle(el)
+    expect(fake.olderCalls).to.eq(1)
+    expect(root.querySelectorAll('.message').length).to.eq(40)
+    // The older messages went above, out of view: what the visitor was reading did not move.
+    expect(offset()).to.be.closeTo(before, 2)
+    root.querySelector<HTMLButtonElement>('.older')!.click()
+    expect(fake.olderCalls).to.eq(2)
+  })
+
+  it('counts unread messages on the launcher and clears them on open', async () => {
+    const { root, fake, el } = await mount({ mode: 'launcher' })
+    fake.messages$.next([hello])
+    await settle(el)
+    fake.messages$.next([hello, botMessage([{ type: 'text', payload: { text: 'One' } }])])
+    fake.messages$.next([...fake.messages$.value, botMessage([{ type: 'text', payload: { text: 'Two' } }])])
+    await settle(el)
+    expect(text(root, '[part=badge]')).to.eq('2')
+    expect(root.querySelector('[part=launcher]')!.getAttribute('aria-label')).to.eq('Open chat (2 unread)')
+    root.querySelector<HTMLButtonElement>('[part=launcher]')!.click()
+    await settle(el)
+    expect(el.open).to.eq(true)
+    expect(root.querySelector('[part=panel]')).to.not.eq(null)
+    root.querySelector<HTMLButtonElement>('.close')!.click()
+    await settle(el)
+    expect(root.querySelector('[part=badge]')).to.eq(null)
+  })
+
+  it('fires opened, closed and message-received, bubbling out of the shadow root', async () => {
+    const { fake, el } = await mount({ mode: 'launcher' })
+    const seen: string[] = []
+    for (const name of ['flow-chat-opened', 'flow-chat-closed', 'flow-chat-message-received'] as const) {
+      document.addEventListener(name, (e) =>
+        seen.push(e.type + (e.composed && e.bubbles ? '' : ' (not composed)')),
+      )
+    }
+    fake.messages$.next([hello])
+    await settle(el)
+    const reply = botMessage([{ type: 'text', payload: { text: 'Hi again' } }])
+    let received: FlowChatMessageReceivedEvent | undefined
+    el.addEventListener('flow-chat-message-received', (e) => (received = e), { once: true })
+    fake.messages$.next([hello, ownMessage('x'), reply])
+    el.open = true
+    await settle(el)
+    el.open = false
+    await settle(el)
+    expect(seen).to.deep.equal(['flow-chat-message-received', 'flow-chat-opened', 'flow-chat-closed'])
+    expect(received!.message.id).to.eq(reply.id)
+  })
+
+  it('does not report history loaded on start or when scrolling up as received', async () => {
+    const { fake, el } = await mount()
+    const old = botMessage([{ type: 'text', payload: { text: 'old' } }], {
+      createdAt: Date.now() - 86_400_000,
+    })
+    let count = 0
+    el.addEventListener('flow-chat-message-received', () => count++)
+    fake.messages$.next([old])
+    await settle(el)
+    fake.messages$.next([botMessage([], { createdAt: 1 }), old])
+    await settle(el)
+    expect(count).to.eq(0)
+  })
+
+  it('speaks Dutch, and takes your own strings on top', async () => {
+    const { root, el } = await mount({ locale: 'nl-NL' })
+    expect(root.querySelector('textarea')!.placeholder).to.eq('Typ een bericht…')
+    el.strings = { placeholder: 'Vraag maar raak' }
+    el.title = 'Klantenservice'
+    await settle(el)
+    expect(root.querySelector('textarea')!.placeholder).to.eq('Vraag maar raak')
+    expect(text(root, 'h2')).to.eq('Klantenservice')
+    expect(root.querySelector('[part=send]')!.getAttribute('aria-label')).to.eq('Versturen')
+  })
+
+  it('has a polite log transcript and a label on every control', async () => {
+    const { root } = await mount()
+    const log = root.querySelector('[part=transcript]')!
+    expect(log.getAttribute('role')).to.eq('log')
+    expect(log.getAttribute('aria-live')).to.eq('polite')
+    for (const control of root.querySelectorAll('button, textarea')) {
+      const name = control.getAttribute('aria-label') ?? control.textContent?.trim()
+      expect(name, control.outerHTML).to.not.eq('')
+    }
+  })
+
+  it('lets right-to-left text run right to left', async () => {
+    const { root, fake, el } = await mount()
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'مرحبا بك' } }])])
+    await settle(el)
+    expect(getComputedStyle(root.querySelector('.text')!).direction).to.eq('rtl')
+  })
+
+  it('creates no client without a relay and closes only the client it made', async () => {
+    const fake = fakeChat()
+    const el = await fixture<FlowChatElement>(html`<flow-chat mode="inline" .chat=${fake.chat}></flow-chat>`)
+    el.remove()
+    expect(fake.closed).to.eq(0)
+    const bare = await fixture<FlowChatElement>(html`<flow-chat mode="inline"></flow-chat>`)
+    expect(bare.shadowRoot!.querySelector('textarea')!.disabled).to.eq(true)
+  })
+})

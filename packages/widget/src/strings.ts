@@ -1,0 +1,167 @@
+/** Every text the widget shows. `{name}` placeholders are filled by {@link format}. */
+export interface FlowChatStrings {
+  title: string
+  placeholder: string
+  open: string
+  close: string
+  send: string
+  attach: string
+  shareLocation: string
+  dropFiles: string
+  characters: string
+  transcript: string
+  suggestions: string
+  carousel: string
+  loadOlder: string
+  loadingOlder: string
+  you: string
+  bot: string
+  agent: string
+  pending: string
+  sent: string
+  delivered: string
+  failed: string
+  retry: string
+  typing: string
+  reconnecting: string
+  offline: string
+  offlineQueued: string
+  connectionFailed: string
+  agentJoined: string
+  botPaused: string
+  closedNow: string
+  closedUntil: string
+  unread: string
+  previous: string
+  next: string
+  cardOf: string
+  openMap: string
+  download: string
+  unsupported: string
+  locationDenied: string
+  locationUnavailable: string
+  uploading: string
+}
+
+const en: FlowChatStrings = {
+  title: 'Chat',
+  placeholder: 'Type a message…',
+  open: 'Open chat',
+  close: 'Close chat',
+  send: 'Send',
+  attach: 'Attach a file',
+  shareLocation: 'Share your location',
+  dropFiles: 'Drop files to send them',
+  characters: '{count} of {max} characters',
+  transcript: 'Conversation',
+  suggestions: 'Suggested replies',
+  carousel: 'Cards',
+  loadOlder: 'Load older messages',
+  loadingOlder: 'Loading older messages…',
+  you: 'You',
+  bot: 'Bot',
+  agent: 'Agent',
+  pending: 'Sending…',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  failed: 'Not sent',
+  retry: 'Retry',
+  typing: '{name} is typing…',
+  reconnecting: 'Connection lost. Reconnecting…',
+  offline: 'You are offline.',
+  offlineQueued: 'You are offline. {count} message(s) will be sent when you are back online.',
+  connectionFailed: 'Cannot connect to the chat: {reason}',
+  agentJoined: 'You are now chatting with a person.',
+  botPaused: 'The assistant is paused. A person will answer.',
+  closedNow: 'We are closed right now.',
+  closedUntil: 'We are closed right now. We open again {time}.',
+  unread: '{count} unread',
+  previous: 'Previous',
+  next: 'Next',
+  cardOf: '{index} of {count}',
+  openMap: 'Open in a map',
+  download: 'Download',
+  unsupported: 'This message cannot be shown here.',
+  locationDenied: 'Location access was denied.',
+  locationUnavailable: 'Your location is not available.',
+  uploading: 'Uploading',
+}
+
+const nl: FlowChatStrings = {
+  title: 'Chat',
+  placeholder: 'Typ een bericht…',
+  open: 'Chat openen',
+  close: 'Chat sluiten',
+  send: 'Versturen',
+  attach: 'Bestand toevoegen',
+  shareLocation: 'Je locatie delen',
+  dropFiles: 'Laat bestanden los om ze te versturen',
+  characters: '{count} van {max} tekens',
+  transcript: 'Gesprek',
+  suggestions: 'Voorgestelde antwoorden',
+  carousel: 'Kaarten',
+  loadOlder: 'Oudere berichten laden',
+  loadingOlder: 'Oudere berichten laden…',
+  you: 'Jij',
+  bot: 'Bot',
+  agent: 'Medewerker',
+  pending: 'Versturen…',
+  sent: 'Verstuurd',
+  delivered: 'Afgeleverd',
+  failed: 'Niet verstuurd',
+  retry: 'Opnieuw',
+  typing: '{name} is aan het typen…',
+  reconnecting: 'Verbinding verbroken. Opnieuw verbinden…',
+  offline: 'Je bent offline.',
+  offlineQueued: 'Je bent offline. {count} bericht(en) worden verstuurd zodra je weer online bent.',
+  connectionFailed: 'Kan geen verbinding maken met de chat: {reason}',
+  agentJoined: 'Je chat nu met een medewerker.',
+  botPaused: 'De assistent is gepauzeerd. Een medewerker antwoordt.',
+  closedNow: 'We zijn nu gesloten.',
+  closedUntil: 'We zijn nu gesloten. We zijn weer open {time}.',
+  unread: '{count} ongelezen',
+  previous: 'Vorige',
+  next: 'Volgende',
+  cardOf: '{index} van {count}',
+  openMap: 'Openen in een kaart',
+  download: 'Downloaden',
+  unsupported: 'Dit bericht kan hier niet worden getoond.',
+  locationDenied: 'Toegang tot je locatie is geweigerd.',
+  locationUnavailable: 'Je locatie is niet beschikbaar.',
+  uploading: 'Uploaden',
+}
+
+/** The shipped locales, by primary language subtag. */
+export const LOCALES: Readonly<Record<string, FlowChatStrings>> = { en, nl }
+
+/**
+ * The strings for a locale (`nl`, `nl-BE`, …; English when unknown), with `overrides` on top.
+ *
+ * @example
+ * stringsFor('nl-BE').send                      // 'Versturen'
+ * stringsFor('fr', { send: 'Envoyer' }).send    // 'Envoyer'
+ */
+export function stringsFor(
+  locale: string | undefined,
+  overrides?: Partial<FlowChatStrings>,
+): FlowChatStrings {
+  const language = (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
+  const base = LOCALES[language] ?? en
+  if (!overrides || typeof overrides !== 'object') return base
+  const merged: FlowChatStrings = { ...base }
+  for (const key of Object.keys(base) as (keyof FlowChatStrings)[]) {
+    const value: unknown = overrides[key]
+    if (typeof value === 'string') merged[key] = value
+  }
+  return merged
+}
+
+/**
+ * Fills `{name}` placeholders.
+ *
+ * @example
+ * format('{count} unread', { count: 2 }) // '2 unread'
+ */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole))
+}

@@ -1,0 +1,53 @@
+import { html, nothing, type TemplateResult } from 'lit'
+import type { BotStatus, Connection } from '../client-types.js'
+import type { OpeningState } from '../business-hours.js'
+import { format, type FlowChatStrings } from '../strings.js'
+
+/** What the banners show. */
+export interface BannerState {
+  connection: Connection
+  queued: number
+  botStatus: BotStatus
+  opening: OpeningState
+  /** Formats the next opening time. */
+  when(date: Date): string
+}
+
+function banner(kind: string, text: string, role: 'status' | 'alert' = 'status'): TemplateResult {
+  return html`<div class="banner banner-${kind}" part="banner banner-${kind}" role=${role}>${text}</div>`
+}
+
+/**
+ * Notices above the transcript: the connection (reconnecting, offline with the queued count, failed), a human
+ * agent or a paused bot, and closing hours with the next opening time.
+ *
+ * @example
+ * renderBanners({ connection: { state: 'offline' }, queued: 2, botStatus: { state: 'active' }, opening: { open: true }, when: String }, strings)
+ */
+export function renderBanners(state: BannerState, s: FlowChatStrings): TemplateResult {
+  const c = state.connection
+  let connection: TemplateResult | typeof nothing = nothing
+  if (c?.state === 'reconnecting') connection = banner('reconnecting', s.reconnecting)
+  else if (c?.state === 'offline') {
+    connection = banner(
+      'offline',
+      state.queued > 0 ? format(s.offlineQueued, { count: state.queued }) : s.offline,
+    )
+  } else if (c?.state === 'failed') {
+    connection = banner('failed', format(s.connectionFailed, { reason: String(c.reason ?? '') }), 'alert')
+  }
+  const bot =
+    state.botStatus?.state === 'handover'
+      ? banner('agent', s.agentJoined)
+      : state.botStatus?.state === 'paused'
+        ? banner('paused', s.botPaused)
+        : nothing
+  const o = state.opening
+  const hours = o.open
+    ? nothing
+    : banner(
+        'closed',
+        o.nextOpening ? format(s.closedUntil, { time: state.when(o.nextOpening) }) : s.closedNow,
+      )
+  return html`${connection}${bot}${hours}`
+}

@@ -1,0 +1,38 @@
+import { html, nothing, type TemplateResult } from 'lit'
+import type { QuickReply } from '@flowchat/core/schemas'
+import type { TemplateContext } from './context.js'
+
+/**
+ * The quick replies of the last bot message, as chips above the composer. `location` shares the visitor's
+ * position, `event` triggers the event, every other type sends the value (the label when none) as text.
+ *
+ * @example
+ * renderQuickReplies([{ label: 'Yes', value: 'yes', type: 'text' }], ctx)
+ */
+export function renderQuickReplies(
+  replies: readonly QuickReply[] | undefined,
+  ctx: TemplateContext,
+): TemplateResult | typeof nothing {
+  const list: readonly QuickReply[] = Array.isArray(replies) ? replies : []
+  if (list.length === 0) return nothing
+  const act = (q: QuickReply) => {
+    const label = typeof q.label === 'string' ? q.label : ''
+    const value = typeof q.value === 'string' && q.value ? q.value : label
+    if (q.type === 'location') ctx.shareLocation()
+    else if (q.type === 'event') ctx.sendEvent(value, label)
+    else ctx.sendText(value)
+  }
+  return html`<div
+    class="quick-replies"
+    part="quick-replies"
+    role="group"
+    aria-label=${ctx.strings.suggestions}
+  >
+    ${list.map(
+      (q) =>
+        html`<button class="chip" part="quick-reply" type="button" @click=${() => act(q)}>
+          ${q.label}
+        </button>`,
+    )}
+  </div>`
+}

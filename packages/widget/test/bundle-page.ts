@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { build } from 'vite'
+import { chromium, type Browser } from 'playwright-core'
+
+const widget = join(import.meta.dirname, '..')
+
+/** Builds `dist/flow-chat.js` with the real config into `outDir`. */
+export async function buildBundle(outDir: string): Promise<string> {
+  await build({ configFile: join(widget, 'vite.config.ts'), logLevel: 'warn', build: { outDir } })
+  return join(outDir, 'flow-chat.js')
+}
+
+/**
+ * A page script: a stand-in client made of tiny subjects (the bundle's RxJS is not reachable from outside, and
+ * the widget only calls `subscribe`), exposed as `window.fake`.
+ */
+const fakeScript = `
+function subject(value) {
+  const observers = new Set()
+  return {
+    get value() { return value },
+    next(v) { value = v; for (const o of observers) o.next(v) },
+    subscribe(o) { observers.add(o); o.next(value); return { unsubscribe: () => observers.delete(o) } },
+  }
+}
+const done = { subscribe(o) { o.next?.('sent'); return { unsubscribe() {} } } }
+window.makeFake = (businessHours = []) => {
+  const s = {
+    messages$: subject([]), connection$: subject({ state: 'open' }), botStatus$: subject({ state: 'active' }),
+    awaitingReply$: subject(false), queued$: subject(0), hasOlder$: subject(false),
+  }
+  const sent = []
+  const handle = { threadId: 't', events$: subject(null), ...s,
+    send: (i) => { sent.push(i); return done }, retry: () => done, loadOlder: async () => {} }
+  const chat = { session: async () => ({ threadId: 't' }), thread: () => handle,
+    businessHours: async () => businessHours, close() {} }
+  return { chat, sent, ...s }
+}
+`
+
+/** Serves `/flow-chat.js` (the given file) and a page that loads it. */
+export async function servePage(bundle: string, extraHtml = ''): Promise<{ url: string; server: Server }> {
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<style>body{margin:0;font-family:sans-serif;background:#f3f4f6;min-height:100vh}</style></head>
+<body>${extraHtml}<script>${fakeScript}</script><script type="module" src="/flow-chat.js"></script></body></html>`
+  const server = createServer((req, res) => {
+    if (req.url === '/flow-chat.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(bundle))
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page)
+    }
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }
+}
+
+/** Debian's Chromium with the flags the web-test-runner config uses (downloading a browser is not possible). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  })
+}

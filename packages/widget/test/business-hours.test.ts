@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import type { BusinessHours } from '@flowchat/core/schemas'
+import { openingState, zoneOffsetMinutes } from '../src/business-hours.ts'
+
+const week = (timezone: string, slots = [{ from: '9:00', to: '17:00' }]): BusinessHours[] => [
+  {
+    weekdays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'].map((weekday) => ({
+      weekday,
+      content: slots,
+    })),
+    holidays: [{ holiday: 'New Year', date: '2024-01-01T00:00:00.000Z' }],
+    timezone,
+  },
+]
+
+describe('openingState', () => {
+  it('is open inside a slot and closed outside, with the next opening', () => {
+    expect(openingState(week('(UTC+00:00) UTC'), new Date('2024-01-02T10:00:00Z'))).toEqual({ open: true })
+    expect(openingState(week('(UTC+00:00) UTC'), new Date('2024-01-02T17:00:00Z'))).toEqual({
+      open: false,
+      nextOpening: new Date('2024-01-03T09:00:00Z'),
+    })
+  })
+
+  it('skips the weekend and holidays', () => {
+    // Friday evening → Monday 1 January is a holiday → Tuesday.
+    expect(openingState(week('(UTC+00:00) UTC'), new Date('2023-12-29T18:00:00Z'))).toEqual({
+      open: false,
+      nextOpening: new Date('2024-01-02T09:00:00Z'),
+    })
+  })
+
+  it('reads Flow.ai time zones and IANA names', () => {
+    // 9:00 in UTC+03:00 is 6:00 UTC.
+    expect(openingState(week('(UTC+03:00) Minsk'), new Date('2024-01-02T06:30:00Z'))).toEqual({ open: true })
+    expect(openingState(week('(UTC+03:00) Minsk'), new Date('2024-01-02T05:30:00Z')).open).toBe(false)
+    expect(zoneOffsetMinutes('(UTC-05:30) Somewhere', new Date())).toBe(-330)
+    expect(zoneOffsetMinutes('Europe/Amsterdam', new Date('2024-07-01T12:00:00Z'))).toBe(120)
+    expect(zoneOffsetMinutes('Not/AZone', new Date())).toBe(0)
+  })
+
+  it('handles several slots a day, and a slot past midnight', () => {
+    const split = week('(UTC+00:00) UTC', [
+      { from: '0:20', to: '4:19' },
+      { from: '22:00', to: '2:00' },
+    ])
+    expect(openingState(split, new Date('2024-01-03T01:00:00Z')).open).toBe(true)
+    expect(openingState(split, new Date('2024-01-02T23:00:00Z')).open).toBe(true)
+    expect(openingState(split, new Date('2024-01-02T12:00:00Z'))).toEqual({
+      open: false,
+      nextOpening: new Date('2024-01-02T22:00:00Z'),
+    })
+  })
+
+  it('counts no schedule, or junk, as always open', () => {
+    expect(openingState([], new Date())).toEqual({ open: true })
+    expect(openingState(undefined, new Date())).toEqual({ open: true })
+    const junk = [{ weekdays: [{ weekday: 'Funday', content: [{ from: 'x', to: '25:00' }] }], holidays: [] }]
+    expect(openingState(junk as BusinessHours[], new Date())).toEqual({ open: true })
+    expect(openingState([null, 5] as unknown as BusinessHours[], new Date())).toEqual({ open: true })
+  })
+})

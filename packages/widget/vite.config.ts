@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+import { minifyTemplates } from './scripts/minify-templates.ts'
+
+/**
+ * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with Lit, the RxJS it uses and
+ * `@flowchat/core` inside. Workspace sources resolve through the `@flowchat/source` condition; the widget
+ * uses no decorators, so Vite 8 (which does not transform them) needs no extra plugin.
+ */
+export default defineConfig({
+  // `es2015`: RxJS's class-based build, without the tslib helpers its ES5 build needs.
+  // `production` spelled out: a build started from a test (NODE_ENV=test) would otherwise get Lit's dev build.
+  mode: 'production',
+  resolve: { conditions: ['@flowchat/source', 'es2015', 'module', 'browser', 'production'] },
+  plugins: [minifyTemplates()],
+  // Lit's production build: no dev-mode warnings, smaller.
+  define: { 'process.env.NODE_ENV': '"production"' },
+  build: {
+    target: 'es2022',
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    lib: {
+      entry: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      formats: ['es'],
+      fileName: () => 'flow-chat.js',
+    },
+    rolldownOptions: {
+      output: { minify: true, codeSplitting: false },
+    },
+    minify: true,
+    reportCompressedSize: false,
+  },
+})
