@@ -2,8 +2,7 @@
 // parent passes its config as JSON in argv[2], gets `{ type: 'ready', url }` over IPC, asks for tokens with
 // `{ type: 'token', id, claims }`, and stops it with SIGTERM (or SIGKILL, to play a crash).
 import { randomBytes } from 'node:crypto'
-import { createRelay, type TokenClaims } from '@flowchat/relay'
-import { createRedisStorage } from '../apps/relay/src/storage/redis-storage.js'
+import { createRedisStorage, createRelay, type TokenClaims } from '@flowchat/relay'
 
 /** What the parent passes. Every instance of one cluster gets the same secrets, Redis and prefix. */
 export interface InstanceConfig {
