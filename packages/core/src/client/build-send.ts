@@ -103,15 +103,22 @@ export function buildSend(
       ? [
           {
             type: body.mediaType as 'file',
-            payload: { url: '', title: typeof body.title === 'string' ? body.title : '' },
+            payload: { url: localUrl(upload.file), title: typeof body.title === 'string' ? body.title : '' },
           },
         ]
       : shown,
+    ...(upload && typeof body.title === 'string' ? { fallback: body.title } : {}),
     own: true,
     state: 'pending',
     ...(upload ? { progress: 0 } : {}),
   }
   return upload ? { body, message, upload } : { body, message }
+}
+
+/** A `blob:` URL to preview the file being sent, where the runtime can render one (browsers); else empty. */
+function localUrl(file: Blob): string {
+  const canPreview = typeof document !== 'undefined' && typeof URL.createObjectURL === 'function'
+  return canPreview ? URL.createObjectURL(file) : ''
 }
 
 function opt<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -293,3 +293,25 @@ describe('createFlowChat', () => {
     expect(shown.map((m) => `${textOf(m)}:${m.state}`)).toEqual(['survives:pending'])
   })
 })
+
+describe('createFlowChat with a stored session', () => {
+  it('refreshes a stored token past its refresh time on start, and starts a new thread when it is refused', async () => {
+    const relay = fakeRelay()
+    const storage = createMemoryStorage()
+    const old = { threadId: 'old', token: fakeJwt({ iat: 0, exp: 1000 }), expiresAt: 'x' }
+    storage.setItem('flowchat:session:http://relay.test', JSON.stringify(old))
+    relay.refreshAnswer = () =>
+      json(401, { error: { code: 'unauthorized', message: 'past the refresh grace' } })
+    const { chat, scheduler } = client(relay, storage)
+    chats.push(chat)
+    scheduler.frame = 900_000
+    expect(await chat.session()).toEqual({ threadId: 't1' })
+    const sessions = relay.calls.filter((c) => c.path === '/v1/sessions')
+    expect(sessions.map((c) => c.auth !== null)).toEqual([true, false])
+    expect(storage.getItem('flowchat:session:http://relay.test')).toContain('"threadId":"t1"')
+    const states: string[] = []
+    chat.thread('t1').connection$.subscribe((c) => states.push(c.state))
+    await settle()
+    expect(states).toEqual(['connecting'])
+  })
+})

@@ -145,13 +145,24 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const parsed = safeParse(sessionSchema, saved)
       const stored = parsed.ok ? parsed.value : undefined
       if (stored) {
-        adopt(stored.token, stored.threadId, false)
         const at = refreshAt(decodeTokenClaims(stored.token), scheduler.now())
-        if (at !== undefined && at <= scheduler.now() && !(await refresh())) {
-          // The stored thread is gone for good: a new visitor session is the only way on.
-          const fresh = await createAnonymous()
-          adopt(fresh.token, fresh.threadId, false)
-        }
+        if (at !== undefined && at <= scheduler.now()) {
+          try {
+            const s = await http.request('POST', '/v1/sessions', {
+              token: stored.token,
+              schema: sessionSchema,
+              body: {},
+            })
+            store(s)
+            adopt(s.token, s.threadId, false)
+          } catch (error) {
+            const err = toFlowError(error)
+            if (err.code !== FlowErrorCode.unauthorized && err.code !== FlowErrorCode.forbidden) throw err
+            // The stored thread is past its refresh grace: a new visitor session is the only way on.
+            const fresh = await createAnonymous()
+            adopt(fresh.token, fresh.threadId, false)
+          }
+        } else adopt(stored.token, stored.threadId, false)
       } else {
         const fresh = await createAnonymous()
         adopt(fresh.token, fresh.threadId, false)

@@ -143,9 +143,15 @@ export function messageFromSent(envelope: EventEnvelope, self: Sender): Incoming
     ...originator,
     role: originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
   })
+  // An upload's bytes went to Flow.ai, not into the event: the title (or media type) stands in for it.
+  const fallback =
+    payload.type === 'media' && typeof payload.url !== 'string'
+      ? { fallback: typeof payload.title === 'string' ? payload.title : 'file' }
+      : {}
   const message: ChatMessage = {
     id: traceId,
     ...base,
+    ...fallback,
     createdAt: toEpochMs(envelope.receivedAt) ?? 0,
     templates: templatesOfPayload(payload),
     own: base.sender === self,
