@@ -58,15 +58,14 @@ if (only('node')) {
   ])
   const json = (() => {
     try {
-      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>
+      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, number> & Record<string, unknown>
     } catch {
       return undefined
     }
   })()
   if (json) {
     totals.passed += json.numPassedTests ?? 0
-    totals.failed +=
-      (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(json)
+    totals.failed += (json.numFailedTests ?? 0) + filesFailedWithoutFailedTest(json)
     totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0)
   }
   if (!ok && (!json || (json.numFailedTests ?? 0) === 0)) totals.failed++
@@ -84,11 +83,11 @@ if (only('browser')) {
   if (!ok && (!t || t.failed === 0)) totals.failed++
 }
 
-/** Suites that failed because a test in them failed are already counted through their tests. */
-function countSuitesWithFailedTests(json: Record<string, unknown>): number {
+/** A file that failed to load (syntax error, failing hook) has no failed test of its own: count it once. */
+function filesFailedWithoutFailedTest(json: Record<string, unknown>): number {
   const results = (json.testResults ?? []) as { status: string; assertionResults?: { status: string }[] }[]
   return results.filter(
-    (r) => r.status === 'failed' && (r.assertionResults ?? []).some((a) => a.status === 'failed'),
+    (r) => r.status === 'failed' && !(r.assertionResults ?? []).some((a) => a.status === 'failed'),
   ).length
 }
 
