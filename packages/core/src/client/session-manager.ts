@@ -121,7 +121,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const claims = decodeTokenClaims(current.token)
       const left = claims?.exp === undefined ? REFRESH_RETRY_MS : claims.exp - scheduler.now()
       timer?.unsubscribe()
-      timer = scheduler.schedule(() => void refresh(), Math.max(1000, Math.min(REFRESH_RETRY_MS, left / 2)))
+      timer = scheduler.schedule(
+        () => void refresh(),
+        left <= 0 ? REFRESH_RETRY_MS : Math.max(1000, Math.min(REFRESH_RETRY_MS, left / 2)),
+      )
       return true
     }
   }

@@ -1,0 +1,70 @@
+import { VirtualTimeScheduler } from 'rxjs'
+import { describe, expect, it } from 'vitest'
+import { decodeTokenClaims, refreshAt } from './jwt.js'
+import { createMemoryStorage } from './memory-storage.js'
+import { createRelayHttp } from './relay-http.js'
+import { createSessionManager } from './session-manager.js'
+import { advance, fakeJwt } from './test-doubles.js'
+
+const noFetch = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch
+
+describe('createSessionManager', () => {
+  it('ends an operator session when its token expires, with a reason, and never calls the relay', async () => {
+    const scheduler = new VirtualTimeScheduler()
+    let calls = 0
+    const http = createRelayHttp({
+      relayUrl: 'http://relay.test',
+      fetch: (...args: Parameters<typeof fetch>) => (calls++, noFetch(...args)),
+      token: () => undefined,
+    })
+    const session = createSessionManager({
+      session: { operatorToken: fakeJwt({ iat: 0, exp: 60, scope: 'operator' }) },
+      http,
+      storage: createMemoryStorage(),
+      storageKey: 'k',
+      scheduler,
+    })
+    await session.ready()
+    await advance(scheduler, 59_999)
+    expect(session.status$.value.state).toBe('ready')
+    await advance(scheduler, 1)
+    expect(session.status$.value).toEqual({
+      state: 'failed',
+      reason: 'The operator token expired. Sign in again for a new one.',
+    })
+    expect(calls).toBe(0)
+  })
+
+  it('retries a refresh that failed on the network, sooner than the expiry', async () => {
+    const scheduler = new VirtualTimeScheduler()
+    const times: number[] = []
+    const http = createRelayHttp({
+      relayUrl: 'http://relay.test',
+      fetch: (...args: Parameters<typeof fetch>) => (times.push(scheduler.now()), noFetch(...args)),
+      token: () => undefined,
+    })
+    const session = createSessionManager({
+      session: { threadId: 't1', token: fakeJwt({ iat: 0, exp: 100 }) },
+      http,
+      storage: createMemoryStorage(),
+      storageKey: 'k',
+      scheduler,
+    })
+    await session.ready()
+    await advance(scheduler, 99_000)
+    // 80 s: first try; then half the time left, at least 1 s, until the token has expired.
+    expect(times).toEqual([80_000, 90_000, 95_000, 97_500, 98_750])
+    expect(session.status$.value.state).toBe('ready')
+    // Once expired, a network that stays down is asked every 30 s, not in a tight loop.
+    await advance(scheduler, 101_000)
+    expect(times.slice(5)).toEqual([99_750, 100_750, 130_750, 160_750, 190_750])
+  })
+
+  it('reads exp and iat from a JWT and refreshes at 80% of its life', () => {
+    const claims = decodeTokenClaims(fakeJwt({ iat: 1000, exp: 2000, sub: 't|1', scope: 'thread' }))
+    expect(claims).toEqual({ iat: 1_000_000, exp: 2_000_000, sub: 't|1', scope: 'thread' })
+    expect(refreshAt(claims, 0)).toBe(1_800_000)
+    expect(decodeTokenClaims('not a jwt')).toBeUndefined()
+    expect(decodeTokenClaims('a.!!!.c')).toBeUndefined()
+  })
+})
