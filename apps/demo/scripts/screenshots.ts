@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const stack = await startDemoStack({
     ports: { emulator: 0, relay: 0, demo: 0 },
     viteLogLevel: 'silent',
+    watch: false,
   })
   const browser = await chromium.launch(chromiumLaunchOptions())
   try {

@@ -113,7 +113,7 @@ export class ConsoleThreadList extends LitElement {
             <span class="id">${shortThreadId(thread.threadId)}</span>
             <span class="time">${formatTime(thread.updatedAt)}</span>
             <span class="last"
-              >${last ? `${senderLabel(last)}: ${previewText(last)}` : 'No messages yet'}</span
+              >${last ? `${senderLabel(last)}: ${previewText(last)}` : 'Open to read the conversation'}</span
             >
             ${
               thread.unread > 0

@@ -16,6 +16,11 @@ import { PORT_SETTINGS, type StackOptions, type StackService } from './stack-opt
 export interface DemoStackOptions extends Partial<StackOptions> {
   /** Pause between the parts of a multi-part bot reply, ms. Default 300 (reads like typing); tests use 0. */
   replyDelayMs?: number
+  /**
+   * Reload the pages when a source file changes (Vite's watcher and HMR). Default true, for working on the pages;
+   * tests and the screenshot script turn it off so an edit elsewhere in the repository cannot reload a page mid-run.
+   */
+  watch?: boolean
   /** Vite's own log lines. Default `warn`. */
   viteLogLevel?: 'info' | 'warn' | 'error' | 'silent'
 }
@@ -96,7 +101,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       configFile: false,
       logLevel: options.viteLogLevel ?? 'warn',
       plugins: [demoPagesPlugin(() => runtime)],
-      server: { host, port: ports.demo, strictPort: true },
+      server: {
+        host,
+        port: ports.demo,
+        strictPort: true,
+        ...(options.watch === false ? { hmr: false, watch: null } : {}),
+      },
     })
     try {
       await server.listen()
