@@ -315,3 +315,38 @@ describe('createFlowChat with a stored session', () => {
     expect(states).toEqual(['connecting'])
   })
 })
+
+describe('createFlowChat outbox', () => {
+  it('drops a queued send from the outbox once its echo proved it arrived (a 202 lost on the way back)', async () => {
+    FakeEventSource.reset()
+    const relay = fakeRelay()
+    const storage = createMemoryStorage()
+    const { chat, scheduler } = client(relay, storage)
+    chats.push(chat)
+    relay.sendAnswer = () => new TypeError('connection reset')
+    const thread = chat.thread('t1')
+    thread.messages$.subscribe()
+    const states: string[] = []
+    thread.send({ type: 'text', text: 'arrived' }).subscribe((s) => states.push(s))
+    await settle()
+    expect(relay.posts()).toHaveLength(1)
+    const traceId = (relay.posts()[0]?.body as { traceId: string }).traceId
+    FakeEventSource.last().open()
+    FakeEventSource.last().emit('sent', {
+      id: '9-0',
+      threadId: 't1',
+      kind: 'sent',
+      type: 'text',
+      receivedAt: new Date(BASE).toISOString(),
+      source: 'visitor',
+      body: {
+        payload: { type: 'text', speech: 'arrived', traceId, originator: { name: 'A', role: 'external' } },
+      },
+    })
+    relay.sendAnswer = () => json(202, { traceId })
+    await advance(scheduler, 5000)
+    expect(relay.posts()).toHaveLength(1)
+    expect(storage.getItem('flowchat:outbox:t1')).toBeNull()
+    expect(states).toEqual(['pending', 'sent'])
+  })
+})

@@ -208,6 +208,13 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
 
   /** Sends one outbox item; false when it should be tried again later (and the flush stops, keeping order). */
   const deliver = async (item: OutboxItem): Promise<boolean> => {
+    // The relay's echo (or a bot answer) already proved it arrived, say when its 202 was lost: never send twice.
+    const known = state$.value.messages.find((m) => m.id === item.traceId)
+    if (known?.state === 'sent' || known?.state === 'delivered') {
+      outbox.remove(item.traceId)
+      countQueued()
+      return true
+    }
     if (!ctx.isOnline()) return false
     if (!outbox.claim(item.traceId, LEASE_MS)) return true
     inFlight.add(item.traceId)
