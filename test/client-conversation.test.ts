@@ -21,7 +21,10 @@ describe('reactive client against a real relay and the emulator', () => {
     const messages = await when(thread.messages$, (ms) => ms.some((m) => m.sender === 'bot'))
     expect(transcript(messages)).toEqual(['visitor:ping', 'bot:You said: ping'])
     await when(thread.messages$, (ms) => ms[0]?.state === 'delivered')
-    expect(states).toEqual(['pending', 'sent', 'delivered'])
+    // `sent` (the relay's 202) may lose the race against the bot's answer, which means `delivered`.
+    expect(states[0]).toBe('pending')
+    expect(states.at(-1)).toBe('delivered')
+    expect(states.filter((s) => s !== 'sent')).toEqual(['pending', 'delivered'])
   })
 
   it('a relay restarted mid-conversation loses no message and duplicates none', async () => {
@@ -83,9 +86,10 @@ describe('reactive client against a real relay and the emulator', () => {
       .filter((entry) => entry.originator?.role === 'user')
       .flatMap((entry) => entry.messages.map((m) => (m.responses[0]?.payload as { text?: string }).text))
     expect(sentTexts).toEqual(['while down'])
-    expect(storage.getItem(`flowchat:outbox:${threadId}`)).toBeNull()
+    // The outbox empties on the relay's 202, which may reach us after the bot's answer.
+    while (storage.getItem(`flowchat:outbox:${threadId}`) !== null) await new Promise(setImmediate)
     expect(states[0]).toBe('pending')
-    expect(states).toContain('sent')
+    expect(states.at(-1)).toBe('delivered')
   })
 
   it('two tabs of one thread see the same conversation', async () => {
@@ -111,5 +115,28 @@ describe('reactive client against a real relay and the emulator', () => {
     ])
     expect(inB.map((m) => m.id)).toEqual(inA.map((m) => m.id))
     expect(inB.every((m) => m.sender !== 'visitor' || m.own)).toBe(true)
+  })
+
+  it('uploads a file with progress; the bot answers it', async () => {
+    const chat = stack.client()
+    const { threadId } = await chat.session()
+    const thread = chat.thread(threadId)
+    await when(thread.connection$, (c) => c.state === 'open')
+    const progress: number[] = []
+    thread.messages$.subscribe((ms) => {
+      const p = ms[0]?.progress
+      if (p !== undefined && progress.at(-1) !== p) progress.push(p)
+    })
+    const file = new Blob([new Uint8Array(256 * 1024).fill(7)], { type: 'image/png' })
+    const states: string[] = []
+    thread.send({ type: 'upload', file, filename: 'dots.png' }).subscribe((s) => states.push(s))
+    const messages = await when(thread.messages$, (ms) => ms.some((m) => m.sender === 'bot'))
+    expect(transcript(messages)[1]).toBe('bot:Thanks for the image dots.png.')
+    const own = messages[0]!
+    // In Node there is no blob: preview, and the relay's echo carries no URL: the file name stands in.
+    expect(own.fallback).toBe('dots.png')
+    expect(own.state).toBe('delivered')
+    expect(progress.at(-1)).toBe(1)
+    expect(states[0]).toBe('pending')
   })
 })

@@ -28,7 +28,7 @@ export interface Stack {
   close(): Promise<void>
 }
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { corsOrigins?: string[] } = {}): Promise<Stack> {
   const emulator = await startEmulator({
     port: 0,
     replyDelayMs: 0,
@@ -44,7 +44,13 @@ export async function startStack(): Promise<Stack> {
   let relayUrl = ''
   const clients: FlowChat[] = []
   const startRelay = async () => {
-    relay = await createRelay({ flowBaseUrl: emulator.restUrl, apiKey: emulator.apiKey, port, ...secrets })
+    relay = await createRelay({
+      flowBaseUrl: emulator.restUrl,
+      apiKey: emulator.apiKey,
+      port,
+      ...secrets,
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+    })
     relayUrl = await relay.listen()
     port = Number(new URL(relayUrl).port)
   }
