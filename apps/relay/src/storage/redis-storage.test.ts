@@ -22,8 +22,12 @@ function prefix(): string {
   return p
 }
 
-describeStorageContract('redis', (retention) =>
-  createRedisStorage({ url: testRedisUrl, keyPrefix: prefix(), ...retention, onError: () => undefined }),
+describeStorageContract(
+  'redis',
+  (retention) =>
+    createRedisStorage({ url: testRedisUrl, keyPrefix: prefix(), ...retention, onError: () => undefined }),
+  // Delivery goes through Redis on a machine other suites load too: wait longer than in memory.
+  { deliveryTimeoutMs: 15_000 },
 )
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -49,6 +53,15 @@ describe('redis storage', () => {
     await Promise.all(opened.splice(0).map((s) => s.close()))
   })
   afterAll(() => admin.quit())
+
+  /** Kills the connection named `name` (only ours: other suites may share this Redis). */
+  async function killClient(name: string): Promise<void> {
+    const clients = (await admin.client('LIST')) as string
+    const line = clients.split('\n').find((l) => l.includes(` name=${name} `))
+    const id = /(?:^|\s)id=(\d+)/.exec(line ?? '')?.[1]
+    if (id === undefined) throw new Error(`no Redis connection named ${name}`)
+    await admin.client('KILL', 'ID', id)
+  }
 
   it('lays out one stream per thread, one operators stream and dedupe keys, all expiring', async () => {
     const keyPrefix = prefix()
@@ -140,15 +153,30 @@ describe('redis storage', () => {
     await a.lastId('operators')
     await b.append({ key: 'first', envelope: testEnvelope('t1', 'first') })
     await until(() => seen.length === 1, 'the first event')
-    // Only A's tail connection: other suites may share this Redis.
-    const clients = (await admin.client('LIST')) as string
-    const tail = clients.split('\n').find((line) => line.includes(` name=${keyPrefix}-relay-tail `))
-    const id = /(?:^|\s)id=(\d+)/.exec(tail ?? '')?.[1]
-    expect(id).toBeDefined()
-    await admin.client('KILL', 'ID', id!)
+    await killClient(`${keyPrefix}-relay-tail`)
     for (let i = 0; i < 10; i++) await b.append({ key: `k${i}`, envelope: testEnvelope('t1', String(i)) })
     await until(() => seen.length === 11, 'every event after the disconnect')
     expect(texts(seen)).toEqual(['first', ...Array.from({ length: 10 }, (_, i) => String(i))])
+  })
+
+  it('catches thread subscribers up from their thread streams when the operators stream was trimmed past its tail', async () => {
+    const keyPrefix = prefix()
+    const small = { keyPrefix, operatorsMaxEvents: 5 }
+    const [a, b] = [open(small), open(small)]
+    const seen: EventEnvelope[] = []
+    a.subscribe({ thread: 't1' }, (e) => seen.push(e))
+    await a.lastId('operators')
+    const first = await b.append({ key: 'first', envelope: testEnvelope('t1', 'first') })
+    await until(() => seen.length === 1, 'the first event')
+    await killClient(`${keyPrefix}-relay-tail`)
+    // Twenty events while A's tail reconnects: the operators stream keeps five, so A's cursor is trimmed.
+    const ids = [first.threadEventId]
+    for (let i = 0; i < 20; i++) {
+      ids.push((await b.append({ key: `k${i}`, envelope: testEnvelope('t1', String(i)) })).threadEventId)
+    }
+    expect(await admin.xlen(`${keyPrefix}:ops`)).toBe(5)
+    await until(() => seen.length === 21, 'every event after the gap')
+    expect(seen.map((e) => e.id)).toEqual(ids)
   })
 
   it('answers reset for a malformed id, and honours limit 0', async () => {

@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis'
 import { isEventId } from './event-id.js'
 import { createRedisConnection, whenReady } from './redis-connection.js'
 import { toEntries, toEnvelope } from './redis-entries.js'
-import { appendScript, lastIdScript, readScript, runScript } from './redis-scripts.js'
-import { createOperatorsTail, type OperatorsTail } from './redis-tail.js'
+import { appendScript, headScript, lastIdScript, readScript, runScript } from './redis-scripts.js'
+import { createOperatorsTail, type OperatorsTail, type TailFilter } from './redis-tail.js'
 import type {
   AppendInput,
   AppendResult,
@@ -92,11 +92,24 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
     return connecting.then(() => send(commands))
   }
 
-  /** The newest id of the operators' stream, '0-0' when empty: where a new live subscription starts. */
-  const operatorsHead = () =>
-    withCommands(
-      async (redis) => (await redis.xrevrange(operatorsKey, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0',
-    )
+  /** Where a new live subscription starts: the newest ids of the operators' stream and of its thread. */
+  const head = (threadId: string | undefined) =>
+    withCommands(async (redis) => {
+      const keys = threadId === undefined ? [operatorsKey] : [operatorsKey, streamKey({ thread: threadId })]
+      const reply = await runScript(redis, headScript, keys, [])
+      const [operators, thread] = Array.isArray(reply) ? (reply as unknown[]) : []
+      if (typeof operators !== 'string' || typeof thread !== 'string') {
+        throw new Error('redis storage: unexpected head reply')
+      }
+      return { operators, thread }
+    })
+
+  /** A subscriber's own stream after an id, for the live tail's catch-up after a gap. */
+  const after = (filter: TailFilter, afterId: string, limit: number) =>
+    withCommands(async (redis) => {
+      const key = streamKey(filter === 'operators' ? 'operators' : { thread: filter.threadId })
+      return toEntries(await redis.xrange(key, `(${afterId}`, '+', 'COUNT', limit))
+    })
 
   function liveTail(): OperatorsTail {
     tail ??= createOperatorsTail({
@@ -107,7 +120,8 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
         onError,
       }),
       key: operatorsKey,
-      lastId: operatorsHead,
+      head,
+      after,
       blockMs: config.blockMs,
       batch: tailBatch,
       onError,

@@ -10,13 +10,16 @@ export interface OperatorsTailOptions {
   /** The operators' stream key. */
   key: string
   /**
-   * The newest id of the operators' stream, asked on the connection appends go through: a command sent
-   * there before an append of this process is answered before it, which is what makes "from now on" exact.
+   * The newest ids, read together, of the operators' stream and (given a thread) of that thread's stream:
+   * where a new subscription starts. Asked on the connection appends go through, so a command sent there
+   * before an append of this process is answered before it, which is what makes "from now on" exact.
    */
-  lastId: () => Promise<string>
+  head: (threadId: string | undefined) => Promise<{ operators: string; thread: string }>
+  /** Entries of a subscriber's own stream after an id (exclusive), oldest first, for catching up after a gap. */
+  after: (filter: TailFilter, afterId: string, limit: number) => Promise<{ id: string; json: string }[]>
   /** How long one XREAD waits (also the longest an idle loop lingers after its last subscriber). */
   blockMs: number
-  /** Most entries taken per XREAD. */
+  /** Most entries taken per XREAD or catch-up read. */
   batch: number
   onError: (error: unknown) => void
 }
@@ -27,8 +30,8 @@ export type TailFilter = { threadId: string } | 'operators'
 interface Subscriber {
   filter: TailFilter
   listener: (event: EventEnvelope) => void
-  /** Operators' id at subscribe time; until it is known, entries wait in `pending`. */
-  barrier: string | undefined
+  /** The newest id (of its own stream) it was given or need not be given; until known, entries wait. */
+  last: string | undefined
   pending: StoredEntry[]
 }
 
@@ -40,17 +43,25 @@ export interface OperatorsTail {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
+ * Where to start when Redis cannot say (it is down): a second before now on this clock. Nothing can be
+ * appended while Redis is down, and the margin covers small clock differences with the Redis host.
+ */
+const headFromClock = () => `${Date.now() - 1_000}-0`
+
+/**
  * Live fan-out for one relay instance: a single blocking `XREAD` loop over the operators' stream (which
  * carries every event, and for thread events the id in the thread's stream) dispatches to local
  * subscribers by thread. So an instance holds two Redis connections however many threads its clients
  * watch, and ordering per thread is the operators' stream's order, which the append script makes equal
  * to the thread stream's.
  *
- * The loop runs only while someone listens. When the blocking connection drops it waits for ioredis to
- * reconnect and goes on from the last id it saw, so nothing appended meanwhile is skipped.
+ * The loop runs only while someone listens. When its connection drops it waits for ioredis to reconnect
+ * and goes on from the last id it saw. If that id was trimmed meanwhile (or Redis restarted empty), the
+ * operators' stream no longer shows what was missed, so each thread subscriber catches up from its thread's
+ * stream instead. Each subscriber remembers the newest id it got, so nothing reaches it twice.
  *
  * @example
- * const tail = createOperatorsTail({ blocking, key: 'flowchat:ops', lastId, blockMs: 5000, batch: 500, onError })
+ * const tail = createOperatorsTail({ blocking, key: 'flowchat:ops', head, after, blockMs: 5000, batch: 500, onError })
  * const stop = tail.subscribe({ threadId: 't1' }, (event) => send(event))
  */
 export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTail {
@@ -58,35 +69,58 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
   let loop: Promise<void> | undefined
   let closed = false
 
-  function deliver(subscriber: Subscriber, entry: StoredEntry): void {
-    const { filter } = subscriber
-    let event: EventEnvelope
-    if (filter === 'operators') event = toEnvelope(entry.json, entry.id)
-    else if (entry.threadId === filter.threadId && entry.threadEventId !== '') {
-      event = toEnvelope(entry.json, entry.threadEventId)
-    } else return
+  /** Gives `subscriber` the event `id` of its own stream, unless it already has it. */
+  function offer(subscriber: Subscriber, id: string, json: string): void {
+    if (subscriber.last === undefined || compareEventIds(id, subscriber.last) <= 0) return
+    subscriber.last = id
     try {
-      subscriber.listener(event)
+      subscriber.listener(toEnvelope(json, id))
     } catch (error) {
       // One listener's bug must not stop the others or the loop.
       options.onError(error)
     }
   }
 
+  function deliver(subscriber: Subscriber, entry: StoredEntry): void {
+    const { filter } = subscriber
+    if (filter === 'operators') offer(subscriber, entry.id, entry.json)
+    else if (entry.threadId === filter.threadId && entry.threadEventId !== '') {
+      offer(subscriber, entry.threadEventId, entry.json)
+    }
+  }
+
   function dispatch(entry: StoredEntry): void {
     for (const subscriber of subscribers) {
-      if (subscriber.barrier === undefined) subscriber.pending.push(entry)
-      else if (compareEventIds(entry.id, subscriber.barrier) > 0) deliver(subscriber, entry)
+      if (subscriber.last === undefined) subscriber.pending.push(entry)
+      else deliver(subscriber, entry)
+    }
+  }
+
+  /** After a gap in the operators' stream: every subscriber reads its own stream after the last id it got. */
+  async function catchUp(): Promise<void> {
+    for (const subscriber of [...subscribers]) {
+      for (;;) {
+        const last = subscriber.last
+        if (last === undefined || !subscribers.has(subscriber)) break
+        const entries = await options.after(subscriber.filter, last, options.batch)
+        for (const entry of entries) offer(subscriber, entry.id, entry.json)
+        if (entries.length < options.batch) break
+      }
     }
   }
 
   async function run(start: Promise<string>): Promise<void> {
-    let cursor = await start.catch(() => undefined)
+    let cursor = await start.catch(headFromClock)
     let failures = 0
     while (!closed && subscribers.size > 0) {
       try {
-        cursor ??= await options.lastId()
         await whenReady(options.blocking, options.blockMs)
+        if (failures > 0) {
+          // Back after a failure: if the cursor's entry is gone, entries after it may be gone too.
+          const still = await options.blocking.xrange(options.key, cursor, cursor, 'COUNT', 1)
+          if (still.length === 0) await catchUp()
+          failures = 0
+        }
         const reply = await options.blocking.xread(
           'COUNT',
           options.batch,
@@ -96,7 +130,6 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
           options.key,
           cursor,
         )
-        failures = 0
         for (const entry of reply === null ? [] : toEntries(reply[0]?.[1] ?? [])) {
           cursor = entry.id
           dispatch(entry)
@@ -113,15 +146,14 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
 
   return {
     subscribe(filter, listener) {
-      const subscriber: Subscriber = { filter, listener, barrier: undefined, pending: [] }
+      const subscriber: Subscriber = { filter, listener, last: undefined, pending: [] }
       subscribers.add(subscriber)
-      const barrier = options.lastId()
-      barrier.then(
-        (id) => release(subscriber, id),
-        // Redis is down: nothing can be appended until it is back, so everything the loop reads is new.
-        () => release(subscriber, '0-0'),
+      const head = options.head(filter === 'operators' ? undefined : filter.threadId)
+      head.then(
+        (ids) => release(subscriber, filter === 'operators' ? ids.operators : ids.thread),
+        () => release(subscriber, headFromClock()),
       )
-      loop ??= run(barrier)
+      loop ??= run(head.then((ids) => ids.operators))
       return () => {
         subscribers.delete(subscriber)
       }
@@ -134,12 +166,10 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     },
   }
 
-  function release(subscriber: Subscriber, barrier: string): void {
-    subscriber.barrier = barrier
+  function release(subscriber: Subscriber, last: string): void {
+    subscriber.last = last
     const pending = subscriber.pending
     subscriber.pending = []
-    for (const entry of pending) {
-      if (subscribers.has(subscriber) && compareEventIds(entry.id, barrier) > 0) deliver(subscriber, entry)
-    }
+    for (const entry of pending) if (subscribers.has(subscriber)) deliver(subscriber, entry)
   }
 }
