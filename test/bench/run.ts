@@ -16,6 +16,7 @@ import {
   type Section,
 } from './lib/report.js'
 import { runFoldBenchmark } from './core/fold-benchmark.js'
+import { measureCrossInstanceLatency } from './redis-cross-instance.js'
 import { runRelayBenchmarks } from './relay/relay-benchmarks.js'
 import { targets } from './targets.js'
 import { runRenderBenchmark } from './widget/render-benchmark.js'
@@ -79,6 +80,29 @@ function redisComparison(sections: Section[]): Section {
   }
 }
 
+/** Two relays on one Redis: a webhook on one, its SSE event on the other (test/bench/redis-cross-instance.ts). */
+async function crossInstance(): Promise<Section> {
+  const title = 'Redis storage across two relay instances (webhook on A, SSE on B)'
+  console.log('relay, Redis, across instances')
+  try {
+    const events = 1_000
+    const r = await measureCrossInstanceLatency({ events, redisUrl })
+    return {
+      id: 'redis-cross',
+      title,
+      status: 'ok',
+      figures: [
+        { key: 'p50', label: 'POST on A → SSE on B p50', value: r.p50Ms, unit: 'ms' },
+        { key: 'p99', label: 'POST on A → SSE on B p99', value: r.p99Ms, unit: 'ms' },
+        { key: 'max', label: 'POST on A → SSE on B max', value: r.maxMs, unit: 'ms' },
+      ],
+      config: { events: r.events, threads: 10, measuredBy: 'redis-cross-instance.ts (its own harness)' },
+    }
+  } catch (error) {
+    return { id: 'redis-cross', title, status: 'failed', reason: String(error), figures: [] }
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   // Other work on the machine skews every figure: the report says how busy it was.
@@ -96,6 +120,7 @@ async function main(): Promise<void> {
       sections.push(...(await runRelayBenchmarks({ storage: 'redis', redisUrl, profileDir })))
     }
     sections.push(redisComparison(sections))
+    if (!missing) sections.push(await crossInstance())
   }
   if (wants('fold')) {
     console.log('core, fold')

@@ -119,8 +119,10 @@ async function throughput(rig: Rig): Promise<Figure[]> {
   await subscribe(rig, threads, 1)
   await postRun(rig, threads, scenario.a.warmupPosts)
   await deliveries(rig, scenario.a.warmupPosts)
+  const cpuBefore = await rig.relay.call<number>('cpu')
   const posts = await postRun(rig, threads, scenario.a.posts)
   const got = await deliveries(rig, scenario.a.posts)
+  const cpuUs = (await rig.relay.call<number>('cpu')) - cpuBefore
   await rig.subs.call('closeAll')
   const latency = summarize(got.latencies.map((l) => l + rig.latencyCorrection))
   return [
@@ -129,6 +131,7 @@ async function throughput(rig: Rig): Promise<Figure[]> {
     fig('p99', 'POST → SSE latency p99', latency.p99, 'ms'),
     fig('max', 'POST → SSE latency max', latency.max, 'ms'),
     fig('ackP99', 'POST answer p99', posts.ack.p99, 'ms'),
+    fig('cpuPerPost', 'relay CPU per POST (ingest + 1 delivery)', cpuUs / scenario.a.posts, 'µs'),
   ]
 }
 
@@ -139,9 +142,11 @@ async function fanOut(rig: Rig): Promise<Figure[]> {
   await subscribe(rig, threads, perThread)
   await postRun(rig, threads, scenario.b.warmupPosts)
   await deliveries(rig, scenario.b.warmupPosts * perThread)
+  const cpuBefore = await rig.relay.call<number>('cpu')
   const posts = await postRun(rig, threads, scenario.b.posts)
   const expected = scenario.b.posts * perThread
   const got = await deliveries(rig, expected)
+  const cpuUs = (await rig.relay.call<number>('cpu')) - cpuBefore
   await rig.subs.call('closeAll')
   const latency = summarize(got.latencies.map((l) => l + rig.latencyCorrection))
   // From the first POST sent to the last delivery read, both on the parent's clock.
@@ -152,6 +157,7 @@ async function fanOut(rig: Rig): Promise<Figure[]> {
     fig('p50', 'POST → SSE latency p50', latency.p50, 'ms'),
     fig('p99', 'POST → SSE latency p99', latency.p99, 'ms'),
     fig('max', 'POST → SSE latency max', latency.max, 'ms'),
+    fig('cpuPerDelivery', 'relay CPU per delivery', cpuUs / expected, 'µs'),
   ]
 }
 
@@ -245,8 +251,11 @@ async function ingestCeiling(rig: Rig, bare: Child): Promise<Figure[]> {
   await postRun(rig, threads, scenario.e.warmupPosts, bareUrl)
   const relayRates: number[] = []
   const bareRates: number[] = []
+  const relayCpu: number[] = []
   for (let r = 0; r < scenario.e.rounds; r++) {
+    const cpuBefore = await rig.relay.call<number>('cpu')
     relayRates.push((await postRun(rig, threads, scenario.e.posts)).postsPerSecond)
+    relayCpu.push(((await rig.relay.call<number>('cpu')) - cpuBefore) / scenario.e.posts)
     bareRates.push((await postRun(rig, threads, scenario.e.posts, bareUrl)).postsPerSecond)
   }
   const relay = summarize(relayRates).p50
@@ -255,6 +264,7 @@ async function ingestCeiling(rig: Rig, bare: Child): Promise<Figure[]> {
     fig('relayPostsPerSecond', 'relay webhook POSTs/s (median of rounds)', relay, '/s'),
     fig('barePostsPerSecond', 'bare node:http POSTs/s (median of rounds)', ceiling, '/s'),
     fig('ratio', 'relay / bare', (relay / ceiling) * 100, '%'),
+    fig('cpuPerPost', 'relay CPU per webhook POST (median of rounds)', summarize(relayCpu).p50, 'µs'),
   ]
 }
 
@@ -342,7 +352,7 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
   const base = { concurrency: scenario.concurrency, ...lifted(options) }
   const prefix = `bench${Date.now().toString(36)}${tag.replace('-', '')}`
   const sections: Section[] = []
-  await withRig(options, `${prefix}-main`, async (rig) => {
+  const main = withRig(options, `${prefix}-main`, async (rig) => {
     if (options.storage === 'memory') {
       const bare = await startChild('relay/bare-server.ts')
       try {
@@ -379,6 +389,17 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
       ),
     )
   })
+  // A relay that does not start fails its scenarios in the report instead of ending the run.
+  await main.catch((error: unknown) => {
+    console.error(error)
+    sections.push({
+      id: `${tag}a`,
+      title: `Relay, ${label}`,
+      status: 'failed',
+      reason: String(error),
+      figures: [],
+    })
+  })
   if (options.storage === 'memory') {
     // A fresh relay, so the RSS delta is the streams' and not left over from the runs above.
     sections.push(
@@ -393,6 +414,15 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
           )
         } finally {
           await bare.stop()
+        }
+      }).catch((error: unknown): Section => {
+        console.error(error)
+        return {
+          id: `${tag}c`,
+          title: `(c) 10,000 idle SSE connections, ${label}`,
+          status: 'failed',
+          reason: String(error),
+          figures: [],
         }
       }),
     )

@@ -1,11 +1,19 @@
 // The relay under test, alone in its own process so its RSS and CPU profile are its own.
 import { randomBytes } from 'node:crypto'
-import { createMemoryStorage, createRelay, type EventStorage } from '@flowchat/relay'
+import { pathToFileURL } from 'node:url'
+import type * as RelayModule from '@flowchat/relay'
+import type { EventStorage } from '@flowchat/relay'
+import type * as RedisModule from '../../../apps/relay/src/storage/redis-storage.js'
 import { childConfig, failStart, serveParent } from '../lib/child-process.js'
 import { connectRedis, deleteKeys } from '../lib/redis-commands.js'
 import type { RelayConfig, RelayInfo } from './relay-config.js'
 
 const config = childConfig<RelayConfig>()
+// BENCH_RELAY_SOURCE points at a copy of apps/relay/src/index.ts with a candidate fix, so a fix can be measured
+// before and after without touching the relay's own files.
+const { createMemoryStorage, createRelay } = (await import(
+  process.env.BENCH_RELAY_SOURCE ? pathToFileURL(process.env.BENCH_RELAY_SOURCE).href : '@flowchat/relay'
+)) as typeof RelayModule
 // Fresh secrets per run: nothing here is a credential anyone could reuse.
 const secret = () => randomBytes(32).toString('base64url')
 const retention = { maxEvents: config.retentionEvents, maxAgeMs: 60 * 60 * 1000 }
@@ -15,7 +23,11 @@ async function storageFor(): Promise<{
   cleanup: () => Promise<void>
 }> {
   if (config.storage === 'memory') return { storage: createMemoryStorage(retention), cleanup: async () => {} }
-  const { createRedisStorage } = await import('../../../apps/relay/src/storage/redis-storage.js')
+  const { createRedisStorage } = (await import(
+    process.env.BENCH_RELAY_SOURCE
+      ? pathToFileURL(process.env.BENCH_RELAY_SOURCE.replace(/index\.ts$/, 'storage/redis-storage.ts')).href
+      : '../../../apps/relay/src/storage/redis-storage.js'
+  )) as typeof RedisModule
   const url = config.redisUrl ?? 'redis://127.0.0.1:6379'
   const storage = createRedisStorage({ url, keyPrefix: config.keyPrefix, ...retention })
   const cleanup = async () => {
@@ -50,6 +62,11 @@ try {
     {
       tokens: (threadIds: string[]) =>
         Promise.all(threadIds.map((threadId) => relay.issueToken({ threadId }))),
+      /** CPU time (user + system, µs) the relay has used: a cost per delivery that other load cannot inflate much. */
+      cpu: () => {
+        const { user, system } = process.cpuUsage()
+        return user + system
+      },
       memory: () => {
         globalThis.gc?.()
         const { rss, heapUsed, heapTotal, external } = process.memoryUsage()

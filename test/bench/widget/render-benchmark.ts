@@ -35,7 +35,10 @@ function serve(): Promise<Server> {
         '<!doctype html><html lang="en"><body style="margin:0">' +
         '<script type="module" src="/flow-chat.js"></script><script type="module" src="/bench.js"></script></body></html>',
     },
-    '/flow-chat.js': { type: 'text/javascript', body: () => readFileSync(process.env.BENCH_WIDGET_BUNDLE ?? widgetBundle) },
+    '/flow-chat.js': {
+      type: 'text/javascript',
+      body: () => readFileSync(process.env.BENCH_WIDGET_BUNDLE ?? widgetBundle),
+    },
     '/bench.js': {
       type: 'text/javascript',
       body: () => readFileSync(join(import.meta.dirname, 'render-page.js')),
