@@ -88,7 +88,8 @@ export function mergeMessages<S extends MergeInput>(state: S, incoming: readonly
     list[index] = strip(combine(existing, message, adoptTime))
   }
   answersAfterQuestions(list)
-  list.sort((a, b) => a.createdAt - b.createdAt)
+  // Same millisecond: the person spoke first (Flow.ai stamps a question and its answer alike); else arrival order.
+  list.sort((a, b) => a.createdAt - b.createdAt || Number(a.sender === 'bot') - Number(b.sender === 'bot'))
   return { ...state, messages: list, aliases, localTime }
 }
 

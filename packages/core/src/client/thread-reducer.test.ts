@@ -148,6 +148,17 @@ describe('threadReducer', () => {
       expected: ['visitor:yes:delivered', 'visitor:yes:delivered'],
     },
     {
+      name: 'a live answer and its question read later from history, stamped in the same ms: question first',
+      actions: [
+        { type: 'envelope/received', envelope: reply('zz', 'm7', 'You said: two', 700) },
+        historyPage([
+          { role: 'user', text: 'two', msgId: 'h7', ms: 700 },
+          { role: 'bot', text: 'You said: two', msgId: 'm7', ms: 700 },
+        ]),
+      ],
+      expected: ['visitor:two:delivered', 'bot:You said: two'],
+    },
+    {
       name: 'an older history page is inserted before the newer one',
       actions: [
         historyPage([{ role: 'bot', text: 'new', msgId: 'n', ms: 5000 }], 1, 2),
