@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
+import { format, resolveConfig } from 'prettier'
 import { repoRoot } from './lib/child-process.js'
 import { machine, versions } from './lib/machine.js'
 import { connectRedis } from './lib/redis-commands.js'
@@ -74,8 +75,14 @@ function redisComparison(sections: Section[]): Section {
     title: 'Redis storage latency beside memory storage',
     status: 'ok',
     figures: [
-      ratio('aP99Ratio', '(a) p99, Redis / memory', 'a'),
-      ratio('bP99Ratio', '(b) p99, Redis / memory', 'b'),
+      ratio('pacedP99Ratio', '(a′) p99 at 1,000 POSTs/s, Redis / memory', 'paced'),
+      ratio('aP99Ratio', '(a) p99 at full load, Redis / memory', 'a'),
+      ratio('bP99Ratio', '(b) p99 at full load, Redis / memory', 'b'),
+    ],
+    notes: [
+      'At full load, (a) and (b) latencies mostly measure the queue in front of a saturated relay (16 POSTs ' +
+        'always in flight, and Redis storage takes fewer POSTs/s), so the target compares storage at a fixed ' +
+        '1,000 POSTs/s (a′).',
     ],
   }
 }
@@ -169,7 +176,13 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true })
   const findings = join(import.meta.dirname, 'findings.md')
   const appendix = existsSync(findings) ? readFileSync(findings, 'utf8') : ''
-  writeFileSync(join(dir, 'benchmarks.md'), renderMarkdown(report, appendix))
+  const mdFile = join(dir, 'benchmarks.md')
+  // Formatted as `pnpm test` checks it, so a fresh report never fails the format step.
+  const md = await format(renderMarkdown(report, appendix), {
+    ...(await resolveConfig(mdFile)),
+    filepath: mdFile,
+  })
+  writeFileSync(mdFile, md)
   writeFileSync(join(dir, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`)
   for (const t of report.targets)
     console.log(`${t.status.padEnd(12)} ${t.description}: ${t.value ?? 'n/a'} (${t.op} ${t.limit})`)

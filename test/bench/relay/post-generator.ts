@@ -1,6 +1,6 @@
 // A load generator process: POSTs Flow.ai webhooks at a fixed concurrency over keep-alive connections.
 import { Agent, request } from 'node:http'
-import { now } from '../lib/clock.js'
+import { now, sleep } from '../lib/clock.js'
 import { failStart, serveParent } from '../lib/child-process.js'
 import { summarize, type Summary } from '../lib/stats.js'
 import { webhookBody } from '../lib/webhook-body.js'
@@ -15,6 +15,11 @@ export interface PostJob {
   timeoutMs: number
   /** Offsets the traceId sequence so no two runs share one. */
   seqBase: number
+  /**
+   * Open loop: POST i is sent at start + i / rate (when a connection is free), so latency is measured at a
+   * load the server keeps up with instead of growing with its own queue. Default: as fast as answers come.
+   */
+  ratePerSecond?: number
 }
 
 export interface PostResult {
@@ -61,6 +66,10 @@ async function run(job: PostJob): Promise<PostResult> {
   const worker = async () => {
     while (next < job.count && now() < deadline) {
       const i = next++
+      if (job.ratePerSecond) {
+        const due = startedAt + (i * 1000) / job.ratePerSecond
+        if (due > now()) await sleep(due - now())
+      }
       const sentAt = now()
       const body = webhookBody(job.threads[i % job.threads.length]!, job.seqBase + i, sentAt)
       try {

@@ -27,6 +27,8 @@ export interface RelayBenchOptions {
 export const scenario = {
   concurrency: 16,
   a: { threads: 1_000, posts: 2_000, warmupPosts: 1_000 },
+  /** (a) again at a fixed 1,000 POSTs/s: latency of the storage path, not of the generator's own queue. */
+  paced: { threads: 1_000, posts: 2_000, ratePerSecond: 1_000 },
   b: { threads: 10, subscribersPerThread: 100, posts: 1_000, warmupPosts: 100 },
   c: { connections: 10_000 },
   d: { missed: 10_000 },
@@ -83,8 +85,15 @@ async function subscribe(rig: Rig, threads: string[], perThread: number): Promis
   return opened
 }
 
-async function postRun(rig: Rig, threads: string[], count: number, url = rig.relayInfo.webhookUrl) {
+async function postRun(
+  rig: Rig,
+  threads: string[],
+  count: number,
+  url = rig.relayInfo.webhookUrl,
+  ratePerSecond?: number,
+) {
   const job: PostJob = {
+    ...(ratePerSecond ? { ratePerSecond } : {}),
     url,
     count,
     concurrency: scenario.concurrency,
@@ -132,6 +141,24 @@ async function throughput(rig: Rig): Promise<Figure[]> {
     fig('max', 'POST → SSE latency max', latency.max, 'ms'),
     fig('ackP99', 'POST answer p99', posts.ack.p99, 'ms'),
     fig('cpuPerPost', 'relay CPU per POST (ingest + 1 delivery)', cpuUs / scenario.a.posts, 'µs'),
+  ]
+}
+
+/** (a) at a fixed rate well below saturation. */
+async function pacedLatency(rig: Rig): Promise<Figure[]> {
+  const threads = threadIds('p', scenario.paced.threads)
+  await subscribe(rig, threads, 1)
+  await postRun(rig, threads, 500)
+  await deliveries(rig, 500)
+  const { posts, ratePerSecond } = scenario.paced
+  await postRun(rig, threads, posts, rig.relayInfo.webhookUrl, ratePerSecond)
+  const got = await deliveries(rig, posts)
+  await rig.subs.call('closeAll')
+  const latency = summarize(got.latencies.map((l) => l + rig.latencyCorrection))
+  return [
+    fig('p50', 'POST → SSE latency p50', latency.p50, 'ms'),
+    fig('p99', 'POST → SSE latency p99', latency.p99, 'ms'),
+    fig('max', 'POST → SSE latency max', latency.max, 'ms'),
   ]
 }
 
@@ -374,6 +401,12 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
         `(a) Throughput: 1,000 subscribers on 1,000 threads, ${label}`,
         { ...base, ...scenario.a },
         () => throughput(rig),
+      ),
+      await section(
+        `${tag}paced`,
+        `(a′) Latency at 1,000 POSTs/s, 1,000 subscribers on 1,000 threads, ${label}`,
+        { ...base, ...scenario.paced },
+        () => pacedLatency(rig),
       ),
       await section(
         `${tag}b`,
