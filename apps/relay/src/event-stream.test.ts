@@ -3,6 +3,7 @@ import type { Relay } from './relay.js'
 import { captureLogs, createTestRelay } from './testing/fake-flow.js'
 import { countingStorage, openEventSource, rawStream, readUntil, until } from './testing/sse-helpers.js'
 import type { EventStorage } from './storage/types.js'
+import { createMemoryStorage } from './storage/memory-storage.js'
 
 const T = 'A|o_1'
 
@@ -97,6 +98,33 @@ describe('SSE streams over real sockets', () => {
     await during
     await until(() => second.received.length >= 300, 'all events')
     expect(texts(second.received)).toEqual(Array.from({ length: 300 }, (_, i) => String(i + 1)))
+  })
+
+  it('replays a gap far larger than the slow-reader bound, paced by the reader, without cutting it off', async () => {
+    const memory = createMemoryStorage({ maxEvents: 20_000, maxAgeMs: 3_600_000 })
+    const { open, streamUrl } = await setup({ storage: memory, maxBufferedBytes: 256 * 1024 })
+    const filler = 'x'.repeat(400)
+    const append = (i: number) =>
+      memory.append({
+        key: `gap-${i}`,
+        envelope: {
+          threadId: T,
+          kind: 'reply',
+          type: 'message',
+          receivedAt: new Date().toISOString(),
+          source: 'webhook',
+          body: { type: 'message', payload: { threadId: T, messages: [{ fallback: `${i} ${filler}` }] } },
+        },
+      })
+    const first = await append(0)
+    // 3,000 events of about 700 bytes: some 2 MB, eight times the bound.
+    for (let i = 1; i <= 3000; i++) await append(i)
+    const es = open(`${streamUrl}?lastEventId=${first.threadEventId}`)
+    await until(() => es.received.length >= 3000, 'the whole gap', 20_000)
+    expect(texts(es.received).map((t) => Number(t.split(' ')[0]))).toEqual(
+      Array.from({ length: 3000 }, (_, i) => i + 1),
+    )
+    expect(es.errors).toHaveLength(0)
   })
 
   it('sends reset for an id not in the log, then continues live', async () => {

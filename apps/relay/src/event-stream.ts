@@ -97,7 +97,13 @@ export function serveEventStream(res: ServerResponse, options: EventStreamOption
           write(`event: reset\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`)
           break
         }
-        for (const event of page.events) send(event)
+        for (const event of page.events) {
+          send(event)
+          // Memory storage answers a read at once: without waiting for the socket, a long gap would pile up in
+          // Node's buffer, pass maxBufferedBytes and cut the reader off before it got a byte, on every retry.
+          if (res.writableNeedDrain) await drained()
+          if (done) return
+        }
         const last = page.events.at(-1)
         if (!last || page.events.length < REPLAY_PAGE) break
         after = last.id
@@ -106,6 +112,18 @@ export function serveEventStream(res: ServerResponse, options: EventStreamOption
     const pending = held ?? []
     held = undefined
     for (const event of pending) send(event)
+  }
+
+  function drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const go = () => {
+        res.off('drain', go)
+        res.off('close', go)
+        resolve()
+      }
+      res.on('drain', go)
+      res.on('close', go)
+    })
   }
 
   return {
