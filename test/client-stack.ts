@@ -5,9 +5,11 @@
 import { randomBytes } from 'node:crypto'
 import {
   createFlowChat,
+  createOperatorChat,
   createMemoryStorage,
   type ChatMessage,
   type FlowChat,
+  type OperatorChat,
   type KeyValueStorage,
 } from '@flowchat/core'
 import { startEmulator, type Emulator } from '@flowchat/emulator'
@@ -24,7 +26,7 @@ export interface Stack {
   /** A client of the relay; `storage` shared between clients plays two tabs of one browser. */
   client(storage?: KeyValueStorage): FlowChat
   /** An operator client, signed in with the relay's operator password. */
-  operator(): Promise<FlowChat>
+  operator(): Promise<OperatorChat>
   close(): Promise<void>
 }
 
@@ -78,7 +80,7 @@ export async function startStack(options: { corsOrigins?: string[] } = {}): Prom
       })
       if (response.status !== 201) throw new Error(`operator sign-in answered ${response.status}`)
       const { token } = (await response.json()) as { token: string }
-      const chat = createFlowChat({
+      const chat = createOperatorChat({
         relayUrl,
         EventSource,
         session: { operatorToken: token },

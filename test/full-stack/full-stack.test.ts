@@ -55,6 +55,8 @@ describe('full stack: product page, relay, emulator and operator console', () =>
     // The operator's console is open, as at a help desk: new conversations appear in it live.
     const operator = await openPage(stack.pages.console)
     await operator.getByText('Business hours').waitFor()
+    // New conversations reach the console live once its all-threads stream is open.
+    await operator.getByRole('status', { name: 'Updates' }).filter({ hasText: 'Live' }).waitFor()
 
     const visitor = await openPage(stack.pages.product)
     await visitor.getByRole('button', { name: 'Open chat' }).click()

@@ -1,5 +1,5 @@
 import { html, LitElement, css, type PropertyDeclarations } from 'lit'
-import type { BusinessHours, FlowChat, ThreadSummary } from '@flowchat/core'
+import type { BusinessHours, Connection, OperatorChat, ThreadSummary } from '@flowchat/core'
 import './business-hours-panel.js'
 import { consoleStyles } from './console-styles.js'
 import { ObserveController } from './observe-controller.js'
@@ -9,7 +9,7 @@ import './thread-panel.js'
 
 /**
  * The operator console: every live thread on the left (from the relay's operator stream), the open thread on
- * the right, business hours below the list. Needs a `FlowChat` client made with an operator session.
+ * the right, business hours below the list. Needs a `OperatorChat` client made with an operator session.
  */
 export class OperatorConsole extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -64,13 +64,16 @@ export class OperatorConsole extends LitElement {
     `,
   ]
 
-  declare client: FlowChat | undefined
+  declare client: OperatorChat | undefined
   declare selected: string | undefined
   declare schedules: readonly BusinessHours[] | undefined
   declare hoursError: string | undefined
   declare triggerEvents: readonly string[]
 
   readonly #threads = new ObserveController<readonly ThreadSummary[]>(this, () => this.client?.threads$, [])
+  readonly #connection = new ObserveController<Connection>(this, () => this.client?.connection$, {
+    state: 'idle',
+  })
 
   constructor() {
     super()
@@ -84,6 +87,7 @@ export class OperatorConsole extends LitElement {
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('client')) {
       this.#threads.refresh()
+      this.#connection.refresh()
       void this.#loadProject()
     }
   }
@@ -104,6 +108,19 @@ export class OperatorConsole extends LitElement {
     ])
   }
 
+  /** New conversations appear live only while the all-threads stream is open: say so. */
+  #renderConnection(connection: Connection) {
+    if (connection.state === 'failed') {
+      return html`<span class="error" role="alert"
+        >Not receiving updates: ${connection.reason}. Reload to try again.</span
+      >`
+    }
+    const text = { open: 'Live', offline: 'Offline', reconnecting: 'Reconnecting…' }[
+      connection.state as string
+    ]
+    return html`<span class="muted" role="status" aria-label="Updates">${text ?? 'Connecting…'}</span>`
+  }
+
   override render() {
     const threads = this.#threads.value
     return html`
@@ -113,6 +130,7 @@ export class OperatorConsole extends LitElement {
           >${threads.length} ${threads.length === 1 ? 'conversation' : 'conversations'}</span
         >
         ${this.#threads.error ? html`<span class="error" role="alert">${this.#threads.error}</span>` : ''}
+        ${this.#renderConnection(this.#connection.value)}
       </header>
       <aside>
         <console-thread-list

@@ -1,6 +1,6 @@
 import { html, LitElement, css, nothing, type PropertyDeclarations, type PropertyValues } from 'lit'
 import { catchError, defer, EMPTY, map, merge, skip, type Observable } from 'rxjs'
-import type { ChatMessage, FlowChat, ThreadBotStatus as BotStatus } from '@flowchat/core'
+import type { ChatMessage, OperatorChat, ThreadBotStatus as BotStatus } from '@flowchat/core'
 import { consoleStyles } from './console-styles.js'
 import { ObserveController } from './observe-controller.js'
 import { botStatusLabel, formatTime, previewText, senderLabel } from './message-preview.js'
@@ -119,7 +119,7 @@ export class ConsoleThreadPanel extends LitElement {
     `,
   ]
 
-  declare client: FlowChat | undefined
+  declare client: OperatorChat | undefined
   declare threadId: string | undefined
   declare triggerEvents: readonly string[]
   declare busy: boolean
@@ -178,7 +178,7 @@ export class ConsoleThreadPanel extends LitElement {
     if (list) list.scrollTop = list.scrollHeight
   }
 
-  async #run(action: (client: FlowChat, threadId: string) => Promise<void>): Promise<void> {
+  async #run(action: (client: OperatorChat, threadId: string) => Promise<void>): Promise<void> {
     if (!this.client || !this.threadId) return
     this.busy = true
     this.actionError = undefined

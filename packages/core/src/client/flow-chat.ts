@@ -1,38 +1,22 @@
-import {
-  BehaviorSubject,
-  Subject,
-  asyncScheduler,
-  defer,
-  distinctUntilChanged,
-  finalize,
-  map,
-  merge,
-  share,
-  takeUntil,
-  tap,
-  ignoreElements,
-  type Observable,
-} from 'rxjs'
+import { BehaviorSubject, Subject, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs'
 import * as z from 'zod/mini'
 import { FlowError, FlowErrorCode } from '../errors.js'
-import type { EventEnvelope } from '../protocol/index.js'
 import { businessHoursSchema } from '../schemas/responses.js'
-import { createEventStream } from './event-stream.js'
+import type { StreamAuth } from './event-stream.js'
 import { defaultStorage } from './memory-storage.js'
-import { compareEventIds, newTraceId } from './message-id.js'
+import { newTraceId } from './message-id.js'
 import { defaultOnline$ } from './online.js'
-import { createOperatorApi } from './operator-api.js'
-import { createRelayHttp } from './relay-http.js'
-import { createSessionManager } from './session-manager.js'
+import { createRelayHttp, type RelayHttp } from './relay-http.js'
+import { createSessionManager, type SessionManager } from './session-manager.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
-import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
-import type { Connection, FlowChat, FlowChatOptions, ThreadSummary } from './types.js'
+import type { EventSourceConstructor, FlowChat, FlowChatOptions } from './types.js'
 
 const businessHoursAnswer = z.looseObject({ businessHours: z.array(businessHoursSchema) })
 
 /**
  * Creates the reactive client of a flowchat relay: per-thread streams of messages, events, connection and bot
- * status, sends with delivery state and an outbox, and for operators every thread at once. Works in browsers
+ * status, sends with delivery state and an outbox. For every thread at once (operators) use `createOperatorChat`,
+ * which adds to this client; a visitor's bundle then carries none of it. Works in browsers
  * (native EventSource, localStorage, online/offline events) and in Node (pass `EventSource` from the
  * `eventsource` package; the token then goes in a header instead of the URL).
  *
@@ -45,6 +29,25 @@ const businessHoursAnswer = z.looseObject({ businessHours: z.array(businessHours
  * thread.send({ type: 'text', text: 'Hello' })
  */
 export function createFlowChat(options: FlowChatOptions): FlowChat {
+  return createClient(options).chat
+}
+
+/** What the operator add-on builds on: the visitor client's transport, session and lifecycle. */
+export interface ClientParts {
+  http: RelayHttp
+  session: SessionManager
+  fetch: typeof fetch
+  EventSource: EventSourceConstructor | undefined
+  auth: StreamAuth
+  scheduler: SchedulerLike
+  online: BehaviorSubject<boolean>
+  /** Emits once when the client closes. */
+  closed$: Observable<void>
+  options: FlowChatOptions
+}
+
+/** The client and its parts, for `createOperatorChat`. */
+export function createClient(options: FlowChatOptions): { chat: FlowChat; parts: ClientParts } {
   let relayUrl: string
   try {
     relayUrl = new URL(options.relayUrl).href.replace(/\/+$/, '')
@@ -90,68 +93,7 @@ export function createFlowChat(options: FlowChatOptions): FlowChat {
     if (up && !was) for (const handle of handles.values()) handle.flush()
   })
 
-  // Operators: one stream of every thread, with its own resume position.
-  let operatorLastId: string | undefined
-  const operatorEvents$ = new Subject<EventEnvelope>()
-  const operatorConnection$ = new BehaviorSubject<Connection>({ state: 'idle' })
-  const operatorStream$ = defer(() => {
-    if (!EventSourceImpl)
-      throw new FlowError(FlowErrorCode.invalid_input, 'No EventSource: pass `EventSource`.')
-    return createEventStream({
-      url: http.url('/v1/events'),
-      EventSource: EventSourceImpl,
-      auth,
-      fetch: fetchImpl,
-      session,
-      lastEventId: () => operatorLastId,
-      online$: online,
-      scheduler,
-      ...(options.backoff ? { backoff: options.backoff } : {}),
-    })
-  }).pipe(
-    tap((signal) => {
-      if (signal.type === 'reset') operatorLastId = undefined
-      if (signal.type === 'connection') operatorConnection$.next(signal.connection)
-      if (signal.type !== 'envelope') return
-      const { envelope } = signal
-      if (operatorLastId !== undefined && compareEventIds(envelope.id, operatorLastId) <= 0) return
-      operatorLastId = envelope.id
-      operatorEvents$.next(envelope)
-    }),
-    finalize(() => {
-      if (operatorConnection$.value.state !== 'failed') operatorConnection$.next({ state: 'idle' })
-    }),
-    ignoreElements(),
-    share({ resetOnRefCountZero: true }),
-  )
-  const events$ = merge(operatorStream$, operatorEvents$).pipe(takeUntil(closed$))
-  const connection$ = merge(operatorStream$, operatorConnection$).pipe(
-    distinctUntilChanged(),
-    takeUntil(closed$),
-  )
-
-  const threadsState$ = new BehaviorSubject<ThreadsState>({})
-  const dispatchThreads = (action: ThreadsAction) => {
-    const next = threadsReducer(threadsState$.value, action)
-    if (next !== threadsState$.value) threadsState$.next(next)
-  }
-  const operator = createOperatorApi(http, (threadId) => dispatchThreads({ type: 'thread/read', threadId }))
-  // Loading the list and folding events in run once while anyone watches; each subscriber reads the state.
-  const threadsEffects$ = defer(() => {
-    operator
-      .threads(1)
-      .then((page) =>
-        dispatchThreads({ type: 'threads/listed', threadIds: page.threads, at: scheduler.now() }),
-      )
-      .catch(() => undefined)
-    return events$.pipe(tap((envelope) => dispatchThreads({ type: 'envelope/received', envelope })))
-  }).pipe(ignoreElements(), share({ resetOnRefCountZero: true }))
-  const threads$: Observable<readonly ThreadSummary[]> = merge(
-    threadsEffects$,
-    threadsState$.pipe(map(sortedThreads)),
-  ).pipe(takeUntil(closed$))
-
-  return {
+  const chat: FlowChat = {
     async session() {
       if ('operatorToken' in given) {
         throw new FlowError(
@@ -190,10 +132,6 @@ export function createFlowChat(options: FlowChatOptions): FlowChat {
       }
       return handle
     },
-    events$,
-    connection$,
-    threads$,
-    operator,
     async businessHours() {
       await session.ready()
       return (await http.request('GET', '/v1/business-hours', { schema: businessHoursAnswer })).businessHours
@@ -205,6 +143,20 @@ export function createFlowChat(options: FlowChatOptions): FlowChat {
       closed$.complete()
       onlineSub.unsubscribe()
       session.close()
+    },
+  }
+  return {
+    chat,
+    parts: {
+      http,
+      session,
+      fetch: fetchImpl,
+      EventSource: EventSourceImpl,
+      auth,
+      scheduler,
+      online,
+      closed$,
+      options,
     },
   }
 }

@@ -2,6 +2,7 @@
  * The reactive client of `@flowchat/core`: per-thread RxJS streams over a flowchat relay.
  */
 export { createFlowChat } from './flow-chat.js'
+export { createOperatorChat } from './operator-chat.js'
 export { createMemoryStorage } from './memory-storage.js'
 export { threadReducer } from './thread-reducer.js'
 export { initialThreadState } from './thread-state.js'
@@ -19,6 +20,7 @@ export type {
   FlowChatOptions,
   KeyValueStorage,
   OperatorApi,
+  OperatorChat,
   SendInput,
   ThreadHandle,
   ThreadSummary,

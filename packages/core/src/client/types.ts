@@ -156,14 +156,18 @@ export interface FlowChat {
   session(): Promise<{ threadId: string }>
   /** The handle of a thread; the same handle for the same id. */
   thread(threadId: string): ThreadHandle
-  /** Operators: every event of every thread. */
-  readonly events$: Observable<EventEnvelope>
-  /** Operators: the connection of the all-threads stream (subscribing opens it, like `events$`). */
-  readonly connection$: Observable<Connection>
-  /** Operators: active threads, most recent first, with last message and unread count. */
-  readonly threads$: Observable<readonly ThreadSummary[]>
-  readonly operator: OperatorApi
   businessHours(): Promise<BusinessHours[]>
   /** Closes every stream and timer. */
   close(): void
+}
+
+/** `createOperatorChat`: the client plus every thread at once, for an operator console. */
+export interface OperatorChat extends FlowChat {
+  /** Every event of every thread. */
+  readonly events$: Observable<EventEnvelope>
+  /** The connection of the all-threads stream (subscribing opens it, like `events$`). */
+  readonly connection$: Observable<Connection>
+  /** Active threads, most recent first, with last message and unread count. */
+  readonly threads$: Observable<readonly ThreadSummary[]>
+  readonly operator: OperatorApi
 }

@@ -1,0 +1,55 @@
+import { VirtualTimeScheduler } from 'rxjs'
+import { describe, expect, it } from 'vitest'
+import { createMemoryStorage } from './memory-storage.js'
+import { createOperatorChat } from './operator-chat.js'
+import { FakeEventSource, fakeJwt, settle } from './test-doubles.js'
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+describe('createOperatorChat', () => {
+  it('asks for the thread list with the operator token, on the very first subscription', async () => {
+    const token = fakeJwt({ iat: 0, exp: 3600, scope: 'operator' })
+    const calls: { path: string; auth: string | null }[] = []
+    const fetch = (async (input: string, init: RequestInit = {}) => {
+      await Promise.resolve()
+      const url = new URL(input)
+      const auth = new Headers(init.headers).get('authorization')
+      calls.push({ path: url.pathname, auth })
+      if (url.pathname === '/v1/threads' && auth === `Bearer ${token}`) {
+        return json(200, { threads: ['t2', 't1'], page: 1, pages: 1 })
+      }
+      return json(401, { error: { code: 'unauthorized', message: 'no token' } })
+    }) as typeof globalThis.fetch
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: token },
+      fetch,
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+      scheduler: new VirtualTimeScheduler(),
+    })
+    const lists: string[][] = []
+    const sub = chat.threads$.subscribe((threads) => lists.push(threads.map((t) => t.threadId)))
+    await settle()
+    expect(calls.filter((c) => c.path === '/v1/threads')).toEqual([
+      { path: '/v1/threads', auth: `Bearer ${token}` },
+    ])
+    expect(lists.at(-1)).toEqual(['t2', 't1'])
+    sub.unsubscribe()
+    chat.close()
+  })
+
+  it('keeps the visitor client: sessions, threads and business hours come from createFlowChat', () => {
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: 'x' },
+      fetch: () => Promise.reject(new Error('offline')),
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+    })
+    expect(chat.thread('t1')).toBe(chat.thread('t1'))
+    expect(typeof chat.businessHours).toBe('function')
+    chat.close()
+  })
+})

@@ -1,0 +1,95 @@
+import {
+  BehaviorSubject,
+  Subject,
+  defer,
+  distinctUntilChanged,
+  finalize,
+  ignoreElements,
+  map,
+  merge,
+  share,
+  takeUntil,
+  tap,
+  type Observable,
+} from 'rxjs'
+import { FlowError, FlowErrorCode } from '../errors.js'
+import type { EventEnvelope } from '../protocol/index.js'
+import { createEventStream } from './event-stream.js'
+import { createClient } from './flow-chat.js'
+import { compareEventIds } from './message-id.js'
+import { createOperatorApi } from './operator-api.js'
+import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
+import type { Connection, FlowChatOptions, OperatorChat, ThreadSummary } from './types.js'
+
+/**
+ * The client of `createFlowChat` plus what an operator console needs: one stream of every thread
+ * (`events$`, `connection$`), the thread list (`threads$`) and the operator routes (`operator`). Kept apart so
+ * that a visitor's bundle, which imports only `createFlowChat`, carries none of it.
+ *
+ * @example
+ * const chat = createOperatorChat({ relayUrl, session: { operatorToken } })
+ * chat.threads$.subscribe((threads) => render(threads))
+ * await chat.operator.pause(threadId)
+ */
+export function createOperatorChat(options: FlowChatOptions): OperatorChat {
+  const { chat, parts } = createClient(options)
+  const { http, session, scheduler, online, closed$ } = parts
+
+  // One stream of every thread, with its own resume position.
+  let lastId: string | undefined
+  const operatorEvents$ = new Subject<EventEnvelope>()
+  const operatorConnection$ = new BehaviorSubject<Connection>({ state: 'idle' })
+  const stream$ = defer(() => {
+    if (!parts.EventSource)
+      throw new FlowError(FlowErrorCode.invalid_input, 'No EventSource: pass `EventSource`.')
+    return createEventStream({
+      url: http.url('/v1/events'),
+      EventSource: parts.EventSource,
+      auth: parts.auth,
+      fetch: parts.fetch,
+      session,
+      lastEventId: () => lastId,
+      online$: online,
+      scheduler,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    })
+  }).pipe(
+    tap((signal) => {
+      if (signal.type === 'reset') lastId = undefined
+      if (signal.type === 'connection') operatorConnection$.next(signal.connection)
+      if (signal.type !== 'envelope') return
+      const { envelope } = signal
+      if (lastId !== undefined && compareEventIds(envelope.id, lastId) <= 0) return
+      lastId = envelope.id
+      operatorEvents$.next(envelope)
+    }),
+    finalize(() => {
+      if (operatorConnection$.value.state !== 'failed') operatorConnection$.next({ state: 'idle' })
+    }),
+    ignoreElements(),
+    share({ resetOnRefCountZero: true }),
+  )
+  const events$ = merge(stream$, operatorEvents$).pipe(takeUntil(closed$))
+  const connection$ = merge(stream$, operatorConnection$).pipe(distinctUntilChanged(), takeUntil(closed$))
+
+  const threadsState$ = new BehaviorSubject<ThreadsState>({})
+  const dispatch = (action: ThreadsAction) => {
+    const next = threadsReducer(threadsState$.value, action)
+    if (next !== threadsState$.value) threadsState$.next(next)
+  }
+  const operator = createOperatorApi(http, session, (threadId) => dispatch({ type: 'thread/read', threadId }))
+  // Loading the list and folding events in run once while anyone watches; each subscriber reads the state.
+  const threadsEffects$ = defer(() => {
+    operator
+      .threads(1)
+      .then((page) => dispatch({ type: 'threads/listed', threadIds: page.threads, at: scheduler.now() }))
+      .catch(() => undefined)
+    return events$.pipe(tap((envelope) => dispatch({ type: 'envelope/received', envelope })))
+  }).pipe(ignoreElements(), share({ resetOnRefCountZero: true }))
+  const threads$: Observable<readonly ThreadSummary[]> = merge(
+    threadsEffects$,
+    threadsState$.pipe(map(sortedThreads)),
+  ).pipe(takeUntil(closed$))
+
+  return { ...chat, events$, connection$, threads$, operator }
+}
