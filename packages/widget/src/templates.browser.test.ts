@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing'
-import { sendKeys } from '@web/test-runner-commands'
+import { emulateMedia, sendKeys } from '@web/test-runner-commands'
 import { botMessage } from './testing/fake-chat.js'
 import { mount, settle } from './testing/mount.js'
 import { sampleTemplates } from './testing/samples.js'
@@ -83,8 +83,14 @@ describe('<flow-chat> reply templates', () => {
     // The next button moves the track; focus stays on the button.
     const next = root.querySelector<HTMLButtonElement>('.carousel-nav [aria-label=Next]')!
     next.focus()
-    next.click()
-    await new Promise((r) => setTimeout(r, 600))
+    // Reduced motion scrolls at once: a smooth scroll needs animation frames, which a page in a background tab
+    // (tests run two at a time) may not get.
+    await emulateMedia({ reducedMotion: 'reduce' })
+    try {
+      next.click()
+    } finally {
+      await emulateMedia({ reducedMotion: 'no-preference' })
+    }
     expect(track.scrollLeft).to.be.greaterThan(0)
     expect(root.activeElement).to.eq(next)
   })
