@@ -82,6 +82,8 @@ export function fallbackOf(response: Response): string {
       return titles(p.cards) || 'carousel'
     case 'list':
       return titles(p.items) || 'list'
+    case 'event':
+      return str(p.eventName) ?? response.type
     default:
       return str(p.text) ?? str(p.title) ?? response.type
   }
