@@ -38,7 +38,7 @@ describe('<flow-chat> reply templates', () => {
     chips[1]!.click()
     expect(fake.sent).to.deep.equal([
       { type: 'text', text: 'yes' },
-      { type: 'event', eventName: 'EVT', label: 'Trigger' },
+      { type: 'event', eventName: 'EVT' },
     ])
     // Once the visitor has answered, the chips of the earlier message are gone.
     fake.messages$.next([...fake.messages$.value, { ...botMessage([]), own: true, sender: 'visitor' }])
@@ -55,7 +55,7 @@ describe('<flow-chat> reply templates', () => {
     event!.click()
     expect(fake.sent).to.deep.equal([
       { type: 'text', text: 'hello' },
-      { type: 'event', eventName: 'WELCOME', label: 'Welcome' },
+      { type: 'event', eventName: 'WELCOME' },
     ])
     const links = [...bubble.querySelectorAll('a.button')].map((a) => a.getAttribute('href'))
     expect(links).to.deep.equal(['https://flow.ai/', 'tel:+31201234567'])

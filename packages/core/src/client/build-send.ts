@@ -88,10 +88,8 @@ export function buildSend(
   )
   if (!check.ok) return { error: check.error.replace(/payload\.speech/g, 'text') }
 
-  const shown =
-    input.type === 'event' && input.label !== undefined
-      ? [{ type: 'text' as const, payload: { text: input.label } }]
-      : templatesOfPayload({ ...body, ...(input.type === 'text' ? { speech: input.text } : {}) })
+  // An event shows its name, the one text every tab and a reload can know (a button's label is not sent).
+  const shown = templatesOfPayload({ ...body, ...(input.type === 'text' ? { speech: input.text } : {}) })
   const message: ChatMessage = {
     id: traceId,
     traceId,

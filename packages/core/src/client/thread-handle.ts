@@ -1,18 +1,16 @@
 import {
   BehaviorSubject,
+  Observable,
   Subject,
-  defer,
   distinctUntilChanged,
   filter,
   ignoreElements,
   map,
-  merge,
   share,
   takeUntil,
   takeWhile,
   tap,
   finalize,
-  type Observable,
   type SchedulerLike,
   type Subscription,
 } from 'rxjs'
@@ -77,6 +75,18 @@ export interface ThreadHandleInternal extends ThreadHandle {
   /** The state, for operator views and tests. */
   readonly state$: Observable<ThreadState>
   close(): void
+}
+
+/**
+ * `source`, with `keepOpen$` (a stream whose values are ignored) subscribed first and for as long. What
+ * `merge(keepOpen$, source)` does here, without the scheduling machinery `merge` brings into a bundle.
+ */
+function alongside<T>(keepOpen$: Observable<never>, source: Observable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const subscription = keepOpen$.subscribe({ error: (error: unknown) => subscriber.error(error) })
+    subscription.add(source.subscribe(subscriber))
+    return subscription
+  })
 }
 
 /**
@@ -164,7 +174,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     }
   }
 
-  const stream$ = defer(() => {
+  const stream$ = new Observable<StreamSignal>((subscriber) => {
     if (!ctx.EventSource) {
       dispatch({
         type: 'connection/changed',
@@ -173,7 +183,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
           reason: 'No EventSource: pass `EventSource` (the `eventsource` package in Node).',
         },
       })
-      return new BehaviorSubject<StreamSignal | undefined>(undefined).pipe(filter((s) => s !== undefined))
+      return
     }
     return createEventStream({
       url: http.url(`${path}/events`),
@@ -185,7 +195,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       online$: ctx.online$,
       scheduler,
       ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
-    })
+    }).subscribe(subscriber)
   }).pipe(
     tap(onSignal),
     finalize(() => {
@@ -198,7 +208,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
 
   /** A view over the state that keeps the stream open while subscribed. */
   const view = <T>(select: (s: ThreadState) => T): Observable<T> =>
-    merge(stream$, state$.pipe(map(select))).pipe(distinctUntilChanged(), takeUntil(closed$))
+    alongside(stream$, state$.pipe(map(select))).pipe(distinctUntilChanged(), takeUntil(closed$))
 
   const scheduleRetry = () => {
     retryTimer?.unsubscribe()
@@ -306,7 +316,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   return {
     threadId,
     state$: state$.asObservable(),
-    events$: merge(stream$, events$).pipe(takeUntil(closed$)),
+    events$: alongside(stream$, events$).pipe(takeUntil(closed$)),
     messages$: view((s) => s.messages),
     connection$: view((s) => s.connection),
     botStatus$: view((s) => s.botStatus),

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '../protocol/index.js'
 import { decodeTemplate } from '../schemas/templates.js'
 import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
+import type { Response } from '../schemas/templates.js'
 import type { Originator } from '../schemas/primitives.js'
 import type { Template } from '../schemas/templates.js'
 import { derivedMessageId } from './message-id.js'
@@ -45,6 +46,17 @@ function who(originator: Originator | undefined): Pick<ChatMessage, 'sender' | '
   }
 }
 
+/**
+ * The template of one response. A visitor's event comes back (from history, or echoed by Flow.ai) as an `event`
+ * response: it shows its event name, as the tab that sent it and the `sent` echo in other tabs do.
+ */
+function templateOf(response: Response): Template {
+  const payload = response.payload
+  return response.type === 'event' && isRecord(payload) && typeof payload.eventName === 'string'
+    ? { type: 'text', payload: { text: payload.eventName } }
+    : decodeTemplate(response)
+}
+
 function fromReplyMessage(
   part: ReplyMessage,
   index: number,
@@ -65,7 +77,7 @@ function fromReplyMessage(
     id,
     ...base,
     createdAt,
-    templates: part.responses.map(decodeTemplate),
+    templates: part.responses.map(templateOf),
     ...(part.fallback ? { fallback: part.fallback } : {}),
     own: base.sender === self,
   }

@@ -63,8 +63,8 @@ export type BotStatus =
 /** What `send` takes. The originator's role comes from the token; name and profile from the session options. */
 export type SendInput = (
   | { type: 'text'; text: string }
-  /** `label` is what the transcript shows for a postback or quick reply. */
-  | { type: 'event'; eventName: string; label?: string }
+  /** The transcript shows the event name: in this tab, in other tabs and after a reload alike. */
+  | { type: 'event'; eventName: string }
   | { type: 'location'; lat: string | number; long: string | number; title?: string }
   | { type: 'media'; mediaType: MediaType; url: string; mimeType?: string; title?: string }
   | { type: 'upload'; file: Blob; filename?: string; mediaType?: MediaType; title?: string }

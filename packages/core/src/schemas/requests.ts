@@ -100,6 +100,14 @@ export const messagePayloadSchema = z.discriminatedUnion('type', [
   mediaPayloadSchema,
 ])
 
+/** The payload schema of each message type: `encodeMessage` knows the type, so it needs no union. */
+const payloadSchemas = {
+  text: textPayloadSchema,
+  event: eventPayloadSchema,
+  location: locationPayloadSchema,
+  media: mediaPayloadSchema,
+} satisfies Record<MessageType, z.ZodMiniType>
+
 /** The body of `POST rest/v1/messages/:threadId`. */
 export const messageRequestSchema = z.looseObject({ payload: messagePayloadSchema })
 
@@ -198,8 +206,9 @@ export function encodeMessage(
       }
       break
   }
-  const parsed = safeParse(messageRequestSchema, { payload })
-  if (!parsed.ok) return parsed
+  // One type's schema, not the union: a browser bundle that sends messages then carries no discriminated union.
+  const parsed = safeParse(payloadSchemas[type], payload)
+  if (!parsed.ok) return prefixed('payload', parsed)
   // Parsing re-reads tolerantly (it would keep `text` beside `speech`); the wire form is the one built above.
   return { ok: true, value: { payload } as MessageRequest }
 }
