@@ -4,6 +4,7 @@ import { captureLogs, createTestRelay } from './testing/fake-flow.js'
 import { countingStorage, openEventSource, rawStream, readUntil, until } from './testing/sse-helpers.js'
 import type { EventStorage } from './storage/types.js'
 import { createMemoryStorage } from './storage/memory-storage.js'
+import { compareEventIds } from './storage/event-id.js'
 
 const T = 'A|o_1'
 
@@ -125,6 +126,26 @@ describe('SSE streams over real sockets', () => {
       Array.from({ length: 3000 }, (_, i) => i + 1),
     )
     expect(es.errors).toHaveLength(0)
+  })
+
+  it('gives two readers of a thread the same bytes, in order, when events arrive together', async () => {
+    const { streamUrl, token } = await setup()
+    const readers = await Promise.all(
+      [0, 1].map(() => rawStream(streamUrl, { authorization: `Bearer ${token}` })),
+    )
+    await Promise.all(readers.map((res) => readUntil(res, /retry: 3000\n\n/)))
+    const texts = Promise.all(
+      readers.map((res) => readUntil(res, /(?:id: [^\n]*\nevent: [^\n]*\ndata: [^\n]*\n\n){20}/)),
+    )
+    // Concurrent posts: several events reach each stream within one event-loop turn and share a write.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => webhook(`e${i}`)))
+    const [a, b] = await texts
+    for (const res of readers) res.destroy()
+    expect(a).toBe(b)
+    const ids = [...a!.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]!)
+    expect(ids).toHaveLength(20)
+    expect([...ids].sort(compareEventIds)).toEqual(ids)
+    expect(new Set([...a!.matchAll(/"fallback":"(e\d+)"/g)].map((m) => m[1])).size).toBe(20)
   })
 
   it('sends reset for an id not in the log, then continues live', async () => {

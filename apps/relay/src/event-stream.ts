@@ -2,9 +2,12 @@ import type { ServerResponse } from 'node:http'
 import { compareEventIds } from './storage/event-id.js'
 import type { EventEnvelope, EventStorage, StreamKey } from './storage/types.js'
 import type { RelayMetrics } from './metrics.js'
+import { createSseWriter, eventFrame, textFrame } from './sse-writer.js'
 
 /** Events read from storage per page while replaying a resume. */
 const REPLAY_PAGE = 500
+
+const heartbeatFrame = textFrame(': hb\n\n')
 
 export interface EventStreamOptions {
   storage: EventStorage
@@ -34,6 +37,9 @@ export interface OpenEventStream {
  * No gap, no duplicate: it subscribes to live events first and holds them, reads the log after the client's id,
  * then releases the held events newer than the last one sent.
  *
+ * Frames reach the socket through an {@link createSseWriter | SSE writer}: each event is serialised once for all
+ * its readers, and the frames of one event-loop turn go out as one write.
+ *
  * @example
  * const open = serveEventStream(reply.raw, { storage, stream: { thread }, lastEventId, ... })
  */
@@ -44,21 +50,12 @@ export function serveEventStream(res: ServerResponse, options: EventStreamOption
   let done = false
   let resolveClosed!: () => void
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
-
-  function write(text: string): void {
-    if (done) return
-    res.write(text)
-    // writableLength counts what Node holds because the socket would not take it: the reader is not keeping up.
-    if (res.writableLength > options.maxBufferedBytes) {
-      finish()
-      res.destroy()
-    }
-  }
+  const writer = createSseWriter(res, { maxBufferedBytes: options.maxBufferedBytes, onSlow: finish })
 
   function send(event: EventEnvelope): void {
     if (lastSent !== undefined && compareEventIds(event.id, lastSent) <= 0) return
     lastSent = event.id
-    write(`id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`)
+    writer.push(eventFrame(event))
     metrics.eventDelivered()
   }
 
@@ -66,12 +63,13 @@ export function serveEventStream(res: ServerResponse, options: EventStreamOption
     if (held) held.push(event)
     else send(event)
   })
-  const heartbeat = setInterval(() => write(': hb\n\n'), options.heartbeatMs)
+  const heartbeat = setInterval(() => writer.push(heartbeatFrame), options.heartbeatMs)
   heartbeat.unref()
 
   function finish(): void {
     if (done) return
     done = true
+    writer.discard()
     clearInterval(heartbeat)
     unsubscribe()
     options.onClose()
@@ -80,7 +78,7 @@ export function serveEventStream(res: ServerResponse, options: EventStreamOption
   res.on('close', finish)
   res.on('error', finish)
 
-  write(`retry: ${options.retryMs}\n\n`)
+  writer.push(textFrame(`retry: ${options.retryMs}\n\n`))
   void replay().catch(() => {
     // The log could not be read (storage down): end the stream; the client reconnects and resumes.
     finish()
@@ -94,14 +92,18 @@ export function serveEventStream(res: ServerResponse, options: EventStreamOption
         const page = await storage.read(stream, after, REPLAY_PAGE)
         if (done) return
         if (page.reset) {
-          write(`event: reset\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`)
+          writer.push(textFrame(`event: reset\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`))
           break
         }
         for (const event of page.events) {
           send(event)
           // Memory storage answers a read at once: without waiting for the socket, a long gap would pile up in
           // Node's buffer, pass maxBufferedBytes and cut the reader off before it got a byte, on every retry.
-          if (res.writableNeedDrain) await drained()
+          // So the replay writes about a socket buffer at a time and waits for the reader to take it.
+          if (writer.queuedBytes >= res.writableHighWaterMark) {
+            writer.flush()
+            if (res.writableNeedDrain) await drained()
+          }
           if (done) return
         }
         const last = page.events.at(-1)
@@ -129,6 +131,7 @@ export function serveEventStream(res: ServerResponse, options: EventStreamOption
   return {
     end(retryMs) {
       if (done) return
+      writer.flush()
       res.write(`retry: ${retryMs}\n\n`)
       finish()
       res.end()
