@@ -6,8 +6,6 @@ import {
   filter,
   ignoreElements,
   map,
-  share,
-  takeUntil,
   takeWhile,
   tap,
   finalize,
@@ -15,6 +13,7 @@ import {
   type Subscription,
 } from 'rxjs'
 import { FlowErrorCode, toFlowError } from '../errors.js'
+import { alongside, refCounted, until } from './observables.js'
 import { sendAcceptedSchema, type EventEnvelope } from '../protocol/index.js'
 import { historyPageSchema } from '../schemas/responses.js'
 import type { Profile } from '../schemas/primitives.js'
@@ -78,18 +77,6 @@ export interface ThreadHandleInternal extends ThreadHandle {
 }
 
 /**
- * `source`, with `keepOpen$` (a stream whose values are ignored) subscribed first and for as long. What
- * `merge(keepOpen$, source)` does here, without the scheduling machinery `merge` brings into a bundle.
- */
-function alongside<T>(keepOpen$: Observable<never>, source: Observable<T>): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const subscription = keepOpen$.subscribe({ error: (error: unknown) => subscriber.error(error) })
-    subscription.add(source.subscribe(subscriber))
-    return subscription
-  })
-}
-
-/**
  * One thread: its state (changed only by `threadReducer`), views over it, the SSE stream (opened by the first
  * subscriber of any view, closed after the last), history loading and sends through the outbox.
  *
@@ -102,7 +89,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const path = `/v1/threads/${encodeURIComponent(threadId)}`
   const state$ = new BehaviorSubject<ThreadState>(initialThreadState(threadId, ctx.self))
   const events$ = new Subject<EventEnvelope>()
-  const closed$ = new Subject<void>()
+  const closed$ = new BehaviorSubject(false)
   const outbox = createOutbox({
     storage: ctx.storage,
     key: `flowchat:outbox:${threadId}`,
@@ -203,12 +190,12 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
         dispatch({ type: 'connection/changed', connection: { state: 'idle' } })
     }),
     ignoreElements(),
-    share({ resetOnRefCountZero: true }),
+    refCounted(),
   )
 
   /** A view over the state that keeps the stream open while subscribed. */
   const view = <T>(select: (s: ThreadState) => T): Observable<T> =>
-    alongside(stream$, state$.pipe(map(select))).pipe(distinctUntilChanged(), takeUntil(closed$))
+    alongside(stream$, state$.pipe(map(select))).pipe(distinctUntilChanged(), until(closed$))
 
   const scheduleRetry = () => {
     retryTimer?.unsubscribe()
@@ -301,7 +288,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       filter((s): s is SendState => s !== undefined),
       distinctUntilChanged(),
       takeWhile((s) => s !== 'delivered' && s !== 'failed', true),
-      takeUntil(closed$),
+      until(closed$),
     )
 
   const start = (traceId: string) => {
@@ -316,7 +303,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   return {
     threadId,
     state$: state$.asObservable(),
-    events$: alongside(stream$, events$).pipe(takeUntil(closed$)),
+    events$: alongside(stream$, events$).pipe(until(closed$)),
     messages$: view((s) => s.messages),
     connection$: view((s) => s.connection),
     botStatus$: view((s) => s.botStatus),
@@ -373,8 +360,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     flush,
     close() {
       retryTimer?.unsubscribe()
-      closed$.next()
-      closed$.complete()
+      closed$.next(true)
     },
   }
 }

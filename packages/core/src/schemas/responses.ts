@@ -87,7 +87,8 @@ export const businessHoursResponseSchema = z.looseObject({
  * output always has `isPaused`.
  */
 export const botStatusResponseSchema = z.pipe(
-  z
+  // Pure, so that a bundle that never reads a bot status drops it (see `handoverRequestSchema`).
+  /* @__PURE__ */ z
     .looseObject({
       status: z.optional(z.string()),
       threadId: z.optional(threadIdSchema),
