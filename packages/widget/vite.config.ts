@@ -25,7 +25,13 @@ export default defineConfig({
       fileName: () => 'flow-chat.js',
     },
     rolldownOptions: {
-      output: { minify: true, codeSplitting: false },
+      // Tree-shaking annotations (`/* @__PURE__ */`, about 400 of them) have done their work once the bundle is
+      // built: leaving them out saves about 0.4 KB gzip. License comments (Lit's, 0.1 KB) stay.
+      output: {
+        minify: true,
+        codeSplitting: false,
+        comments: { legal: true, annotation: false, jsdoc: false },
+      },
     },
     minify: true,
     reportCompressedSize: false,
