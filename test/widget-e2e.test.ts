@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startEmulator, type Emulator } from '@flowchat/emulator'
 import { createRelay, type Relay } from '@flowchat/relay'
+import { chromiumLaunchOptions } from '@flowchat/demo/stack'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -54,20 +55,7 @@ async function buildBundle(outDir: string): Promise<string> {
 }
 
 function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  })
+  return chromium.launch(chromiumLaunchOptions())
 }
 
 const isLocal = (url: string) => {

@@ -3,27 +3,12 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { chromiumLaunchOptions } from '@flowchat/demo/stack'
 import { chromium, type CDPSession, type Page } from 'playwright-core'
 import { hottest } from '../lib/profile-summary.js'
 import type { Figure, Section } from '../lib/report.js'
 import { summarize } from '../lib/stats.js'
 import { widgetBundle } from './widget-size.js'
-
-/** The same launch as the browser tests (web-test-runner.config.js): Debian's Chromium, as root, headless. */
-const launch = {
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-}
 
 const sizes = { render: 1_000, appendTo: 5_000, appends: 15, renderRuns: 5 } as const
 
@@ -83,7 +68,7 @@ const appendTimes = (page: Page, n: number, k: number) =>
  */
 export async function runRenderBenchmark(options: { profileDir?: string } = {}): Promise<Section> {
   const server = await serve()
-  const browser = await chromium.launch(launch)
+  const browser = await chromium.launch(chromiumLaunchOptions())
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     const cdp = await page.context().newCDPSession(page)
