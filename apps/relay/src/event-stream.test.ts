@@ -172,6 +172,18 @@ describe('SSE streams over real sockets', () => {
     bad.resume()
   })
 
+  it('sends heartbeats to every open stream from one shared timer, also after another stream closed', async () => {
+    const { streamUrl, token, active } = await setup({ heartbeatMs: 50 })
+    const auth = { authorization: `Bearer ${token}` }
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => rawStream(streamUrl, auth)))
+    await Promise.all([a, b, c].map((res) => readUntil(res!, /retry: 3000\n\n: hb\n\n/)))
+    a!.destroy()
+    await until(() => active() === 2, 'the first stream to close')
+    await Promise.all([b, c].map((res) => readUntil(res!, /: hb\n\n: hb\n\n/)))
+    b!.destroy()
+    c!.destroy()
+  })
+
   it('caps streams per token with 429, and frees the slot when one closes', async () => {
     const { streamUrl, token, active } = await setup({ maxStreamsPerToken: 2 })
     const a = await rawStream(streamUrl, { authorization: `Bearer ${token}` })

@@ -2,12 +2,48 @@ import type { ServerResponse } from 'node:http'
 import { compareEventIds } from './storage/event-id.js'
 import type { EventEnvelope, EventStorage, StreamKey } from './storage/types.js'
 import type { RelayMetrics } from './metrics.js'
-import { createSseWriter, eventFrame, textFrame } from './sse-writer.js'
+import {
+  createSseWriter,
+  eventFrame,
+  textFrame,
+  type SseWriter,
+  type SseWriterOptions,
+} from './sse-writer.js'
 
 /** Events read from storage per page while replaying a resume. */
 const REPLAY_PAGE = 500
 
 const heartbeatFrame = textFrame(': hb\n\n')
+
+/**
+ * One timer per heartbeat interval for every open stream, not one per stream: an idle stream then costs no timer.
+ * A stream that joins between two ticks gets its first heartbeat sooner than `heartbeatMs`, never later.
+ */
+const heartbeats = new Map<number, { streams: Set<EventStream>; timer: NodeJS.Timeout }>()
+
+function joinHeartbeat(ms: number, stream: EventStream): void {
+  let group = heartbeats.get(ms)
+  if (!group) {
+    const streams = new Set<EventStream>()
+    const timer = setInterval(() => {
+      for (const s of streams) s.heartbeat()
+    }, ms)
+    timer.unref()
+    group = { streams, timer }
+    heartbeats.set(ms, group)
+  }
+  group.streams.add(stream)
+}
+
+function leaveHeartbeat(ms: number, stream: EventStream): void {
+  const group = heartbeats.get(ms)
+  if (!group) return
+  group.streams.delete(stream)
+  if (group.streams.size === 0) {
+    clearInterval(group.timer)
+    heartbeats.delete(ms)
+  }
+}
 
 export interface EventStreamOptions {
   storage: EventStorage
@@ -44,98 +80,129 @@ export interface OpenEventStream {
  * const open = serveEventStream(reply.raw, { storage, stream: { thread }, lastEventId, ... })
  */
 export function serveEventStream(res: ServerResponse, options: EventStreamOptions): OpenEventStream {
-  const { storage, stream, metrics } = options
-  let lastSent: string | undefined
-  let held: EventEnvelope[] | undefined = []
-  let done = false
-  let resolveClosed!: () => void
-  const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
-  const writer = createSseWriter(res, { maxBufferedBytes: options.maxBufferedBytes, onSlow: finish })
+  const served = new EventStream(res, options)
+  served.start()
+  return served
+}
 
-  function send(event: EventEnvelope): void {
-    if (lastSent !== undefined && compareEventIds(event.id, lastSent) <= 0) return
-    lastSent = event.id
-    writer.push(eventFrame(event))
-    metrics.eventDelivered()
+/**
+ * The state of one open stream. A class rather than closures: thousands of idle streams share its methods, and
+ * each holds only its fields, the writer and two small listeners.
+ */
+class EventStream implements OpenEventStream, SseWriterOptions {
+  readonly closed: Promise<void>
+  readonly maxBufferedBytes: number
+  #resolveClosed!: () => void
+  #lastSent: string | undefined
+  /** Live events that arrive while a resume replays the log; undefined once live. */
+  #held: EventEnvelope[] | undefined = []
+  #done = false
+  readonly #res: ServerResponse
+  readonly #options: EventStreamOptions
+  readonly #writer: SseWriter
+  readonly #unsubscribe: () => void
+
+  constructor(res: ServerResponse, options: EventStreamOptions) {
+    this.#res = res
+    this.#options = options
+    this.maxBufferedBytes = options.maxBufferedBytes
+    this.closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve))
+    this.#writer = createSseWriter(res, this)
+    this.#unsubscribe = options.storage.subscribe(options.stream, (event) => {
+      if (this.#held) this.#held.push(event)
+      else this.#send(event)
+    })
   }
 
-  const unsubscribe = storage.subscribe(stream, (event) => {
-    if (held) held.push(event)
-    else send(event)
-  })
-  const heartbeat = setInterval(() => writer.push(heartbeatFrame), options.heartbeatMs)
-  heartbeat.unref()
-
-  function finish(): void {
-    if (done) return
-    done = true
-    writer.discard()
-    clearInterval(heartbeat)
-    unsubscribe()
-    options.onClose()
-    resolveClosed()
+  start(): void {
+    const res = this.#res
+    res.on('close', () => this.#finish())
+    res.on('error', () => this.#finish())
+    joinHeartbeat(this.#options.heartbeatMs, this)
+    this.#writer.push(textFrame(`retry: ${this.#options.retryMs}\n\n`))
+    void this.#replay().catch(() => {
+      // The log could not be read (storage down): end the stream; the client reconnects and resumes.
+      this.#finish()
+      res.end()
+    })
   }
-  res.on('close', finish)
-  res.on('error', finish)
 
-  writer.push(textFrame(`retry: ${options.retryMs}\n\n`))
-  void replay().catch(() => {
-    // The log could not be read (storage down): end the stream; the client reconnects and resumes.
-    finish()
-    res.end()
-  })
+  heartbeat(): void {
+    this.#writer.push(heartbeatFrame)
+  }
 
-  async function replay(): Promise<void> {
-    if (options.lastEventId !== undefined) {
-      let after = options.lastEventId
+  /** The writer cut the reader off for not keeping up. */
+  onSlow(): void {
+    this.#finish()
+  }
+
+  end(retryMs: number): void {
+    if (this.#done) return
+    this.#writer.flush()
+    this.#res.write(`retry: ${retryMs}\n\n`)
+    this.#finish()
+    this.#res.end()
+  }
+
+  #send(event: EventEnvelope): void {
+    if (this.#lastSent !== undefined && compareEventIds(event.id, this.#lastSent) <= 0) return
+    this.#lastSent = event.id
+    this.#writer.push(eventFrame(event))
+    this.#options.metrics.eventDelivered()
+  }
+
+  #finish(): void {
+    if (this.#done) return
+    this.#done = true
+    this.#writer.discard()
+    leaveHeartbeat(this.#options.heartbeatMs, this)
+    this.#unsubscribe()
+    this.#options.onClose()
+    this.#resolveClosed()
+  }
+
+  async #replay(): Promise<void> {
+    const { storage, stream, lastEventId } = this.#options
+    const res = this.#res
+    if (lastEventId !== undefined) {
+      let after = lastEventId
       for (;;) {
         const page = await storage.read(stream, after, REPLAY_PAGE)
-        if (done) return
+        if (this.#done) return
         if (page.reset) {
-          writer.push(textFrame(`event: reset\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`))
+          this.#writer.push(textFrame(`event: reset\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`))
           break
         }
         for (const event of page.events) {
-          send(event)
+          this.#send(event)
           // Memory storage answers a read at once: without waiting for the socket, a long gap would pile up in
           // Node's buffer, pass maxBufferedBytes and cut the reader off before it got a byte, on every retry.
           // So the replay writes about a socket buffer at a time and waits for the reader to take it.
-          if (writer.queuedBytes >= res.writableHighWaterMark) {
-            writer.flush()
-            if (res.writableNeedDrain) await drained()
+          if (this.#writer.queuedBytes >= res.writableHighWaterMark) {
+            this.#writer.flush()
+            if (res.writableNeedDrain) await drained(res)
           }
-          if (done) return
+          if (this.#done) return
         }
         const last = page.events.at(-1)
         if (!last || page.events.length < REPLAY_PAGE) break
         after = last.id
       }
     }
-    const pending = held ?? []
-    held = undefined
-    for (const event of pending) send(event)
+    const pending = this.#held ?? []
+    this.#held = undefined
+    for (const event of pending) this.#send(event)
   }
+}
 
-  function drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const go = () => {
-        res.off('drain', go)
-        res.off('close', go)
-        resolve()
-      }
-      res.on('drain', go)
-      res.on('close', go)
-    })
-  }
-
-  return {
-    end(retryMs) {
-      if (done) return
-      writer.flush()
-      res.write(`retry: ${retryMs}\n\n`)
-      finish()
-      res.end()
-    },
-    closed,
-  }
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      res.off('drain', go)
+      res.off('close', go)
+      resolve()
+    }
+    res.on('drain', go)
+    res.on('close', go)
+  })
 }

@@ -30,8 +30,9 @@ interface Stream {
   storedAt: number[]
   /** The newest id ever stored here, kept after trimming: resuming from it has missed nothing. */
   lastId: string | undefined
-  listeners: Set<(event: EventEnvelope) => void>
 }
+
+type Listener = (event: EventEnvelope) => void
 
 const streamName = (stream: StreamKey): string =>
   stream === 'operators' ? 'operators' : `t:${stream.thread}`
@@ -49,6 +50,11 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   const config = { ...defaults, ...stripUndefined(options) }
   const nextId = createIdGenerator(config.now)
   const streams = new Map<string, Stream>()
+  /**
+   * Listeners by stream name, apart from the logs: subscribing to a thread nobody writes to (most idle visitors)
+   * creates no log entry.
+   */
+  const listeners = new Map<string, Set<Listener>>()
   /** Dedupe keys in insertion order, so the oldest are forgotten first. */
   const keys = new Map<string, { result: AppendResult; at: number }>()
   let closed = false
@@ -58,7 +64,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     const name = streamName(stream)
     let s = streams.get(name)
     if (!s) {
-      s = { events: [], storedAt: [], lastId: undefined, listeners: new Set() }
+      s = { events: [], storedAt: [], lastId: undefined }
       streams.set(name, s)
     }
     return s
@@ -82,7 +88,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
 
   /** Stream entries of idle threads go away; the id generator is global, so new ids still increase. */
   function release(name: string, s: Stream): void {
-    if (s.events.length === 0 && s.listeners.size === 0) streams.delete(name)
+    if (s.events.length === 0) streams.delete(name)
   }
 
   /** Now and then, trims every stream by age so idle threads do not hold memory until someone reads them. */
@@ -96,6 +102,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   }
 
   function push(stream: StreamKey, envelope: Omit<EventEnvelope, 'id'>, now: number): string {
+    const name = streamName(stream)
     const s = get(stream)
     const id = nextId()
     const event: EventEnvelope = { id, ...envelope }
@@ -103,7 +110,9 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     s.storedAt.push(now)
     s.lastId = id
     trim(s, now)
-    for (const listener of [...s.listeners]) {
+    const own = listeners.get(name)
+    // A copy: a listener subscribed while this event is handed out starts with the next one.
+    for (const listener of own ? [...own] : []) {
       try {
         listener(event)
       } catch {
@@ -155,15 +164,20 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       return Promise.resolve(s?.events.at(-1)?.id)
     },
 
-    subscribe(stream: StreamKey, listener: (event: EventEnvelope) => void): () => void {
+    subscribe(stream: StreamKey, listener: Listener): () => void {
       const name = streamName(stream)
-      const s = get(stream)
+      let set = listeners.get(name)
+      if (!set) {
+        set = new Set()
+        listeners.set(name, set)
+      }
       // A wrapper per call, so the same function subscribed twice is also removed twice.
-      const own = (event: EventEnvelope) => listener(event)
-      s.listeners.add(own)
+      const own: Listener = (event) => listener(event)
+      set.add(own)
       return () => {
-        s.listeners.delete(own)
-        if (streams.get(name) === s) release(name, s)
+        const now = listeners.get(name)
+        if (!now?.delete(own)) return
+        if (now.size === 0) listeners.delete(name)
       }
     },
 
@@ -171,7 +185,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
 
     close(): Promise<void> {
       closed = true
-      for (const s of streams.values()) s.listeners.clear()
+      listeners.clear()
       streams.clear()
       keys.clear()
       return Promise.resolve()
