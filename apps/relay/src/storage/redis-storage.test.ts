@@ -114,6 +114,28 @@ describe('redis storage', () => {
     expect(texts(ops)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)))
   })
 
+  it('hands every subscriber of a stream the same envelope, and stops offering a thread once its last one left', async () => {
+    const keyPrefix = prefix()
+    const s = open({ keyPrefix })
+    const x: EventEnvelope[] = []
+    const y: EventEnvelope[] = []
+    const other: EventEnvelope[] = []
+    s.subscribe({ thread: 't1' }, (e) => x.push(e))
+    const stopY = s.subscribe({ thread: 't1' }, (e) => y.push(e))
+    const stopOther = s.subscribe({ thread: 't2' }, (e) => other.push(e))
+    await s.lastId('operators')
+    await s.append({ key: 'one', envelope: testEnvelope('t1', 'one') })
+    await until(() => x.length === 1 && y.length === 1, 'both subscribers of t1')
+    expect(y[0]).toBe(x[0])
+    expect(texts(x)).toEqual(['one'])
+    stopY()
+    stopOther()
+    await s.append({ key: 'two', envelope: testEnvelope('t2', 'two') })
+    await s.append({ key: 'three', envelope: testEnvelope('t1', 'three') })
+    await until(() => x.length === 2, 'the next t1 event')
+    expect([texts(x), y.length, other.length]).toEqual([['one', 'three'], 1, 0])
+  })
+
   it('does not hand a new subscriber events appended before it subscribed, while the tail is running', async () => {
     const keyPrefix = prefix()
     const s = open({ keyPrefix })

@@ -69,12 +69,16 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
   let loop: Promise<void> | undefined
   let closed = false
 
+  /** Thread subscribers by thread id, so an entry costs only its own thread's subscribers. */
+  const byThread = new Map<string, Set<Subscriber>>()
+  const operators = new Set<Subscriber>()
+
   /** Gives `subscriber` the event `id` of its own stream, unless it already has it. */
-  function offer(subscriber: Subscriber, id: string, json: string): void {
+  function offer(subscriber: Subscriber, id: string, envelope: () => EventEnvelope): void {
     if (subscriber.last === undefined || compareEventIds(id, subscriber.last) <= 0) return
     subscriber.last = id
     try {
-      subscriber.listener(toEnvelope(json, id))
+      subscriber.listener(envelope())
     } catch (error) {
       // One listener's bug must not stop the others or the loop.
       options.onError(error)
@@ -83,16 +87,24 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
 
   function deliver(subscriber: Subscriber, entry: StoredEntry): void {
     const { filter } = subscriber
-    if (filter === 'operators') offer(subscriber, entry.id, entry.json)
+    if (filter === 'operators') offer(subscriber, entry.id, envelopes(entry).operators)
     else if (entry.threadId === filter.threadId && entry.threadEventId !== '') {
-      offer(subscriber, entry.threadEventId, entry.json)
+      offer(subscriber, entry.threadEventId, envelopes(entry).thread)
     }
   }
 
   function dispatch(entry: StoredEntry): void {
-    for (const subscriber of subscribers) {
+    const own = entry.threadEventId === '' ? undefined : byThread.get(entry.threadId)
+    if (operators.size === 0 && !own) return
+    // Parsed once for every subscriber here, under each stream's id; they all get the same envelope object.
+    const shared = envelopes(entry)
+    for (const subscriber of operators) {
       if (subscriber.last === undefined) subscriber.pending.push(entry)
-      else deliver(subscriber, entry)
+      else offer(subscriber, entry.id, shared.operators)
+    }
+    for (const subscriber of own ?? []) {
+      if (subscriber.last === undefined) subscriber.pending.push(entry)
+      else offer(subscriber, entry.threadEventId, shared.thread)
     }
   }
 
@@ -103,7 +115,7 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
         const last = subscriber.last
         if (last === undefined || !subscribers.has(subscriber)) break
         const entries = await options.after(subscriber.filter, last, options.batch)
-        for (const entry of entries) offer(subscriber, entry.id, entry.json)
+        for (const entry of entries) offer(subscriber, entry.id, () => toEnvelope(entry.json, entry.id))
         if (entries.length < options.batch) break
       }
     }
@@ -148,6 +160,8 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     subscribe(filter, listener) {
       const subscriber: Subscriber = { filter, listener, last: undefined, pending: [] }
       subscribers.add(subscriber)
+      const index = filter === 'operators' ? operators : threadSet(filter.threadId)
+      index.add(subscriber)
       const head = options.head(filter === 'operators' ? undefined : filter.threadId)
       head.then(
         (ids) => release(subscriber, filter === 'operators' ? ids.operators : ids.thread),
@@ -156,14 +170,29 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
       loop ??= run(head.then((ids) => ids.operators))
       return () => {
         subscribers.delete(subscriber)
+        index.delete(subscriber)
+        if (filter !== 'operators' && index.size === 0 && byThread.get(filter.threadId) === index) {
+          byThread.delete(filter.threadId)
+        }
       }
     },
     async close() {
       closed = true
       subscribers.clear()
+      operators.clear()
+      byThread.clear()
       options.blocking.disconnect()
       await loop
     },
+  }
+
+  function threadSet(threadId: string): Set<Subscriber> {
+    let set = byThread.get(threadId)
+    if (!set) {
+      set = new Set()
+      byThread.set(threadId, set)
+    }
+    return set
   }
 
   function release(subscriber: Subscriber, last: string): void {
@@ -171,5 +200,20 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     const pending = subscriber.pending
     subscriber.pending = []
     for (const entry of pending) if (subscribers.has(subscriber)) deliver(subscriber, entry)
+  }
+}
+
+/**
+ * The envelopes of one entry, parsed at most once: under the operators' stream id and under the thread stream's id.
+ */
+function envelopes(entry: StoredEntry): { operators: () => EventEnvelope; thread: () => EventEnvelope } {
+  let stored: Omit<EventEnvelope, 'id'> | undefined
+  let forOperators: EventEnvelope | undefined
+  let forThread: EventEnvelope | undefined
+  const parse = () => (stored ??= JSON.parse(entry.json) as Omit<EventEnvelope, 'id'>)
+  return {
+    // The id goes first so the SSE data reads like every other envelope.
+    operators: () => (forOperators ??= { id: entry.id, ...parse() }),
+    thread: () => (forThread ??= { id: entry.threadEventId, ...parse() }),
   }
 }
