@@ -195,7 +195,11 @@ describe('createFlowChat', () => {
     expect(relay.posts()).toHaveLength(4)
   })
 
-  it('rejects invalid input at once with a clear error, without a request', async () => {
+  it.each([
+    [{ type: 'text', text: 'x'.repeat(256) }, /text: must be at most 255 characters/],
+    [{ type: 'text', text: '' }, /text: must not be empty/],
+    [{ type: 'event', eventName: '' }, /eventName: must not be empty/],
+  ] as const)('rejects %j at once with a clear error, without a request', async (input, message) => {
     const relay = fakeRelay()
     const { chat } = client(relay, createMemoryStorage())
     chats.push(chat)
@@ -203,10 +207,10 @@ describe('createFlowChat', () => {
     let error: string | undefined
     const thread = chat.thread('t1')
     thread.messages$.subscribe((ms) => (error = ms.at(-1)?.error))
-    thread.send({ type: 'text', text: 'x'.repeat(256) }).subscribe((s) => states.push(s))
+    thread.send(input).subscribe((s) => states.push(s))
     await settle()
     expect(states).toEqual(['failed'])
-    expect(error).toMatch(/text: must be at most 255 characters/)
+    expect(error).toMatch(message)
     expect(relay.posts()).toHaveLength(0)
   })
 
