@@ -1,4 +1,5 @@
 import type { IncomingMessage } from './to-chat-messages.js'
+import { byTime, handOver, indexOf, undelivered, type MessageIndex } from './message-index.js'
 import type { ChatMessage, SendState } from './types.js'
 
 /** How far apart an own message and its history copy may be stamped and still be one message. */
@@ -58,39 +59,94 @@ const strip = (m: ChatMessage): ChatMessage =>
 /**
  * Merges messages into a thread's list without duplicates: by id, by alias (an id already merged), as the echo
  * of an own send (same traceId), or, for a history copy of an own send (which has another id), by content
- * and time. Returns the sorted list and the updated alias and local-time maps. Pure.
+ * and time. Returns the sorted list and the updated alias and local-time maps. Pure. Messages arriving in
+ * order cost the same however long the list is (lookups go through the list's index); anything else places
+ * answers after their questions and sorts the whole list.
  *
  * @example
  * const next = mergeMessages(state, messagesFromHistory(page, 'visitor'))
  */
 export function mergeMessages<S extends MergeInput>(state: S, incoming: readonly IncomingMessage[]): S {
   if (incoming.length === 0) return state
+  const index = indexOf(state.messages)
   const list = [...state.messages]
-  const aliases = { ...state.aliases }
-  const localTime = { ...state.localTime }
-  const linked = new Set(Object.values(aliases))
+  const start = list.length
+  let { aliases, localTime } = state
+  let linked: Set<string> | undefined
+  let ordered = index.normal
+  let delta = 0
+  const added = new Map<string, number>()
+  const find = (id: string) => added.get(id) ?? index.ids.get(id)
   for (const { message, echoOf, fromHistory } of incoming) {
-    const target = aliases[message.id] ?? message.id
-    let index = list.findIndex((m) => m.id === target)
-    if (index < 0 && echoOf !== undefined) index = list.findIndex((m) => m.id === echoOf)
-    if (index < 0 && fromHistory && message.own) index = historyTwin(list, message, linked)
-    if (index < 0) {
-      list.push(strip(message))
+    let at = find(aliases[message.id] ?? message.id)
+    if (at === undefined && echoOf !== undefined) at = find(echoOf)
+    if (at === undefined && fromHistory && message.own) {
+      linked ??= new Set(Object.values(aliases))
+      const twin = historyTwin(list, message, linked)
+      if (twin >= 0) at = twin
+    }
+    if (at === undefined) {
+      const next = strip(message)
+      added.set(next.id, list.length)
+      list.push(next)
+      delta += undelivered(next)
       continue
     }
-    const existing = list[index] as ChatMessage
+    const existing = list[at] as ChatMessage
     if (existing.id !== message.id) {
-      aliases[message.id] = existing.id
-      linked.add(existing.id)
+      aliases = { ...aliases, [message.id]: existing.id }
+      linked?.add(existing.id)
     }
     const adoptTime = localTime[existing.id] === true
-    delete localTime[existing.id]
-    list[index] = strip(combine(existing, message, adoptTime))
+    if (adoptTime) {
+      const { [existing.id]: _adopted, ...rest } = localTime
+      localTime = rest
+    }
+    const next = strip(combine(existing, message, adoptTime))
+    if (next.createdAt !== existing.createdAt || next.traceId !== existing.traceId) ordered = false
+    list[at] = next
+    delta += undelivered(next) - undelivered(existing)
   }
-  answersAfterQuestions(list)
-  // Same millisecond: the person spoke first (Flow.ai stamps a question and its answer alike); else arrival order.
-  list.sort((a, b) => a.createdAt - b.createdAt || Number(a.sender === 'bot') - Number(b.sender === 'bot'))
+  if (ordered) ordered = appendedInOrder(list, start, index)
+  if (ordered) {
+    for (const [id, at] of added) index.ids.set(id, at)
+    index.undelivered += delta
+    handOver(state.messages, list, index)
+  } else {
+    answersAfterQuestions(list)
+    list.sort(byTime)
+  }
   return { ...state, messages: list, aliases, localTime }
+}
+
+/**
+ * For a list whose first `start` messages are in order with answers after questions: places the appended
+ * answers after their questions, and tells whether the whole list is then in order (what sorting would give),
+ * recording the appended traceIds in the index if so.
+ */
+function appendedInOrder(list: ChatMessage[], start: number, index: MessageIndex): boolean {
+  const asked = new Map<string, number>()
+  const botTraces = new Set<string>()
+  for (let i = start; i < list.length; i++) {
+    const m = list[i] as ChatMessage
+    if (m.traceId === undefined) continue
+    if (m.sender === 'bot') botTraces.add(m.traceId)
+    // A question after its answer moves the answer: leave that to the full pass.
+    else if (botTraces.has(m.traceId) || index.botTraces.has(m.traceId)) return false
+    else asked.set(m.traceId, m.createdAt)
+  }
+  for (let i = start; i < list.length; i++) {
+    const m = list[i] as ChatMessage
+    const question =
+      m.sender === 'bot' && m.traceId !== undefined
+        ? (asked.get(m.traceId) ?? index.asked.get(m.traceId))
+        : undefined
+    if (question !== undefined && m.createdAt <= question) list[i] = { ...m, createdAt: question + 1 }
+    if (i > 0 && byTime(list[i - 1] as ChatMessage, list[i] as ChatMessage) > 0) return false
+  }
+  for (const [trace, at] of asked) index.asked.set(trace, at)
+  for (const trace of botTraces) index.botTraces.add(trace)
+  return true
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '../protocol/index.js'
 import { parseWebhookEvent, type FlowEvent } from '../schemas/webhook.js'
 import { mergeMessages } from './merge-messages.js'
+import { handOver, indexOf, undelivered } from './message-index.js'
 import { compareEventIds } from './message-id.js'
 import type { ThreadStateAction, ThreadState } from './thread-state.js'
 import { initialThreadState } from './thread-state.js'
@@ -30,7 +31,7 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
     case 'stream/reset':
       return state.lastEventId === undefined ? state : { ...state, lastEventId: undefined }
     case 'send/queued': {
-      if (state.messages.some((m) => m.id === action.message.id)) return state
+      if (indexOf(state.messages).ids.has(action.message.id)) return state
       const next = mergeMessages(state, [{ message: action.message }])
       return { ...next, localTime: { ...next.localTime, [action.message.id]: true } }
     }
@@ -120,23 +121,31 @@ function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
 }
 
 function markDelivered(state: ThreadState, match: (m: ChatMessage) => boolean): ThreadState {
-  let changed = false
+  const index = indexOf(state.messages)
+  if (index.undelivered === 0) return state
+  let changed = 0
   const messages = state.messages.map((m) => {
-    if (!m.own || m.state === 'delivered' || m.state === undefined || !match(m)) return m
-    changed = true
+    if (undelivered(m) === 0 || !match(m)) return m
+    changed++
     return withoutError({ ...m, state: 'delivered' })
   })
-  return changed ? { ...state, messages } : state
+  if (changed === 0) return state
+  index.undelivered -= changed
+  handOver(state.messages, messages, index)
+  return { ...state, messages }
 }
 
 function update(state: ThreadState, id: string, change: (m: ChatMessage) => ChatMessage): ThreadState {
-  const index = state.messages.findIndex((m) => m.id === id)
-  const current = state.messages[index]
-  if (current === undefined) return state
+  const index = indexOf(state.messages)
+  const at = index.ids.get(id)
+  const current = at === undefined ? undefined : state.messages[at]
+  if (at === undefined || current === undefined) return state
   const next = change(current)
   if (next === current) return state
   const messages = [...state.messages]
-  messages[index] = next
+  messages[at] = next
+  index.undelivered += undelivered(next) - undelivered(current)
+  handOver(state.messages, messages, index)
   return { ...state, messages }
 }
 

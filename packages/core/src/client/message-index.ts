@@ -1,0 +1,70 @@
+import type { ChatMessage } from './types.js'
+
+/**
+ * What `mergeMessages` and the reducer look up in a thread's message list, built once per list and handed on
+ * to the list that replaces it, so an event costs the same however long the conversation is.
+ */
+export interface MessageIndex {
+  /** Id → position (the first, as `findIndex` would find). */
+  readonly ids: Map<string, number>
+  /** TraceIds carried by bot messages. */
+  readonly botTraces: Set<string>
+  /** TraceId → `createdAt` of the last message in list order not from the bot that carries it. */
+  readonly asked: Map<string, number>
+  /** Own messages pending, sent or failed: what `markDelivered` may change. */
+  undelivered: number
+  /** The list is sorted and every answer already follows its question: appending keeps the merge's result. */
+  readonly normal: boolean
+}
+
+const indexes = new WeakMap<readonly ChatMessage[], MessageIndex>()
+
+/** Ordering of a thread: by time; in the same millisecond the person spoke first, else arrival order. */
+export const byTime = (a: ChatMessage, b: ChatMessage): number =>
+  a.createdAt - b.createdAt || Number(a.sender === 'bot') - Number(b.sender === 'bot')
+
+/** 1 when `markDelivered` may change the message. */
+export const undelivered = (m: ChatMessage): number =>
+  m.own && m.state !== undefined && m.state !== 'delivered' ? 1 : 0
+
+/** The index of `list`, built in one pass the first time. */
+export function indexOf(list: readonly ChatMessage[]): MessageIndex {
+  const cached = indexes.get(list)
+  if (cached) return cached
+  const ids = new Map<string, number>()
+  const botTraces = new Set<string>()
+  const asked = new Map<string, number>()
+  let count = 0
+  let normal = true
+  for (const [i, m] of list.entries()) {
+    if (!ids.has(m.id)) ids.set(m.id, i)
+    if (m.traceId !== undefined) {
+      if (m.sender === 'bot') botTraces.add(m.traceId)
+      else asked.set(m.traceId, m.createdAt)
+    }
+    count += undelivered(m)
+    const previous = list[i - 1]
+    if (previous !== undefined && byTime(previous, m) > 0) normal = false
+  }
+  for (const m of list) {
+    if (m.sender !== 'bot' || m.traceId === undefined) continue
+    const at = asked.get(m.traceId)
+    if (at !== undefined && m.createdAt <= at) normal = false
+  }
+  const index: MessageIndex = { ids, botTraces, asked, undelivered: count, normal }
+  indexes.set(list, index)
+  return index
+}
+
+/**
+ * Moves the index of `from` to `to`, a list with the same messages in the same places except for changes the
+ * caller already applied to the index. `from` is rebuilt if it is read again.
+ */
+export function handOver(
+  from: readonly ChatMessage[],
+  to: readonly ChatMessage[],
+  index: MessageIndex = indexOf(from),
+): void {
+  indexes.delete(from)
+  indexes.set(to, index)
+}
