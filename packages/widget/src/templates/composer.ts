@@ -1,8 +1,9 @@
+import { MAX_TEXT_LENGTH } from '@flowchat/core/schemas'
 import { html, nothing, type TemplateResult } from 'lit'
 import { format, type FlowChatStrings } from '../strings.js'
 
 /** The longest text Flow.ai accepts in one message. */
-export const MAX_LENGTH = 255
+export const MAX_LENGTH = MAX_TEXT_LENGTH
 
 /** What the composer shows and the handlers it calls. */
 export interface ComposerState {
@@ -75,50 +76,40 @@ export function renderComposer(c: ComposerState, s: FlowChatStrings): TemplateRe
           input.value = ''
         }}
       />
-      <button
-        type="button"
-        class="icon-button"
-        part="attach"
-        aria-label=${s.attach}
-        title=${s.attach}
-        ?disabled=${c.disabled}
-        @click=${pick}
-      >
-        <svg viewBox="0 0 24 24" aria-hidden="true">
-          <path
-            d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"
-          />
-        </svg>
-      </button>
-      <button
-        type="button"
-        class="icon-button"
-        part="location"
-        aria-label=${s.shareLocation}
-        title=${s.shareLocation}
-        ?disabled=${c.disabled}
-        @click=${c.onLocation}
-      >
-        <svg viewBox="0 0 24 24" aria-hidden="true">
-          <path
-            d="M12 2a7 7 0 0 0-7 7c0 5.25 7 13 7 13s7-7.75 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z"
-          />
-        </svg>
-      </button>
-      <button
-        type="submit"
-        class="icon-button send"
-        part="send"
-        aria-label=${s.send}
-        title=${s.send}
-        ?disabled=${c.disabled || c.draft.trim() === ''}
-      >
-        <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z" /></svg>
-      </button>
+      ${iconButton('attach', s.attach, c.disabled, ATTACH_ICON, pick)}
+      ${iconButton('location', s.shareLocation, c.disabled, LOCATION_ICON, c.onLocation)}
+      ${iconButton('send', s.send, c.disabled || c.draft.trim() === '', SEND_ICON)}
     </div>
     <div id="counter" class=${count >= MAX_LENGTH - 20 ? 'counter near' : 'counter'} part="counter">
       <span aria-hidden="true">${count}/${MAX_LENGTH}</span>
       <span class="visually-hidden">${format(s.characters, { count, max: MAX_LENGTH })}</span>
     </div>
   </form>`
+}
+
+const ATTACH_ICON =
+  'M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z'
+const LOCATION_ICON =
+  'M12 2a7 7 0 0 0-7 7c0 5.25 7 13 7 13s7-7.75 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z'
+const SEND_ICON = 'M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z'
+
+/** One icon button of the composer row, labelled for screen readers; without `onClick` it submits the form. */
+function iconButton(
+  part: string,
+  label: string,
+  disabled: boolean,
+  icon: string,
+  onClick?: (event: Event) => void,
+): TemplateResult {
+  return html`<button
+    type=${onClick ? 'button' : 'submit'}
+    class=${onClick ? 'icon-button' : 'icon-button send'}
+    part=${part}
+    aria-label=${label}
+    title=${label}
+    ?disabled=${disabled}
+    @click=${onClick}
+  >
+    <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${icon} /></svg>
+  </button>`
 }
