@@ -33,13 +33,13 @@ describe('flowchat-relay --storage redis', { timeout: 60_000 }, () => {
     await redis?.stop()
   })
 
-  /** Starts the CLI; resolves its URL once it listens, and what it wrote to stderr until then. */
-  function startCli(): { child: ChildProcess; listening: Promise<string>; stderr: () => string } {
+  /** Starts the CLI; resolves its URL once it listens, and its JSON log lines (stdout) until then. */
+  function startCli(): { child: ChildProcess; listening: Promise<string>; stdout: () => string } {
     const child = spawn(
       process.execPath,
       [
         bin,
-        ...['--storage', 'redis', '--redis-url', redis.url, '--port', '0', '--log-level', 'silent'],
+        ...['--storage', 'redis', '--redis-url', redis.url, '--port', '0', '--log-level', 'info'],
         ...['--flow-base-url', 'http://127.0.0.1:9/'],
       ],
       { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -51,12 +51,17 @@ describe('flowchat-relay --storage redis', { timeout: 60_000 }, () => {
     const listening = new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString()
-        const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1]
+        // Complete lines only: a chunk may end inside one.
+        const url = stdout
+          .split('\n')
+          .slice(0, -1)
+          .map((line) => (line.startsWith('{') ? (JSON.parse(line) as { msg?: string; url?: string }) : {}))
+          .find((entry) => entry.msg?.includes('listening on'))?.url
         if (url) resolve(url)
       })
       child.once('exit', (code) => reject(new Error(`flowchat-relay exited (code ${code}): ${stderr}`)))
     })
-    return { child, listening, stderr: () => stderr }
+    return { child, listening, stdout: () => stdout }
   }
 
   function token(threadId: string): string {
@@ -71,7 +76,7 @@ describe('flowchat-relay --storage redis', { timeout: 60_000 }, () => {
   it('waits for Redis before serving, then streams what either instance stores', async () => {
     await redis.stop()
     const first = startCli()
-    await until(() => first.stderr().includes('waiting for Redis'), 'the CLI to wait for Redis', 30_000)
+    await until(() => first.stdout().includes('waiting for Redis'), 'the CLI to wait for Redis', 30_000)
     await redis.start()
     const [a, b] = await Promise.all([first.listening, startCli().listening])
     for (const url of [a, b]) expect((await fetch(new URL('/readyz', url))).status).toBe(200)

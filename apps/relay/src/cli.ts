@@ -1,44 +1,58 @@
 /**
  * `flowchat-relay [flags]` runs the relay; `flowchat-relay token --thread <id> [--name Ann] | --operator <name>`
- * prints a token signed with the configured token secret. Flags and `FLOWCHAT_*` variables: see README.md.
+ * prints a token signed with the configured token secret. Flags and `FLOWCHAT_*` variables: `--help`.
+ *
+ * Everything the running relay says is a JSON log line on stdout (pino); a configuration that cannot start is one
+ * line on stderr and exit code 2; any other failure to start, one line on stderr and exit code 1.
  */
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig, relayOptions, type RelayConfig } from './config.js'
+import { pino, type Logger } from 'pino'
+import { ConfigError, loadConfig, relayOptions, withoutLeadingDashes, type RelayConfig } from './config.js'
+import { logSerializers } from './log-redaction.js'
 import { createRelay } from './relay.js'
+import { relayHelp } from './relay-help.js'
 import { createRedisStorage } from './storage/redis-storage.js'
 import type { EventStorage } from './storage/types.js'
 import { createTokenService } from './token-service.js'
 
-const USAGE = `Usage:
-  flowchat-relay [--api-key … --webhook-secret … --token-secret … | FLOWCHAT_* variables]
-  flowchat-relay token (--thread <id> [--name <visitor>] | --operator <name>) [--ttl <seconds>]`
+const TOKEN_USAGE =
+  'flowchat-relay token (--thread <id> [--name <visitor>] | --operator <name>) [--ttl <seconds>]'
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`)
+    process.stdout.write(relayHelp())
     return 0
   }
   if (argv[0] === 'token') return printToken(argv.slice(1))
 
   const config = loadConfig(argv, process.env)
-  const storage = await openStorage(config)
+  const log = pino({ level: config.logLevel, serializers: logSerializers })
+  const storage = await openStorage(config, log)
   const relay = await createRelay({ ...relayOptions(config), ...(storage ? { storage } : {}) })
   const url = await relay.listen()
-  process.stdout.write(
-    `flowchat relay listening on ${url}\nwebhook URL: ${url}/webhooks/<your webhook secret>\n`,
+  // The URL is followed by a space, so that `listening on (\S+)` finds it in the JSON line too.
+  log.info(
+    { url, webhookUrl: `${url}/webhooks/<webhook secret>`, storage: config.storage },
+    `flowchat-relay listening on ${url} (webhook URL: ${url}/webhooks/<your webhook secret>)`,
   )
   let stopping = false
-  const stop = (signal: string) => {
+  const stop = (signal: NodeJS.Signals) => {
     if (stopping) return
     stopping = true
-    process.stdout.write(`${signal}: closing streams and finishing in-flight webhooks\n`)
+    log.info({ signal }, 'stopping: closing streams and finishing in-flight webhooks')
     relay.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        log.info({ signal }, 'stopped')
+        process.exit(0)
+      },
+      (error: unknown) => {
+        log.error({ signal, err: error }, 'stopped with an error while closing')
+        process.exit(1)
+      },
     )
   }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
   return -1
 }
 
@@ -47,16 +61,16 @@ async function main(argv: string[]): Promise<number> {
  * instances behind a load balancer share one log. A Redis instance starts serving only once Redis answers,
  * so that a stream opened on it knows where "now" is in the shared log.
  */
-async function openStorage(config: RelayConfig): Promise<EventStorage | undefined> {
+async function openStorage(config: RelayConfig, log: Logger): Promise<EventStorage | undefined> {
   if (config.storage === 'memory' || config.redisUrl === undefined) return undefined
   const storage = createRedisStorage({
     url: config.redisUrl,
     maxEvents: config.retentionMaxEvents,
-    maxAgeMs: config.retentionMaxAgeSeconds * 1000,
+    maxAgeMs: config.retentionMaxAge,
   })
   for (let attempt = 1; !(await storage.ready()); attempt++) {
     // The URL may hold a password: name the setting, not its value.
-    if (attempt === 1) process.stderr.write('flowchat-relay: waiting for Redis (--redis-url) to answer\n')
+    if (attempt === 1) log.warn({ setting: '--redis-url' }, 'waiting for Redis (--redis-url) to answer')
     if (attempt === 30) {
       await storage.close()
       throw new Error('Redis (--redis-url, FLOWCHAT_REDIS_URL) did not answer within 30 s')
@@ -85,7 +99,7 @@ async function printToken(argv: string[]): Promise<number> {
   ]
   const config = loadConfig(passThrough, process.env, { only: ['tokenSecret', 'tokenTtlSeconds'] })
   if (Boolean(values.thread) === Boolean(values.operator)) {
-    throw new ConfigError(`token: give exactly one of --thread <id> or --operator <name>\n${USAGE}`)
+    throw new ConfigError(`token: give exactly one of --thread <id> or --operator <name> (${TOKEN_USAGE})`)
   }
   const ttl = values.ttl === undefined ? config.tokenTtlSeconds : Number(values.ttl)
   if (!Number.isInteger(ttl) || ttl < 1)
@@ -99,20 +113,30 @@ async function printToken(argv: string[]): Promise<number> {
   return 0
 }
 
-main(process.argv.slice(2)).then(
+main(withoutLeadingDashes(process.argv.slice(2))).then(
   (code) => {
     if (code >= 0) process.exitCode = code
   },
   (error: unknown) => {
+    const oneLine = (text: string) => text.replaceAll(/\s*\n\s*/g, ' ')
     if (
       error instanceof ConfigError ||
       (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
     ) {
-      process.stderr.write(`flowchat-relay: ${error.message}\n`)
-      process.exitCode = 2
-      return
+      process.stderr.write(
+        `flowchat-relay: ${oneLine(error.message)} (flowchat-relay --help lists the flags)\n`,
+      )
+      process.exit(2)
     }
-    process.stderr.write(`flowchat-relay: ${error instanceof Error ? error.message : String(error)}\n`)
-    process.exitCode = 1
+    const code = (error as NodeJS.ErrnoException | undefined)?.code
+    const message =
+      code === 'EADDRINUSE'
+        ? 'the port is already in use; choose another with --port (FLOWCHAT_PORT)'
+        : error instanceof Error
+          ? error.message
+          : String(error)
+    process.stderr.write(`flowchat-relay: could not start: ${oneLine(message)}\n`)
+    // Redis or a half-open server may hold the event loop: a failed start ends here.
+    process.exit(1)
   },
 )

@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, relayOptions } from './config.js'
+import { createRelay } from './relay.js'
 import { testSecrets } from './testing/fake-flow.js'
 
 const env = () => {
@@ -13,7 +17,24 @@ const env = () => {
   }
 }
 
+function thrown(f: () => unknown): Error {
+  try {
+    f()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected an error')
+}
+
 describe('configuration', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flowchat-config-'))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
   it('reads FLOWCHAT_* variables, flags win, defaults fill the rest', () => {
     const e = { ...env(), FLOWCHAT_PORT: '9000', FLOWCHAT_CORS_ORIGINS: 'https://a.example, *' }
     const config = loadConfig(['--port', '9100', '--auth', 'bearer'], e)
@@ -26,51 +47,195 @@ describe('configuration', () => {
     const options = relayOptions(config)
     expect(options.flowBaseUrl).toBe('https://api.flow.ai/rest/v1/')
     expect(options.retention).toEqual({ maxEvents: 1000, maxAgeMs: 86_400_000 })
+    expect(loadConfig([], env()).port).toBe(8788)
   })
 
-  it('names every missing or bad setting and never echoes a secret', () => {
+  it('skips a leading -- (pnpm passes it through: pnpm start -- --port 9000)', () => {
+    expect(loadConfig(['--', '--port', '9000'], env()).port).toBe(9000)
+  })
+
+  it('honours PORT when FLOWCHAT_PORT is unset; FLOWCHAT_PORT and --port beat it', () => {
+    expect(loadConfig([], { ...env(), PORT: '7001' }).port).toBe(7001)
+    expect(loadConfig([], { ...env(), PORT: '7001', FLOWCHAT_PORT: '7002' }).port).toBe(7002)
+    expect(loadConfig(['--port', '7003'], { ...env(), PORT: '7001', FLOWCHAT_PORT: '7002' }).port).toBe(7003)
+    expect(thrown(() => loadConfig([], { ...env(), PORT: 'http' })).message).toMatch(
+      /--port \(FLOWCHAT_PORT\): must be a whole number/,
+    )
+  })
+
+  it('reads secrets from the files named by *_FILE, trimming the trailing newline', async () => {
+    const secrets = testSecrets()
+    const files = {
+      FLOWCHAT_API_KEY_FILE: `${secrets.apiKey}\n`,
+      FLOWCHAT_WEBHOOK_SECRET_FILE: `${secrets.webhookSecret}\r\n`,
+      FLOWCHAT_TOKEN_SECRET_FILE: secrets.tokenSecret,
+      FLOWCHAT_OPERATOR_PASSWORD_FILE: `${secrets.operatorPassword}\n`,
+      FLOWCHAT_REDIS_URL_FILE: 'redis://:pw@127.0.0.1:6379/0\n',
+    }
+    const e: Record<string, string> = {}
+    for (const [variable, content] of Object.entries(files)) {
+      const path = join(dir, variable.toLowerCase())
+      await writeFile(path, content)
+      e[variable] = path
+    }
+    const config = loadConfig(['--storage', 'redis'], e)
+    expect(config).toMatchObject({
+      apiKey: secrets.apiKey,
+      webhookSecret: secrets.webhookSecret,
+      tokenSecret: secrets.tokenSecret,
+      operatorPassword: secrets.operatorPassword,
+      redisUrl: 'redis://:pw@127.0.0.1:6379/0',
+    })
+  })
+
+  it('refuses a variable set twice (value and _FILE) and names an unreadable file, not its content', async () => {
+    const e = env()
+    const keyFile = join(dir, 'api-key')
+    await writeFile(keyFile, 'secret-in-a-file-0123456789\n')
+    const both = thrown(() => loadConfig([], { ...e, FLOWCHAT_API_KEY_FILE: keyFile }))
+    expect(both).toBeInstanceOf(ConfigError)
+    expect(both.message).toContain('FLOWCHAT_API_KEY and FLOWCHAT_API_KEY_FILE: both are set; set only one')
+    expect(both.message).not.toContain(e.FLOWCHAT_API_KEY)
+    expect(both.message).not.toContain('secret-in-a-file')
+
+    const missing = join(dir, 'nope')
+    const unreadable = thrown(() =>
+      loadConfig([], { ...e, FLOWCHAT_TOKEN_SECRET: '', FLOWCHAT_TOKEN_SECRET_FILE: missing }),
+    )
+    expect(unreadable.message).toContain(`FLOWCHAT_TOKEN_SECRET_FILE=${missing}: cannot be read (ENOENT)`)
+
+    // A file holding a secret that breaks the rule: the rule is named, the content is not.
+    const short = join(dir, 'short')
+    await writeFile(short, 'short-secret-in-file\n')
+    await chmod(short, 0o600)
+    const weak = thrown(() =>
+      loadConfig([], { ...e, FLOWCHAT_TOKEN_SECRET: '', FLOWCHAT_TOKEN_SECRET_FILE: short }),
+    )
+    expect(weak.message).toContain('--token-secret (FLOWCHAT_TOKEN_SECRET): must be at least 32 characters')
+    expect(weak.message).not.toContain('short-secret-in-file')
+  })
+
+  it('names every missing or bad setting on one line and never echoes a secret', () => {
     const e = { ...env(), FLOWCHAT_TOKEN_SECRET: 'short-secret-value', FLOWCHAT_AUTH: 'basic' }
     delete (e as Record<string, string>).FLOWCHAT_API_KEY
-    let error: unknown
-    try {
-      loadConfig(['--port', '70000'], e)
-    } catch (caught) {
-      error = caught
-    }
+    const error = thrown(() => loadConfig(['--port', '70000', '--trust-proxy', 'maybe'], e))
     expect(error).toBeInstanceOf(ConfigError)
-    const message = (error as Error).message
+    const message = error.message
+    expect(message).not.toContain('\n')
     expect(message).toMatch(/--api-key \(FLOWCHAT_API_KEY\): required/)
     expect(message).toMatch(/--token-secret \(FLOWCHAT_TOKEN_SECRET\): must be at least 32 characters/)
-    expect(message).toMatch(/--auth \(FLOWCHAT_AUTH\)/)
-    expect(message).toMatch(/--port \(FLOWCHAT_PORT\)/)
+    expect(message).toMatch(/--auth \(FLOWCHAT_AUTH\): must be one of raw, bearer/)
+    expect(message).toMatch(/--port \(FLOWCHAT_PORT\): must be at most 65535/)
+    expect(message).toMatch(/--trust-proxy \(FLOWCHAT_TRUST_PROXY\): must be true, false/)
     expect(message).not.toContain('short-secret-value')
   })
 
   it('needs a Redis URL for redis storage', () => {
     expect(() => loadConfig(['--storage', 'redis'], env())).toThrow(/--redis-url \(FLOWCHAT_REDIS_URL\)/)
   })
+})
 
-  it('the CLI exits 2 on bad configuration, and prints a verifiable token', async () => {
-    const bin = fileURLToPath(new URL('../bin/flowchat-relay.js', import.meta.url))
-    const run = (args: string[], extra: Record<string, string>) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          [bin, ...args],
-          { env: { PATH: process.env.PATH, ...extra } },
-          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
-        )
-      })
+describe('createRelay checks its options with the same rules and defaults', () => {
+  const secrets = testSecrets()
+  const base = {
+    apiKey: secrets.apiKey,
+    webhookSecret: secrets.webhookSecret,
+    tokenSecret: secrets.tokenSecret,
+  }
+
+  it.each([
+    [{ tokenSecret: 'x'.repeat(31) }, 'tokenSecret: must be at least 32 characters', '--token-secret', '31'],
+    [
+      { webhookSecret: 'has/a/slash/in/it/0123' },
+      'webhookSecret: must use only URL-safe characters',
+      '--webhook-secret',
+      'has/a/slash/in/it/0123',
+    ],
+    [
+      { operatorPassword: 'short' },
+      'operatorPassword: must be at least 12 characters',
+      '--operator-password',
+      'short',
+    ],
+    [{ port: 70_000 }, 'port: must be at most 65535', '--port', '70000'],
+    [{ auth: 'basic' }, 'auth: must be one of raw, bearer', '--auth', 'basic'],
+    [
+      { corsOrigins: ['not an origin'] },
+      'corsOrigins: each origin must be',
+      '--cors-origins',
+      'not an origin',
+    ],
+    [{ retention: { maxAgeMs: 10 } }, 'retention.maxAgeMs: must be at least 1 s', '--retention-max-age', '0'],
+    [{ tokenTtlSeconds: 10 }, 'tokenTtlSeconds: must be at least 60', '--token-ttl', '10'],
+  ] as const)('%j → %s, as the CLI refuses it', async (bad, message, flag, cliValue) => {
+    const error = await createRelay({ ...base, ...bad } as never).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error?.message).toContain(message)
+    if ('tokenSecret' in bad) expect(error?.message).not.toContain(bad.tokenSecret)
+    if ('operatorPassword' in bad) expect(error?.message).not.toContain(`${bad.operatorPassword}`)
+    const rule = message.split(': ')[1]!
+    const cli = thrown(() => loadConfig([`--${flag.slice(2)}`, cliValue], env()))
+    expect(cli.message).toContain(`${flag} (`)
+    expect(cli.message).toContain(rule.replace(/ \d+ s$/, ''))
+  })
+
+  it('names every missing secret', async () => {
+    const error = await createRelay({} as never).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
+    expect(error?.message).toMatch(/apiKey: required.*webhookSecret: required.*tokenSecret: required/)
+  })
+
+  it('fills the defaults from the same table: any free port for a library', async () => {
+    const relay = await createRelay(base)
+    try {
+      const url = await relay.listen()
+      expect(Number(new URL(url).port)).toBeGreaterThan(0)
+      expect(new URL(url).port).not.toBe('8788')
+    } finally {
+      await relay.close()
+    }
+  })
+})
+
+describe('the CLI', { timeout: 60_000 }, () => {
+  const bin = fileURLToPath(new URL('../bin/flowchat-relay.js', import.meta.url))
+  const run = (args: string[], extra: Record<string, string>) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [bin, ...args],
+        { env: { PATH: process.env.PATH, ...extra } },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      )
+    })
+
+  it('exits 2 with one line on stderr on bad configuration, and prints a verifiable token', async () => {
     const e = env()
-    const bad = await run([], { ...e, FLOWCHAT_WEBHOOK_SECRET: 'tiny' })
+    const bad = await run(['--', '--port', '9000'], { ...e, FLOWCHAT_WEBHOOK_SECRET: 'tiny' })
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/--webhook-secret \(FLOWCHAT_WEBHOOK_SECRET\)/)
+    expect(bad.stderr).toMatch(
+      /^flowchat-relay: Invalid configuration: --webhook-secret \(FLOWCHAT_WEBHOOK_SECRET\)/,
+    )
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
     expect(bad.stderr).not.toContain(e.FLOWCHAT_API_KEY)
-    const token = await run(['token', '--thread', 't1|o_1', '--name', 'Ann'], e)
+    expect(bad.stdout).toBe('')
+    const token = await run(['--', 'token', '--thread', 't1|o_1', '--name', 'Ann'], e)
     expect(token.code).toBe(0)
     const claims = JSON.parse(
       Buffer.from(token.stdout.trim().split('.')[1]!, 'base64url').toString(),
     ) as Record<string, unknown>
     expect(claims).toMatchObject({ scope: 'thread', sub: 't1|o_1', name: 'Ann' })
+  })
+
+  it('exits 2 naming an unknown flag', async () => {
+    const bad = await run(['--', '--prot', '9000'], env())
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain("Unknown option '--prot'")
+    expect(bad.stderr).not.toMatch(/\n\s+at /)
   })
 })

@@ -1,8 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import { FlowErrorCode } from '@flowchat/core'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
-import { httpError, toHttpError } from './http-error.js'
+import { toHttpError } from './http-error.js'
 import { logSerializers, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
 import { createRateLimiter, type RateLimit } from './rate-limiter.js'
@@ -15,9 +14,14 @@ import { threadRoutes } from './routes/thread-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { createMemoryStorage } from './storage/memory-storage.js'
 import type { EventStorage } from './storage/types.js'
+import { validateRelayOptions } from './resolve-settings.js'
 import { createStreamRegistry } from './stream-registry.js'
 import { createTokenService, type TokenClaims } from './token-service.js'
 
+/**
+ * Options of `createRelay`. Their rules and defaults are the command line's (`RELAY_SETTINGS` in relay-settings.ts);
+ * a bad value throws a `ConfigError` naming the option and the rule.
+ */
 export interface RelayOptions {
   /** Flow.ai's REST API. Default `https://api.flow.ai/rest/v1/`. */
   flowBaseUrl?: string
@@ -63,7 +67,7 @@ export interface RelayOptions {
   logger?: boolean | Record<string, unknown>
   /** Default 127.0.0.1. */
   host?: string
-  /** Default 0 (any free port). */
+  /** Default 0 (any free port; the CLI's default is 8788). */
   port?: number
   /** Passed to the REST client (tests, proxies). */
   fetch?: typeof fetch
@@ -84,24 +88,6 @@ export interface Relay {
   close(): Promise<void>
 }
 
-const defaults = {
-  flowBaseUrl: 'https://api.flow.ai/rest/v1/',
-  auth: 'raw',
-  tokenTtlSeconds: 3600,
-  anonymousSessions: true,
-  corsOrigins: [] as string[],
-  bodyLimitBytes: 1024 * 1024,
-  uploadLimitBytes: 25 * 1024 * 1024,
-  heartbeatMs: 15_000,
-  retryMs: 3000,
-  maxStreamsPerToken: 5,
-  maxStreamsPerIp: 50,
-  maxBufferedBytes: 1024 * 1024,
-  businessHoursTtlMs: 300_000,
-  host: '127.0.0.1',
-  port: 0,
-} as const
-
 /**
  * Creates a relay: webhook ingest, per-thread SSE with resume, the send proxy that keeps the API key, visitor
  * and operator auth (docs/relay-protocol.md).
@@ -112,25 +98,13 @@ const defaults = {
  * console.log(`point the Flow.ai webhook at ${relay.webhookUrl}`)
  */
 export async function createRelay(options: RelayOptions): Promise<Relay> {
-  for (const [name, value] of [
-    ['apiKey', options.apiKey],
-    ['webhookSecret', options.webhookSecret],
-    ['tokenSecret', options.tokenSecret],
-  ] as const) {
-    if (typeof value !== 'string' || value.length === 0) {
-      throw httpError(FlowErrorCode.invalid_input, `${name}: required`, { path: name })
-    }
-  }
-  const o = { ...defaults, ...dropUndefined(options) }
+  // One table holds the rules and defaults of the CLI and of these options (relay-settings.ts).
+  const o = validateRelayOptions(options)
   const storage =
-    options.storage ??
-    createMemoryStorage({
-      ...(options.retention?.maxEvents === undefined ? {} : { maxEvents: options.retention.maxEvents }),
-      ...(options.retention?.maxAgeMs === undefined ? {} : { maxAgeMs: options.retention.maxAgeMs }),
-    })
-  const tokens = createTokenService({ secret: options.tokenSecret, ttlSeconds: o.tokenTtlSeconds })
+    options.storage ?? createMemoryStorage({ maxEvents: o.retentionMaxEvents, maxAgeMs: o.retentionMaxAge })
+  const tokens = createTokenService({ secret: o.tokenSecret, ttlSeconds: o.tokenTtlSeconds })
   const rest = createFlowRestClient({
-    apiKey: options.apiKey,
+    apiKey: o.apiKey,
     baseUrl: o.flowBaseUrl,
     auth: o.auth,
     maxUploadBytes: o.uploadLimitBytes,
@@ -149,8 +123,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       sessionsPerIp: createRateLimiter(limits.sessionsPerIp ?? { burst: 20, perSecond: 1 }),
     },
     settings: {
-      webhookSecret: options.webhookSecret,
-      operatorPassword: options.operatorPassword,
+      webhookSecret: o.webhookSecret,
+      operatorPassword: o.operatorPassword,
       anonymousSessions: o.anonymousSessions,
       bodyLimitBytes: o.bodyLimitBytes,
       uploadLimitBytes: o.uploadLimitBytes,
@@ -225,8 +199,4 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     close: () => (closing ??= app.close()),
   }
   return relay
-}
-
-function dropUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }

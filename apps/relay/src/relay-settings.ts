@@ -1,0 +1,348 @@
+import * as z from 'zod'
+
+/**
+ * How the text of a flag or a `FLOWCHAT_*` variable becomes an option's value: `text` as is, `int` a whole
+ * number, `bool` `true|false|1|0|yes|no`, `list` comma-separated, `seconds` a whole number of seconds held in
+ * milliseconds by the option.
+ */
+export const SettingReader = {
+  text: 'text',
+  int: 'int',
+  bool: 'bool',
+  list: 'list',
+  seconds: 'seconds',
+} as const
+export type SettingReader = (typeof SettingReader)[keyof typeof SettingReader]
+
+/** One relay setting: everything the CLI, the environment, `createRelay`, `--help` and the README know of it. */
+export interface RelaySetting {
+  /** Where the value goes in `RelayOptions` (`retention.maxAgeMs`); absent for settings only the CLI reads. */
+  option?: string
+  /** The command-line flag without `--`; absent for settings only `createRelay` takes. */
+  flag?: string
+  /** The environment variable; always set together with `flag`. */
+  env?: string
+  read: SettingReader
+  /** The rule, on the option's value (milliseconds for `seconds`). Its messages never include the value. */
+  rule: z.ZodType
+  /** The default, in the option's unit. Absent: the setting is required (`required`) or simply unset. */
+  default?: unknown
+  /** `createRelay`'s default where it differs from the CLI's (a library listens on any free port). */
+  apiDefault?: unknown
+  required?: boolean
+  /** Never echoed anywhere; may also come from the file named by `<env>_FILE`. */
+  secret?: boolean
+  /** A variable read when `env` is unset (`PORT`, as platforms set it). */
+  fallbackEnv?: string
+  /** The value's placeholder in `--help`. */
+  placeholder: string
+  description: string
+}
+
+const int = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+const seconds = (minS: number, maxS: number) =>
+  z
+    .number({ error: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(minS * 1000, `must be at least ${minS} s`)
+    .max(maxS * 1000, `must be at most ${maxS} s`)
+const secret = (min: number) =>
+  z.string({ error: 'required' }).min(1, 'required').min(min, `must be at least ${min} characters`)
+const bool = z.boolean({ error: 'must be true or false' })
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` })
+const DAY = 24 * 3600
+
+/**
+ * The relay's settings, one entry each: the CLI's flags and `FLOWCHAT_*` variables, `createRelay`'s validation and
+ * defaults, `flowchat-relay --help` and the README's configuration table are all read from here. Adding a setting
+ * is adding an entry (and using the option where the relay needs it).
+ *
+ * @example
+ * RELAY_SETTINGS.tokenSecret.env // 'FLOWCHAT_TOKEN_SECRET'
+ */
+export const RELAY_SETTINGS = {
+  apiKey: {
+    option: 'apiKey',
+    flag: 'api-key',
+    env: 'FLOWCHAT_API_KEY',
+    read: 'text',
+    rule: secret(1),
+    required: true,
+    secret: true,
+    placeholder: 'key',
+    description: 'the Flow.ai REST API key; stays in the relay',
+  },
+  flowBaseUrl: {
+    option: 'flowBaseUrl',
+    flag: 'flow-base-url',
+    env: 'FLOWCHAT_FLOW_BASE_URL',
+    read: 'text',
+    rule: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    default: 'https://api.flow.ai/rest/v1/',
+    placeholder: 'url',
+    description: "Flow.ai's REST API (or the emulator's REST URL)",
+  },
+  auth: {
+    option: 'auth',
+    flag: 'auth',
+    env: 'FLOWCHAT_AUTH',
+    read: 'text',
+    rule: oneOf(['raw', 'bearer']),
+    default: 'raw',
+    placeholder: 'raw|bearer',
+    description: '`raw` (`Authorization: <key>`, current reference) or `bearer` (older reference)',
+  },
+  webhookSecret: {
+    option: 'webhookSecret',
+    flag: 'webhook-secret',
+    env: 'FLOWCHAT_WEBHOOK_SECRET',
+    read: 'text',
+    rule: secret(16).regex(
+      /^[A-Za-z0-9_.~-]+$/,
+      'must use only URL-safe characters (letters, digits, - _ . ~)',
+    ),
+    required: true,
+    secret: true,
+    placeholder: 'secret',
+    description: '≥ 16 URL-safe characters; the last segment of the webhook URL',
+  },
+  tokenSecret: {
+    option: 'tokenSecret',
+    flag: 'token-secret',
+    env: 'FLOWCHAT_TOKEN_SECRET',
+    read: 'text',
+    rule: secret(32),
+    required: true,
+    secret: true,
+    placeholder: 'secret',
+    description: '≥ 32 characters; signs visitor and operator tokens (HS256)',
+  },
+  tokenTtlSeconds: {
+    option: 'tokenTtlSeconds',
+    flag: 'token-ttl',
+    env: 'FLOWCHAT_TOKEN_TTL',
+    read: 'int',
+    rule: int(60, 7 * DAY),
+    default: 3600,
+    placeholder: 'seconds',
+    description: 'token lifetime in seconds',
+  },
+  operatorPassword: {
+    option: 'operatorPassword',
+    flag: 'operator-password',
+    env: 'FLOWCHAT_OPERATOR_PASSWORD',
+    read: 'text',
+    rule: secret(12),
+    secret: true,
+    placeholder: 'password',
+    description: '≥ 12 characters; enables `POST /v1/operator/sessions`',
+  },
+  anonymousSessions: {
+    option: 'anonymousSessions',
+    flag: 'anonymous-sessions',
+    env: 'FLOWCHAT_ANONYMOUS_SESSIONS',
+    read: 'bool',
+    rule: bool,
+    default: true,
+    placeholder: 'bool',
+    description: '`POST /v1/sessions` without a token creates a thread',
+  },
+  corsOrigins: {
+    option: 'corsOrigins',
+    flag: 'cors-origins',
+    env: 'FLOWCHAT_CORS_ORIGINS',
+    read: 'list',
+    rule: z.array(
+      z.union(
+        [z.literal('*'), z.url({ error: 'each origin must be * or a URL like https://shop.example' })],
+        {
+          error: 'each origin must be * or a URL like https://shop.example',
+        },
+      ),
+      { error: 'must be a list of origins' },
+    ),
+    default: [],
+    placeholder: 'origins',
+    description: 'comma-separated origins allowed by CORS, or `*`; none: same origin only',
+  },
+  host: {
+    option: 'host',
+    flag: 'host',
+    env: 'FLOWCHAT_HOST',
+    read: 'text',
+    rule: z.string({ error: 'must be a host name or address' }).min(1, 'must be a host name or address'),
+    default: '127.0.0.1',
+    placeholder: 'address',
+    description: 'listen address (`0.0.0.0` in a container)',
+  },
+  port: {
+    option: 'port',
+    flag: 'port',
+    env: 'FLOWCHAT_PORT',
+    fallbackEnv: 'PORT',
+    read: 'int',
+    rule: int(0, 65535),
+    default: 8788,
+    apiDefault: 0,
+    placeholder: 'n',
+    description: 'listen port (`0`: any free port); `PORT` when `FLOWCHAT_PORT` is unset; `createRelay`: 0',
+  },
+  retentionMaxEvents: {
+    option: 'retention.maxEvents',
+    flag: 'retention-max-events',
+    env: 'FLOWCHAT_RETENTION_MAX_EVENTS',
+    read: 'int',
+    rule: int(1, 1_000_000),
+    default: 1000,
+    placeholder: 'n',
+    description: 'events kept per stream',
+  },
+  retentionMaxAge: {
+    option: 'retention.maxAgeMs',
+    flag: 'retention-max-age',
+    env: 'FLOWCHAT_RETENTION_MAX_AGE',
+    read: 'seconds',
+    rule: seconds(1, 30 * DAY),
+    default: DAY * 1000,
+    placeholder: 'seconds',
+    description: 'seconds an event is kept (`createRelay`: `retention.maxAgeMs`)',
+  },
+  bodyLimitBytes: {
+    option: 'bodyLimitBytes',
+    flag: 'body-limit',
+    env: 'FLOWCHAT_BODY_LIMIT',
+    read: 'int',
+    rule: int(1024, 100 * 1024 * 1024),
+    default: 1024 * 1024,
+    placeholder: 'bytes',
+    description: 'JSON and webhook body bytes',
+  },
+  uploadLimitBytes: {
+    option: 'uploadLimitBytes',
+    flag: 'upload-limit',
+    env: 'FLOWCHAT_UPLOAD_LIMIT',
+    read: 'int',
+    rule: int(1024, 250 * 1024 * 1024),
+    default: 25 * 1024 * 1024,
+    placeholder: 'bytes',
+    description: "multipart upload bytes (Flow.ai's own limit is 250 MB)",
+  },
+  heartbeatMs: {
+    option: 'heartbeatMs',
+    flag: 'heartbeat-ms',
+    env: 'FLOWCHAT_HEARTBEAT_MS',
+    read: 'int',
+    rule: int(10, 300_000),
+    default: 15_000,
+    placeholder: 'ms',
+    description: 'SSE heartbeat comment interval',
+  },
+  maxStreamsPerToken: {
+    option: 'maxStreamsPerToken',
+    flag: 'max-streams-per-token',
+    env: 'FLOWCHAT_MAX_STREAMS_PER_TOKEN',
+    read: 'int',
+    rule: int(1, 100_000),
+    default: 5,
+    placeholder: 'n',
+    description: 'open SSE streams per token subject',
+  },
+  maxStreamsPerIp: {
+    option: 'maxStreamsPerIp',
+    flag: 'max-streams-per-ip',
+    env: 'FLOWCHAT_MAX_STREAMS_PER_IP',
+    read: 'int',
+    rule: int(1, 1_000_000),
+    default: 50,
+    placeholder: 'n',
+    description: 'open SSE streams per client address',
+  },
+  trustProxy: {
+    option: 'trustProxy',
+    flag: 'trust-proxy',
+    env: 'FLOWCHAT_TRUST_PROXY',
+    read: 'bool',
+    rule: bool,
+    default: false,
+    placeholder: 'bool',
+    description: 'read the client address from `X-Forwarded-For` (behind a proxy)',
+  },
+  storage: {
+    flag: 'storage',
+    env: 'FLOWCHAT_STORAGE',
+    read: 'text',
+    rule: oneOf(['memory', 'redis']),
+    default: 'memory',
+    placeholder: 'memory|redis',
+    description: '`memory` (one process) or `redis` (several instances share one log)',
+  },
+  redisUrl: {
+    flag: 'redis-url',
+    env: 'FLOWCHAT_REDIS_URL',
+    read: 'text',
+    rule: z
+      .string({ error: 'must be a redis:// or rediss:// URL' })
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    secret: true,
+    placeholder: 'url',
+    description: '`redis://…` (may hold a password), required with `--storage redis`',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'FLOWCHAT_LOG_LEVEL',
+    read: 'text',
+    rule: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    placeholder: 'level',
+    description: 'JSON log lines on stdout from `fatal` to `trace`, or `silent`',
+  },
+  retryMs: {
+    option: 'retryMs',
+    read: 'int',
+    rule: int(0, 3_600_000),
+    default: 3000,
+    placeholder: 'ms',
+    description: 'the `retry:` hint sent to SSE clients',
+  },
+  maxBufferedBytes: {
+    option: 'maxBufferedBytes',
+    read: 'int',
+    rule: int(1024, 1024 * 1024 * 1024),
+    default: 1024 * 1024,
+    placeholder: 'bytes',
+    description: 'unsent bytes of an SSE reader past which it is disconnected',
+  },
+  businessHoursTtlMs: {
+    option: 'businessHoursTtlMs',
+    read: 'int',
+    rule: int(0, 24 * 3_600_000),
+    default: 300_000,
+    placeholder: 'ms',
+    description: 'how long business hours are cached',
+  },
+} as const satisfies Record<string, RelaySetting>
+
+export type RelaySettingName = keyof typeof RELAY_SETTINGS
+
+/**
+ * How an error names a setting: `--port (FLOWCHAT_PORT)` for the CLI, the option path (`retention.maxAgeMs`) for
+ * `createRelay`.
+ *
+ * @example
+ * settingLabel('port', 'cli') // '--port (FLOWCHAT_PORT)'
+ */
+export function settingLabel(name: RelaySettingName, audience: 'cli' | 'api'): string {
+  const s: RelaySetting = RELAY_SETTINGS[name]
+  if (audience === 'api') return s.option ?? name
+  return s.flag ? `--${s.flag} (${s.env})` : name
+}
+
+/** Settings in table order, with their names. */
+export const relaySettingEntries = (): [RelaySettingName, RelaySetting][] =>
+  Object.entries(RELAY_SETTINGS) as [RelaySettingName, RelaySetting][]

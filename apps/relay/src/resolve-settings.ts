@@ -1,0 +1,109 @@
+import type * as z from 'zod'
+import { ConfigError, type ConfigIssue } from './config-error.js'
+import { RELAY_SETTINGS, relaySettingEntries, settingLabel, type RelaySettingName } from './relay-settings.js'
+
+type Settings = typeof RELAY_SETTINGS
+type Value<K extends RelaySettingName> = z.output<Settings[K]['rule']>
+
+/** The validated settings: each with its default filled in; optional ones may be `undefined`. */
+export type ResolvedSettings<K extends RelaySettingName = RelaySettingName> = {
+  [P in K]: Settings[P] extends { default: unknown } | { required: true } ? Value<P> : Value<P> | undefined
+}
+
+/** Settings `createRelay` takes (those with an option path). */
+export type ApiSettingName = {
+  [K in RelaySettingName]: Settings[K] extends { option: string } ? K : never
+}[RelaySettingName]
+
+/** Settings the command line reads (those with a flag). */
+export type CliSettingName = {
+  [K in RelaySettingName]: Settings[K] extends { flag: string } ? K : never
+}[RelaySettingName]
+
+/**
+ * Validates `values` (already in the option's type) against the table's rules and fills in defaults. `audience`
+ * picks how settings are named in errors (`--port (FLOWCHAT_PORT)` or `port`) and which default applies
+ * (`createRelay` listens on any free port). `issues` are problems found earlier (unreadable files, bad numbers);
+ * all of them are thrown together as one `ConfigError`. A value never appears in a message.
+ *
+ * @example
+ * resolveSettings(['port'], { port: 9000 }, 'cli').port // 9000
+ */
+export function resolveSettings<K extends RelaySettingName>(
+  names: readonly K[],
+  values: Partial<Record<RelaySettingName, unknown>>,
+  audience: 'cli' | 'api',
+  issues: ConfigIssue[] = [],
+): ResolvedSettings<K> {
+  const out: Record<string, unknown> = {}
+  const wanted = new Set<RelaySettingName>(names)
+  for (const [name, s] of relaySettingEntries()) {
+    if (!wanted.has(name)) continue
+    let value = values[name]
+    if (value === undefined) {
+      value = audience === 'api' && 'apiDefault' in s ? s.apiDefault : s.default
+      if (value === undefined) {
+        if (s.required) issues.push({ setting: settingLabel(name, audience), message: 'required' })
+        continue
+      }
+    }
+    const parsed = s.rule.safeParse(value)
+    if (parsed.success) out[name] = parsed.data
+    else {
+      const issue = parsed.error.issues[0]
+      issues.push({ setting: settingLabel(name, audience), message: issue?.message ?? 'is invalid' })
+    }
+  }
+  if (wanted.has('storage') && out.storage === 'redis' && out.redisUrl === undefined) {
+    issues.push({ setting: settingLabel('redisUrl', audience), message: 'required with --storage redis' })
+  }
+  if (issues.length > 0) {
+    throw ConfigError.of(audience === 'cli' ? 'Invalid configuration' : 'Invalid relay options', issues)
+  }
+  return out as ResolvedSettings<K>
+}
+
+/** The names of the settings `createRelay` takes. */
+export const apiSettingNames = (): ApiSettingName[] =>
+  relaySettingEntries()
+    .filter(([, s]) => s.option !== undefined)
+    .map(([name]) => name as ApiSettingName)
+
+/** The names of the settings the command line reads. */
+export const cliSettingNames = (): CliSettingName[] =>
+  relaySettingEntries()
+    .filter(([, s]) => s.flag !== undefined)
+    .map(([name]) => name as CliSettingName)
+
+/** Reads an option path (`retention.maxAgeMs`) of an options object. */
+export function readOptionPath(options: object, path: string): unknown {
+  let current: unknown = options
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined
+    current = (current as Record<string, unknown>)[key]
+  }
+  return current
+}
+
+/** Sets an option path (`retention.maxAgeMs`) of an options object, creating the objects on the way. */
+export function writeOptionPath(options: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.')
+  let current = options
+  for (const key of keys.slice(0, -1)) current = (current[key] ??= {}) as Record<string, unknown>
+  current[keys.at(-1)!] = value
+}
+
+/**
+ * `createRelay`'s check of its options: the same rules and defaults as the command line, errors naming the option
+ * path (`tokenSecret: must be at least 32 characters`), never a value.
+ *
+ * @example
+ * validateRelayOptions({ apiKey, webhookSecret, tokenSecret }).heartbeatMs // 15000
+ */
+export function validateRelayOptions(options: object): ResolvedSettings<ApiSettingName> {
+  const values: Partial<Record<RelaySettingName, unknown>> = {}
+  for (const name of apiSettingNames()) {
+    values[name] = readOptionPath(options, (RELAY_SETTINGS[name] as { option: string }).option)
+  }
+  return resolveSettings(apiSettingNames(), values, 'api')
+}
