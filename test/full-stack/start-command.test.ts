@@ -68,6 +68,7 @@ function urlAfter(output: string, label: string): string {
 }
 
 afterEach(() => {
+  // The stack itself runs in a child of the command that stops by itself once its parent is gone.
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
 })
 
@@ -98,6 +99,44 @@ describe('pnpm start', () => {
       await expect(fetch(url), url).rejects.toThrow()
     }
   }, 60_000)
+
+  test('pnpm start -- <flags>, stopped with SIGTERM to the pnpm process, says Stopped. and frees every port', async () => {
+    // pnpm 12 runs the script in a process group of its own and SIGKILLs it when pnpm is stopped: the stack
+    // survives that long enough to close (scripts/start.ts). `--` is passed through by pnpm: the flags still work.
+    const child = spawn(
+      'pnpm',
+      ['start', '--', '--demo-port', '0', '--relay-port', '0', '--emulator-port', '0'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          FLOWCHAT_DEMO_PORT: '9',
+          FLOWCHAT_RELAY_PORT: '9',
+          FLOWCHAT_EMULATOR_PORT: '9',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    )
+    children.push(child)
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    // The output pipe closes once the last process holding it (the stack) has exited.
+    const closed = new Promise<void>((resolve) => child.stdout.on('close', () => resolve()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await waitForOutput({ child, output: () => output, exited }, 'Ctrl-C stops.')
+    const urls = ['Product page \\(chat launcher\\)', 'Relay', 'Flow.ai emulator'].map((label) =>
+      urlAfter(output, label),
+    )
+    for (const url of urls) expect((await fetch(url)).status, url).toBeLessThan(500)
+
+    process.kill(child.pid!, 'SIGTERM')
+    await closed
+    expect(output).toContain('SIGTERM')
+    expect(output).toContain('Stopped.')
+    for (const url of urls) await expect(fetch(url), url).rejects.toThrow()
+  }, 90_000)
 
   test('a port already in use is reported with the setting to change, not a stack trace', async () => {
     const blocker: Server = createServer()

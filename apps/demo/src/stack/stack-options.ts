@@ -66,7 +66,8 @@ export function readStackOptions(
   let values
   try {
     ;({ values } = parseArgs({
-      args: [...argv],
+      // `pnpm start -- --relay-port 9000` passes the `--` through: skip a leading one.
+      args: argv[0] === '--' ? argv.slice(1) : [...argv],
       options: {
         'demo-port': { type: 'string' },
         'relay-port': { type: 'string' },

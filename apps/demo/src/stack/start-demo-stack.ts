@@ -96,6 +96,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   let provideRuntime: (runtime: DemoRuntime) => void = () => {}
   const runtime = new Promise<DemoRuntime>((resolve) => (provideRuntime = resolve))
   const vite: ViteDevServer = await step('demo', async () => {
+    const sigterm = new Set(process.listeners('SIGTERM'))
+    const stdinEnd = new Set(process.stdin.listeners('end'))
     const server = await createServer({
       ...demoViteConfig(),
       configFile: false,
@@ -108,6 +110,14 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         ...(options.watch === false ? { hmr: false, watch: null } : {}),
       },
     })
+    // Vite's dev server exits the process on SIGTERM (and when stdin ends) after closing only itself, so the relay
+    // and the emulator would never close: whoever owns the stack decides when to close it.
+    for (const listener of process.listeners('SIGTERM')) {
+      if (!sigterm.has(listener)) process.off('SIGTERM', listener)
+    }
+    for (const listener of process.stdin.listeners('end')) {
+      if (!stdinEnd.has(listener)) process.stdin.off('end', listener)
+    }
     try {
       await server.listen()
     } catch (error) {
