@@ -32,7 +32,13 @@ async function main(argv: string[]): Promise<number> {
   const url = await relay.listen()
   // The URL is followed by a space, so that `listening on (\S+)` finds it in the JSON line too.
   log.info(
-    { url, webhookUrl: `${url}/webhooks/<webhook secret>`, storage: config.storage },
+    {
+      url,
+      host: config.host,
+      port: Number(new URL(url).port),
+      webhookUrl: `${url}/webhooks/<webhook secret>`,
+      storage: config.storage,
+    },
     `flowchat-relay listening on ${url} (webhook URL: ${url}/webhooks/<your webhook secret>)`,
   )
   let stopping = false
