@@ -16,7 +16,12 @@ export { ConfigError } from './config-error.js'
 /** The command line's validated settings, with defaults filled in. */
 export type RelayConfig = ResolvedSettings<CliSettingName>
 
-/** The flags of every setting, for `parseArgs`. */
+/**
+ * The flags of every setting, for `parseArgs`.
+ *
+ * @example
+ * settingFlags['token-secret'] // { type: 'string' }
+ */
 export const settingFlags: Record<string, { type: 'string' }> = Object.fromEntries(
   cliSettingNames().map((name) => [
     (RELAY_SETTINGS[name] as RelaySetting).flag!,
@@ -24,7 +29,12 @@ export const settingFlags: Record<string, { type: 'string' }> = Object.fromEntri
   ]),
 )
 
-/** The variable that names a file holding a secret setting's value, as container platforms mount secrets. */
+/**
+ * The variable that names a file holding a secret setting's value, as container platforms mount secrets.
+ *
+ * @example
+ * fileVariable('FLOWCHAT_API_KEY') // 'FLOWCHAT_API_KEY_FILE'
+ */
 export const fileVariable = (env: string): string => `${env}_FILE`
 
 /**

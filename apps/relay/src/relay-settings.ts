@@ -4,6 +4,9 @@ import * as z from 'zod'
  * How the text of a flag or a `FLOWCHAT_*` variable becomes an option's value: `text` as is, `int` a whole
  * number, `bool` `true|false|1|0|yes|no`, `list` comma-separated, `seconds` a whole number of seconds held in
  * milliseconds by the option.
+ *
+ * @example
+ * RELAY_SETTINGS.retentionMaxAge.read === SettingReader.seconds // true
  */
 export const SettingReader = {
   text: 'text',
@@ -343,6 +346,11 @@ export function settingLabel(name: RelaySettingName, audience: 'cli' | 'api'): s
   return s.flag ? `--${s.flag} (${s.env})` : name
 }
 
-/** Settings in table order, with their names. */
+/**
+ * Settings in table order, with their names.
+ *
+ * @example
+ * relaySettingEntries().map(([name]) => name) // ['apiKey', 'flowBaseUrl', …]
+ */
 export const relaySettingEntries = (): [RelaySettingName, RelaySetting][] =>
   Object.entries(RELAY_SETTINGS) as [RelaySettingName, RelaySetting][]

@@ -63,19 +63,34 @@ export function resolveSettings<K extends RelaySettingName>(
   return out as ResolvedSettings<K>
 }
 
-/** The names of the settings `createRelay` takes. */
+/**
+ * The names of the settings `createRelay` takes.
+ *
+ * @example
+ * apiSettingNames().includes('retentionMaxAge') // true (option `retention.maxAgeMs`)
+ */
 export const apiSettingNames = (): ApiSettingName[] =>
   relaySettingEntries()
     .filter(([, s]) => s.option !== undefined)
     .map(([name]) => name as ApiSettingName)
 
-/** The names of the settings the command line reads. */
+/**
+ * The names of the settings the command line reads.
+ *
+ * @example
+ * cliSettingNames().includes('logLevel') // true
+ */
 export const cliSettingNames = (): CliSettingName[] =>
   relaySettingEntries()
     .filter(([, s]) => s.flag !== undefined)
     .map(([name]) => name as CliSettingName)
 
-/** Reads an option path (`retention.maxAgeMs`) of an options object. */
+/**
+ * Reads an option path (`retention.maxAgeMs`) of an options object.
+ *
+ * @example
+ * readOptionPath({ retention: { maxAgeMs: 5000 } }, 'retention.maxAgeMs') // 5000
+ */
 export function readOptionPath(options: object, path: string): unknown {
   let current: unknown = options
   for (const key of path.split('.')) {
@@ -85,7 +100,13 @@ export function readOptionPath(options: object, path: string): unknown {
   return current
 }
 
-/** Sets an option path (`retention.maxAgeMs`) of an options object, creating the objects on the way. */
+/**
+ * Sets an option path (`retention.maxAgeMs`) of an options object, creating the objects on the way.
+ *
+ * @example
+ * const options = {}
+ * writeOptionPath(options, 'retention.maxAgeMs', 5000) // options: { retention: { maxAgeMs: 5000 } }
+ */
 export function writeOptionPath(options: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.')
   let current = options
