@@ -238,6 +238,15 @@ describe('the packed packages', () => {
       for (const path of paths) {
         expect(p.entries, `${p.name}: ${path}`).toContain(`package/${path.replace(/^\.\//, '')}`)
       }
+      // The Custom Elements Manifest points editors at modules: those must ship too.
+      if (p.manifest.customElements) {
+        const cem = JSON.parse(
+          readFileSync(join(dir, 'node_modules', p.name, p.manifest.customElements), 'utf8'),
+        ) as { modules: { path: string }[] }
+        expect(cem.modules.length).toBeGreaterThan(0)
+        for (const module of cem.modules)
+          expect(p.entries, `${p.name}: ${module.path}`).toContain(`package/${module.path}`)
+      }
     }
   })
 
