@@ -4,13 +4,13 @@ import { defineConfig } from 'vitest/config'
 /** Workspace packages resolve each other's TypeScript source through this export condition. */
 const source = '@flowchat/source'
 
-const node = (name: string, dir: string) => ({
+const node = (name: string, dir: string, exclude: string[] = []) => ({
   extends: true as const,
   test: {
     name,
     root: dir,
     include: ['**/*.test.ts'],
-    exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
+    exclude: ['**/*.browser.test.ts', '**/node_modules/**', ...exclude],
   },
 })
 
@@ -28,7 +28,8 @@ export default defineConfig({
       node('emulator', 'apps/emulator'),
       node('relay', 'apps/relay'),
       node('widget', 'packages/widget'),
-      node('e2e', 'test'),
+      // The packaging test rebuilds every dist/: it runs as its own step (test/packaging/vitest.config.ts).
+      node('e2e', 'test', ['packaging/**']),
     ],
   },
 })

@@ -1,4 +1,5 @@
-// `pnpm test`: lint, type check, every Node test (Vitest) and every browser test (web-test-runner).
+// `pnpm test`: lint, type check, every Node test (Vitest), every browser test (web-test-runner) and the packaging
+// test (the packed tarballs installed with npm outside the workspace).
 // Each step runs even when an earlier one failed, so one run shows everything that is wrong; the last
 // line adds up all runners as `N passed, N failed[, N skipped]`, and the exit code is non-zero on any failure.
 import { spawnSync } from 'node:child_process'
@@ -48,10 +49,12 @@ check('lint', 'eslint', ['.', '--max-warnings', '0'])
 check('format', 'prettier', ['--check', '.', '--log-level', 'warn'])
 check('typecheck', 'node', ['./node_modules/typescript7/bin/tsc', '-b'])
 
-if (only('node')) {
-  const file = join(out, 'vitest.json')
-  const ok = run('node tests', 'vitest', [
+/** Runs Vitest with a JSON report and adds its counts to the totals. */
+function vitest(name: string, extra: string[]): void {
+  const file = join(out, `${name.replace(/\W+/g, '-')}.json`)
+  const ok = run(name, 'vitest', [
     'run',
+    ...extra,
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${file}`,
@@ -71,6 +74,8 @@ if (only('node')) {
   if (!ok && (!json || (json.numFailedTests ?? 0) === 0)) totals.failed++
 }
 
+if (only('node')) vitest('node tests', [])
+
 if (only('browser')) {
   const file = join(out, 'wtr.json')
   const ok = run('browser tests', 'web-test-runner', [], { FLOWCHAT_WTR_RESULTS: file })
@@ -82,6 +87,9 @@ if (only('browser')) {
   }
   if (!ok && (!t || t.failed === 0)) totals.failed++
 }
+
+// Last, on its own: it rebuilds every package's dist/ and installs the packed tarballs with npm in a temp project.
+if (only('packaging')) vitest('packaging test', ['--config', 'test/packaging/vitest.config.ts'])
 
 /** A file that failed to load (syntax error, failing hook) has no failed test of its own: count it once. */
 function filesFailedWithoutFailedTest(json: Record<string, unknown>): number {

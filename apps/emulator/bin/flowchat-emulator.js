@@ -1,24 +1,34 @@
 #!/usr/bin/env node
-// Runs the built CLI (dist/cli.js) when there is one; in a fresh clone, runs the TypeScript source through tsx
-// with the `@flowchat/source` condition so workspace packages resolve to their sources. No build needed.
+// Installed from npm: runs the built CLI (dist/cli.js) with plain Node. In a checkout of the repository (src/ is
+// there and tsx is installed) it runs the TypeScript source through tsx with the `@flowchat/source` condition
+// instead, so that a dist/ left by an earlier `pnpm build` never runs stale code; no build is needed there.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const dist = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
-if (existsSync(dist)) {
-  await import(pathToFileURL(dist).href)
-} else {
-  let tsx
+const source = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+
+/** tsx's loader, when this is a checkout with tsx installed. */
+function sourceLoader() {
+  if (!existsSync(source)) return undefined
   try {
-    tsx = import.meta.resolve('tsx')
+    return import.meta.resolve('tsx')
   } catch {
+    return undefined
+  }
+}
+
+const tsx = sourceLoader()
+if (tsx === undefined) {
+  if (!existsSync(dist)) {
     process.stderr.write(
-      'flowchat-emulator: no dist/ build and tsx is not installed; run `pnpm install` or build first.\n',
+      'flowchat-emulator: dist/cli.js is missing; run `pnpm build` (or `pnpm install` for tsx).\n',
     )
     process.exit(1)
   }
-  const source = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+  await import(pathToFileURL(dist).href)
+} else {
   const child = spawn(
     process.execPath,
     ['--conditions=@flowchat/source', '--import', tsx, source, ...process.argv.slice(2)],

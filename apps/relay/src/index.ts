@@ -5,14 +5,12 @@ export { createRelay } from './relay.js'
 export { ConfigError } from './config-error.js'
 export { createMemoryStorage } from './storage/memory-storage.js'
 export { createRedisStorage } from './storage/redis-storage.js'
-export { describeStorageContract } from './storage/storage-contract.js'
 export { compareEventIds, createIdGenerator, isEventId } from './storage/event-id.js'
 
 export type { Relay, RelayOptions } from './relay.js'
 export type { ConfigIssue } from './config-error.js'
 export type { MemoryStorageOptions } from './storage/memory-storage.js'
 export type { RedisStorageOptions } from './storage/redis-storage.js'
-export type { MakeStorage, StorageContractOptions } from './storage/storage-contract.js'
 export type {
   AppendInput,
   AppendResult,

@@ -1,0 +1,408 @@
+// Issue 12's packaging test: the packages as a user gets them. Builds and packs every publishable package, installs
+// the tarballs with plain npm into a fresh project outside the workspace (no `@flowchat/source`, no hoisted dev
+// dependencies), and there runs the relay and the emulator from their tarballs with `npx`, the core README's Node
+// script, a type check of a consumer, a Node import of the widget and the built widget file in Chromium.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromiumLaunchOptions } from '@flowchat/demo/stack'
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startStaticServer, type StaticServer } from '../support/static-server.js'
+import { packWorkspace, type PackedPackage } from './pack-workspace.js'
+
+const root = join(import.meta.dirname, '..', '..')
+const tsc7 = join(root, 'node_modules', 'typescript7', 'bin', 'tsc')
+const tsc6 = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+
+/** What a tarball must never hold: tests, test helpers, fixtures, TypeScript sources. */
+const NOT_SHIPPED =
+  /(\.test\.|\.browser\.test\.|\/testing\/|test-doubles|storage-contract|test-support|\/fixtures\/|\/test\/|^package\/src\/|\.tsbuildinfo$)/
+
+let dir: string
+let packed: PackedPackage[]
+let site: StaticServer | undefined
+let browser: Browser | undefined
+const children: ChildProcess[] = []
+let relayUrl: string
+const timings: string[] = []
+
+async function timed<T>(label: string, work: () => T | Promise<T>): Promise<T> {
+  const start = performance.now()
+  try {
+    return await work()
+  } finally {
+    const line = `packaging: ${label} ${((performance.now() - start) / 1000).toFixed(1)} s`
+    timings.push(line)
+    console.log(line)
+  }
+}
+
+/** Runs a command to completion; throws with its output when it fails. */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} (in ${cwd}): exit ${result.status ?? result.signal}\n${result.stdout}\n${result.stderr}`,
+    )
+  }
+  return result.stdout
+}
+
+/** A port nobody listens on right now (the CLIs take `--port`; their output format is theirs to change). */
+function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+/** Starts `npx <bin> <args>` in the temp project, in its own process group (npx runs node in a child). */
+function startBin(
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string } {
+  const child = spawn('npx', ['--no-install', bin, ...args], {
+    cwd: dir,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  return { child, output: () => output }
+}
+
+/** Resolves once `url` answers with a status below 500; fails early when the process exits. */
+async function answers(url: string, process: { child: ChildProcess; output: () => string }, what: string) {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (process.child.exitCode !== null)
+      throw new Error(`${what} exited (${process.child.exitCode}):\n${process.output()}`)
+    try {
+      const response = await fetch(url)
+      if (response.status < 500) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`${what} did not answer ${url} within 60 s:\n${process.output()}`)
+}
+
+/** Runs a Node script in the temp project and resolves its output when it exits by itself. */
+function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flowchat-packaging-'))
+  packed = await timed('pnpm build + pnpm pack', () => packWorkspace(join(dir, 'tarballs')))
+
+  // A user's project: the four tarballs, and `eventsource` as the core README says for Node.
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'flowchat-user', private: true, type: 'module' }, null, 2),
+  )
+  await timed('npm install (tarballs)', () =>
+    run(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        ...packed.map((p) => p.tarball),
+        'eventsource@^5',
+      ],
+      dir,
+    ),
+  )
+
+  site = await startStaticServer()
+  const [relayPort, emulatorPort] = [await sparePort(), await sparePort()]
+  relayUrl = `http://127.0.0.1:${relayPort}`
+  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`
+  const apiKey = randomBytes(16).toString('hex')
+  const webhookSecret = randomBytes(24).toString('base64url')
+  // Secrets go through the environment, as a container platform passes them; nothing is printed.
+  const env = {
+    ...process.env,
+    FLOWCHAT_API_KEY: apiKey,
+    FLOWCHAT_WEBHOOK_SECRET: webhookSecret,
+    FLOWCHAT_TOKEN_SECRET: randomBytes(32).toString('hex'),
+  }
+  await timed('relay + emulator up (npx, from the tarballs)', async () => {
+    const relay = startBin(
+      'flowchat-relay',
+      [
+        ...['--port', String(relayPort), '--flow-base-url', `${emulatorUrl}/rest/v1/`],
+        ...['--cors-origins', site!.origin, '--log-level', 'warn'],
+      ],
+      env,
+    )
+    await answers(`${relayUrl}/healthz`, relay, 'flowchat-relay')
+    const emulator = startBin(
+      'flowchat-emulator',
+      [
+        ...['--port', String(emulatorPort), '--api-key', apiKey, '--reply-delay-ms', '0'],
+        ...['--webhook', `${relayUrl}/webhooks/${webhookSecret}`],
+      ],
+      env,
+    )
+    await answers(`${emulatorUrl}/`, emulator, 'flowchat-emulator')
+  })
+}, 600_000)
+
+afterAll(async () => {
+  const steps = [
+    () => browser?.close(),
+    () => site?.close(),
+    () => {
+      for (const child of children) {
+        if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM')
+      }
+    },
+    () => dir && rmSync(dir, { recursive: true, force: true }),
+  ]
+  for (const step of steps) {
+    try {
+      await step()
+    } catch (error) {
+      console.error('cleanup failed:', error)
+    }
+  }
+  console.log(timings.join('\n'))
+}, 60_000)
+
+describe('the packed packages', () => {
+  it('hold what a user runs and reads, and no tests, fixtures or test helpers', () => {
+    for (const p of packed) {
+      const shipped = p.entries.filter((e) => NOT_SHIPPED.test(e))
+      expect(shipped, `${p.name}: entries that must not ship`).toEqual([])
+      for (const file of [
+        'package/package.json',
+        'package/README.md',
+        'package/LICENSE',
+        'package/CHANGELOG.md',
+      ]) {
+        expect(p.entries, `${p.name}: ${file}`).toContain(file)
+      }
+      const manifest = p.manifest
+      expect(manifest.repository?.directory, `${p.name}: repository.directory`).toBeTruthy()
+      expect(manifest.engines?.node, `${p.name}: engines.node`).toBeTruthy()
+      expect(manifest.license).toBe('MIT')
+      expect(manifest.sideEffects, `${p.name}: sideEffects`).toBeDefined()
+      expect(JSON.stringify(manifest), `${p.name}: workspace: ranges are rewritten`).not.toContain(
+        'workspace:',
+      )
+    }
+  })
+
+  it('name only files that exist: every exports, types, bin and customElements path', () => {
+    for (const p of packed) {
+      const paths = [
+        ...targets(p.manifest.exports),
+        ...(p.manifest.types ? [p.manifest.types] : []),
+        ...Object.values(p.manifest.bin ?? {}),
+        ...(p.manifest.customElements ? [p.manifest.customElements] : []),
+      ]
+      expect(paths.length, p.name).toBeGreaterThan(0)
+      for (const path of paths) {
+        expect(p.entries, `${p.name}: ${path}`).toContain(`package/${path.replace(/^\.\//, '')}`)
+      }
+      // The Custom Elements Manifest points editors at modules: those must ship too.
+      if (p.manifest.customElements) {
+        const cem = JSON.parse(
+          readFileSync(join(dir, 'node_modules', p.name, p.manifest.customElements), 'utf8'),
+        ) as { modules: { path: string }[] }
+        expect(cem.modules.length).toBeGreaterThan(0)
+        for (const module of cem.modules)
+          expect(p.entries, `${p.name}: ${module.path}`).toContain(`package/${module.path}`)
+      }
+    }
+  })
+
+  it('declare every package their built code and types import as a dependency, and no other', () => {
+    for (const p of packed) {
+      const declared = new Set([
+        ...Object.keys(p.manifest.dependencies ?? {}),
+        ...Object.keys(p.manifest.peerDependencies ?? {}),
+      ])
+      const imported = new Set<string>()
+      // The script-tag bundle (widget) has everything inside and imports nothing; `.d.ts` imports count too,
+      // since a consumer's type check needs them.
+      for (const file of p.entries.filter((e) => /^package\/dist\/.*\.(js|d\.ts)$/.test(e))) {
+        const code = readFileSync(join(dir, 'node_modules', p.name, file.slice('package/'.length)), 'utf8')
+        for (const specifier of importsOf(code)) {
+          if (specifier.startsWith('.') || specifier.startsWith('node:')) continue
+          const parts = specifier.split('/')
+          imported.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!)
+        }
+      }
+      imported.delete(p.name)
+      expect(
+        [...imported].filter((name) => !declared.has(name)),
+        `${p.name}: imported, not declared`,
+      ).toEqual([])
+      const unused = Object.keys(p.manifest.dependencies ?? {}).filter((name) => !imported.has(name))
+      expect(unused, `${p.name}: dependencies nothing in dist/ imports`).toEqual([])
+    }
+  })
+
+  it('ship source maps whose sources are inlined (no src/ needed)', () => {
+    for (const p of packed) {
+      for (const file of p.entries.filter((e) => e.endsWith('.js.map'))) {
+        const map = JSON.parse(readFileSync(join(dir, 'node_modules', p.name, file.slice(8)), 'utf8')) as {
+          sources: string[]
+          sourcesContent?: (string | null)[]
+        }
+        expect(map.sourcesContent?.length, `${p.name}: ${file}`).toBe(map.sources.length)
+        expect(map.sourcesContent?.every((s) => typeof s === 'string' && s.length > 0)).toBe(true)
+      }
+    }
+  })
+})
+
+describe('installed with npm outside the workspace', () => {
+  it("runs the core README's Node script against the relay and emulator from their tarballs: the bot replies", async () => {
+    const readme = readFileSync(join(dir, 'node_modules', '@flowchat', 'core', 'README.md'), 'utf8')
+    const script = /A complete Node script[\s\S]*?```(?:js|ts)\n([\s\S]*?)```/.exec(readme)?.[1]
+    expect(script, 'the README has its complete Node script').toBeTruthy()
+    writeFileSync(join(dir, 'chat.mjs'), script!)
+    const { code, output } = await timed('core README script', () =>
+      runNode(['chat.mjs'], { ...process.env, RELAY_URL: relayUrl }, 45_000),
+    )
+    expect(output).toMatch(/^bot: \S/m)
+    expect(output).toContain('send: sent')
+    // The script ends by itself once the reply is there (chat.close()).
+    expect(code, output).toBe(0)
+  })
+
+  it(
+    'type-checks a consumer of core, core/rest, core/schemas and the widget with nodenext and bundler',
+    { timeout: 240_000 },
+    async () => {
+      copyFileSync(join(import.meta.dirname, 'consumer', 'consumer.ts'), join(dir, 'consumer.ts'))
+      // TypeScript 7 checks the published .d.ts files too (skipLibCheck off); TypeScript 6, the JavaScript compiler
+      // most projects still run, reads them as a consumer would by default (about 25 s otherwise on this machine).
+      const checks = [
+        ['TypeScript 7', tsc7, 'nodenext', false],
+        ['TypeScript 7', tsc7, 'bundler', false],
+        ['TypeScript 6', tsc6, 'nodenext', true],
+        ['TypeScript 6', tsc6, 'bundler', true],
+      ] as const
+      for (const [name, tsc, resolution, skipLibCheck] of checks) {
+        const config = `tsconfig.${resolution}.${skipLibCheck ? 'skip' : 'full'}.json`
+        writeFileSync(
+          join(dir, config),
+          JSON.stringify({
+            compilerOptions: {
+              target: 'es2022',
+              lib: ['es2023', 'dom', 'dom.iterable'],
+              module: resolution === 'nodenext' ? 'nodenext' : 'preserve',
+              moduleResolution: resolution,
+              strict: true,
+              noEmit: true,
+              skipLibCheck,
+              types: [],
+            },
+            files: ['consumer.ts'],
+          }),
+        )
+        await timed(`${name} ${resolution}`, () => run(process.execPath, [tsc, '-p', config], dir))
+      }
+    },
+  )
+
+  it('imports @flowchat/widget in Node without a DOM and registers nothing global but the element', async () => {
+    const probe = `
+      const widget = await import('@flowchat/widget')
+      console.log(JSON.stringify({
+        element: typeof widget.FlowChatElement,
+        events: [widget.FlowChatOpenedEvent.eventName, widget.FlowChatMessageReceivedEvent.eventName],
+        htmlElement: typeof globalThis.HTMLElement,
+        document: typeof globalThis.document,
+      }))`
+    const { code, output } = await runNode(['--input-type=module', '-e', probe], process.env, 30_000)
+    expect(code, output).toBe(0)
+    expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual({
+      element: 'function',
+      events: ['flow-chat-opened', 'flow-chat-message-received'],
+      htmlElement: 'undefined',
+      document: 'undefined',
+    })
+  })
+
+  it('serves the built widget file from the tarball in Chromium and holds a conversation', async () => {
+    const bundle = readFileSync(join(dir, 'node_modules', '@flowchat', 'widget', 'dist', 'flow-chat.js'))
+    site!.set('/flow-chat.js', { contentType: 'text/javascript', body: bundle })
+    site!.set('/', {
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>flowchat from npm</title>
+<link rel="icon" href="data:,"><style>flow-chat{display:block;height:600px}</style></head>
+<body><script type="module" src="/flow-chat.js"></script>
+<flow-chat relay="${relayUrl}" mode="inline"></flow-chat></body></html>`,
+    })
+    browser = await timed('chromium launch', () => chromium.launch(chromiumLaunchOptions()))
+    const page = await browser.newPage()
+    page.setDefaultTimeout(30_000)
+    const pageErrors: string[] = []
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    await timed('widget conversation in chromium', async () => {
+      await page.goto(`${site!.origin}/`)
+      const input = page.locator('flow-chat textarea[part="input"]')
+      await input.fill('Hello')
+      await input.press('Enter')
+      await page.locator('flow-chat [part~="message-bot"]').first().waitFor({ state: 'visible' })
+    })
+    expect(await page.locator('flow-chat [part~="message-bot"]').first().innerText()).toMatch(/\S/)
+    expect(pageErrors).toEqual([])
+  })
+})
+
+/** Every file path in an `exports` map, any depth. */
+function targets(exports: unknown): string[] {
+  if (typeof exports === 'string') return [exports]
+  if (exports && typeof exports === 'object') return Object.values(exports).flatMap(targets)
+  return []
+}
+
+/** The module specifiers of static and dynamic imports and re-exports in built JavaScript. */
+function importsOf(code: string): string[] {
+  // Doc comments hold examples (`import '@flowchat/widget'`): not imports.
+  const source = code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+  const found: string[] = []
+  for (const m of source.matchAll(/(?:^|[;\s])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]/gm))
+    found.push(m[1]!)
+  for (const m of source.matchAll(/(?:^|[;\s])import\s*['"]([^'"]+)['"]/gm)) found.push(m[1]!)
+  for (const m of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]!)
+  return found
+}
