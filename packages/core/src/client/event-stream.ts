@@ -1,7 +1,9 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs'
 import { EnvelopeKind, envelopeSchema, type EventEnvelope } from '../protocol/index.js'
 import { safeParse } from '../schemas/parse.js'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../retry/backoff.js'
+import { FlowErrorCode } from '../errors.js'
+import { isTransientFailure } from '../retry/transient.js'
 import type { SessionManager } from './session-manager.js'
 import type { Connection, EventSourceConstructor } from './types.js'
 
@@ -30,9 +32,6 @@ export interface EventStreamOptions {
 
 /** Every event name the relay sends; an EventSource only delivers named events someone listens to. */
 const EVENT_NAMES = [...new Set([...Object.values(EnvelopeKind), 'message'])]
-
-/** Statuses no reconnect can fix (a token refresh is tried first for 401/403). */
-const FINAL_STATUS = new Set([400, 404, 410])
 
 /**
  * A relay SSE stream with its own reconnect policy. One EventSource per attempt, closed on any error so the
@@ -176,7 +175,9 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
         }
         return scheduleRetry(`token refreshed after HTTP ${code}`, true)
       }
-      if (code !== undefined && FINAL_STATUS.has(code))
+      // A 200 that is not an event stream (a captive portal, a proxy's page) is a network failure, not an answer.
+      const status = code === undefined || code === 200 ? undefined : code
+      if (!isTransientFailure({ code: FlowErrorCode.network, status }))
         return finish(`The relay answered HTTP ${code} to the stream.`)
       scheduleRetry(code === undefined ? (message ?? 'connection lost') : `HTTP ${code}`)
     }

@@ -1,5 +1,5 @@
 import type { Observable, SchedulerLike } from 'rxjs'
-import type { BackoffOptions } from './backoff.js'
+import type { BackoffOptions } from '../retry/backoff.js'
 import type { EventEnvelope } from '../protocol/index.js'
 import type { MediaType, Profile, ThreadsPage, BusinessHours, Template } from '../schemas/index.js'
 
