@@ -3,6 +3,7 @@ import * as z from 'zod/mini'
 import { FlowError, FlowErrorCode } from '../errors.js'
 import { businessHoursSchema } from '../schemas/responses.js'
 import type { StreamAuth } from './event-stream.js'
+import { FetchEventSource } from './fetch-event-source.js'
 import { defaultStorage } from './memory-storage.js'
 import { newTraceId } from './message-id.js'
 import { defaultOnline$ } from './online.js'
@@ -16,13 +17,13 @@ const businessHoursAnswer = z.looseObject({ businessHours: z.array(businessHours
 /**
  * Creates the reactive client of a flowchat relay: per-thread streams of messages, events, connection and bot
  * status, sends with delivery state and an outbox. For every thread at once (operators) use `createOperatorChat`,
- * which adds to this client; a visitor's bundle then carries none of it. Works in browsers
- * (native EventSource, localStorage, online/offline events) and in Node (pass `EventSource` from the
- * `eventsource` package; the token then goes in a header instead of the URL).
+ * which adds to this client; a visitor's bundle then carries none of it. Works in browsers (localStorage,
+ * online/offline events) and in Node alike: streams are read over `fetch` with the token in the `Authorization`
+ * header. An `EventSource` may still be passed (the `eventsource` package, or the browser's own, which then gets
+ * the token as `?access_token=`).
  *
  * @example
- * import { EventSource } from 'eventsource'
- * const chat = createFlowChat({ relayUrl: 'http://localhost:8080', EventSource })
+ * const chat = createFlowChat({ relayUrl: 'http://localhost:8080' })
  * const { threadId } = await chat.session()
  * const thread = chat.thread(threadId)
  * thread.messages$.subscribe((messages) => console.log(messages.length))
@@ -62,10 +63,11 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
   }
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
   const nativeEventSource = (globalThis as { EventSource?: FlowChatOptions['EventSource'] }).EventSource
-  const EventSourceImpl = options.EventSource ?? nativeEventSource
+  // Core's own reader over fetch by default: the token goes in a header and a 401 is seen as a 401.
+  const EventSourceImpl = options.EventSource ?? (FetchEventSource as unknown as EventSourceConstructor)
   const auth =
     options.eventSourceAuth ??
-    (options.EventSource && options.EventSource !== nativeEventSource ? 'header' : 'query')
+    (options.EventSource && options.EventSource === nativeEventSource ? 'query' : 'header')
   const storage = options.storage ?? defaultStorage()
   const scheduler = options.scheduler ?? asyncScheduler
   const given = options.session ?? { anonymous: true as const }
