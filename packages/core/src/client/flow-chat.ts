@@ -9,8 +9,9 @@ import { newTraceId } from './message-id.js'
 import { defaultOnline$ } from './online.js'
 import { createRelayHttp, type RelayHttp } from './relay-http.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
+import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
-import type { EventSourceConstructor, FlowChat, FlowChatOptions } from './types.js'
+import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage } from './types.js'
 
 const businessHoursAnswer = z.looseObject({ businessHours: z.array(businessHoursSchema) })
 
@@ -69,6 +70,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
     options.eventSourceAuth ??
     (options.EventSource && options.EventSource === nativeEventSource ? 'query' : 'header')
   const storage = options.storage ?? defaultStorage()
+  const share = tabSharing(options, storage)
   const scheduler = options.scheduler ?? asyncScheduler
   const given = options.session ?? { anonymous: true as const }
   const self = 'operatorToken' in given ? 'agent' : 'visitor'
@@ -129,6 +131,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
           isOnline: () => online.value,
           ...(options.visitor ? { visitor: options.visitor } : {}),
           ...(options.backoff ? { backoff: options.backoff } : {}),
+          ...(share ? { signals: share(`flowchat:stream:${relayUrl}:${threadId}`) } : {}),
         })
         handles.set(threadId, handle)
       }
@@ -161,4 +164,17 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
       options,
     },
   }
+}
+
+/**
+ * How the tabs of one browser share a thread's stream, or undefined for one stream per client: tabs that share
+ * the default storage (localStorage) share streams, where the Web Locks API and `BroadcastChannel` exist.
+ */
+function tabSharing(options: FlowChatOptions, storage: KeyValueStorage) {
+  const g = globalThis as { navigator?: { locks?: TabLocks }; BroadcastChannel?: typeof BroadcastChannel }
+  const locks = g.navigator?.locks
+  const Channel = g.BroadcastChannel
+  if (options.storage || storage !== (globalThis as { localStorage?: unknown }).localStorage) return undefined
+  if (!locks || !Channel) return undefined
+  return (name: string) => shareStreamAcrossTabs({ name, locks, channel: (n) => new Channel(n) })
 }
