@@ -1,4 +1,4 @@
-// The reactive client in Chromium, as a page would use it: the native EventSource (token in `?access_token=`,
+// The reactive client in Chromium, as a page would use it: core's fetch stream reader (token in the Authorization header,
 // cross-origin to the relay), localStorage for the session and the outbox, the browser's offline/online events
 // and an XMLHttpRequest upload with progress.
 import { createServer, type Server } from 'node:http'
@@ -107,7 +107,7 @@ type Fc = {
 declare const fc: Fc
 
 describe('reactive client in Chromium', () => {
-  it('chats over the native EventSource, survives offline, uploads with progress and continues after a reload', async () => {
+  it('chats over the fetch stream reader, survives offline, uploads with progress and continues after a reload', async () => {
     const context = await browser.newContext()
     const page = await open(context)
 

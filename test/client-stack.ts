@@ -13,7 +13,7 @@ import {
   type KeyValueStorage,
 } from '@flowchat/core'
 import { startEmulator, type Emulator } from '@flowchat/emulator'
-import { createRelay, type Relay } from '@flowchat/relay'
+import { createRelay, type Relay, type RelayOptions } from '@flowchat/relay'
 import { EventSource } from 'eventsource'
 
 export interface Stack {
@@ -30,7 +30,9 @@ export interface Stack {
   close(): Promise<void>
 }
 
-export async function startStack(options: { corsOrigins?: string[] } = {}): Promise<Stack> {
+export async function startStack(
+  options: { corsOrigins?: string[]; relay?: Partial<RelayOptions> } = {},
+): Promise<Stack> {
   const emulator = await startEmulator({
     port: 0,
     replyDelayMs: 0,
@@ -52,6 +54,7 @@ export async function startStack(options: { corsOrigins?: string[] } = {}): Prom
       port,
       ...secrets,
       ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+      ...options.relay,
     })
     relayUrl = await relay.listen()
     port = Number(new URL(relayUrl).port)

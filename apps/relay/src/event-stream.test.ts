@@ -164,8 +164,8 @@ describe('SSE streams over real sockets', () => {
     const res = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
-    const text = await readUntil(res, /: hb\n\n/)
-    expect(text.startsWith('retry: 3000\n\n')).toBe(true)
+    const text = await readUntil(res, /event: heartbeat\ndata: \{\}\n\n/)
+    expect(text.startsWith('retry: 3000\n\nevent: hello\ndata: {"heartbeatMs":50}\n\n')).toBe(true)
     res.destroy()
     const bad = await rawStream(streamUrl, { authorization: `Bearer ${token}`, 'last-event-id': 'yesterday' })
     expect(bad.statusCode).toBe(400)
@@ -176,10 +176,12 @@ describe('SSE streams over real sockets', () => {
     const { streamUrl, token, active } = await setup({ heartbeatMs: 50 })
     const auth = { authorization: `Bearer ${token}` }
     const [a, b, c] = await Promise.all([0, 1, 2].map(() => rawStream(streamUrl, auth)))
-    await Promise.all([a, b, c].map((res) => readUntil(res!, /retry: 3000\n\n: hb\n\n/)))
+    await Promise.all(
+      [a, b, c].map((res) => readUntil(res!, /retry: 3000\n\nevent: hello\n.*\n\nevent: heartbeat\n/)),
+    )
     a!.destroy()
     await until(() => active() === 2, 'the first stream to close')
-    await Promise.all([b, c].map((res) => readUntil(res!, /: hb\n\n: hb\n\n/)))
+    await Promise.all([b, c].map((res) => readUntil(res!, /(event: heartbeat\ndata: \{\}\n\n){2}/)))
     b!.destroy()
     c!.destroy()
   })

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http'
+import { HEARTBEAT_FRAME, helloFrame } from '@flowchat/core/protocol'
 import { compareEventIds } from './storage/event-id.js'
 import type { EventEnvelope, EventStorage, StreamKey } from './storage/types.js'
 import type { RelayMetrics } from './metrics.js'
@@ -13,7 +14,8 @@ import {
 /** Events read from storage per page while replaying a resume. */
 const REPLAY_PAGE = 500
 
-const heartbeatFrame = textFrame(': hb\n\n')
+/** A named event, not a comment: a browser's EventSource hides comments, so a client could not see a stall. */
+const heartbeatFrame = textFrame(HEARTBEAT_FRAME)
 
 /**
  * One timer per heartbeat interval for every open stream, not one per stream: an idle stream then costs no timer.
@@ -67,8 +69,9 @@ export interface OpenEventStream {
 }
 
 /**
- * Serves one SSE stream on a raw response whose headers are already written: the `retry:` hint, then the events
- * after `lastEventId` (or `reset` when that id is not retained), then live events, with heartbeats.
+ * Serves one SSE stream on a raw response whose headers are already written: the `retry:` hint and the `hello`
+ * frame (announcing `heartbeatMs`), then the events after `lastEventId` (or `reset` when that id is not retained),
+ * then live events, with a `heartbeat` event every `heartbeatMs`.
  *
  * No gap, no duplicate: it subscribes to live events first and holds them, reads the log after the client's id,
  * then releases the held events newer than the last one sent.
@@ -119,7 +122,10 @@ class EventStream implements OpenEventStream, SseWriterOptions {
     res.on('close', () => this.#finish())
     res.on('error', () => this.#finish())
     joinHeartbeat(this.#options.heartbeatMs, this)
-    this.#writer.push(textFrame(`retry: ${this.#options.retryMs}\n\n`))
+    // The hello announces the heartbeat interval: a client that hears nothing for two of them reconnects.
+    this.#writer.push(
+      textFrame(`retry: ${this.#options.retryMs}\n\n${helloFrame(this.#options.heartbeatMs)}`),
+    )
     void this.#replay().catch(() => {
       // The log could not be read (storage down): end the stream; the client reconnects and resumes.
       this.#finish()

@@ -164,4 +164,44 @@ describe('createEventStream', () => {
     expect(seen[0]?.get('authorization')).toBe('Bearer tok')
     expect(seen[0]?.get('accept')).toBe('text/event-stream')
   })
+
+  it('reconnects with the last event id after two missed heartbeats, and not while frames keep coming', async () => {
+    const t = setup()
+    await settle()
+    const first = FakeEventSource.last()
+    first.open()
+    first.emit('hello', { heartbeatMs: 1000 })
+    first.emit('reply', envelope('7-0'))
+    // Heartbeats (and events) keep it alive however long it stays open.
+    for (let i = 0; i < 10; i++) {
+      await advance(t.scheduler, 1000)
+      first.emit('heartbeat', {})
+    }
+    expect(FakeEventSource.instances).toHaveLength(1)
+    // Then the relay's frames stop while the socket stays open: 2.5 intervals of silence is a stall.
+    await advance(t.scheduler, 2499)
+    expect(FakeEventSource.instances).toHaveLength(1)
+    await advance(t.scheduler, 1)
+    expect(first.closed).toBe(true)
+    expect(FakeEventSource.instances).toHaveLength(2)
+    expect(new URL(FakeEventSource.last().url).searchParams.get('lastEventId')).toBe('7-0')
+    expect(t.connections().at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: expect.stringMatching(/stalled/),
+    })
+    // The new connection is watched too, with the interval its own hello announces.
+    FakeEventSource.last().open()
+    FakeEventSource.last().emit('hello', { heartbeatMs: 400 })
+    await advance(t.scheduler, 1000)
+    expect(FakeEventSource.instances).toHaveLength(3)
+  })
+
+  it('detects no stall before a hello announced the interval (an older relay)', async () => {
+    const t = setup()
+    await settle()
+    FakeEventSource.last().open()
+    await advance(t.scheduler, 600_000)
+    expect(FakeEventSource.instances).toHaveLength(1)
+    expect(t.states().at(-1)).toBe('open')
+  })
 })

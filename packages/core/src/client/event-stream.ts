@@ -1,7 +1,16 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs'
-import { EnvelopeKind, envelopeSchema, type EventEnvelope } from '../protocol/index.js'
+import {
+  EnvelopeKind,
+  envelopeSchema,
+  stallTimeoutMs,
+  StreamFrame,
+  streamHelloSchema,
+  type EventEnvelope,
+} from '../protocol/index.js'
 import { safeParse } from '../schemas/parse.js'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../retry/backoff.js'
+import { FlowErrorCode } from '../errors.js'
+import { isTransientFailure } from '../retry/transient.js'
 import type { SessionManager } from './session-manager.js'
 import type { Connection, EventSourceConstructor } from './types.js'
 
@@ -31,15 +40,14 @@ export interface EventStreamOptions {
 /** Every event name the relay sends; an EventSource only delivers named events someone listens to. */
 const EVENT_NAMES = [...new Set([...Object.values(EnvelopeKind), 'message'])]
 
-/** Statuses no reconnect can fix (a token refresh is tried first for 401/403). */
-const FINAL_STATUS = new Set([400, 404, 410])
-
 /**
  * A relay SSE stream with its own reconnect policy. One EventSource per attempt, closed on any error so the
  * browser's blind auto-retry never runs: the next attempt waits a jittered exponential back-off (reset once a
  * connection stayed up `healthyMs`) and resumes with `lastEventId`. `open` is reported only after the EventSource
  * opened. 401/403 trigger one token refresh; if that fails or the relay refuses again, the stream ends `failed`.
- * Offline (from `online$`) closes the stream and reconnects at once when back online.
+ * Offline (from `online$`) closes the stream and reconnects at once when back online. The relay's `hello` frame
+ * announces its heartbeat interval; when no frame at all arrives for `MISSED_HEARTBEATS` intervals (a proxy that
+ * buffers, a half-dead NAT), the connection is taken for stalled and replaced at once, resuming from the last id.
  *
  * @example
  * createEventStream({ url, EventSource, auth: 'header', fetch, session, lastEventId, online$, scheduler })
@@ -51,6 +59,9 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
     const backoff = { ...DEFAULT_BACKOFF, ...options.backoff }
     let source: EventSource | undefined
     let retry: Subscription | undefined
+    let stall: Subscription | undefined
+    /** From the relay's `hello`; until then (an older relay) no stall is detected. */
+    let heartbeatMs: number | undefined
     let attempt = 0
     let openedAt: number | undefined
     let refreshedSinceOpen = false
@@ -66,6 +77,19 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
       source = undefined
       retry?.unsubscribe()
       retry = undefined
+      stall?.unsubscribe()
+      stall = undefined
+    }
+
+    /** Any frame proves the connection alive; `MISSED_HEARTBEATS` intervals of silence mean it stalled. */
+    const alive = (es: EventSource) => {
+      if (source !== es || heartbeatMs === undefined) return
+      stall?.unsubscribe()
+      const timeout = stallTimeoutMs(heartbeatMs)
+      stall = scheduler.schedule(() => {
+        if (source !== es) return
+        scheduleRetry(`no heartbeat for ${timeout} ms: the connection stalled`, true)
+      }, timeout)
     }
 
     const finish = (reason: string) => {
@@ -121,14 +145,28 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
           : undefined
       const es = new options.EventSource(`${options.url}${qs ? `?${qs}` : ''}`, init)
       source = es
+      es.addEventListener(StreamFrame.hello, (event) => {
+        let json: unknown
+        try {
+          json = JSON.parse((event as MessageEvent<string>).data)
+        } catch {
+          return
+        }
+        const hello = safeParse(streamHelloSchema, json)
+        if (hello.ok && hello.value.heartbeatMs > 0) heartbeatMs = hello.value.heartbeatMs
+        alive(es)
+      })
+      es.addEventListener(StreamFrame.heartbeat, () => alive(es))
       es.addEventListener('open', () => {
         if (source !== es) return
         openedAt = scheduler.now()
         refreshedSinceOpen = false
+        alive(es)
         report({ state: 'open' })
       })
       const onEvent = (event: Event) => {
         if (source !== es) return
+        alive(es)
         const data = (event as MessageEvent<string>).data
         let json: unknown
         try {
@@ -142,6 +180,7 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
       for (const name of EVENT_NAMES) es.addEventListener(name, onEvent)
       es.addEventListener('reset', (event) => {
         if (source !== es) return
+        alive(es)
         let reason = 'the relay could not resume'
         try {
           const data = JSON.parse((event as MessageEvent<string>).data) as { reason?: unknown }
@@ -176,7 +215,9 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
         }
         return scheduleRetry(`token refreshed after HTTP ${code}`, true)
       }
-      if (code !== undefined && FINAL_STATUS.has(code))
+      // A 200 that is not an event stream (a captive portal, a proxy's page) is a network failure, not an answer.
+      const status = code === undefined || code === 200 ? undefined : code
+      if (!isTransientFailure({ code: FlowErrorCode.network, status }))
         return finish(`The relay answered HTTP ${code} to the stream.`)
       scheduleRetry(code === undefined ? (message ?? 'connection lost') : `HTTP ${code}`)
     }

@@ -162,6 +162,35 @@ describe('createFlowChat', () => {
     expect(relay.posts()).toHaveLength(1)
   })
 
+  it('queues an upload made offline like a text send, delivers it as multipart when back online, then lets the file go', async () => {
+    const relay = fakeRelay()
+    const contentTypes: (string | null)[] = []
+    const inner = relay.fetch
+    relay.fetch = ((input: string, init: RequestInit = {}) => {
+      if (init.method === 'POST' && input.endsWith('/messages'))
+        contentTypes.push(new Headers(init.headers).get('content-type'))
+      return inner(input, init)
+    }) as typeof fetch
+    const { chat, online$ } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    online$.next(false)
+    const thread = chat.thread('t1') as ReturnType<FlowChat['thread']> & { queue: { held: number } }
+    const states: string[] = []
+    thread
+      .send({ type: 'upload', file: new Blob(['%PDF-1.7 tiny']), filename: 'a.pdf' })
+      .subscribe((s) => states.push(s))
+    await settle()
+    expect(states).toEqual(['pending'])
+    expect(relay.posts()).toHaveLength(0)
+    expect(thread.queue.held).toBe(1)
+    online$.next(true)
+    await settle()
+    expect(relay.posts()).toHaveLength(1)
+    expect(contentTypes[0]).toMatch(/^multipart\/form-data; boundary=/)
+    expect(states).toEqual(['pending', 'sent'])
+    expect(thread.queue.held).toBe(0)
+  })
+
   it('retries a send that failed on the network or a 5xx with the same traceId, and fails for good on a 4xx', async () => {
     const relay = fakeRelay()
     const { chat, scheduler } = client(relay, createMemoryStorage())

@@ -3,26 +3,28 @@ import * as z from 'zod/mini'
 import { FlowError, FlowErrorCode } from '../errors.js'
 import { businessHoursSchema } from '../schemas/responses.js'
 import type { StreamAuth } from './event-stream.js'
+import { FetchEventSource } from './fetch-event-source.js'
 import { defaultStorage } from './memory-storage.js'
 import { newTraceId } from './message-id.js'
 import { defaultOnline$ } from './online.js'
 import { createRelayHttp, type RelayHttp } from './relay-http.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
+import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
-import type { EventSourceConstructor, FlowChat, FlowChatOptions } from './types.js'
+import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage } from './types.js'
 
 const businessHoursAnswer = z.looseObject({ businessHours: z.array(businessHoursSchema) })
 
 /**
  * Creates the reactive client of a flowchat relay: per-thread streams of messages, events, connection and bot
  * status, sends with delivery state and an outbox. For every thread at once (operators) use `createOperatorChat`,
- * which adds to this client; a visitor's bundle then carries none of it. Works in browsers
- * (native EventSource, localStorage, online/offline events) and in Node (pass `EventSource` from the
- * `eventsource` package; the token then goes in a header instead of the URL).
+ * which adds to this client; a visitor's bundle then carries none of it. Works in browsers (localStorage,
+ * online/offline events) and in Node alike: streams are read over `fetch` with the token in the `Authorization`
+ * header. An `EventSource` may still be passed (the `eventsource` package, or the browser's own, which then gets
+ * the token as `?access_token=`).
  *
  * @example
- * import { EventSource } from 'eventsource'
- * const chat = createFlowChat({ relayUrl: 'http://localhost:8080', EventSource })
+ * const chat = createFlowChat({ relayUrl: 'http://localhost:8080' })
  * const { threadId } = await chat.session()
  * const thread = chat.thread(threadId)
  * thread.messages$.subscribe((messages) => console.log(messages.length))
@@ -62,11 +64,13 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
   }
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
   const nativeEventSource = (globalThis as { EventSource?: FlowChatOptions['EventSource'] }).EventSource
-  const EventSourceImpl = options.EventSource ?? nativeEventSource
+  // Core's own reader over fetch by default: the token goes in a header and a 401 is seen as a 401.
+  const EventSourceImpl = options.EventSource ?? (FetchEventSource as unknown as EventSourceConstructor)
   const auth =
     options.eventSourceAuth ??
-    (options.EventSource && options.EventSource !== nativeEventSource ? 'header' : 'query')
+    (options.EventSource && options.EventSource === nativeEventSource ? 'query' : 'header')
   const storage = options.storage ?? defaultStorage()
+  const share = tabSharing(options, storage)
   const scheduler = options.scheduler ?? asyncScheduler
   const given = options.session ?? { anonymous: true as const }
   const self = 'operatorToken' in given ? 'agent' : 'visitor'
@@ -127,6 +131,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
           isOnline: () => online.value,
           ...(options.visitor ? { visitor: options.visitor } : {}),
           ...(options.backoff ? { backoff: options.backoff } : {}),
+          ...(share ? { signals: share(`flowchat:stream:${relayUrl}:${threadId}`) } : {}),
         })
         handles.set(threadId, handle)
       }
@@ -159,4 +164,17 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
       options,
     },
   }
+}
+
+/**
+ * How the tabs of one browser share a thread's stream, or undefined for one stream per client: tabs that share
+ * the default storage (localStorage) share streams, where the Web Locks API and `BroadcastChannel` exist.
+ */
+function tabSharing(options: FlowChatOptions, storage: KeyValueStorage) {
+  const g = globalThis as { navigator?: { locks?: TabLocks }; BroadcastChannel?: typeof BroadcastChannel }
+  const locks = g.navigator?.locks
+  const Channel = g.BroadcastChannel
+  if (options.storage || storage !== (globalThis as { localStorage?: unknown }).localStorage) return undefined
+  if (!locks || !Channel) return undefined
+  return (name: string) => shareStreamAcrossTabs({ name, locks, channel: (n) => new Channel(n) })
 }

@@ -6,10 +6,10 @@ export { createOperatorChat } from './operator-chat.js'
 export { createMemoryStorage } from './memory-storage.js'
 export { threadReducer } from './thread-reducer.js'
 export { initialThreadState } from './thread-state.js'
-export { backoffDelay } from './backoff.js'
+export { backoffDelay } from '../retry/backoff.js'
 export { ConnectionState, SendState, Sender } from './types.js'
 
-export type { BackoffOptions } from './backoff.js'
+export type { BackoffOptions } from '../retry/backoff.js'
 export type { ThreadStateAction, ThreadState } from './thread-state.js'
 export type {
   BotStatus as ThreadBotStatus,

@@ -9,6 +9,11 @@ export interface OutboxItem {
   readonly queuedAt: number
   /** Who is sending it right now and until when (a tab that dies mid-send lets its lease expire). */
   readonly lease?: { readonly owner: string; readonly until: number }
+  /**
+   * Set for a file upload. The file itself cannot go in storage: the page that holds it in memory keeps the
+   * item leased while it waits, and a page that finds it unleased knows the file was lost with its page.
+   */
+  readonly upload?: { readonly filename: string; readonly size: number }
 }
 
 export interface Outbox {
@@ -18,6 +23,8 @@ export interface Outbox {
   /** Takes the lease of an item for `ms`; false when another owner holds an unexpired lease or it is gone. */
   claim(traceId: string, ms: number): boolean
   release(traceId: string): void
+  /** Extends the leases this owner holds on `traceIds` by `ms` from now. */
+  renew(traceIds: ReadonlySet<string>, ms: number): void
 }
 
 const isItem = (v: unknown): v is OutboxItem =>
@@ -66,6 +73,15 @@ export function createOutbox(options: {
       change(traceId, (i) => ({ ...i, lease: { owner, until: now() + ms } }))
       // Read back: when two tabs wrote at once, the last writer holds it and the other backs off.
       return read().find((i) => i.traceId === traceId)?.lease?.owner === owner
+    },
+    renew(traceIds, ms) {
+      write(
+        read().map((i) =>
+          traceIds.has(i.traceId) && (!i.lease || i.lease.owner === owner)
+            ? { ...i, lease: { owner, until: now() + ms } }
+            : i,
+        ),
+      )
     },
     release: (traceId) =>
       change(traceId, (i) => {

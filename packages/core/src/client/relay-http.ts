@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini'
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '../errors.js'
+import { parseRetryAfter } from '../retry/retry-after.js'
 import { safeParse } from '../schemas/parse.js'
 
 export interface RelayRequest<S extends z.ZodMiniType | undefined> {
@@ -35,13 +36,13 @@ export async function relayError(response: Response): Promise<FlowError> {
     typeof error?.code === 'string' && Object.hasOwn(FlowErrorCode, error.code)
       ? (error.code as FlowErrorCode)
       : codeForStatus(response.status)
-  const retryAfter = Number(response.headers.get('retry-after'))
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
   return new FlowError(
     code,
     typeof error?.message === 'string' ? error.message : `The relay answered HTTP ${response.status}.`,
     {
       status: response.status,
-      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      ...(retryAfterMs ? { retryAfterMs } : {}),
       ...(typeof error?.path === 'string' ? { path: error.path } : {}),
     },
   )

@@ -1,5 +1,5 @@
 import type { Observable, SchedulerLike } from 'rxjs'
-import type { BackoffOptions } from './backoff.js'
+import type { BackoffOptions } from '../retry/backoff.js'
 import type { EventEnvelope } from '../protocol/index.js'
 import type { MediaType, Profile, ThreadsPage, BusinessHours, Template } from '../schemas/index.js'
 
@@ -113,6 +113,7 @@ export interface FlowChatOptions {
   /** The visitor as shown to the bot and agents. */
   visitor?: { name?: string; profile?: Profile }
   fetch?: typeof fetch
+  /** Default: core's own reader over `fetch` (`FetchEventSource`), in browsers and Node. */
   EventSource?: EventSourceConstructor
   /** Where the anonymous session and the outbox persist. Default localStorage when present, else memory. */
   storage?: KeyValueStorage
@@ -120,9 +121,9 @@ export interface FlowChatOptions {
   /** Whether the network is up. Default: the browser's online/offline events, else always true. */
   online$?: Observable<boolean>
   /**
-   * How a stream sends the token: `header` (Authorization, through the `fetch` option of the `eventsource`
-   * package) or `query` (`?access_token=`, for the browser's native EventSource, which cannot set headers).
-   * Default: `header` when an `EventSource` other than the global one is passed, else `query`.
+   * How a stream sends the token: `header` (Authorization, through the `fetch` option of core's own reader or
+   * of the `eventsource` package) or `query` (`?access_token=`, for the browser's native EventSource, which
+   * cannot set headers). Default: `query` when the global `EventSource` is passed, else `header`.
    */
   eventSourceAuth?: 'header' | 'query'
   /** Reconnect timing (first wait, longest wait, healthy period). */

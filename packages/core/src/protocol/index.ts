@@ -64,3 +64,4 @@ export type SendAccepted = z.output<typeof sendAcceptedSchema>
 export interface RelayErrorBody {
   error: { code: FlowErrorCode; message: string; path?: string }
 }
+export * from './heartbeat.js'

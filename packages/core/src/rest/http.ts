@@ -1,13 +1,9 @@
 import { codeForStatus, FlowError, FlowErrorCode } from '../errors.js'
 import { errorBodySchema, safeParse } from '../schemas/index.js'
-import {
-  backoffDelay,
-  DEFAULT_RETRY,
-  isRetryableStatus,
-  parseRetryAfter,
-  sleepUnlessAborted,
-  timerSleep,
-} from './retry.js'
+import { backoffDelay } from '../retry/backoff.js'
+import { parseRetryAfter } from '../retry/retry-after.js'
+import { isTransientFailure } from '../retry/transient.js'
+import { DEFAULT_RETRY, sleepUnlessAborted, timerSleep } from './retry.js'
 import type { FlowRestClientOptions, RetryOptions } from './types.js'
 
 /** The current reference's base URL. */
@@ -161,9 +157,9 @@ export function createTransport(options: FlowRestClientOptions): Transport {
         return await attempt(call, label)
       } catch (error) {
         const err = error as FlowError
-        const again = call.retry && n < retry.retries && retryable(err)
+        const again = call.retry && n < retry.retries && isTransientFailure(err)
         if (!again) throw err
-        let delay = backoffDelay(n, retry, random)
+        let delay = backoffDelay(n + 1, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs, random })
         if (err.retryAfterMs !== undefined) {
           // The server said how long; waiting less would only be refused again.
           if (err.retryAfterMs > retry.maxDelayMs) throw err
@@ -177,12 +173,6 @@ export function createTransport(options: FlowRestClientOptions): Transport {
       }
     }
   }
-}
-
-/** Worth another attempt: the network failed, the attempt timed out, or the status says try again (not 408). */
-function retryable(error: FlowError): boolean {
-  if (error.status !== undefined) return isRetryableStatus(error.status)
-  return error.code === FlowErrorCode.network || error.code === FlowErrorCode.timeout
 }
 
 /** The message an error answer carries (`{"message": …}`, `{"error": …}`), or a short plain-text body. */

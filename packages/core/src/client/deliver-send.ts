@@ -1,0 +1,50 @@
+import { sendAcceptedSchema } from '../protocol/index.js'
+import { uploadMessage } from './post-message.js'
+import type { RelayHttp } from './relay-http.js'
+import type { SessionManager } from './session-manager.js'
+
+/** A file to upload with a send; it lives in this page's memory only. */
+export interface HeldFile {
+  readonly file: Blob
+  readonly filename?: string
+}
+
+/** Posts one send to the relay; rejects with a `FlowError` (the relay's code and status) when it is refused. */
+export type DeliverSend = (
+  send: { traceId: string; body: Record<string, unknown>; file?: HeldFile },
+  onProgress: (fraction: number) => void,
+) => Promise<void>
+
+/**
+ * The one way a send reaches `POST /v1/threads/:id/messages`: a JSON body, or, with a file, multipart with the
+ * JSON as its `query` part (progress reported). The session is awaited first, so a refreshed token is used.
+ *
+ * @example
+ * const deliver = createDeliverSend({ http, session, path: '/v1/threads/t1', fetch })
+ * await deliver({ traceId, body }, () => undefined)
+ */
+export function createDeliverSend(options: {
+  http: RelayHttp
+  session: SessionManager
+  /** `/v1/threads/<encoded id>`. */
+  path: string
+  fetch: typeof fetch
+}): DeliverSend {
+  const { http, session, path } = options
+  return async ({ body, file }, onProgress) => {
+    await session.ready()
+    if (!file) {
+      await http.request('POST', `${path}/messages`, { body, schema: sendAcceptedSchema })
+      return
+    }
+    await uploadMessage({
+      url: http.url(`${path}/messages`),
+      token: session.token(),
+      query: body,
+      file: file.file,
+      ...(file.filename === undefined ? {} : { filename: file.filename }),
+      fetch: options.fetch,
+      onProgress,
+    })
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * A minimal `EventSource` over `fetch`: what the relay stream needs and the browser's native one lacks. The
+ * caller's `fetch` sets the headers (the token goes in `Authorization`, never in the URL), a refused connection
+ * reports its HTTP status as `code` on the `error` event (a 401 is seen as a 401), and it never reconnects by
+ * itself: the first error or the end of the body closes it, and `createEventStream` decides what comes next.
+ * It parses `event`, `data` and `id` fields; comments and `retry:` are ignored.
+ *
+ * @example
+ * const es = new FetchEventSource(url, { fetch: withAuthorization })
+ * es.addEventListener('reply', (e) => console.log((e as MessageEvent<string>).data))
+ */
+export class FetchEventSource extends EventTarget {
+  readonly url: string
+  /** 0 connecting, 1 open, 2 closed, as `EventSource.readyState`. */
+  readyState = 0
+  readonly #abort = new AbortController()
+
+  constructor(url: string, init?: { fetch?: typeof fetch }) {
+    super()
+    this.url = url
+    void this.#run(init?.fetch ?? globalThis.fetch.bind(globalThis))
+  }
+
+  close(): void {
+    this.readyState = 2
+    this.#abort.abort()
+  }
+
+  async #run(fetchFn: typeof fetch): Promise<void> {
+    try {
+      const res = await fetchFn(this.url, {
+        headers: { accept: 'text/event-stream' },
+        cache: 'no-store',
+        signal: this.#abort.signal,
+      })
+      const body = res.body
+      if (
+        res.status !== 200 ||
+        !/^text\/event-stream/i.test(res.headers.get('content-type') ?? '') ||
+        !body
+      ) {
+        void body?.cancel().catch(() => undefined)
+        // A 200 that is not a stream (a proxy's page) has no status worth acting on: it is a network failure.
+        return this.#fail(
+          res.status === 200 ? undefined : res.status,
+          `HTTP ${res.status}, not an event stream`,
+        )
+      }
+      if (this.readyState === 2) return
+      this.readyState = 1
+      this.dispatchEvent(new Event('open'))
+      const reader = body.pipeThrough(new TextDecoderStream()).getReader()
+      let buffer = ''
+      let data: string[] = []
+      let name = ''
+      let id = ''
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        buffer += value
+        // A chunk may end between the `\r` and `\n` of one line break: keep a trailing `\r` for the next chunk.
+        const cut = buffer.endsWith('\r') ? buffer.length - 1 : buffer.length
+        const lines = buffer.slice(0, cut).split(/\r\n|\r|\n/)
+        buffer = (lines.pop() ?? '') + buffer.slice(cut)
+        for (const line of lines) {
+          if (line === '') {
+            if (data.length > 0 && this.readyState === 1)
+              this.dispatchEvent(
+                new MessageEvent(name || 'message', { data: data.join('\n'), lastEventId: id }),
+              )
+            data = []
+            name = ''
+            continue
+          }
+          const colon = line.indexOf(':')
+          if (colon === 0) continue
+          const field = colon < 0 ? line : line.slice(0, colon)
+          const text = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1))
+          if (field === 'data') data.push(text)
+          else if (field === 'event') name = text
+          else if (field === 'id' && !text.includes('\0')) id = text
+        }
+      }
+      this.#fail(undefined, 'the stream ended')
+    } catch (error) {
+      this.#fail(undefined, error instanceof Error ? error.message : String(error))
+    }
+  }
+
+  #fail(code: number | undefined, message: string): void {
+    if (this.readyState === 2) return
+    this.readyState = 2
+    this.dispatchEvent(Object.assign(new Event('error'), { code, message }))
+  }
+}

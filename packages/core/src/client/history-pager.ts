@@ -1,0 +1,51 @@
+import type { SchedulerLike } from 'rxjs'
+import { historyPageSchema } from '../schemas/responses.js'
+import type { RelayHttp } from './relay-http.js'
+import type { SessionManager } from './session-manager.js'
+import type { ThreadStore } from './thread-store.js'
+
+/** Loads a thread's history pages into its store. */
+export interface HistoryPager {
+  /** Loads page `page` (1 is the newest). */
+  load(page: number): Promise<void>
+  /** Loads the next older page; nothing when every page is loaded. */
+  loadOlder(): Promise<void>
+  /** Reloads the newest page in the background (after a reset, or a first connection); failures are ignored. */
+  refetch(): void
+}
+
+/**
+ * Creates the history pager of one thread over `GET /v1/threads/:id/messages?page=N`; the reducer merges each
+ * page with what the stream already brought, so a page loaded twice adds nothing.
+ *
+ * @example
+ * const pager = createHistoryPager({ store, http, session, path: '/v1/threads/t1', scheduler })
+ * await pager.loadOlder()
+ */
+export function createHistoryPager(options: {
+  store: ThreadStore
+  http: RelayHttp
+  session: SessionManager
+  /** `/v1/threads/<encoded id>`. */
+  path: string
+  scheduler: SchedulerLike
+}): HistoryPager {
+  const { store, http, session, path, scheduler } = options
+  const load = async (page: number) => {
+    await session.ready()
+    const result = await http.request('GET', `${path}/messages`, {
+      schema: historyPageSchema,
+      query: { page },
+    })
+    store.dispatch({ type: 'history/loaded', page: result, pageNumber: page, receivedAt: scheduler.now() })
+  }
+  return {
+    load,
+    async loadOlder() {
+      const s = store.value
+      if (s.pages !== undefined && s.pagesLoaded >= s.pages) return
+      await load(s.pagesLoaded + 1)
+    },
+    refetch: () => void load(1).catch(() => undefined),
+  }
+}

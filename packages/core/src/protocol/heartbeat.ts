@@ -1,0 +1,47 @@
+import * as z from 'zod/mini'
+
+/**
+ * The relay stream's own frames, besides events: a `hello` first, announcing the heartbeat interval, then a
+ * `heartbeat` every interval. Both are named SSE events with `data`, so a browser's `EventSource` (which hides
+ * comments) delivers them too, and neither carries an `id`, so they never move `Last-Event-ID`.
+ */
+export const StreamFrame = { hello: 'hello', heartbeat: 'heartbeat' } as const
+export type StreamFrame = (typeof StreamFrame)[keyof typeof StreamFrame]
+
+/** A client declares a stream stalled after this many heartbeats in a row did not come. */
+export const MISSED_HEARTBEATS = 2
+
+/**
+ * The `data` of the `hello` frame: `heartbeatMs` is the interval in ms. A client ignores a value that is not a
+ * positive number (checked by `stallTimeoutMs` users, not here: zod's number checks would cost the widget's
+ * bundle about 0.6 KB gzip).
+ *
+ * @example
+ * const hello = safeParse(streamHelloSchema, JSON.parse(event.data)) // { ok: true, value: { heartbeatMs: 15000 } }
+ */
+export const streamHelloSchema = z.looseObject({ heartbeatMs: z.number() })
+export type StreamHello = z.output<typeof streamHelloSchema>
+
+/**
+ * The `hello` frame a stream starts with, after its `retry:` hint.
+ *
+ * @example
+ * helloFrame(15_000) // 'event: hello\ndata: {"heartbeatMs":15000}\n\n'
+ */
+export function helloFrame(heartbeatMs: number): string {
+  return `event: ${StreamFrame.hello}\ndata: ${JSON.stringify({ heartbeatMs } satisfies StreamHello)}\n\n`
+}
+
+/** The heartbeat frame, the same bytes every time (the relay shares one frame between all its streams). */
+export const HEARTBEAT_FRAME = `event: ${StreamFrame.heartbeat}\ndata: {}\n\n`
+
+/**
+ * How long a client waits without any frame before it takes the stream for stalled: `MISSED_HEARTBEATS`
+ * intervals plus half an interval of slack for timers and the network.
+ *
+ * @example
+ * stallTimeoutMs(15_000) // 37_500
+ */
+export function stallTimeoutMs(heartbeatMs: number): number {
+  return Math.ceil(heartbeatMs * (MISSED_HEARTBEATS + 0.5))
+}
