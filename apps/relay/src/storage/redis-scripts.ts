@@ -95,23 +95,6 @@ return last[1][1]
 `)
 
 /**
- * The newest ids of the operators' stream and of a thread's stream, read together ('0-0' for an empty or
- * missing stream): where a live subscription starts.
- *
- * KEYS: operators' stream, [thread stream].
- */
-export const headScript = script(`
-local function newest(key)
-  local entries = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
-  if #entries == 0 then return '0-0' end
-  return entries[1][1]
-end
-local thread = '0-0'
-if #KEYS == 2 then thread = newest(KEYS[2]) end
-return {newest(KEYS[1]), thread}
-`)
-
-/**
  * Runs a script by SHA1 and falls back to sending its source once when Redis answers NOSCRIPT
  * (a restarted Redis has lost its script cache).
  *

@@ -8,14 +8,7 @@ import {
 } from './redis-connection.js'
 import { toEntries, toEnvelope } from './redis-entries.js'
 import { createRedisKeys } from './redis-keys.js'
-import {
-  appendScript,
-  headScript,
-  lastIdScript,
-  readScript,
-  runScript,
-  runScriptAndWait,
-} from './redis-scripts.js'
+import { appendScript, lastIdScript, readScript, runScript, runScriptAndWait } from './redis-scripts.js'
 import { createOperatorsTail, type OperatorsTail, type TailFilter } from './redis-tail.js'
 import type {
   AppendInput,
@@ -173,13 +166,19 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   /** Where a new live subscription starts: the newest ids of the operators' stream and of its thread. */
   const head = (threadId: string | undefined) =>
     withCommands(async (redis) => {
-      const keys = threadId === undefined ? [operatorsKey] : [operatorsKey, streamKey({ thread: threadId })]
-      const reply = await runScript(redis, headScript, keys, [])
-      const [operators, thread] = Array.isArray(reply) ? (reply as unknown[]) : []
-      if (typeof operators !== 'string' || typeof thread !== 'string') {
-        throw new Error('redis storage: unexpected head reply')
+      // MULTI, not a script: a script Redis does not know yet (NOSCRIPT) would be re-sent after the appends that
+      // followed it, and "from now on" would skip them. MULTI goes out at once and reads both streams together.
+      const multi = redis.multi().xrevrange(operatorsKey, '+', '-', 'COUNT', 1)
+      if (threadId !== undefined) multi.xrevrange(streamKey({ thread: threadId }), '+', '-', 'COUNT', 1)
+      const replies = await multi.exec()
+      const newest = (index: number) => {
+        const [error, entries] = replies?.[index] ?? [new Error('redis storage: no answer to the head read')]
+        if (error) throw error
+        if (!Array.isArray(entries)) throw new Error('redis storage: unexpected head reply')
+        const first: unknown = entries[0]
+        return Array.isArray(first) && typeof first[0] === 'string' ? first[0] : '0-0'
       }
-      return { operators, thread }
+      return { operators: newest(0), thread: threadId === undefined ? '0-0' : newest(1) }
     })
 
   /** A subscriber's own stream after an id, for the live tail's catch-up after a gap. */
