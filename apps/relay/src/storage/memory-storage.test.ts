@@ -84,6 +84,15 @@ describe('memory storage', () => {
     expect((await s.read({ thread: 't1' }, a.threadEventId!, 10)).reset).toBe(true)
   })
 
+  it('counts the size a caller gives instead of serialising the event', async () => {
+    const s = createMemoryStorage({ maxBytes: 1_000 })
+    const a = await s.append({ key: 'a', envelope: testEnvelope('t1'), bytes: 600 })
+    expect(s.usage().bytes).toBe(600)
+    await s.append({ key: 'b', envelope: testEnvelope('t1'), bytes: 600 })
+    expect(s.usage()).toEqual({ bytes: 600, events: 2 })
+    expect((await s.read({ thread: 't1' }, a.threadEventId!, 10)).reset).toBe(true)
+  })
+
   it('names the option a bad bound is given to', () => {
     expect(() => createMemoryStorage({ maxBytes: 0 })).toThrow(/maxBytes must be a positive integer/)
     expect(() => createMemoryStorage({ maxEvents: Number.NaN })).toThrow(/maxEvents/)

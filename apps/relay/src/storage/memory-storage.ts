@@ -205,14 +205,15 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   }
 
   return {
-    append({ key, envelope }: AppendInput): Promise<AppendResult> {
+    append({ key, envelope, bytes: hint }: AppendInput): Promise<AppendResult> {
       if (closed) return Promise.reject(new Error('The memory storage is closed.'))
       const now = config.now()
       forgetKeys(now)
       sweep(now)
       const seen = keys.get(key)
       if (seen) return Promise.resolve({ ...seen.result, duplicate: true })
-      const payload: Payload = { size: sizeOf(envelope), refs: 0 }
+      const size = hint !== undefined && Number.isFinite(hint) && hint >= 0 ? hint : sizeOf(envelope)
+      const payload: Payload = { size, refs: 0 }
       bytes += payload.size
       const threadEventId =
         envelope.threadId === null ? undefined : push({ thread: envelope.threadId }, envelope, payload, now)
