@@ -212,7 +212,8 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   return {
     append({ key, envelope }: AppendInput): Promise<AppendResult> {
       // An id that slipped into the envelope must not shadow the stream id when read back.
-      const { id: _id, ...stored } = envelope as Omit<EventEnvelope, 'id'> & { id?: unknown }
+      // Copied only when there is one: the copy is per webhook, on the ingest path.
+      const stored = 'id' in envelope ? withoutId(envelope) : envelope
       const scriptKeys = [keys.dedupe(envelope.threadId, key), operatorsKey]
       if (envelope.threadId !== null) scriptKeys.push(streamKey({ thread: envelope.threadId }))
       const args = [
@@ -291,6 +292,11 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       await commands.quit().catch(() => commands.disconnect())
     },
   }
+}
+
+function withoutId(envelope: Omit<EventEnvelope, 'id'> & { id?: unknown }): Omit<EventEnvelope, 'id'> {
+  const { id: _id, ...stored } = envelope
+  return stored
 }
 
 function toAppendResult(reply: unknown): AppendResult {
