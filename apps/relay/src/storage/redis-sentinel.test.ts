@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStorage } from './redis-storage.js'
 import {
+  redisCommand,
   redisTempDir,
   requireRedisBinaries,
   sparePort,
@@ -13,6 +14,7 @@ import {
 } from './redis-servers-support.js'
 import { randomPrefix } from './redis-test-support.js'
 import { describeStorageContract, testEnvelope } from './storage-contract.js'
+import type { EventEnvelope } from './types.js'
 
 let group: SentinelGroup | undefined
 beforeAll(async () => {
@@ -72,4 +74,59 @@ describe('redis storage waiting for replicas', () => {
       await Promise.all([waiting.close(), plain.close()])
     }
   })
+
+  it('hands live subscribers only entries a replica holds', async () => {
+    const port = await sparePort()
+    const dir = await redisTempDir()
+    const flags = (p: number) => ['--port', String(p), '--bind', '127.0.0.1', '--save', '']
+    await startRedisProcess(port, flags(port), dir)
+    const keyPrefix = randomPrefix('durable')
+    const url = `redis://127.0.0.1:${port}`
+    const errors: string[] = []
+    const waiting = createRedisStorage({
+      url,
+      keyPrefix,
+      minReplicas: 1,
+      replicaWaitMs: 50,
+      onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
+    })
+    const plain = createRedisStorage({ url, keyPrefix, onError: () => undefined })
+    try {
+      const confirmed: EventEnvelope[] = []
+      const unconfirmed: EventEnvelope[] = []
+      waiting.subscribe({ thread: 't1' }, (e) => confirmed.push(e))
+      plain.subscribe({ thread: 't1' }, (e) => unconfirmed.push(e))
+      await Promise.all([waiting.lastId('operators'), plain.lastId('operators')])
+      // Stored by an instance that does not wait: the master has it, no replica does.
+      await plain.append({ key: 'k', envelope: testEnvelope('t1', 'unreplicated') })
+      await until(() => unconfirmed.length === 1, 'the event on the subscriber that does not wait')
+      await until(
+        () => errors.some((m) => /replicas confirmed/.test(m)),
+        'the waiting tail to hold the entry back',
+      )
+      expect(confirmed).toEqual([])
+      const replica = await sparePort()
+      await startRedisProcess(replica, [...flags(replica), '--replicaof', '127.0.0.1', String(port)], dir)
+      await until(
+        async () => /master_link_status:up/.test(String(await redisCommand(replica, 'INFO', 'replication'))),
+        'the replica to sync',
+      )
+      await until(() => confirmed.length === 1, 'the event once a replica holds it')
+      expect(confirmed[0]!.id).toBe(unconfirmed[0]!.id)
+    } finally {
+      await Promise.all([waiting.close(), plain.close()])
+    }
+  })
 })
+
+async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
