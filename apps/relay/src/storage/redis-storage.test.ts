@@ -99,6 +99,9 @@ describe('redis storage', () => {
     expect(() => createRedisStorage({})).toThrow(/url: required/)
     expect(() => createRedisStorage({ url: 'http://x' })).toThrow(/url: must start with redis/)
     expect(() => createRedisStorage({ url: testRedisUrl, minReplicas: -1 })).toThrow(/minReplicas/)
+    expect(() => createRedisStorage({ url: testRedisUrl, minReplicas: 1, replicaWaitMs: 5_000 })).toThrow(
+      /replicaWaitMs: must be shorter than commandTimeoutMs/,
+    )
     expect(() => createRedisStorage({ clusterNodes: [{ host: 'h', port: 70_000 }] })).toThrow(
       /clusterNodes: port/,
     )

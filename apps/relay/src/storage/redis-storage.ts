@@ -110,6 +110,10 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       throw new Error(`redis storage: ${name}: must be an integer of 0 or more`)
     }
   }
+  if (config.minReplicas > 0 && config.replicaWaitMs >= config.commandTimeoutMs) {
+    // Else the command timeout cuts the WAIT short, and the answer is a timeout instead of the replica count.
+    throw new Error('redis storage: replicaWaitMs: must be shorter than commandTimeoutMs')
+  }
   const operatorsMaxEvents = config.operatorsMaxEvents ?? config.maxEvents
   const dedupeTtlMs = config.dedupeTtlMs ?? config.maxAgeMs
   const onError = config.onError ?? warnOnChange()
