@@ -6,7 +6,15 @@ import { createRedisStorage, createRelay, type TokenClaims } from '@flowchat/rel
 
 /** What the parent passes. Every instance of one cluster gets the same secrets, Redis and prefix. */
 export interface InstanceConfig {
-  redisUrl: string
+  /** One Redis server; or its credentials with `sentinels` / `clusterNodes`. */
+  redisUrl?: string
+  /** A Sentinel-managed master instead of `redisUrl`. */
+  sentinels?: { host: string; port: number }[]
+  masterName?: string
+  /** A Redis Cluster instead of `redisUrl`. */
+  clusterNodes?: { host: string; port: number }[]
+  /** Replicas each append waits for (`WAIT`). */
+  minReplicas?: number
   keyPrefix: string
   webhookSecret: string
   tokenSecret: string
@@ -24,7 +32,15 @@ const send = (message: InstanceMessage) => process.send?.(message)
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as InstanceConfig
-  const storage = createRedisStorage({ url: config.redisUrl, keyPrefix: config.keyPrefix })
+  const storage = createRedisStorage({
+    ...(config.redisUrl === undefined ? {} : { url: config.redisUrl }),
+    ...(config.sentinels === undefined
+      ? {}
+      : { sentinels: config.sentinels, masterName: config.masterName ?? '' }),
+    ...(config.clusterNodes === undefined ? {} : { clusterNodes: config.clusterNodes }),
+    ...(config.minReplicas === undefined ? {} : { minReplicas: config.minReplicas }),
+    keyPrefix: config.keyPrefix,
+  })
   // Serve only once Redis answers, as a load balancer checking /readyz would: a stream opened before that
   // could not tell where "now" is in the shared log.
   for (let attempt = 0; !(await storage.ready()); attempt++) {

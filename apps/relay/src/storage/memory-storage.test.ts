@@ -48,6 +48,56 @@ describe('memory storage', () => {
     off()
   })
 
+  it('bounds the bytes held over every thread, dropping the oldest first, and resets readers behind them', async () => {
+    const big = (threadId: string, i: number) => ({
+      ...testEnvelope(threadId, String(i)),
+      body: { type: 'message', payload: { threadId, text: String(i), params: 'x'.repeat(10_000) } },
+    })
+    const s = createMemoryStorage({ maxBytes: 50_000 })
+    const ids: { thread: string; id: string; ops: string }[] = []
+    for (let i = 0; i < 12; i++) {
+      const thread = `t${i % 3}`
+      const r = await s.append({ key: `k${i}`, envelope: big(thread, i) })
+      ids.push({ thread, id: r.threadEventId!, ops: r.operatorEventId })
+      expect(s.usage().bytes).toBeLessThanOrEqual(50_000)
+    }
+    // About 10 KB each: four fit. Those are the newest four, spread over the three threads.
+    const kept = ids.slice(-4)
+    expect(s.usage().events).toBe(8)
+    for (const old of ids.slice(0, 7)) {
+      expect((await s.read({ thread: old.thread }, old.id, 10)).reset).toBe(true)
+    }
+    expect((await s.read('operators', ids[0]!.ops, 10)).reset).toBe(true)
+    const ops = await s.read('operators', kept[0]!.ops, 10)
+    expect(ops.reset === false && ops.events.map((e) => e.id)).toEqual(kept.slice(1).map((k) => k.ops))
+    const t2 = await s.read({ thread: 't2' }, ids[8]!.id, 10)
+    expect(t2.reset === false && t2.events.map((e) => e.id)).toEqual([ids[11]!.id])
+  })
+
+  it('keeps the event just appended even when it alone is over maxBytes', async () => {
+    const s = createMemoryStorage({ maxBytes: 100 })
+    const a = await s.append({ key: 'a', envelope: testEnvelope('t1', 'a'.repeat(200)) })
+    expect(await s.lastId({ thread: 't1' })).toBe(a.threadEventId)
+    const b = await s.append({ key: 'b', envelope: testEnvelope('t1', 'b'.repeat(200)) })
+    expect(await s.lastId({ thread: 't1' })).toBe(b.threadEventId)
+    expect(s.usage().events).toBe(2)
+    expect((await s.read({ thread: 't1' }, a.threadEventId!, 10)).reset).toBe(true)
+  })
+
+  it('counts the size a caller gives instead of serialising the event', async () => {
+    const s = createMemoryStorage({ maxBytes: 1_000 })
+    const a = await s.append({ key: 'a', envelope: testEnvelope('t1'), bytes: 600 })
+    expect(s.usage().bytes).toBe(600)
+    await s.append({ key: 'b', envelope: testEnvelope('t1'), bytes: 600 })
+    expect(s.usage()).toEqual({ bytes: 600, events: 2 })
+    expect((await s.read({ thread: 't1' }, a.threadEventId!, 10)).reset).toBe(true)
+  })
+
+  it('names the option a bad bound is given to', () => {
+    expect(() => createMemoryStorage({ maxBytes: 0 })).toThrow(/maxBytes must be a positive integer/)
+    expect(() => createMemoryStorage({ maxEvents: Number.NaN })).toThrow(/maxEvents/)
+  })
+
   it('rejects appends once closed (the webhook then answers 503)', async () => {
     const s = createMemoryStorage()
     await s.close()

@@ -11,6 +11,12 @@ import type {
 
 /** Options of the memory backend: retention per stream, plus bounds of its own. */
 export interface MemoryStorageOptions extends Partial<RetentionOptions> {
+  /**
+   * Most bytes of events held at once, over every stream together; past it the oldest events are dropped first,
+   * whatever their thread, and a reader behind them gets `reset`. An event counts the length of its JSON
+   * once, though it sits in its thread's stream and in the operators' stream (both share it). Default 64 MiB.
+   */
+  maxBytes?: number
   /** Most dedupe keys remembered at once (oldest forgotten first). Default 100 000. */
   maxKeys?: number
   /** Injected clock for tests. Default `Date.now`. */
@@ -20,14 +26,32 @@ export interface MemoryStorageOptions extends Partial<RetentionOptions> {
 const defaults = {
   maxEvents: 1000,
   maxAgeMs: 24 * 60 * 60 * 1000,
+  maxBytes: 64 * 1024 * 1024,
   maxKeys: 100_000,
   now: Date.now,
 } satisfies Required<MemoryStorageOptions>
 
+/** The bytes of one appended event, shared by its entries in its thread's stream and the operators' stream. */
+interface Payload {
+  size: number
+  /** Entries still holding it; its bytes are released with the last one. */
+  refs: number
+}
+
+/** What a stream knows of each of its events besides the event; holds no reference to the event itself. */
+interface Entry {
+  /** Time stored, for age retention. */
+  at: number
+  payload: Payload
+  /** Set once trimmed from its stream, so the global order can skip it. */
+  gone: boolean
+  stream: Stream
+}
+
 interface Stream {
   events: EventEnvelope[]
-  /** Time each event was stored, parallel to `events`, for age retention. */
-  storedAt: number[]
+  /** Parallel to `events`. */
+  entries: Entry[]
   /** The newest id ever stored here, kept after trimming: resuming from it has missed nothing. */
   lastId: string | undefined
 }
@@ -38,16 +62,27 @@ const streamName = (stream: StreamKey): string =>
   stream === 'operators' ? 'operators' : `t:${stream.thread}`
 
 /**
- * The embedded event log of one relay process. Retention per stream by count and age; dedupe keys are
- * remembered as long as events are retained (and at most `maxKeys` of them). Everything is lost on restart, so
- * a client resuming with an old id gets `reset`.
+ * The embedded event log of one relay process. Retention per stream by count and age, and over all streams
+ * by bytes (the oldest events go first, whatever their thread); dedupe keys are remembered as long as events
+ * are retained (and at most `maxKeys` of them). Everything is lost on restart, so a client resuming with an
+ * old id gets `reset`.
+ *
+ * Memory: `maxBytes` counts each event's JSON length once. The process holds a little more than that per
+ * event (object headers, the id, the dedupe entry: a few hundred bytes), which matters only for many small
+ * events; `maxEvents` bounds those.
  *
  * @example
- * const storage = createMemoryStorage({ maxEvents: 500, maxAgeMs: 3_600_000 })
+ * const storage = createMemoryStorage({ maxEvents: 500, maxAgeMs: 3_600_000, maxBytes: 32 * 1024 * 1024 })
  * const { threadEventId } = await storage.append({ key, envelope })
  */
-export function createMemoryStorage(options: MemoryStorageOptions = {}): EventStorage {
+export function createMemoryStorage(options: MemoryStorageOptions = {}): EventStorage & MemoryUsage {
   const config = { ...defaults, ...stripUndefined(options) }
+  for (const name of ['maxEvents', 'maxAgeMs', 'maxBytes', 'maxKeys'] as const) {
+    const value = config[name]
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new RangeError(`memory storage: ${name} must be a positive integer, got ${String(value)}`)
+    }
+  }
   const nextId = createIdGenerator(config.now)
   const streams = new Map<string, Stream>()
   /**
@@ -57,6 +92,12 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   const listeners = new Map<string, Set<Listener>>()
   /** Dedupe keys in insertion order, so the oldest are forgotten first. */
   const keys = new Map<string, { result: AppendResult; at: number }>()
+  /** Every entry in append order (oldest from `head`), for trimming by bytes across streams. */
+  let order: Entry[] = []
+  let head = 0
+  /** Entries held by streams now, and the bytes of their payloads. */
+  let held = 0
+  let bytes = 0
   let closed = false
   let lastSweep = config.now()
 
@@ -64,18 +105,50 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     const name = streamName(stream)
     let s = streams.get(name)
     if (!s) {
-      s = { events: [], storedAt: [], lastId: undefined }
+      s = { events: [], entries: [], lastId: undefined }
       streams.set(name, s)
     }
     return s
   }
 
+  function drop(entry: Entry): void {
+    entry.gone = true
+    held--
+    if (--entry.payload.refs === 0) bytes -= entry.payload.size
+  }
+
   function trim(s: Stream, now: number): void {
-    let drop = Math.max(0, s.events.length - config.maxEvents)
-    while (drop < s.storedAt.length && now - (s.storedAt[drop] as number) > config.maxAgeMs) drop++
-    if (drop > 0) {
-      s.events.splice(0, drop)
-      s.storedAt.splice(0, drop)
+    let count = Math.max(0, s.entries.length - config.maxEvents)
+    while (count < s.entries.length && now - (s.entries[count] as Entry).at > config.maxAgeMs) count++
+    if (count === 0) return
+    s.events.splice(0, count)
+    for (const entry of s.entries.splice(0, count)) drop(entry)
+  }
+
+  /**
+   * Drops the oldest entries of any stream until the bytes fit, then forgets what the order still lists of them.
+   * The event just appended stays, even alone over the bound: an append that resolved is readable.
+   */
+  function trimBytes(newest: Payload): void {
+    while (bytes > config.maxBytes && head < order.length) {
+      const entry = order[head] as Entry
+      if (entry.payload === newest) break
+      head++
+      // Older entries of its stream went before it, so a live entry is its stream's first.
+      if (!entry.gone && entry.stream.entries[0] === entry) {
+        entry.stream.entries.shift()
+        entry.stream.events.shift()
+        drop(entry)
+      }
+    }
+    if (head > 1024 && head * 2 > order.length) {
+      order = order.slice(head)
+      head = 0
+    }
+    // Entries trimmed by count or age stay listed until the order reaches them: compact when they dominate.
+    if (order.length - head > 2 * held + 1024) {
+      order = order.slice(head).filter((entry) => !entry.gone)
+      head = 0
     }
   }
 
@@ -88,7 +161,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
 
   /** Stream entries of idle threads go away; the id generator is global, so new ids still increase. */
   function release(name: string, s: Stream): void {
-    if (s.events.length === 0) streams.delete(name)
+    if (s.entries.length === 0) streams.delete(name)
   }
 
   /** Now and then, trims every stream by age so idle threads do not hold memory until someone reads them. */
@@ -101,13 +174,22 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     }
   }
 
-  function push(stream: StreamKey, envelope: Omit<EventEnvelope, 'id'>, now: number): string {
+  function push(
+    stream: StreamKey,
+    envelope: Omit<EventEnvelope, 'id'>,
+    payload: Payload,
+    now: number,
+  ): string {
     const name = streamName(stream)
     const s = get(stream)
     const id = nextId()
     const event: EventEnvelope = { id, ...envelope }
+    const entry: Entry = { at: now, payload, gone: false, stream: s }
+    payload.refs++
+    held++
     s.events.push(event)
-    s.storedAt.push(now)
+    s.entries.push(entry)
+    order.push(entry)
     s.lastId = id
     trim(s, now)
     const own = listeners.get(name)
@@ -123,16 +205,20 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   }
 
   return {
-    append({ key, envelope }: AppendInput): Promise<AppendResult> {
+    append({ key, envelope, bytes: hint }: AppendInput): Promise<AppendResult> {
       if (closed) return Promise.reject(new Error('The memory storage is closed.'))
       const now = config.now()
       forgetKeys(now)
       sweep(now)
       const seen = keys.get(key)
       if (seen) return Promise.resolve({ ...seen.result, duplicate: true })
+      const size = hint !== undefined && Number.isFinite(hint) && hint >= 0 ? hint : sizeOf(envelope)
+      const payload: Payload = { size, refs: 0 }
+      bytes += payload.size
       const threadEventId =
-        envelope.threadId === null ? undefined : push({ thread: envelope.threadId }, envelope, now)
-      const operatorEventId = push('operators', envelope, now)
+        envelope.threadId === null ? undefined : push({ thread: envelope.threadId }, envelope, payload, now)
+      const operatorEventId = push('operators', envelope, payload, now)
+      trimBytes(payload)
       const result: AppendResult = {
         duplicate: false,
         ...(threadEventId === undefined ? {} : { threadEventId }),
@@ -181,6 +267,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       }
     },
 
+    usage: () => ({ bytes, events: held }),
+
     ready: () => Promise.resolve(!closed),
 
     close(): Promise<void> {
@@ -188,9 +276,25 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       listeners.clear()
       streams.clear()
       keys.clear()
+      order = []
+      head = 0
+      held = 0
+      bytes = 0
       return Promise.resolve()
     },
   }
+}
+
+/** What the memory storage holds now (for metrics and tests). */
+export interface MemoryUsage {
+  /** Bytes of the events held, as counted against `maxBytes`. */
+  usage(): { bytes: number; events: number }
+}
+
+/** The bytes an event counts against `maxBytes`: the UTF-8 length of its JSON. */
+function sizeOf(envelope: Omit<EventEnvelope, 'id'>): number {
+  const json = JSON.stringify(envelope)
+  return Buffer.byteLength(json, 'utf8')
 }
 
 /** Index of `id` in events sorted by id, or -1. */

@@ -1,7 +1,28 @@
-import { Redis } from 'ioredis'
+import { Cluster, Redis, type RedisOptions } from 'ioredis'
+
+/** One Redis node (a Sentinel, or a Cluster node to discover the cluster from). */
+export interface RedisNodeAddress {
+  host: string
+  port: number
+}
+
+/**
+ * Where Redis is: one server (`url`), a master found through Sentinel (`sentinels` + `masterName`; a `url`
+ * then gives only credentials and db), or a Redis Cluster (`clusterNodes`, any of its nodes; a `url` then
+ * gives only credentials).
+ */
+export interface RedisTarget {
+  url?: string | undefined
+  sentinels?: readonly RedisNodeAddress[] | undefined
+  masterName?: string | undefined
+  clusterNodes?: readonly RedisNodeAddress[] | undefined
+}
+
+/** A connection to one server or master (`Redis`), or to a whole cluster (`Cluster`). */
+export type RedisClient = Redis | Cluster
 
 export interface RedisConnectionOptions {
-  url: string
+  target: RedisTarget
   /** Shown in `CLIENT LIST`, so an operator can tell the relay's connections apart. */
   name: string
   /** Longest wait for one command's answer; undefined for the blocking connection (its XREAD waits on purpose). */
@@ -11,16 +32,81 @@ export interface RedisConnectionOptions {
 }
 
 /**
+ * Checks a target: exactly one of `url`, `sentinels` with `masterName`, or `clusterNodes`. Throws an error
+ * naming the option and the rule.
+ *
+ * @example
+ * checkRedisTarget({ sentinels: [{ host: '10.0.0.1', port: 26379 }], masterName: 'flowchat' })
+ */
+export function checkRedisTarget(target: RedisTarget): void {
+  const kinds = [target.sentinels !== undefined, target.clusterNodes !== undefined]
+  if (kinds.every(Boolean)) {
+    throw new Error('redis storage: sentinels and clusterNodes: give one of them, not both')
+  }
+  if (target.sentinels !== undefined) {
+    if (target.sentinels.length === 0) throw new Error('redis storage: sentinels: must list at least one')
+    if (!target.masterName) throw new Error('redis storage: masterName: required with sentinels')
+  } else if (target.masterName !== undefined) {
+    throw new Error('redis storage: masterName: only with sentinels')
+  }
+  if (target.clusterNodes?.length === 0)
+    throw new Error('redis storage: clusterNodes: must list at least one')
+  for (const [name, nodes] of [
+    ['sentinels', target.sentinels],
+    ['clusterNodes', target.clusterNodes],
+  ] as const) {
+    for (const node of nodes ?? []) {
+      if (typeof node.host !== 'string' || node.host.length === 0) {
+        throw new Error(`redis storage: ${name}: each needs a host`)
+      }
+      if (!Number.isInteger(node.port) || node.port < 1 || node.port > 65_535) {
+        throw new Error(`redis storage: ${name}: port must be an integer from 1 to 65535`)
+      }
+    }
+  }
+  if (!kinds.some(Boolean) && !target.url) {
+    throw new Error('redis storage: url: required (or sentinels with masterName, or clusterNodes)')
+  }
+  if (target.url !== undefined) {
+    let protocol: string
+    try {
+      protocol = new URL(target.url).protocol
+    } catch {
+      // Never echo the URL: it may hold a password.
+      throw new Error('redis storage: url: not a URL (redis://[user:password@]host:port[/db])')
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') {
+      throw new Error('redis storage: url: must start with redis:// or rediss://')
+    }
+  }
+}
+
+/** Credentials, db and TLS of a `redis://` URL, for Sentinel and Cluster targets. */
+function credentials(url: string | undefined): Partial<RedisOptions> {
+  if (url === undefined) return {}
+  const u = new URL(url)
+  const db = Number(u.pathname.slice(1) || '0')
+  return {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(db > 0 ? { db } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  }
+}
+
+/**
  * An ioredis connection that fails fast instead of queueing: while Redis is unreachable every command
  * rejects at once (a webhook then answers 503 and Flow.ai retries), and a command in flight when the
  * connection drops rejects rather than being re-sent later behind the caller's back. ioredis keeps
- * reconnecting on its own, at most a second apart.
+ * reconnecting on its own, at most a second apart; through Sentinel it asks the sentinels for the master
+ * each time (and listens for their `+switch-master`), so a failover is followed within about a second.
  *
  * @example
- * const redis = createRedisConnection({ url, name: 'flowchat-relay', commandTimeoutMs: 2000, onError: log })
+ * const redis = createRedisConnection({ target: { url }, name: 'flowchat-relay', commandTimeoutMs: 2000, onError: log })
  */
-export function createRedisConnection(options: RedisConnectionOptions): Redis {
-  const redis = new Redis(options.url, {
+export function createRedisConnection(options: RedisConnectionOptions): RedisClient {
+  const { target } = options
+  const common = {
     connectionName: options.name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -29,8 +115,35 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
     connectTimeout: 2_000,
     // A dead peer on a blocking XREAD is noticed by a client-side timer (BLOCK time plus a grace period).
     blockingTimeout: options.commandTimeoutMs === undefined ? 1_000 : undefined,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
-  })
+  } satisfies RedisOptions
+  const retryStrategy = (attempt: number) => Math.min(attempt * 100, 1_000)
+  let redis: RedisClient
+  if (target.clusterNodes !== undefined) {
+    redis = new Cluster(
+      target.clusterNodes.map(({ host, port }) => ({ host, port })),
+      {
+        enableOfflineQueue: false,
+        clusterRetryStrategy: retryStrategy,
+        retryDelayOnFailover: 100,
+        retryDelayOnClusterDown: 100,
+        slotsRefreshTimeout: 2_000,
+        redisOptions: { ...common, ...credentials(target.url) },
+      },
+    )
+  } else if (target.sentinels !== undefined) {
+    redis = new Redis({
+      ...common,
+      ...credentials(target.url),
+      sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+      name: target.masterName ?? '',
+      role: 'master',
+      failoverDetector: true,
+      sentinelRetryStrategy: retryStrategy,
+      retryStrategy,
+    })
+  } else {
+    redis = new Redis(target.url ?? '', { ...common, retryStrategy })
+  }
   // Without a listener ioredis prints every reconnect error; the storage reports them through onError.
   redis.on('error', options.onError)
   return redis
@@ -43,7 +156,7 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
  * @example
  * await whenReady(redis, 500)
  */
-export function whenReady(redis: Redis, waitMs: number): Promise<void> {
+export function whenReady(redis: RedisClient, waitMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve()
   if (redis.status === 'end') return Promise.reject(new Error('redis storage: the connection is closed'))
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './redis-connection.js'
 
 /** A Lua script run by its SHA1, sent in full only when Redis does not know it (first use, or after a restart). */
 export interface RedisScript {
@@ -95,23 +95,6 @@ return last[1][1]
 `)
 
 /**
- * The newest ids of the operators' stream and of a thread's stream, read together ('0-0' for an empty or
- * missing stream): where a live subscription starts.
- *
- * KEYS: operators' stream, [thread stream].
- */
-export const headScript = script(`
-local function newest(key)
-  local entries = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
-  if #entries == 0 then return '0-0' end
-  return entries[1][1]
-end
-local thread = '0-0'
-if #KEYS == 2 then thread = newest(KEYS[2]) end
-return {newest(KEYS[1]), thread}
-`)
-
-/**
  * Runs a script by SHA1 and falls back to sending its source once when Redis answers NOSCRIPT
  * (a restarted Redis has lost its script cache).
  *
@@ -119,7 +102,7 @@ return {newest(KEYS[1]), thread}
  * const reply = await runScript(redis, readScript, [streamKey], [afterId, '100'])
  */
 export async function runScript(
-  redis: Redis,
+  redis: RedisClient,
   { source, sha }: RedisScript,
   keys: readonly string[],
   args: readonly (string | number)[],
@@ -129,5 +112,44 @@ export async function runScript(
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
     return await redis.eval(source, keys.length, ...keys, ...args)
+  }
+}
+
+/**
+ * Runs a script, then `WAIT numReplicas timeoutMs` on the same connection (in one pipeline, so a cluster sends
+ * both to the node of the script's keys), and resolves the script's reply with how many replicas confirmed it.
+ * Falls back to the script's source when Redis answers NOSCRIPT (a promoted replica has an empty script cache).
+ *
+ * @example
+ * const { reply, replicas } = await runScriptAndWait(redis, appendScript, keys, args, 1, 500)
+ */
+export async function runScriptAndWait(
+  redis: RedisClient,
+  { source, sha }: RedisScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+  numReplicas: number,
+  timeoutMs: number,
+): Promise<{ reply: unknown; replicas: number }> {
+  const send = async (byHash: boolean) => {
+    const pipeline = redis.pipeline()
+    if (byHash) pipeline.evalsha(sha, keys.length, ...keys, ...args)
+    else pipeline.eval(source, keys.length, ...keys, ...args)
+    pipeline.wait(numReplicas, timeoutMs)
+    const results = await pipeline.exec()
+    if (!results || results.length !== 2) throw new Error('redis storage: no answer to the pipeline')
+    const [[scriptError, reply], [waitError, replicas]] = results as [
+      [Error | null, unknown],
+      [Error | null, unknown],
+    ]
+    if (scriptError) throw scriptError
+    if (waitError) throw waitError
+    return { reply, replicas: typeof replicas === 'number' ? replicas : 0 }
+  }
+  try {
+    return await send(true)
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+    return await send(false)
   }
 }

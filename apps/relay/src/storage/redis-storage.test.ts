@@ -13,6 +13,19 @@ import { describeStorageContract, testEnvelope } from './storage-contract.js'
 import type { EventEnvelope, EventStorage } from './types.js'
 
 const prefixes: string[] = []
+
+/** The cluster hash slot of a key (CRC16/XMODEM of its hash tag, or of the key), as Redis computes it. */
+function slotOf(key: string): number {
+  const open = key.indexOf('{')
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1)
+  const hashed = close > open + 1 ? key.slice(open + 1, close) : key
+  let crc = 0
+  for (const byte of Buffer.from(hashed)) {
+    crc ^= byte << 8
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff
+  }
+  return crc % 16_384
+}
 beforeAll(() => requireRedis(testRedisUrl))
 afterAll(() => deleteKeys(testRedisUrl, prefixes))
 
@@ -63,16 +76,35 @@ describe('redis storage', () => {
     await admin.client('KILL', 'ID', id)
   }
 
-  it('lays out one stream per thread, one operators stream and dedupe keys, all expiring', async () => {
+  it('lays out one stream per thread, one operators stream and dedupe keys, all expiring, in one hash slot', async () => {
     const keyPrefix = prefix()
     const s = open({ keyPrefix, maxAgeMs: 60_000 })
     const r = await s.append({ key: 'delivery-1', envelope: testEnvelope('t|1', 'hi') })
-    expect(await admin.xlen(`${keyPrefix}:thread:t|1`)).toBe(1)
-    expect(await admin.xlen(`${keyPrefix}:ops`)).toBe(1)
-    expect(await admin.get(`${keyPrefix}:dedupe:delivery-1`)).toBe(`${r.threadEventId} ${r.operatorEventId}`)
+    expect(await admin.xlen(`${keyPrefix}:{o0}:thread:t|1`)).toBe(1)
+    expect(await admin.xlen(`${keyPrefix}:{o0}:ops`)).toBe(1)
+    expect(await admin.get(`${keyPrefix}:{o0}:dedupe:delivery-1`)).toBe(
+      `${r.threadEventId} ${r.operatorEventId}`,
+    )
+    const slots = new Set<number>()
     for (const key of ['thread:t|1', 'ops', 'dedupe:delivery-1']) {
-      expect(await admin.pttl(`${keyPrefix}:${key}`)).toBeGreaterThan(0)
+      expect(await admin.pttl(`${keyPrefix}:{o0}:${key}`)).toBeGreaterThan(0)
+      slots.add(slotOf(`${keyPrefix}:{o0}:${key}`))
     }
+    expect(slots.size).toBe(1)
+  })
+
+  it('names the option that is wrong', () => {
+    expect(() => createRedisStorage({ url: testRedisUrl, keyPrefix: 'a{b}' })).toThrow(/keyPrefix/)
+    expect(() => createRedisStorage({ sentinels: [{ host: '127.0.0.1', port: 1 }] })).toThrow(/masterName/)
+    expect(() => createRedisStorage({})).toThrow(/url: required/)
+    expect(() => createRedisStorage({ url: 'http://x' })).toThrow(/url: must start with redis/)
+    expect(() => createRedisStorage({ url: testRedisUrl, minReplicas: -1 })).toThrow(/minReplicas/)
+    expect(() => createRedisStorage({ url: testRedisUrl, minReplicas: 1, replicaWaitMs: 5_000 })).toThrow(
+      /replicaWaitMs: must be shorter than commandTimeoutMs/,
+    )
+    expect(() => createRedisStorage({ clusterNodes: [{ host: 'h', port: 70_000 }] })).toThrow(
+      /clusterNodes: port/,
+    )
   })
 
   it('stores a webhook delivered to two instances at once only once', async () => {
@@ -85,7 +117,7 @@ describe('redis storage', () => {
     )
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1)
     expect(new Set(results.map((r) => `${r.threadEventId} ${r.operatorEventId}`)).size).toBe(1)
-    expect(await admin.xlen(`${keyPrefix}:thread:t1`)).toBe(1)
+    expect(await admin.xlen(`${keyPrefix}:{o0}:thread:t1`)).toBe(1)
   })
 
   it('delivers events appended on one instance to subscribers on another, with each stream its own ids', async () => {
@@ -196,7 +228,7 @@ describe('redis storage', () => {
     for (let i = 0; i < 20; i++) {
       ids.push((await b.append({ key: `k${i}`, envelope: testEnvelope('t1', String(i)) })).threadEventId)
     }
-    expect(await admin.xlen(`${keyPrefix}:ops`)).toBe(5)
+    expect(await admin.xlen(`${keyPrefix}:{o0}:ops`)).toBe(5)
     await until(() => seen.length === 21, 'every event after the gap')
     expect(seen.map((e) => e.id)).toEqual(ids)
   })

@@ -1,12 +1,11 @@
-import type { Redis } from 'ioredis'
-import { whenReady } from './redis-connection.js'
+import { whenReady, type RedisClient } from './redis-connection.js'
 import { compareEventIds } from './event-id.js'
 import { toEntries, toEnvelope, type StoredEntry } from './redis-entries.js'
 import type { EventEnvelope } from './types.js'
 
 export interface OperatorsTailOptions {
   /** A connection used only for the blocking XREAD. */
-  blocking: Redis
+  blocking: RedisClient
   /** The operators' stream key. */
   key: string
   /**
@@ -22,6 +21,12 @@ export interface OperatorsTailOptions {
   /** Most entries taken per XREAD or catch-up read. */
   batch: number
   onError: (error: unknown) => void
+  /**
+   * Resolves once what the last XREAD returned is on enough replicas (rejects otherwise: the loop then reads the
+   * same entries again). Given when appends wait for replicas, so that no subscriber sees an event a failover
+   * could still lose. Called with the blocking connection, which has just read those entries.
+   */
+  durable?: ((redis: RedisClient) => Promise<void>) | undefined
 }
 
 /** Which events a listener wants: one thread's (with the thread stream's ids), or all (operators' ids). */
@@ -142,7 +147,9 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
           options.key,
           cursor,
         )
-        for (const entry of reply === null ? [] : toEntries(reply[0]?.[1] ?? [])) {
+        const entries = reply === null ? [] : toEntries(reply[0]?.[1] ?? [])
+        if (entries.length > 0 && options.durable) await options.durable(options.blocking)
+        for (const entry of entries) {
           cursor = entry.id
           dispatch(entry)
         }

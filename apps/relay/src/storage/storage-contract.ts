@@ -35,10 +35,11 @@ export function testEnvelope(threadId: string | null, text = 'hello'): Envelope 
   }
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function until(check: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`)
     await new Promise((r) => setTimeout(r, 5))
   }
 }
@@ -201,7 +202,11 @@ export function describeStorageContract(
       await s.append({ key: 'dup', envelope: testEnvelope('t1', 'x') })
       await s.append({ key: 'dup', envelope: testEnvelope('t1', 'x') })
       await s.append({ key: 'p', envelope: testEnvelope(null, 'p') })
-      await until(() => seen.length >= 11 && ops.length >= 12, deliveryTimeoutMs, 'subscribed events')
+      await until(
+        () => seen.length >= 11 && ops.length >= 12,
+        deliveryTimeoutMs,
+        () => `subscribed events (thread ${texts(seen).join()} of 11, operators ${texts(ops).join()} of 12)`,
+      )
       expect(seen.slice(0, 10).map((e) => e.id)).toEqual(ids)
       expect(texts(seen)).toEqual([...Array.from({ length: 10 }, (_, i) => String(i)), 'x'])
       expect(ops.map((e) => e.threadId).at(-1)).toBeNull()

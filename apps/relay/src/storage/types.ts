@@ -10,6 +10,11 @@ export interface AppendInput {
   key: string
   /** Everything but the id, which the storage assigns. */
   envelope: Omit<EventEnvelope, 'id'>
+  /**
+   * About how many bytes the envelope takes as JSON, when the caller knows already (a webhook's raw body length):
+   * spares the memory storage serialising the envelope to count it against `maxBytes`.
+   */
+  bytes?: number
 }
 
 export interface AppendResult {

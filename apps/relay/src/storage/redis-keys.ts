@@ -1,0 +1,64 @@
+/**
+ * The Redis key layout of one relay (or tenant): everything under `<prefix>:`, and every key an append touches
+ * in one hash slot, so the append script runs on Redis Cluster too. The slot is the thread's shard:
+ * `<prefix>:{o<shard>}:thread:<threadId>` (the thread's stream), `<prefix>:{o<shard>}:dedupe:<key>` (its dedupe
+ * keys, webhook and `sent` alike) and `<prefix>:{o<shard>}:ops` (the operators' stream of that shard). A thread
+ * always falls in the same shard, so its stream, dedupe keys and the operators' entries of it stay together.
+ */
+export interface RedisKeys {
+  /** How many shards the operators' stream has. */
+  readonly shards: number
+  /** The shard of a thread (project events, threadId null, go to shard 0). */
+  shardOf(threadId: string | null): number
+  thread(threadId: string): string
+  dedupe(threadId: string | null, key: string): string
+  operators(shard: number): string
+  /** A key written only to have something to `WAIT` on, in the shard's slot. */
+  sync(shard: number): string
+}
+
+/**
+ * Checks a key prefix: not empty, and no `{` or `}` (they would move the hash tag that keeps a thread's keys in
+ * one cluster slot).
+ *
+ * @example
+ * checkKeyPrefix('tenant-a') // ok
+ */
+export function checkKeyPrefix(prefix: string): void {
+  if (typeof prefix !== 'string' || prefix.length === 0 || /[{}]/.test(prefix)) {
+    throw new Error('redis storage: keyPrefix: must be a non-empty string without { or }')
+  }
+}
+
+/**
+ * @example
+ * const keys = createRedisKeys('flowchat', 1)
+ * keys.thread('t1') // 'flowchat:{o0}:thread:t1'
+ */
+export function createRedisKeys(prefix: string, shards: number): RedisKeys {
+  checkKeyPrefix(prefix)
+  if (!Number.isInteger(shards) || shards < 1 || shards > 1024) {
+    throw new Error('redis storage: operatorShards: must be an integer from 1 to 1024')
+  }
+  const tag = (shard: number) => `${prefix}:{o${shard}}`
+  const shardOf = (threadId: string | null) =>
+    threadId === null || shards === 1 ? 0 : fnv1a(threadId) % shards
+  return {
+    shards,
+    shardOf,
+    thread: (threadId) => `${tag(shardOf(threadId))}:thread:${threadId}`,
+    dedupe: (threadId, key) => `${tag(shardOf(threadId))}:dedupe:${key}`,
+    operators: (shard) => `${tag(shard)}:ops`,
+    sync: (shard) => `${tag(shard)}:sync`,
+  }
+}
+
+/** 32-bit FNV-1a over UTF-16 code units: cheap, stable across processes, spreads thread ids evenly. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return hash >>> 0
+}
