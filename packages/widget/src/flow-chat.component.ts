@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
+import { guard } from 'lit/directives/guard.js'
 import { repeat } from 'lit/directives/repeat.js'
 import { createFlowChat } from '@flowchat/core'
 import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
@@ -16,6 +17,7 @@ import { mediaTypeOf } from './media-type.js'
 import { chime } from './sound.js'
 import { format, stringsFor, type FlowChatStrings } from './strings.js'
 import { ThreadController } from './thread-controller.js'
+import { TranscriptController } from './transcript-controller.js'
 import { renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
 import type { MessageContext } from './templates/message.js'
@@ -24,8 +26,6 @@ import { renderQuickReplies } from './templates/quick-replies.js'
 
 /** Properties whose change means another client or thread. */
 const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitorName', 'profile'] as const
-/** How near the bottom (px) still counts as "reading the latest", and how near the top loads older history. */
-const EDGE = 48
 
 /**
  * `<flow-chat>`: a chat with a Flow.ai bot (and human agents) through a flowchat relay.
@@ -134,10 +134,11 @@ export class FlowChatElement extends LitElement {
   #generation = 0
   #hours: readonly BusinessHours[] = []
   #hoursTimer: ReturnType<typeof setInterval> | undefined
+  #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
+  #seen = new Set<string>()
+  #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
+  #announcement = ''
   #connectedAt = 0
-  #scroll: { height: number; top: number; atBottom: boolean; first?: string } | undefined
-  /** The first message id of the last render; the view may already hold newer data during willUpdate. */
-  #renderedFirst: string | undefined
   #formatters = new Map<string, Intl.DateTimeFormat>()
 
   constructor() {
@@ -167,7 +168,12 @@ export class FlowChatElement extends LitElement {
 
   /** The strings in use: the locale's, with `strings` on top. */
   get text(): FlowChatStrings {
-    return stringsFor(this.#locale, this.strings)
+    const locale = this.#locale
+    const cached = this.#strings
+    if (cached?.locale === locale && cached.overrides === this.strings) return cached.value
+    const value = stringsFor(locale, this.strings)
+    this.#strings = { locale, overrides: this.strings, value }
+    return value
   }
 
   get #locale(): string {
@@ -184,38 +190,6 @@ export class FlowChatElement extends LitElement {
       if (this.open) this._unread = 0
       this.dispatchEvent(this.open ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
     }
-    const scroller = this.#scroller
-    if (scroller) {
-      const { scrollHeight: height, scrollTop: top, clientHeight } = scroller
-      this.#scroll = { height, top, atBottom: height - top - clientHeight < EDGE, first: this.#renderedFirst }
-    } else {
-      this.#scroll = undefined
-    }
-  }
-
-  protected override updated(): void {
-    const scroller = this.#scroller
-    const before = this.#scroll
-    const first = this.#renderedFirst
-    this.#renderedFirst = this.#thread.view.messages[0]?.id
-    if (!scroller) return
-    if (!before) {
-      scroller.scrollTop = scroller.scrollHeight
-    } else if (
-      before.first !== undefined &&
-      before.first !== this.#renderedFirst &&
-      first !== undefined &&
-      !before.atBottom
-    ) {
-      // Older messages were put above: keep what the visitor was reading where it was.
-      scroller.scrollTop = scroller.scrollHeight - before.height + before.top
-    } else if (before.atBottom) {
-      scroller.scrollTop = scroller.scrollHeight
-    }
-  }
-
-  get #scroller(): HTMLElement | null {
-    return this.renderRoot?.querySelector<HTMLElement>('.transcript') ?? null
   }
 
   #connect(): void {
@@ -283,25 +257,59 @@ export class FlowChatElement extends LitElement {
     this._opening = openingState(this.#hours, new Date())
   }
 
-  /** Tells new arrivals from history: only messages appended after what was already shown count. */
+  /**
+   * Tells new arrivals from history: only messages appended after what was already shown count. Costs what
+   * was appended, not the length of the list (the search for the previous newest starts at the end).
+   */
   #arrived(previous: readonly ChatMessage[], next: readonly ChatMessage[]): void {
-    const known = new Set(previous.map((m) => m.id))
     const last = previous.at(-1)
-    const from = last ? next.findIndex((m) => m.id === last.id) + 1 : 0
-    if (last && from === 0) return
-    const fresh = next
-      .slice(from)
-      .filter((m) => !m.own && !known.has(m.id) && (last || m.createdAt >= this.#connectedAt - 5_000))
+    let from = 0
+    if (last) {
+      from = next.length - 1
+      while (from >= 0 && next[from]?.id !== last.id) from--
+      if (from < 0) return this.#remember(next)
+      from++
+    } else {
+      this.#seen.clear()
+    }
+    const fresh: ChatMessage[] = []
+    for (let i = from; i < next.length; i++) {
+      const m = next[i] as ChatMessage
+      if (this.#seen.has(m.id)) continue
+      this.#seen.add(m.id)
+      if (!m.own && (last || m.createdAt >= this.#connectedAt - 5_000)) fresh.push(m)
+    }
+    if (!last) this.#remember(next)
     for (const message of fresh) this.dispatchEvent(new FlowChatMessageReceivedEvent(message))
     if (fresh.length === 0) return
+    this.#transcript.arrived(fresh.length)
+    // The first list is the conversation so far: readable in the transcript, not read out.
+    if (last) this.#announcement = fresh.map((m) => this.#spoken(m)).join('\n')
     const unseen = !this.#inline && !this.open
     if (unseen) this._unread += fresh.length
     if (this.sound && (unseen || document.visibilityState === 'hidden')) chime()
   }
 
+  /** Remembers the ids of a list that replaced the previous one (history), so none count as new later. */
+  #remember(list: readonly ChatMessage[]): void {
+    for (const m of list) this.#seen.add(m.id)
+  }
+
+  /** What the live region says for a message from someone else: who, and its text. */
+  #spoken(m: ChatMessage): string {
+    const s = this.text
+    const who = m.senderName || (m.sender === 'agent' ? s.agent : s.bot)
+    const text = m.templates
+      .map((t) => (t.type === 'text' ? t.payload.text : ''))
+      .filter(Boolean)
+      .join(' ')
+    return `${who}: ${text || m.fallback || ''}`.trim()
+  }
+
   #send(input: SendInput, detail: SentDetail): void {
     const handle = this.#thread.handle
     if (!handle) return
+    this.#transcript.follow()
     try {
       handle.send(input).subscribe({ error: () => undefined })
     } catch {
@@ -375,15 +383,16 @@ export class FlowChatElement extends LitElement {
     }
   }
 
-  #onScroll = (e: Event) => {
-    if ((e.currentTarget as HTMLElement).scrollTop < EDGE) void this.#loadOlder()
-  }
-
   /** Opens or closes the window at the visitor's request, and puts focus where they will continue. */
   #toggle = () => {
     this.open = !this.open
     const target = this.open ? 'textarea' : '.launcher'
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(target)?.focus())
+  }
+
+  #showNewest = () => {
+    this.#transcript.follow()
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.transcript')?.focus())
   }
 
   #onKeydown = (e: KeyboardEvent) => {
@@ -467,6 +476,7 @@ export class FlowChatElement extends LitElement {
   #renderPanel(s: FlowChatStrings) {
     const view = this.#thread.view
     const ctx = this.#context(s)
+    const shown = this.#transcript.window(view.messages)
     const heading = this.title || s.title
     const last = view.messages.at(-1)
     const quick =
@@ -511,35 +521,47 @@ export class FlowChatElement extends LitElement {
         s,
       )}
       ${this._error ? html`<div class="banner banner-failed" part="banner banner-failed" role="alert">${format(s.connectionFailed, { reason: this._error })}</div>` : nothing}
-      <div
-        class="transcript"
-        part="transcript"
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        aria-label=${s.transcript}
-        tabindex="0"
-        @scroll=${this.#onScroll}
-      >
+      <div class="transcript-frame">
+        <div
+          class="transcript"
+          part="transcript"
+          role="log"
+          aria-live="off"
+          aria-label=${s.transcript}
+          tabindex="0"
+          @scroll=${this.#transcript.onScroll}
+        >
+          ${
+            view.hasOlder
+              ? html`<button
+                  type="button"
+                  class="link-button older"
+                  @click=${this.#loadOlder}
+                  ?disabled=${this._loadingOlder}
+                >
+                  ${this._loadingOlder ? s.loadingOlder : s.loadOlder}
+                </button>`
+              : nothing
+          }
+          ${view.messages.length === 0 ? html`<slot name="empty"></slot>` : nothing}
+          <div class="messages">
+            ${repeat(
+              shown.items,
+              (m) => m.id,
+              // A message renders again only when it changed (the client keeps unchanged ones as they were).
+              (m) => guard([m, s, this.#locale], () => renderMessage(m, ctx)),
+            )}
+          </div>
+        </div>
         ${
-          view.hasOlder
-            ? html`<button
-                type="button"
-                class="link-button older"
-                @click=${this.#loadOlder}
-                ?disabled=${this._loadingOlder}
-              >
-                ${this._loadingOlder ? s.loadingOlder : s.loadOlder}
+          this.#transcript.unseen > 0
+            ? html`<button type="button" class="new-messages" part="new-messages" @click=${this.#showNewest}>
+                ${format(s.newMessages, { count: this.#transcript.unseen })}
               </button>`
             : nothing
         }
-        ${view.messages.length === 0 ? html`<slot name="empty"></slot>` : nothing}
-        ${repeat(
-          view.messages,
-          (m) => m.id,
-          (m) => renderMessage(m, ctx),
-        )}
       </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>
       ${
         view.awaitingReply
           ? html`<div class="typing" part="typing" role="status">

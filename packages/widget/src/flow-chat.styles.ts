@@ -9,7 +9,7 @@ export const styles = css`
   :host {
     color-scheme: light dark;
     --_accent: var(--flow-chat-accent, #2b59c3);
-    --_accent-text: var(--flow-chat-accent-text, #fff);
+    --_accent-text: var(--_accent-text);
     --_bg: var(--flow-chat-background, light-dark(#ffffff, #16181d));
     --_text: var(--flow-chat-text, light-dark(#1b1d22, #eceef2));
     --_muted: var(--flow-chat-muted, light-dark(#5d6370, #a3a9b6));
@@ -172,6 +172,33 @@ export const styles = css`
   }
   .older {
     align-self: center;
+  }
+  .transcript-frame {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .messages {
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+  }
+  .new-messages {
+    position: absolute;
+    bottom: 8px;
+    inset-inline-start: 50%;
+    translate: -50% 0;
+    z-index: 1;
+    border: 0;
+    border-radius: 999px;
+    padding: 6px 14px;
+    font: inherit;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
+    cursor: pointer;
   }
   .message {
     display: flex;

@@ -202,11 +202,11 @@ describe('<flow-chat> states', () => {
     expect(root.querySelector('[part=send]')!.getAttribute('aria-label')).to.eq('Versturen')
   })
 
-  it('has a polite log transcript and a label on every control', async () => {
+  it('has a log transcript, a polite live region and a label on every control', async () => {
     const { root } = await mount()
     const log = root.querySelector('[part=transcript]')!
     expect(log.getAttribute('role')).to.eq('log')
-    expect(log.getAttribute('aria-live')).to.eq('polite')
+    expect(root.querySelector('[role=status][aria-live=polite]')).to.not.eq(null)
     for (const control of root.querySelectorAll('button, textarea')) {
       const name = control.getAttribute('aria-label') ?? control.textContent?.trim()
       expect(name, control.outerHTML).to.not.eq('')

@@ -14,6 +14,7 @@ export interface FlowChatStrings {
   carousel: string
   loadOlder: string
   loadingOlder: string
+  newMessages: string
   you: string
   bot: string
   agent: string
@@ -58,6 +59,7 @@ const en: FlowChatStrings = {
   carousel: 'Cards',
   loadOlder: 'Load older messages',
   loadingOlder: 'Loading older messages…',
+  newMessages: 'New messages ({count})',
   you: 'You',
   bot: 'Bot',
   agent: 'Agent',
@@ -102,6 +104,7 @@ const nl: FlowChatStrings = {
   carousel: 'Kaarten',
   loadOlder: 'Oudere berichten laden',
   loadingOlder: 'Oudere berichten laden…',
+  newMessages: 'Nieuwe berichten ({count})',
   you: 'Jij',
   bot: 'Bot',
   agent: 'Medewerker',
