@@ -1,6 +1,4 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
-import { guard } from 'lit/directives/guard.js'
-import { repeat } from 'lit/directives/repeat.js'
 import { createFlowChat } from '@flowchat/core'
 import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
 import type { BusinessHours, Profile } from '@flowchat/core/schemas'
@@ -476,7 +474,7 @@ export class FlowChatElement extends LitElement {
   #renderPanel(s: FlowChatStrings) {
     const view = this.#thread.view
     const ctx = this.#context(s)
-    const shown = this.#transcript.window(view.messages)
+    this.#transcript.show(view.messages, this.#strings, (m) => renderMessage(m, ctx))
     const heading = this.title || s.title
     const last = view.messages.at(-1)
     const quick =
@@ -544,14 +542,7 @@ export class FlowChatElement extends LitElement {
               : nothing
           }
           ${view.messages.length === 0 ? html`<slot name="empty"></slot>` : nothing}
-          <div class="messages">
-            ${repeat(
-              shown.items,
-              (m) => m.id,
-              // A message renders again only when it changed (the client keeps unchanged ones as they were).
-              (m) => guard([m, s, this.#locale], () => renderMessage(m, ctx)),
-            )}
-          </div>
+          <div class="messages"></div>
         </div>
         ${
           this.#transcript.unseen > 0

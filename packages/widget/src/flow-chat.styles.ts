@@ -9,7 +9,7 @@ export const styles = css`
   :host {
     color-scheme: light dark;
     --_accent: var(--flow-chat-accent, #2b59c3);
-    --_accent-text: var(--_accent-text);
+    --_accent-text: var(--flow-chat-accent-text, #fff);
     --_bg: var(--flow-chat-background, light-dark(#ffffff, #16181d));
     --_text: var(--flow-chat-text, light-dark(#1b1d22, #eceef2));
     --_muted: var(--flow-chat-muted, light-dark(#5d6370, #a3a9b6));
@@ -184,6 +184,9 @@ export const styles = css`
     display: flex;
     flex-direction: column;
     gap: 10px;
+  }
+  .row {
+    display: contents;
   }
   .new-messages {
     position: absolute;

@@ -1,17 +1,11 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type { ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit'
+import { KeyedList } from './keyed-list.js'
 
 /** How many messages the window grows or moves by, and the most it keeps rendered. */
 export const WINDOW_PAGE = 40
 export const WINDOW_MAX = 160
 /** How near an edge (px) still counts as being at it. */
 const EDGE = 48
-
-/** The part of the message list that is rendered. */
-export interface TranscriptWindow<T> {
-  readonly items: readonly T[]
-  /** Whether loaded messages exist above the window (rendering them needs no request). */
-  readonly before: boolean
-}
 
 interface Host extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment
@@ -21,14 +15,14 @@ interface Host extends ReactiveControllerHost {
  * The transcript's scrolling: renders a window of the message list (the newest {@link WINDOW_PAGE} while the
  * visitor follows the conversation, up to {@link WINDOW_MAX} as they scroll back), so an update costs the
  * same at 50 or 50,000 messages. It keeps the view on the newest message while the visitor follows, also when
- * images or cards grow after rendering; keeps what they read in place when messages are added or dropped
+ * images or cards grow after rendering (each message renders again only when it changed); keeps what they read in place when messages are added or dropped
  * above; and once they scroll up themselves, stops following and counts what arrives (`unseen`) until they
  * come back down or call {@link TranscriptController.follow}.
  *
  * @example
  * const transcript = new TranscriptController(this, () => this.#loadOlder())
- * html`<div class="transcript" @scroll=${transcript.onScroll}>
- *   <div class="messages">${repeat(transcript.window(messages).items, …)}</div></div>`
+ * transcript.show(messages, strings, (m) => renderMessage(m, ctx)) // in render
+ * html`<div class="transcript" @scroll=${transcript.onScroll}><div class="messages"></div></div>`
  */
 export class TranscriptController<T extends { readonly id: string }> implements ReactiveController {
   /** New messages that arrived while the visitor was reading further up. */
@@ -41,6 +35,12 @@ export class TranscriptController<T extends { readonly id: string }> implements 
   #start = 0
   #stop = 0
   #anchor: { id: string; offset: number } | undefined
+  #items: readonly T[] = []
+  #key: unknown
+  #view: (item: T) => TemplateResult = () => {
+    throw new Error('show() was not called')
+  }
+  readonly #rows = new KeyedList<T>()
   #resize: ResizeObserver | undefined
   #observed: Element | undefined
 
@@ -56,8 +56,13 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     return this.#following
   }
 
-  /** The messages to render out of `list`. Called from `render`. */
-  window(list: readonly T[]): TranscriptWindow<T> {
+  /**
+   * Which messages to show, rendered by `view` into the transcript's `.messages` after the host renders;
+   * `key` changing (the strings in use) renders every shown message again. Called from `render`.
+   */
+  show(list: readonly T[], key: unknown, view: (item: T) => TemplateResult): void {
+    this.#key = key
+    this.#view = view
     this.#list = list
     let stop = list.length
     if (this.#end !== undefined) {
@@ -70,7 +75,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     const start = Math.max(0, stop - this.#count)
     this.#start = start
     this.#stop = stop
-    return { items: list.slice(start, stop), before: start > 0 }
+    this.#items = list.slice(start, stop)
   }
 
   /** Back to the newest message (the visitor sent something, or asked for the new messages). */
@@ -119,6 +124,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     const scroller = this.#scroller
     if (!scroller) return
     const content = scroller.querySelector('.messages') ?? undefined
+    if (content) this.#rows.sync(content, this.#items, this.#key, this.#view)
     if (content !== this.#observed) {
       this.#resize?.disconnect()
       if (content) this.#resize?.observe(content)
