@@ -12,6 +12,7 @@ import {
 } from './events.js'
 import { styles } from './flow-chat.styles.js'
 import { mediaTypeOf } from './media-type.js'
+import { rememberOpen, wasOpen } from './open-state.js'
 import { chime } from './sound.js'
 import { format, stringsFor, type FlowChatStrings } from './strings.js'
 import { ThreadController } from './thread-controller.js'
@@ -184,7 +185,9 @@ export class FlowChatElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || CONNECTION_KEYS.some((k) => changed.has(k))) this.#connect()
+    if (!this.hasUpdated && !this.#inline && !this.open && wasOpen()) this.open = true
     if (changed.has('open') && this.hasUpdated) {
+      if (!this.#inline) rememberOpen(this.open)
       if (this.open) this._unread = 0
       this.dispatchEvent(this.open ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
     }
@@ -515,6 +518,7 @@ export class FlowChatElement extends LitElement {
           botStatus: view.botStatus,
           opening: this._opening,
           when: (d) => this.#format(d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
+          locale: this.#locale,
         },
         s,
       )}
@@ -547,14 +551,15 @@ export class FlowChatElement extends LitElement {
         ${
           this.#transcript.unseen > 0
             ? html`<button type="button" class="new-messages" part="new-messages" @click=${this.#showNewest}>
-                ${format(s.newMessages, { count: this.#transcript.unseen })}
+                ${format(s.newMessages, { count: this.#transcript.unseen }, this.#locale)}
               </button>`
             : nothing
         }
       </div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>
       ${
-        view.awaitingReply
+        // Nobody is typing for a visitor who is offline: the answer cannot arrive until they are back.
+        view.awaitingReply && view.connection.state !== 'offline'
           ? html`<div class="typing" part="typing" role="status">
               <span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
               <span class="visually-hidden">${format(s.typing, { name: heading })}</span>

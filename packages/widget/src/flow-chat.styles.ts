@@ -308,8 +308,11 @@ export const styles = css`
   .button,
   .chip {
     display: inline-block;
+    max-width: 100%;
     padding: 6px 12px;
-    border-radius: 999px;
+    border-radius: 1.1em;
+    overflow-wrap: anywhere;
+    text-align: start;
     border: 1px solid var(--_accent);
     background: var(--_bg);
     color: light-dark(var(--_accent), var(--_text));
@@ -394,6 +397,19 @@ export const styles = css`
     max-width: 100%;
     max-height: 240px;
   }
+  .media img {
+    /* Room for the image before it loads, so the transcript does not jump when it does. */
+    width: 100%;
+    aspect-ratio: auto 16 / 9;
+    object-fit: contain;
+  }
+  .media img[hidden],
+  .unavailable {
+    display: none;
+  }
+  .broken .unavailable {
+    display: block;
+  }
   .media audio {
     display: block;
     max-width: 100%;
@@ -445,6 +461,11 @@ export const styles = css`
     flex-wrap: wrap;
     gap: 6px;
     padding: 6px 12px;
+    /* Hundreds of chips scroll here instead of pushing the composer out of the window. */
+    max-height: min(30%, 9.5em);
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    flex-shrink: 0;
   }
   .composer {
     border-block-start: 1px solid var(--_border);

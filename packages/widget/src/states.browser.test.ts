@@ -53,7 +53,12 @@ describe('<flow-chat> states', () => {
     fake.queued$.next(3)
     await settle(el)
     expect(text(root, '[part~=banner-offline]')).to.eq(
-      'You are offline. 3 message(s) will be sent when you are back online.',
+      'You are offline. 3 messages will be sent when you are back online.',
+    )
+    fake.queued$.next(1)
+    await settle(el)
+    expect(text(root, '[part~=banner-offline]')).to.eq(
+      'You are offline. 1 message will be sent when you are back online.',
     )
     fake.connection$.next({ state: 'failed', reason: 'token expired' })
     await settle(el)
@@ -71,9 +76,31 @@ describe('<flow-chat> states', () => {
     await settle(el)
     expect(root.querySelector('[part=typing]')!.getAttribute('role')).to.eq('status')
     expect(text(root, '[part=typing] .visually-hidden')).to.eq('Chat is typing…')
+    fake.connection$.next({ state: 'offline' })
+    await settle(el)
+    expect(root.querySelector('[part=typing]'), 'no typing dots while offline').to.eq(null)
+    fake.connection$.next({ state: 'open' })
+    await settle(el)
+    expect(root.querySelector('[part=typing]')).to.not.eq(null)
     fake.awaitingReply$.next(false)
     await settle(el)
     expect(root.querySelector('[part=typing]')).to.eq(null)
+  })
+
+  it('keeps the launcher window open across a reload of the tab', async () => {
+    sessionStorage.removeItem('flowchat:open')
+    const first = await mount({ mode: 'launcher' })
+    first.root.querySelector<HTMLButtonElement>('[part=launcher]')!.click()
+    await settle(first.el)
+    expect(sessionStorage.getItem('flowchat:open')).to.eq('1')
+    first.el.remove()
+    // What a reload does: a new element in the same tab.
+    const again = await mount({ mode: 'launcher' })
+    expect(again.el.open).to.eq(true)
+    expect(again.root.querySelector('[part=panel]')).to.not.eq(null)
+    again.root.querySelector<HTMLButtonElement>('.close')!.click()
+    await settle(again.el)
+    expect(sessionStorage.getItem('flowchat:open')).to.eq(null)
   })
 
   it('shows a banner when a human agent took over or the bot is paused', async () => {

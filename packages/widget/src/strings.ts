@@ -42,6 +42,8 @@ export interface FlowChatStrings {
   locationDenied: string
   locationUnavailable: string
   uploading: string
+  image: string
+  imageUnavailable: string
 }
 
 const en: FlowChatStrings = {
@@ -59,7 +61,7 @@ const en: FlowChatStrings = {
   carousel: 'Cards',
   loadOlder: 'Load older messages',
   loadingOlder: 'Loading older messages…',
-  newMessages: 'New messages ({count})',
+  newMessages: 'one:{count} new message|other:{count} new messages',
   you: 'You',
   bot: 'Bot',
   agent: 'Agent',
@@ -71,7 +73,8 @@ const en: FlowChatStrings = {
   typing: '{name} is typing…',
   reconnecting: 'Connection lost. Reconnecting…',
   offline: 'You are offline.',
-  offlineQueued: 'You are offline. {count} message(s) will be sent when you are back online.',
+  offlineQueued:
+    'one:You are offline. {count} message will be sent when you are back online.|other:You are offline. {count} messages will be sent when you are back online.',
   connectionFailed: 'Cannot connect to the chat: {reason}',
   agentJoined: 'You are now chatting with a person.',
   botPaused: 'The assistant is paused. A person will answer.',
@@ -87,6 +90,8 @@ const en: FlowChatStrings = {
   locationDenied: 'Location access was denied.',
   locationUnavailable: 'Your location is not available.',
   uploading: 'Uploading',
+  image: 'Image',
+  imageUnavailable: 'The image could not be loaded.',
 }
 
 const nl: FlowChatStrings = {
@@ -104,7 +109,7 @@ const nl: FlowChatStrings = {
   carousel: 'Kaarten',
   loadOlder: 'Oudere berichten laden',
   loadingOlder: 'Oudere berichten laden…',
-  newMessages: 'Nieuwe berichten ({count})',
+  newMessages: 'one:{count} nieuw bericht|other:{count} nieuwe berichten',
   you: 'Jij',
   bot: 'Bot',
   agent: 'Medewerker',
@@ -116,7 +121,8 @@ const nl: FlowChatStrings = {
   typing: '{name} is aan het typen…',
   reconnecting: 'Verbinding verbroken. Opnieuw verbinden…',
   offline: 'Je bent offline.',
-  offlineQueued: 'Je bent offline. {count} bericht(en) worden verstuurd zodra je weer online bent.',
+  offlineQueued:
+    'one:Je bent offline. {count} bericht wordt verstuurd zodra je weer online bent.|other:Je bent offline. {count} berichten worden verstuurd zodra je weer online bent.',
   connectionFailed: 'Kan geen verbinding maken met de chat: {reason}',
   agentJoined: 'Je chat nu met een medewerker.',
   botPaused: 'De assistent is gepauzeerd. Een medewerker antwoordt.',
@@ -132,6 +138,8 @@ const nl: FlowChatStrings = {
   locationDenied: 'Toegang tot je locatie is geweigerd.',
   locationUnavailable: 'Je locatie is niet beschikbaar.',
   uploading: 'Uploaden',
+  image: 'Afbeelding',
+  imageUnavailable: 'De afbeelding kon niet worden geladen.',
 }
 
 /** The shipped locales, by primary language subtag. */
@@ -160,11 +168,29 @@ export function stringsFor(
 }
 
 /**
- * Fills `{name}` placeholders.
+ * Fills `{name}` placeholders. A string with plural forms, `one:…|other:…` (any CLDR categories: `zero`, `one`,
+ * `two`, `few`, `many`, `other`), gives the form that `Intl.PluralRules` picks for `count` in `locale`, else
+ * `other`.
  *
  * @example
  * format('{count} unread', { count: 2 }) // '2 unread'
+ * format('one:{count} message|other:{count} messages', { count: 1 }, 'en') // '1 message'
  */
-export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole))
+export function format(template: string, values: Record<string, string | number>, locale?: string): string {
+  let text = template
+  if (/^(zero|one|two|few|many|other):/.test(template)) {
+    const forms = new Map<string, string>()
+    for (const form of template.split('|')) {
+      const colon = form.indexOf(':')
+      forms.set(form.slice(0, colon), form.slice(colon + 1))
+    }
+    let category = 'other'
+    try {
+      category = new Intl.PluralRules(locale).select(Number(values.count))
+    } catch {
+      // An unknown locale tag: the `other` form.
+    }
+    text = forms.get(category) ?? forms.get('other') ?? ''
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole))
 }
