@@ -52,17 +52,21 @@ async function scene(page: Page, s: Scene): Promise<void> {
       makeFake(): Record<string, { next(v: unknown): void }> & { chat: unknown }
     }
     const fake = w.makeFake()
-    const el = document.createElement('flow-chat') as HTMLElement & { chat: unknown; open: boolean }
+    const el = document.createElement('flow-chat') as unknown as HTMLElement & {
+      chat: unknown
+      opened: boolean
+      heading: string
+    }
     el.chat = fake.chat
     el.setAttribute('mode', s.mode ?? 'launcher')
-    el.title = 'Flow.ai support'
+    el.heading = 'Flow.ai support'
     if (s.mode === 'inline') el.style.cssText = 'margin:20px auto;max-width:420px;--flow-chat-height:2750px'
     document.body.append(el)
     await new Promise((r) => setTimeout(r, 20))
     fake.messages$!.next(s.messages)
     for (const [k, v] of Object.entries(s.streams ?? {})) fake[k]!.next(v)
     if (s.later) fake.messages$!.next([...s.messages, ...s.later])
-    el.open = s.open ?? false
+    el.opened = s.open ?? false
     await new Promise((r) => setTimeout(r, 300))
   }, s)
 }

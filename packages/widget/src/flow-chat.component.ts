@@ -5,6 +5,8 @@ import type { BusinessHours, Profile } from '@flowchat/core/schemas'
 import { openingState, type OpeningState } from './business-hours.js'
 import {
   FlowChatClosedEvent,
+  FlowChatConnectionChangedEvent,
+  FlowChatUnreadChangedEvent,
   FlowChatMessageReceivedEvent,
   FlowChatMessageSentEvent,
   FlowChatOpenedEvent,
@@ -24,7 +26,7 @@ import { renderMessage } from './templates/message.js'
 import { renderQuickReplies } from './templates/quick-replies.js'
 
 /** Properties whose change means another client or thread. */
-const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitorName', 'profile'] as const
+const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitor', 'visitorName', 'profile'] as const
 
 /**
  * `<flow-chat>`: a chat with a Flow.ai bot (and human agents) through a flowchat relay.
@@ -34,7 +36,10 @@ const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitorName', 'p
  * @fires flow-chat-message-sent - {@link FlowChatMessageSentEvent} the visitor sent something
  * @fires flow-chat-message-received - {@link FlowChatMessageReceivedEvent} a new bot or agent message arrived
  *
- * @slot header - replaces the title in the header
+ * @fires flow-chat-unread-changed - {@link FlowChatUnreadChangedEvent} the unread count on the launcher changed
+ * @fires flow-chat-connection-changed - {@link FlowChatConnectionChangedEvent} the relay connection changed state
+ *
+ * @slot header - replaces the heading in the header
  * @slot empty - shown while the conversation has no messages
  *
  * @csspart launcher - the round button that opens the window (launcher mode)
@@ -75,12 +80,15 @@ export class FlowChatElement extends LitElement {
     threadId: { type: String, attribute: 'thread-id' },
     token: { type: String },
     mode: { type: String, reflect: true },
-    title: { type: String },
+    heading: { type: String },
+    position: { type: String, reflect: true },
+    offset: { type: String },
     placeholder: { type: String },
     locale: { type: String },
     visitorName: { type: String, attribute: 'visitor-name' },
     profile: { attribute: false },
-    open: { type: Boolean, reflect: true },
+    visitor: { attribute: false },
+    opened: { type: Boolean, reflect: true, attribute: 'open' },
     sound: { type: Boolean },
     strings: { attribute: false },
     chat: { attribute: false },
@@ -101,18 +109,33 @@ export class FlowChatElement extends LitElement {
   declare token: string | undefined
   /** `launcher` (a button in the corner that opens a window; default) or `inline` (fills its box). */
   declare mode: 'launcher' | 'inline'
-  /** The header text. The window's own tooltip is suppressed. */
-  declare title: string
+  /**
+   * The header text (the locale's "Chat" when empty). A `title` attribute is read when there is no heading, for
+   * pages written before `heading` existed; `title` itself stays the global attribute.
+   */
+  declare heading: string
+  /** Where the launcher sits: `bottom-right` (default; the inline end in right-to-left pages) or `bottom-left`. */
+  declare position: 'bottom-right' | 'bottom-left'
+  /** How far from the window's corner the launcher sits: a CSS length, or two (`20px 80px`: side, bottom). */
+  declare offset: string | undefined
   /** The composer's placeholder. */
   declare placeholder: string | undefined
   /** `en` (default) or `nl`; any BCP 47 tag, matched by language. Defaults to the page's `lang`. */
   declare locale: string | undefined
-  /** The visitor's name as the bot and agents see it. */
+  /** The visitor's name as the bot and agents see it (the attribute form of `visitor.name`). */
   declare visitorName: string | undefined
-  /** The visitor's profile (property only). */
+  /** The visitor's profile (property only; `visitor.profile` takes precedence). */
   declare profile: Profile | undefined
-  /** Whether the window is open (launcher mode). */
-  declare open: boolean
+  /**
+   * Who the visitor is, as the bot and agents see them: a name and the profile fields the relay accepts
+   * (property only; set it before the chat connects, e.g. after your site's login, as a change starts a new client).
+   *
+   * @example
+   * chat.visitor = { name: 'Ada', profile: { email: 'ada@example.com' } }
+   */
+  declare visitor: { name?: string; profile?: Profile } | undefined
+  /** Whether the window is open (launcher mode); the `open` attribute. See also `open()` and `close()`. */
+  declare opened: boolean
   /** Chime when a message arrives while the window is closed or the page hidden. */
   declare sound: boolean
   /** Your own texts on top of the locale's (property only), e.g. `{ title: 'Help', send: 'Go' }`. */
@@ -120,13 +143,13 @@ export class FlowChatElement extends LitElement {
   /** A ready client, instead of one made from `relay` (property only; tests and apps with their own client). */
   declare chat: FlowChat | undefined
 
-  declare _unread: number
-  declare _draft: string
-  declare _notice: string
-  declare _dragging: boolean
-  declare _loadingOlder: boolean
-  declare _opening: OpeningState
-  declare _error: string
+  declare private _unread: number
+  declare private _draft: string
+  declare private _notice: string
+  declare private _dragging: boolean
+  declare private _loadingOlder: boolean
+  declare private _opening: OpeningState
+  declare private _error: string
 
   #thread = new ThreadController(this, (previous, next) => this.#arrived(previous, next))
   #ownChat: FlowChat | undefined
@@ -137,14 +160,16 @@ export class FlowChatElement extends LitElement {
   #seen = new Set<string>()
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
+  #connectionState = 'idle'
   #connectedAt = 0
   #formatters = new Map<string, Intl.DateTimeFormat>()
 
   constructor() {
     super()
     this.mode = 'launcher'
-    this.title = ''
-    this.open = false
+    this.heading = ''
+    this.position = 'bottom-right'
+    this.opened = false
     this.sound = false
     this._unread = 0
     this._draft = ''
@@ -165,8 +190,49 @@ export class FlowChatElement extends LitElement {
     this.#release()
   }
 
+  /**
+   * Opens the chat window (launcher mode).
+   *
+   * @example
+   * document.querySelector('flow-chat').open()
+   */
+  open(): void {
+    this.opened = true
+  }
+
+  /**
+   * Closes the chat window (launcher mode).
+   *
+   * @example
+   * chat.close()
+   */
+  close(): void {
+    this.opened = false
+  }
+
+  /**
+   * Opens the window when closed, closes it when open.
+   *
+   * @example
+   * helpButton.addEventListener('click', () => chat.toggle())
+   */
+  toggle(): void {
+    this.opened = !this.opened
+  }
+
+  /**
+   * Sends a text message as the visitor (trimmed, at most 255 characters), as if typed in the composer. Does
+   * nothing before the chat is connected or for empty text.
+   *
+   * @example
+   * chat.open(); chat.send('I have a question about my order')
+   */
+  send(text: string): void {
+    this.#sendText(String(text ?? ''))
+  }
+
   /** The strings in use: the locale's, with `strings` on top. */
-  get text(): FlowChatStrings {
+  get #text(): FlowChatStrings {
     const locale = this.#locale
     const cached = this.#strings
     if (cached?.locale === locale && cached.overrides === this.strings) return cached.value
@@ -185,11 +251,25 @@ export class FlowChatElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || CONNECTION_KEYS.some((k) => changed.has(k))) this.#connect()
-    if (!this.hasUpdated && !this.#inline && !this.open && wasOpen()) this.open = true
-    if (changed.has('open') && this.hasUpdated) {
-      if (!this.#inline) rememberOpen(this.open)
-      if (this.open) this._unread = 0
-      this.dispatchEvent(this.open ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
+    if (!this.hasUpdated && !this.#inline && !this.opened && wasOpen()) this.opened = true
+    const state = this.#thread.view.connection?.state ?? 'idle'
+    if (state !== this.#connectionState) {
+      this.#connectionState = state
+      if (this.hasUpdated)
+        this.dispatchEvent(new FlowChatConnectionChangedEvent(this.#thread.view.connection))
+    }
+    if (changed.has('offset')) {
+      const [side, bottom] = (this.offset ?? '').trim().split(/\s+/)
+      this.style.setProperty('--flow-chat-offset-side', side || null)
+      this.style.setProperty('--flow-chat-offset-bottom', bottom || side || null)
+    }
+    if (changed.has('opened') && this.hasUpdated) {
+      if (!this.#inline) rememberOpen(this.opened)
+      if (this.opened) this._unread = 0
+      this.dispatchEvent(this.opened ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
+    }
+    if ((changed as Map<PropertyKey, unknown>).has('_unread') && this.hasUpdated) {
+      this.dispatchEvent(new FlowChatUnreadChangedEvent(this._unread))
     }
   }
 
@@ -204,7 +284,10 @@ export class FlowChatElement extends LitElement {
         return
       }
       try {
-        const visitor = { name: this.visitorName, profile: this.profile }
+        const visitor = {
+          name: this.visitor?.name ?? this.visitorName,
+          profile: this.visitor?.profile ?? this.profile,
+        }
         chat = createFlowChat({
           relayUrl: this.relay,
           session:
@@ -286,7 +369,7 @@ export class FlowChatElement extends LitElement {
     this.#transcript.arrived(fresh.length)
     // The first list is the conversation so far: readable in the transcript, not read out.
     if (last) this.#announcement = fresh.map((m) => this.#spoken(m)).join('\n')
-    const unseen = !this.#inline && !this.open
+    const unseen = !this.#inline && !this.opened
     if (unseen) this._unread += fresh.length
     if (this.sound && (unseen || document.visibilityState === 'hidden')) chime()
   }
@@ -298,7 +381,7 @@ export class FlowChatElement extends LitElement {
 
   /** What the live region says for a message from someone else: who, and its text. */
   #spoken(m: ChatMessage): string {
-    const s = this.text
+    const s = this.#text
     const who = m.senderName || (m.sender === 'agent' ? s.agent : s.bot)
     const text = m.templates
       .map((t) => (t.type === 'text' ? t.payload.text : ''))
@@ -347,7 +430,7 @@ export class FlowChatElement extends LitElement {
   }
 
   #shareLocation = () => {
-    const s = this.text
+    const s = this.#text
     if (!('geolocation' in navigator)) {
       this._notice = s.locationUnavailable
       return
@@ -386,8 +469,8 @@ export class FlowChatElement extends LitElement {
 
   /** Opens or closes the window at the visitor's request, and puts focus where they will continue. */
   #toggle = () => {
-    this.open = !this.open
-    const target = this.open ? 'textarea' : '.launcher'
+    this.opened = !this.opened
+    const target = this.opened ? 'textarea' : '.launcher'
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(target)?.focus())
   }
 
@@ -397,7 +480,7 @@ export class FlowChatElement extends LitElement {
   }
 
   #onKeydown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && this.open && !this.#inline) this.#toggle()
+    if (e.key === 'Escape' && this.opened && !this.#inline) this.#toggle()
   }
 
   #onDrag = (e: DragEvent) => {
@@ -446,8 +529,8 @@ export class FlowChatElement extends LitElement {
   }
 
   override render() {
-    const s = this.text
-    if (this.#inline || this.open) return this.#renderPanel(s)
+    const s = this.#text
+    if (this.#inline || this.opened) return this.#renderPanel(s)
     return this.#renderLauncher(s)
   }
 
@@ -478,7 +561,7 @@ export class FlowChatElement extends LitElement {
     const view = this.#thread.view
     const ctx = this.#context(s)
     this.#transcript.show(view.messages, this.#strings, (m) => renderMessage(m, ctx))
-    const heading = this.title || s.title
+    const heading = this.heading || this.getAttribute('title') || s.title
     const last = view.messages.at(-1)
     const quick =
       last && !last.own

@@ -29,9 +29,13 @@ export const styles = css`
   :host([mode='launcher']),
   :host(:not([mode])) {
     position: fixed;
-    inset-block-end: 20px;
-    inset-inline-end: 20px;
+    inset-block-end: var(--flow-chat-offset-bottom, 20px);
+    inset-inline-end: var(--flow-chat-offset-side, 20px);
     z-index: var(--flow-chat-z-index, 2147483000);
+  }
+  :host([position='bottom-left']:not([mode='inline'])) {
+    inset-inline-end: auto;
+    inset-inline-start: var(--flow-chat-offset-side, 20px);
   }
   :host([mode='inline']) {
     height: var(--_height);

@@ -8,9 +8,11 @@
 export { FlowChatElement } from './flow-chat.js'
 export {
   FlowChatClosedEvent,
+  FlowChatConnectionChangedEvent,
   FlowChatMessageReceivedEvent,
   FlowChatMessageSentEvent,
   FlowChatOpenedEvent,
+  FlowChatUnreadChangedEvent,
 } from './events.js'
 export { LOCALES, stringsFor } from './strings.js'
 export { openingState } from './business-hours.js'

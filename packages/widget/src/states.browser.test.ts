@@ -96,7 +96,7 @@ describe('<flow-chat> states', () => {
     first.el.remove()
     // What a reload does: a new element in the same tab.
     const again = await mount({ mode: 'launcher' })
-    expect(again.el.open).to.eq(true)
+    expect(again.el.opened).to.eq(true)
     expect(again.root.querySelector('[part=panel]')).to.not.eq(null)
     again.root.querySelector<HTMLButtonElement>('.close')!.click()
     await settle(again.el)
@@ -175,7 +175,7 @@ describe('<flow-chat> states', () => {
     expect(root.querySelector('[part=launcher]')!.getAttribute('aria-label')).to.eq('Open chat (2 unread)')
     root.querySelector<HTMLButtonElement>('[part=launcher]')!.click()
     await settle(el)
-    expect(el.open).to.eq(true)
+    expect(el.opened).to.eq(true)
     expect(root.querySelector('[part=panel]')).to.not.eq(null)
     root.querySelector<HTMLButtonElement>('.close')!.click()
     await settle(el)
@@ -196,9 +196,9 @@ describe('<flow-chat> states', () => {
     let received: FlowChatMessageReceivedEvent | undefined
     el.addEventListener('flow-chat-message-received', (e) => (received = e), { once: true })
     fake.messages$.next([hello, ownMessage('x'), reply])
-    el.open = true
+    el.opened = true
     await settle(el)
-    el.open = false
+    el.opened = false
     await settle(el)
     expect(seen).to.deep.equal(['flow-chat-message-received', 'flow-chat-opened', 'flow-chat-closed'])
     expect(received!.message.id).to.eq(reply.id)
@@ -222,7 +222,7 @@ describe('<flow-chat> states', () => {
     const { root, el } = await mount({ locale: 'nl-NL' })
     expect(root.querySelector('textarea')!.placeholder).to.eq('Typ een bericht…')
     el.strings = { placeholder: 'Vraag maar raak' }
-    el.title = 'Klantenservice'
+    el.heading = 'Klantenservice'
     await settle(el)
     expect(root.querySelector('textarea')!.placeholder).to.eq('Vraag maar raak')
     expect(text(root, 'h2')).to.eq('Klantenservice')
