@@ -92,6 +92,15 @@ export class OperatorConsole extends LitElement {
     }
   }
 
+  protected override updated(): void {
+    // The open thread is being read: a message that reaches the list after the panel showed it is read too,
+    // so the open thread never keeps a badge.
+    const open = this.selected
+    if (open && this.#threads.value.some((t) => t.threadId === open && t.unread > 0)) {
+      this.client?.operator.markRead(open)
+    }
+  }
+
   /** Business hours and trigger events change rarely: read once per client. */
   async #loadProject(): Promise<void> {
     const client = this.client
