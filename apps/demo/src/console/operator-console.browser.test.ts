@@ -47,6 +47,15 @@ describe('<operator-console>', () => {
     fake.threads$.next([summary('t1', 0), summary('t2', 0)])
     el.selected = 't1'
     await el.updateComplete
+    // The panel has shown the thread and is idle: nothing re-renders it when the list alone changes.
+    const panel = el.shadowRoot!.querySelector('console-thread-panel') as unknown as {
+      updateComplete: Promise<boolean>
+    }
+    for (let i = 0; i < 3; i++) {
+      await panel.updateComplete
+      await new Promise((r) => setTimeout(r, 0))
+    }
+    fake.read.length = 0
     // A new visitor message: the list counts it after the open panel already showed it.
     fake.threads$.next([summary('t1', 1), summary('t2', 2)])
     await el.updateComplete
