@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { createFlowChat } from '@flowchat/core'
-import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
-import type { BusinessHours, Profile } from '@flowchat/core/schemas'
+import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
+import type { BusinessHours, Profile, Template } from '@flowchat/core/schemas'
 import { openingState, type OpeningState } from './business-hours.js'
 import {
   FlowChatClosedEvent,
@@ -17,7 +17,7 @@ import { mediaTypeOf } from './media-type.js'
 import { rememberOpen, wasOpen } from './open-state.js'
 import { chime } from './sound.js'
 import { format, stringsFor, type FlowChatStrings } from './strings.js'
-import { ThreadController } from './thread-controller.js'
+import { ObserveController } from './observe-controller.js'
 import { TranscriptController } from './transcript-controller.js'
 import { renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
@@ -151,7 +151,19 @@ export class FlowChatElement extends LitElement {
   declare private _opening: OpeningState
   declare private _error: string
 
-  #thread = new ThreadController(this, (previous, next) => this.#arrived(previous, next))
+  #handle: ThreadHandle | undefined
+  // One controller per stream of the thread; each re-reads `#handle` when refreshed.
+  #messages = new ObserveController<readonly ChatMessage[]>(
+    this,
+    () => this.#handle?.messages$,
+    [],
+    (next, previous) => this.#arrived(previous, next),
+  )
+  #connection = new ObserveController<Connection>(this, () => this.#handle?.connection$, { state: 'idle' })
+  #botStatus = new ObserveController<BotStatus>(this, () => this.#handle?.botStatus$, { state: 'active' })
+  #awaitingReply = new ObserveController(this, () => this.#handle?.awaitingReply$, false)
+  #queued = new ObserveController(this, () => this.#handle?.queued$, 0)
+  #hasOlder = new ObserveController(this, () => this.#handle?.hasOlder$, false)
   #ownChat: FlowChat | undefined
   #generation = 0
   #hours: readonly BusinessHours[] = []
@@ -252,11 +264,10 @@ export class FlowChatElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || CONNECTION_KEYS.some((k) => changed.has(k))) this.#connect()
     if (!this.hasUpdated && !this.#inline && !this.opened && wasOpen()) this.opened = true
-    const state = this.#thread.view.connection?.state ?? 'idle'
+    const state = this.#connection.value?.state ?? 'idle'
     if (state !== this.#connectionState) {
       this.#connectionState = state
-      if (this.hasUpdated)
-        this.dispatchEvent(new FlowChatConnectionChangedEvent(this.#thread.view.connection))
+      if (this.hasUpdated) this.dispatchEvent(new FlowChatConnectionChangedEvent(this.#connection.value))
     }
     if (changed.has('offset')) {
       const [side, bottom] = (this.offset ?? '').trim().split(/\s+/)
@@ -280,7 +291,7 @@ export class FlowChatElement extends LitElement {
     let chat = this.chat
     if (!chat) {
       if (!this.relay) {
-        this.#thread.handle = undefined
+        this.#setHandle(undefined)
         return
       }
       try {
@@ -308,7 +319,7 @@ export class FlowChatElement extends LitElement {
     const resolved = threadId ? Promise.resolve({ threadId }) : Promise.resolve().then(() => client.session())
     resolved.then(
       ({ threadId: id }) => {
-        if (generation === this.#generation) this.#thread.handle = client.thread(id)
+        if (generation === this.#generation) this.#setHandle(client.thread(id))
       },
       (e: unknown) => {
         if (generation === this.#generation) this._error = e instanceof Error ? e.message : String(e)
@@ -328,11 +339,26 @@ export class FlowChatElement extends LitElement {
       )
   }
 
+  #setHandle(handle: ThreadHandle | undefined): void {
+    if (handle === this.#handle) return
+    this.#handle = handle
+    for (const c of [
+      this.#messages,
+      this.#connection,
+      this.#botStatus,
+      this.#awaitingReply,
+      this.#queued,
+      this.#hasOlder,
+    ]) {
+      c.refresh()
+    }
+  }
+
   #release(): void {
     this.#generation++
     clearInterval(this.#hoursTimer)
     this.#hoursTimer = undefined
-    this.#thread.handle = undefined
+    this.#setHandle(undefined)
     this.#ownChat?.close()
     this.#ownChat = undefined
   }
@@ -383,15 +409,16 @@ export class FlowChatElement extends LitElement {
   #spoken(m: ChatMessage): string {
     const s = this.#text
     const who = m.senderName || (m.sender === 'agent' ? s.agent : s.bot)
-    const text = m.templates
-      .map((t) => (t.type === 'text' ? t.payload.text : ''))
+    const templates: readonly (Template | null)[] = Array.isArray(m.templates) ? m.templates : []
+    const text = templates
+      .map((t) => (t?.type === 'text' ? t.payload.text : ''))
       .filter(Boolean)
       .join(' ')
     return `${who}: ${text || m.fallback || ''}`.trim()
   }
 
   #send(input: SendInput, detail: SentDetail): void {
-    const handle = this.#thread.handle
+    const handle = this.#handle
     if (!handle) return
     this.#transcript.follow()
     try {
@@ -404,7 +431,7 @@ export class FlowChatElement extends LitElement {
 
   #retry = (id: string) => {
     try {
-      this.#thread.handle?.retry(id).subscribe({ error: () => undefined })
+      this.#handle?.retry(id).subscribe({ error: () => undefined })
     } catch {
       // As for #send: the message shows its state.
     }
@@ -455,8 +482,8 @@ export class FlowChatElement extends LitElement {
   }
 
   #loadOlder = async () => {
-    const handle = this.#thread.handle
-    if (!handle || this._loadingOlder || !this.#thread.view.hasOlder) return
+    const handle = this.#handle
+    if (!handle || this._loadingOlder || !this.#hasOlder.value) return
     this._loadingOlder = true
     try {
       await handle.loadOlder()
@@ -558,7 +585,14 @@ export class FlowChatElement extends LitElement {
   }
 
   #renderPanel(s: FlowChatStrings) {
-    const view = this.#thread.view
+    const view = {
+      messages: this.#messages.value,
+      connection: this.#connection.value,
+      botStatus: this.#botStatus.value,
+      awaitingReply: this.#awaitingReply.value,
+      queued: this.#queued.value,
+      hasOlder: this.#hasOlder.value,
+    }
     const ctx = this.#context(s)
     this.#transcript.show(view.messages, this.#strings, (m) => renderMessage(m, ctx))
     const heading = this.heading || this.getAttribute('title') || s.title
@@ -654,7 +688,7 @@ export class FlowChatElement extends LitElement {
         {
           draft: this._draft,
           placeholder: this.placeholder || s.placeholder,
-          disabled: !this.#thread.handle,
+          disabled: !this.#handle,
           notice: this._notice,
           onInput: (v) => (this._draft = v),
           onSubmit: this.#submit,
