@@ -16,6 +16,7 @@ export {
 } from './events.js'
 export { LOCALES, stringsFor } from './strings.js'
 export { openingState } from './business-hours.js'
+export { ObserveController } from './observe-controller.js'
 export type { SentDetail } from './events.js'
 export type { FlowChatStrings } from './strings.js'
 export type { OpeningState } from './business-hours.js'
