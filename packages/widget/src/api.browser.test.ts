@@ -2,6 +2,8 @@ import { expect } from '@open-wc/testing'
 import type { FlowChatConnectionChangedEvent, FlowChatUnreadChangedEvent } from './events.js'
 import { botMessage } from './testing/fake-chat.js'
 import { mount, settle } from './testing/mount.js'
+import ar from './locales/ar.js'
+import { registerLocale } from './strings.js'
 
 describe('<flow-chat> host page API', () => {
   beforeEach(() => sessionStorage.removeItem('flowchat:open'))
@@ -80,5 +82,13 @@ describe('<flow-chat> host page API', () => {
       'toggle',
       'send',
     ])
+  })
+
+  it('speaks a registered locale, right to left for Arabic', async () => {
+    registerLocale('ar', ar)
+    const { root } = await mount({ locale: 'ar-EG' })
+    expect(root.querySelector('[part=panel]')!.getAttribute('dir')).to.eq('rtl')
+    expect(root.querySelector('[part=send]')!.getAttribute('aria-label')).to.eq('إرسال')
+    expect(getComputedStyle(root.querySelector('[part=panel]')!).direction).to.eq('rtl')
   })
 })

@@ -16,7 +16,7 @@ import { styles } from './flow-chat.styles.js'
 import { mediaTypeOf } from './media-type.js'
 import { rememberOpen, wasOpen } from './open-state.js'
 import { chime } from './sound.js'
-import { format, stringsFor, type FlowChatStrings } from './strings.js'
+import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
 import { ObserveController } from './observe-controller.js'
 import { TranscriptController } from './transcript-controller.js'
 import { renderBanners } from './templates/banners.js'
@@ -603,6 +603,7 @@ export class FlowChatElement extends LitElement {
         : undefined
     return html`<section
       class=${this._dragging ? 'panel dragging' : 'panel'}
+      dir=${directionOf(this.#locale) === 'rtl' ? 'rtl' : nothing}
       part="panel"
       aria-label=${heading}
       title=""

@@ -14,7 +14,7 @@ export {
   FlowChatOpenedEvent,
   FlowChatUnreadChangedEvent,
 } from './events.js'
-export { LOCALES, stringsFor } from './strings.js'
+export { LOCALES, directionOf, registerLocale, stringsFor } from './strings.js'
 export { openingState } from './business-hours.js'
 export { ObserveController } from './observe-controller.js'
 export type { SentDetail } from './events.js'

@@ -142,8 +142,41 @@ const nl: FlowChatStrings = {
   imageUnavailable: 'De afbeelding kon niet worden geladen.',
 }
 
-/** The shipped locales, by primary language subtag. */
-export const LOCALES: Readonly<Record<string, FlowChatStrings>> = { en, nl }
+const locales: Record<string, FlowChatStrings> = { en, nl }
+
+/** The locales available, by primary language subtag: `en` and `nl` built in, plus any registered. */
+export const LOCALES: Readonly<Record<string, FlowChatStrings>> = locales
+
+/** Languages written right to left: the window's layout mirrors for them. */
+const RTL = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'yi'])
+
+const languageOf = (locale: string | undefined) => (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
+
+/**
+ * Makes a language available to every `<flow-chat>` on the page, e.g. one of the modules under
+ * `@flowchat/widget/locales/` (`de`, `fr`, `es`, `pt`, `it`, `pl`, `tr`, `ar`, `ja`, `zh`). Keys it lacks
+ * fall back to English. Register before the element renders, or set `locale` afterwards.
+ *
+ * @example
+ * import de from '@flowchat/widget/locales/de.js'
+ * registerLocale('de', de)
+ */
+export function registerLocale(language: string, strings: Partial<FlowChatStrings>): void {
+  const key = languageOf(language)
+  if (!/^[a-z]{2,8}$/.test(key))
+    throw new TypeError(`registerLocale: language "${language}" is not a BCP 47 tag`)
+  locales[key] = stringsFor('en', strings)
+}
+
+/**
+ * `rtl` for a locale whose language is written right to left, else `ltr`.
+ *
+ * @example
+ * directionOf('ar-EG') // 'rtl'
+ */
+export function directionOf(locale: string | undefined): 'rtl' | 'ltr' {
+  return RTL.has(languageOf(locale)) ? 'rtl' : 'ltr'
+}
 
 /**
  * The strings for a locale (`nl`, `nl-BE`, …; English when unknown), with `overrides` on top.
@@ -156,8 +189,7 @@ export function stringsFor(
   locale: string | undefined,
   overrides?: Partial<FlowChatStrings>,
 ): FlowChatStrings {
-  const language = (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
-  const base = LOCALES[language] ?? en
+  const base = locales[languageOf(locale)] ?? en
   if (!overrides || typeof overrides !== 'object') return base
   const merged: FlowChatStrings = { ...base }
   for (const key of Object.keys(base) as (keyof FlowChatStrings)[]) {
