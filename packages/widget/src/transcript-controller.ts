@@ -91,8 +91,9 @@ export class TranscriptController<T extends { readonly id: string }> implements 
   arrived(count: number): void {
     if (!this.#following && count > 0) {
       this.unseen += count
-      // Keep the window where it is: nothing the visitor reads moves, and the rest waits behind the cue.
-      this.#end ??= this.#list[this.#stop - 1]?.id
+      // New messages render below, out of view: the window grows rather than drop messages above the
+      // visitor (past its maximum it does, and the anchoring keeps what they read in place).
+      if (this.#end === undefined) this.#count = Math.min(WINDOW_MAX, this.#count + count)
       this.host.requestUpdate()
     }
   }
