@@ -1,8 +1,9 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { createFlowChat } from '@flowchat/core'
 import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
-import type { BusinessHours, Profile, Template } from '@flowchat/core/schemas'
-import { openingState, type OpeningState } from './business-hours.js'
+import type { Profile, Template } from '@flowchat/core/schemas'
+import { formatDate } from './date-format.js'
+import { OpeningHoursController } from './opening-hours-controller.js'
 import {
   FlowChatClosedEvent,
   FlowChatConnectionChangedEvent,
@@ -97,7 +98,6 @@ export class FlowChatElement extends LitElement {
     _notice: { state: true },
     _dragging: { state: true },
     _loadingOlder: { state: true },
-    _opening: { state: true },
     _error: { state: true },
   }
 
@@ -148,7 +148,6 @@ export class FlowChatElement extends LitElement {
   declare private _notice: string
   declare private _dragging: boolean
   declare private _loadingOlder: boolean
-  declare private _opening: OpeningState
   declare private _error: string
 
   #handle: ThreadHandle | undefined
@@ -166,15 +165,13 @@ export class FlowChatElement extends LitElement {
   #hasOlder = new ObserveController(this, () => this.#handle?.hasOlder$, false)
   #ownChat: FlowChat | undefined
   #generation = 0
-  #hours: readonly BusinessHours[] = []
-  #hoursTimer: ReturnType<typeof setInterval> | undefined
+  #opening = new OpeningHoursController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
   #seen = new Set<string>()
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
   #connectionState = 'idle'
   #connectedAt = 0
-  #formatters = new Map<string, Intl.DateTimeFormat>()
 
   constructor() {
     super()
@@ -188,7 +185,6 @@ export class FlowChatElement extends LitElement {
     this._notice = ''
     this._dragging = false
     this._loadingOlder = false
-    this._opening = { open: true }
     this._error = ''
   }
 
@@ -329,10 +325,7 @@ export class FlowChatElement extends LitElement {
       .then(() => client.businessHours())
       .then(
         (hours) => {
-          if (generation !== this.#generation) return
-          this.#hours = Array.isArray(hours) ? hours : []
-          this.#checkHours()
-          if (this.#hours.length > 0) this.#hoursTimer = setInterval(() => this.#checkHours(), 60_000)
+          if (generation === this.#generation) this.#opening.hours = hours
         },
         // Without business hours the widget simply shows no closing banner.
         () => undefined,
@@ -356,15 +349,10 @@ export class FlowChatElement extends LitElement {
 
   #release(): void {
     this.#generation++
-    clearInterval(this.#hoursTimer)
-    this.#hoursTimer = undefined
+    this.#opening.hours = []
     this.#setHandle(undefined)
     this.#ownChat?.close()
     this.#ownChat = undefined
-  }
-
-  #checkHours(): void {
-    this._opening = openingState(this.#hours, new Date())
   }
 
   /**
@@ -530,20 +518,6 @@ export class FlowChatElement extends LitElement {
     this.#upload(files)
   }
 
-  #format(epochMs: number, options: Intl.DateTimeFormatOptions): string {
-    const key = JSON.stringify(options)
-    let formatter = this.#formatters.get(key)
-    try {
-      if (!formatter || formatter.resolvedOptions().locale !== this.#locale) {
-        formatter = new Intl.DateTimeFormat(this.#locale, options)
-        this.#formatters.set(key, formatter)
-      }
-      return formatter.format(epochMs)
-    } catch {
-      return new Date(epochMs).toISOString()
-    }
-  }
-
   #context(s: FlowChatStrings): MessageContext {
     return {
       strings: s,
@@ -551,7 +525,7 @@ export class FlowChatElement extends LitElement {
       sendEvent: this.#sendEvent,
       shareLocation: this.#shareLocation,
       retry: this.#retry,
-      time: (t) => this.#format(t, { hour: '2-digit', minute: '2-digit' }),
+      time: (t) => formatDate(this.#locale, t, { hour: '2-digit', minute: '2-digit' }),
     }
   }
 
@@ -634,8 +608,9 @@ export class FlowChatElement extends LitElement {
           connection: view.connection,
           queued: view.queued,
           botStatus: view.botStatus,
-          opening: this._opening,
-          when: (d) => this.#format(d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
+          opening: this.#opening.state,
+          when: (d) =>
+            formatDate(this.#locale, d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
           locale: this.#locale,
         },
         s,
