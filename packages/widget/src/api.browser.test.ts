@@ -91,4 +91,31 @@ describe('<flow-chat> host page API', () => {
     expect(root.querySelector('[part=send]')!.getAttribute('aria-label')).to.eq('إرسال')
     expect(getComputedStyle(root.querySelector('[part=panel]')!).direction).to.eq('rtl')
   })
+
+  it('counts replies in the page title while the tab is hidden, only for a visitor who opted in', async () => {
+    const { el, fake } = await mount()
+    const previous = document.title
+    document.title = 'Shop'
+    const original = document.title
+    let state: DocumentVisibilityState = 'hidden'
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state })
+    try {
+      fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hi' } }], { createdAt: 1 })])
+      await settle(el)
+      fake.messages$.next([...fake.messages$.value, botMessage([{ type: 'text', payload: { text: 'A' } }])])
+      await settle(el)
+      expect(document.title, 'not opted in').to.eq(original)
+      el.notify = true
+      fake.messages$.next([...fake.messages$.value, botMessage([{ type: 'text', payload: { text: 'B' } }])])
+      fake.messages$.next([...fake.messages$.value, botMessage([{ type: 'text', payload: { text: 'C' } }])])
+      await settle(el)
+      expect(document.title).to.eq(`(2) ${original}`)
+      state = 'visible'
+      document.dispatchEvent(new Event('visibilitychange'))
+      expect(document.title).to.eq(original)
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState
+      document.title = previous
+    }
+  })
 })

@@ -3,6 +3,7 @@ import { createFlowChat } from '@flowchat/core'
 import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
 import type { Profile, Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
+import { HiddenTabController } from './hidden-tab-controller.js'
 import { OpeningHoursController } from './opening-hours-controller.js'
 import {
   FlowChatClosedEvent,
@@ -91,6 +92,7 @@ export class FlowChatElement extends LitElement {
     visitor: { attribute: false },
     opened: { type: Boolean, reflect: true, attribute: 'open' },
     sound: { type: Boolean },
+    notify: { type: Boolean },
     strings: { attribute: false },
     chat: { attribute: false },
     _unread: { state: true },
@@ -138,6 +140,11 @@ export class FlowChatElement extends LitElement {
   declare opened: boolean
   /** Chime when a message arrives while the window is closed or the page hidden. */
   declare sound: boolean
+  /**
+   * The visitor opted in to hear about replies while the tab is hidden: a count in front of the page title,
+   * and a browser notification once they allow it (asked when they next send something).
+   */
+  declare notify: boolean
   /** Your own texts on top of the locale's (property only), e.g. `{ title: 'Help', send: 'Go' }`. */
   declare strings: Partial<FlowChatStrings> | undefined
   /** A ready client, instead of one made from `relay` (property only; tests and apps with their own client). */
@@ -166,6 +173,7 @@ export class FlowChatElement extends LitElement {
   #ownChat: FlowChat | undefined
   #generation = 0
   #opening = new OpeningHoursController(this)
+  #hidden = new HiddenTabController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
   #seen = new Set<string>()
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
@@ -180,6 +188,7 @@ export class FlowChatElement extends LitElement {
     this.position = 'bottom-right'
     this.opened = false
     this.sound = false
+    this.notify = false
     this._unread = 0
     this._draft = ''
     this._notice = ''
@@ -383,6 +392,8 @@ export class FlowChatElement extends LitElement {
     this.#transcript.arrived(fresh.length)
     // The first list is the conversation so far: readable in the transcript, not read out.
     if (last) this.#announcement = fresh.map((m) => this.#spoken(m)).join('\n')
+    this.#hidden.enabled = this.notify
+    if (last) for (const m of fresh) this.#hidden.arrived(this.heading || this.#text.title, this.#spoken(m))
     const unseen = !this.#inline && !this.opened
     if (unseen) this._unread += fresh.length
     if (this.sound && (unseen || document.visibilityState === 'hidden')) chime()
@@ -409,6 +420,8 @@ export class FlowChatElement extends LitElement {
     const handle = this.#handle
     if (!handle) return
     this.#transcript.follow()
+    this.#hidden.enabled = this.notify
+    this.#hidden.ask()
     try {
       handle.send(input).subscribe({ error: () => undefined })
     } catch {
