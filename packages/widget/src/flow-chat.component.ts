@@ -56,6 +56,8 @@ const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitor', 'visit
  * @csspart status - an own message's delivery state; @csspart retry - its retry button
  * @csspart banner - every banner; also `banner-reconnecting`, `banner-offline`, `banner-failed`, `banner-agent`, `banner-paused`, `banner-closed`
  * @csspart typing - the waiting-for-reply indicator
+ * @csspart new-messages - the button that brings new messages into view after the visitor scrolled up
+ * @csspart quick-replies - the bar of quick reply chips
  * @csspart composer - the form at the bottom; @csspart input, send, attach, location, counter, progress
  *
  * @cssprop --flow-chat-accent - brand colour (launcher, own bubbles, buttons)
@@ -73,6 +75,8 @@ const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitor', 'visit
  * @cssprop --flow-chat-height - window height
  * @cssprop --flow-chat-launcher-size - launcher diameter
  * @cssprop --flow-chat-z-index - stacking order of the launcher and window
+ * @cssprop --flow-chat-offset-side - distance of the launcher from the side (also the `offset` property)
+ * @cssprop --flow-chat-offset-bottom - distance of the launcher from the bottom
  */
 export class FlowChatElement extends LitElement {
   static override styles = styles
