@@ -99,7 +99,8 @@ describe('full stack: product page, relay, emulator and operator console', () =>
     await shows(operator, 'You said: thanks')
 
     await visitor.reload()
-    await visitor.getByRole('button', { name: /Open chat/ }).click()
+    // The window was open before the reload, so it is open again after it (no click on the launcher).
+    await visitor.getByRole('button', { name: 'Close chat' }).waitFor()
     for (const text of [
       'Handing you over to a human agent',
       'Sam from Northfield here',

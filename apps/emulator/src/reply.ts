@@ -54,10 +54,19 @@ export function createHistoryEntry(originator: Originator, messages: ReplyMessag
   return { originator, messages }
 }
 
-/** Plain text that stands for a template when a UI cannot render it. */
+/**
+ * Plain text that stands for a template when a UI cannot render it: the response's own `fallback` when it has
+ * one (on the response or in its payload), else text derived from the payload. An unknown type without any
+ * such text gives an empty fallback rather than its type name, which means nothing to a visitor.
+ *
+ * @example
+ * fallbackOf({ type: 'webview', payload: { url: 'https://x' }, fallback: 'Open the form' }) // 'Open the form'
+ */
 export function fallbackOf(response: Response): string {
   const p = (response.payload ?? {}) as Record<string, unknown>
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined)
+  const own = str((response as { fallback?: unknown }).fallback) ?? str(p.fallback)
+  if (own) return own
   const titles = (list: unknown) =>
     Array.isArray(list)
       ? list
@@ -85,6 +94,6 @@ export function fallbackOf(response: Response): string {
     case 'event':
       return str(p.eventName) ?? response.type
     default:
-      return str(p.text) ?? str(p.title) ?? response.type
+      return str(p.text) ?? str(p.title) ?? ''
   }
 }

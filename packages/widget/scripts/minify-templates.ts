@@ -99,7 +99,12 @@ export function minifyTemplates(): Plugin {
       const css = id.endsWith('.styles.ts')
       const out = mapTemplateText(code, (raw) => {
         let min = raw.replace(/\s*\n\s*/g, ' ').replace(/>\s+</g, '><')
-        if (css) min = min.replace(/\s*([{};,>])\s*/g, '$1').replace(/;}/g, '}')
+        // A colon followed by whitespace is always a declaration's (selectors write `:hover` attached).
+        if (css)
+          min = min
+            .replace(/\s*([{};,>])\s*/g, '$1')
+            .replace(/;}/g, '}')
+            .replace(/:\s+/g, ':')
         return min
       })
       return out === code ? null : { code: out, map: null }

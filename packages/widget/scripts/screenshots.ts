@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
+import ar from '../src/locales/ar.ts'
 import { sampleTemplates } from '../src/testing/samples.ts'
 import { buildBundle, launchChromium, servePage } from '../test/bundle-page.ts'
 
@@ -42,6 +43,12 @@ interface Scene {
   streams?: Record<string, unknown>
   /** Messages that arrive after the first render (to count as unread). */
   later?: unknown[]
+  /** Attributes on the element (`position`, `locale`, …). */
+  attrs?: Record<string, string>
+  /** A locale to register first, from the bundle's own `registerLocale`. */
+  register?: [string, unknown]
+  /** Messages that arrive after the visitor scrolled up (the new-messages cue). */
+  afterScrollUp?: unknown[]
 }
 
 async function scene(page: Page, s: Scene): Promise<void> {
@@ -52,18 +59,38 @@ async function scene(page: Page, s: Scene): Promise<void> {
       makeFake(): Record<string, { next(v: unknown): void }> & { chat: unknown }
     }
     const fake = w.makeFake()
-    const el = document.createElement('flow-chat') as HTMLElement & { chat: unknown; open: boolean }
+    if (s.register) {
+      // The page's own URL for the bundle (a variable, so neither TypeScript nor Node resolves it).
+      const served = `${location.origin}/flow-chat.js`
+      const bundle = (await import(served)) as {
+        registerLocale(tag: string, strings: unknown): void
+      }
+      bundle.registerLocale(...s.register)
+    }
+    const el = document.createElement('flow-chat') as unknown as HTMLElement & {
+      chat: unknown
+      opened: boolean
+      heading: string
+    }
     el.chat = fake.chat
     el.setAttribute('mode', s.mode ?? 'launcher')
-    el.title = 'Flow.ai support'
+    el.heading = 'Flow.ai support'
+    for (const [k, v] of Object.entries(s.attrs ?? {})) el.setAttribute(k, v)
     if (s.mode === 'inline') el.style.cssText = 'margin:20px auto;max-width:420px;--flow-chat-height:2750px'
     document.body.append(el)
     await new Promise((r) => setTimeout(r, 20))
     fake.messages$!.next(s.messages)
     for (const [k, v] of Object.entries(s.streams ?? {})) fake[k]!.next(v)
     if (s.later) fake.messages$!.next([...s.messages, ...s.later])
-    el.open = s.open ?? false
+    el.opened = s.open ?? false
     await new Promise((r) => setTimeout(r, 300))
+    if (s.afterScrollUp) {
+      const t = el.shadowRoot!.querySelector<HTMLElement>('.transcript')!
+      t.scrollTop = t.scrollHeight - t.clientHeight - 500
+      await new Promise((r) => setTimeout(r, 200))
+      fake.messages$!.next([...s.messages, ...s.afterScrollUp])
+      await new Promise((r) => setTimeout(r, 300))
+    }
   }, s)
 }
 
@@ -121,6 +148,78 @@ const shots: [string, Scene, { width: number; height: number }, ('light' | 'dark
     { open: true, messages: [...conversation, bot('b4', [t.card])] },
     { width: 900, height: 700 },
     'dark',
+  ],
+  [
+    'new-messages',
+    {
+      open: true,
+      messages: Array.from({ length: 60 }, (_, i) =>
+        i % 2
+          ? me(`q${i}`, `Question ${i}`, 'delivered')
+          : bot(`r${i}`, [{ type: 'text', payload: { text: `Answer ${i}` } }]),
+      ),
+      afterScrollUp: [
+        bot('n1', [{ type: 'text', payload: { text: 'New 1' } }]),
+        bot('n2', [{ type: 'text', payload: { text: 'New 2' } }]),
+      ],
+    },
+    { width: 900, height: 700 },
+  ],
+  [
+    'many-quick-replies',
+    {
+      open: true,
+      messages: [
+        hello,
+        bot('qr', [
+          {
+            type: 'text',
+            payload: {
+              text: 'Pick a topic:',
+              quickReplies: [
+                {
+                  label:
+                    'A quick reply with a long label that wraps onto a second line instead of being cut off',
+                  value: 'long',
+                  type: 'text',
+                },
+                ...Array.from({ length: 200 }, (_, i) => ({
+                  label: `Topic ${i + 1}`,
+                  value: `t${i}`,
+                  type: 'text',
+                })),
+              ],
+            },
+          },
+        ]),
+      ],
+    },
+    { width: 900, height: 700 },
+  ],
+  [
+    'missing-image',
+    {
+      open: true,
+      messages: [
+        hello,
+        bot('img1', [
+          { type: 'image', payload: { url: 'http://127.0.0.1:1/missing.png', title: 'Our opening hours' } },
+        ]),
+        bot('img2', [{ type: 'image', payload: { url: 'http://127.0.0.1:1/missing.png' } }]),
+      ],
+    },
+    { width: 900, height: 700 },
+  ],
+  [
+    'arabic-bottom-left',
+    {
+      open: true,
+      messages: [bot('ar1', [{ type: 'text', payload: { text: 'مرحبًا! كيف يمكنني مساعدتك؟' } }])],
+      attrs: { locale: 'ar', position: 'bottom-left' },
+      register: ['ar', ar],
+      streams: { connection$: { state: 'offline' }, queued$: 3 },
+    },
+    { width: 900, height: 700 },
   ],
   [
     'mobile',

@@ -83,11 +83,11 @@ describe('<flow-chat> composer and keyboard', () => {
     launcher.focus()
     await sendKeys({ press: 'Enter' })
     await settle(el)
-    expect(el.open).to.eq(true)
+    expect(el.opened).to.eq(true)
     expect(root.activeElement?.tagName).to.eq('TEXTAREA')
     await sendKeys({ press: 'Escape' })
     await settle(el)
-    expect(el.open).to.eq(false)
+    expect(el.opened).to.eq(false)
     expect(root.activeElement).to.eq(root.querySelector('[part=launcher]'))
   })
 

@@ -1,9 +1,9 @@
-import type { ChatMessage } from './client-types.js'
+import type { ChatMessage, Connection } from './client-types.js'
 
 const init = { bubbles: true, composed: true } as const
 
 /**
- * The chat window opened (launcher mode), by the visitor or through the `open` property.
+ * The chat window opened (launcher mode), by the visitor, `open()` or the `open` attribute.
  *
  * @example
  * chat.addEventListener(FlowChatOpenedEvent.eventName, () => analytics.track('chat opened'))
@@ -61,11 +61,39 @@ export class FlowChatMessageReceivedEvent extends Event {
   }
 }
 
+/**
+ * The unread count on the launcher changed: messages arrived while the window was closed, or it opened.
+ *
+ * @example
+ * chat.addEventListener('flow-chat-unread-changed', (e) => (tab.title = e.count ? `(${e.count}) Shop` : 'Shop'))
+ */
+export class FlowChatUnreadChangedEvent extends Event {
+  static readonly eventName = 'flow-chat-unread-changed'
+  constructor(readonly count: number) {
+    super(FlowChatUnreadChangedEvent.eventName, init)
+  }
+}
+
+/**
+ * The relay connection changed state (`connecting`, `open`, `reconnecting`, `offline`, `failed`, …).
+ *
+ * @example
+ * chat.addEventListener('flow-chat-connection-changed', (e) => console.log(e.connection.state))
+ */
+export class FlowChatConnectionChangedEvent extends Event {
+  static readonly eventName = 'flow-chat-connection-changed'
+  constructor(readonly connection: Connection) {
+    super(FlowChatConnectionChangedEvent.eventName, init)
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'flow-chat-opened': FlowChatOpenedEvent
     'flow-chat-closed': FlowChatClosedEvent
     'flow-chat-message-sent': FlowChatMessageSentEvent
     'flow-chat-message-received': FlowChatMessageReceivedEvent
+    'flow-chat-unread-changed': FlowChatUnreadChangedEvent
+    'flow-chat-connection-changed': FlowChatConnectionChangedEvent
   }
 }

@@ -1,11 +1,14 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
-import { repeat } from 'lit/directives/repeat.js'
 import { createFlowChat } from '@flowchat/core'
-import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
-import type { BusinessHours, Profile } from '@flowchat/core/schemas'
-import { openingState, type OpeningState } from './business-hours.js'
+import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
+import type { Profile, Template } from '@flowchat/core/schemas'
+import { formatDate } from './date-format.js'
+import { HiddenTabController } from './hidden-tab-controller.js'
+import { OpeningHoursController } from './opening-hours-controller.js'
 import {
   FlowChatClosedEvent,
+  FlowChatConnectionChangedEvent,
+  FlowChatUnreadChangedEvent,
   FlowChatMessageReceivedEvent,
   FlowChatMessageSentEvent,
   FlowChatOpenedEvent,
@@ -13,9 +16,11 @@ import {
 } from './events.js'
 import { styles } from './flow-chat.styles.js'
 import { mediaTypeOf } from './media-type.js'
+import { rememberOpen, wasOpen } from './open-state.js'
 import { chime } from './sound.js'
-import { format, stringsFor, type FlowChatStrings } from './strings.js'
-import { ThreadController } from './thread-controller.js'
+import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
+import { ObserveController } from './observe-controller.js'
+import { TranscriptController } from './transcript-controller.js'
 import { renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
 import type { MessageContext } from './templates/message.js'
@@ -23,9 +28,7 @@ import { renderMessage } from './templates/message.js'
 import { renderQuickReplies } from './templates/quick-replies.js'
 
 /** Properties whose change means another client or thread. */
-const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitorName', 'profile'] as const
-/** How near the bottom (px) still counts as "reading the latest", and how near the top loads older history. */
-const EDGE = 48
+const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitor', 'visitorName', 'profile'] as const
 
 /**
  * `<flow-chat>`: a chat with a Flow.ai bot (and human agents) through a flowchat relay.
@@ -35,7 +38,10 @@ const EDGE = 48
  * @fires flow-chat-message-sent - {@link FlowChatMessageSentEvent} the visitor sent something
  * @fires flow-chat-message-received - {@link FlowChatMessageReceivedEvent} a new bot or agent message arrived
  *
- * @slot header - replaces the title in the header
+ * @fires flow-chat-unread-changed - {@link FlowChatUnreadChangedEvent} the unread count on the launcher changed
+ * @fires flow-chat-connection-changed - {@link FlowChatConnectionChangedEvent} the relay connection changed state
+ *
+ * @slot header - replaces the heading in the header
  * @slot empty - shown while the conversation has no messages
  *
  * @csspart launcher - the round button that opens the window (launcher mode)
@@ -50,6 +56,8 @@ const EDGE = 48
  * @csspart status - an own message's delivery state; @csspart retry - its retry button
  * @csspart banner - every banner; also `banner-reconnecting`, `banner-offline`, `banner-failed`, `banner-agent`, `banner-paused`, `banner-closed`
  * @csspart typing - the waiting-for-reply indicator
+ * @csspart new-messages - the button that brings new messages into view after the visitor scrolled up
+ * @csspart quick-replies - the bar of quick reply chips
  * @csspart composer - the form at the bottom; @csspart input, send, attach, location, counter, progress
  *
  * @cssprop --flow-chat-accent - brand colour (launcher, own bubbles, buttons)
@@ -67,6 +75,8 @@ const EDGE = 48
  * @cssprop --flow-chat-height - window height
  * @cssprop --flow-chat-launcher-size - launcher diameter
  * @cssprop --flow-chat-z-index - stacking order of the launcher and window
+ * @cssprop --flow-chat-offset-side - distance of the launcher from the side (also the `offset` property)
+ * @cssprop --flow-chat-offset-bottom - distance of the launcher from the bottom
  */
 export class FlowChatElement extends LitElement {
   static override styles = styles
@@ -76,13 +86,17 @@ export class FlowChatElement extends LitElement {
     threadId: { type: String, attribute: 'thread-id' },
     token: { type: String },
     mode: { type: String, reflect: true },
-    title: { type: String },
+    heading: { type: String },
+    position: { type: String, reflect: true },
+    offset: { type: String },
     placeholder: { type: String },
     locale: { type: String },
     visitorName: { type: String, attribute: 'visitor-name' },
     profile: { attribute: false },
-    open: { type: Boolean, reflect: true },
+    visitor: { attribute: false },
+    opened: { type: Boolean, reflect: true, attribute: 'open' },
     sound: { type: Boolean },
+    notify: { type: Boolean },
     strings: { attribute: false },
     chat: { attribute: false },
     _unread: { state: true },
@@ -90,7 +104,6 @@ export class FlowChatElement extends LitElement {
     _notice: { state: true },
     _dragging: { state: true },
     _loadingOlder: { state: true },
-    _opening: { state: true },
     _error: { state: true },
   }
 
@@ -102,56 +115,89 @@ export class FlowChatElement extends LitElement {
   declare token: string | undefined
   /** `launcher` (a button in the corner that opens a window; default) or `inline` (fills its box). */
   declare mode: 'launcher' | 'inline'
-  /** The header text. The window's own tooltip is suppressed. */
-  declare title: string
+  /**
+   * The header text (the locale's "Chat" when empty). A `title` attribute is read when there is no heading, for
+   * pages written before `heading` existed; `title` itself stays the global attribute.
+   */
+  declare heading: string
+  /** Where the launcher sits: `bottom-right` (default; the inline end in right-to-left pages) or `bottom-left`. */
+  declare position: 'bottom-right' | 'bottom-left'
+  /** How far from the window's corner the launcher sits: a CSS length, or two (`20px 80px`: side, bottom). */
+  declare offset: string | undefined
   /** The composer's placeholder. */
   declare placeholder: string | undefined
   /** `en` (default) or `nl`; any BCP 47 tag, matched by language. Defaults to the page's `lang`. */
   declare locale: string | undefined
-  /** The visitor's name as the bot and agents see it. */
+  /** The visitor's name as the bot and agents see it (the attribute form of `visitor.name`). */
   declare visitorName: string | undefined
-  /** The visitor's profile (property only). */
+  /** The visitor's profile (property only; `visitor.profile` takes precedence). */
   declare profile: Profile | undefined
-  /** Whether the window is open (launcher mode). */
-  declare open: boolean
+  /**
+   * Who the visitor is, as the bot and agents see them: a name and the profile fields the relay accepts
+   * (property only; set it before the chat connects, e.g. after your site's login, as a change starts a new client).
+   *
+   * @example
+   * chat.visitor = { name: 'Ada', profile: { email: 'ada@example.com' } }
+   */
+  declare visitor: { name?: string; profile?: Profile } | undefined
+  /** Whether the window is open (launcher mode); the `open` attribute. See also `open()` and `close()`. */
+  declare opened: boolean
   /** Chime when a message arrives while the window is closed or the page hidden. */
   declare sound: boolean
+  /**
+   * The visitor opted in to hear about replies while the tab is hidden: a count in front of the page title,
+   * and a browser notification once they allow it (asked when they next send something).
+   */
+  declare notify: boolean
   /** Your own texts on top of the locale's (property only), e.g. `{ title: 'Help', send: 'Go' }`. */
   declare strings: Partial<FlowChatStrings> | undefined
   /** A ready client, instead of one made from `relay` (property only; tests and apps with their own client). */
   declare chat: FlowChat | undefined
 
-  declare _unread: number
-  declare _draft: string
-  declare _notice: string
-  declare _dragging: boolean
-  declare _loadingOlder: boolean
-  declare _opening: OpeningState
-  declare _error: string
+  declare private _unread: number
+  declare private _draft: string
+  declare private _notice: string
+  declare private _dragging: boolean
+  declare private _loadingOlder: boolean
+  declare private _error: string
 
-  #thread = new ThreadController(this, (previous, next) => this.#arrived(previous, next))
+  #handle: ThreadHandle | undefined
+  // One controller per stream of the thread; each re-reads `#handle` when refreshed.
+  #messages = new ObserveController<readonly ChatMessage[]>(
+    this,
+    () => this.#handle?.messages$,
+    [],
+    (next, previous) => this.#arrived(previous, next),
+  )
+  #connection = new ObserveController<Connection>(this, () => this.#handle?.connection$, { state: 'idle' })
+  #botStatus = new ObserveController<BotStatus>(this, () => this.#handle?.botStatus$, { state: 'active' })
+  #awaitingReply = new ObserveController(this, () => this.#handle?.awaitingReply$, false)
+  #queued = new ObserveController(this, () => this.#handle?.queued$, 0)
+  #hasOlder = new ObserveController(this, () => this.#handle?.hasOlder$, false)
   #ownChat: FlowChat | undefined
   #generation = 0
-  #hours: readonly BusinessHours[] = []
-  #hoursTimer: ReturnType<typeof setInterval> | undefined
+  #opening = new OpeningHoursController(this)
+  #hidden = new HiddenTabController(this)
+  #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
+  #seen = new Set<string>()
+  #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
+  #announcement = ''
+  #connectionState = 'idle'
   #connectedAt = 0
-  #scroll: { height: number; top: number; atBottom: boolean; first?: string } | undefined
-  /** The first message id of the last render; the view may already hold newer data during willUpdate. */
-  #renderedFirst: string | undefined
-  #formatters = new Map<string, Intl.DateTimeFormat>()
 
   constructor() {
     super()
     this.mode = 'launcher'
-    this.title = ''
-    this.open = false
+    this.heading = ''
+    this.position = 'bottom-right'
+    this.opened = false
     this.sound = false
+    this.notify = false
     this._unread = 0
     this._draft = ''
     this._notice = ''
     this._dragging = false
     this._loadingOlder = false
-    this._opening = { open: true }
     this._error = ''
   }
 
@@ -165,9 +211,55 @@ export class FlowChatElement extends LitElement {
     this.#release()
   }
 
+  /**
+   * Opens the chat window (launcher mode).
+   *
+   * @example
+   * document.querySelector('flow-chat').open()
+   */
+  open(): void {
+    this.opened = true
+  }
+
+  /**
+   * Closes the chat window (launcher mode).
+   *
+   * @example
+   * chat.close()
+   */
+  close(): void {
+    this.opened = false
+  }
+
+  /**
+   * Opens the window when closed, closes it when open.
+   *
+   * @example
+   * helpButton.addEventListener('click', () => chat.toggle())
+   */
+  toggle(): void {
+    this.opened = !this.opened
+  }
+
+  /**
+   * Sends a text message as the visitor (trimmed, at most 255 characters), as if typed in the composer. Does
+   * nothing before the chat is connected or for empty text.
+   *
+   * @example
+   * chat.open(); chat.send('I have a question about my order')
+   */
+  send(text: string): void {
+    this.#sendText(String(text ?? ''))
+  }
+
   /** The strings in use: the locale's, with `strings` on top. */
-  get text(): FlowChatStrings {
-    return stringsFor(this.#locale, this.strings)
+  get #text(): FlowChatStrings {
+    const locale = this.#locale
+    const cached = this.#strings
+    if (cached?.locale === locale && cached.overrides === this.strings) return cached.value
+    const value = stringsFor(locale, this.strings)
+    this.#strings = { locale, overrides: this.strings, value }
+    return value
   }
 
   get #locale(): string {
@@ -180,42 +272,25 @@ export class FlowChatElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || CONNECTION_KEYS.some((k) => changed.has(k))) this.#connect()
-    if (changed.has('open') && this.hasUpdated) {
-      if (this.open) this._unread = 0
-      this.dispatchEvent(this.open ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
+    if (!this.hasUpdated && !this.#inline && !this.opened && wasOpen()) this.opened = true
+    const state = this.#connection.value?.state ?? 'idle'
+    if (state !== this.#connectionState) {
+      this.#connectionState = state
+      if (this.hasUpdated) this.dispatchEvent(new FlowChatConnectionChangedEvent(this.#connection.value))
     }
-    const scroller = this.#scroller
-    if (scroller) {
-      const { scrollHeight: height, scrollTop: top, clientHeight } = scroller
-      this.#scroll = { height, top, atBottom: height - top - clientHeight < EDGE, first: this.#renderedFirst }
-    } else {
-      this.#scroll = undefined
+    if (changed.has('offset')) {
+      const [side, bottom] = (this.offset ?? '').trim().split(/\s+/)
+      this.style.setProperty('--flow-chat-offset-side', side || null)
+      this.style.setProperty('--flow-chat-offset-bottom', bottom || side || null)
     }
-  }
-
-  protected override updated(): void {
-    const scroller = this.#scroller
-    const before = this.#scroll
-    const first = this.#renderedFirst
-    this.#renderedFirst = this.#thread.view.messages[0]?.id
-    if (!scroller) return
-    if (!before) {
-      scroller.scrollTop = scroller.scrollHeight
-    } else if (
-      before.first !== undefined &&
-      before.first !== this.#renderedFirst &&
-      first !== undefined &&
-      !before.atBottom
-    ) {
-      // Older messages were put above: keep what the visitor was reading where it was.
-      scroller.scrollTop = scroller.scrollHeight - before.height + before.top
-    } else if (before.atBottom) {
-      scroller.scrollTop = scroller.scrollHeight
+    if (changed.has('opened') && this.hasUpdated) {
+      if (!this.#inline) rememberOpen(this.opened)
+      if (this.opened) this._unread = 0
+      this.dispatchEvent(this.opened ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
     }
-  }
-
-  get #scroller(): HTMLElement | null {
-    return this.renderRoot?.querySelector<HTMLElement>('.transcript') ?? null
+    if ((changed as Map<PropertyKey, unknown>).has('_unread') && this.hasUpdated) {
+      this.dispatchEvent(new FlowChatUnreadChangedEvent(this._unread))
+    }
   }
 
   #connect(): void {
@@ -225,11 +300,14 @@ export class FlowChatElement extends LitElement {
     let chat = this.chat
     if (!chat) {
       if (!this.relay) {
-        this.#thread.handle = undefined
+        this.#setHandle(undefined)
         return
       }
       try {
-        const visitor = { name: this.visitorName, profile: this.profile }
+        const visitor = {
+          name: this.visitor?.name ?? this.visitorName,
+          profile: this.visitor?.profile ?? this.profile,
+        }
         chat = createFlowChat({
           relayUrl: this.relay,
           session:
@@ -250,7 +328,7 @@ export class FlowChatElement extends LitElement {
     const resolved = threadId ? Promise.resolve({ threadId }) : Promise.resolve().then(() => client.session())
     resolved.then(
       ({ threadId: id }) => {
-        if (generation === this.#generation) this.#thread.handle = client.thread(id)
+        if (generation === this.#generation) this.#setHandle(client.thread(id))
       },
       (e: unknown) => {
         if (generation === this.#generation) this._error = e instanceof Error ? e.message : String(e)
@@ -260,48 +338,94 @@ export class FlowChatElement extends LitElement {
       .then(() => client.businessHours())
       .then(
         (hours) => {
-          if (generation !== this.#generation) return
-          this.#hours = Array.isArray(hours) ? hours : []
-          this.#checkHours()
-          if (this.#hours.length > 0) this.#hoursTimer = setInterval(() => this.#checkHours(), 60_000)
+          if (generation === this.#generation) this.#opening.hours = hours
         },
         // Without business hours the widget simply shows no closing banner.
         () => undefined,
       )
   }
 
+  #setHandle(handle: ThreadHandle | undefined): void {
+    if (handle === this.#handle) return
+    this.#handle = handle
+    for (const c of [
+      this.#messages,
+      this.#connection,
+      this.#botStatus,
+      this.#awaitingReply,
+      this.#queued,
+      this.#hasOlder,
+    ]) {
+      c.refresh()
+    }
+  }
+
   #release(): void {
     this.#generation++
-    clearInterval(this.#hoursTimer)
-    this.#hoursTimer = undefined
-    this.#thread.handle = undefined
+    this.#opening.hours = []
+    this.#setHandle(undefined)
     this.#ownChat?.close()
     this.#ownChat = undefined
   }
 
-  #checkHours(): void {
-    this._opening = openingState(this.#hours, new Date())
-  }
-
-  /** Tells new arrivals from history: only messages appended after what was already shown count. */
+  /**
+   * Tells new arrivals from history: only messages appended after what was already shown count. Costs what
+   * was appended, not the length of the list (the search for the previous newest starts at the end).
+   */
   #arrived(previous: readonly ChatMessage[], next: readonly ChatMessage[]): void {
-    const known = new Set(previous.map((m) => m.id))
     const last = previous.at(-1)
-    const from = last ? next.findIndex((m) => m.id === last.id) + 1 : 0
-    if (last && from === 0) return
-    const fresh = next
-      .slice(from)
-      .filter((m) => !m.own && !known.has(m.id) && (last || m.createdAt >= this.#connectedAt - 5_000))
+    let from = 0
+    if (last) {
+      from = next.length - 1
+      while (from >= 0 && next[from]?.id !== last.id) from--
+      if (from < 0) return this.#remember(next)
+      from++
+    } else {
+      this.#seen.clear()
+    }
+    const fresh: ChatMessage[] = []
+    for (let i = from; i < next.length; i++) {
+      const m = next[i] as ChatMessage
+      if (this.#seen.has(m.id)) continue
+      this.#seen.add(m.id)
+      if (!m.own && (last || m.createdAt >= this.#connectedAt - 5_000)) fresh.push(m)
+    }
+    if (!last) this.#remember(next)
     for (const message of fresh) this.dispatchEvent(new FlowChatMessageReceivedEvent(message))
     if (fresh.length === 0) return
-    const unseen = !this.#inline && !this.open
+    this.#transcript.arrived(fresh.length)
+    // The first list is the conversation so far: readable in the transcript, not read out.
+    if (last) this.#announcement = fresh.map((m) => this.#spoken(m)).join('\n')
+    this.#hidden.enabled = this.notify
+    if (last) for (const m of fresh) this.#hidden.arrived(this.heading || this.#text.title, this.#spoken(m))
+    const unseen = !this.#inline && !this.opened
     if (unseen) this._unread += fresh.length
     if (this.sound && (unseen || document.visibilityState === 'hidden')) chime()
   }
 
+  /** Remembers the ids of a list that replaced the previous one (history), so none count as new later. */
+  #remember(list: readonly ChatMessage[]): void {
+    for (const m of list) this.#seen.add(m.id)
+  }
+
+  /** What the live region says for a message from someone else: who, and its text. */
+  #spoken(m: ChatMessage): string {
+    const s = this.#text
+    const who = m.senderName || (m.sender === 'agent' ? s.agent : s.bot)
+    const templates: readonly (Template | null)[] = Array.isArray(m.templates) ? m.templates : []
+    const text = templates
+      .map((t) => (t?.type === 'text' ? t.payload.text : ''))
+      .filter(Boolean)
+      .join(' ')
+    return `${who}: ${text || m.fallback || ''}`.trim()
+  }
+
   #send(input: SendInput, detail: SentDetail): void {
-    const handle = this.#thread.handle
+    const handle = this.#handle
     if (!handle) return
+    this.#transcript.follow()
+    this.#hidden.enabled = this.notify
+    this.#hidden.ask()
     try {
       handle.send(input).subscribe({ error: () => undefined })
     } catch {
@@ -312,7 +436,7 @@ export class FlowChatElement extends LitElement {
 
   #retry = (id: string) => {
     try {
-      this.#thread.handle?.retry(id).subscribe({ error: () => undefined })
+      this.#handle?.retry(id).subscribe({ error: () => undefined })
     } catch {
       // As for #send: the message shows its state.
     }
@@ -338,7 +462,7 @@ export class FlowChatElement extends LitElement {
   }
 
   #shareLocation = () => {
-    const s = this.text
+    const s = this.#text
     if (!('geolocation' in navigator)) {
       this._notice = s.locationUnavailable
       return
@@ -363,8 +487,8 @@ export class FlowChatElement extends LitElement {
   }
 
   #loadOlder = async () => {
-    const handle = this.#thread.handle
-    if (!handle || this._loadingOlder || !this.#thread.view.hasOlder) return
+    const handle = this.#handle
+    if (!handle || this._loadingOlder || !this.#hasOlder.value) return
     this._loadingOlder = true
     try {
       await handle.loadOlder()
@@ -375,19 +499,20 @@ export class FlowChatElement extends LitElement {
     }
   }
 
-  #onScroll = (e: Event) => {
-    if ((e.currentTarget as HTMLElement).scrollTop < EDGE) void this.#loadOlder()
-  }
-
   /** Opens or closes the window at the visitor's request, and puts focus where they will continue. */
   #toggle = () => {
-    this.open = !this.open
-    const target = this.open ? 'textarea' : '.launcher'
+    this.opened = !this.opened
+    const target = this.opened ? 'textarea' : '.launcher'
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(target)?.focus())
   }
 
+  #showNewest = () => {
+    this.#transcript.follow()
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.transcript')?.focus())
+  }
+
   #onKeydown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && this.open && !this.#inline) this.#toggle()
+    if (e.key === 'Escape' && this.opened && !this.#inline) this.#toggle()
   }
 
   #onDrag = (e: DragEvent) => {
@@ -410,20 +535,6 @@ export class FlowChatElement extends LitElement {
     this.#upload(files)
   }
 
-  #format(epochMs: number, options: Intl.DateTimeFormatOptions): string {
-    const key = JSON.stringify(options)
-    let formatter = this.#formatters.get(key)
-    try {
-      if (!formatter || formatter.resolvedOptions().locale !== this.#locale) {
-        formatter = new Intl.DateTimeFormat(this.#locale, options)
-        this.#formatters.set(key, formatter)
-      }
-      return formatter.format(epochMs)
-    } catch {
-      return new Date(epochMs).toISOString()
-    }
-  }
-
   #context(s: FlowChatStrings): MessageContext {
     return {
       strings: s,
@@ -431,13 +542,13 @@ export class FlowChatElement extends LitElement {
       sendEvent: this.#sendEvent,
       shareLocation: this.#shareLocation,
       retry: this.#retry,
-      time: (t) => this.#format(t, { hour: '2-digit', minute: '2-digit' }),
+      time: (t) => formatDate(this.#locale, t, { hour: '2-digit', minute: '2-digit' }),
     }
   }
 
   override render() {
-    const s = this.text
-    if (this.#inline || this.open) return this.#renderPanel(s)
+    const s = this.#text
+    if (this.#inline || this.opened) return this.#renderPanel(s)
     return this.#renderLauncher(s)
   }
 
@@ -465,9 +576,17 @@ export class FlowChatElement extends LitElement {
   }
 
   #renderPanel(s: FlowChatStrings) {
-    const view = this.#thread.view
+    const view = {
+      messages: this.#messages.value,
+      connection: this.#connection.value,
+      botStatus: this.#botStatus.value,
+      awaitingReply: this.#awaitingReply.value,
+      queued: this.#queued.value,
+      hasOlder: this.#hasOlder.value,
+    }
     const ctx = this.#context(s)
-    const heading = this.title || s.title
+    this.#transcript.show(view.messages, this.#strings, (m) => renderMessage(m, ctx))
+    const heading = this.heading || this.getAttribute('title') || s.title
     const last = view.messages.at(-1)
     const quick =
       last && !last.own
@@ -475,6 +594,7 @@ export class FlowChatElement extends LitElement {
         : undefined
     return html`<section
       class=${this._dragging ? 'panel dragging' : 'panel'}
+      dir=${directionOf(this.#locale) === 'rtl' ? 'rtl' : nothing}
       part="panel"
       aria-label=${heading}
       title=""
@@ -505,43 +625,51 @@ export class FlowChatElement extends LitElement {
           connection: view.connection,
           queued: view.queued,
           botStatus: view.botStatus,
-          opening: this._opening,
-          when: (d) => this.#format(d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
+          opening: this.#opening.state,
+          when: (d) =>
+            formatDate(this.#locale, d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
+          locale: this.#locale,
         },
         s,
       )}
       ${this._error ? html`<div class="banner banner-failed" part="banner banner-failed" role="alert">${format(s.connectionFailed, { reason: this._error })}</div>` : nothing}
-      <div
-        class="transcript"
-        part="transcript"
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        aria-label=${s.transcript}
-        tabindex="0"
-        @scroll=${this.#onScroll}
-      >
+      <div class="transcript-frame">
+        <div
+          class="transcript"
+          part="transcript"
+          role="log"
+          aria-live="off"
+          aria-label=${s.transcript}
+          tabindex="0"
+          @scroll=${this.#transcript.onScroll}
+        >
+          ${
+            view.hasOlder
+              ? html`<button
+                  type="button"
+                  class="link-button older"
+                  @click=${this.#loadOlder}
+                  ?disabled=${this._loadingOlder}
+                >
+                  ${this._loadingOlder ? s.loadingOlder : s.loadOlder}
+                </button>`
+              : nothing
+          }
+          ${view.messages.length === 0 ? html`<slot name="empty"></slot>` : nothing}
+          <div class="messages"></div>
+        </div>
         ${
-          view.hasOlder
-            ? html`<button
-                type="button"
-                class="link-button older"
-                @click=${this.#loadOlder}
-                ?disabled=${this._loadingOlder}
-              >
-                ${this._loadingOlder ? s.loadingOlder : s.loadOlder}
+          this.#transcript.unseen > 0
+            ? html`<button type="button" class="new-messages" part="new-messages" @click=${this.#showNewest}>
+                ${format(s.newMessages, { count: this.#transcript.unseen }, this.#locale)}
               </button>`
             : nothing
         }
-        ${view.messages.length === 0 ? html`<slot name="empty"></slot>` : nothing}
-        ${repeat(
-          view.messages,
-          (m) => m.id,
-          (m) => renderMessage(m, ctx),
-        )}
       </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>
       ${
-        view.awaitingReply
+        // Nobody is typing for a visitor who is offline: the answer cannot arrive until they are back.
+        view.awaitingReply && view.connection.state !== 'offline'
           ? html`<div class="typing" part="typing" role="status">
               <span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
               <span class="visually-hidden">${format(s.typing, { name: heading })}</span>
@@ -553,7 +681,7 @@ export class FlowChatElement extends LitElement {
         {
           draft: this._draft,
           placeholder: this.placeholder || s.placeholder,
-          disabled: !this.#thread.handle,
+          disabled: !this.#handle,
           notice: this._notice,
           onInput: (v) => (this._draft = v),
           onSubmit: this.#submit,

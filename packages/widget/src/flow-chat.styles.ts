@@ -29,9 +29,13 @@ export const styles = css`
   :host([mode='launcher']),
   :host(:not([mode])) {
     position: fixed;
-    inset-block-end: 20px;
-    inset-inline-end: 20px;
+    inset-block-end: var(--flow-chat-offset-bottom, 20px);
+    inset-inline-end: var(--flow-chat-offset-side, 20px);
     z-index: var(--flow-chat-z-index, 2147483000);
+  }
+  :host([position='bottom-left']:not([mode='inline'])) {
+    inset-inline-end: auto;
+    inset-inline-start: var(--flow-chat-offset-side, 20px);
   }
   :host([mode='inline']) {
     height: var(--_height);
@@ -173,6 +177,36 @@ export const styles = css`
   .older {
     align-self: center;
   }
+  .transcript-frame {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .messages {
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+  }
+  .row {
+    display: contents;
+  }
+  .new-messages {
+    position: absolute;
+    bottom: 8px;
+    inset-inline-start: 50%;
+    translate: -50% 0;
+    z-index: 1;
+    border: 0;
+    border-radius: 999px;
+    padding: 6px 14px;
+    font: inherit;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
+    cursor: pointer;
+  }
   .message {
     display: flex;
     gap: 8px;
@@ -278,8 +312,11 @@ export const styles = css`
   .button,
   .chip {
     display: inline-block;
+    max-width: 100%;
     padding: 6px 12px;
-    border-radius: 999px;
+    border-radius: 1.1em;
+    overflow-wrap: anywhere;
+    text-align: start;
     border: 1px solid var(--_accent);
     background: var(--_bg);
     color: light-dark(var(--_accent), var(--_text));
@@ -364,6 +401,19 @@ export const styles = css`
     max-width: 100%;
     max-height: 240px;
   }
+  .media img {
+    /* Room for the image before it loads, so the transcript does not jump when it does. */
+    width: 100%;
+    aspect-ratio: auto 16 / 9;
+    object-fit: contain;
+  }
+  .media img[hidden],
+  .unavailable {
+    display: none;
+  }
+  .broken .unavailable {
+    display: block;
+  }
   .media audio {
     display: block;
     max-width: 100%;
@@ -415,6 +465,11 @@ export const styles = css`
     flex-wrap: wrap;
     gap: 6px;
     padding: 6px 12px;
+    /* Hundreds of chips scroll here instead of pushing the composer out of the window. */
+    max-height: min(30%, 9.5em);
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    flex-shrink: 0;
   }
   .composer {
     border-block-start: 1px solid var(--_border);

@@ -9,12 +9,15 @@
 export { FlowChatElement } from './flow-chat.js'
 export {
   FlowChatClosedEvent,
+  FlowChatConnectionChangedEvent,
   FlowChatMessageReceivedEvent,
   FlowChatMessageSentEvent,
   FlowChatOpenedEvent,
+  FlowChatUnreadChangedEvent,
 } from './events.js'
-export { LOCALES, stringsFor } from './strings.js'
+export { LOCALES, directionOf, registerLocale, stringsFor } from './strings.js'
 export { openingState } from './business-hours.js'
+export { ObserveController } from './observe-controller.js'
 export type { SentDetail } from './events.js'
 export type { FlowChatStrings } from './strings.js'
 export type { OpeningState } from './business-hours.js'

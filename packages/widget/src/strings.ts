@@ -14,6 +14,7 @@ export interface FlowChatStrings {
   carousel: string
   loadOlder: string
   loadingOlder: string
+  newMessages: string
   you: string
   bot: string
   agent: string
@@ -41,6 +42,8 @@ export interface FlowChatStrings {
   locationDenied: string
   locationUnavailable: string
   uploading: string
+  image: string
+  imageUnavailable: string
 }
 
 const en: FlowChatStrings = {
@@ -58,6 +61,7 @@ const en: FlowChatStrings = {
   carousel: 'Cards',
   loadOlder: 'Load older messages',
   loadingOlder: 'Loading older messages…',
+  newMessages: 'one:{count} new message|other:{count} new messages',
   you: 'You',
   bot: 'Bot',
   agent: 'Agent',
@@ -69,7 +73,8 @@ const en: FlowChatStrings = {
   typing: '{name} is typing…',
   reconnecting: 'Connection lost. Reconnecting…',
   offline: 'You are offline.',
-  offlineQueued: 'You are offline. {count} message(s) will be sent when you are back online.',
+  offlineQueued:
+    'one:You are offline. {count} message will be sent when you are back online.|other:You are offline. {count} messages will be sent when you are back online.',
   connectionFailed: 'Cannot connect to the chat: {reason}',
   agentJoined: 'You are now chatting with a person.',
   botPaused: 'The assistant is paused. A person will answer.',
@@ -85,6 +90,8 @@ const en: FlowChatStrings = {
   locationDenied: 'Location access was denied.',
   locationUnavailable: 'Your location is not available.',
   uploading: 'Uploading',
+  image: 'Image',
+  imageUnavailable: 'The image could not be loaded.',
 }
 
 const nl: FlowChatStrings = {
@@ -102,6 +109,7 @@ const nl: FlowChatStrings = {
   carousel: 'Kaarten',
   loadOlder: 'Oudere berichten laden',
   loadingOlder: 'Oudere berichten laden…',
+  newMessages: 'one:{count} nieuw bericht|other:{count} nieuwe berichten',
   you: 'Jij',
   bot: 'Bot',
   agent: 'Medewerker',
@@ -113,7 +121,8 @@ const nl: FlowChatStrings = {
   typing: '{name} is aan het typen…',
   reconnecting: 'Verbinding verbroken. Opnieuw verbinden…',
   offline: 'Je bent offline.',
-  offlineQueued: 'Je bent offline. {count} bericht(en) worden verstuurd zodra je weer online bent.',
+  offlineQueued:
+    'one:Je bent offline. {count} bericht wordt verstuurd zodra je weer online bent.|other:Je bent offline. {count} berichten worden verstuurd zodra je weer online bent.',
   connectionFailed: 'Kan geen verbinding maken met de chat: {reason}',
   agentJoined: 'Je chat nu met een medewerker.',
   botPaused: 'De assistent is gepauzeerd. Een medewerker antwoordt.',
@@ -129,10 +138,45 @@ const nl: FlowChatStrings = {
   locationDenied: 'Toegang tot je locatie is geweigerd.',
   locationUnavailable: 'Je locatie is niet beschikbaar.',
   uploading: 'Uploaden',
+  image: 'Afbeelding',
+  imageUnavailable: 'De afbeelding kon niet worden geladen.',
 }
 
-/** The shipped locales, by primary language subtag. */
-export const LOCALES: Readonly<Record<string, FlowChatStrings>> = { en, nl }
+const locales: Record<string, FlowChatStrings> = { en, nl }
+
+/** The locales available, by primary language subtag: `en` and `nl` built in, plus any registered. */
+export const LOCALES: Readonly<Record<string, FlowChatStrings>> = locales
+
+/** Languages written right to left: the window's layout mirrors for them. */
+const RTL = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'yi'])
+
+const languageOf = (locale: string | undefined) => (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
+
+/**
+ * Makes a language available to every `<flow-chat>` on the page, e.g. one of the modules under
+ * `@flowchat/widget/locales/` (`de`, `fr`, `es`, `pt`, `it`, `pl`, `tr`, `ar`, `ja`, `zh`). Keys it lacks
+ * fall back to English. Register before the element renders, or set `locale` afterwards.
+ *
+ * @example
+ * import de from '@flowchat/widget/locales/de.js'
+ * registerLocale('de', de)
+ */
+export function registerLocale(language: string, strings: Partial<FlowChatStrings>): void {
+  const key = languageOf(language)
+  if (!/^[a-z]{2,8}$/.test(key))
+    throw new TypeError(`registerLocale: language "${language}" is not a BCP 47 tag`)
+  locales[key] = stringsFor('en', strings)
+}
+
+/**
+ * `rtl` for a locale whose language is written right to left, else `ltr`.
+ *
+ * @example
+ * directionOf('ar-EG') // 'rtl'
+ */
+export function directionOf(locale: string | undefined): 'rtl' | 'ltr' {
+  return RTL.has(languageOf(locale)) ? 'rtl' : 'ltr'
+}
 
 /**
  * The strings for a locale (`nl`, `nl-BE`, …; English when unknown), with `overrides` on top.
@@ -145,8 +189,7 @@ export function stringsFor(
   locale: string | undefined,
   overrides?: Partial<FlowChatStrings>,
 ): FlowChatStrings {
-  const language = (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
-  const base = LOCALES[language] ?? en
+  const base = locales[languageOf(locale)] ?? en
   if (!overrides || typeof overrides !== 'object') return base
   const merged: FlowChatStrings = { ...base }
   for (const key of Object.keys(base) as (keyof FlowChatStrings)[]) {
@@ -157,11 +200,29 @@ export function stringsFor(
 }
 
 /**
- * Fills `{name}` placeholders.
+ * Fills `{name}` placeholders. A string with plural forms, `one:…|other:…` (any CLDR categories: `zero`, `one`,
+ * `two`, `few`, `many`, `other`), gives the form that `Intl.PluralRules` picks for `count` in `locale`, else
+ * `other`.
  *
  * @example
  * format('{count} unread', { count: 2 }) // '2 unread'
+ * format('one:{count} message|other:{count} messages', { count: 1 }, 'en') // '1 message'
  */
-export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole))
+export function format(template: string, values: Record<string, string | number>, locale?: string): string {
+  let text = template
+  if (/^(zero|one|two|few|many|other):/.test(template)) {
+    const forms = new Map<string, string>()
+    for (const form of template.split('|')) {
+      const colon = form.indexOf(':')
+      forms.set(form.slice(0, colon), form.slice(colon + 1))
+    }
+    let category = 'other'
+    try {
+      category = new Intl.PluralRules(locale).select(Number(values.count))
+    } catch {
+      // An unknown locale tag: the `other` form.
+    }
+    text = forms.get(category) ?? forms.get('other') ?? ''
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole))
 }

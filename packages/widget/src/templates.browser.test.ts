@@ -46,6 +46,32 @@ describe('<flow-chat> reply templates', () => {
     expect(root.querySelector('[part~=quick-reply]')).to.eq(null)
   })
 
+  it('keeps the composer in the window with hundreds of quick replies, and wraps a long label', async () => {
+    const { root, fake, el } = await mount()
+    const long =
+      'A very long quick reply label that does not fit on one line of the chat window at all, '.repeat(2)
+    const quickReplies = [
+      { label: long, value: 'long', type: 'text' as const },
+      ...Array.from({ length: 300 }, (_, i) => ({
+        label: `Option ${i}`,
+        value: `o${i}`,
+        type: 'text' as const,
+      })),
+    ]
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Pick', quickReplies } }])])
+    await settle(el)
+    const panel = root.querySelector('[part=panel]')!.getBoundingClientRect()
+    const input = root.querySelector('textarea')!.getBoundingClientRect()
+    expect(input.bottom).to.be.at.most(panel.bottom + 1)
+    expect(input.height).to.be.greaterThan(0)
+    const bar = root.querySelector<HTMLElement>('[part=quick-replies]')!
+    expect(bar.scrollHeight).to.be.greaterThan(bar.clientHeight)
+    const chip = root.querySelector<HTMLElement>('[part~=quick-reply]')!
+    expect(chip.getBoundingClientRect().width).to.be.at.most(bar.clientWidth)
+    expect(chip.scrollWidth).to.be.at.most(chip.clientWidth + 1)
+    expect(chip.getBoundingClientRect().height).to.be.greaterThan(40)
+  })
+
   it('renders buttons: postback sends text, event triggers, url and phone are links', async () => {
     const { root, fake } = await show('buttons')
     const bubble = root.querySelector('.bubble-buttons')!
@@ -118,7 +144,9 @@ describe('<flow-chat> reply templates', () => {
 
   it('renders image, video, audio and file', async () => {
     const { root } = await show('image', 'video', 'audio', 'file')
-    expect(root.querySelector('.bubble-image img')!.getAttribute('alt')).to.eq('An image')
+    // The caption names the image: the alt text does not say it a second time.
+    expect(root.querySelector('.bubble-image img')!.getAttribute('alt')).to.eq('')
+    expect(root.querySelector('.bubble-image figcaption')!.textContent).to.eq('An image')
     const video = root.querySelector<HTMLVideoElement>('.bubble-video video')!
     expect(video.getAttribute('src')).to.eq('https://example.com/video.mp4')
     expect(video.getAttribute('poster')).to.eq('https://example.com/image.png')

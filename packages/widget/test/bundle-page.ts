@@ -46,7 +46,7 @@ const SAMPLE_SVG =
   '<circle cx="520" cy="90" r="50" fill="#ffd166"/><path d="M0 360 L200 170 L380 360 Z" fill="#2b59c3"/>' +
   '<path d="M220 360 L420 200 L640 360 Z" fill="#1d3f91"/></svg>'
 
-/** Serves `/flow-chat.js` (the given file), a sample `/image.svg` and a page that loads the bundle. */
+/** Serves `/flow-chat.js` (the given file), a sample `/image.svg` (also late, as `/late-image.svg`) and a page that loads the bundle. */
 export async function servePage(bundle: string, extraHtml = ''): Promise<{ url: string; server: Server }> {
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <style>body{margin:0;font-family:sans-serif;background:#f3f4f6;min-height:100vh}</style></head>
@@ -54,6 +54,9 @@ export async function servePage(bundle: string, extraHtml = ''): Promise<{ url: 
   const server = createServer((req, res) => {
     if (req.url === '/image.svg') {
       res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(SAMPLE_SVG)
+    } else if (req.url === '/late-image.svg') {
+      // Arrives after the message rendered, as a real image does: the transcript grows under the visitor.
+      setTimeout(() => res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(SAMPLE_SVG), 300)
     } else if (req.url === '/flow-chat.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(bundle))
     } else {

@@ -1,4 +1,4 @@
-// <flow-chat> in Chromium: render a 1,000-message transcript, append one message to 5,000, heap used.
+// <flow-chat> in Chromium: render a 1,000-message transcript, append one message to 5,000 and to 50,000, heap used.
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,7 +10,7 @@ import type { Figure, Section } from '../lib/report.js'
 import { summarize } from '../lib/stats.js'
 import { widgetBundle } from './widget-size.js'
 
-const sizes = { render: 1_000, appendTo: 5_000, appends: 15, renderRuns: 5 } as const
+const sizes = { render: 1_000, appendTo: 5_000, appendToLarge: 50_000, appends: 15, renderRuns: 5 } as const
 
 function serve(): Promise<Server> {
   const files: Record<string, { type: string; body: () => Buffer | string }> = {
@@ -87,6 +87,7 @@ export async function runRenderBenchmark(options: { profileDir?: string } = {}):
     })()
     const appends = summarize((await appendTimes(page, sizes.appendTo, sizes.appends)).slice(1))
     const heap5k = await heapUsedMB(cdp)
+    const appendsLarge = summarize((await appendTimes(page, sizes.appendToLarge, sizes.appends)).slice(1))
 
     const notes: string[] = []
     if (appends.p50 > 16 || options.profileDir) {
@@ -113,6 +114,18 @@ export async function runRenderBenchmark(options: { profileDir?: string } = {}):
       },
       { key: 'appendMs', label: 'append 1 message to 5,000 (median)', value: appends.p50, unit: 'ms' },
       { key: 'appendMaxMs', label: 'append 1 message to 5,000 (slowest)', value: appends.max, unit: 'ms' },
+      {
+        key: 'append50kMs',
+        label: 'append 1 message to 50,000 (median)',
+        value: appendsLarge.p50,
+        unit: 'ms',
+      },
+      {
+        key: 'append50kMaxMs',
+        label: 'append 1 message to 50,000 (slowest)',
+        value: appendsLarge.max,
+        unit: 'ms',
+      },
       { key: 'heapEmptyMB', label: 'JS heap, widget with no messages', value: heapEmpty, unit: 'MB' },
       { key: 'heap5kMB', label: 'JS heap, widget with 5,000 messages', value: heap5k, unit: 'MB' },
     ]

@@ -2,7 +2,7 @@ import { html, LitElement, css, type PropertyDeclarations } from 'lit'
 import type { BusinessHours, Connection, OperatorChat, ThreadSummary } from '@flowchat/core'
 import './business-hours-panel.js'
 import { consoleStyles } from './console-styles.js'
-import { ObserveController } from './observe-controller.js'
+import { ObserveController } from '@flowchat/widget'
 import './thread-list.js'
 import type { ThreadSelectEvent } from './thread-list.js'
 import './thread-panel.js'
@@ -89,6 +89,15 @@ export class OperatorConsole extends LitElement {
       this.#threads.refresh()
       this.#connection.refresh()
       void this.#loadProject()
+    }
+  }
+
+  protected override updated(): void {
+    // The open thread is being read: a message that reaches the list after the panel showed it is read too,
+    // so the open thread never keeps a badge.
+    const open = this.selected
+    if (open && this.#threads.value.some((t) => t.threadId === open && t.unread > 0)) {
+      this.client?.operator.markRead(open)
     }
   }
 

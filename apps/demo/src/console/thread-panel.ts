@@ -2,7 +2,7 @@ import { html, LitElement, css, nothing, type PropertyDeclarations, type Propert
 import { catchError, defer, EMPTY, map, merge, skip, type Observable } from 'rxjs'
 import type { ChatMessage, OperatorChat, ThreadBotStatus as BotStatus } from '@flowchat/core'
 import { consoleStyles } from './console-styles.js'
-import { ObserveController } from './observe-controller.js'
+import { ObserveController } from '@flowchat/widget'
 import { botStatusLabel, formatTime, previewText, senderLabel } from './message-preview.js'
 
 /** Handover pauses the bot for this long (Flow.ai's `secondsToPause`); the operator can resume earlier. */

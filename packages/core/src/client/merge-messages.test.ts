@@ -73,6 +73,9 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
   const aliases = { ...state.aliases }
   const localTime = { ...state.localTime }
   const linked = new Set(Object.values(aliases))
+  const start = list.length
+  let pushedFromHistory = true
+  let pushedUntil = -Infinity
   for (const { message, echoOf, fromHistory } of incoming) {
     const target = aliases[message.id] ?? message.id
     let index = list.findIndex((m) => m.id === target)
@@ -80,6 +83,8 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
     if (index < 0 && fromHistory && message.own) index = historyTwin(list, message, linked)
     if (index < 0) {
       list.push(strip(message))
+      pushedFromHistory &&= fromHistory === true
+      pushedUntil = Math.max(pushedUntil, message.createdAt)
       continue
     }
     const existing = list[index] as ChatMessage
@@ -90,6 +95,11 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
     const adoptTime = localTime[existing.id] === true
     delete localTime[existing.id]
     list[index] = strip(combine(existing, message, adoptTime))
+  }
+  // An older history page goes first: in a shared millisecond its messages stay before the list's.
+  const first = list[0]
+  if (list.length > start && pushedFromHistory && start > 0 && first && pushedUntil <= first.createdAt) {
+    list.unshift(...list.splice(start))
   }
   answersAfterQuestions(list)
   // Same millisecond: the person spoke first (Flow.ai stamps a question and its answer alike); else arrival order.
@@ -225,5 +235,26 @@ describe('mergeMessages', () => {
       state = mergeMessages(state, [{ message }, { message }])
     }
     expect(state.messages.map((m) => m.id)).toEqual(Array.from({ length: 5000 }, (_, i) => `m${i}`))
+  })
+
+  it('keeps the order of history pages that share a millisecond across their boundary', () => {
+    const at = Date.UTC(2026, 0, 1)
+    const text = (i: number, createdAt: number): IncomingMessage => ({
+      message: {
+        id: `h${i}`,
+        sender: 'bot',
+        createdAt,
+        templates: [{ type: 'text', payload: { text: `${i}` } }],
+        own: false,
+      },
+      fromHistory: true,
+    })
+    // Newest page first (messages 10–19), then the older one (0–9); 9 and 10 share a millisecond.
+    const newer = Array.from({ length: 10 }, (_, i) => text(10 + i, at + 9 + i))
+    const older = Array.from({ length: 10 }, (_, i) => text(i, at + i))
+    let state: MergeState = { messages: [], aliases: {}, localTime: {} }
+    state = mergeMessages(state, newer)
+    state = mergeMessages(state, older)
+    expect(state.messages.map((m) => m.id)).toEqual(Array.from({ length: 20 }, (_, i) => `h${i}`))
   })
 })

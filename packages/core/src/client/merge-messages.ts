@@ -75,6 +75,8 @@ export function mergeMessages<S extends MergeInput>(state: S, incoming: readonly
   let linked: Set<string> | undefined
   let ordered = index.normal
   let delta = 0
+  let addedFromHistory = true
+  let addedUntil = -Infinity
   const added = new Map<string, number>()
   const find = (id: string) => added.get(id) ?? index.ids.get(id)
   for (const { message, echoOf, fromHistory } of incoming) {
@@ -87,6 +89,8 @@ export function mergeMessages<S extends MergeInput>(state: S, incoming: readonly
     }
     if (at === undefined) {
       const next = strip(message)
+      if (!fromHistory) addedFromHistory = false
+      addedUntil = Math.max(addedUntil, next.createdAt)
       added.set(next.id, list.length)
       list.push(next)
       delta += undelivered(next)
@@ -107,12 +111,18 @@ export function mergeMessages<S extends MergeInput>(state: S, incoming: readonly
     list[at] = next
     delta += undelivered(next) - undelivered(existing)
   }
-  if (ordered) ordered = appendedInOrder(list, start, index)
+  // A page of older history goes before what is there, so in a millisecond that both share (the page's
+  // last messages, the list's first), the older page's messages stay first when the stable sort compares them.
+  const first = list[0]
+  const olderPage =
+    added.size > 0 && addedFromHistory && start > 0 && first !== undefined && addedUntil <= first.createdAt
+  if (ordered) ordered = !olderPage && appendedInOrder(list, start, index)
   if (ordered) {
     for (const [id, at] of added) index.ids.set(id, at)
     index.undelivered += delta
     handOver(state.messages, list, index)
   } else {
+    if (olderPage) list.unshift(...list.splice(start))
     answersAfterQuestions(list)
     list.sort(byTime)
   }

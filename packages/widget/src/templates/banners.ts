@@ -11,6 +11,8 @@ export interface BannerState {
   opening: OpeningState
   /** Formats the next opening time. */
   when(date: Date): string
+  /** The locale, for plural forms. */
+  locale: string
 }
 
 function banner(kind: string, text: string, role: 'status' | 'alert' = 'status'): TemplateResult {
@@ -22,7 +24,7 @@ function banner(kind: string, text: string, role: 'status' | 'alert' = 'status')
  * agent or a paused bot, and closing hours with the next opening time.
  *
  * @example
- * renderBanners({ connection: { state: 'offline' }, queued: 2, botStatus: { state: 'active' }, opening: { open: true }, when: String }, strings)
+ * renderBanners({ connection: { state: 'offline' }, queued: 2, botStatus: { state: 'active' }, opening: { open: true }, when: String, locale: 'en' }, strings)
  */
 export function renderBanners(state: BannerState, s: FlowChatStrings): TemplateResult {
   const c = state.connection
@@ -31,7 +33,7 @@ export function renderBanners(state: BannerState, s: FlowChatStrings): TemplateR
   else if (c?.state === 'offline') {
     connection = banner(
       'offline',
-      state.queued > 0 ? format(s.offlineQueued, { count: state.queued }) : s.offline,
+      state.queued > 0 ? format(s.offlineQueued, { count: state.queued }, state.locale) : s.offline,
     )
   } else if (c?.state === 'failed') {
     connection = banner('failed', format(s.connectionFailed, { reason: String(c.reason ?? '') }), 'alert')

@@ -5,6 +5,12 @@ import type { TemplateContext } from './context.js'
 
 type MediaKind = 'image' | 'video' | 'audio' | 'file'
 
+function broken(e: Event): void {
+  const img = e.currentTarget as HTMLImageElement
+  img.hidden = true
+  img.parentElement?.classList.add('broken')
+}
+
 /**
  * An image, video or audio player, or a download link for a file. A URL that is not safe renders the title
  * (or the fallback text) instead of a broken element.
@@ -25,8 +31,12 @@ export function renderMedia(kind: MediaKind, payload: MediaTemplate, ctx: Templa
   if (!src) return html`<p class="text" dir="auto">${title || ctx.strings.unsupported}</p>`
   const caption = title ? html`<figcaption dir="auto">${title}</figcaption>` : nothing
   if (kind === 'image') {
+    // The caption names the image, so the alt text stays empty rather than say the title twice. An image that
+    // does not load hides (no broken-image icon) and, without a caption, says so.
     return html`<figure class="media" part="media">
-      <img src=${src} alt=${title} loading="lazy" />${caption}
+      <img src=${src} alt=${title ? '' : ctx.strings.image} loading="lazy" @error=${broken} />${
+        title ? caption : html`<figcaption class="unavailable">${ctx.strings.imageUnavailable}</figcaption>`
+      }
     </figure>`
   }
   if (kind === 'video') {

@@ -102,7 +102,7 @@ export function renderMessage(message: ChatMessage, ctx: MessageContext): Templa
   const templates = (Array.isArray(message.templates) ? message.templates : []).filter(
     (t): t is Template => typeof t === 'object' && t !== null,
   )
-  return html`<div class="message ${sender}" part="message message-${sender}">
+  return html`<div class="message ${sender}" part="message message-${sender}" data-id=${message.id}>
     ${avatar ? html`<img class="avatar" part="avatar" src=${avatar} alt="" />` : nothing}
     <div class="message-body">
       <span class=${sender === 'agent' ? 'sender' : 'visually-hidden'} dir="auto">${name}</span>

@@ -1,9 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import type { Observable, Subscription } from 'rxjs'
+
+/** What the controller needs of an observable: RxJS's, or anything with the same `subscribe`. */
+export interface Subscribable<T> {
+  subscribe(observer: { next(value: T): void; error(error: unknown): void }): { unsubscribe(): void }
+}
 
 /**
  * Where RxJS meets Lit: holds the latest value of an observable and re-renders the host on each one. Subscribes
- * while the host is connected, so a console tab that closes a panel also closes its stream.
+ * while the host is connected and unsubscribes when it disconnects, so a closed panel also closes its stream.
+ * `refresh()` re-reads the source (its input changed, e.g. another thread) and starts from the initial value.
+ * A stream that errors has ended: its last value stays, and `error` says why. `onValue` sees each value with
+ * the one before it, before the host renders. Shared by `<flow-chat>` and the demo's operator console.
  *
  * @example
  * readonly threads = new ObserveController(this, () => this.client?.threads$, [])
@@ -11,18 +18,25 @@ import type { Observable, Subscription } from 'rxjs'
  */
 export class ObserveController<T> implements ReactiveController {
   value: T
-  /** Why the stream ended, when it failed (shown to the operator). */
+  /** Why the stream ended, when it failed. */
   error: string | undefined
-  #subscription: Subscription | undefined
+  #subscription: { unsubscribe(): void } | undefined
   #connected = false
   readonly #host: ReactiveControllerHost
-  readonly #source: () => Observable<T> | undefined
+  readonly #source: () => Subscribable<T> | undefined
   readonly #initial: T
+  readonly #onValue: ((next: T, previous: T) => void) | undefined
 
-  constructor(host: ReactiveControllerHost, source: () => Observable<T> | undefined, initial: T) {
+  constructor(
+    host: ReactiveControllerHost,
+    source: () => Subscribable<T> | undefined,
+    initial: T,
+    onValue?: (next: T, previous: T) => void,
+  ) {
     this.#host = host
     this.#source = source
     this.#initial = initial
+    this.#onValue = onValue
     this.value = initial
     host.addController(this)
   }
@@ -38,7 +52,7 @@ export class ObserveController<T> implements ReactiveController {
     this.#subscription = undefined
   }
 
-  /** Re-reads the source (its input changed, e.g. another thread was opened) and starts over from the initial value. */
+  /** Re-reads the source and starts over from the initial value. */
   refresh(): void {
     this.#subscription?.unsubscribe()
     this.#subscription = undefined
@@ -50,9 +64,10 @@ export class ObserveController<T> implements ReactiveController {
 
   #subscribe(): void {
     const source = this.#source()
-    if (!source) return
+    if (!source || this.#subscription) return
     this.#subscription = source.subscribe({
       next: (value) => {
+        this.#onValue?.(value, this.value)
         this.value = value
         this.#host.requestUpdate()
       },

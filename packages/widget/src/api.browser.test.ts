@@ -1,0 +1,121 @@
+import { expect } from '@open-wc/testing'
+import type { FlowChatConnectionChangedEvent, FlowChatUnreadChangedEvent } from './events.js'
+import { botMessage } from './testing/fake-chat.js'
+import { mount, settle } from './testing/mount.js'
+import ar from './locales/ar.js'
+import { registerLocale } from './strings.js'
+
+describe('<flow-chat> host page API', () => {
+  beforeEach(() => sessionStorage.removeItem('flowchat:open'))
+
+  it('opens, closes and toggles from the page, with events', async () => {
+    const { el, root } = await mount({ mode: 'launcher' })
+    const seen: string[] = []
+    el.addEventListener('flow-chat-opened', () => seen.push('opened'))
+    el.addEventListener('flow-chat-closed', () => seen.push('closed'))
+    el.open()
+    await settle(el)
+    expect(el.opened).to.eq(true)
+    expect(el.hasAttribute('open')).to.eq(true)
+    expect(root.querySelector('[part=panel]')).to.not.eq(null)
+    el.toggle()
+    await settle(el)
+    expect(el.opened).to.eq(false)
+    el.toggle()
+    await settle(el)
+    el.close()
+    await settle(el)
+    expect(seen).to.deep.equal(['opened', 'closed', 'opened', 'closed'])
+  })
+
+  it('sends text for the page', async () => {
+    const { el, fake } = await mount()
+    el.send('  I have a question  ')
+    el.send('   ')
+    expect(fake.sent).to.deep.equal([{ type: 'text', text: 'I have a question' }])
+  })
+
+  it('reports the unread count and the connection state as events', async () => {
+    const { el, fake } = await mount({ mode: 'launcher' })
+    const counts: number[] = []
+    const states: string[] = []
+    el.addEventListener('flow-chat-unread-changed', (e: FlowChatUnreadChangedEvent) => counts.push(e.count))
+    document.addEventListener('flow-chat-connection-changed', (e) =>
+      states.push((e as FlowChatConnectionChangedEvent).connection.state),
+    )
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hi' } }], { createdAt: 1 })])
+    await settle(el)
+    fake.messages$.next([...fake.messages$.value, botMessage([{ type: 'text', payload: { text: 'New' } }])])
+    await settle(el)
+    el.open()
+    await settle(el)
+    expect(counts).to.deep.equal([1, 0])
+    fake.connection$.next({ state: 'offline' })
+    await settle(el)
+    fake.connection$.next({ state: 'open' })
+    await settle(el)
+    expect(states).to.deep.equal(['offline', 'open'])
+  })
+
+  it('takes a heading (a title attribute only as the old spelling), a position and an offset', async () => {
+    const { el, root } = await mount({ mode: 'launcher' })
+    el.setAttribute('title', 'Old spelling')
+    el.open()
+    await settle(el)
+    expect(root.querySelector('h2')!.textContent.trim()).to.eq('Old spelling')
+    el.heading = 'Support'
+    el.position = 'bottom-left'
+    el.offset = '32px 90px'
+    await settle(el)
+    expect(root.querySelector('h2')!.textContent.trim()).to.eq('Support')
+    const style = getComputedStyle(el)
+    expect(style.left).to.eq('32px')
+    expect(style.bottom).to.eq('90px')
+  })
+
+  it('keeps its internals out of the public surface', async () => {
+    const { el } = await mount()
+    expect('text' in el).to.eq(false)
+    expect(Object.keys(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(el)))).to.include.members([
+      'open',
+      'close',
+      'toggle',
+      'send',
+    ])
+  })
+
+  it('speaks a registered locale, right to left for Arabic', async () => {
+    registerLocale('ar', ar)
+    const { root } = await mount({ locale: 'ar-EG' })
+    expect(root.querySelector('[part=panel]')!.getAttribute('dir')).to.eq('rtl')
+    expect(root.querySelector('[part=send]')!.getAttribute('aria-label')).to.eq('إرسال')
+    expect(getComputedStyle(root.querySelector('[part=panel]')!).direction).to.eq('rtl')
+  })
+
+  it('counts replies in the page title while the tab is hidden, only for a visitor who opted in', async () => {
+    const { el, fake } = await mount()
+    const previous = document.title
+    document.title = 'Shop'
+    const original = document.title
+    let state: DocumentVisibilityState = 'hidden'
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state })
+    try {
+      fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hi' } }], { createdAt: 1 })])
+      await settle(el)
+      fake.messages$.next([...fake.messages$.value, botMessage([{ type: 'text', payload: { text: 'A' } }])])
+      await settle(el)
+      expect(document.title, 'not opted in').to.eq(original)
+      el.notify = true
+      fake.messages$.next([...fake.messages$.value, botMessage([{ type: 'text', payload: { text: 'B' } }])])
+      fake.messages$.next([...fake.messages$.value, botMessage([{ type: 'text', payload: { text: 'C' } }])])
+      await settle(el)
+      expect(document.title).to.eq(`(2) ${original}`)
+      state = 'visible'
+      document.dispatchEvent(new Event('visibilitychange'))
+      expect(document.title).to.eq(original)
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState
+      document.title = previous
+    }
+  })
+})

@@ -1,0 +1,189 @@
+import type { ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit'
+import { KeyedList } from './keyed-list.js'
+
+/** How many messages the window grows or moves by, and the most it keeps rendered. */
+export const WINDOW_PAGE = 40
+export const WINDOW_MAX = 160
+/** How near an edge (px) still counts as being at it. */
+const EDGE = 48
+
+interface Host extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment
+}
+
+/**
+ * The transcript's scrolling: renders a window of the message list (the newest {@link WINDOW_PAGE} while the
+ * visitor follows the conversation, up to {@link WINDOW_MAX} as they scroll back), so an update costs the
+ * same at 50 or 50,000 messages. It keeps the view on the newest message while the visitor follows, also when
+ * images or cards grow after rendering (each message renders again only when it changed); keeps what they read in place when messages are added or dropped
+ * above; and once they scroll up themselves, stops following and counts what arrives (`unseen`) until they
+ * come back down or call {@link TranscriptController.follow}.
+ *
+ * @example
+ * const transcript = new TranscriptController(this, () => this.#loadOlder())
+ * transcript.show(messages, strings, (m) => renderMessage(m, ctx)) // in render
+ * html`<div class="transcript" @scroll=${transcript.onScroll}><div class="messages"></div></div>`
+ */
+export class TranscriptController<T extends { readonly id: string }> implements ReactiveController {
+  /** New messages that arrived while the visitor was reading further up. */
+  unseen = 0
+  /** The id of the last rendered message when the window does not end at the newest one. */
+  #end: string | undefined
+  #count = WINDOW_PAGE
+  #following = true
+  #list: readonly T[] = []
+  #start = 0
+  #stop = 0
+  #anchor: { id: string; offset: number } | undefined
+  #items: readonly T[] = []
+  #key: unknown
+  #view: (item: T) => TemplateResult = () => {
+    throw new Error('show() was not called')
+  }
+  readonly #rows = new KeyedList<T>()
+  #resize: ResizeObserver | undefined
+  #observed: Element | undefined
+
+  constructor(
+    private readonly host: Host,
+    private readonly loadOlder: () => void,
+  ) {
+    host.addController(this)
+  }
+
+  /** Whether the view follows the newest message. */
+  get following(): boolean {
+    return this.#following
+  }
+
+  /**
+   * Which messages to show, rendered by `view` into the transcript's `.messages` after the host renders;
+   * `key` changing (the strings in use) renders every shown message again. Called from `render`.
+   */
+  show(list: readonly T[], key: unknown, view: (item: T) => TemplateResult): void {
+    this.#key = key
+    this.#view = view
+    this.#list = list
+    let stop = list.length
+    if (this.#end !== undefined) {
+      // Searching from the newest end: a visitor reading back is near it far more often than not.
+      let at = list.length - 1
+      while (at >= 0 && list[at]?.id !== this.#end) at--
+      if (at < 0) this.#end = undefined
+      else stop = at + 1
+    }
+    const start = Math.max(0, stop - this.#count)
+    this.#start = start
+    this.#stop = stop
+    this.#items = list.slice(start, stop)
+  }
+
+  /** Back to the newest message (the visitor sent something, or asked for the new messages). */
+  follow(): void {
+    this.#end = undefined
+    this.#count = WINDOW_PAGE
+    this.#following = true
+    this.unseen = 0
+    this.host.requestUpdate()
+  }
+
+  /** Tells the controller that `count` messages from others arrived. */
+  arrived(count: number): void {
+    if (!this.#following && count > 0) {
+      this.unseen += count
+      // New messages render below, out of view: the window grows rather than drop messages above the
+      // visitor (past its maximum it does, and the anchoring keeps what they read in place).
+      if (this.#end === undefined) this.#count = Math.min(WINDOW_MAX, this.#count + count)
+      this.host.requestUpdate()
+    }
+  }
+
+  hostConnected(): void {
+    this.#resize ??= new ResizeObserver(() => this.#stick())
+  }
+
+  hostDisconnected(): void {
+    this.#resize?.disconnect()
+    this.#observed = undefined
+  }
+
+  hostUpdate(): void {
+    const scroller = this.#scroller
+    this.#anchor = undefined
+    if (!scroller || this.#following) return
+    // The first message still in view, and where it is: after the render it goes back there.
+    const top = scroller.scrollTop
+    for (const el of scroller.querySelectorAll<HTMLElement>('[data-id]')) {
+      if (el.offsetTop + el.offsetHeight > top) {
+        this.#anchor = { id: el.dataset.id ?? '', offset: el.offsetTop - top }
+        return
+      }
+    }
+  }
+
+  hostUpdated(): void {
+    const scroller = this.#scroller
+    if (!scroller) return
+    const content = scroller.querySelector('.messages') ?? undefined
+    if (content) this.#rows.sync(content, this.#items, this.#key, this.#view)
+    if (content !== this.#observed) {
+      this.#resize?.disconnect()
+      if (content) this.#resize?.observe(content)
+      this.#resize?.observe(scroller)
+      this.#observed = content
+    }
+    if (this.#following) {
+      scroller.scrollTop = scroller.scrollHeight
+      return
+    }
+    const anchor = this.#anchor
+    if (!anchor) return
+    const el = scroller.querySelector<HTMLElement>(`[data-id="${CSS.escape(anchor.id)}"]`)
+    if (el) scroller.scrollTop = el.offsetTop - anchor.offset
+  }
+
+  /** The transcript's scroll listener: moves the window and loads older history at the top. */
+  onScroll = (e: Event): void => {
+    const scroller = e.currentTarget as HTMLElement
+    const { scrollTop, scrollHeight, clientHeight } = scroller
+    const atBottom = scrollHeight - scrollTop - clientHeight < EDGE
+    if (atBottom && this.#end !== undefined) {
+      // Reading back down through a window that ends before the newest: move it down a page.
+      const next = this.#stop - 1 + WINDOW_PAGE
+      this.#end = next >= this.#list.length - 1 ? undefined : this.#list[next]?.id
+      this.#count = Math.min(WINDOW_MAX, this.#count + WINDOW_PAGE)
+      this.#following = false
+      this.host.requestUpdate()
+      return
+    }
+    if (atBottom !== this.#following) {
+      this.#following = atBottom
+      if (atBottom) this.follow()
+      this.host.requestUpdate()
+    }
+    if (scrollTop >= EDGE) return
+    this.#following = false
+    if (this.#start === 0) {
+      // At the top of everything loaded: ask for older history, with room in the window for a page of it.
+      this.#count = Math.min(WINDOW_MAX, this.#stop + WINDOW_PAGE)
+      this.loadOlder()
+      return
+    }
+    this.#count += WINDOW_PAGE
+    if (this.#count > WINDOW_MAX) {
+      // Grown past the most it keeps: drop the newest end instead.
+      this.#end = this.#list[this.#stop - 1 - (this.#count - WINDOW_MAX)]?.id
+      this.#count = WINDOW_MAX
+    }
+    this.host.requestUpdate()
+  }
+
+  #stick(): void {
+    const scroller = this.#scroller
+    if (scroller && this.#following) scroller.scrollTop = scroller.scrollHeight
+  }
+
+  get #scroller(): HTMLElement | null {
+    return this.host.renderRoot.querySelector<HTMLElement>('.transcript')
+  }
+}
