@@ -1,12 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
 import { FlowErrorCode } from '@flowchat/core'
+import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { httpError, toHttpError } from './http-error.js'
 import { logSerializers, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
-import { createRateLimiter, type RateLimit } from './rate-limiter.js'
+import { createRelayRateLimits, type RateLimit } from './rate-limiter.js'
+import { fastifyPath } from './register-route.js'
 import type { RelayContext } from './relay-context.js'
+import { serveMetricsOnPort, type MetricsServer } from './metrics-server.js'
 import { operationsRoutes } from './routes/operations-routes.js'
 import { operatorRoutes } from './routes/operator-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
@@ -69,6 +73,18 @@ export interface RelayOptions {
   fetch?: typeof fetch
   /** Trust `X-Forwarded-For` (behind a reverse proxy) for per-IP limits. Default false. */
   trustProxy?: boolean
+  /**
+   * Redis for state shared by relay instances (rate-limit counts): a client (not closed by the relay) or a
+   * `redis://` URL (the relay connects and closes). Pass the same Redis as the storage's when running on Redis
+   * storage, so N instances enforce one limit. Default: none, counts in memory.
+   */
+  redis?: Redis | string
+  /** Prefix of the relay's own Redis keys (rate limits). Default `flowchat:ratelimit:`. */
+  redisKeyPrefix?: string
+  /** Serve `GET /metrics` on this port (on `host`) instead of the API port; 0 for any free one. */
+  metricsPort?: number
+  /** `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string
 }
 
 export interface Relay {
@@ -79,6 +95,10 @@ export interface Relay {
   url: string | undefined
   /** `url + '/webhooks/' + secret`, after `listen`. */
   webhookUrl: string | undefined
+  /** `http://host:port/metrics` when `metricsPort` is set, after `listen`. */
+  metricsUrl: string | undefined
+  /** Every route registered (method and Fastify path), CORS preflights and HEAD twins included. */
+  readonly routes: readonly { method: string; url: string }[]
   issueToken(claims: TokenClaims, ttlSeconds?: number): Promise<string>
   /** Graceful: stops accepting, finishes in-flight webhooks, closes streams with a retry hint, closes storage. */
   close(): Promise<void>
@@ -136,31 +156,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     maxUploadBytes: o.uploadLimitBytes,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })
-  const limits = options.rateLimit ?? {}
-  const context: RelayContext = {
-    storage,
-    tokens,
-    rest,
-    metrics: createMetrics(),
-    streams: createStreamRegistry({ perToken: o.maxStreamsPerToken, perIp: o.maxStreamsPerIp }),
-    limits: {
-      sendsPerToken: createRateLimiter(limits.sendsPerToken ?? { burst: 20, perSecond: 2 }),
-      sendsPerIp: createRateLimiter(limits.sendsPerIp ?? { burst: 60, perSecond: 10 }),
-      sessionsPerIp: createRateLimiter(limits.sessionsPerIp ?? { burst: 20, perSecond: 1 }),
-    },
-    settings: {
-      webhookSecret: options.webhookSecret,
-      operatorPassword: options.operatorPassword,
-      anonymousSessions: o.anonymousSessions,
-      bodyLimitBytes: o.bodyLimitBytes,
-      uploadLimitBytes: o.uploadLimitBytes,
-      heartbeatMs: o.heartbeatMs,
-      retryMs: o.retryMs,
-      maxBufferedBytes: o.maxBufferedBytes,
-      businessHoursTtlMs: o.businessHoursTtlMs,
-    },
-  }
-
+  // Rate-limit counts are best effort (skipped while Redis fails): do not queue commands for long.
+  const ownRedis =
+    typeof options.redis === 'string' ? new Redis(options.redis, { maxRetriesPerRequest: 1 }) : undefined
+  ownRedis?.on('error', () => undefined)
+  const redis = ownRedis ?? (typeof options.redis === 'object' ? options.redis : undefined)
   const logger =
     options.logger === undefined || options.logger === false
       ? false
@@ -195,7 +195,44 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     if (closing) void reply.header('Connection', 'close')
     done(null, payload)
   })
-  registerCors(app, o.corsOrigins)
+  const routes: { method: string; url: string }[] = []
+  const tabled = new Set(relayRoutes.map((r) => `${r.method} ${fastifyPath(r.path)}`))
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url })
+      // One contract: a route that is not in the protocol's table is a bug, caught when the relay is built.
+      if (method !== 'HEAD' && method !== 'OPTIONS' && !tabled.has(`${method} ${route.url}`)) {
+        throw new Error(`${method} ${route.url} is not in @flowchat/core/protocol's relayRoutes`)
+      }
+    }
+  })
+  await registerCors(app, o.corsOrigins)
+  const context: RelayContext = {
+    storage,
+    tokens,
+    rest,
+    metrics: createMetrics(),
+    streams: createStreamRegistry({ perToken: o.maxStreamsPerToken, perIp: o.maxStreamsPerIp }),
+    limits: await createRelayRateLimits(app, {
+      ...(options.rateLimit ? { limits: options.rateLimit } : {}),
+      ...(redis ? { redis } : {}),
+      ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
+    }),
+    settings: {
+      webhookSecret: options.webhookSecret,
+      operatorPassword: options.operatorPassword,
+      anonymousSessions: o.anonymousSessions,
+      bodyLimitBytes: o.bodyLimitBytes,
+      uploadLimitBytes: o.uploadLimitBytes,
+      heartbeatMs: o.heartbeatMs,
+      retryMs: o.retryMs,
+      maxBufferedBytes: o.maxBufferedBytes,
+      businessHoursTtlMs: o.businessHoursTtlMs,
+      metricsOnMainPort: options.metricsPort === undefined,
+      metricsToken: options.metricsToken,
+    },
+  }
+
   await app.register(webhookRoutes(context))
   await app.register(sessionRoutes(context))
   await app.register(streamRoutes(context))
@@ -206,15 +243,28 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   app.addHook('preClose', async () => {
     await context.streams.endAll(o.retryMs)
   })
+  let metricsServer: MetricsServer | undefined
   app.addHook('onClose', async () => {
+    await metricsServer?.close()
     await storage.close()
+    if (ownRedis) await ownRedis.quit().catch(() => ownRedis.disconnect())
   })
 
   const relay: Relay = {
     app,
     url: undefined,
     webhookUrl: undefined,
+    metricsUrl: undefined,
+    routes,
     async listen() {
+      if (options.metricsPort !== undefined && !metricsServer) {
+        metricsServer = await serveMetricsOnPort(context.metrics, {
+          host: o.host,
+          port: options.metricsPort,
+          token: options.metricsToken,
+        })
+        relay.metricsUrl = `${metricsServer.url}/metrics`
+      }
       const address = await app.listen({ host: o.host, port: o.port })
       const url = address.replace('[::1]', 'localhost')
       relay.url = url

@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent } from '@flowchat/core'
+import { webhookProbeRoute, webhookRoute } from '@flowchat/core/protocol'
 import { httpError } from '../http-error.js'
 import type { RelayContext } from '../relay-context.js'
+import { registerRoute } from '../register-route.js'
 
 const digest = (value: string | Buffer) => createHash('sha256').update(value).digest()
 
@@ -30,16 +32,18 @@ export function webhookRoutes(context: RelayContext) {
       (_r, body, next) => next(null, body),
     )
 
-    app.get<{ Params: { secret: string } }>('/webhooks/:secret', (request, reply) => {
-      if (!secretMatches(request.params.secret)) throw notFound()
+    const deps = { tokens: context.tokens }
+    registerRoute(app, webhookProbeRoute, deps, ({ params }, _request, reply) => {
+      if (!secretMatches(params.secret)) throw notFound()
       return reply.code(200).send({ status: 'ok' })
     })
 
-    app.post<{ Params: { secret: string }; Body: Buffer | undefined }>(
-      '/webhooks/:secret',
-      { bodyLimit: settings.bodyLimitBytes },
-      async (request, reply) => {
-        if (!secretMatches(request.params.secret)) {
+    registerRoute(
+      app,
+      webhookRoute,
+      { ...deps, rawBody: true, fastify: { bodyLimit: settings.bodyLimitBytes } },
+      async ({ params }, request, reply) => {
+        if (!secretMatches(params.secret)) {
           metrics.webhookRejected('secret')
           throw notFound()
         }

@@ -24,8 +24,8 @@ export const eventIdSchema = z.string().check(z.regex(EVENT_ID_PATTERN, EVENT_ID
  * isEventId('5-1') // true
  * isEventId('5') // false
  */
-export function isEventId(id: unknown): id is string {
-  return typeof id === 'string' && EVENT_ID_PATTERN.test(id)
+export function isEventId(id: string): boolean {
+  return EVENT_ID_PATTERN.test(id)
 }
 
 /** Compares two digit strings as whole numbers, without `BigInt` or loss of precision past 2^53. */
