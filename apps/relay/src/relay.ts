@@ -1,10 +1,10 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { Redis } from 'ioredis'
 import { FlowErrorCode } from '@flowchat/core'
 import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
-import { httpError, toHttpError } from './http-error.js'
+import { httpError, toHttpError, upstreamStatus } from './http-error.js'
 import { logSerializers, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
 import { createRelayRateLimits, type RateLimit } from './rate-limiter.js'
@@ -172,11 +172,26 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     routerOptions: { maxParamLength: 800 },
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
+    // A `__proto__` or `constructor.prototype` key is dropped from JSON bodies, not answered "not valid JSON".
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    // The router's own refusals (a path parameter too long: 414; bad percent-encoding: 400) in the error shape,
+    // without echoing the path.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toHttpError(error)
+      void (reply as FastifyReply).code(status).send(body)
+    },
   })
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body, retryAfterSeconds } = toHttpError(error)
-    if (status >= 500) request.log.error({ err: error, code: body.error.code }, body.error.message)
+    if (status >= 500) {
+      // Flow.ai refusing a request (its 4xx) is worth a look, not an alarm: only the relay's own failures and
+      // Flow.ai's 5xx are errors.
+      const flowStatus = upstreamStatus(error)
+      const level = flowStatus !== undefined && flowStatus < 500 ? 'warn' : 'error'
+      request.log[level]({ err: error, code: body.error.code }, body.error.message)
+    }
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds))
     return reply.code(status).send(body)
   })

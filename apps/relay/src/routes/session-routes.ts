@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { FlowErrorCode } from '@flowchat/core'
+import { FlowErrorCode, safeParse, threadIdSchema } from '@flowchat/core'
 import { createOperatorSessionRoute, createSessionRoute } from '@flowchat/core/protocol'
 import { bearerOf, secretEquals } from '../auth.js'
 import { httpError } from '../http-error.js'
@@ -28,6 +28,10 @@ export function sessionRoutes(context: RelayContext) {
         const who = await tokens.verifyForRefresh(presented)
         if (who.scope !== 'thread')
           throw httpError(FlowErrorCode.forbidden, 'Only thread tokens are refreshed.')
+        // A token for a thread id every other route refuses is never renewed.
+        if (!safeParse(threadIdSchema, who.threadId).ok) {
+          throw httpError(FlowErrorCode.forbidden, 'This token is for a thread id the relay does not serve.')
+        }
         const name = body.name ?? who.name
         const { token, expiresAt } = await tokens.issue({ threadId: who.threadId, ...(name ? { name } : {}) })
         return reply.code(200).send({ threadId: who.threadId, token, expiresAt: expiresAt.toISOString() })

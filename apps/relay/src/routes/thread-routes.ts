@@ -76,7 +76,7 @@ export function threadRoutes(context: RelayContext) {
     const payloadType = message.type
     try {
       const result = await storage.append({
-        key: `sent:${threadId}:${traceId}`,
+        key: sentKey(threadId, traceId),
         envelope: {
           threadId,
           kind: 'sent',
@@ -144,6 +144,17 @@ export function threadRoutes(context: RelayContext) {
     })
     done()
   }
+}
+
+/**
+ * The dedupe key of a `sent` event: one per thread and traceId. Both are length-prefixed, so no pair can spell
+ * another (`X` + `b:c` and `X:b` + `c` would both be `X:b:c` joined by a bare separator).
+ *
+ * @example
+ * sentKey('X', 'b:c') // 'sent:1:X:3:b:c'
+ */
+export function sentKey(threadId: string, traceId: string): string {
+  return `sent:${threadId.length}:${threadId}:${traceId.length}:${traceId}`
 }
 
 function toMessageInput(body: SendMessageBody, common: MessageCommon & { traceId: string }): MessageInput {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent } from '@flowchat/core'
+import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent, safeParse, threadIdSchema } from '@flowchat/core'
 import { webhookProbeRoute, webhookRoute } from '@flowchat/core/protocol'
 import { httpError } from '../http-error.js'
 import type { RelayContext } from '../relay-context.js'
@@ -68,6 +68,17 @@ export function webhookRoutes(context: RelayContext) {
           )
         }
         const event = parsed.value
+        const given = givenThreadId(json)
+        if (given !== undefined && event.threadId === undefined) {
+          // The decoder leaves an invalid thread id out: filing the event as a project event would hide it.
+          metrics.webhookRejected('invalid')
+          const rule = safeParse(threadIdSchema, given)
+          throw httpError(
+            FlowErrorCode.invalid_input,
+            `threadId: ${rule.ok ? 'invalid' : (rule.issues[0]?.message ?? 'invalid')}`,
+            { path: 'threadId' },
+          )
+        }
         const threadId = PROJECT_KINDS.has(event.kind) || event.threadId === undefined ? null : event.threadId
         metrics.webhookReceived()
         let result
@@ -96,6 +107,17 @@ export function webhookRoutes(context: RelayContext) {
     )
     done()
   }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** The thread id a webhook body names (in its payload, a `result` in it, or at the top level), if any. */
+function givenThreadId(json: unknown): unknown {
+  if (!isRecord(json)) return undefined
+  const payload = isRecord(json.payload) ? json.payload : json
+  const result = isRecord(payload.result) ? payload.result : undefined
+  return payload.threadId ?? result?.threadId ?? json.threadId
 }
 
 function notFound() {
