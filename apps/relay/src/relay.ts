@@ -79,7 +79,7 @@ export interface RelayOptions {
    * storage, so N instances enforce one limit. Default: none, counts in memory.
    */
   redis?: Redis | string
-  /** Prefix of the relay's own Redis keys (rate limits). Default `flowchat:ratelimit:`. */
+  /** Prefix of the relay's own Redis keys (`<prefix>ratelimit:…`, `<prefix>streams:…`). Default `flowchat:`. */
   redisKeyPrefix?: string
   /** Serve `GET /metrics` on this port (on `host`) instead of the API port; 0 for any free one. */
   metricsPort?: number
@@ -227,11 +227,15 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     tokens,
     rest,
     metrics: createMetrics(),
-    streams: createStreamRegistry({ perToken: o.maxStreamsPerToken, perIp: o.maxStreamsPerIp }),
+    streams: createStreamRegistry({
+      perToken: o.maxStreamsPerToken,
+      perIp: o.maxStreamsPerIp,
+      ...(redis ? { redis, keyPrefix: `${options.redisKeyPrefix ?? 'flowchat:'}streams:` } : {}),
+    }),
     limits: await createRelayRateLimits(app, {
       ...(options.rateLimit ? { limits: options.rateLimit } : {}),
       ...(redis ? { redis } : {}),
-      ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
+      keyPrefix: `${options.redisKeyPrefix ?? 'flowchat:'}ratelimit:`,
     }),
     settings: {
       webhookSecret: options.webhookSecret,

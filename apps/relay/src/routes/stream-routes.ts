@@ -25,20 +25,25 @@ export function streamRoutes(context: RelayContext) {
     done()
   }
 
-  function open(
+  async function open(
     request: FastifyRequest,
     reply: FastifyReply,
     stream: StreamKey,
     who: Principal,
     fromQuery: string | undefined,
-  ): void {
+  ): Promise<void> {
     const header = request.headers['last-event-id']
     // The header wins: EventSource sends it on every automatic reconnect, the query only on the first request.
     const lastEventId =
       typeof header === 'string' && header.length > 0
         ? parseInput(eventIdSchema, header, 'Last-Event-ID')
         : fromQuery
-    const release = context.streams.reserve(principalKey(who), request.ip)
+    const release = await context.streams.reserve(principalKey(who), request.ip)
+    if (request.raw.destroyed) {
+      // The client left while the slot was taken (a shared cap answers over Redis): give it back.
+      release()
+      return
+    }
     context.metrics.streamOpened()
     reply.hijack()
     const res = reply.raw
