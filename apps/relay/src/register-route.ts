@@ -10,7 +10,7 @@ type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined
 type Authenticated = typeof RouteAuth.token | typeof RouteAuth.thread | typeof RouteAuth.operator
 
 /** What a route handler gets: its path parameters, query and body validated by the table, and the caller. */
-export interface RouteInput<R extends RelayRoute> {
+export interface ValidatedInput<R extends RelayRoute> {
   params: Out<R['params']>
   query: Out<R['query']>
   /** Undefined for a multipart request (the route reads it) and for an absent optional body. */
@@ -60,7 +60,7 @@ export function registerRoute<R extends RelayRoute>(
   app: FastifyInstance,
   route: R,
   options: RegisterRouteOptions,
-  handler: (input: RouteInput<R>, request: FastifyRequest, reply: FastifyReply) => unknown,
+  handler: (input: ValidatedInput<R>, request: FastifyRequest, reply: FastifyReply) => unknown,
 ): void {
   const { tokens } = options
   const needsToken =
@@ -97,7 +97,7 @@ export function registerRoute<R extends RelayRoute>(
           body = parseInput(route.body, request.body)
         }
       }
-      return handler({ params, query, body, who } as RouteInput<R>, request, reply)
+      return handler({ params, query, body, who } as ValidatedInput<R>, request, reply)
     },
   })
 }

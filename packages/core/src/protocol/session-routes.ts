@@ -24,7 +24,7 @@ export type OperatorSession = z.output<typeof operatorSessionSchema>
  * valid or expired within the refresh grace (200).
  *
  * @example
- * await callRelay(http, createSessionRoute, { body: { name: 'Ann' } })
+ * await http.call(createSessionRoute, { body: { name: 'Ann' } })
  */
 export const createSessionRoute = /* @__PURE__ */ defineRoute({
   operationId: 'createSession',
@@ -45,7 +45,7 @@ export const createSessionRoute = /* @__PURE__ */ defineRoute({
  * `POST /v1/operator/sessions`: an operator token for the operator password (sent as Bearer).
  *
  * @example
- * await callRelay(http, createOperatorSessionRoute, { body: {} }, { token: password })
+ * await http.call(createOperatorSessionRoute, { body: {} }, { token: password })
  */
 export const createOperatorSessionRoute = /* @__PURE__ */ defineRoute({
   operationId: 'createOperatorSession',

@@ -9,7 +9,7 @@ import { sendAcceptedSchema, sendMessageBodySchema, uploadQuerySchema } from './
  * The role comes from the token; the answer comes after Flow.ai acked.
  *
  * @example
- * await callRelay(http, sendMessageRoute, { params: { threadId }, body: { type: 'text', text: 'Hi' } })
+ * await http.call(sendMessageRoute, { params: { threadId }, body: { type: 'text', text: 'Hi' } })
  */
 export const sendMessageRoute = /* @__PURE__ */ defineRoute({
   operationId: 'sendMessage',
@@ -34,7 +34,7 @@ export const sendMessageRoute = /* @__PURE__ */ defineRoute({
  * `GET /v1/threads/{threadId}/messages?page=N`: history, page 1 the newest.
  *
  * @example
- * await callRelay(http, historyRoute, { params: { threadId }, query: { page: 1 } })
+ * await http.call(historyRoute, { params: { threadId }, query: { page: 1 } })
  */
 export const historyRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getHistory',
@@ -56,7 +56,7 @@ export const businessHoursAnswerSchema = z.looseObject({ businessHours: z.array(
  * `GET /v1/business-hours` (any valid token; cached by the relay).
  *
  * @example
- * const { businessHours } = await callRelay(http, businessHoursRoute, {})
+ * const { businessHours } = await http.call(businessHoursRoute, {})
  */
 export const businessHoursRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getBusinessHours',
