@@ -8,6 +8,8 @@ import {
   triggerEventsRoute,
   triggerRoute,
 } from '../protocol/operator-routes.js'
+import type { RelayRoute, RouteInput, RouteOutput } from '../protocol/relay-route.js'
+import { callRelay } from './relay-call.js'
 import type { RelayHttp } from './relay-http.js'
 import type { SessionManager } from './session-manager.js'
 import type { OperatorApi } from './types.js'
@@ -25,9 +27,9 @@ export function createOperatorApi(
   session: Pick<SessionManager, 'ready'>,
   markRead: (threadId: string) => void,
 ): OperatorApi {
-  const call: RelayHttp['call'] = async (route, input, options) => {
+  async function call<R extends RelayRoute>(route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
     await session.ready()
-    return http.call(route, input, options)
+    return callRelay(http, route, input)
   }
   const params = (threadId: string) => ({ params: { threadId } })
   return {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FlowError } from '../errors.js'
 import { botStatusRoute, pauseRoute, threadsRoute } from '../protocol/operator-routes.js'
+import { callRelay } from './relay-call.js'
 import { createRelayHttp } from './relay-http.js'
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void
@@ -49,9 +50,9 @@ describe('the relay caller', () => {
           : JSON.stringify({ threadId: 'a|b', isPaused: true }),
       )
     })
-    const status = await http().call(botStatusRoute, { params: { threadId: 'a|b' } })
+    const status = await callRelay(http(), botStatusRoute, { params: { threadId: 'a|b' } })
     expect(status.isPaused).toBe(true)
-    await http().call(threadsRoute, { query: { page: 2 } })
+    await callRelay(http(), threadsRoute, { query: { page: 2 } })
     expect(seen).toEqual(['GET /v1/threads/a%7Cb/status Bearer tok', 'GET /v1/threads?page=2 Bearer tok'])
   })
 
@@ -59,7 +60,7 @@ describe('the relay caller', () => {
     const { http } = await serve((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"threadId":"a"}')
     })
-    const error = await caught(http().call(botStatusRoute, { params: { threadId: 'a' } }))
+    const error = await caught(callRelay(http(), botStatusRoute, { params: { threadId: 'a' } }))
     expect(error.code).toBe('invalid_response')
     expect(error.message).toContain('isPaused')
   })
@@ -68,7 +69,7 @@ describe('the relay caller', () => {
     const { http } = await serve(() => {
       // Never answers.
     })
-    const error = await caught(http(100).call(pauseRoute, { params: { threadId: 't' } }))
+    const error = await caught(callRelay(http(100), pauseRoute, { params: { threadId: 't' } }))
     expect(error).toBeInstanceOf(FlowError)
     expect(error.code).toBe('timeout')
   })
@@ -78,7 +79,7 @@ describe('the relay caller', () => {
       response.writeHead(200, { 'content-type': 'application/json' })
       response.write('{"threadId":')
     })
-    const error = await caught(http(100).call(botStatusRoute, { params: { threadId: 't' } }))
+    const error = await caught(callRelay(http(100), botStatusRoute, { params: { threadId: 't' } }))
     expect(error.code).toBe('timeout')
   })
 
@@ -88,7 +89,7 @@ describe('the relay caller', () => {
     const { http } = await serve(() => arrived())
     const controller = new AbortController()
     const pending = caught(
-      http().call(pauseRoute, { params: { threadId: 't' } }, { signal: controller.signal }),
+      callRelay(http(), pauseRoute, { params: { threadId: 't' } }, { signal: controller.signal }),
     )
     await requested
     controller.abort()
@@ -103,11 +104,11 @@ describe('the relay caller', () => {
         .writeHead(429, { 'content-type': 'application/json', 'retry-after': header })
         .end('{"error":{"code":"rate_limited","message":"slow down"}}')
     })
-    const seconds = await caught(http().call(pauseRoute, { params: { threadId: 't' } }))
+    const seconds = await caught(callRelay(http(), pauseRoute, { params: { threadId: 't' } }))
     expect(seconds.code).toBe('rate_limited')
     expect(seconds.retryAfterMs).toBe(7000)
     header = inAMinute
-    const date = await caught(http().call(pauseRoute, { params: { threadId: 't' } }))
+    const date = await caught(callRelay(http(), pauseRoute, { params: { threadId: 't' } }))
     expect(date.retryAfterMs).toBeGreaterThan(50_000)
     expect(date.retryAfterMs).toBeLessThanOrEqual(60_000)
   })

@@ -1,12 +1,5 @@
 import type * as z from 'zod/mini'
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '../errors.js'
-import {
-  routePath,
-  successAnswer,
-  type RelayRoute,
-  type RouteInput,
-  type RouteOutput,
-} from '../protocol/relay-route.js'
 import { parseRetryAfter } from '../rest/retry.js'
 import { safeParse } from '../schemas/parse.js'
 
@@ -37,15 +30,6 @@ export interface RelayHttp {
     path: string,
     options?: RelayRequest<S>,
   ): Promise<S extends z.ZodMiniType ? z.output<S> : undefined>
-  /**
-   * Calls a route of the protocol's table: the path, method and answer schema come from the route, the input
-   * and answer types too.
-   */
-  call<R extends RelayRoute>(
-    route: R,
-    input: RouteInput<R>,
-    options?: RelayCallOptions,
-  ): Promise<RouteOutput<R>>
   /** The absolute URL of a relay path. */
   url(path: string, query?: Record<string, string | number | undefined>): string
 }
@@ -102,7 +86,7 @@ function requestSignal(signal: AbortSignal | undefined, timeoutMs: number) {
  *
  * @example
  * const http = createRelayHttp({ relayUrl, fetch, token: () => session.token() })
- * await http.call(pauseRoute, { params: { threadId: 't1' } })
+ * await callRelay(http, pauseRoute, { params: { threadId: 't1' } })
  */
 export function createRelayHttp(options: {
   relayUrl: string
@@ -123,7 +107,6 @@ export function createRelayHttp(options: {
     method: string,
     path: string,
     req: RelayRequest<z.ZodMiniType | undefined>,
-    answerSchema: (status: number) => z.ZodMiniType | undefined,
   ): Promise<unknown> {
     const token = req.token === undefined ? options.token() : req.token
     const headers: Record<string, string> = { accept: 'application/json' }
@@ -141,7 +124,7 @@ export function createRelayHttp(options: {
           ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
         })
         if (!response.ok) throw await relayError(response)
-        const schema = answerSchema(response.status)
+        const { schema } = req
         if (!schema) return undefined
         try {
           json = await response.json()
@@ -173,19 +156,6 @@ export function createRelayHttp(options: {
 
   return {
     url,
-    request: (method, path, req = {}) => send(method, path, req, () => req.schema) as never,
-    call: (route, input, callOptions = {}) => {
-      const { params, query, body } = input as { params?: object; query?: object; body?: unknown }
-      return send(
-        route.method,
-        routePath(route, params as Record<string, unknown> | undefined),
-        {
-          ...callOptions,
-          ...(query ? { query: query as Record<string, string | number | undefined> } : {}),
-          ...(body === undefined ? {} : { body }),
-        },
-        (status) => successAnswer(route, status)?.schema,
-      ) as never
-    },
+    request: (method, path, req = {}) => send(method, path, req) as never,
   }
 }

@@ -9,15 +9,11 @@ export { relayErrorBodySchema } from './error-body.js'
 export { RelayLimits } from './limits.js'
 export { emptyAnswerSchema, pageQuery, threadParams } from './fields.js'
 export { defineRoute, RouteAuth, routePath, successAnswer } from './relay-route.js'
-export {
-  createOperatorSessionRoute,
-  createSessionRoute,
-  operatorSessionSchema,
-  sessionBodySchema,
-  sessionSchema,
-} from './session-routes.js'
+export { createOperatorSessionRoute, createSessionRoute, sessionBodySchema } from './session-routes.js'
+export { operatorSessionSchema, sessionSchema } from './session.js'
 export { allEventsRoute, streamHeadersSchema, streamQuerySchema, threadEventsRoute } from './stream-routes.js'
-export { sendAcceptedSchema, sendMessageBodySchema, uploadQuerySchema } from './send-message-body.js'
+export { sendAcceptedSchema } from './send-accepted.js'
+export { sendMessageBodySchema, uploadQuerySchema } from './send-message-body.js'
 export {
   businessHoursAnswerSchema,
   businessHoursRoute,
@@ -54,5 +50,6 @@ export { relayRoutes } from './relay-routes.js'
 export type { EventEnvelope } from './envelope.js'
 export type { RelayErrorBody } from './error-body.js'
 export type { RelayMethod, RelayRoute, RouteAnswer, RouteInput, RouteOutput } from './relay-route.js'
-export type { OperatorSession, Session } from './session-routes.js'
-export type { SendAccepted, SendMessageBody, UploadQuery } from './send-message-body.js'
+export type { OperatorSession, Session } from './session.js'
+export type { SendAccepted } from './send-accepted.js'
+export type { SendMessageBody, UploadQuery } from './send-message-body.js'

@@ -23,7 +23,7 @@ export const triggerBodySchema = z.object({ eventName: boundedString(RelayLimits
  * `GET /v1/threads?page=N`: threads, most recent first (operators).
  *
  * @example
- * await http.call(threadsRoute, { query: { page: 1 } })
+ * await callRelay(http, threadsRoute, { query: { page: 1 } })
  */
 export const threadsRoute = /* @__PURE__ */ defineRoute({
   operationId: 'listThreads',
@@ -41,7 +41,7 @@ export const threadsRoute = /* @__PURE__ */ defineRoute({
  * `POST /v1/threads/{threadId}/pause`: pause the bot.
  *
  * @example
- * await http.call(pauseRoute, { params: { threadId } })
+ * await callRelay(http, pauseRoute, { params: { threadId } })
  */
 export const pauseRoute = /* @__PURE__ */ defineRoute({
   operationId: 'pauseBot',
@@ -59,7 +59,7 @@ export const pauseRoute = /* @__PURE__ */ defineRoute({
  * `DELETE /v1/threads/{threadId}/pause`: resume the bot.
  *
  * @example
- * await http.call(resumeRoute, { params: { threadId } })
+ * await callRelay(http, resumeRoute, { params: { threadId } })
  */
 export const resumeRoute = /* @__PURE__ */ defineRoute({
   operationId: 'resumeBot',
@@ -77,7 +77,7 @@ export const resumeRoute = /* @__PURE__ */ defineRoute({
  * `GET /v1/threads/{threadId}/status`: whether the bot is paused.
  *
  * @example
- * const { isPaused } = await http.call(botStatusRoute, { params: { threadId } })
+ * const { isPaused } = await callRelay(http, botStatusRoute, { params: { threadId } })
  */
 export const botStatusRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getBotStatus',
@@ -95,7 +95,7 @@ export const botStatusRoute = /* @__PURE__ */ defineRoute({
  * `POST /v1/threads/{threadId}/handover`: hand the thread to a human.
  *
  * @example
- * await http.call(handoverRoute, { params: { threadId }, body: { secondsToPause: 600 } })
+ * await callRelay(http, handoverRoute, { params: { threadId }, body: { secondsToPause: 600 } })
  */
 export const handoverRoute = /* @__PURE__ */ defineRoute({
   operationId: 'handover',
@@ -114,7 +114,7 @@ export const handoverRoute = /* @__PURE__ */ defineRoute({
  * `POST /v1/threads/{threadId}/takeover` (deprecated upstream).
  *
  * @example
- * await http.call(takeoverRoute, { params: { threadId } })
+ * await callRelay(http, takeoverRoute, { params: { threadId } })
  */
 export const takeoverRoute = /* @__PURE__ */ defineRoute({
   operationId: 'takeover',
@@ -133,7 +133,7 @@ export const takeoverRoute = /* @__PURE__ */ defineRoute({
  * `GET /v1/trigger-events`: the project's trigger event names.
  *
  * @example
- * const { items } = await http.call(triggerEventsRoute, {})
+ * const { items } = await callRelay(http, triggerEventsRoute, {})
  */
 export const triggerEventsRoute = /* @__PURE__ */ defineRoute({
   operationId: 'listTriggerEvents',
@@ -150,7 +150,7 @@ export const triggerEventsRoute = /* @__PURE__ */ defineRoute({
  * `POST /v1/threads/{threadId}/trigger`: trigger an event in a thread.
  *
  * @example
- * await http.call(triggerRoute, { params: { threadId }, body: { eventName: 'welcome' } })
+ * await callRelay(http, triggerRoute, { params: { threadId }, body: { eventName: 'welcome' } })
  */
 export const triggerRoute = /* @__PURE__ */ defineRoute({
   operationId: 'triggerEvent',

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini'
 import { profileSchema } from '../schemas/primitives.js'
 import { MediaType } from '../schemas/requests.js'
-import { eventIdSchema } from './event-id.js'
 import { boundedString } from './fields.js'
 import { RelayLimits as L } from './limits.js'
 
@@ -26,7 +25,7 @@ const common = {
  * @example
  * safeParse(sendMessageBodySchema, { type: 'text', text: 'Hi' })
  */
-export const sendMessageBodySchema = z.discriminatedUnion('type', [
+export const sendMessageBodySchema = /* @__PURE__ */ z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: boundedString(L.textLength), ...common }),
   z.object({ type: z.literal('event'), eventName: boundedString(L.eventNameLength), ...common }),
   z.object({
@@ -48,7 +47,7 @@ export const sendMessageBodySchema = z.discriminatedUnion('type', [
 export type SendMessageBody = z.output<typeof sendMessageBodySchema>
 
 /** The `query` part of a multipart upload: a media message without `url` (the bytes are the `file` part). */
-export const uploadQuerySchema = z.object({
+export const uploadQuerySchema = /* @__PURE__ */ z.object({
   type: z.literal('media'),
   mediaType,
   mimeType: z.optional(maxLength(L.titleLength)),
@@ -56,7 +55,3 @@ export const uploadQuerySchema = z.object({
   ...common,
 })
 export type UploadQuery = z.output<typeof uploadQuerySchema>
-
-/** `POST /v1/threads/{threadId}/messages` answer: the traceId, and the `sent` event's id once stored. */
-export const sendAcceptedSchema = z.looseObject({ traceId: z.string(), eventId: z.optional(eventIdSchema) })
-export type SendAccepted = z.output<typeof sendAcceptedSchema>

@@ -1,30 +1,20 @@
 import * as z from 'zod/mini'
-import { threadIdSchema } from '../schemas/primitives.js'
 import { boundedString } from './fields.js'
 import { RelayLimits } from './limits.js'
 import { defineRoute, RouteAuth } from './relay-route.js'
+import { operatorSessionSchema, sessionSchema } from './session.js'
 
 /** `POST /v1/sessions` and `POST /v1/operator/sessions` body: an optional display name. */
-export const sessionBodySchema = z.object({ name: z.optional(boundedString(RelayLimits.nameLength)) })
-
-/** `POST /v1/sessions` answer. */
-export const sessionSchema = z.looseObject({
-  threadId: threadIdSchema,
-  token: z.string(),
-  expiresAt: z.string(),
+export const sessionBodySchema = /* @__PURE__ */ z.object({
+  name: z.optional(boundedString(RelayLimits.nameLength)),
 })
-export type Session = z.output<typeof sessionSchema>
-
-/** `POST /v1/operator/sessions` answer. */
-export const operatorSessionSchema = z.looseObject({ token: z.string(), expiresAt: z.string() })
-export type OperatorSession = z.output<typeof operatorSessionSchema>
 
 /**
  * `POST /v1/sessions`: a new anonymous thread and its token (201), or a fresh token for a thread token that is
  * valid or expired within the refresh grace (200).
  *
  * @example
- * await http.call(createSessionRoute, { body: { name: 'Ann' } })
+ * await callRelay(http, createSessionRoute, { body: { name: 'Ann' } })
  */
 export const createSessionRoute = /* @__PURE__ */ defineRoute({
   operationId: 'createSession',
@@ -45,7 +35,7 @@ export const createSessionRoute = /* @__PURE__ */ defineRoute({
  * `POST /v1/operator/sessions`: an operator token for the operator password (sent as Bearer).
  *
  * @example
- * await http.call(createOperatorSessionRoute, { body: {} }, { token: password })
+ * await callRelay(http, createOperatorSessionRoute, { body: {} }, { token: password })
  */
 export const createOperatorSessionRoute = /* @__PURE__ */ defineRoute({
   operationId: 'createOperatorSession',

@@ -2,14 +2,15 @@ import * as z from 'zod/mini'
 import { businessHoursSchema, historyPageSchema } from '../schemas/responses.js'
 import { pageQuery, threadParams } from './fields.js'
 import { defineRoute, RouteAuth } from './relay-route.js'
-import { sendAcceptedSchema, sendMessageBodySchema, uploadQuerySchema } from './send-message-body.js'
+import { sendAcceptedSchema } from './send-accepted.js'
+import { sendMessageBodySchema, uploadQuerySchema } from './send-message-body.js'
 
 /**
  * `POST /v1/threads/{threadId}/messages`: send a message (JSON, or a multipart upload streamed to Flow.ai).
  * The role comes from the token; the answer comes after Flow.ai acked.
  *
  * @example
- * await http.call(sendMessageRoute, { params: { threadId }, body: { type: 'text', text: 'Hi' } })
+ * await callRelay(http, sendMessageRoute, { params: { threadId }, body: { type: 'text', text: 'Hi' } })
  */
 export const sendMessageRoute = /* @__PURE__ */ defineRoute({
   operationId: 'sendMessage',
@@ -34,7 +35,7 @@ export const sendMessageRoute = /* @__PURE__ */ defineRoute({
  * `GET /v1/threads/{threadId}/messages?page=N`: history, page 1 the newest.
  *
  * @example
- * await http.call(historyRoute, { params: { threadId }, query: { page: 1 } })
+ * await callRelay(http, historyRoute, { params: { threadId }, query: { page: 1 } })
  */
 export const historyRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getHistory',
@@ -56,7 +57,7 @@ export const businessHoursAnswerSchema = z.looseObject({ businessHours: z.array(
  * `GET /v1/business-hours` (any valid token; cached by the relay).
  *
  * @example
- * const { businessHours } = await http.call(businessHoursRoute, {})
+ * const { businessHours } = await callRelay(http, businessHoursRoute, {})
  */
 export const businessHoursRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getBusinessHours',
