@@ -55,5 +55,8 @@ describe('metrics (prom-client)', () => {
     const r = await fetch(metricsUrl, { headers: { authorization: 'Bearer metrics-secret-123' } })
     expect(r.status).toBe(200)
     expect(await r.text()).toContain('nodejs_eventloop_lag_seconds')
+    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, unknown> }
+    expect(doc.paths).not.toHaveProperty('/metrics')
+    expect(doc.paths).toHaveProperty('/healthz')
   })
 })

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { FlowErrorCode } from '@flowchat/core'
-import { healthRoute, metricsRoute, openApiRoute, readyRoute } from '@flowchat/core/protocol'
+import { healthRoute, metricsRoute, openApiRoute, readyRoute, relayRoutes } from '@flowchat/core/protocol'
 import { bearerToken, secretEquals } from '../auth.js'
 import { httpError } from '../http-error.js'
 import type { RelayMetrics } from '../metrics.js'
@@ -54,7 +54,9 @@ export function operationsRoutes(context: RelayContext) {
         serveMetrics(request, reply, context.metrics, context.settings.metricsToken),
       )
     }
-    registerRoute(app, openApiRoute, deps, () => (document ??= openApiDocument()))
+    // The document describes this port: `/metrics` is left out when it is served on a port of its own.
+    const served = relayRoutes.filter((r) => context.settings.metricsOnMainPort || r !== metricsRoute)
+    registerRoute(app, openApiRoute, deps, () => (document ??= openApiDocument(served)))
     done()
   }
 }
