@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { FlowErrorCode } from '@flowchat/core'
 import { httpError } from './http-error.js'
@@ -5,9 +6,10 @@ import type { Principal, TokenService } from './token-service.js'
 
 /**
  * The bearer credential of a request: `Authorization: Bearer <jwt>`, or `?access_token=` where a native
- * EventSource cannot set headers. Undefined when there is none.
+ * EventSource cannot set headers (only on routes whose table entry allows it: the SSE GETs). Undefined when
+ * there is none.
  */
-export function bearerOf(request: FastifyRequest): string | undefined {
+export function bearerOf(request: FastifyRequest, allowQuery = false): string | undefined {
   const header = request.headers.authorization
   if (typeof header === 'string' && header.length > 0) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
@@ -16,6 +18,7 @@ export function bearerOf(request: FastifyRequest): string | undefined {
     }
     return match[1]
   }
+  if (!allowQuery) return undefined
   const query = request.query as Record<string, unknown> | undefined
   const fromQuery = query?.access_token
   return typeof fromQuery === 'string' && fromQuery.length > 0 ? fromQuery : undefined
@@ -28,12 +31,18 @@ export function bearerOf(request: FastifyRequest): string | undefined {
  * const who = await authenticate(request, tokens)
  * authorizeThread(who, threadId)
  */
-export async function authenticate(request: FastifyRequest, tokens: TokenService): Promise<Principal> {
-  const token = bearerOf(request)
+export async function authenticate(
+  request: FastifyRequest,
+  tokens: TokenService,
+  allowQuery = false,
+): Promise<Principal> {
+  const token = bearerOf(request, allowQuery)
   if (token === undefined) {
     throw httpError(
       FlowErrorCode.unauthorized,
-      'A token is required: send `Authorization: Bearer <token>` (or `?access_token=` for EventSource).',
+      allowQuery
+        ? 'A token is required: send `Authorization: Bearer <token>` (or `?access_token=` for EventSource).'
+        : 'A token is required: send `Authorization: Bearer <token>`.',
     )
   }
   return tokens.verify(token)
@@ -62,4 +71,22 @@ export function requireOperator(
 /** A stable key for per-token limits: the same visitor keeps its budget across token refreshes. */
 export function principalKey(principal: Principal): string {
   return principal.scope === 'operator' ? `operator:${principal.operator}` : `thread:${principal.threadId}`
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+/**
+ * True when `given` equals `expected`, compared in constant time (on equal-length digests): for secrets
+ * (operator password, metrics token, webhook secret).
+ *
+ * @example
+ * if (!secretEquals(presented, settings.operatorPassword)) throw httpError('unauthorized', '…')
+ */
+export function secretEquals(given: string | undefined, expected: string): boolean {
+  return given !== undefined && timingSafeEqual(digest(given), digest(expected))
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined (never throws: for non-JWT secrets). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1]
 }

@@ -28,7 +28,15 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env)
   const log = pino({ level: config.logLevel, serializers: logSerializers })
   const storage = await openStorage(config, log)
-  const relay = await createRelay({ ...relayOptions(config), ...(storage ? { storage } : {}) })
+  const relay = await createRelay({
+    ...relayOptions(config),
+    ...(storage ? { storage } : {}),
+    // Rate-limit counts and stream caps shared by the instances on one Redis (a plain URL; not yet through
+    // Sentinel or Cluster, where each instance counts alone).
+    ...(storage && config.redisUrl && !config.redisSentinels && !config.redisCluster
+      ? { redis: config.redisUrl, redisKeyPrefix: `${config.redisKeyPrefix}:` }
+      : {}),
+  })
   const url = await relay.listen()
   // The URL is followed by a space, so that `listening on (\S+)` finds it in the JSON line too.
   log.info(
@@ -68,18 +76,31 @@ async function main(argv: string[]): Promise<number> {
  * so that a stream opened on it knows where "now" is in the shared log.
  */
 async function openStorage(config: RelayConfig, log: Logger): Promise<EventStorage | undefined> {
-  if (config.storage === 'memory' || config.redisUrl === undefined) return undefined
+  if (config.storage === 'memory') return undefined
+  const nodes = (list: readonly string[] | undefined) =>
+    list?.map((entry) => {
+      const at = entry.lastIndexOf(':')
+      return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) }
+    })
+  const sentinels = nodes(config.redisSentinels)
+  const clusterNodes = nodes(config.redisCluster)
+  // Name the setting that says where Redis is, never its value (a URL may hold a password).
+  const setting = sentinels ? '--redis-sentinels' : clusterNodes ? '--redis-cluster' : '--redis-url'
   const storage = createRedisStorage({
-    url: config.redisUrl,
+    ...(config.redisUrl === undefined ? {} : { url: config.redisUrl }),
+    ...(sentinels ? { sentinels, masterName: config.redisMasterName } : {}),
+    ...(clusterNodes ? { clusterNodes } : {}),
+    keyPrefix: config.redisKeyPrefix,
+    minReplicas: config.redisMinReplicas,
+    replicaWaitMs: config.redisReplicaWaitMs,
     maxEvents: config.retentionMaxEvents,
     maxAgeMs: config.retentionMaxAge,
   })
   for (let attempt = 1; !(await storage.ready()); attempt++) {
-    // The URL may hold a password: name the setting, not its value.
-    if (attempt === 1) log.warn({ setting: '--redis-url' }, 'waiting for Redis (--redis-url) to answer')
+    if (attempt === 1) log.warn({ setting }, `waiting for Redis (${setting}) to answer`)
     if (attempt === 30) {
       await storage.close()
-      throw new Error('Redis (--redis-url, FLOWCHAT_REDIS_URL) did not answer within 30 s')
+      throw new Error(`Redis (${setting}) did not answer within 30 s`)
     }
     await new Promise((resolve) => setTimeout(resolve, 1000))
   }

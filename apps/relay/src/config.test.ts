@@ -8,12 +8,13 @@ import { ConfigError, loadConfig, relayOptions } from './config.js'
 import { createRelay } from './relay.js'
 import { testSecrets } from './testing/fake-flow.js'
 
-const env = () => {
+const env = (extra: Record<string, string> = {}) => {
   const s = testSecrets()
   return {
     FLOWCHAT_API_KEY: s.apiKey,
     FLOWCHAT_WEBHOOK_SECRET: s.webhookSecret,
     FLOWCHAT_TOKEN_SECRET: s.tokenSecret,
+    ...extra,
   }
 }
 
@@ -46,7 +47,7 @@ describe('configuration', () => {
     })
     const options = relayOptions(config)
     expect(options.flowBaseUrl).toBe('https://api.flow.ai/rest/v1/')
-    expect(options.retention).toEqual({ maxEvents: 1000, maxAgeMs: 86_400_000 })
+    expect(options.retention).toEqual({ maxEvents: 1000, maxBytes: 64 * 1024 * 1024, maxAgeMs: 86_400_000 })
     expect(loadConfig([], env()).port).toBe(8788)
   })
 
@@ -132,6 +133,39 @@ describe('configuration', () => {
 
   it('needs a Redis URL for redis storage', () => {
     expect(() => loadConfig(['--storage', 'redis'], env())).toThrow(/--redis-url \(FLOWCHAT_REDIS_URL\)/)
+  })
+
+  it('takes Sentinels instead of a URL, and then needs the master name', () => {
+    const flags = ['--storage', 'redis', '--redis-sentinels', '127.0.0.1:26379,10.0.0.2:26380']
+    expect(() => loadConfig(flags, env())).toThrow(
+      /--redis-master-name \(FLOWCHAT_REDIS_MASTER_NAME\): required/,
+    )
+    const config = loadConfig([...flags, '--redis-master-name', 'main', '--redis-min-replicas', '1'], env())
+    expect(config.redisSentinels).toEqual(['127.0.0.1:26379', '10.0.0.2:26380'])
+    expect(config.redisMinReplicas).toBe(1)
+    expect(() => loadConfig(['--redis-sentinels', 'no-port'], env())).toThrow(
+      /each sentinel must be host:port/,
+    )
+    expect(() => loadConfig(['--redis-key-prefix', 'a{b}'], env())).toThrow(/no braces/)
+  })
+
+  it('reads rate limits (decimal rates too), the metrics port and the retention bytes into createRelay options', () => {
+    const options = relayOptions(
+      loadConfig(
+        ['--rate-limit-sends-per-token-burst', '7', '--rate-limit-sessions-per-ip-per-second', '0.5'],
+        env({ FLOWCHAT_METRICS_PORT: '9464', FLOWCHAT_RETENTION_MAX_BYTES: '1048576' }),
+      ),
+    )
+    expect(options.rateLimit).toEqual({
+      sendsPerToken: { burst: 7, perSecond: 2 },
+      sendsPerIp: { burst: 60, perSecond: 10 },
+      sessionsPerIp: { burst: 20, perSecond: 0.5 },
+    })
+    expect(options.metricsPort).toBe(9464)
+    expect(options.retention?.maxBytes).toBe(1_048_576)
+    expect(() => loadConfig(['--rate-limit-sends-per-ip-per-second', 'fast'], env())).toThrow(
+      /--rate-limit-sends-per-ip-per-second/,
+    )
   })
 })
 

@@ -126,6 +126,8 @@ function readText(s: RelaySetting, text: string): unknown {
       return text
     case 'int':
       return /^\s*-?\d+\s*$/.test(text) ? Number(text) : undefined
+    case 'number':
+      return /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : undefined
     case 'seconds':
       return /^\s*-?\d+\s*$/.test(text) ? Number(text) * 1000 : undefined
     case 'bool': {
@@ -147,7 +149,9 @@ const readRule = (s: RelaySetting): string =>
     ? 'must be true, false, 1, 0, yes or no'
     : s.read === 'seconds'
       ? 'must be a whole number of seconds'
-      : 'must be a whole number'
+      : s.read === 'number'
+        ? 'must be a number'
+        : 'must be a whole number'
 
 /**
  * The `createRelay` options of a validated configuration (without storage, which the entry point chooses).

@@ -1,31 +1,31 @@
+import fastifyCors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 
+/** Answer headers a browser page may read: the back-off hint and the rate-limit fields. */
+const EXPOSED = ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']
+
 /**
- * Answers CORS for the listed origins (`*` for any); other origins get no CORS headers, so browsers block them.
- * Preflight requests are answered here, before routing.
+ * CORS by `@fastify/cors` for the listed origins (`*` for any); other origins get no `Access-Control-Allow-Origin`,
+ * so browsers block them, and every answer carries `Vary: Origin` (caches keep the two apart). A preflight may ask
+ * for any request header (tracing's `traceparent`, `baggage`, …): the asked-for headers are allowed. With no
+ * origins, nothing is registered: same origin only.
  *
  * @example
- * registerCors(app, ['https://shop.example'])
+ * await registerCors(app, ['https://shop.example'])
  */
-export function registerCors(app: FastifyInstance, origins: readonly string[]): void {
+export async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
   if (origins.length === 0) return
   const any = origins.includes('*')
   const allowed = new Set(origins)
-  app.addHook('onRequest', (request, reply, done) => {
-    const origin = request.headers.origin
-    if (typeof origin !== 'string' || !(any || allowed.has(origin))) return done()
-    reply.header('Access-Control-Allow-Origin', any ? '*' : origin)
-    if (!any) reply.header('Vary', 'Origin')
-    reply.header('Access-Control-Expose-Headers', 'Retry-After')
-    if (request.method === 'OPTIONS') {
-      reply
-        .header('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS')
-        .header('Access-Control-Allow-Headers', 'Authorization, Content-Type, Last-Event-ID')
-        .header('Access-Control-Max-Age', '600')
-        .code(204)
-        .send()
-      return
-    }
-    done()
+  await app.register(fastifyCors, {
+    origin: any
+      ? '*'
+      : (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) =>
+          callback(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'POST', 'DELETE'],
+    // allowedHeaders left unset: the preflight's Access-Control-Request-Headers are reflected (and varied on).
+    exposedHeaders: EXPOSED,
+    maxAge: 600,
+    strictPreflight: true,
   })
 }

@@ -1,5 +1,5 @@
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '@flowchat/core'
-import type { RelayErrorBody } from '@flowchat/core/protocol'
+import { RelayLimits, type RelayErrorBody } from '@flowchat/core/protocol'
 
 /** An HTTP answer for an error: status, body, and `Retry-After` seconds when the client should wait. */
 export interface HttpErrorAnswer {
@@ -49,7 +49,7 @@ export function toHttpError(error: unknown): HttpErrorAnswer {
   }
   if (isFastifyError(error) && !(error instanceof FlowError)) {
     const status = error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
-    const code = status === 415 ? FlowErrorCode.invalid_input : codeForStatus(status)
+    const code = status === 414 || status === 415 ? FlowErrorCode.invalid_input : codeForStatus(status)
     return answer(status, code, fastifyMessage(error, status))
   }
   const e = toFlowError(error)
@@ -106,6 +106,12 @@ function fastifyMessage(error: Error & { code: string }, status: number): string
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError') {
     return 'The body is not valid JSON.'
   }
+  // The router's messages quote the path (it may hold a secret or a token): never echo them.
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return `A path parameter is too long (thread ids: at most ${RelayLimits.threadIdLength} characters).`
+  }
+  if (error.code === 'FST_ERR_BAD_URL')
+    return 'The URL is not valid: a path parameter is badly percent-encoded.'
   if (status === 413) return 'The body is larger than the relay accepts.'
   if (status === 415) return `${error.message}. Send JSON (application/json) or multipart/form-data.`
   return error.message
@@ -143,6 +149,11 @@ export class UpstreamError extends Error {
   constructor(readonly flowError: FlowError) {
     super(flowError.message, { cause: flowError })
   }
+}
+
+/** The HTTP status Flow.ai answered, when `error` is a failed call to it that got an answer. */
+export function upstreamStatus(error: unknown): number | undefined {
+  return error instanceof UpstreamError ? error.flowError.status : undefined
 }
 
 /**

@@ -1,5 +1,4 @@
-/** Upper bounds (seconds) of the send latency histogram. */
-const BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 export interface RelayMetrics {
   webhookReceived(): void
@@ -9,67 +8,80 @@ export interface RelayMetrics {
   streamOpened(): void
   streamClosed(): void
   sendObserved(seconds: number): void
-  /** Prometheus text exposition format 0.0.4. */
-  render(): string
+  /** Prometheus text exposition: the relay's own metrics, then process and Node runtime ones. */
+  render(): Promise<string>
+  /** The `Content-Type` of `render()`'s text. */
+  readonly contentType: string
 }
 
 /**
- * The relay's counters, in memory, rendered as Prometheus text at `GET /metrics`.
+ * The relay's metrics on a `prom-client` registry of its own (several relays in one process do not collide),
+ * with prom-client's default process and Node metrics (event-loop lag, heap, GC, handles) beside them.
+ * The hot paths (webhook ingest, SSE delivery) bump plain numbers that the registry reads at scrape time.
  *
  * @example
  * const metrics = createMetrics()
  * metrics.webhookReceived()
- * reply.type('text/plain; version=0.0.4').send(metrics.render())
+ * reply.type(metrics.contentType).send(await metrics.render())
  */
-export function createMetrics(): RelayMetrics {
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): RelayMetrics {
+  const registry = new Registry()
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry })
   let received = 0
-  let deduplicated = 0
-  const rejected = new Map<string, number>()
   let delivered = 0
   let open = 0
-  const counts: number[] = BUCKETS.map(() => 0)
-  let sendCount = 0
-  let sendSum = 0
+  const atScrape = (read: () => number) =>
+    function (this: Counter) {
+      this.reset()
+      this.inc(read())
+    }
+  new Counter({
+    name: 'flowchat_webhooks_received_total',
+    help: 'Webhook deliveries accepted for processing.',
+    registers: [registry],
+    collect: atScrape(() => received),
+  })
+  const deduplicated = new Counter({
+    name: 'flowchat_webhooks_deduplicated_total',
+    help: 'Webhook deliveries already stored (retries).',
+    registers: [registry],
+  })
+  const rejected = new Counter({
+    name: 'flowchat_webhooks_rejected_total',
+    help: 'Webhook deliveries rejected, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  })
+  new Counter({
+    name: 'flowchat_events_delivered_total',
+    help: 'Events written to SSE streams.',
+    registers: [registry],
+    collect: atScrape(() => delivered),
+  })
+  new Gauge({
+    name: 'flowchat_open_streams',
+    help: 'SSE streams open now.',
+    registers: [registry],
+    collect() {
+      this.set(open)
+    },
+  })
+  const sends = new Histogram({
+    name: 'flowchat_send_duration_seconds',
+    help: 'Time from a send request to Flow.ai acking it.',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  })
 
   return {
     webhookReceived: () => void received++,
-    webhookDeduplicated: () => void deduplicated++,
-    webhookRejected: (reason) => void rejected.set(reason, (rejected.get(reason) ?? 0) + 1),
+    webhookDeduplicated: () => deduplicated.inc(),
+    webhookRejected: (reason) => rejected.inc({ reason }),
     eventDelivered: () => void delivered++,
     streamOpened: () => void open++,
     streamClosed: () => void open--,
-    sendObserved(seconds) {
-      sendCount++
-      sendSum += seconds
-      BUCKETS.forEach((le, i) => {
-        if (seconds <= le) counts[i] = (counts[i] ?? 0) + 1
-      })
-    },
-    render() {
-      const lines = [
-        '# HELP flowchat_webhooks_received_total Webhook deliveries accepted for processing.',
-        '# TYPE flowchat_webhooks_received_total counter',
-        `flowchat_webhooks_received_total ${received}`,
-        '# HELP flowchat_webhooks_deduplicated_total Webhook deliveries already stored (retries).',
-        '# TYPE flowchat_webhooks_deduplicated_total counter',
-        `flowchat_webhooks_deduplicated_total ${deduplicated}`,
-        '# HELP flowchat_webhooks_rejected_total Webhook deliveries rejected, by reason.',
-        '# TYPE flowchat_webhooks_rejected_total counter',
-        ...[...rejected].map(([reason, n]) => `flowchat_webhooks_rejected_total{reason="${reason}"} ${n}`),
-        '# HELP flowchat_events_delivered_total Events written to SSE streams.',
-        '# TYPE flowchat_events_delivered_total counter',
-        `flowchat_events_delivered_total ${delivered}`,
-        '# HELP flowchat_open_streams SSE streams open now.',
-        '# TYPE flowchat_open_streams gauge',
-        `flowchat_open_streams ${open}`,
-        '# HELP flowchat_send_duration_seconds Time from a send request to Flow.ai acking it.',
-        '# TYPE flowchat_send_duration_seconds histogram',
-        ...BUCKETS.map((le, i) => `flowchat_send_duration_seconds_bucket{le="${le}"} ${counts[i] ?? 0}`),
-        `flowchat_send_duration_seconds_bucket{le="+Inf"} ${sendCount}`,
-        `flowchat_send_duration_seconds_sum ${sendSum}`,
-        `flowchat_send_duration_seconds_count ${sendCount}`,
-      ]
-      return `${lines.join('\n')}\n`
-    },
+    sendObserved: (seconds) => sends.observe(seconds),
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
   }
 }

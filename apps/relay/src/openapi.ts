@@ -1,192 +1,196 @@
 import * as z from 'zod'
 import {
-  businessHoursResponseSchema,
-  historyPageSchema,
-  threadsPageSchema,
-  triggerEventsSchema,
-} from '@flowchat/core/schemas'
-import { envelopeSchema } from '@flowchat/core/protocol'
-import {
-  emptyAnswerSchema,
-  errorBodySchema,
-  handoverBodySchema,
-  operatorSessionAnswerSchema,
-  operatorSessionBodySchema,
-  sendAnswerSchema,
-  sendMessageBodySchema,
-  sessionAnswerSchema,
-  sessionBodySchema,
-  statusAnswerSchema,
-  triggerBodySchema,
-  uploadQuerySchema,
-} from './request-schemas.js'
+  relayErrorBodySchema,
+  relayRoutes,
+  RouteAuth,
+  type RelayRoute,
+  type RouteAnswer,
+} from '@flowchat/core/protocol'
 
 type Json = Record<string, unknown>
-type AnySchema = z.core.$ZodType
 
-const schema = (s: AnySchema, io: 'input' | 'output' = 'output'): Json => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Json
+const jsonSchema = (schema: z.core.$ZodType, io: 'input' | 'output'): Json => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json
   return rest
 }
-const json = (s: AnySchema, io: 'input' | 'output' = 'output') => ({
-  'application/json': { schema: schema(s, io) },
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid input: `path` names the field, `message` the rule',
+  401: 'No token, or a malformed, forged or expired one',
+  403: 'The token may not do this',
+  404: 'Not found (or not enabled on this relay)',
+  413: 'The body is larger than the relay accepts',
+  414: 'The URL is too long',
+  415: 'Unsupported content type',
+  429: 'Rate limited: retry after `Retry-After` seconds',
+  502: 'Flow.ai failed or rejected the relay',
+  503: 'Unavailable (storage or Flow.ai): retry after `Retry-After` seconds',
+}
+
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+}
+
+/** Who may call: OpenAPI security requirements per `RouteAuth` (an empty object: no credential needed). */
+function security(route: RelayRoute): Json[] {
+  const query = route.accessTokenQuery ? [{ accessTokenQuery: [] }] : []
+  switch (route.auth) {
+    case RouteAuth.session:
+      return [{}, { threadToken: [] }]
+    case RouteAuth.operatorPassword:
+      return [{ operatorPassword: [] }]
+    case RouteAuth.token:
+    case RouteAuth.thread:
+      return [{ threadToken: [] }, { operatorToken: [] }, ...query]
+    case RouteAuth.operator:
+      return [{ operatorToken: [] }, ...query]
+    case RouteAuth.metrics:
+      return [{}, { metricsToken: [] }]
+    default:
+      // `none`, and `webhookSecret`: the secret is the `{secret}` path parameter.
+      return []
+  }
+}
+
+function parameters(route: RelayRoute): Json[] {
+  const out: Json[] = []
+  const add = (where: 'path' | 'query' | 'header', fields: z.core.$ZodType | undefined) => {
+    if (!fields) return
+    const schema = jsonSchema(fields, 'input') as { properties?: Record<string, Json>; required?: string[] }
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      // `?access_token=` is a security scheme (accessTokenQuery), not a parameter.
+      if (where === 'query' && name === 'access_token') continue
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (schema.required ?? []).includes(name),
+        ...(where === 'path' && name === 'secret'
+          ? {
+              description: "The relay's webhook secret: it authenticates Flow.ai, compared in constant time.",
+            }
+          : {}),
+        schema: property,
+      })
+    }
+  }
+  add('path', route.params)
+  add('query', route.query)
+  add('header', route.headers)
+  return out
+}
+
+function requestBody(route: RelayRoute): Json | undefined {
+  if (!route.body && !route.multipartQuery) return undefined
+  const content: Json = {}
+  if (route.body) content['application/json'] = { schema: jsonSchema(route.body, 'input') }
+  if (route.multipartQuery) {
+    content['multipart/form-data'] = {
+      schema: {
+        type: 'object',
+        properties: {
+          query: jsonSchema(route.multipartQuery, 'input'),
+          file: { type: 'string', format: 'binary' },
+        },
+        required: ['query', 'file'],
+      },
+      encoding: { query: { contentType: 'application/json' } },
+    }
+  }
+  return { required: route.bodyRequired === true, content }
+}
+
+function answer(a: RouteAnswer): Json {
+  return {
+    description: a.description,
+    ...(a.schema
+      ? { content: { [a.contentType ?? 'application/json']: { schema: jsonSchema(a.schema, 'output') } } }
+      : {}),
+  }
+}
+
+function responses(route: RelayRoute): Json {
+  const out: Json = {}
+  for (const [status, a] of Object.entries(route.answers)) if (a) out[status] = answer(a)
+  for (const status of route.errors) {
+    out[String(status)] = {
+      description: STATUS_TEXT[status] ?? 'An error',
+      ...(status === 429 || status === 503 ? { headers: retryAfter } : {}),
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/RelayError' } } },
+    }
+  }
+  return out
+}
+
+function operation(route: RelayRoute): Json {
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    ...(route.deprecated ? { deprecated: true } : {}),
+    security: security(route),
+    ...(route.params || route.query || route.headers ? { parameters: parameters(route) } : {}),
+    ...(requestBody(route) ? { requestBody: requestBody(route) } : {}),
+    responses: responses(route),
+  }
+}
+
+const bearer = (description: string, bearerFormat?: string): Json => ({
+  type: 'http',
+  scheme: 'bearer',
+  ...(bearerFormat ? { bearerFormat } : {}),
+  description,
 })
-const answer = (description: string, s?: AnySchema) => ({ description, ...(s ? { content: json(s) } : {}) })
-const errors = {
-  '4XX': answer('An error: `{"error":{code,message,path?}}`', errorBodySchema),
-  '5XX': answer('An error: `{"error":{code,message,path?}}`', errorBodySchema),
-}
-const threadParam = {
-  name: 'threadId',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', maxLength: 256 },
-}
-const pageParam = { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } }
-const bearer = [{ bearer: [] }]
 
 /**
- * The relay's OpenAPI 3.1 document, generated from the same zod schemas the routes validate with.
+ * The relay's OpenAPI 3.1 document, generated from the protocol's route table (`@flowchat/core/protocol`):
+ * every route, parameter, body and answer, an `operationId` each, the error shape and the security schemes.
  *
  * @example
  * app.get('/openapi.json', () => openApiDocument())
  */
-export function openApiDocument(): Json {
-  const sse = {
-    description:
-      'Server-Sent Events: `id`, `event` (kind, or `reset`), `data` (an envelope). Resume with `Last-Event-ID` or `?lastEventId=`.',
-    content: { 'text/event-stream': { schema: schema(envelopeSchema) } },
+export function openApiDocument(routes: readonly RelayRoute[] = relayRoutes): Json {
+  const paths: Record<string, Json> = {}
+  for (const route of routes) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) }
   }
-  const streamParams = [
-    { name: 'lastEventId', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d+-\\d+$' } },
-    { name: 'access_token', in: 'query', required: false, schema: { type: 'string' } },
-    { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } },
-  ]
-  const op = (summary: string, extra: Json) => ({ summary, security: bearer, ...extra })
   return {
     openapi: '3.1.0',
-    info: { title: 'flowchat relay', version: '0.1.0', description: 'See docs/relay-protocol.md.' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    paths: {
-      '/v1/sessions': {
-        post: {
-          summary: 'A new anonymous thread and token (201), or a fresh token for a thread token (200)',
-          requestBody: { required: false, content: json(sessionBodySchema, 'input') },
-          responses: {
-            200: answer('Refreshed', sessionAnswerSchema),
-            201: answer('Created', sessionAnswerSchema),
-            ...errors,
-          },
+    info: {
+      title: 'flowchat relay',
+      version: '0.1.0',
+      description:
+        'Flow.ai webhooks to per-thread Server-Sent Events, a send proxy that keeps the API key, visitor and operator auth. See docs/relay-protocol.md.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'The relay itself' }],
+    tags: [
+      { name: 'sessions', description: 'Visitor and operator tokens' },
+      { name: 'streams', description: 'Server-Sent Events, resumable' },
+      { name: 'threads', description: 'Sends and history (thread token of that thread, or operator)' },
+      { name: 'operator', description: 'Operator routes (operator token)' },
+      { name: 'webhooks', description: "Flow.ai's webhook (secret in the path)" },
+      { name: 'operations', description: 'Health, readiness, metrics, this document' },
+    ],
+    paths,
+    components: {
+      schemas: { RelayError: jsonSchema(relayErrorBodySchema, 'output') },
+      securitySchemes: {
+        threadToken: bearer(
+          'A thread token (POST /v1/sessions): reads and writes its own thread only.',
+          'JWT',
+        ),
+        operatorToken: bearer('An operator token (POST /v1/operator/sessions): every thread.', 'JWT'),
+        operatorPassword: bearer("The relay's operator password, to get an operator token."),
+        metricsToken: bearer("The relay's metrics token, when it has one."),
+        accessTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'access_token',
+          description:
+            'A thread or operator token, for EventSource clients that cannot set headers (SSE GETs only).',
         },
       },
-      '/v1/operator/sessions': {
-        post: op('Operator token for the operator password (sent as Bearer)', {
-          requestBody: { required: false, content: json(operatorSessionBodySchema, 'input') },
-          responses: { 201: answer('Created', operatorSessionAnswerSchema), ...errors },
-        }),
-      },
-      '/v1/threads/{threadId}/events': {
-        get: op("One thread's events", {
-          parameters: [threadParam, ...streamParams],
-          responses: { 200: sse, ...errors },
-        }),
-      },
-      '/v1/events': {
-        get: op('Every event (operators)', { parameters: streamParams, responses: { 200: sse, ...errors } }),
-      },
-      '/v1/threads/{threadId}/messages': {
-        post: op('Send a message (role from the token)', {
-          parameters: [threadParam],
-          requestBody: {
-            required: true,
-            content: {
-              ...json(sendMessageBodySchema, 'input'),
-              'multipart/form-data': {
-                schema: {
-                  type: 'object',
-                  properties: {
-                    query: schema(uploadQuerySchema, 'input'),
-                    file: { type: 'string', format: 'binary' },
-                  },
-                  required: ['query', 'file'],
-                },
-              },
-            },
-          },
-          responses: { 202: answer('Flow.ai acked it', sendAnswerSchema), ...errors },
-        }),
-        get: op('History (page 1 is the newest)', {
-          parameters: [threadParam, pageParam],
-          responses: { 200: answer('A page', historyPageSchema), ...errors },
-        }),
-      },
-      '/v1/business-hours': {
-        get: op('Business hours (cached)', {
-          responses: { 200: answer('Business hours', businessHoursResponseSchema), ...errors },
-        }),
-      },
-      '/v1/threads': {
-        get: op('Threads (operators)', {
-          parameters: [pageParam],
-          responses: { 200: answer('A page', threadsPageSchema), ...errors },
-        }),
-      },
-      '/v1/threads/{threadId}/pause': {
-        post: op('Pause the bot', {
-          parameters: [threadParam],
-          responses: { 202: answer('Accepted', emptyAnswerSchema), ...errors },
-        }),
-        delete: op('Resume the bot', {
-          parameters: [threadParam],
-          responses: { 202: answer('Accepted', emptyAnswerSchema), ...errors },
-        }),
-      },
-      '/v1/threads/{threadId}/status': {
-        get: op('Bot status', {
-          parameters: [threadParam],
-          responses: { 200: answer('Status', statusAnswerSchema), ...errors },
-        }),
-      },
-      '/v1/threads/{threadId}/handover': {
-        post: op('Hand over to a human', {
-          parameters: [threadParam],
-          requestBody: { required: false, content: json(handoverBodySchema, 'input') },
-          responses: { 202: answer('Accepted', emptyAnswerSchema), ...errors },
-        }),
-      },
-      '/v1/threads/{threadId}/takeover': {
-        post: op('Take over (deprecated upstream)', {
-          deprecated: true,
-          parameters: [threadParam],
-          responses: { 202: answer('Accepted', emptyAnswerSchema), ...errors },
-        }),
-      },
-      '/v1/trigger-events': {
-        get: op('Trigger events', { responses: { 200: answer('Names', triggerEventsSchema), ...errors } }),
-      },
-      '/v1/threads/{threadId}/trigger': {
-        post: op('Trigger an event', {
-          parameters: [threadParam],
-          requestBody: { required: true, content: json(triggerBodySchema, 'input') },
-          responses: { 202: answer('Accepted', emptyAnswerSchema), ...errors },
-        }),
-      },
-      '/webhooks/{secret}': {
-        post: {
-          summary: "Flow.ai's webhook events",
-          responses: {
-            200: answer('Stored'),
-            404: answer('Wrong secret'),
-            503: answer('Storage failed: retry'),
-          },
-        },
-        get: { summary: "Flow.ai's probe", responses: { 200: answer('OK') } },
-      },
-      '/healthz': { get: { summary: 'Liveness', responses: { 200: answer('Alive') } } },
-      '/readyz': {
-        get: { summary: 'Storage reachable', responses: { 200: answer('Ready'), 503: answer('Not ready') } },
-      },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: answer('Text format 0.0.4') } } },
     },
   }
 }

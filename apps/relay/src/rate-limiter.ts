@@ -1,58 +1,110 @@
-/** A burst and a steady rate: a bucket of `burst` tokens refilled at `perSecond`. */
+import fastifyRateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Redis } from 'ioredis'
+import { FlowErrorCode } from '@flowchat/core'
+import { httpError } from './http-error.js'
+
+/**
+ * A limit: `burst` requests per window of `burst / perSecond` seconds, so the average rate is `perSecond`
+ * (`@fastify/rate-limit` counts fixed windows).
+ */
 export interface RateLimit {
   burst: number
   perSecond: number
 }
 
-export interface RateLimiter {
-  /** Takes one token for `key`: allowed, or how many seconds until one is available. */
-  take(key: string): { allowed: true } | { allowed: false; retryAfterSeconds: number }
+/** The relay's limits: sends per token and per address, session creation per address. */
+export const RateLimitName = {
+  sendsPerToken: 'sendsPerToken',
+  sendsPerIp: 'sendsPerIp',
+  sessionsPerIp: 'sessionsPerIp',
+} as const
+export type RateLimitName = (typeof RateLimitName)[keyof typeof RateLimitName]
+
+/** Defaults of `RelayOptions.rateLimit`. */
+export const defaultRateLimits = {
+  sendsPerToken: { burst: 20, perSecond: 2 },
+  sendsPerIp: { burst: 60, perSecond: 10 },
+  sessionsPerIp: { burst: 20, perSecond: 1 },
+} as const satisfies Record<RateLimitName, RateLimit>
+
+export interface RelayRateLimits {
+  /**
+   * Counts one request against `name` for `key`. Sets `RateLimit-Limit`, `RateLimit-Remaining` and
+   * `RateLimit-Reset` on the answer; past the limit throws 429 `rate_limited` with `Retry-After`.
+   */
+  take(
+    name: RateLimitName,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    message: string,
+  ): Promise<void>
 }
 
+type Limiter = ReturnType<FastifyInstance['createRateLimit']>
+
 /**
- * Token buckets per key, in memory. Keys whose bucket is full again are forgotten, and at most `maxKeys` are
- * kept (oldest first out), so a flood of distinct clients cannot grow memory without bound.
+ * Registers `@fastify/rate-limit` (not on every route: the routes call `take` once they know the key, the
+ * caller's token or address) and builds one limiter per name. With `redis`, counts live in Redis under
+ * `keyPrefix`, so every relay instance on that Redis enforces one limit together; without, in memory (an LRU of
+ * at most 50 000 keys per limit).
  *
  * @example
- * const limiter = createRateLimiter({ burst: 10, perSecond: 1 })
- * const r = limiter.take(request.ip)
- * if (!r.allowed) reply.header('Retry-After', r.retryAfterSeconds).code(429)
+ * const limits = await createRelayRateLimits(app, { limits: defaultRateLimits })
+ * await limits.take('sessionsPerIp', request, reply, request.ip, 'Too many sessions; retry later.')
  */
-export function createRateLimiter(
-  limit: RateLimit,
-  options: { maxKeys?: number; now?: () => number } = {},
-): RateLimiter {
-  const maxKeys = options.maxKeys ?? 50_000
-  const now = options.now ?? Date.now
-  const buckets = new Map<string, { tokens: number; at: number }>()
-
-  function refill(bucket: { tokens: number; at: number }, t: number): void {
-    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((t - bucket.at) / 1000) * limit.perSecond)
-    bucket.at = t
+export async function createRelayRateLimits(
+  app: FastifyInstance,
+  options: {
+    limits?: Partial<Record<RateLimitName, RateLimit>>
+    redis?: Redis
+    keyPrefix?: string
+  },
+): Promise<RelayRateLimits> {
+  await app.register(fastifyRateLimit, {
+    global: false,
+    cache: 50_000,
+    // Redis down: let requests through rather than refuse every send (the storage answers for itself).
+    skipOnError: true,
+    ...(options.redis ? { redis: options.redis, nameSpace: options.keyPrefix ?? 'flowchat:ratelimit:' } : {}),
+  })
+  const keys = new WeakMap<FastifyRequest, string>()
+  const limiters = new Map<RateLimitName, { limiter: Limiter; limit: RateLimit }>()
+  for (const name of Object.values(RateLimitName)) {
+    const limit = options.limits?.[name] ?? defaultRateLimits[name]
+    const windowMs = limit.perSecond > 0 ? Math.ceil((limit.burst / limit.perSecond) * 1000) : 3_600_000
+    limiters.set(name, {
+      limit,
+      limiter: app.createRateLimit({
+        max: limit.burst,
+        timeWindow: windowMs,
+        keyGenerator: (request) => `${name}:${keys.get(request) ?? request.ip}`,
+      }),
+    })
   }
 
   return {
-    take(key) {
-      const t = now()
-      let bucket = buckets.get(key)
-      if (bucket) {
-        refill(bucket, t)
-        buckets.delete(key) // re-inserted below: the map's order is least recently used first
-      } else {
-        bucket = { tokens: limit.burst, at: t }
-        for (const [k, b] of buckets) {
-          if (buckets.size < maxKeys) break
-          refill(b, t)
-          buckets.delete(k)
-        }
+    async take(name, request, reply, key, message) {
+      const entry = limiters.get(name)
+      if (!entry) return
+      keys.set(request, key)
+      const r = await entry.limiter(request)
+      if (r.isAllowed) return
+      setHeaders(reply, r.max, r.remaining, r.ttlInSeconds)
+      if (r.isExceeded) {
+        throw httpError(FlowErrorCode.rate_limited, message, {
+          retryAfterSeconds: Math.max(1, r.ttlInSeconds),
+        })
       }
-      buckets.set(key, bucket)
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1
-        return { allowed: true }
-      }
-      const wait = limit.perSecond > 0 ? (1 - bucket.tokens) / limit.perSecond : 3600
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) }
     },
   }
+}
+
+/** IETF draft `RateLimit-*` fields: the limit, what is left in this window, and seconds until it resets. */
+function setHeaders(reply: FastifyReply, max: number, remaining: number, reset: number): void {
+  void reply
+    .header('RateLimit-Limit', String(max))
+    .header('RateLimit-Remaining', String(remaining))
+    .header('RateLimit-Reset', String(Math.max(0, reset)))
 }

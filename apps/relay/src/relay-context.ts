@@ -1,6 +1,6 @@
 import type { FlowRestClient } from '@flowchat/core/rest'
 import type { RelayMetrics } from './metrics.js'
-import type { RateLimiter } from './rate-limiter.js'
+import type { RelayRateLimits } from './rate-limiter.js'
 import type { EventStorage } from './storage/types.js'
 import type { StreamRegistry } from './stream-registry.js'
 import type { TokenService } from './token-service.js'
@@ -12,11 +12,7 @@ export interface RelayContext {
   rest: FlowRestClient
   metrics: RelayMetrics
   streams: StreamRegistry
-  limits: {
-    sendsPerToken: RateLimiter
-    sendsPerIp: RateLimiter
-    sessionsPerIp: RateLimiter
-  }
+  limits: RelayRateLimits
   settings: {
     webhookSecret: string
     operatorPassword: string | undefined
@@ -27,5 +23,8 @@ export interface RelayContext {
     retryMs: number
     maxBufferedBytes: number
     businessHoursTtlMs: number
+    /** `/metrics` is served on the API port (false when it has a port of its own). */
+    metricsOnMainPort: boolean
+    metricsToken: string | undefined
   }
 }

@@ -2,7 +2,7 @@ import * as z from 'zod'
 
 /**
  * How the text of a flag or a `FLOWCHAT_*` variable becomes an option's value: `text` as is, `int` a whole
- * number, `bool` `true|false|1|0|yes|no`, `list` comma-separated, `seconds` a whole number of seconds held in
+ * number, `number` a decimal number, `bool` `true|false|1|0|yes|no`, `list` comma-separated, `seconds` a whole number of seconds held in
  * milliseconds by the option.
  *
  * @example
@@ -11,6 +11,7 @@ import * as z from 'zod'
 export const SettingReader = {
   text: 'text',
   int: 'int',
+  number: 'number',
   bool: 'bool',
   list: 'list',
   seconds: 'seconds',
@@ -206,6 +207,16 @@ export const RELAY_SETTINGS = {
     placeholder: 'n',
     description: 'events kept per stream',
   },
+  retentionMaxBytes: {
+    option: 'retention.maxBytes',
+    flag: 'retention-max-bytes',
+    env: 'FLOWCHAT_RETENTION_MAX_BYTES',
+    read: 'int',
+    rule: int(1024, 64 * 1024 * 1024 * 1024),
+    default: 64 * 1024 * 1024,
+    placeholder: 'bytes',
+    description: 'bytes of events kept in all (memory storage; oldest trimmed first)',
+  },
   retentionMaxAge: {
     option: 'retention.maxAgeMs',
     flag: 'retention-max-age',
@@ -276,6 +287,94 @@ export const RELAY_SETTINGS = {
     placeholder: 'bool',
     description: 'read the client address from `X-Forwarded-For` (behind a proxy)',
   },
+  rateLimitSendsPerTokenBurst: {
+    option: 'rateLimit.sendsPerToken.burst',
+    flag: 'rate-limit-sends-per-token-burst',
+    env: 'FLOWCHAT_RATE_LIMIT_SENDS_PER_TOKEN_BURST',
+    read: 'int',
+    rule: int(1, 1_000_000),
+    default: 20,
+    placeholder: 'n',
+    description: 'sends per token: the burst allowed at once',
+  },
+  rateLimitSendsPerTokenPerSecond: {
+    option: 'rateLimit.sendsPerToken.perSecond',
+    flag: 'rate-limit-sends-per-token-per-second',
+    env: 'FLOWCHAT_RATE_LIMIT_SENDS_PER_TOKEN_PER_SECOND',
+    read: 'number',
+    rule: z
+      .number({ error: 'must be a number' })
+      .min(0, 'must be at least 0')
+      .max(1_000_000, 'must be at most 1000000'),
+    default: 2,
+    placeholder: 'n',
+    description: 'sends per token: the average rate allowed (`0`: the burst per hour)',
+  },
+  rateLimitSendsPerIpBurst: {
+    option: 'rateLimit.sendsPerIp.burst',
+    flag: 'rate-limit-sends-per-ip-burst',
+    env: 'FLOWCHAT_RATE_LIMIT_SENDS_PER_IP_BURST',
+    read: 'int',
+    rule: int(1, 1_000_000),
+    default: 60,
+    placeholder: 'n',
+    description: 'sends per client address: the burst allowed at once',
+  },
+  rateLimitSendsPerIpPerSecond: {
+    option: 'rateLimit.sendsPerIp.perSecond',
+    flag: 'rate-limit-sends-per-ip-per-second',
+    env: 'FLOWCHAT_RATE_LIMIT_SENDS_PER_IP_PER_SECOND',
+    read: 'number',
+    rule: z
+      .number({ error: 'must be a number' })
+      .min(0, 'must be at least 0')
+      .max(1_000_000, 'must be at most 1000000'),
+    default: 10,
+    placeholder: 'n',
+    description: 'sends per client address: the average rate allowed (`0`: the burst per hour)',
+  },
+  rateLimitSessionsPerIpBurst: {
+    option: 'rateLimit.sessionsPerIp.burst',
+    flag: 'rate-limit-sessions-per-ip-burst',
+    env: 'FLOWCHAT_RATE_LIMIT_SESSIONS_PER_IP_BURST',
+    read: 'int',
+    rule: int(1, 1_000_000),
+    default: 20,
+    placeholder: 'n',
+    description: 'session creations per client address: the burst allowed at once',
+  },
+  rateLimitSessionsPerIpPerSecond: {
+    option: 'rateLimit.sessionsPerIp.perSecond',
+    flag: 'rate-limit-sessions-per-ip-per-second',
+    env: 'FLOWCHAT_RATE_LIMIT_SESSIONS_PER_IP_PER_SECOND',
+    read: 'number',
+    rule: z
+      .number({ error: 'must be a number' })
+      .min(0, 'must be at least 0')
+      .max(1_000_000, 'must be at most 1000000'),
+    default: 1,
+    placeholder: 'n',
+    description: 'session creations per client address: the average rate allowed (`0`: the burst per hour)',
+  },
+  metricsPort: {
+    option: 'metricsPort',
+    flag: 'metrics-port',
+    env: 'FLOWCHAT_METRICS_PORT',
+    read: 'int',
+    rule: int(0, 65535),
+    placeholder: 'n',
+    description: 'serve `GET /metrics` on this port (on `--host`) instead of the API port',
+  },
+  metricsToken: {
+    option: 'metricsToken',
+    flag: 'metrics-token',
+    env: 'FLOWCHAT_METRICS_TOKEN',
+    read: 'text',
+    rule: secret(16),
+    secret: true,
+    placeholder: 'token',
+    description: '≥ 16 characters; `GET /metrics` then requires `Authorization: Bearer <token>`',
+  },
   storage: {
     flag: 'storage',
     env: 'FLOWCHAT_STORAGE',
@@ -295,6 +394,65 @@ export const RELAY_SETTINGS = {
     secret: true,
     placeholder: 'url',
     description: '`redis://…` (may hold a password), required with `--storage redis`',
+  },
+  redisSentinels: {
+    flag: 'redis-sentinels',
+    env: 'FLOWCHAT_REDIS_SENTINELS',
+    read: 'list',
+    rule: z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each sentinel must be host:port'), {
+      error: 'must be a list of host:port',
+    }),
+    placeholder: 'host:port,…',
+    description:
+      'Redis Sentinels to ask for the master (instead of `--redis-url`, which then gives only credentials)',
+  },
+  redisMasterName: {
+    flag: 'redis-master-name',
+    env: 'FLOWCHAT_REDIS_MASTER_NAME',
+    read: 'text',
+    rule: z.string({ error: 'must be a name' }).min(1, 'must be a name'),
+    placeholder: 'name',
+    description:
+      "the master's name in the sentinels' `sentinel monitor` line; required with `--redis-sentinels`",
+  },
+  redisCluster: {
+    flag: 'redis-cluster',
+    env: 'FLOWCHAT_REDIS_CLUSTER',
+    read: 'list',
+    rule: z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each node must be host:port'), {
+      error: 'must be a list of host:port',
+    }),
+    placeholder: 'host:port,…',
+    description: 'any nodes of a Redis Cluster (instead of `--redis-url`, which then gives only credentials)',
+  },
+  redisMinReplicas: {
+    flag: 'redis-min-replicas',
+    env: 'FLOWCHAT_REDIS_MIN_REPLICAS',
+    read: 'int',
+    rule: int(0, 16),
+    default: 0,
+    placeholder: 'n',
+    description: 'a webhook is answered 2xx only once this many replicas hold its event (Redis `WAIT`)',
+  },
+  redisReplicaWaitMs: {
+    flag: 'redis-replica-wait-ms',
+    env: 'FLOWCHAT_REDIS_REPLICA_WAIT_MS',
+    read: 'int',
+    rule: int(1, 1999),
+    default: 500,
+    placeholder: 'ms',
+    description: 'how long an append waits for the replicas before the webhook gets 503',
+  },
+  redisKeyPrefix: {
+    flag: 'redis-key-prefix',
+    env: 'FLOWCHAT_REDIS_KEY_PREFIX',
+    read: 'text',
+    rule: z
+      .string({ error: 'must be a key prefix' })
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 letters, digits or _ . : - (no braces)'),
+    default: 'flowchat',
+    placeholder: 'prefix',
+    description: 'keeps several relays or tenants apart on one Redis',
   },
   logLevel: {
     flag: 'log-level',

@@ -1,11 +1,16 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import { Redis } from 'ioredis'
+import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
-import { toHttpError } from './http-error.js'
+import { toHttpError, upstreamStatus } from './http-error.js'
 import { logSerializers, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
-import { createRateLimiter, type RateLimit } from './rate-limiter.js'
+import { createRelayRateLimits, type RateLimit } from './rate-limiter.js'
+import { fastifyPath } from './register-route.js'
 import type { RelayContext } from './relay-context.js'
+import { serveMetricsOnPort, type MetricsServer } from './metrics-server.js'
+import { validateRelayOptions } from './resolve-settings.js'
 import { operationsRoutes } from './routes/operations-routes.js'
 import { operatorRoutes } from './routes/operator-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
@@ -14,7 +19,6 @@ import { threadRoutes } from './routes/thread-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { createMemoryStorage } from './storage/memory-storage.js'
 import type { EventStorage } from './storage/types.js'
-import { validateRelayOptions } from './resolve-settings.js'
 import { createStreamRegistry } from './stream-registry.js'
 import { createTokenService, type TokenClaims } from './token-service.js'
 
@@ -41,8 +45,8 @@ export interface RelayOptions {
   anonymousSessions?: boolean
   /** Origins allowed by CORS; `*` for any. Default none (same origin only). */
   corsOrigins?: string[]
-  /** Retention per stream (memory storage). Default 1000 events, 24 h. */
-  retention?: { maxEvents?: number; maxAgeMs?: number }
+  /** Retention (memory storage): per stream 1000 events and 24 h; 64 MiB of events in all. */
+  retention?: { maxEvents?: number; maxAgeMs?: number; maxBytes?: number }
   /** JSON and webhook bodies. Default 1 MiB. */
   bodyLimitBytes?: number
   /** Multipart uploads. Default 25 MiB (Flow.ai accepts up to 250 MB). */
@@ -73,6 +77,18 @@ export interface RelayOptions {
   fetch?: typeof fetch
   /** Trust `X-Forwarded-For` (behind a reverse proxy) for per-IP limits. Default false. */
   trustProxy?: boolean
+  /**
+   * Redis for state shared by relay instances (rate-limit counts): a client (not closed by the relay) or a
+   * `redis://` URL (the relay connects and closes). Pass the same Redis as the storage's when running on Redis
+   * storage, so N instances enforce one limit. Default: none, counts in memory.
+   */
+  redis?: Redis | string
+  /** Prefix of the relay's own Redis keys (`<prefix>ratelimit:…`, `<prefix>streams:…`). Default `flowchat:`. */
+  redisKeyPrefix?: string
+  /** Serve `GET /metrics` on this port (on `host`) instead of the API port; 0 for any free one. */
+  metricsPort?: number
+  /** `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string
 }
 
 export interface Relay {
@@ -83,6 +99,10 @@ export interface Relay {
   url: string | undefined
   /** `url + '/webhooks/' + secret`, after `listen`. */
   webhookUrl: string | undefined
+  /** `http://host:port/metrics` when `metricsPort` is set, after `listen`. */
+  metricsUrl: string | undefined
+  /** Every route registered (method and Fastify path), CORS preflights and HEAD twins included. */
+  readonly routes: readonly { method: string; url: string }[]
   issueToken(claims: TokenClaims, ttlSeconds?: number): Promise<string>
   /** Graceful: stops accepting, finishes in-flight webhooks, closes streams with a retry hint, closes storage. */
   close(): Promise<void>
@@ -101,7 +121,12 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   // One table holds the rules and defaults of the CLI and of these options (relay-settings.ts).
   const o = validateRelayOptions(options)
   const storage =
-    options.storage ?? createMemoryStorage({ maxEvents: o.retentionMaxEvents, maxAgeMs: o.retentionMaxAge })
+    options.storage ??
+    createMemoryStorage({
+      maxEvents: o.retentionMaxEvents,
+      maxAgeMs: o.retentionMaxAge,
+      maxBytes: o.retentionMaxBytes,
+    })
   const tokens = createTokenService({ secret: o.tokenSecret, ttlSeconds: o.tokenTtlSeconds })
   const rest = createFlowRestClient({
     apiKey: o.apiKey,
@@ -110,31 +135,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     maxUploadBytes: o.uploadLimitBytes,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })
-  const limits = options.rateLimit ?? {}
-  const context: RelayContext = {
-    storage,
-    tokens,
-    rest,
-    metrics: createMetrics(),
-    streams: createStreamRegistry({ perToken: o.maxStreamsPerToken, perIp: o.maxStreamsPerIp }),
-    limits: {
-      sendsPerToken: createRateLimiter(limits.sendsPerToken ?? { burst: 20, perSecond: 2 }),
-      sendsPerIp: createRateLimiter(limits.sendsPerIp ?? { burst: 60, perSecond: 10 }),
-      sessionsPerIp: createRateLimiter(limits.sessionsPerIp ?? { burst: 20, perSecond: 1 }),
-    },
-    settings: {
-      webhookSecret: o.webhookSecret,
-      operatorPassword: o.operatorPassword,
-      anonymousSessions: o.anonymousSessions,
-      bodyLimitBytes: o.bodyLimitBytes,
-      uploadLimitBytes: o.uploadLimitBytes,
-      heartbeatMs: o.heartbeatMs,
-      retryMs: o.retryMs,
-      maxBufferedBytes: o.maxBufferedBytes,
-      businessHoursTtlMs: o.businessHoursTtlMs,
-    },
-  }
-
+  // Rate-limit counts are best effort (skipped while Redis fails): do not queue commands for long.
+  const ownRedis =
+    typeof options.redis === 'string' ? new Redis(options.redis, { maxRetriesPerRequest: 1 }) : undefined
+  ownRedis?.on('error', () => undefined)
+  const redis = ownRedis ?? (typeof options.redis === 'object' ? options.redis : undefined)
   const logger =
     options.logger === undefined || options.logger === false
       ? false
@@ -146,11 +151,26 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     routerOptions: { maxParamLength: 800 },
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
+    // A `__proto__` or `constructor.prototype` key is dropped from JSON bodies, not answered "not valid JSON".
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    // The router's own refusals (a path parameter too long: 414; bad percent-encoding: 400) in the error shape,
+    // without echoing the path.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toHttpError(error)
+      void (reply as FastifyReply).code(status).send(body)
+    },
   })
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body, retryAfterSeconds } = toHttpError(error)
-    if (status >= 500) request.log.error({ err: error, code: body.error.code }, body.error.message)
+    if (status >= 500) {
+      // Flow.ai refusing a request (its 4xx) is worth a look, not an alarm: only the relay's own failures and
+      // Flow.ai's 5xx are errors.
+      const flowStatus = upstreamStatus(error)
+      const level = flowStatus !== undefined && flowStatus < 500 ? 'warn' : 'error'
+      request.log[level]({ err: error, code: body.error.code }, body.error.message)
+    }
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds))
     return reply.code(status).send(body)
   })
@@ -169,7 +189,52 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     if (closing) void reply.header('Connection', 'close')
     done(null, payload)
   })
-  registerCors(app, o.corsOrigins)
+  const routes: { method: string; url: string }[] = []
+  const tabled = new Set(relayRoutes.map((r) => `${r.method} ${fastifyPath(r.path)}`))
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url })
+      // One contract: a route that is not in the protocol's table is a bug, caught when the relay is built.
+      if (method !== 'HEAD' && method !== 'OPTIONS' && !tabled.has(`${method} ${route.url}`)) {
+        throw new Error(`${method} ${route.url} is not in @flowchat/core/protocol's relayRoutes`)
+      }
+    }
+  })
+  await registerCors(app, o.corsOrigins)
+  const context: RelayContext = {
+    storage,
+    tokens,
+    rest,
+    metrics: createMetrics(),
+    streams: createStreamRegistry({
+      perToken: o.maxStreamsPerToken,
+      perIp: o.maxStreamsPerIp,
+      ...(redis ? { redis, keyPrefix: `${options.redisKeyPrefix ?? 'flowchat:'}streams:` } : {}),
+    }),
+    limits: await createRelayRateLimits(app, {
+      limits: {
+        sendsPerToken: { burst: o.rateLimitSendsPerTokenBurst, perSecond: o.rateLimitSendsPerTokenPerSecond },
+        sendsPerIp: { burst: o.rateLimitSendsPerIpBurst, perSecond: o.rateLimitSendsPerIpPerSecond },
+        sessionsPerIp: { burst: o.rateLimitSessionsPerIpBurst, perSecond: o.rateLimitSessionsPerIpPerSecond },
+      },
+      ...(redis ? { redis } : {}),
+      keyPrefix: `${options.redisKeyPrefix ?? 'flowchat:'}ratelimit:`,
+    }),
+    settings: {
+      webhookSecret: o.webhookSecret,
+      operatorPassword: o.operatorPassword,
+      anonymousSessions: o.anonymousSessions,
+      bodyLimitBytes: o.bodyLimitBytes,
+      uploadLimitBytes: o.uploadLimitBytes,
+      heartbeatMs: o.heartbeatMs,
+      retryMs: o.retryMs,
+      maxBufferedBytes: o.maxBufferedBytes,
+      businessHoursTtlMs: o.businessHoursTtlMs,
+      metricsOnMainPort: o.metricsPort === undefined,
+      metricsToken: o.metricsToken,
+    },
+  }
+
   await app.register(webhookRoutes(context))
   await app.register(sessionRoutes(context))
   await app.register(streamRoutes(context))
@@ -180,19 +245,32 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   app.addHook('preClose', async () => {
     await context.streams.endAll(o.retryMs)
   })
+  let metricsServer: MetricsServer | undefined
   app.addHook('onClose', async () => {
+    await metricsServer?.close()
     await storage.close()
+    if (ownRedis) await ownRedis.quit().catch(() => ownRedis.disconnect())
   })
 
   const relay: Relay = {
     app,
     url: undefined,
     webhookUrl: undefined,
+    metricsUrl: undefined,
+    routes,
     async listen() {
+      if (o.metricsPort !== undefined && !metricsServer) {
+        metricsServer = await serveMetricsOnPort(context.metrics, {
+          host: o.host,
+          port: o.metricsPort,
+          token: o.metricsToken,
+        })
+        relay.metricsUrl = `${metricsServer.url}/metrics`
+      }
       const address = await app.listen({ host: o.host, port: o.port })
       const url = address.replace('[::1]', 'localhost')
       relay.url = url
-      relay.webhookUrl = `${url}/webhooks/${encodeURIComponent(options.webhookSecret)}`
+      relay.webhookUrl = `${url}/webhooks/${encodeURIComponent(o.webhookSecret)}`
       return url
     },
     issueToken: async (claims, ttlSeconds) => (await tokens.issue(claims, ttlSeconds)).token,

@@ -54,8 +54,26 @@ export function resolveSettings<K extends RelaySettingName>(
       issues.push({ setting: settingLabel(name, audience), message: issue?.message ?? 'is invalid' })
     }
   }
-  if (wanted.has('storage') && out.storage === 'redis' && out.redisUrl === undefined) {
-    issues.push({ setting: settingLabel('redisUrl', audience), message: 'required with --storage redis' })
+  if (wanted.has('storage') && out.storage === 'redis') {
+    const nodes = [out.redisUrl, out.redisSentinels, out.redisCluster].filter((v) => v !== undefined)
+    if (out.redisSentinels === undefined && out.redisCluster === undefined && out.redisUrl === undefined) {
+      issues.push({
+        setting: settingLabel('redisUrl', audience),
+        message: 'required with --storage redis (or --redis-sentinels, or --redis-cluster)',
+      })
+    }
+    if (out.redisSentinels !== undefined && out.redisCluster !== undefined && nodes.length > 0) {
+      issues.push({
+        setting: settingLabel('redisCluster', audience),
+        message: 'cannot be used with --redis-sentinels',
+      })
+    }
+    if (out.redisSentinels !== undefined && out.redisMasterName === undefined) {
+      issues.push({
+        setting: settingLabel('redisMasterName', audience),
+        message: 'required with --redis-sentinels',
+      })
+    }
   }
   if (issues.length > 0) {
     throw ConfigError.of(audience === 'cli' ? 'Invalid configuration' : 'Invalid relay options', issues)

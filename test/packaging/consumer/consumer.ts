@@ -25,9 +25,10 @@ console.log(new FlowError('network', 'offline') instanceof Error)
 // HTMLElementTagNameMap: createElement knows the tag.
 const element: FlowChatElement = document.createElement('flow-chat')
 element.relay = 'https://relay.example.com'
-element.open = true
-// @ts-expect-error `open` is a boolean: the element's types are precise, not `any`.
-element.open = 'yes'
+element.opened = true
+element.open()
+// @ts-expect-error `opened` is a boolean: the element's types are precise, not `any`.
+element.opened = 'yes'
 console.log(element instanceof FlowChatElement, FlowChatOpenedEvent.eventName)
 
 // HTMLElementEventMap: listeners get the event classes.

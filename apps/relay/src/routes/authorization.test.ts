@@ -47,13 +47,24 @@ describe('authorization on every route', () => {
   )
 
   it.each(threadRoutes('B|o_1'))(
-    'the access_token query is checked the same way: $method $url',
+    'the access_token query is accepted only on the SSE GET, and checked the same way: $method $url',
     async (route) => {
       const sep = route.url.includes('?') ? '&' : '?'
       const r = await relay.app.inject({ ...route, url: `${route.url}${sep}access_token=${tokenA}` })
-      expect(r.statusCode).toBe(403)
+      const sse = route.method === 'GET' && route.url.endsWith('/events')
+      // Elsewhere a token in the URL would end up in proxy logs: only EventSource needs it.
+      expect(r.statusCode).toBe(sse ? 403 : 401)
+      if (!sse) expect(r.json().error.message).toMatch(/Authorization: Bearer/)
     },
   )
+
+  it("a thread token in ?access_token= is refused even on its own thread's JSON routes", async () => {
+    const own = await relay.app.inject({
+      method: 'GET',
+      url: `/v1/threads/${encodeURIComponent('A|o_1')}/messages?access_token=${tokenA}`,
+    })
+    expect(own.statusCode).toBe(401)
+  })
 
   it.each([...threadRoutes('A|o_1'), ...operatorOnly, { method: 'GET', url: '/v1/business-hours' }] as const)(
     'no token, or a forged one, is 401: $method $url',

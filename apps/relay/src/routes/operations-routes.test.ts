@@ -71,21 +71,75 @@ describe('operations, operator routes and CORS', () => {
     expect(bad.json().error.path).toBe('secondsToPause')
   })
 
-  it('answers CORS only for configured origins', async () => {
+  it('answers CORS only for configured origins, allows any requested header, and varies on Origin', async () => {
     ;({ relay } = await createTestRelay({ corsOrigins: ['https://shop.example'] }))
     const pre = await relay.app.inject({
       method: 'OPTIONS',
       url: '/v1/sessions',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        // Sites with OpenTelemetry or Sentry tracing add these to every fetch.
+        'access-control-request-headers': 'authorization, content-type, traceparent, baggage',
+      },
     })
     expect(pre.statusCode).toBe(204)
     expect(pre.headers['access-control-allow-origin']).toBe('https://shop.example')
-    expect(pre.headers['access-control-allow-headers']).toMatch(/Authorization/)
+    const allowedHeaders = String(pre.headers['access-control-allow-headers']).toLowerCase()
+    for (const h of ['authorization', 'content-type', 'traceparent', 'baggage'])
+      expect(allowedHeaders).toContain(h)
+    expect(pre.headers['access-control-allow-methods']).toMatch(/DELETE/)
+    expect(pre.headers.vary).toMatch(/Origin/)
+
+    const allowed = await relay.app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      headers: { origin: 'https://shop.example' },
+    })
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example')
+    expect(allowed.headers['access-control-expose-headers']).toMatch(/Retry-After/)
+    expect(allowed.headers['access-control-expose-headers']).toMatch(/RateLimit-Remaining/)
+
     const other = await relay.app.inject({
       method: 'POST',
       url: '/v1/sessions',
       headers: { origin: 'https://evil.example' },
     })
     expect(other.headers['access-control-allow-origin']).toBeUndefined()
+    // A cache between must not serve this answer to the allowed origin, or the other way round.
+    expect(other.headers.vary).toMatch(/Origin/)
+    const otherPreflight = await relay.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/sessions',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    })
+    expect(otherPreflight.headers['access-control-allow-origin']).toBeUndefined()
+    expect(otherPreflight.statusCode).toBe(404)
+  })
+
+  it('answers any origin with `*`', async () => {
+    ;({ relay } = await createTestRelay({ corsOrigins: ['*'] }))
+    const pre = await relay.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/threads/a/messages',
+      headers: {
+        origin: 'https://anywhere.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'traceparent',
+      },
+    })
+    expect(pre.statusCode).toBe(204)
+    expect(pre.headers['access-control-allow-origin']).toBe('*')
+    expect(pre.headers['access-control-allow-headers']).toBe('traceparent')
+  })
+
+  it('sends no CORS headers when no origin is configured (same origin only)', async () => {
+    ;({ relay } = await createTestRelay())
+    const r = await relay.app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      headers: { origin: 'https://shop.example' },
+    })
+    expect(r.headers['access-control-allow-origin']).toBeUndefined()
   })
 })

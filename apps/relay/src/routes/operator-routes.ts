@@ -1,11 +1,17 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { authenticate, requireOperator } from '../auth.js'
+import type { FastifyInstance } from 'fastify'
+import {
+  botStatusRoute,
+  handoverRoute,
+  pauseRoute,
+  resumeRoute,
+  takeoverRoute,
+  threadsRoute,
+  triggerEventsRoute,
+  triggerRoute,
+} from '@flowchat/core/protocol'
 import { upstream } from '../http-error.js'
 import type { RelayContext } from '../relay-context.js'
-import { handoverBodySchema, pageQuerySchema, parseInput, triggerBodySchema } from '../request-schemas.js'
-import { threadIdParam } from './thread-id.js'
-
-type ThreadRequest = FastifyRequest<{ Params: { threadId: string } }>
+import { registerRoute } from '../register-route.js'
 
 /**
  * Operator routes (operator token): threads list, pause/resume/status, handover, takeover, trigger events.
@@ -16,56 +22,36 @@ type ThreadRequest = FastifyRequest<{ Params: { threadId: string } }>
  */
 export function operatorRoutes(context: RelayContext) {
   const { rest } = context
-
-  async function operator(request: FastifyRequest): Promise<void> {
-    requireOperator(await authenticate(request, context.tokens))
-  }
-  async function thread(request: ThreadRequest): Promise<string> {
-    const threadId = threadIdParam(request.params.threadId)
-    await operator(request)
-    return threadId
-  }
+  const deps = { tokens: context.tokens }
 
   return (app: FastifyInstance, _opts: unknown, done: () => void) => {
-    app.get('/v1/threads', async (request) => {
-      await operator(request)
-      const { page } = parseInput(pageQuerySchema, request.query ?? {})
-      return upstream(() => rest.getThreads(page ?? 1))
-    })
-    app.post('/v1/threads/:threadId/pause', async (request: ThreadRequest, reply) => {
-      const threadId = await thread(request)
-      await upstream(() => rest.pause(threadId))
+    registerRoute(app, threadsRoute, deps, ({ query }) => upstream(() => rest.getThreads(query.page ?? 1)))
+    registerRoute(app, pauseRoute, deps, async ({ params }, _request, reply) => {
+      await upstream(() => rest.pause(params.threadId))
       return reply.code(202).send({})
     })
-    app.delete('/v1/threads/:threadId/pause', async (request: ThreadRequest, reply) => {
-      const threadId = await thread(request)
-      await upstream(() => rest.resume(threadId))
+    registerRoute(app, resumeRoute, deps, async ({ params }, _request, reply) => {
+      await upstream(() => rest.resume(params.threadId))
       return reply.code(202).send({})
     })
-    app.get('/v1/threads/:threadId/status', async (request: ThreadRequest) => {
-      const threadId = await thread(request)
-      const status = await upstream(() => rest.getBotStatus(threadId))
-      return { threadId, isPaused: status.isPaused }
+    registerRoute(app, botStatusRoute, deps, async ({ params }) => {
+      const status = await upstream(() => rest.getBotStatus(params.threadId))
+      return { threadId: params.threadId, isPaused: status.isPaused }
     })
-    app.post('/v1/threads/:threadId/handover', async (request: ThreadRequest, reply) => {
-      const threadId = await thread(request)
-      const { secondsToPause } = parseInput(handoverBodySchema, request.body ?? {})
-      await upstream(() => rest.handover(threadId, secondsToPause))
+    registerRoute(app, handoverRoute, deps, async ({ params, body }, _request, reply) => {
+      await upstream(() => rest.handover(params.threadId, body?.secondsToPause))
       return reply.code(202).send({})
     })
-    app.post('/v1/threads/:threadId/takeover', async (request: ThreadRequest, reply) => {
-      const threadId = await thread(request)
-      await upstream(() => rest.takeover(threadId))
+    registerRoute(app, takeoverRoute, deps, async ({ params }, _request, reply) => {
+      await upstream(() => rest.takeover(params.threadId))
       return reply.code(202).send({})
     })
-    app.get('/v1/trigger-events', async (request) => {
-      await operator(request)
-      return { items: await upstream(() => rest.getTriggerEvents()) }
-    })
-    app.post('/v1/threads/:threadId/trigger', async (request: ThreadRequest, reply) => {
-      const threadId = await thread(request)
-      const { eventName } = parseInput(triggerBodySchema, request.body ?? {})
-      await upstream(() => rest.triggerEvent(threadId, eventName))
+    registerRoute(app, triggerEventsRoute, deps, async () => ({
+      items: await upstream(() => rest.getTriggerEvents()),
+    }))
+    registerRoute(app, triggerRoute, deps, async ({ params, body }, _request, reply) => {
+      const { eventName } = body as { eventName: string }
+      await upstream(() => rest.triggerEvent(params.threadId, eventName))
       return reply.code(202).send({})
     })
     done()

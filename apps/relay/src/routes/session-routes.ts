@@ -1,12 +1,11 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { FlowErrorCode } from '@flowchat/core'
-import { bearerOf } from '../auth.js'
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { FlowErrorCode, safeParse, threadIdSchema } from '@flowchat/core'
+import { createOperatorSessionRoute, createSessionRoute } from '@flowchat/core/protocol'
+import { bearerOf, secretEquals } from '../auth.js'
 import { httpError } from '../http-error.js'
 import type { RelayContext } from '../relay-context.js'
-import { operatorSessionBodySchema, parseInput, sessionBodySchema } from '../request-schemas.js'
-
-const digest = (value: string) => createHash('sha256').update(value).digest()
+import { registerRoute } from '../register-route.js'
 
 /**
  * `POST /v1/sessions` (a new anonymous thread and its token, or a fresh token for a thread token that is valid
@@ -18,24 +17,21 @@ const digest = (value: string) => createHash('sha256').update(value).digest()
 export function sessionRoutes(context: RelayContext) {
   const { tokens, settings } = context
 
-  function limit(request: FastifyRequest): void {
-    const r = context.limits.sessionsPerIp.take(request.ip)
-    if (!r.allowed) {
-      throw httpError(FlowErrorCode.rate_limited, 'Too many sessions from this address; retry later.', {
-        retryAfterSeconds: r.retryAfterSeconds,
-      })
-    }
-  }
+  const deps = { tokens }
+  const limitMessage = 'Too many sessions from this address; retry later.'
 
   return (app: FastifyInstance, _opts: unknown, done: () => void) => {
-    app.post('/v1/sessions', async (request, reply) => {
-      limit(request)
-      const body = parseInput(sessionBodySchema, request.body ?? {})
+    registerRoute(app, createSessionRoute, deps, async ({ body = {} }, request, reply) => {
+      await context.limits.take('sessionsPerIp', request, reply, request.ip, limitMessage)
       const presented = bearerOf(request)
       if (presented !== undefined) {
         const who = await tokens.verifyForRefresh(presented)
         if (who.scope !== 'thread')
           throw httpError(FlowErrorCode.forbidden, 'Only thread tokens are refreshed.')
+        // A token for a thread id every other route refuses is never renewed.
+        if (!safeParse(threadIdSchema, who.threadId).ok) {
+          throw httpError(FlowErrorCode.forbidden, 'This token is for a thread id the relay does not serve.')
+        }
         const name = body.name ?? who.name
         const { token, expiresAt } = await tokens.issue({ threadId: who.threadId, ...(name ? { name } : {}) })
         return reply.code(200).send({ threadId: who.threadId, token, expiresAt: expiresAt.toISOString() })
@@ -51,19 +47,18 @@ export function sessionRoutes(context: RelayContext) {
       return reply.code(201).send({ threadId, token, expiresAt: expiresAt.toISOString() })
     })
 
-    app.post('/v1/operator/sessions', async (request, reply) => {
+    registerRoute(app, createOperatorSessionRoute, deps, async ({ body = {} }, request, reply) => {
       if (settings.operatorPassword === undefined) {
         throw httpError(FlowErrorCode.not_found, 'Operator sessions are not enabled on this relay.')
       }
-      limit(request)
+      await context.limits.take('sessionsPerIp', request, reply, request.ip, limitMessage)
       const presented = bearerOf(request)
-      if (presented === undefined || !timingSafeEqual(digest(presented), digest(settings.operatorPassword))) {
+      if (!secretEquals(presented, settings.operatorPassword)) {
         throw httpError(
           FlowErrorCode.unauthorized,
           'Send the operator password as `Authorization: Bearer <password>`.',
         )
       }
-      const body = parseInput(operatorSessionBodySchema, request.body ?? {})
       const { token, expiresAt } = await tokens.issue({ operator: body.name ?? 'operator' })
       return reply.code(201).send({ token, expiresAt: expiresAt.toISOString() })
     })

@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { FlowErrorCode } from '@flowchat/core'
-import { authenticate, authorizeThread, principalKey, requireOperator } from '../auth.js'
+import { allEventsRoute, eventIdSchema, threadEventsRoute } from '@flowchat/core/protocol'
+import { principalKey } from '../auth.js'
 import { serveEventStream } from '../event-stream.js'
-import { httpError } from '../http-error.js'
 import type { RelayContext } from '../relay-context.js'
-import { parseInput, streamQuerySchema } from '../request-schemas.js'
+import { parseInput, registerRoute } from '../register-route.js'
 import type { StreamKey } from '../storage/types.js'
-import { threadIdParam } from './thread-id.js'
+import type { Principal } from '../token-service.js'
 
 /**
  * `GET /v1/threads/:threadId/events` (a thread's stream) and `GET /v1/events` (operators: everything).
@@ -16,33 +15,35 @@ import { threadIdParam } from './thread-id.js'
  */
 export function streamRoutes(context: RelayContext) {
   return (app: FastifyInstance, _opts: unknown, done: () => void) => {
-    app.get<{ Params: { threadId: string } }>('/v1/threads/:threadId/events', async (request, reply) => {
-      const threadId = threadIdParam(request.params.threadId)
-      const who = await authenticate(request, context.tokens)
-      authorizeThread(who, threadId)
-      open(request, reply, { thread: threadId }, principalKey(who))
-    })
-
-    app.get('/v1/events', async (request, reply) => {
-      const who = await authenticate(request, context.tokens)
-      requireOperator(who)
-      open(request, reply, 'operators', principalKey(who))
-    })
+    const deps = { tokens: context.tokens }
+    registerRoute(app, threadEventsRoute, deps, ({ params, query, who }, request, reply) =>
+      open(request, reply, { thread: params.threadId }, who, query.lastEventId),
+    )
+    registerRoute(app, allEventsRoute, deps, ({ query, who }, request, reply) =>
+      open(request, reply, 'operators', who, query.lastEventId),
+    )
     done()
   }
 
-  function open(request: FastifyRequest, reply: FastifyReply, stream: StreamKey, tokenKey: string): void {
-    const query = parseInput(streamQuerySchema, request.query ?? {})
+  async function open(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    stream: StreamKey,
+    who: Principal,
+    fromQuery: string | undefined,
+  ): Promise<void> {
     const header = request.headers['last-event-id']
-    const fromHeader = typeof header === 'string' && header.length > 0 ? header : undefined
     // The header wins: EventSource sends it on every automatic reconnect, the query only on the first request.
-    const lastEventId = fromHeader ?? query.lastEventId
-    if (fromHeader !== undefined && !/^\d{1,20}-\d{1,20}$/.test(fromHeader)) {
-      throw httpError(FlowErrorCode.invalid_input, 'Last-Event-ID: must look like <ms>-<seq>', {
-        path: 'Last-Event-ID',
-      })
+    const lastEventId =
+      typeof header === 'string' && header.length > 0
+        ? parseInput(eventIdSchema, header, 'Last-Event-ID')
+        : fromQuery
+    const release = await context.streams.reserve(principalKey(who), request.ip)
+    if (request.raw.destroyed) {
+      // The client left while the slot was taken (a shared cap answers over Redis): give it back.
+      release()
+      return
     }
-    const release = context.streams.reserve(tokenKey, request.ip)
     context.metrics.streamOpened()
     reply.hijack()
     const res = reply.raw

@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
-  FlowErrorCode,
   encodeMessage,
   type BusinessHours,
   type MediaUploadInput,
   type MessageCommon,
   type MessageInput,
 } from '@flowchat/core'
-import { authenticate, authorizeThread, principalKey } from '../auth.js'
-import { httpError, upstream } from '../http-error.js'
-import type { RelayContext } from '../relay-context.js'
 import {
-  pageQuerySchema,
-  parseInput,
-  sendMessageBodySchema,
+  businessHoursRoute,
+  historyRoute,
+  sendMessageRoute,
   type SendMessageBody,
-} from '../request-schemas.js'
+} from '@flowchat/core/protocol'
+import { principalKey } from '../auth.js'
+import { upstream } from '../http-error.js'
+import type { RelayContext } from '../relay-context.js'
+import { registerRoute } from '../register-route.js'
 import type { Principal } from '../token-service.js'
-import { threadIdParam } from './thread-id.js'
 import { receiveUpload } from './upload.js'
 
 type Common = Pick<SendMessageBody, 'traceId' | 'lang' | 'timezone' | 'params' | 'originator'>
@@ -58,18 +57,11 @@ export function threadRoutes(context: RelayContext) {
   const { rest, storage, metrics } = context
   let hours: { value: Promise<BusinessHours[]>; at: number } | undefined
 
-  function limitSend(request: FastifyRequest, who: Principal): void {
-    for (const [limiter, key] of [
-      [context.limits.sendsPerToken, principalKey(who)],
-      [context.limits.sendsPerIp, request.ip],
-    ] as const) {
-      const r = limiter.take(key)
-      if (!r.allowed) {
-        throw httpError(FlowErrorCode.rate_limited, 'Too many messages; slow down and retry later.', {
-          retryAfterSeconds: r.retryAfterSeconds,
-        })
-      }
-    }
+  const deps = { tokens: context.tokens }
+  const limitMessage = 'Too many messages; slow down and retry later.'
+  async function limitSend(request: FastifyRequest, reply: FastifyReply, who: Principal): Promise<void> {
+    await context.limits.take('sendsPerToken', request, reply, principalKey(who), limitMessage)
+    await context.limits.take('sendsPerIp', request, reply, request.ip, limitMessage)
   }
 
   /** After Flow.ai acked: the `sent` event, so other tabs and operators see the message. */
@@ -84,7 +76,7 @@ export function threadRoutes(context: RelayContext) {
     const payloadType = message.type
     try {
       const result = await storage.append({
-        key: `sent:${threadId}:${traceId}`,
+        key: sentKey(threadId, traceId),
         envelope: {
           threadId,
           kind: 'sent',
@@ -106,11 +98,10 @@ export function threadRoutes(context: RelayContext) {
     // Multipart bodies are not parsed up front: the route streams them through to Flow.ai.
     app.addContentTypeParser('multipart/form-data', (_request, _payload, next) => next(null, undefined))
 
-    app.post<{ Params: { threadId: string } }>('/v1/threads/:threadId/messages', async (request, reply) => {
-      const threadId = threadIdParam(request.params.threadId)
-      const who = await authenticate(request, context.tokens)
-      authorizeThread(who, threadId)
-      limitSend(request, who)
+    registerRoute(app, sendMessageRoute, deps, async (input, request, reply) => {
+      const { who } = input
+      const { threadId } = input.params
+      await limitSend(request, reply, who)
       const started = performance.now()
       if (request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
         const { message, traceId } = await receiveUpload(request, {
@@ -126,7 +117,7 @@ export function threadRoutes(context: RelayContext) {
         const eventId = await publishSent(request, who, threadId, message, traceId)
         return reply.code(202).send({ traceId, ...(eventId ? { eventId } : {}) })
       }
-      const body = parseInput(sendMessageBodySchema, request.body)
+      const body = input.body as SendMessageBody
       const common = commonFields(who, body)
       const message = toMessageInput(body, common)
       await upstream(() => rest.sendMessage(threadId, message))
@@ -135,16 +126,11 @@ export function threadRoutes(context: RelayContext) {
       return reply.code(202).send({ traceId: common.traceId, ...(eventId ? { eventId } : {}) })
     })
 
-    app.get<{ Params: { threadId: string } }>('/v1/threads/:threadId/messages', async (request) => {
-      const threadId = threadIdParam(request.params.threadId)
-      const who = await authenticate(request, context.tokens)
-      authorizeThread(who, threadId)
-      const { page } = parseInput(pageQuerySchema, request.query ?? {})
-      return upstream(() => rest.getHistory(threadId, page ?? 1))
-    })
+    registerRoute(app, historyRoute, deps, ({ params, query }) =>
+      upstream(() => rest.getHistory(params.threadId, query.page ?? 1)),
+    )
 
-    app.get('/v1/business-hours', async (request) => {
-      await authenticate(request, context.tokens)
+    registerRoute(app, businessHoursRoute, deps, async () => {
       const now = Date.now()
       if (!hours || now - hours.at > context.settings.businessHoursTtlMs) {
         const value = upstream(() => rest.getBusinessHours())
@@ -158,6 +144,17 @@ export function threadRoutes(context: RelayContext) {
     })
     done()
   }
+}
+
+/**
+ * The dedupe key of a `sent` event: one per thread and traceId. Both are length-prefixed, so no pair can spell
+ * another (`X` + `b:c` and `X:b` + `c` would both be `X:b:c` joined by a bare separator).
+ *
+ * @example
+ * sentKey('X', 'b:c') // 'sent:1:X:3:b:c'
+ */
+export function sentKey(threadId: string, traceId: string): string {
+  return `sent:${threadId.length}:${threadId}:${traceId.length}:${traceId}`
 }
 
 function toMessageInput(body: SendMessageBody, common: MessageCommon & { traceId: string }): MessageInput {

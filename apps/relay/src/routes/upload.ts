@@ -2,9 +2,10 @@ import type { Readable } from 'node:stream'
 import busboy from 'busboy'
 import type { FastifyRequest } from 'fastify'
 import { FlowErrorCode, type MediaUploadInput } from '@flowchat/core'
+import { uploadQuerySchema, type UploadQuery } from '@flowchat/core/protocol'
 import type { UploadSource } from '@flowchat/core/rest'
 import { httpError } from '../http-error.js'
-import { parseInput, uploadQuerySchema, type UploadQuery } from '../request-schemas.js'
+import { parseInput } from '../register-route.js'
 
 export interface UploadHandlers {
   limitBytes: number

@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent } from '@flowchat/core'
+import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent, safeParse, threadIdSchema } from '@flowchat/core'
+import { webhookProbeRoute, webhookRoute } from '@flowchat/core/protocol'
 import { httpError } from '../http-error.js'
 import type { RelayContext } from '../relay-context.js'
+import { registerRoute } from '../register-route.js'
 
 const digest = (value: string | Buffer) => createHash('sha256').update(value).digest()
 
@@ -30,16 +32,18 @@ export function webhookRoutes(context: RelayContext) {
       (_r, body, next) => next(null, body),
     )
 
-    app.get<{ Params: { secret: string } }>('/webhooks/:secret', (request, reply) => {
-      if (!secretMatches(request.params.secret)) throw notFound()
+    const deps = { tokens: context.tokens }
+    registerRoute(app, webhookProbeRoute, deps, ({ params }, _request, reply) => {
+      if (!secretMatches(params.secret)) throw notFound()
       return reply.code(200).send({ status: 'ok' })
     })
 
-    app.post<{ Params: { secret: string }; Body: Buffer | undefined }>(
-      '/webhooks/:secret',
-      { bodyLimit: settings.bodyLimitBytes },
-      async (request, reply) => {
-        if (!secretMatches(request.params.secret)) {
+    registerRoute(
+      app,
+      webhookRoute,
+      { ...deps, rawBody: true, fastify: { bodyLimit: settings.bodyLimitBytes } },
+      async ({ params }, request, reply) => {
+        if (!secretMatches(params.secret)) {
           metrics.webhookRejected('secret')
           throw notFound()
         }
@@ -64,6 +68,17 @@ export function webhookRoutes(context: RelayContext) {
           )
         }
         const event = parsed.value
+        const given = givenThreadId(json)
+        if (given !== undefined && event.threadId === undefined) {
+          // The decoder leaves an invalid thread id out: filing the event as a project event would hide it.
+          metrics.webhookRejected('invalid')
+          const rule = safeParse(threadIdSchema, given)
+          throw httpError(
+            FlowErrorCode.invalid_input,
+            `threadId: ${rule.ok ? 'invalid' : (rule.issues[0]?.message ?? 'invalid')}`,
+            { path: 'threadId' },
+          )
+        }
         const threadId = PROJECT_KINDS.has(event.kind) || event.threadId === undefined ? null : event.threadId
         metrics.webhookReceived()
         let result
@@ -92,6 +107,17 @@ export function webhookRoutes(context: RelayContext) {
     )
     done()
   }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** The thread id a webhook body names (in its payload, a `result` in it, or at the top level), if any. */
+function givenThreadId(json: unknown): unknown {
+  if (!isRecord(json)) return undefined
+  const payload = isRecord(json.payload) ? json.payload : json
+  const result = isRecord(payload.result) ? payload.result : undefined
+  return payload.threadId ?? result?.threadId ?? json.threadId
 }
 
 function notFound() {

@@ -37,14 +37,5 @@ export function newTraceId(random: () => number = Math.random): string {
   return out
 }
 
-/**
- * Compares relay event ids (`<ms>-<seq>`): negative when `a` is older than `b`.
- *
- * @example
- * compareEventIds('5-1', '10-0') < 0 // true
- */
-export function compareEventIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-')
-  const [bm = '0', bs = '0'] = b.split('-')
-  return Number(am) - Number(bm) || Number(as) - Number(bs)
-}
+/** The one event-id comparison lives in the protocol; re-exported for the client's modules. */
+export { compareEventIds } from '../protocol/event-id.js'

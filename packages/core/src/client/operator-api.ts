@@ -1,14 +1,22 @@
-import * as z from 'zod/mini'
-import { threadsPageSchema, triggerEventsSchema } from '../schemas/responses.js'
+import {
+  botStatusRoute,
+  handoverRoute,
+  pauseRoute,
+  resumeRoute,
+  takeoverRoute,
+  threadsRoute,
+  triggerEventsRoute,
+  triggerRoute,
+} from '../protocol/operator-routes.js'
+import type { RelayRoute, RouteInput, RouteOutput } from '../protocol/relay-route.js'
+import { callRelay } from './relay-call.js'
 import type { RelayHttp } from './relay-http.js'
 import type { SessionManager } from './session-manager.js'
 import type { OperatorApi } from './types.js'
 
-const statusSchema = z.looseObject({ threadId: z.string(), isPaused: z.boolean() })
-
 /**
- * The operator routes of the relay (operator token). Each call waits for the session first, so the first one
- * made after sign-in already carries the token.
+ * The operator routes of the relay (operator token), called through the protocol's route table. Each call waits
+ * for the session first, so the first one made after sign-in already carries the token.
  *
  * @example
  * const api = createOperatorApi(http, session, (id) => markRead(id))
@@ -19,27 +27,28 @@ export function createOperatorApi(
   session: Pick<SessionManager, 'ready'>,
   markRead: (threadId: string) => void,
 ): OperatorApi {
-  const thread = (threadId: string, rest = '') => `/v1/threads/${encodeURIComponent(threadId)}${rest}`
-  const authed: Pick<RelayHttp, 'request'> = {
-    async request(method, path, req) {
-      await session.ready()
-      return http.request(method, path, req)
-    },
+  async function call<R extends RelayRoute>(route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
+    await session.ready()
+    return callRelay(http, route, input)
   }
-  const request = authed.request.bind(authed)
+  const params = (threadId: string) => ({ params: { threadId } })
   return {
-    threads: (page = 1) => request('GET', '/v1/threads', { schema: threadsPageSchema, query: { page } }),
-    pause: (threadId) => request('POST', thread(threadId, '/pause')),
-    resume: (threadId) => request('DELETE', thread(threadId, '/pause')),
-    status: (threadId) => request('GET', thread(threadId, '/status'), { schema: statusSchema }),
-    handover: (threadId, secondsToPause) =>
-      request('POST', thread(threadId, '/handover'), {
+    threads: (page = 1) => call(threadsRoute, { query: { page } }),
+    pause: async (threadId) => void (await call(pauseRoute, params(threadId))),
+    resume: async (threadId) => void (await call(resumeRoute, params(threadId))),
+    status: async (threadId) => {
+      const { threadId: id, isPaused } = await call(botStatusRoute, params(threadId))
+      return { threadId: id, isPaused }
+    },
+    handover: async (threadId, secondsToPause) =>
+      void (await call(handoverRoute, {
+        ...params(threadId),
         body: secondsToPause === undefined ? {} : { secondsToPause },
-      }),
-    takeover: (threadId) => request('POST', thread(threadId, '/takeover')),
-    triggerEvents: async () =>
-      (await request('GET', '/v1/trigger-events', { schema: triggerEventsSchema })).items,
-    trigger: (threadId, eventName) => request('POST', thread(threadId, '/trigger'), { body: { eventName } }),
+      })),
+    takeover: async (threadId) => void (await call(takeoverRoute, params(threadId))),
+    triggerEvents: async () => (await call(triggerEventsRoute, {})).items,
+    trigger: async (threadId, eventName) =>
+      void (await call(triggerRoute, { ...params(threadId), body: { eventName } })),
     markRead,
   }
 }

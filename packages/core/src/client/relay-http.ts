@@ -3,12 +3,23 @@ import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '../errors.
 import { parseRetryAfter } from '../retry/retry-after.js'
 import { safeParse } from '../schemas/parse.js'
 
-export interface RelayRequest<S extends z.ZodMiniType | undefined> {
+/** Default bound of one relay request, answer body included: a stalled request fails instead of blocking. */
+export const DEFAULT_RELAY_TIMEOUT_MS = 30_000
+
+/** Per-request options of every relay call. */
+export interface RelayCallOptions {
+  /** Bearer token; `null` sends none. Default: the current session token. */
+  token?: string | null
+  /** Cancels the request (a `FlowError` with code `aborted`). */
+  signal?: AbortSignal
+  /** Fails the request with code `timeout` after this long. Default: the client's (30 s). */
+  timeoutMs?: number
+}
+
+export interface RelayRequest<S extends z.ZodMiniType | undefined> extends RelayCallOptions {
   body?: unknown
   /** Validates the answer; without it the answer is ignored. */
   schema?: S
-  /** Bearer token; `null` sends none. Default: the current session token. */
-  token?: string | null
   query?: Record<string, string | number | undefined>
 }
 
@@ -42,23 +53,47 @@ export async function relayError(response: Response): Promise<FlowError> {
     typeof error?.message === 'string' ? error.message : `The relay answered HTTP ${response.status}.`,
     {
       status: response.status,
-      ...(retryAfterMs ? { retryAfterMs } : {}),
+      ...(retryAfterMs !== undefined && retryAfterMs > 0 ? { retryAfterMs } : {}),
       ...(typeof error?.path === 'string' ? { path: error.path } : {}),
     },
   )
 }
 
 /**
- * The relay's JSON routes over an injected `fetch`.
+ * One signal for a request: aborted by the caller's signal or after `timeoutMs` (a `TimeoutError`, so that
+ * `toFlowError` names it `timeout`). `done()` releases the timer.
+ */
+function requestSignal(signal: AbortSignal | undefined, timeoutMs: number) {
+  const controller = new AbortController()
+  const onAbort = () => controller.abort(signal?.reason)
+  if (signal?.aborted) onAbort()
+  else signal?.addEventListener('abort', onAbort, { once: true })
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`No answer within ${timeoutMs} ms.`, 'TimeoutError')),
+    timeoutMs,
+  )
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    },
+  }
+}
+
+/**
+ * The relay's JSON routes over an injected `fetch`, each request bounded by a timeout and cancellable.
  *
  * @example
  * const http = createRelayHttp({ relayUrl, fetch, token: () => session.token() })
- * await http.request('POST', '/v1/threads/t1/pause')
+ * await callRelay(http, pauseRoute, { params: { threadId: 't1' } })
  */
 export function createRelayHttp(options: {
   relayUrl: string
   fetch: typeof fetch
   token: () => string | undefined
+  /** Default `DEFAULT_RELAY_TIMEOUT_MS`. */
+  timeoutMs?: number
 }): RelayHttp {
   const base = options.relayUrl.replace(/\/+$/, '')
   const url = (path: string, query?: Record<string, string | number | undefined>) => {
@@ -67,47 +102,60 @@ export function createRelayHttp(options: {
     const qs = params.toString()
     return `${base}${path}${qs ? `?${qs}` : ''}`
   }
-  return {
-    url,
-    async request(method, path, req = {}) {
-      const token = req.token === undefined ? options.token() : req.token
-      const headers: Record<string, string> = { accept: 'application/json' }
-      if (token) headers.authorization = `Bearer ${token}`
-      if (req.body !== undefined) headers['content-type'] = 'application/json'
+
+  async function send(
+    method: string,
+    path: string,
+    req: RelayRequest<z.ZodMiniType | undefined>,
+  ): Promise<unknown> {
+    const token = req.token === undefined ? options.token() : req.token
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (token) headers.authorization = `Bearer ${token}`
+    if (req.body !== undefined) headers['content-type'] = 'application/json'
+    const bound = requestSignal(req.signal, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS)
+    try {
       let response: Response
+      let json: unknown
       try {
         response = await options.fetch(url(path, req.query), {
           method,
           headers,
+          signal: bound.signal,
           ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
         })
+        if (!response.ok) throw await relayError(response)
+        const { schema } = req
+        if (!schema) return undefined
+        try {
+          json = await response.json()
+        } catch (error) {
+          if (bound.signal.aborted) throw error
+          throw new FlowError(
+            FlowErrorCode.invalid_response,
+            `The relay's answer to ${method} ${path} is not JSON.`,
+            { status: response.status, cause: error },
+          )
+        }
+        const parsed = safeParse(schema, json)
+        if (!parsed.ok) {
+          throw new FlowError(
+            FlowErrorCode.invalid_response,
+            `The relay's answer to ${method} ${path} is not as documented: ${parsed.error}`,
+            { status: response.status },
+          )
+        }
+        return parsed.value
       } catch (error) {
-        throw toFlowError(error)
+        // The reason of an aborted fetch: the caller's, or the TimeoutError of the bound.
+        throw toFlowError(bound.signal.aborted ? (bound.signal.reason ?? error) : error)
       }
-      if (!response.ok) throw await relayError(response)
-      if (!req.schema) return undefined as never
-      let json: unknown
-      try {
-        json = await response.json()
-      } catch (error) {
-        throw new FlowError(
-          FlowErrorCode.invalid_response,
-          `The relay's answer to ${method} ${path} is not JSON.`,
-          {
-            status: response.status,
-            cause: error,
-          },
-        )
-      }
-      const parsed = safeParse(req.schema, json)
-      if (!parsed.ok) {
-        throw new FlowError(
-          FlowErrorCode.invalid_response,
-          `The relay's answer to ${method} ${path} is not as documented: ${parsed.error}`,
-          { status: response.status },
-        )
-      }
-      return parsed.value as never
-    },
+    } finally {
+      bound.done()
+    }
+  }
+
+  return {
+    url,
+    request: (method, path, req = {}) => send(method, path, req) as never,
   }
 }

@@ -7,8 +7,9 @@ export const MAX_TEXT_LENGTH = 255
 export const MAX_THREAD_ID_LENGTH = 256
 
 /**
- * A thread id: 1 to 256 characters without control characters. Ids may contain `|`, so they are always
- * URL-encoded in paths.
+ * A thread id, the one rule for every route, webhook and REST call: 1 to 256 characters, no control
+ * characters, and not `.` or `..` (a path segment that would address another Flow.ai URL). Ids may contain `|`,
+ * so they are always URL-encoded in paths.
  *
  * @example
  * threadIdSchema.parse('a4ad8a02|o_21361542') // ok
@@ -18,6 +19,7 @@ export const threadIdSchema = z.string().check(
   z.maxLength(MAX_THREAD_ID_LENGTH, `must be at most ${MAX_THREAD_ID_LENGTH} characters`),
   // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   z.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
+  z.refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."'),
 )
 
 /** Documented as a number, carried as a string by real replies: both are read, as a string. */

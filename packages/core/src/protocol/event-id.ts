@@ -1,0 +1,53 @@
+import * as z from 'zod/mini'
+
+/**
+ * Event ids are `<ms>-<seq>` (the Redis stream id form), each part 1 to 20 digits, increasing within a stream.
+ * They compare numerically, part by part: string order would put `9-0` after `10-0`.
+ */
+export const EVENT_ID_PATTERN = /^(\d{1,20})-(\d{1,20})$/
+
+/** The rule a malformed event id breaks, as every refusal names it. */
+export const EVENT_ID_RULE = 'must look like <ms>-<seq>'
+
+/**
+ * An event id on the wire (SSE `id`, `Last-Event-ID`, `?lastEventId=`, `eventId` of a send).
+ *
+ * @example
+ * eventIdSchema.parse('1732170000000-0')
+ */
+export const eventIdSchema = z.string().check(z.regex(EVENT_ID_PATTERN, EVENT_ID_RULE))
+
+/**
+ * True when `id` is a well-formed event id.
+ *
+ * @example
+ * isEventId('5-1') // true
+ * isEventId('5') // false
+ */
+export function isEventId(id: string): boolean {
+  return EVENT_ID_PATTERN.test(id)
+}
+
+/** Compares two digit strings as whole numbers, without `BigInt` or loss of precision past 2^53. */
+function compareDigits(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '')
+  const y = b.replace(/^0+(?=\d)/, '')
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/**
+ * Compares two event ids numerically: negative when `a` is older, 0 when equal, positive when newer.
+ * The one comparison of relay and client. A malformed id sorts before every well-formed one (so it is never
+ * taken for "newer" and never skips events); two malformed ids compare equal.
+ *
+ * @example
+ * compareEventIds('9-0', '10-0') // < 0
+ * compareEventIds('garbage', '0-0') // < 0
+ */
+export function compareEventIds(a: string, b: string): number {
+  const x = EVENT_ID_PATTERN.exec(a)
+  const y = EVENT_ID_PATTERN.exec(b)
+  if (!x || !y) return (x ? 1 : 0) - (y ? 1 : 0)
+  return compareDigits(x[1] as string, y[1] as string) || compareDigits(x[2] as string, y[2] as string)
+}

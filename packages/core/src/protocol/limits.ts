@@ -1,0 +1,35 @@
+import { MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
+
+/**
+ * The relay protocol's bounds, in one place: validation, the OpenAPI document and the relay's defaults read
+ * them from here.
+ *
+ * @example
+ * if (text.length > RelayLimits.textLength) throw new Error('too long')
+ */
+export const RelayLimits = {
+  /** Characters of a text message (Flow.ai's limit). */
+  textLength: MAX_TEXT_LENGTH,
+  /** Characters of a thread id. */
+  threadIdLength: MAX_THREAD_ID_LENGTH,
+  /** Characters of a client-given traceId. */
+  traceIdLength: 128,
+  /** Characters of a display name (visitor, operator, originator). */
+  nameLength: 200,
+  /** Characters of an event name (event messages, triggers). */
+  eventNameLength: 255,
+  /** Characters of a media URL. */
+  urlLength: 2048,
+  /** Characters of a title or MIME type. */
+  titleLength: 255,
+  /** Characters of a language tag. */
+  langLength: 35,
+  /** Characters of a coordinate given as a string. */
+  coordinateLength: 64,
+  /** Highest history or threads page asked for. */
+  maxPage: 100_000,
+  /** Default bound of JSON and webhook bodies, bytes (the relay's `bodyLimitBytes`). */
+  bodyBytes: 1024 * 1024,
+  /** Default bound of multipart uploads, bytes (the relay's `uploadLimitBytes`). */
+  uploadBytes: 25 * 1024 * 1024,
+} as const

@@ -1,0 +1,71 @@
+import * as z from 'zod/mini'
+import { businessHoursSchema, historyPageSchema } from '../schemas/responses.js'
+import { pageQuery, threadParams } from './fields.js'
+import { defineRoute, RouteAuth } from './relay-route.js'
+import { sendAcceptedSchema } from './send-accepted.js'
+import { sendMessageBodySchema, uploadQuerySchema } from './send-message-body.js'
+
+/**
+ * `POST /v1/threads/{threadId}/messages`: send a message (JSON, or a multipart upload streamed to Flow.ai).
+ * The role comes from the token; the answer comes after Flow.ai acked.
+ *
+ * @example
+ * await callRelay(http, sendMessageRoute, { params: { threadId }, body: { type: 'text', text: 'Hi' } })
+ */
+export const sendMessageRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'sendMessage',
+  method: 'POST',
+  path: '/v1/threads/{threadId}/messages',
+  tag: 'threads',
+  summary: 'Send a message (role from the token)',
+  description:
+    'JSON, or `multipart/form-data` with a `query` part (the JSON message, type media, without `url`) before the `file` part.',
+  auth: RouteAuth.thread,
+  params: threadParams,
+  body: sendMessageBodySchema,
+  bodyRequired: true,
+  multipartQuery: uploadQuerySchema,
+  answers: {
+    202: { description: 'Flow.ai acked it; the `sent` event is published', schema: sendAcceptedSchema },
+  },
+  errors: [400, 401, 403, 413, 415, 429, 502, 503],
+})
+
+/**
+ * `GET /v1/threads/{threadId}/messages?page=N`: history, page 1 the newest.
+ *
+ * @example
+ * await callRelay(http, historyRoute, { params: { threadId }, query: { page: 1 } })
+ */
+export const historyRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'getHistory',
+  method: 'GET',
+  path: '/v1/threads/{threadId}/messages',
+  tag: 'threads',
+  summary: 'History (page 1 is the newest)',
+  auth: RouteAuth.thread,
+  params: threadParams,
+  query: pageQuery,
+  answers: { 200: { description: 'A page of history', schema: historyPageSchema } },
+  errors: [400, 401, 403, 429, 502, 503],
+})
+
+/** `GET /v1/business-hours` answer. */
+export const businessHoursAnswerSchema = z.looseObject({ businessHours: z.array(businessHoursSchema) })
+
+/**
+ * `GET /v1/business-hours` (any valid token; cached by the relay).
+ *
+ * @example
+ * const { businessHours } = await callRelay(http, businessHoursRoute, {})
+ */
+export const businessHoursRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'getBusinessHours',
+  method: 'GET',
+  path: '/v1/business-hours',
+  tag: 'threads',
+  summary: 'Business hours (cached)',
+  auth: RouteAuth.token,
+  answers: { 200: { description: 'Business hours', schema: businessHoursAnswerSchema } },
+  errors: [401, 429, 502, 503],
+})
