@@ -38,7 +38,7 @@ export function checkKeyPrefix(prefix: string): void {
 export function createRedisKeys(prefix: string, shards: number): RedisKeys {
   checkKeyPrefix(prefix)
   if (!Number.isInteger(shards) || shards < 1 || shards > 1024) {
-    throw new Error('redis storage: operatorShards: must be an integer from 1 to 1024')
+    throw new Error('redis storage: shards: must be an integer from 1 to 1024')
   }
   const tag = (shard: number) => `${prefix}:{o${shard}}`
   const shardOf = (threadId: string | null) =>

@@ -31,9 +31,16 @@ minId = string.format('%.0f', minId)
  * gone by then anyway, and until then its last id stays known, so a client that had seen everything
  * resumes without a reset.
  *
+ * With several operators' shards (ARGV[7] > 1) the operators' id is given explicitly, so that ids are unique
+ * across shards and tell their shard: `<ms>-<seq>` with `ms` = max(Redis TIME, the shard's newest ms) and `seq` the
+ * smallest above the shard's newest (and above ARGV[9], the newest id this relay instance was given by an append:
+ * an append that follows another one it saw completed gets a larger id, whatever their shards) in that ms with
+ * `seq ≡ shard (mod shards)`. So a later append of a shard never gets an id below the TIME its node answered before
+ * it, which is what lets readers merge shards by id.
+ *
  * KEYS: dedupe key, operators' stream, [thread stream].
  * ARGV: envelope JSON without id, thread id or '', dedupe TTL ms, max events of a thread stream, max events
- * of the operators' stream, max age ms.
+ * of the operators' stream, max age ms, shards, this shard, floor id or ''.
  * Returns `{isDuplicate (0|1), threadEventId or '', operatorEventId}`.
  */
 export const appendScript = script(`
@@ -50,7 +57,34 @@ if #KEYS == 3 then
   redis.call('XTRIM', KEYS[3], 'MINID', minId)
   redis.call('PEXPIRE', KEYS[3], expireMs)
 end
-local operatorEventId = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], '*', 'e', ARGV[1], 't', ARGV[2], 'tid', threadEventId)
+local opsId = '*'
+local shards = tonumber(ARGV[7])
+if shards > 1 then
+  local shard = tonumber(ARGV[8])
+  local ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local above = -1
+  local function consider(id)
+    local dash = string.find(id, '-', 1, true)
+    local m = tonumber(string.sub(id, 1, dash - 1))
+    local q = tonumber(string.sub(id, dash + 1))
+    if m > ms then
+      ms = m
+      above = q
+    elseif m == ms and q > above then
+      above = q
+    end
+  end
+  local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+  if #top > 0 then consider(top[1][1]) end
+  if ARGV[9] ~= '' then consider(ARGV[9]) end
+  local seq = shard
+  if above >= 0 then
+    seq = above - (above % shards) + shard
+    if seq <= above then seq = seq + shards end
+  end
+  opsId = string.format('%.0f', ms) .. '-' .. string.format('%.0f', seq)
+end
+local operatorEventId = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], opsId, 'e', ARGV[1], 't', ARGV[2], 'tid', threadEventId)
 redis.call('XTRIM', KEYS[2], 'MINID', minId)
 redis.call('PEXPIRE', KEYS[2], expireMs)
 redis.call('SET', KEYS[1], threadEventId .. ' ' .. operatorEventId, 'PX', ARGV[3])
@@ -78,6 +112,54 @@ if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1], 'COUNT', 1) == 0 then
 end
 if tonumber(ARGV[2]) <= 0 then return {} end
 return redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
+`)
+
+/**
+ * One shard of a sharded operators' stream, read for a merge: Redis's TIME (no later append of this shard gets an
+ * id below it), the shard's newest id, and its entries after an id. With `check` `owner` (the shard that issued
+ * `afterId`) the id must be retained as in `readScript`; with `other`, no entry after `afterId` may have been
+ * trimmed (XINFO's max-deleted-entry-id). `none` skips the check and the trim (the live tail).
+ *
+ * KEYS: the shard's operators' stream. ARGV: afterId, limit, max age ms, check (owner|other|none).
+ * Returns `{nowMs, reset (0|1), newestId or '', entries}`.
+ */
+export const shardReadScript = script(`
+${minIdFrom('ARGV[3]')}
+local now = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  if ARGV[4] == 'owner' then return {now, 1, '', {}} end
+  return {now, 0, '', {}}
+end
+if ARGV[4] ~= 'none' then redis.call('XTRIM', KEYS[1], 'MINID', minId) end
+local function parse(id)
+  local dash = string.find(id, '-', 1, true)
+  return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+end
+if ARGV[4] == 'owner' then
+  if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1], 'COUNT', 1) == 0 then
+    local info = redis.call('XINFO', 'STREAM', KEYS[1])
+    local kept = false
+    for i = 1, #info, 2 do
+      if info[i] == 'last-generated-id' and info[i + 1] == ARGV[1] then kept = true end
+    end
+    if not kept then return {now, 1, '', {}} end
+  end
+elseif ARGV[4] == 'other' then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'max-deleted-entry-id' then
+      local dm, ds = parse(info[i + 1])
+      local am, as = parse(ARGV[1])
+      if dm > am or (dm == am and ds > as) then return {now, 1, '', {}} end
+    end
+  end
+end
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local newest = ''
+if #top > 0 then newest = top[1][1] end
+local entries = {}
+if tonumber(ARGV[2]) > 0 then entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2]) end
+return {now, 0, newest, entries}
 `)
 
 /**
