@@ -110,7 +110,7 @@ export async function readShards(
   afterId: string,
   limit: number,
   check: boolean,
-  durable?: ((shards: readonly number[]) => Promise<void>) | undefined,
+  durable?: (shards: readonly number[]) => Promise<void>,
 ): Promise<{ reset: boolean; entries: StoredEntry[] }> {
   const first = await readShardsOnce(redis, options, afterId, limit, check)
   if (first.reset) return { reset: true, entries: [] }

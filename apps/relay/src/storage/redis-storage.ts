@@ -137,7 +137,11 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   const operatorsKey = keys.operators(0)
   const streamKey = (stream: StreamKey) =>
     stream === 'operators' ? operatorsKey : keys.thread(stream.thread)
-  const merge = { shards: keys.shards, key: keys.operators, maxAgeMs: config.maxAgeMs }
+  const merge = {
+    shards: keys.shards,
+    key: (shard: number) => keys.operators(shard),
+    maxAgeMs: config.maxAgeMs,
+  }
 
   /**
    * Resolves once everything the connection has seen so far is on `minReplicas` replicas: a write of its own
