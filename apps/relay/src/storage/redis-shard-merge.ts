@@ -24,6 +24,8 @@ export interface ShardMergeOptions {
   shards: number
   /** The operators' stream key of a shard. */
   key: (shard: number) => string
+  /** The key of a shard's trim mark. */
+  trimmedKey: (shard: number) => string
   maxAgeMs: number
 }
 
@@ -60,7 +62,12 @@ export async function readShardsOnce(
   const replies = await Promise.all(
     Array.from({ length: options.shards }, (_, shard) => {
       const mode: ShardCheck = !check ? 'none' : shard === owner ? 'owner' : 'other'
-      return runScript(redis, shardReadScript, [options.key(shard)], [afterId, limit, options.maxAgeMs, mode])
+      return runScript(
+        redis,
+        shardReadScript,
+        [options.key(shard), options.trimmedKey(shard)],
+        [afterId, limit, options.maxAgeMs, mode],
+      )
     }),
   )
   let reset = false

@@ -12,7 +12,6 @@ export interface ShardedSourceOptions extends ShardMergeOptions {
   batch: number
   /** Resolves once what `redis` has read of a shard is on enough replicas; given when appends wait for replicas. */
   durable?: ((redis: RedisClient, shard: number) => Promise<void>) | undefined
-  onError: (error: unknown) => void
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -30,7 +29,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export function createShardedSource(options: ShardedSourceOptions): OperatorsSource {
   const connections = new Map<number, RedisClient>()
   const doorbells = new Map<number, Promise<void>>()
-  let closed = false
 
   const connection = (shard: number) => {
     let redis = connections.get(shard)
@@ -49,10 +47,9 @@ export function createShardedSource(options: ShardedSourceOptions): OperatorsSou
         .xread('COUNT', 1, 'BLOCK', options.blockMs, 'STREAMS', options.key(shard), cursor)
         .then(
           () => undefined,
-          async (error: unknown) => {
-            if (!closed) options.onError(error)
-            await sleep(100)
-          },
+          // A fresh or reconnecting connection refuses commands (no offline queue): wake the loop a little later,
+          // and let its reads (on the commands connection) report a real outage.
+          () => sleep(100).then(() => undefined),
         )
         .finally(() => doorbells.delete(shard))
       doorbells.set(shard, ring)
@@ -80,7 +77,6 @@ export function createShardedSource(options: ShardedSourceOptions): OperatorsSou
     },
     ready: () => whenReady(options.commands, options.blockMs),
     close() {
-      closed = true
       for (const redis of connections.values()) redis.disconnect()
     },
   }

@@ -9,7 +9,7 @@ import {
 import { toEntries, toEnvelope } from './redis-entries.js'
 import { createRedisKeys } from './redis-keys.js'
 import { appendScript, lastIdScript, readScript, runScript, runScriptAndWait } from './redis-scripts.js'
-import { readShards } from './redis-shard-merge.js'
+import { readShards, readShardsOnce } from './redis-shard-merge.js'
 import { createShardedSource } from './redis-sharded-source.js'
 import { createOperatorsTail, createStreamSource, type OperatorsTail, type TailFilter } from './redis-tail.js'
 import type {
@@ -140,6 +140,7 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   const merge = {
     shards: keys.shards,
     key: (shard: number) => keys.operators(shard),
+    trimmedKey: (shard: number) => keys.operatorsTrimmed(shard),
     maxAgeMs: config.maxAgeMs,
   }
 
@@ -281,7 +282,6 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
           blockMs: config.blockMs,
           batch: tailBatch,
           durable: config.minReplicas > 0 ? durable : undefined,
-          onError,
         })
       : createStreamSource({
           blocking: blocking(`${prefix}-relay-tail`),
@@ -307,7 +307,11 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       // Copied only when there is one: the copy is per webhook, on the ingest path.
       const stored = 'id' in envelope ? withoutId(envelope) : envelope
       const shard = keys.shardOf(envelope.threadId)
-      const scriptKeys = [keys.dedupe(envelope.threadId, key), keys.operators(shard)]
+      const scriptKeys = [
+        keys.dedupe(envelope.threadId, key),
+        keys.operators(shard),
+        keys.operatorsTrimmed(shard),
+      ]
       if (envelope.threadId !== null) scriptKeys.push(streamKey({ thread: envelope.threadId }))
       const args = [
         JSON.stringify(stored),
@@ -369,19 +373,7 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
 
     async lastId(stream: StreamKey): Promise<string | undefined> {
       if (sharded && stream === 'operators') {
-        const ids = await withCommands((redis) =>
-          Promise.all(
-            Array.from({ length: keys.shards }, (_, shard) =>
-              runScript(redis, lastIdScript, [keys.operators(shard)], [config.maxAgeMs]),
-            ),
-          ),
-        )
-        return ids
-          .filter((id): id is string => typeof id === 'string')
-          .reduce<string | undefined>(
-            (a, b) => (a === undefined || compareEventIds(b, a) > 0 ? b : a),
-            undefined,
-          )
+        return (await withCommands((redis) => readShardsOnce(redis, merge, '0-0', 0, false))).newest
       }
       const reply = await withCommands((redis) =>
         runScript(redis, lastIdScript, [streamKey(stream)], [config.maxAgeMs]),
