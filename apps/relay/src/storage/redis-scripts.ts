@@ -57,8 +57,9 @@ end
  * resumes without a reset.
  *
  * With several operators' shards (ARGV[7] > 1) the operators' id is given explicitly, so that ids are unique
- * across shards and tell their shard: `<ms>-<seq>` with `ms` = max(Redis TIME, the shard's newest ms) and `seq` the
- * smallest above the shard's newest (and above ARGV[9], the newest id this relay instance was given by an append:
+ * across shards and tell their shard: `<ms>-<seq>` from Redis TIME with `seq` = microseconds within the ms × shards
+ * + shard (so appends on different shards, even on different nodes with synchronised clocks, are ordered as they
+ * happened, down to about a microsecond), raised when needed above the shard's newest (and above ARGV[9], the newest id this relay instance was given by an append:
  * an append that follows another one it saw completed gets a larger id, whatever their shards) in that ms with
  * `seq ≡ shard (mod shards)`. So a later append of a shard never gets an id below the TIME its node answered before
  * it, which is what lets readers merge shards by id.
@@ -87,27 +88,22 @@ local opsId = '*'
 local shards = tonumber(ARGV[7])
 if shards > 1 then
   local shard = tonumber(ARGV[8])
-  local ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-  local above = -1
+  local nowUs = tonumber(time[1]) * 1000000 + tonumber(time[2])
+  local ms = math.floor(nowUs / 1000)
+  local seq = (nowUs % 1000) * shards + shard
   local function consider(id)
     local dash = string.find(id, '-', 1, true)
     local m = tonumber(string.sub(id, 1, dash - 1))
     local q = tonumber(string.sub(id, dash + 1))
-    if m > ms then
+    if m > ms or (m == ms and q >= seq) then
       ms = m
-      above = q
-    elseif m == ms and q > above then
-      above = q
+      seq = q - (q % shards) + shard
+      if seq <= q then seq = seq + shards end
     end
   end
   local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
   if #top > 0 then consider(top[1][1]) end
   if ARGV[9] ~= '' then consider(ARGV[9]) end
-  local seq = shard
-  if above >= 0 then
-    seq = above - (above % shards) + shard
-    if seq <= above then seq = seq + shards end
-  end
   opsId = string.format('%.0f', ms) .. '-' .. string.format('%.0f', seq)
 end
 local operatorEventId
