@@ -35,10 +35,17 @@ local function trimShard(stream, mark, maxLen, minId, expireMs)
       redis.call('XTRIM', stream, 'MAXLEN', maxLen)
     end
   end
-  local older = redis.call('XREVRANGE', stream, '(' .. minId .. '-0', '-', 'COUNT', 1)
-  if #older > 0 then
-    gone = older[1][1]
-    redis.call('XTRIM', stream, 'MINID', minId)
+  -- Looked for backwards only when the oldest entry is too old: a reverse scan from minId would walk the head
+  -- node's trimmed entries on every append.
+  local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+  if #first > 0 then
+    local id = first[1][1]
+    local dash = string.find(id, '-', 1, true)
+    if tonumber(string.sub(id, 1, dash - 1)) < tonumber(minId) then
+      local older = redis.call('XREVRANGE', stream, '(' .. minId .. '-0', '-', 'COUNT', 1)
+      gone = older[1][1]
+      redis.call('XTRIM', stream, 'MINID', minId)
+    end
   end
   if gone then redis.call('SET', mark, gone, 'PX', expireMs) end
 end
