@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { createRedisStorage } from '../../apps/relay/src/storage/redis-storage.js'
 import {
+  redisCommand,
   requireRedisBinaries,
   startRedisCluster,
   stopAllRedisServers,
@@ -17,6 +18,22 @@ export interface ShardsResult {
   shards: number
   inFlight: number
   appendsPerSecond: number
+  /** Share of the appends' script calls on the busiest master, in %. */
+  busiestMasterPercent: number
+  /** Script time (EVALSHA/EVAL, µs) the busiest master spent per append of the whole run. */
+  busiestMasterUsPerAppend: number
+}
+
+/** EVALSHA + EVAL calls and µs on one node since its last CONFIG RESETSTAT. */
+async function scriptStats(port: number): Promise<{ calls: number; usec: number }> {
+  const info = String(await redisCommand(port, 'INFO', 'commandstats'))
+  let calls = 0
+  let usec = 0
+  for (const match of info.matchAll(/cmdstat_(?:evalsha|eval):calls=(\d+),usec=(\d+)/g)) {
+    calls += Number(match[1])
+    usec += Number(match[2])
+  }
+  return { calls, usec }
 }
 
 /** Measures appends on a fresh three-master cluster, then stops it. */
@@ -32,6 +49,7 @@ export async function measureShards(appends = 20_000): Promise<ShardsResult[]> {
           keyPrefix: `bench-shards-${shards}-${results.length}`,
           shards,
         })
+        for (const { port } of nodes) await redisCommand(port, 'CONFIG', 'RESETSTAT')
         let next = 0
         const worker = async () => {
           while (next < appends) {
@@ -43,7 +61,16 @@ export async function measureShards(appends = 20_000): Promise<ShardsResult[]> {
         await Promise.all(Array.from({ length: inFlight }, worker))
         const seconds = (performance.now() - started) / 1000
         await storage.close()
-        results.push({ shards, inFlight, appendsPerSecond: Math.round(appends / seconds) })
+        const stats = await Promise.all(nodes.map(({ port }) => scriptStats(port)))
+        const busiest = stats.reduce((a, b) => (b.calls > a.calls ? b : a))
+        const calls = stats.reduce((sum, s) => sum + s.calls, 0)
+        results.push({
+          shards,
+          inFlight,
+          appendsPerSecond: Math.round(appends / seconds),
+          busiestMasterPercent: Math.round((100 * busiest.calls) / calls),
+          busiestMasterUsPerAppend: Math.round((10 * busiest.usec) / appends) / 10,
+        })
       }
     }
     return results
