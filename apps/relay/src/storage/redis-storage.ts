@@ -2,7 +2,7 @@ import { compareEventIds, isEventId } from './event-id.js'
 import {
   checkRedisTarget,
   createRedisConnection,
-  whenReady,
+  whenAllReady,
   type RedisClient,
   type RedisNodeAddress,
 } from './redis-connection.js'
@@ -174,6 +174,8 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   })
   let tail: OperatorsTail | undefined
   let connecting: Promise<void> | undefined
+  /** Connected to every node once (see `whenAllReady`). */
+  let connected = false
   let closed = false
 
   /**
@@ -182,9 +184,11 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
    */
   function withCommands<T>(send: (redis: RedisClient) => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new Error('redis storage: closed'))
-    if (commands.status === 'ready') return send(commands)
+    if (commands.status === 'ready' && connected) return send(commands)
     // One wait shared by every caller: callbacks of one promise run in the order they were added.
-    connecting ??= whenReady(commands, config.connectWaitMs).finally(() => (connecting = undefined))
+    connecting ??= whenAllReady(commands, config.connectWaitMs)
+      .then(() => void (connected = true))
+      .finally(() => (connecting = undefined))
     return connecting.then(() => send(commands))
   }
 
