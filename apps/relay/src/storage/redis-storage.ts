@@ -94,6 +94,10 @@ const tailBatch = 500
  * two connections: one for commands, and one blocking XREAD over the operators' stream that feeds all of its
  * live subscribers.
  *
+ * With `shards` > 1 the operators' stream is split over that many slots (a thread's keys in its shard's slot), and
+ * read back as one stream merged in id order (see `readShardsOnce`); the live tail then holds one blocking
+ * connection per shard.
+ *
  * With `minReplicas`, each append waits for that many replicas (`WAIT`) and rejects when they do not confirm
  * in time; the live tail likewise hands out only entries the replicas confirmed. A failover then loses no
  * event that was acknowledged or seen by a client.

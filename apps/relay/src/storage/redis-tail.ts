@@ -66,11 +66,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const headFromClock = () => `${Date.now() - 1_000}-0`
 
 /**
- * Live fan-out for one relay instance: a single blocking `XREAD` loop over the operators' stream (which
- * carries every event, and for thread events the id in the thread's stream) dispatches to local
- * subscribers by thread. So an instance holds two Redis connections however many threads its clients
- * watch, and ordering per thread is the operators' stream's order, which the append script makes equal
- * to the thread stream's.
+ * Live fan-out for one relay instance: a single loop over the operators' stream (which carries every event, and
+ * for thread events the id in the thread's stream) dispatches to local subscribers by thread. Its source is a
+ * blocking `XREAD` on one stream, or the shards of a sharded stream merged in id order. So an instance holds the
+ * same few Redis connections however many threads its clients watch, and ordering per thread is the operators'
+ * stream's order, which the append script makes equal to the thread stream's.
  *
  * The loop runs only while someone listens. When its connection drops it waits for ioredis to reconnect
  * and goes on from the last id it saw. If that id was trimmed meanwhile (or Redis restarted empty), the
