@@ -133,9 +133,6 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   const dedupeTtlMs = config.dedupeTtlMs ?? config.maxAgeMs
   const onError = config.onError ?? warnOnChange()
   const prefix = config.keyPrefix
-  if (!Number.isInteger(config.shards) || config.shards < 1 || config.shards > 1024) {
-    throw new Error('redis storage: shards: must be an integer from 1 to 1024')
-  }
   const keys = createRedisKeys(prefix, config.shards)
   const sharded = keys.shards > 1
   const operatorsKey = keys.operators(0)
