@@ -13,6 +13,8 @@ export interface InstanceConfig {
   masterName?: string
   /** A Redis Cluster instead of `redisUrl`. */
   clusterNodes?: { host: string; port: number }[]
+  /** Shards of the operators' stream. */
+  shards?: number
   /** Replicas each append waits for (`WAIT`). */
   minReplicas?: number
   keyPrefix: string
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
       : { sentinels: config.sentinels, masterName: config.masterName ?? '' }),
     ...(config.clusterNodes === undefined ? {} : { clusterNodes: config.clusterNodes }),
     ...(config.minReplicas === undefined ? {} : { minReplicas: config.minReplicas }),
+    ...(config.shards === undefined ? {} : { shards: config.shards }),
     keyPrefix: config.keyPrefix,
   })
   // Serve only once Redis answers, as a load balancer checking /readyz would: a stream opened before that

@@ -35,7 +35,7 @@ const texts = (stream: StreamRecorder) => stream.events.map((e) => e.text)
 const range = (from: number, to: number, label: string) =>
   Array.from({ length: to - from }, (_, i) => `${label}${from + i}`)
 
-type RedisTarget = Pick<InstanceConfig, 'redisUrl' | 'clusterNodes'>
+type RedisTarget = Pick<InstanceConfig, 'redisUrl' | 'clusterNodes' | 'shards'>
 
 function clusterConfig(target: RedisTarget): InstanceConfig {
   return {
@@ -73,6 +73,12 @@ describeInstances('a three-master Redis Cluster', async () => {
   await requireRedisBinaries()
   const cluster = await startRedisCluster()
   return { target: { clusterNodes: cluster.nodes }, cleanup: () => stopAllRedisServers() }
+})
+
+describeInstances('a three-master Redis Cluster, operators’ stream over 3 shards', async () => {
+  await requireRedisBinaries()
+  const cluster = await startRedisCluster()
+  return { target: { clusterNodes: cluster.nodes, shards: 3 }, cleanup: () => stopAllRedisServers() }
 })
 
 /** The multi-instance tests on one Redis deployment, set up (and torn down) by `setup`. */
@@ -155,6 +161,33 @@ function describeInstances(
       expect(onB.resets).toEqual([])
       const ids = [...onA.events, ...onB.events].map((e) => e.id)
       expect(new Set(ids).size).toBe(12)
+    })
+
+    it('gives an operator who left A and comes back on B exactly what was missed, over many threads', async () => {
+      const threads = Array.from({ length: 12 }, (_, i) => thread(`ops${i}`))
+      const token = await a.token({ operator: 'ops' })
+      const onA = open(a.url, '/v1/events', token)
+      await until(() => onA.opens === 1, 'the operators stream on A')
+      const postMany = async (from: number, to: number) => {
+        for (let i = from; i < to; i++) await postAll(i % 2 ? a : c, threads[i % threads.length]!, [`o${i}`])
+      }
+      await postMany(0, 24)
+      await until(() => onA.events.filter((e) => /^o\d+$/.test(e.text)).length === 24, 'the first 24 on A')
+      onA.close()
+      const mine = onA.events.filter((e) => /^o\d+$/.test(e.text))
+      // Back from an id in the middle, while webhooks go on to the other instances.
+      const onB = open(b.url, '/v1/events', token, mine[9]!.id)
+      const more = postMany(24, 48)
+      await until(() => onB.opens === 1, 'the operators stream on B')
+      await more
+      await until(
+        () => onB.events.filter((e) => /^o\d+$/.test(e.text)).length === 38,
+        'the missed and the new events on B',
+      )
+      expect(onB.resets).toEqual([])
+      expect(onB.events.filter((e) => /^o\d+$/.test(e.text)).map((e) => e.text)).toEqual(range(10, 48, 'o'))
+      const ids = onB.events.map((e) => e.id)
+      expect(new Set(ids).size).toBe(ids.length)
     })
 
     it('keeps a stream going through a load balancer when the instance serving it is killed', async () => {

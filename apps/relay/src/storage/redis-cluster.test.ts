@@ -36,6 +36,19 @@ describeStorageContract(
   { deliveryTimeoutMs: 15_000 },
 )
 
+describeStorageContract(
+  "redis cluster, 3 operators' shards",
+  (retention) =>
+    createRedisStorage({
+      clusterNodes: nodes(),
+      keyPrefix: randomPrefix('cluster'),
+      shards: 3,
+      ...retention,
+      onError: () => undefined,
+    }),
+  { deliveryTimeoutMs: 15_000 },
+)
+
 describe('redis storage on a cluster', () => {
   it('keeps tenants apart by key prefix on one cluster', async () => {
     const [x, y] = [randomPrefix('tenant'), randomPrefix('tenant')].map((keyPrefix) =>

@@ -171,3 +171,23 @@ export function whenReady(redis: RedisClient, waitMs: number): Promise<void> {
     redis.once('ready', onReady)
   })
 }
+
+/**
+ * Like `whenReady`, and on a cluster also waits for a connection to every master. ioredis connects to a cluster's
+ * nodes only when a command first goes to one, and without an offline queue that command fails and is retried a
+ * moment later: it could then run after a command sent after it (a subscription's starting point after an append),
+ * so the storage connects to every master before sending anything.
+ *
+ * @example
+ * await whenAllReady(commands, 1000)
+ */
+export async function whenAllReady(redis: RedisClient, waitMs: number): Promise<void> {
+  await whenReady(redis, waitMs)
+  if (!(redis instanceof Cluster)) return
+  await Promise.all(
+    redis.nodes('master').map((node) => {
+      if (node.status === 'wait') node.connect().catch(() => undefined)
+      return whenReady(node, waitMs)
+    }),
+  )
+}

@@ -1,7 +1,9 @@
+import { clusterSlot, clusterSlots } from './redis-slot.js'
+
 /**
  * The Redis key layout of one relay (or tenant): everything under `<prefix>:`, and every key an append touches
  * in one hash slot, so the append script runs on Redis Cluster too. The slot is the thread's shard:
- * `<prefix>:{o<shard>}:thread:<threadId>` (the thread's stream), `<prefix>:{o<shard>}:dedupe:<key>` (its dedupe
+ * `<prefix>:{o<shard>}:thread:<threadId>` (with several shards the tag may be `o<shard>.<n>`, see `shardTag`) (the thread's stream), `<prefix>:{o<shard>}:dedupe:<key>` (its dedupe
  * keys, webhook and `sent` alike) and `<prefix>:{o<shard>}:ops` (the operators' stream of that shard). A thread
  * always falls in the same shard, so its stream, dedupe keys and the operators' entries of it stay together.
  */
@@ -13,6 +15,8 @@ export interface RedisKeys {
   thread(threadId: string): string
   dedupe(threadId: string | null, key: string): string
   operators(shard: number): string
+  /** The newest id trimmed from a shard of the operators' stream (written only with several shards). */
+  operatorsTrimmed(shard: number): string
   /** A key written only to have something to `WAIT` on, in the shard's slot. */
   sync(shard: number): string
 }
@@ -38,9 +42,10 @@ export function checkKeyPrefix(prefix: string): void {
 export function createRedisKeys(prefix: string, shards: number): RedisKeys {
   checkKeyPrefix(prefix)
   if (!Number.isInteger(shards) || shards < 1 || shards > 1024) {
-    throw new Error('redis storage: operatorShards: must be an integer from 1 to 1024')
+    throw new Error('redis storage: shards: must be an integer from 1 to 1024')
   }
-  const tag = (shard: number) => `${prefix}:{o${shard}}`
+  const tags = Array.from({ length: shards }, (_, shard) => `${prefix}:{${shardTag(shard, shards)}}`)
+  const tag = (shard: number) => tags[shard] ?? `${prefix}:{o${shard}}`
   const shardOf = (threadId: string | null) =>
     threadId === null || shards === 1 ? 0 : fnv1a(threadId) % shards
   return {
@@ -49,8 +54,25 @@ export function createRedisKeys(prefix: string, shards: number): RedisKeys {
     thread: (threadId) => `${tag(shardOf(threadId))}:thread:${threadId}`,
     dedupe: (threadId, key) => `${tag(shardOf(threadId))}:dedupe:${key}`,
     operators: (shard) => `${tag(shard)}:ops`,
+    operatorsTrimmed: (shard) => `${tag(shard)}:ops-trimmed`,
     sync: (shard) => `${tag(shard)}:sync`,
   }
+}
+
+/**
+ * The hash tag of a shard: `o<shard>` when its slot lies in the shard's share of the slot space (the `shard`-th of
+ * `shards` equal ranges), else `o<shard>.<n>` for the smallest `n` whose slot does. So the shards spread evenly
+ * over masters that split the slots evenly (as `redis-cli --cluster create` does); a single shard keeps `{o0}`.
+ */
+function shardTag(shard: number, shards: number): string {
+  const low = Math.floor((shard * clusterSlots) / shards)
+  const high = Math.floor(((shard + 1) * clusterSlots) / shards)
+  const fits = (tag: string) => {
+    const slot = clusterSlot(tag)
+    return slot >= low && slot < high
+  }
+  if (fits(`o${shard}`)) return `o${shard}`
+  for (let n = 0; ; n++) if (fits(`o${shard}.${n}`)) return `o${shard}.${n}`
 }
 
 /** 32-bit FNV-1a over UTF-16 code units: cheap, stable across processes, spreads thread ids evenly. */

@@ -20,6 +20,38 @@ minId = string.format('%.0f', minId)
 `
 
 /**
+ * Lua: `trimShard(stream, mark, maxLen, minId, expireMs)` trims a shard of the operators' stream (exact MAXLEN,
+ * then MINID) and records in `mark` the newest id it removed: a reader resuming from an id below it has lost
+ * entries of this shard. (XINFO's max-deleted-entry-id counts XDEL only, not trimming.)
+ */
+const trimShard = `
+local function trimShard(stream, mark, maxLen, minId, expireMs)
+  local gone = nil
+  if maxLen then
+    local excess = redis.call('XLEN', stream) - tonumber(maxLen)
+    if excess > 0 then
+      local old = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
+      gone = old[#old][1]
+      redis.call('XTRIM', stream, 'MAXLEN', maxLen)
+    end
+  end
+  -- Looked for backwards only when the oldest entry is too old: a reverse scan from minId would walk the head
+  -- node's trimmed entries on every append.
+  local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+  if #first > 0 then
+    local id = first[1][1]
+    local dash = string.find(id, '-', 1, true)
+    if tonumber(string.sub(id, 1, dash - 1)) < tonumber(minId) then
+      local older = redis.call('XREVRANGE', stream, '(' .. minId .. '-0', '-', 'COUNT', 1)
+      gone = older[1][1]
+      redis.call('XTRIM', stream, 'MINID', minId)
+    end
+  end
+  if gone then redis.call('SET', mark, gone, 'PX', expireMs) end
+end
+`
+
+/**
  * Appends one event, once per dedupe key, atomically: a retried webhook (same key) delivered to any
  * instance finds the dedupe key and gets the ids stored the first time; a new one is added to its thread's
  * stream (when it has a thread) and to the operators' stream in the same step, so the operators' stream
@@ -31,9 +63,17 @@ minId = string.format('%.0f', minId)
  * gone by then anyway, and until then its last id stays known, so a client that had seen everything
  * resumes without a reset.
  *
- * KEYS: dedupe key, operators' stream, [thread stream].
+ * With several operators' shards (ARGV[7] > 1) the operators' id is given explicitly, so that ids are unique
+ * across shards and tell their shard: `<ms>-<seq>` from Redis TIME with `seq` = microseconds within the ms × shards
+ * + shard (so appends on different shards, even on different nodes with synchronised clocks, are ordered as they
+ * happened, down to about a microsecond), raised when needed above the shard's newest (and above ARGV[9], the newest id this relay instance was given by an append:
+ * an append that follows another one it saw completed gets a larger id, whatever their shards) in that ms with
+ * `seq ≡ shard (mod shards)`. So a later append of a shard never gets an id below the TIME its node answered before
+ * it, which is what lets readers merge shards by id.
+ *
+ * KEYS: dedupe key, operators' stream, its trim mark (see trimShard; written only with shards), [thread stream].
  * ARGV: envelope JSON without id, thread id or '', dedupe TTL ms, max events of a thread stream, max events
- * of the operators' stream, max age ms.
+ * of the operators' stream, max age ms, shards, this shard, floor id or ''.
  * Returns `{isDuplicate (0|1), threadEventId or '', operatorEventId}`.
  */
 export const appendScript = script(`
@@ -43,15 +83,45 @@ if seen then
   return {1, string.sub(seen, 1, sep - 1), string.sub(seen, sep + 1)}
 end
 ${minIdFrom('ARGV[6]')}
+${trimShard}
 local expireMs = 2 * tonumber(ARGV[6])
 local threadEventId = ''
-if #KEYS == 3 then
-  threadEventId = redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[4], '*', 'e', ARGV[1])
-  redis.call('XTRIM', KEYS[3], 'MINID', minId)
-  redis.call('PEXPIRE', KEYS[3], expireMs)
+if #KEYS == 4 then
+  threadEventId = redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[4], '*', 'e', ARGV[1])
+  redis.call('XTRIM', KEYS[4], 'MINID', minId)
+  redis.call('PEXPIRE', KEYS[4], expireMs)
 end
-local operatorEventId = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], '*', 'e', ARGV[1], 't', ARGV[2], 'tid', threadEventId)
-redis.call('XTRIM', KEYS[2], 'MINID', minId)
+local opsId = '*'
+local shards = tonumber(ARGV[7])
+if shards > 1 then
+  local shard = tonumber(ARGV[8])
+  local nowUs = tonumber(time[1]) * 1000000 + tonumber(time[2])
+  local ms = math.floor(nowUs / 1000)
+  local seq = (nowUs % 1000) * shards + shard
+  local function consider(id)
+    local dash = string.find(id, '-', 1, true)
+    local m = tonumber(string.sub(id, 1, dash - 1))
+    local q = tonumber(string.sub(id, dash + 1))
+    if m > ms or (m == ms and q >= seq) then
+      ms = m
+      seq = q - (q % shards) + shard
+      if seq <= q then seq = seq + shards end
+    end
+  end
+  local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+  if #top > 0 then consider(top[1][1]) end
+  if ARGV[9] ~= '' then consider(ARGV[9]) end
+  opsId = string.format('%.0f', ms) .. '-' .. string.format('%.0f', seq)
+end
+local operatorEventId
+if shards > 1 then
+  operatorEventId = redis.call('XADD', KEYS[2], opsId, 'e', ARGV[1], 't', ARGV[2], 'tid', threadEventId)
+  trimShard(KEYS[2], KEYS[3], ARGV[5], minId, expireMs)
+  redis.call('PEXPIRE', KEYS[3], expireMs)
+else
+  operatorEventId = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], '*', 'e', ARGV[1], 't', ARGV[2], 'tid', threadEventId)
+  redis.call('XTRIM', KEYS[2], 'MINID', minId)
+end
 redis.call('PEXPIRE', KEYS[2], expireMs)
 redis.call('SET', KEYS[1], threadEventId .. ' ' .. operatorEventId, 'PX', ARGV[3])
 return {0, threadEventId, operatorEventId}
@@ -78,6 +148,53 @@ if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1], 'COUNT', 1) == 0 then
 end
 if tonumber(ARGV[2]) <= 0 then return {} end
 return redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
+`)
+
+/**
+ * One shard of a sharded operators' stream, read for a merge: Redis's TIME (no later append of this shard gets an
+ * id below it), the shard's newest id, and its entries after an id. With `check` `owner` (the shard that issued
+ * `afterId`) the id must be retained as in `readScript`; with `other`, no entry after `afterId` may have been
+ * trimmed (the shard's trim mark). `none` skips the check (the live tail). Trims by age first, like `readScript`.
+ *
+ * KEYS: the shard's operators' stream, its trim mark. ARGV: afterId, limit, max age ms, check (owner|other|none).
+ * Returns `{nowMs, reset (0|1), newestId or '', entries}`.
+ */
+export const shardReadScript = script(`
+${minIdFrom('ARGV[3]')}
+${trimShard}
+local now = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  if ARGV[4] == 'owner' then return {now, 1, '', {}} end
+  return {now, 0, '', {}}
+end
+trimShard(KEYS[1], KEYS[2], nil, minId, 2 * tonumber(ARGV[3]))
+local function parse(id)
+  local dash = string.find(id, '-', 1, true)
+  return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+end
+if ARGV[4] == 'owner' then
+  if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1], 'COUNT', 1) == 0 then
+    local info = redis.call('XINFO', 'STREAM', KEYS[1])
+    local kept = false
+    for i = 1, #info, 2 do
+      if info[i] == 'last-generated-id' and info[i + 1] == ARGV[1] then kept = true end
+    end
+    if not kept then return {now, 1, '', {}} end
+  end
+elseif ARGV[4] == 'other' then
+  local gone = redis.call('GET', KEYS[2])
+  if gone then
+    local dm, ds = parse(gone)
+    local am, as = parse(ARGV[1])
+    if dm > am or (dm == am and ds > as) then return {now, 1, '', {}} end
+  end
+end
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local newest = ''
+if #top > 0 then newest = top[1][1] end
+local entries = {}
+if tonumber(ARGV[2]) > 0 then entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2]) end
+return {now, 0, newest, entries}
 `)
 
 /**

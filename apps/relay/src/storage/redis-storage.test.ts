@@ -43,6 +43,20 @@ describeStorageContract(
   { deliveryTimeoutMs: 15_000 },
 )
 
+// Three operators' shards on one server: the shards live side by side, and `/v1/events` reads them merged.
+describeStorageContract(
+  "redis, 3 operators' shards",
+  (retention) =>
+    createRedisStorage({
+      url: testRedisUrl,
+      keyPrefix: prefix(),
+      shards: 3,
+      ...retention,
+      onError: () => undefined,
+    }),
+  { deliveryTimeoutMs: 15_000 },
+)
+
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {

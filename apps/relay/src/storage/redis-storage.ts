@@ -1,15 +1,17 @@
-import { isEventId } from './event-id.js'
+import { compareEventIds, isEventId } from './event-id.js'
 import {
   checkRedisTarget,
   createRedisConnection,
-  whenReady,
+  whenAllReady,
   type RedisClient,
   type RedisNodeAddress,
 } from './redis-connection.js'
 import { toEntries, toEnvelope } from './redis-entries.js'
 import { createRedisKeys } from './redis-keys.js'
 import { appendScript, lastIdScript, readScript, runScript, runScriptAndWait } from './redis-scripts.js'
-import { createOperatorsTail, type OperatorsTail, type TailFilter } from './redis-tail.js'
+import { readShards, readShardsOnce } from './redis-shard-merge.js'
+import { createShardedSource } from './redis-sharded-source.js'
+import { createOperatorsTail, createStreamSource, type OperatorsTail, type TailFilter } from './redis-tail.js'
 import type {
   AppendInput,
   AppendResult,
@@ -47,6 +49,14 @@ export interface RedisStorageOptions extends Partial<RetentionOptions> {
    * Default `flowchat`.
    */
   keyPrefix?: string
+  /**
+   * Shards of the operators' stream, 1 to 1024 (default 1). Each thread lives in one shard (chosen by a stable hash
+   * of its id): its stream, dedupe and `sent` keys and its shard's operators' stream share one hash slot, so on a
+   * Redis Cluster the shards spread the appends over the masters. `/v1/events` reads every shard, merged in id
+   * order: its ids stay `<ms>-<seq>` (the sequence tells the shard) and one id resumes across all shards. Changing
+   * it moves threads to other keys, like a new `keyPrefix`: resuming clients get `reset`.
+   */
+  shards?: number
   /** Retention of the operators' stream, which carries every thread. Default: `maxEvents`. */
   operatorsMaxEvents?: number
   /** How long a retried webhook is recognised. Default: `maxAgeMs`, as long as its event is retained. */
@@ -63,6 +73,7 @@ export interface RedisStorageOptions extends Partial<RetentionOptions> {
 
 const defaults = {
   keyPrefix: 'flowchat',
+  shards: 1,
   maxEvents: 1000,
   maxAgeMs: 24 * 60 * 60 * 1000,
   commandTimeoutMs: 2_000,
@@ -82,6 +93,10 @@ const tailBatch = 500
  * (`sentinels`, `masterName`) or on Redis Cluster (`clusterNodes`). Ids are the stream ids. Each instance holds
  * two connections: one for commands, and one blocking XREAD over the operators' stream that feeds all of its
  * live subscribers.
+ *
+ * With `shards` > 1 the operators' stream is split over that many slots (a thread's keys in its shard's slot), and
+ * read back as one stream merged in id order (see `readShardsOnce`); the live tail then holds one blocking
+ * connection per shard.
  *
  * With `minReplicas`, each append waits for that many replicas (`WAIT`) and rejects when they do not confirm
  * in time; the live tail likewise hands out only entries the replicas confirmed. A failover then loses no
@@ -118,18 +133,25 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   const dedupeTtlMs = config.dedupeTtlMs ?? config.maxAgeMs
   const onError = config.onError ?? warnOnChange()
   const prefix = config.keyPrefix
-  const keys = createRedisKeys(prefix, 1)
+  const keys = createRedisKeys(prefix, config.shards)
+  const sharded = keys.shards > 1
   const operatorsKey = keys.operators(0)
   const streamKey = (stream: StreamKey) =>
     stream === 'operators' ? operatorsKey : keys.thread(stream.thread)
+  const merge = {
+    shards: keys.shards,
+    key: (shard: number) => keys.operators(shard),
+    trimmedKey: (shard: number) => keys.operatorsTrimmed(shard),
+    maxAgeMs: config.maxAgeMs,
+  }
 
   /**
    * Resolves once everything the connection has seen so far is on `minReplicas` replicas: a write of its own
    * (after those entries in the replication stream), then `WAIT` for it.
    */
-  async function durable(redis: RedisClient): Promise<void> {
+  async function durable(redis: RedisClient, shard = 0): Promise<void> {
     const pipeline = redis.pipeline()
-    pipeline.set(keys.sync(0), '1', 'PX', 60_000)
+    pipeline.set(keys.sync(shard), '1', 'PX', 60_000)
     pipeline.wait(config.minReplicas, config.replicaWaitMs)
     const results = await pipeline.exec()
     const replicas = results?.[1]?.[1]
@@ -153,6 +175,8 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   })
   let tail: OperatorsTail | undefined
   let connecting: Promise<void> | undefined
+  /** Connected to every node once (see `whenAllReady`). */
+  let connected = false
   let closed = false
 
   /**
@@ -161,11 +185,46 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
    */
   function withCommands<T>(send: (redis: RedisClient) => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new Error('redis storage: closed'))
-    if (commands.status === 'ready') return send(commands)
+    if (commands.status === 'ready' && connected) return send(commands)
     // One wait shared by every caller: callbacks of one promise run in the order they were added.
-    connecting ??= whenReady(commands, config.connectWaitMs).finally(() => (connecting = undefined))
+    connecting ??= whenAllReady(commands, config.connectWaitMs)
+      .then(() => void (connected = true))
+      .finally(() => (connecting = undefined))
     return connecting.then(() => send(commands))
   }
+
+  /**
+   * Where a new live subscription starts over several shards: the newest id of each shard's operators' stream and
+   * of the thread (read together with its own shard's, in one MULTI on their slot). The commands go out at once, in
+   * call order on each node's connection, before any later append of this process.
+   */
+  const shardedHead = (threadId: string | undefined) =>
+    withCommands(async (redis) => {
+      const threadShard = threadId === undefined ? -1 : keys.shardOf(threadId)
+      const newest = (entries: unknown) => {
+        if (!Array.isArray(entries)) throw new Error('redis storage: unexpected head reply')
+        const first: unknown = entries[0]
+        return Array.isArray(first) && typeof first[0] === 'string' ? first[0] : '0-0'
+      }
+      let thread = '0-0'
+      const operators = await Promise.all(
+        Array.from({ length: keys.shards }, async (_, shard) => {
+          if (shard !== threadShard)
+            return newest(await redis.xrevrange(keys.operators(shard), '+', '-', 'COUNT', 1))
+          const replies = await redis
+            .multi()
+            .xrevrange(keys.operators(shard), '+', '-', 'COUNT', 1)
+            .xrevrange(keys.thread(threadId!), '+', '-', 'COUNT', 1)
+            .exec()
+          const failure = replies?.find(([error]) => error)?.[0]
+          if (failure || replies?.length !== 2)
+            throw failure ?? new Error('redis storage: no answer to the head read')
+          thread = newest(replies[1]![1])
+          return newest(replies[0]![1])
+        }),
+      )
+      return { operators, thread }
+    })
 
   /** Where a new live subscription starts: the newest ids of the operators' stream and of its thread. */
   const head = (threadId: string | undefined) =>
@@ -182,33 +241,67 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
         const first: unknown = entries[0]
         return Array.isArray(first) && typeof first[0] === 'string' ? first[0] : '0-0'
       }
-      return { operators: newest(0), thread: threadId === undefined ? '0-0' : newest(1) }
+      return { operators: [newest(0)], thread: threadId === undefined ? '0-0' : newest(1) }
     })
 
   /** A subscriber's own stream after an id, for the live tail's catch-up after a gap. */
   const after = (filter: TailFilter, afterId: string, limit: number) =>
     withCommands(async (redis) => {
+      if (sharded && filter === 'operators') {
+        return (await readShards(redis, merge, afterId, limit, false, durableShards(redis))).entries
+      }
       const key = streamKey(filter === 'operators' ? 'operators' : { thread: filter.threadId })
       const entries = toEntries(await redis.xrange(key, `(${afterId}`, '+', 'COUNT', limit))
       if (config.minReplicas > 0 && entries.length > 0) await durable(redis)
       return entries
     })
 
+  /**
+   * Over several shards, the newest operators' id an append of this instance returned: later appends get larger
+   * ids, so ids follow the order in which this instance's callers saw appends complete, whatever the shards.
+   */
+  let appendFloor = ''
+  const raiseFloor = (result: AppendResult): AppendResult => {
+    if (sharded && (appendFloor === '' || compareEventIds(result.operatorEventId, appendFloor) > 0)) {
+      appendFloor = result.operatorEventId
+    }
+    return result
+  }
+
+  /** With `minReplicas`: waits until what `redis` read of the given shards is on the replicas. */
+  const durableShards = (redis: RedisClient) =>
+    config.minReplicas > 0
+      ? (shards: readonly number[]) =>
+          Promise.all(shards.map((shard) => durable(redis, shard))).then(() => undefined)
+      : undefined
+
   function liveTail(): OperatorsTail {
-    tail ??= createOperatorsTail({
-      blocking: createRedisConnection({
-        target,
-        name: `${prefix}-relay-tail`,
-        commandTimeoutMs: undefined,
-        onError,
-      }),
-      key: operatorsKey,
-      head,
+    if (tail) return tail
+    const blocking = (name: string) =>
+      createRedisConnection({ target, name, commandTimeoutMs: undefined, onError })
+    const source = sharded
+      ? createShardedSource({
+          ...merge,
+          commands,
+          blocking: (shard) => blocking(`${prefix}-relay-tail-${shard}`),
+          blockMs: config.blockMs,
+          batch: tailBatch,
+          durable: config.minReplicas > 0 ? durable : undefined,
+        })
+      : createStreamSource({
+          blocking: blocking(`${prefix}-relay-tail`),
+          key: operatorsKey,
+          blockMs: config.blockMs,
+          batch: tailBatch,
+          durable: config.minReplicas > 0 ? durable : undefined,
+        })
+    tail = createOperatorsTail({
+      source,
+      head: sharded ? shardedHead : head,
       after,
       blockMs: config.blockMs,
       batch: tailBatch,
       onError,
-      durable: config.minReplicas > 0 ? durable : undefined,
     })
     return tail
   }
@@ -218,7 +311,12 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       // An id that slipped into the envelope must not shadow the stream id when read back.
       // Copied only when there is one: the copy is per webhook, on the ingest path.
       const stored = 'id' in envelope ? withoutId(envelope) : envelope
-      const scriptKeys = [keys.dedupe(envelope.threadId, key), operatorsKey]
+      const shard = keys.shardOf(envelope.threadId)
+      const scriptKeys = [
+        keys.dedupe(envelope.threadId, key),
+        keys.operators(shard),
+        keys.operatorsTrimmed(shard),
+      ]
       if (envelope.threadId !== null) scriptKeys.push(streamKey({ thread: envelope.threadId }))
       const args = [
         JSON.stringify(stored),
@@ -227,9 +325,14 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
         config.maxEvents,
         operatorsMaxEvents,
         config.maxAgeMs,
+        keys.shards,
+        shard,
+        appendFloor,
       ]
       if (config.minReplicas === 0) {
-        return withCommands((redis) => runScript(redis, appendScript, scriptKeys, args)).then(toAppendResult)
+        return withCommands((redis) => runScript(redis, appendScript, scriptKeys, args))
+          .then(toAppendResult)
+          .then(raiseFloor)
       }
       return withCommands(async (redis) => {
         const { reply, replicas } = await runScriptAndWait(
@@ -243,13 +346,21 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
         // Stored on the master but not confirmed: Flow.ai retries, and the retry finds the dedupe key (or, after a
         // failover that lost it, stores the event anew).
         if (replicas < config.minReplicas) throw replicaError(replicas)
-        return toAppendResult(reply)
+        return raiseFloor(toAppendResult(reply))
       })
     },
 
     async read(stream: StreamKey, afterId: string, limit: number): Promise<ReadResult> {
       if (!isEventId(afterId)) return { reset: true, reason: `"${afterId}" is not an event id` }
       const count = Math.max(0, Math.floor(limit))
+      if (sharded && stream === 'operators') {
+        const merged = await withCommands((redis) =>
+          readShards(redis, merge, afterId, count, true, durableShards(redis)),
+        )
+        if (merged.reset)
+          return { reset: true, reason: `event ${afterId} is not in the retained log of every shard` }
+        return { reset: false, events: merged.entries.map((entry) => toEnvelope(entry.json, entry.id)) }
+      }
       const reply = await withCommands(async (redis) => {
         const entries = await runScript(
           redis,
@@ -266,6 +377,9 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
     },
 
     async lastId(stream: StreamKey): Promise<string | undefined> {
+      if (sharded && stream === 'operators') {
+        return (await withCommands((redis) => readShardsOnce(redis, merge, '0-0', 0, false))).newest
+      }
       const reply = await withCommands((redis) =>
         runScript(redis, lastIdScript, [streamKey(stream)], [config.maxAgeMs]),
       )

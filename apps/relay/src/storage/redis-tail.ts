@@ -1,32 +1,39 @@
 import { whenReady, type RedisClient } from './redis-connection.js'
 import { compareEventIds } from './event-id.js'
+import { shardOfEventId } from './redis-shard-merge.js'
 import { toEntries, toEnvelope, type StoredEntry } from './redis-entries.js'
 import type { EventEnvelope } from './types.js'
 
+/**
+ * Where the live tail reads the operators' stream: one stream (a blocking XREAD), or several shards merged in id
+ * order (see `createShardedSource`).
+ */
+export interface OperatorsSource {
+  /** Entries after `cursor`, in id order; waits up to about `blockMs` for some; may answer none. */
+  next(cursor: string): Promise<StoredEntry[]>
+  /** False when entries after `cursor` may have been trimmed or lost (then subscribers catch up on their own). */
+  intact(cursor: string): Promise<boolean>
+  /** Waits for the source's connections (ioredis reconnecting), at most about `blockMs`; rejects if still down. */
+  ready(): Promise<void>
+  /** Drops the source's connections. */
+  close(): void
+}
+
 export interface OperatorsTailOptions {
-  /** A connection used only for the blocking XREAD. */
-  blocking: RedisClient
-  /** The operators' stream key. */
-  key: string
+  source: OperatorsSource
   /**
-   * The newest ids, read together, of the operators' stream and (given a thread) of that thread's stream:
-   * where a new subscription starts. Asked on the connection appends go through, so a command sent there
+   * The newest ids, read together, of the operators' stream (one per shard) and (given a thread) of that thread's
+   * stream: where a new subscription starts. Asked on the connection appends go through, so a command sent there
    * before an append of this process is answered before it, which is what makes "from now on" exact.
    */
-  head: (threadId: string | undefined) => Promise<{ operators: string; thread: string }>
+  head: (threadId: string | undefined) => Promise<{ operators: readonly string[]; thread: string }>
   /** Entries of a subscriber's own stream after an id (exclusive), oldest first, for catching up after a gap. */
   after: (filter: TailFilter, afterId: string, limit: number) => Promise<{ id: string; json: string }[]>
-  /** How long one XREAD waits (also the longest an idle loop lingers after its last subscriber). */
+  /** How long a source waits (also the longest an idle loop lingers after its last subscriber). */
   blockMs: number
-  /** Most entries taken per XREAD or catch-up read. */
+  /** Most entries taken per catch-up read. */
   batch: number
   onError: (error: unknown) => void
-  /**
-   * Resolves once what the last XREAD returned is on enough replicas (rejects otherwise: the loop then reads the
-   * same entries again). Given when appends wait for replicas, so that no subscriber sees an event a failover
-   * could still lose. Called with the blocking connection, which has just read those entries.
-   */
-  durable?: ((redis: RedisClient) => Promise<void>) | undefined
 }
 
 /** Which events a listener wants: one thread's (with the thread stream's ids), or all (operators' ids). */
@@ -37,6 +44,11 @@ interface Subscriber {
   listener: (event: EventEnvelope) => void
   /** The newest id (of its own stream) it was given or need not be given; until known, entries wait. */
   last: string | undefined
+  /**
+   * Operators over several shards: the newest id of each shard when it subscribed (ids of a shard up to it came
+   * before the subscription), until the tail is past all of them.
+   */
+  floors: readonly string[] | undefined
   pending: StoredEntry[]
 }
 
@@ -54,11 +66,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const headFromClock = () => `${Date.now() - 1_000}-0`
 
 /**
- * Live fan-out for one relay instance: a single blocking `XREAD` loop over the operators' stream (which
- * carries every event, and for thread events the id in the thread's stream) dispatches to local
- * subscribers by thread. So an instance holds two Redis connections however many threads its clients
- * watch, and ordering per thread is the operators' stream's order, which the append script makes equal
- * to the thread stream's.
+ * Live fan-out for one relay instance: a single loop over the operators' stream (which carries every event, and
+ * for thread events the id in the thread's stream) dispatches to local subscribers by thread. Its source is a
+ * blocking `XREAD` on one stream, or the shards of a sharded stream merged in id order. So an instance holds the
+ * same few Redis connections however many threads its clients watch, and ordering per thread is the operators'
+ * stream's order, which the append script makes equal to the thread stream's.
  *
  * The loop runs only while someone listens. When its connection drops it waits for ioredis to reconnect
  * and goes on from the last id it saw. If that id was trimmed meanwhile (or Redis restarted empty), the
@@ -66,7 +78,7 @@ const headFromClock = () => `${Date.now() - 1_000}-0`
  * stream instead. Each subscriber remembers the newest id it got, so nothing reaches it twice.
  *
  * @example
- * const tail = createOperatorsTail({ blocking, key: 'flowchat:ops', head, after, blockMs: 5000, batch: 500, onError })
+ * const tail = createOperatorsTail({ source, head, after, blockMs: 5000, batch: 500, onError })
  * const stop = tail.subscribe({ threadId: 't1' }, (event) => send(event))
  */
 export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTail {
@@ -81,6 +93,7 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
   /** Gives `subscriber` the event `id` of its own stream, unless it already has it. */
   function offer(subscriber: Subscriber, id: string, envelope: () => EventEnvelope): void {
     if (subscriber.last === undefined || compareEventIds(id, subscriber.last) <= 0) return
+    if (subscriber.floors !== undefined && !aboveFloor(subscriber, id)) return
     subscriber.last = id
     try {
       subscriber.listener(envelope())
@@ -131,24 +144,13 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     let failures = 0
     while (!closed && subscribers.size > 0) {
       try {
-        await whenReady(options.blocking, options.blockMs)
+        await options.source.ready()
         if (failures > 0) {
-          // Back after a failure: if the cursor's entry is gone, entries after it may be gone too.
-          const still = await options.blocking.xrange(options.key, cursor, cursor, 'COUNT', 1)
-          if (still.length === 0) await catchUp()
+          // Back after a failure: if entries after the cursor are gone, subscribers catch up from their streams.
+          if (!(await options.source.intact(cursor))) await catchUp()
           failures = 0
         }
-        const reply = await options.blocking.xread(
-          'COUNT',
-          options.batch,
-          'BLOCK',
-          options.blockMs,
-          'STREAMS',
-          options.key,
-          cursor,
-        )
-        const entries = reply === null ? [] : toEntries(reply[0]?.[1] ?? [])
-        if (entries.length > 0 && options.durable) await options.durable(options.blocking)
+        const entries = await options.source.next(cursor)
         for (const entry of entries) {
           cursor = entry.id
           dispatch(entry)
@@ -165,16 +167,20 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
 
   return {
     subscribe(filter, listener) {
-      const subscriber: Subscriber = { filter, listener, last: undefined, pending: [] }
+      const subscriber: Subscriber = { filter, listener, last: undefined, floors: undefined, pending: [] }
       subscribers.add(subscriber)
       const index = filter === 'operators' ? operators : threadSet(filter.threadId)
       index.add(subscriber)
       const head = options.head(filter === 'operators' ? undefined : filter.threadId)
       head.then(
-        (ids) => release(subscriber, filter === 'operators' ? ids.operators : ids.thread),
+        (ids) => {
+          if (filter !== 'operators') return release(subscriber, ids.thread)
+          if (ids.operators.length > 1) subscriber.floors = ids.operators
+          release(subscriber, oldest(ids.operators))
+        },
         () => release(subscriber, headFromClock()),
       )
-      loop ??= run(head.then((ids) => ids.operators))
+      loop ??= run(head.then((ids) => oldest(ids.operators)))
       return () => {
         subscribers.delete(subscriber)
         index.delete(subscriber)
@@ -188,7 +194,7 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
       subscribers.clear()
       operators.clear()
       byThread.clear()
-      options.blocking.disconnect()
+      options.source.close()
       await loop
     },
   }
@@ -207,6 +213,61 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     const pending = subscriber.pending
     subscriber.pending = []
     for (const entry of pending) if (subscribers.has(subscriber)) deliver(subscriber, entry)
+  }
+}
+
+/** An id is past a subscriber's floors when it is above the floor of the shard it came from. */
+function aboveFloor(subscriber: Subscriber, id: string): boolean {
+  const floors = subscriber.floors ?? []
+  const shard = shardOfEventId(id, floors.length)
+  const floor = shard === undefined ? undefined : floors[shard]
+  if (floor !== undefined && compareEventIds(id, floor) <= 0) return false
+  // Past every floor: from here on the tail's order alone decides.
+  if (floors.every((f) => compareEventIds(id, f) > 0)) subscriber.floors = undefined
+  return true
+}
+
+/** The smallest of some ids ('0-0' for none). */
+function oldest(ids: readonly string[]): string {
+  return ids.reduce((a, b) => (compareEventIds(a, b) <= 0 ? a : b), ids[0] ?? '0-0')
+}
+
+/**
+ * Reads one operators' stream with a blocking XREAD on its own connection. With `durable`, resolves entries only
+ * once they are on enough replicas (else rejects, and the tail reads them again).
+ *
+ * @example
+ * const source = createStreamSource({ blocking, key: 'flowchat:{o0}:ops', blockMs: 5000, batch: 500 })
+ */
+export function createStreamSource(options: {
+  blocking: RedisClient
+  key: string
+  blockMs: number
+  batch: number
+  durable?: ((redis: RedisClient) => Promise<void>) | undefined
+}): OperatorsSource {
+  return {
+    async next(cursor) {
+      const reply = await options.blocking.xread(
+        'COUNT',
+        options.batch,
+        'BLOCK',
+        options.blockMs,
+        'STREAMS',
+        options.key,
+        cursor,
+      )
+      const entries = reply === null ? [] : toEntries(reply[0]?.[1] ?? [])
+      if (entries.length > 0 && options.durable) await options.durable(options.blocking)
+      return entries
+    },
+    async intact(cursor) {
+      // If the cursor's entry is gone, entries after it may be gone too.
+      const still = await options.blocking.xrange(options.key, cursor, cursor, 'COUNT', 1)
+      return still.length > 0
+    },
+    ready: () => whenReady(options.blocking, options.blockMs),
+    close: () => options.blocking.disconnect(),
   }
 }
 
