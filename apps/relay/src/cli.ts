@@ -91,6 +91,7 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
     ...(sentinels ? { sentinels, masterName: config.redisMasterName } : {}),
     ...(clusterNodes ? { clusterNodes } : {}),
     keyPrefix: config.redisKeyPrefix,
+    shards: config.redisShards,
     minReplicas: config.redisMinReplicas,
     replicaWaitMs: config.redisReplicaWaitMs,
     maxEvents: config.retentionMaxEvents,

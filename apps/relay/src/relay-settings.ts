@@ -443,6 +443,16 @@ export const RELAY_SETTINGS = {
     placeholder: 'ms',
     description: 'how long an append waits for the replicas before the webhook gets 503',
   },
+  redisShards: {
+    flag: 'redis-shards',
+    env: 'FLOWCHAT_REDIS_SHARDS',
+    read: 'int',
+    rule: int(1, 1024),
+    default: 1,
+    placeholder: 'n',
+    description:
+      "operators' stream shards over Redis Cluster slots (about one per master); changing it resets resuming clients",
+  },
   redisKeyPrefix: {
     flag: 'redis-key-prefix',
     env: 'FLOWCHAT_REDIS_KEY_PREFIX',
