@@ -4,7 +4,7 @@
  */
 
 /** The one event-id rule and comparison are the protocol's; storage modules import them from here. */
-export { compareEventIds, isEventId } from '@flowchat/core/protocol'
+export { compareEventIds, isEventId, parseEventId } from '@flowchat/core/protocol'
 
 /**
  * Creates a generator of increasing ids. A clock that goes backwards does not break the order: the

@@ -28,6 +28,17 @@ export function isEventId(id: string): boolean {
   return EVENT_ID_PATTERN.test(id)
 }
 
+/**
+ * The two parts of an event id as whole numbers, or `undefined` when `id` is malformed.
+ *
+ * @example
+ * parseEventId('1732170000000-4') // { ms: 1732170000000n, seq: 4n }
+ */
+export function parseEventId(id: string): { ms: bigint; seq: bigint } | undefined {
+  const match = EVENT_ID_PATTERN.exec(id)
+  return match ? { ms: BigInt(match[1] as string), seq: BigInt(match[2] as string) } : undefined
+}
+
 /** Compares two digit strings as whole numbers, without `BigInt` or loss of precision past 2^53. */
 function compareDigits(a: string, b: string): number {
   const x = a.replace(/^0+(?=\d)/, '')

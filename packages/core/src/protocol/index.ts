@@ -3,7 +3,14 @@
  * table, the event envelope and kinds, the event-id format and its comparison, the error body and the limits.
  * zod/mini only, no I/O.
  */
-export { compareEventIds, EVENT_ID_PATTERN, EVENT_ID_RULE, eventIdSchema, isEventId } from './event-id.js'
+export {
+  compareEventIds,
+  EVENT_ID_PATTERN,
+  EVENT_ID_RULE,
+  eventIdSchema,
+  isEventId,
+  parseEventId,
+} from './event-id.js'
 export { EnvelopeKind, envelopeSchema, EventOrigin, RESET_EVENT } from './envelope.js'
 export { relayErrorBodySchema } from './error-body.js'
 export { RelayLimits } from './limits.js'
