@@ -4,6 +4,7 @@ import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { toHttpError, upstreamStatus } from './http-error.js'
+import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logSerializers, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
 import { createRelayRateLimits, type RateLimit } from './rate-limiter.js'
@@ -61,7 +62,10 @@ export interface RelayOptions {
   maxStreamsPerToken?: number
   /** Open SSE streams per client IP. Default 50. */
   maxStreamsPerIp?: number
-  /** Unsent bytes of an SSE reader past which it is disconnected. Default 1 MiB. */
+  /**
+   * Unsent bytes of an SSE reader past which it is disconnected. Default and least value: twice the largest event
+   * frame (`bodyLimitBytes` + 8 KiB) + 16 KiB, so one large event never cuts readers off.
+   */
   maxBufferedBytes?: number
   /** Token buckets for sends (per token, per IP) and session creation (per IP). */
   rateLimit?: { sendsPerToken?: RateLimit; sendsPerIp?: RateLimit; sessionsPerIp?: RateLimit }
@@ -162,6 +166,20 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     },
   })
 
+  // JSON bodies nested past RelayLimits.jsonDepth are refused before parsing: parsed, they would overflow the stack
+  // of the validation, the REST client's encoding or the SSE serialisation, and be lost after being accepted.
+  const parseJson = app.getDefaultJsonParser('remove', 'remove')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    try {
+      assertJsonDepth(body)
+    } catch (error) {
+      done(error as Error, undefined)
+      return
+    }
+    void parseJson(request, body as string, done)
+  })
+
   app.setErrorHandler((error, request, reply) => {
     const { status, body, retryAfterSeconds } = toHttpError(error)
     if (status >= 500) {
@@ -228,7 +246,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       uploadLimitBytes: o.uploadLimitBytes,
       heartbeatMs: o.heartbeatMs,
       retryMs: o.retryMs,
-      maxBufferedBytes: o.maxBufferedBytes,
+      maxBufferedBytes: o.maxBufferedBytes ?? minReaderBufferBytes(o.bodyLimitBytes),
       businessHoursTtlMs: o.businessHoursTtlMs,
       metricsOnMainPort: o.metricsPort === undefined,
       metricsToken: o.metricsToken,
