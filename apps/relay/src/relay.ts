@@ -5,7 +5,7 @@ import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { toHttpError, upstreamStatus } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
-import { logSerializers, redactUrl } from './log-redaction.js'
+import { logRedaction, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
 import { createRelayRateLimits, type RateLimit } from './rate-limiter.js'
 import { fastifyPath } from './register-route.js'
@@ -147,7 +147,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const logger =
     options.logger === undefined || options.logger === false
       ? false
-      : { ...(options.logger === true ? {} : options.logger), serializers: logSerializers }
+      : { ...(options.logger === true ? {} : options.logger), ...logRedaction([o.webhookSecret]) }
   const app = Fastify({
     logger,
     bodyLimit: o.bodyLimitBytes,
@@ -197,7 +197,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     reply.code(404).send({
       error: {
         code: 'not_found',
-        message: `No route ${request.method} ${redactUrl(request.url).split('?')[0]}.`,
+        message: `No route ${request.method} ${redactUrl(request.url, [o.webhookSecret]).split('?')[0]}.`,
       },
     }),
   )
