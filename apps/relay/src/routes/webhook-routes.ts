@@ -97,7 +97,7 @@ export function webhookRoutes(context: RelayContext) {
           body: json,
         }
         try {
-          assertEventSize(envelope, settings.bodyLimitBytes)
+          assertEventSize(envelope, settings.bodyLimitBytes, raw.length)
         } catch (error) {
           metrics.webhookRejected('too_large')
           throw error
