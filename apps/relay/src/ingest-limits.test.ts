@@ -198,6 +198,22 @@ describe('ingest limits at the edges', () => {
     expect(r.json().error.message).toMatch(/over the relay's event limit of \d+ bytes/)
   })
 
+  it('refuses a send whose `sent` event would outgrow the limit (413), before Flow.ai gets it', async () => {
+    const made = await createTestRelay({ bodyLimitBytes: 64 * 1024 })
+    relay = made.relay
+    const token = await relay.issueToken({ threadId: T })
+    const numbers = Array.from({ length: 12_000 }, () => '1e20').join(',')
+    const r = await relay.app.inject({
+      method: 'POST',
+      url: `/v1/threads/${encodeURIComponent(T)}/messages`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      payload: `{"type":"text","text":"x","params":{"n":[${numbers}]}}`,
+    })
+    expect(r.statusCode, r.body).toBe(413)
+    expect(r.json().error).toMatchObject({ code: 'payload_too_large' })
+    expect(made.flow.calls).toEqual([])
+  })
+
   it('refuses at start-up a reader bound that the largest event could exceed, naming the option', async () => {
     await expect(
       createRelay({ ...testSecrets(), bodyLimitBytes: BODY_LIMIT, maxBufferedBytes: BODY_LIMIT }),
