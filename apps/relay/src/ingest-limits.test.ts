@@ -214,6 +214,26 @@ describe('ingest limits at the edges', () => {
     expect(made.flow.calls).toEqual([])
   })
 
+  it('refuses an upload whose `query` field nests too deep (400 naming `query`), before Flow.ai', async () => {
+    const made = await createTestRelay()
+    relay = made.relay
+    const token = await relay.issueToken({ threadId: T })
+    const form = new FormData()
+    form.append('query', `{"type":"media","mediaType":"file","params":{"d":${nested(5000)}}}`)
+    form.append('file', new Blob([new Uint8Array(10).fill(65)], { type: 'text/plain' }), 'a.txt')
+    const req = new Request('http://x', { method: 'POST', body: form })
+    const r = await relay.app.inject({
+      method: 'POST',
+      url: `/v1/threads/${encodeURIComponent(T)}/messages`,
+      payload: Buffer.from(await req.arrayBuffer()),
+      headers: { authorization: `Bearer ${token}`, 'content-type': req.headers.get('content-type')! },
+    })
+    expect(r.statusCode, r.body).toBe(400)
+    expect(r.json().error).toMatchObject({ code: 'invalid_input', path: 'query' })
+    expect(r.json().error.message).toContain('levels deep')
+    expect(made.flow.calls).toEqual([])
+  })
+
   it('refuses at start-up a reader bound that the largest event could exceed, naming the option', async () => {
     await expect(
       createRelay({ ...testSecrets(), bodyLimitBytes: BODY_LIMIT, maxBufferedBytes: BODY_LIMIT }),
