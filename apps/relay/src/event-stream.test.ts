@@ -103,7 +103,11 @@ describe('SSE streams over real sockets', () => {
 
   it('replays a gap far larger than the slow-reader bound, paced by the reader, without cutting it off', async () => {
     const memory = createMemoryStorage({ maxEvents: 20_000, maxAgeMs: 3_600_000 })
-    const { open, streamUrl } = await setup({ storage: memory, maxBufferedBytes: 256 * 1024 })
+    const { open, streamUrl } = await setup({
+      storage: memory,
+      maxBufferedBytes: 256 * 1024,
+      bodyLimitBytes: 64 * 1024,
+    })
     const filler = 'x'.repeat(400)
     const append = (i: number) =>
       memory.append({
@@ -216,8 +220,8 @@ describe('SSE streams over real sockets', () => {
 
   it('disconnects a reader that does not keep up, and lets go of its subscription', async () => {
     const { streamUrl, token, active } = await setup({
-      maxBufferedBytes: 64 * 1024,
-      bodyLimitBytes: 1024 * 1024,
+      maxBufferedBytes: 256 * 1024,
+      bodyLimitBytes: 64 * 1024,
     })
     const res = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
     res.pause() // never reads: the socket buffers fill, then Node's

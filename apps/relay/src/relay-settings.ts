@@ -485,9 +485,9 @@ export const RELAY_SETTINGS = {
     option: 'maxBufferedBytes',
     read: 'int',
     rule: int(1024, 1024 * 1024 * 1024),
-    default: 1024 * 1024,
     placeholder: 'bytes',
-    description: 'unsent bytes of an SSE reader past which it is disconnected',
+    description:
+      'unsent bytes of an SSE reader past which it is disconnected; default and least: 2 × (body limit + 8 KiB) + 16 KiB',
   },
   businessHoursTtlMs: {
     option: 'businessHoursTtlMs',

@@ -4,7 +4,8 @@ import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { toHttpError, upstreamStatus } from './http-error.js'
-import { logSerializers, redactUrl } from './log-redaction.js'
+import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
+import { logRedaction, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
 import { createRelayRateLimits, type RateLimit } from './rate-limiter.js'
 import { fastifyPath } from './register-route.js'
@@ -61,7 +62,10 @@ export interface RelayOptions {
   maxStreamsPerToken?: number
   /** Open SSE streams per client IP. Default 50. */
   maxStreamsPerIp?: number
-  /** Unsent bytes of an SSE reader past which it is disconnected. Default 1 MiB. */
+  /**
+   * Unsent bytes of an SSE reader past which it is disconnected. Default and least value: twice the largest event
+   * frame (`bodyLimitBytes` + 8 KiB) + 16 KiB, so one large event never cuts readers off.
+   */
   maxBufferedBytes?: number
   /** Token buckets for sends (per token, per IP) and session creation (per IP). */
   rateLimit?: { sendsPerToken?: RateLimit; sendsPerIp?: RateLimit; sessionsPerIp?: RateLimit }
@@ -143,7 +147,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const logger =
     options.logger === undefined || options.logger === false
       ? false
-      : { ...(options.logger === true ? {} : options.logger), serializers: logSerializers }
+      : { ...(options.logger === true ? {} : options.logger), ...logRedaction([o.webhookSecret]) }
   const app = Fastify({
     logger,
     bodyLimit: o.bodyLimitBytes,
@@ -160,6 +164,20 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       const { status, body } = toHttpError(error)
       void (reply as FastifyReply).code(status).send(body)
     },
+  })
+
+  // JSON bodies nested past RelayLimits.jsonDepth are refused before parsing: parsed, they would overflow the stack
+  // of the validation, the REST client's encoding or the SSE serialisation, and be lost after being accepted.
+  const parseJson = app.getDefaultJsonParser('remove', 'remove')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    try {
+      assertJsonDepth(body)
+    } catch (error) {
+      done(error as Error, undefined)
+      return
+    }
+    void parseJson(request, body as string, done)
   })
 
   app.setErrorHandler((error, request, reply) => {
@@ -179,7 +197,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     reply.code(404).send({
       error: {
         code: 'not_found',
-        message: `No route ${request.method} ${redactUrl(request.url).split('?')[0]}.`,
+        message: `No route ${request.method} ${redactUrl(request.url, [o.webhookSecret]).split('?')[0]}.`,
       },
     }),
   )
@@ -228,7 +246,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       uploadLimitBytes: o.uploadLimitBytes,
       heartbeatMs: o.heartbeatMs,
       retryMs: o.retryMs,
-      maxBufferedBytes: o.maxBufferedBytes,
+      maxBufferedBytes: o.maxBufferedBytes ?? minReaderBufferBytes(o.bodyLimitBytes),
       businessHoursTtlMs: o.businessHoursTtlMs,
       metricsOnMainPort: o.metricsPort === undefined,
       metricsToken: o.metricsToken,

@@ -1,5 +1,6 @@
 import type * as z from 'zod'
 import { ConfigError, type ConfigIssue } from './config-error.js'
+import { minReaderBufferBytes } from './ingest-limits.js'
 import { RELAY_SETTINGS, relaySettingEntries, settingLabel, type RelaySettingName } from './relay-settings.js'
 
 type Settings = typeof RELAY_SETTINGS
@@ -72,6 +73,15 @@ export function resolveSettings<K extends RelaySettingName>(
       issues.push({
         setting: settingLabel('redisMasterName', audience),
         message: 'required with --redis-sentinels',
+      })
+    }
+  }
+  if (typeof out.maxBufferedBytes === 'number' && typeof out.bodyLimitBytes === 'number') {
+    const least = minReaderBufferBytes(out.bodyLimitBytes)
+    if (out.maxBufferedBytes < least) {
+      issues.push({
+        setting: settingLabel('maxBufferedBytes', audience),
+        message: `must be at least ${String(least)} with this body limit (2 × (body limit + 8 KiB) + 16 KiB), or the largest event would cut every reader off`,
       })
     }
   }

@@ -15,6 +15,7 @@ import {
 } from '@flowchat/core/protocol'
 import { principalKey } from '../auth.js'
 import { upstream } from '../http-error.js'
+import { assertEventSize } from '../ingest-limits.js'
 import type { RelayContext } from '../relay-context.js'
 import { registerRoute } from '../register-route.js'
 import type { Principal } from '../token-service.js'
@@ -71,20 +72,12 @@ export function threadRoutes(context: RelayContext) {
     threadId: string,
     message: MessageInput | MediaUploadInput,
     traceId: string,
+    body: unknown = sentBody(message),
   ): Promise<string | undefined> {
-    const wire = encodeMessage(message, { upload: message.type === 'media' && !message.url })
-    const payloadType = message.type
     try {
       const result = await storage.append({
         key: sentKey(threadId, traceId),
-        envelope: {
-          threadId,
-          kind: 'sent',
-          type: payloadType,
-          receivedAt: new Date().toISOString(),
-          source: who.scope === 'operator' ? 'operator' : 'visitor',
-          body: wire.ok ? wire.value : { payload: message },
-        },
+        envelope: sentEnvelope(who, threadId, message, body),
       })
       return result.threadEventId
     } catch (error) {
@@ -120,9 +113,12 @@ export function threadRoutes(context: RelayContext) {
       const body = input.body as SendMessageBody
       const common = commonFields(who, body)
       const message = toMessageInput(body, common)
+      // Checked before Flow.ai gets it: a `sent` event too large for readers must not be stored after the fact.
+      const sent = sentBody(message)
+      assertEventSize(sentEnvelope(who, threadId, message, sent), context.settings.bodyLimitBytes)
       await upstream(() => rest.sendMessage(threadId, message))
       metrics.sendObserved((performance.now() - started) / 1000)
-      const eventId = await publishSent(request, who, threadId, message, common.traceId)
+      const eventId = await publishSent(request, who, threadId, message, common.traceId, sent)
       return reply.code(202).send({ traceId: common.traceId, ...(eventId ? { eventId } : {}) })
     })
 
@@ -155,6 +151,29 @@ export function threadRoutes(context: RelayContext) {
  */
 export function sentKey(threadId: string, traceId: string): string {
   return `sent:${threadId.length}:${threadId}:${traceId.length}:${traceId}`
+}
+
+/** The envelope of a `sent` event, as stored. */
+function sentEnvelope(
+  who: Principal,
+  threadId: string,
+  message: MessageInput | MediaUploadInput,
+  body: unknown,
+) {
+  return {
+    threadId,
+    kind: 'sent',
+    type: message.type,
+    receivedAt: new Date().toISOString(),
+    source: who.scope === 'operator' ? ('operator' as const) : ('visitor' as const),
+    body,
+  }
+}
+
+/** The body of a `sent` event: the message as Flow.ai's wire format, else as given. */
+function sentBody(message: MessageInput | MediaUploadInput): unknown {
+  const wire = encodeMessage(message, { upload: message.type === 'media' && !message.url })
+  return wire.ok ? wire.value : { payload: message }
 }
 
 function toMessageInput(body: SendMessageBody, common: MessageCommon & { traceId: string }): MessageInput {

@@ -5,6 +5,7 @@ import { FlowErrorCode, type MediaUploadInput } from '@flowchat/core'
 import { uploadQuerySchema, type UploadQuery } from '@flowchat/core/protocol'
 import type { UploadSource } from '@flowchat/core/rest'
 import { httpError } from '../http-error.js'
+import { assertJsonDepth } from '../ingest-limits.js'
 import { parseInput } from '../register-route.js'
 
 export interface UploadHandlers {
@@ -58,6 +59,7 @@ export function receiveUpload(
     bb.on('field', (name, value) => {
       if (name !== 'query' || message) return
       try {
+        assertJsonDepth(value, 'query')
         message = handlers.build(parseInput(uploadQuerySchema, JSON.parse(value) as unknown, 'query'))
       } catch (error) {
         queryError =

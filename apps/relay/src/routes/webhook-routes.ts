@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent, safeParse, threadIdSchema } from '@flowchat/core'
 import { webhookProbeRoute, webhookRoute } from '@flowchat/core/protocol'
 import { httpError } from '../http-error.js'
+import { assertEventSize, assertJsonDepth } from '../ingest-limits.js'
 import type { RelayContext } from '../relay-context.js'
 import { registerRoute } from '../register-route.js'
 
@@ -50,6 +51,13 @@ export function webhookRoutes(context: RelayContext) {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
         let json: unknown
         try {
+          // Before parsing: a body nested too deep is refused, not stored as an event no reader could be sent.
+          assertJsonDepth(raw)
+        } catch (error) {
+          metrics.webhookRejected('invalid')
+          throw error
+        }
+        try {
           json = JSON.parse(raw.toString('utf8'))
         } catch {
           metrics.webhookRejected('json')
@@ -80,19 +88,26 @@ export function webhookRoutes(context: RelayContext) {
           )
         }
         const threadId = PROJECT_KINDS.has(event.kind) || event.threadId === undefined ? null : event.threadId
+        const envelope = {
+          threadId,
+          kind: event.kind,
+          type: event.type,
+          receivedAt: new Date().toISOString(),
+          source: 'webhook' as const,
+          body: json,
+        }
+        try {
+          assertEventSize(envelope, settings.bodyLimitBytes, raw.length)
+        } catch (error) {
+          metrics.webhookRejected('too_large')
+          throw error
+        }
         metrics.webhookReceived()
         let result
         try {
           result = await storage.append({
             key: `webhook:${createHash('sha256').update(raw).digest('hex')}`,
-            envelope: {
-              threadId,
-              kind: event.kind,
-              type: event.type,
-              receivedAt: new Date().toISOString(),
-              source: 'webhook',
-              body: json,
-            },
+            envelope,
           })
         } catch (error) {
           metrics.webhookRejected('storage')

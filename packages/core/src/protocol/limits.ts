@@ -30,6 +30,16 @@ export const RelayLimits = {
   maxPage: 100_000,
   /** Default bound of JSON and webhook bodies, bytes (the relay's `bodyLimitBytes`). */
   bodyBytes: 1024 * 1024,
+  /**
+   * Deepest nesting of arrays and objects in a JSON body the relay accepts (webhooks, sends, a send's `params`):
+   * deeper bodies are answered 400, because serialising them for readers could overflow the stack.
+   */
+  jsonDepth: 64,
+  /**
+   * Bytes an event's SSE frame adds to its body (`id:`/`event:` lines, the envelope's thread id, kind, type,
+   * source and timestamp): a frame is at most the body limit plus this.
+   */
+  eventFrameOverheadBytes: 8 * 1024,
   /** Default bound of multipart uploads, bytes (the relay's `uploadLimitBytes`). */
   uploadBytes: 25 * 1024 * 1024,
 } as const
