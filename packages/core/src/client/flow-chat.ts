@@ -1,19 +1,17 @@
 import { BehaviorSubject, Subject, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs'
-import * as z from 'zod/mini'
 import { FlowError, FlowErrorCode } from '../errors.js'
-import { businessHoursSchema } from '../schemas/responses.js'
 import type { StreamAuth } from './event-stream.js'
 import { FetchEventSource } from './fetch-event-source.js'
 import { defaultStorage } from './memory-storage.js'
 import { newTraceId } from './message-id.js'
 import { defaultOnline$ } from './online.js'
+import { callRoute } from './relay-call.js'
 import { createRelayHttp, type RelayHttp } from './relay-http.js'
+import { loadBusinessHours } from './visitor-routes.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
 import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
 import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage } from './types.js'
-
-const businessHoursAnswer = z.looseObject({ businessHours: z.array(businessHoursSchema) })
 
 /**
  * Creates the reactive client of a flowchat relay: per-thread streams of messages, events, connection and bot
@@ -139,7 +137,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
     },
     async businessHours() {
       await session.ready()
-      return (await http.request('GET', '/v1/business-hours', { schema: businessHoursAnswer })).businessHours
+      return (await callRoute(http, loadBusinessHours, {})).businessHours
     },
     close() {
       for (const handle of handles.values()) handle.close()

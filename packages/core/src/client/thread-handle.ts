@@ -15,6 +15,8 @@ import type { SessionManager } from './session-manager.js'
 import type { ThreadState } from './thread-state.js'
 import { createThreadStore } from './thread-store.js'
 import { createThreadStream } from './thread-stream.js'
+import { threadEvents } from './visitor-routes.js'
+import { routePath } from '../protocol/relay-route.js'
 import type {
   EventSourceConstructor,
   KeyValueStorage,
@@ -66,10 +68,9 @@ export interface ThreadHandleInternal extends ThreadHandle {
  */
 export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const { threadId, http, session, scheduler } = ctx
-  const path = `/v1/threads/${encodeURIComponent(threadId)}`
   const store = createThreadStore(threadId, ctx.self)
   const closed$ = new BehaviorSubject(false)
-  const pager = createHistoryPager({ store, http, session, path, scheduler })
+  const pager = createHistoryPager({ store, http, session, threadId, scheduler })
   const queue = createSendQueue({
     store,
     outbox: createOutbox({
@@ -78,7 +79,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       owner: ctx.owner,
       now: () => scheduler.now(),
     }),
-    deliver: createDeliverSend({ http, session, path, fetch: ctx.fetch }),
+    deliver: createDeliverSend({ http, session, threadId, fetch: ctx.fetch }),
     session,
     scheduler,
     isOnline: ctx.isOnline,
@@ -89,7 +90,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const { EventSource } = ctx
   const open = (): Observable<StreamSignal> =>
     createEventStream({
-      url: http.url(`${path}/events`),
+      url: http.url(routePath(threadEvents, { threadId })),
       EventSource: EventSource as EventSourceConstructor,
       auth: ctx.auth,
       fetch: ctx.fetch,

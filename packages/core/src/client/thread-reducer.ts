@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../protocol/index.js'
-import { parseWebhookEvent, type FlowEvent } from '../schemas/webhook.js'
 import { mergeMessages } from './merge-messages.js'
+import { readThreadEvent, type ThreadEvent } from './read-thread-event.js'
 import { handOver, indexOf, undelivered } from './message-index.js'
 import { compareEventIds } from './message-id.js'
 import type { ThreadStateAction, ThreadState } from './thread-state.js'
@@ -72,12 +72,11 @@ function receive(state: ThreadState, envelope: EventEnvelope): ThreadState {
     return sent ? mergeMessages(next, [sent]) : next
   }
   if (envelope.source !== 'webhook') return next
-  const parsed = parseWebhookEvent(envelope.body)
-  if (!parsed.ok) return next
-  return applyEvent(next, parsed.value, receivedAt)
+  const event = readThreadEvent(envelope.body)
+  return event ? applyEvent(next, event, receivedAt) : next
 }
 
-function applyEvent(state: ThreadState, event: FlowEvent, receivedAt: number): ThreadState {
+function applyEvent(state: ThreadState, event: ThreadEvent, receivedAt: number): ThreadState {
   switch (event.kind) {
     case 'reply':
     case 'inbound':
@@ -96,14 +95,14 @@ function applyEvent(state: ThreadState, event: FlowEvent, receivedAt: number): T
     case 'delivered':
       return event.traceId === undefined ? state : markDelivered(state, (m) => m.id === event.traceId)
     case 'paused':
-      return withBotStatus(state, { state: 'paused', ...until(event.data.secondsToPause, receivedAt) })
+      return withBotStatus(state, { state: 'paused', ...until(event.secondsToPause, receivedAt) })
     case 'handover':
     case 'takeover':
-      return withBotStatus(state, { state: 'handover', ...until(event.data.secondsToPause, receivedAt) })
+      return withBotStatus(state, { state: 'handover', ...until(event.secondsToPause, receivedAt) })
     case 'resumed':
       return withBotStatus(state, { state: 'active' })
     case 'botStatus':
-      return withBotStatus(state, event.data.isPaused ? { state: 'paused' } : { state: 'active' })
+      return withBotStatus(state, event.isPaused ? { state: 'paused' } : { state: 'active' })
     default:
       return state
   }
