@@ -8,7 +8,7 @@ import { createEventStream, type StreamAuth, type StreamSignal } from './event-s
 import { createHistoryPager } from './history-pager.js'
 import { newTraceId } from './message-id.js'
 import { alongside, until } from './observables.js'
-import { createOutbox } from './outbox.js'
+import { createOutbox, outboxKey } from './outbox.js'
 import type { RelayHttp } from './relay-http.js'
 import { createSendQueue, type SendQueue } from './send-queue.js'
 import type { SessionManager } from './session-manager.js'
@@ -75,7 +75,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     store,
     outbox: createOutbox({
       storage: ctx.storage,
-      key: `flowchat:outbox:${threadId}`,
+      key: outboxKey(threadId),
       owner: ctx.owner,
       now: () => scheduler.now(),
     }),
