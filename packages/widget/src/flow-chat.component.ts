@@ -252,6 +252,25 @@ export class FlowChatElement extends LitElement {
     this.#sendText(String(text ?? ''))
   }
 
+  /**
+   * Ends the visitor's chat, for a site's logout: the stored session and the outbox are forgotten (sends still
+   * queued are dropped), the window closes and the transcript empties. A chat the element made itself starts
+   * again with a new anonymous session; a `chat` the page passed is reset, and the page gives a new one.
+   *
+   * @example
+   * logoutButton.addEventListener('click', () => document.querySelector('flow-chat')?.reset())
+   */
+  reset(): void {
+    const chat = this.#ownChat ?? this.chat
+    this.#ownChat = undefined
+    this.#release()
+    chat?.reset()
+    this.opened = false
+    rememberOpen(false)
+    this._unread = 0
+    if (!this.chat && this.isConnected) this.#connect()
+  }
+
   /** The strings in use: the locale's, with `strings` on top. */
   get #text(): FlowChatStrings {
     const locale = this.#locale
