@@ -3,6 +3,7 @@ import { createFlowChat } from '@flowchat/core'
 import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
 import type { Profile, Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
+import { FileDropController } from './file-drop-controller.js'
 import { HiddenTabController } from './hidden-tab-controller.js'
 import { OpeningHoursController } from './opening-hours-controller.js'
 import {
@@ -102,7 +103,6 @@ export class FlowChatElement extends LitElement {
     _unread: { state: true },
     _draft: { state: true },
     _notice: { state: true },
-    _dragging: { state: true },
     _loadingOlder: { state: true },
     _error: { state: true },
   }
@@ -157,7 +157,6 @@ export class FlowChatElement extends LitElement {
   declare private _unread: number
   declare private _draft: string
   declare private _notice: string
-  declare private _dragging: boolean
   declare private _loadingOlder: boolean
   declare private _error: string
 
@@ -179,6 +178,7 @@ export class FlowChatElement extends LitElement {
   #opening = new OpeningHoursController(this)
   #hidden = new HiddenTabController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
+  #drop = new FileDropController(this, (files) => this.#upload(files))
   #seen = new Set<string>()
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
@@ -196,7 +196,6 @@ export class FlowChatElement extends LitElement {
     this._unread = 0
     this._draft = ''
     this._notice = ''
-    this._dragging = false
     this._loadingOlder = false
     this._error = ''
   }
@@ -534,26 +533,6 @@ export class FlowChatElement extends LitElement {
     if (e.key === 'Escape' && this.opened && !this.#inline) this.#toggle()
   }
 
-  #onDrag = (e: DragEvent) => {
-    if (!e.dataTransfer?.types.includes('Files')) return
-    e.preventDefault()
-    this._dragging = e.type !== 'dragleave'
-  }
-
-  #onDrop = (e: DragEvent) => {
-    if (!e.dataTransfer?.files.length) return
-    e.preventDefault()
-    this._dragging = false
-    this.#upload(e.dataTransfer.files)
-  }
-
-  #onPaste = (e: ClipboardEvent) => {
-    const files = e.clipboardData?.files
-    if (!files || files.length === 0) return
-    e.preventDefault()
-    this.#upload(files)
-  }
-
   #context(s: FlowChatStrings): MessageContext {
     return {
       strings: s,
@@ -612,16 +591,16 @@ export class FlowChatElement extends LitElement {
         ? last.templates.findLast((t) => t.type === 'text' && Array.isArray(t.payload.quickReplies))
         : undefined
     return html`<section
-      class=${this._dragging ? 'panel dragging' : 'panel'}
+      class=${this.#drop.dragging ? 'panel dragging' : 'panel'}
       dir=${directionOf(this.#locale) === 'rtl' ? 'rtl' : nothing}
       part="panel"
       aria-label=${heading}
       title=""
       @keydown=${this.#onKeydown}
-      @dragenter=${this.#onDrag}
-      @dragover=${this.#onDrag}
-      @dragleave=${this.#onDrag}
-      @drop=${this.#onDrop}
+      @dragenter=${this.#drop.onDrag}
+      @dragover=${this.#drop.onDrag}
+      @dragleave=${this.#drop.onDrag}
+      @drop=${this.#drop.onDrop}
     >
       <header class="header" part="header">
         <h2><slot name="header">${heading}</slot></h2>
@@ -704,13 +683,13 @@ export class FlowChatElement extends LitElement {
           notice: this._notice,
           onInput: (v) => (this._draft = v),
           onSubmit: this.#submit,
-          onPaste: this.#onPaste,
+          onPaste: this.#drop.onPaste,
           onFiles: this.#upload,
           onLocation: this.#shareLocation,
         },
         s,
       )}
-      ${this._dragging ? html`<div class="drop" aria-hidden="true">${s.dropFiles}</div>` : nothing}
+      ${this.#drop.dragging ? html`<div class="drop" aria-hidden="true">${s.dropFiles}</div>` : nothing}
     </section>`
   }
 }
