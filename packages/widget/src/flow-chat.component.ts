@@ -5,6 +5,7 @@ import type { Profile, Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
 import { FileDropController } from './file-drop-controller.js'
 import { HiddenTabController } from './hidden-tab-controller.js'
+import { LocationController } from './location-controller.js'
 import { OpeningHoursController } from './opening-hours-controller.js'
 import {
   FlowChatClosedEvent,
@@ -179,6 +180,14 @@ export class FlowChatElement extends LitElement {
   #hidden = new HiddenTabController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
   #drop = new FileDropController(this, (files) => this.#upload(files))
+  #location = new LocationController(this, {
+    onPosition: (lat, long) => this.#send({ type: 'location', lat, long }, { type: 'location', lat, long }),
+    onNotice: (notice) => {
+      const s = this.#text
+      this._notice =
+        notice === 'denied' ? s.locationDenied : notice === 'unavailable' ? s.locationUnavailable : ''
+    },
+  })
   #seen = new Set<string>()
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
@@ -479,26 +488,6 @@ export class FlowChatElement extends LitElement {
     }
   }
 
-  #shareLocation = () => {
-    const s = this.#text
-    if (!('geolocation' in navigator)) {
-      this._notice = s.locationUnavailable
-      return
-    }
-    this._notice = ''
-    navigator.geolocation.getCurrentPosition(
-      ({ coords }) => {
-        const lat = Number(coords.latitude.toFixed(6))
-        const long = Number(coords.longitude.toFixed(6))
-        this.#send({ type: 'location', lat, long }, { type: 'location', lat, long })
-      },
-      (error) => {
-        this._notice = error.code === error.PERMISSION_DENIED ? s.locationDenied : s.locationUnavailable
-      },
-      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 60_000 },
-    )
-  }
-
   #submit = () => {
     this.#sendText(this._draft)
     this._draft = ''
@@ -538,7 +527,7 @@ export class FlowChatElement extends LitElement {
       strings: s,
       sendText: this.#sendText,
       sendEvent: this.#sendEvent,
-      shareLocation: this.#shareLocation,
+      shareLocation: this.#location.share,
       retry: this.#retry,
       time: (t) => formatDate(this.#locale, t, { hour: '2-digit', minute: '2-digit' }),
     }
@@ -685,7 +674,7 @@ export class FlowChatElement extends LitElement {
           onSubmit: this.#submit,
           onPaste: this.#drop.onPaste,
           onFiles: this.#upload,
-          onLocation: this.#shareLocation,
+          onLocation: this.#location.share,
         },
         s,
       )}
