@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'vite'
 
-const BUDGET = 36.6 * 1024
+const BUDGET = 36.8 * 1024
 const root = new URL('..', import.meta.url)
 const dir = fileURLToPath(root)
 await build({ configFile: new URL('vite.config.ts', root).pathname, logLevel: 'warn' })

@@ -62,8 +62,8 @@ describe('dist/flow-chat.js', () => {
     expect(code).not.toMatch(/^\s*import\s|from\s*["'](lit|rxjs|@flowchat)/m)
     expect(code).not.toContain('Lit is in dev mode')
     // Issue 15: the visitor's client reads the relay with core's light readers, so zod is not in the file
-    // (43.3 KB before, 36.3 KB after, gzip -9).
-    expect(gzipSync(readFileSync(bundle)).length).toBeLessThanOrEqual(36.6 * 1024)
+    // (43.3 KB before, 36.3 KB after; 36.6 KB with reset() and the file-drop and location controllers).
+    expect(gzipSync(readFileSync(bundle)).length).toBeLessThanOrEqual(36.8 * 1024)
   })
 
   it('renders every reply template', async () => {
