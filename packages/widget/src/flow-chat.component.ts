@@ -6,11 +6,11 @@ import { formatDate } from './date-format.js'
 import { FileDropController } from './file-drop-controller.js'
 import { HiddenTabController } from './hidden-tab-controller.js'
 import { LocationController } from './location-controller.js'
+import { UnreadController } from './unread-controller.js'
 import { OpeningHoursController } from './opening-hours-controller.js'
 import {
   FlowChatClosedEvent,
   FlowChatConnectionChangedEvent,
-  FlowChatUnreadChangedEvent,
   FlowChatMessageReceivedEvent,
   FlowChatMessageSentEvent,
   FlowChatOpenedEvent,
@@ -19,7 +19,6 @@ import {
 import { styles } from './flow-chat.styles.js'
 import { mediaTypeOf } from './media-type.js'
 import { rememberOpen, wasOpen } from './open-state.js'
-import { chime } from './sound.js'
 import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
 import { ObserveController } from './observe-controller.js'
 import { TranscriptController } from './transcript-controller.js'
@@ -101,7 +100,6 @@ export class FlowChatElement extends LitElement {
     notify: { type: Boolean },
     strings: { attribute: false },
     chat: { attribute: false },
-    _unread: { state: true },
     _draft: { state: true },
     _notice: { state: true },
     _loadingOlder: { state: true },
@@ -155,7 +153,6 @@ export class FlowChatElement extends LitElement {
   /** A ready client, instead of one made from `relay` (property only; tests and apps with their own client). */
   declare chat: FlowChat | undefined
 
-  declare private _unread: number
   declare private _draft: string
   declare private _notice: string
   declare private _loadingOlder: boolean
@@ -180,6 +177,7 @@ export class FlowChatElement extends LitElement {
   #hidden = new HiddenTabController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
   #drop = new FileDropController(this, (files) => this.#upload(files))
+  #unread = new UnreadController(this)
   #location = new LocationController(this, {
     onPosition: (lat, long) => this.#send({ type: 'location', lat, long }, { type: 'location', lat, long }),
     onNotice: (notice) => {
@@ -202,7 +200,6 @@ export class FlowChatElement extends LitElement {
     this.opened = false
     this.sound = false
     this.notify = false
-    this._unread = 0
     this._draft = ''
     this._notice = ''
     this._loadingOlder = false
@@ -275,7 +272,7 @@ export class FlowChatElement extends LitElement {
     chat?.reset()
     this.opened = false
     rememberOpen(false)
-    this._unread = 0
+    this.#unread.clear()
     if (!this.chat && this.isConnected) this.#connect()
   }
 
@@ -312,11 +309,8 @@ export class FlowChatElement extends LitElement {
     }
     if (changed.has('opened') && this.hasUpdated) {
       if (!this.#inline) rememberOpen(this.opened)
-      if (this.opened) this._unread = 0
+      if (this.opened) this.#unread.clear()
       this.dispatchEvent(this.opened ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
-    }
-    if ((changed as Map<PropertyKey, unknown>).has('_unread') && this.hasUpdated) {
-      this.dispatchEvent(new FlowChatUnreadChangedEvent(this._unread))
     }
   }
 
@@ -425,9 +419,7 @@ export class FlowChatElement extends LitElement {
     if (last) this.#announcement = fresh.map((m) => this.#spoken(m)).join('\n')
     this.#hidden.enabled = this.notify
     if (last) for (const m of fresh) this.#hidden.arrived(this.heading || this.#text.title, this.#spoken(m))
-    const unseen = !this.#inline && !this.opened
-    if (unseen) this._unread += fresh.length
-    if (this.sound && (unseen || document.visibilityState === 'hidden')) chime()
+    this.#unread.arrived(fresh.length, { unseen: !this.#inline && !this.opened, sound: this.sound })
   }
 
   /** Remembers the ids of a list that replaced the previous one (history), so none count as new later. */
@@ -540,7 +532,8 @@ export class FlowChatElement extends LitElement {
   }
 
   #renderLauncher(s: FlowChatStrings) {
-    const label = this._unread > 0 ? `${s.open} (${format(s.unread, { count: this._unread })})` : s.open
+    const unread = this.#unread.count
+    const label = unread > 0 ? `${s.open} (${format(s.unread, { count: unread })})` : s.open
     return html`<button
       class="launcher"
       part="launcher"
@@ -553,10 +546,8 @@ export class FlowChatElement extends LitElement {
         <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />
       </svg>
       ${
-        this._unread > 0
-          ? html`<span class="badge" part="badge" aria-hidden="true"
-              >${this._unread > 99 ? '99+' : this._unread}</span
-            >`
+        unread > 0
+          ? html`<span class="badge" part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`
           : nothing
       }
     </button>`
