@@ -23,9 +23,6 @@ const UNKNOWN_TYPE_RULE = {
   replies: [{ type: 'poll', payload: { title: 'Rate us from 1 to 5', options: [1, 2, 3, 4, 5] } }],
 }
 
-/** The one external URL in the emulator's samples. */
-const SAMPLE_VIDEO = 'https://interactive-examples.mdn.mozilla.net/media/cc0-videos/flower.mp4'
-
 let dir: string | undefined
 let site: StaticServer | undefined
 let emulator: Emulator | undefined
@@ -136,8 +133,8 @@ afterEach(() => {
   expect(take(pageErrors), 'uncaught errors in the page').toEqual([])
   expect(take(consoleErrors), 'console errors').toEqual([])
   expect(take(failedRequests), 'failed requests to the page, relay or emulator').toEqual([])
-  // The only thing from elsewhere is the sample video the bot sent; the widget itself loads nothing external.
-  expect(take(externalRequests).filter((url) => !url.startsWith(SAMPLE_VIDEO))).toEqual([])
+  // Nothing loads from elsewhere: the widget and every sample the bot sends (the video too) come from here.
+  expect(take(externalRequests)).toEqual([])
 })
 
 afterAll(async () => {
@@ -253,11 +250,11 @@ describe('the built <flow-chat>, served as a static file, against relay + emulat
     expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
     await visible(botMessages().locator('.bubble-image figcaption', { hasText: 'A sample image' }))
 
-    // video, with its poster from the emulator
+    // video and its poster, both from the emulator
     const video = botMessages().locator('.bubble-video video[controls]')
     await visible(video)
     expect(await video.getAttribute('aria-label')).toBe('A sample video')
-    expect(await video.getAttribute('src')).toBe(SAMPLE_VIDEO)
+    expect(await video.getAttribute('src')).toBe(`${emulator?.url}/media/sample/video.webm`)
     expect(await video.getAttribute('poster')).toBe(`${emulator?.url}/media/sample/image.svg`)
 
     // audio

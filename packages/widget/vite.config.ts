@@ -25,6 +25,14 @@ export default defineConfig({
       fileName: () => 'flow-chat.js',
     },
     rolldownOptions: {
+      // Core builds its zod schemas at module level (`z.string().check(…)`, `z.enum(…)`, `z.pipe(…)`): pure calls
+      // that zod does not annotate, which would keep zod in the bundle though the widget reads the relay's
+      // answers with core's light readers. Calls through a namespace imported as `z` are pure, and zod's own
+      // modules (which declare no `sideEffects`) are dropped when nothing of them is used.
+      treeshake: {
+        manualPureFunctions: ['z'],
+        moduleSideEffects: (id: string) => !/[\\/]node_modules[\\/](\.pnpm[\\/])?zod[@\\/]/.test(id),
+      },
       // Tree-shaking annotations (`/* @__PURE__ */`, about 400 of them) have done their work once the bundle is
       // built: leaving them out saves about 0.4 KB gzip. License comments (Lit's, 0.1 KB) stay.
       output: {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 /** A file the emulator serves for its sample replies. */
 export interface SampleFile {
   contentType: string
@@ -33,7 +35,15 @@ function tone(): Buffer {
 }
 
 /**
- * The sample files, by name, generated in memory at start (a few KB), so no binary sits in the repo.
+ * Two seconds of a test pattern with a 440 Hz tone, 128×72 VP8 and Opus in WebM (6 KB), made once with
+ * `ffmpeg -f lavfi -i testsrc=size=128x72:rate=8:duration=2 -f lavfi -i sine=frequency=440:duration=2
+ * -c:v libvpx -b:v 12k -crf 50 -c:a libopus -b:a 6k -shortest sample-video.webm`. The one binary sample: a
+ * video encoder in code would dwarf it.
+ */
+const video = () => readFileSync(new URL('../assets/sample-video.webm', import.meta.url))
+
+/**
+ * The sample files, by name, generated in memory at start (a few KB) or, for the video, read from `assets/`.
  *
  * @example
  * SAMPLE_FILES['image.svg']?.contentType // 'image/svg+xml'
@@ -42,6 +52,7 @@ export const SAMPLE_FILES: Record<string, SampleFile> = {
   'image.svg': { contentType: 'image/svg+xml', body: svg('#3b6ea8', 'flowchat emulator') },
   'bot.svg': { contentType: 'image/svg+xml', body: svg('#2f8f5b', 'bot') },
   'audio.wav': { contentType: 'audio/wav', body: tone() },
+  'video.webm': { contentType: 'video/webm', body: video() },
   'file.txt': {
     contentType: 'text/plain; charset=utf-8',
     body: Buffer.from('A sample file from the flowchat emulator.\n'),

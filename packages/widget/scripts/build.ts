@@ -1,6 +1,6 @@
 // `pnpm --filter @flowchat/widget build`: the widget both ways users take it, and its manifest.
 // 1. `dist/flow-chat.js`: the one-file bundle for a script tag (Lit, RxJS and the core inside), then its size
-//    against the 40 KB gzip budget.
+//    against its gzip budget (test/bundle.test.ts holds the same).
 // 2. `dist/lib/`: the npm entry (tsc: ES modules, `.d.ts`, source maps) that imports `lit` and `@flowchat/core`,
 //    so an app's bundler shares them with the rest of the app.
 // 3. `dist/custom-elements.json`: the Custom Elements Manifest, from the class doc (custom-elements-manifest.config.js).
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'vite'
 
-const BUDGET = 40 * 1024
+const BUDGET = 36.8 * 1024
 const root = new URL('..', import.meta.url)
 const dir = fileURLToPath(root)
 await build({ configFile: new URL('vite.config.ts', root).pathname, logLevel: 'warn' })

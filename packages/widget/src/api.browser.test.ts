@@ -28,6 +28,49 @@ describe('<flow-chat> host page API', () => {
     expect(seen).to.deep.equal(['opened', 'closed', 'opened', 'closed'])
   })
 
+  it('reset() resets the client, closes the window, empties the transcript and forgets the open state', async () => {
+    const { el, fake, root } = await mount({ mode: 'launcher' })
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'secret order 42' } }])])
+    el.open()
+    await settle(el)
+    expect(root.textContent).to.contain('secret order 42')
+    expect(sessionStorage.getItem('flowchat:open')).to.eq('1')
+    el.reset()
+    await settle(el)
+    expect(fake.resets).to.eq(1)
+    expect(el.opened).to.eq(false)
+    expect(sessionStorage.getItem('flowchat:open')).to.eq(null)
+    el.open()
+    await settle(el)
+    expect(root.textContent).to.not.contain('secret order 42')
+  })
+
+  it('reset() on a chat the element made forgets the stored session and outbox, then starts afresh', async () => {
+    // A relay nobody listens on: the new client's session request fails, which is all this needs.
+    const relay = 'http://127.0.0.1:9'
+    localStorage.setItem(
+      `flowchat:session:${relay}`,
+      JSON.stringify({ threadId: 'logout-t1', token: 'x', expiresAt: '2099-01-01T00:00:00Z' }),
+    )
+    localStorage.setItem(
+      'flowchat:outbox:logout-t1',
+      JSON.stringify([{ traceId: 'q1', body: { type: 'text', text: 'queued' } }]),
+    )
+    const el = document.createElement('flow-chat')
+    el.setAttribute('relay', relay)
+    el.setAttribute('mode', 'inline')
+    document.body.append(el)
+    try {
+      await el.updateComplete
+      el.reset()
+      expect(localStorage.getItem(`flowchat:session:${relay}`)).to.eq(null)
+      expect(localStorage.getItem('flowchat:outbox:logout-t1')).to.eq(null)
+    } finally {
+      el.remove()
+      localStorage.removeItem(`flowchat:session:${relay}`)
+    }
+  })
+
   it('sends text for the page', async () => {
     const { el, fake } = await mount()
     el.send('  I have a question  ')

@@ -3,12 +3,14 @@ import { createFlowChat } from '@flowchat/core'
 import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
 import type { Profile, Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
+import { FileDropController } from './file-drop-controller.js'
 import { HiddenTabController } from './hidden-tab-controller.js'
+import { LocationController } from './location-controller.js'
+import { UnreadController } from './unread-controller.js'
 import { OpeningHoursController } from './opening-hours-controller.js'
 import {
   FlowChatClosedEvent,
   FlowChatConnectionChangedEvent,
-  FlowChatUnreadChangedEvent,
   FlowChatMessageReceivedEvent,
   FlowChatMessageSentEvent,
   FlowChatOpenedEvent,
@@ -17,7 +19,6 @@ import {
 import { styles } from './flow-chat.styles.js'
 import { mediaTypeOf } from './media-type.js'
 import { rememberOpen, wasOpen } from './open-state.js'
-import { chime } from './sound.js'
 import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
 import { ObserveController } from './observe-controller.js'
 import { TranscriptController } from './transcript-controller.js'
@@ -99,10 +100,8 @@ export class FlowChatElement extends LitElement {
     notify: { type: Boolean },
     strings: { attribute: false },
     chat: { attribute: false },
-    _unread: { state: true },
     _draft: { state: true },
     _notice: { state: true },
-    _dragging: { state: true },
     _loadingOlder: { state: true },
     _error: { state: true },
   }
@@ -154,10 +153,8 @@ export class FlowChatElement extends LitElement {
   /** A ready client, instead of one made from `relay` (property only; tests and apps with their own client). */
   declare chat: FlowChat | undefined
 
-  declare private _unread: number
   declare private _draft: string
   declare private _notice: string
-  declare private _dragging: boolean
   declare private _loadingOlder: boolean
   declare private _error: string
 
@@ -179,6 +176,16 @@ export class FlowChatElement extends LitElement {
   #opening = new OpeningHoursController(this)
   #hidden = new HiddenTabController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
+  #drop = new FileDropController(this, (files) => this.#upload(files))
+  #unread = new UnreadController(this)
+  #location = new LocationController(this, {
+    onPosition: (lat, long) => this.#send({ type: 'location', lat, long }, { type: 'location', lat, long }),
+    onNotice: (notice) => {
+      const s = this.#text
+      this._notice =
+        notice === 'denied' ? s.locationDenied : notice === 'unavailable' ? s.locationUnavailable : ''
+    },
+  })
   #seen = new Set<string>()
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
@@ -193,10 +200,8 @@ export class FlowChatElement extends LitElement {
     this.opened = false
     this.sound = false
     this.notify = false
-    this._unread = 0
     this._draft = ''
     this._notice = ''
-    this._dragging = false
     this._loadingOlder = false
     this._error = ''
   }
@@ -252,6 +257,25 @@ export class FlowChatElement extends LitElement {
     this.#sendText(String(text ?? ''))
   }
 
+  /**
+   * Ends the visitor's chat, for a site's logout: the stored session and the outbox are forgotten (sends still
+   * queued are dropped), the window closes and the transcript empties. A chat the element made itself starts
+   * again with a new anonymous session; a `chat` the page passed is reset, and the page gives a new one.
+   *
+   * @example
+   * logoutButton.addEventListener('click', () => document.querySelector('flow-chat')?.reset())
+   */
+  reset(): void {
+    const chat = this.#ownChat ?? this.chat
+    this.#ownChat = undefined
+    this.#release()
+    chat?.reset()
+    this.opened = false
+    rememberOpen(false)
+    this.#unread.clear()
+    if (!this.chat && this.isConnected) this.#connect()
+  }
+
   /** The strings in use: the locale's, with `strings` on top. */
   get #text(): FlowChatStrings {
     const locale = this.#locale
@@ -285,11 +309,8 @@ export class FlowChatElement extends LitElement {
     }
     if (changed.has('opened') && this.hasUpdated) {
       if (!this.#inline) rememberOpen(this.opened)
-      if (this.opened) this._unread = 0
+      if (this.opened) this.#unread.clear()
       this.dispatchEvent(this.opened ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
-    }
-    if ((changed as Map<PropertyKey, unknown>).has('_unread') && this.hasUpdated) {
-      this.dispatchEvent(new FlowChatUnreadChangedEvent(this._unread))
     }
   }
 
@@ -398,9 +419,7 @@ export class FlowChatElement extends LitElement {
     if (last) this.#announcement = fresh.map((m) => this.#spoken(m)).join('\n')
     this.#hidden.enabled = this.notify
     if (last) for (const m of fresh) this.#hidden.arrived(this.heading || this.#text.title, this.#spoken(m))
-    const unseen = !this.#inline && !this.opened
-    if (unseen) this._unread += fresh.length
-    if (this.sound && (unseen || document.visibilityState === 'hidden')) chime()
+    this.#unread.arrived(fresh.length, { unseen: !this.#inline && !this.opened, sound: this.sound })
   }
 
   /** Remembers the ids of a list that replaced the previous one (history), so none count as new later. */
@@ -461,26 +480,6 @@ export class FlowChatElement extends LitElement {
     }
   }
 
-  #shareLocation = () => {
-    const s = this.#text
-    if (!('geolocation' in navigator)) {
-      this._notice = s.locationUnavailable
-      return
-    }
-    this._notice = ''
-    navigator.geolocation.getCurrentPosition(
-      ({ coords }) => {
-        const lat = Number(coords.latitude.toFixed(6))
-        const long = Number(coords.longitude.toFixed(6))
-        this.#send({ type: 'location', lat, long }, { type: 'location', lat, long })
-      },
-      (error) => {
-        this._notice = error.code === error.PERMISSION_DENIED ? s.locationDenied : s.locationUnavailable
-      },
-      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 60_000 },
-    )
-  }
-
   #submit = () => {
     this.#sendText(this._draft)
     this._draft = ''
@@ -515,32 +514,12 @@ export class FlowChatElement extends LitElement {
     if (e.key === 'Escape' && this.opened && !this.#inline) this.#toggle()
   }
 
-  #onDrag = (e: DragEvent) => {
-    if (!e.dataTransfer?.types.includes('Files')) return
-    e.preventDefault()
-    this._dragging = e.type !== 'dragleave'
-  }
-
-  #onDrop = (e: DragEvent) => {
-    if (!e.dataTransfer?.files.length) return
-    e.preventDefault()
-    this._dragging = false
-    this.#upload(e.dataTransfer.files)
-  }
-
-  #onPaste = (e: ClipboardEvent) => {
-    const files = e.clipboardData?.files
-    if (!files || files.length === 0) return
-    e.preventDefault()
-    this.#upload(files)
-  }
-
   #context(s: FlowChatStrings): MessageContext {
     return {
       strings: s,
       sendText: this.#sendText,
       sendEvent: this.#sendEvent,
-      shareLocation: this.#shareLocation,
+      shareLocation: this.#location.share,
       retry: this.#retry,
       time: (t) => formatDate(this.#locale, t, { hour: '2-digit', minute: '2-digit' }),
     }
@@ -553,7 +532,8 @@ export class FlowChatElement extends LitElement {
   }
 
   #renderLauncher(s: FlowChatStrings) {
-    const label = this._unread > 0 ? `${s.open} (${format(s.unread, { count: this._unread })})` : s.open
+    const unread = this.#unread.count
+    const label = unread > 0 ? `${s.open} (${format(s.unread, { count: unread })})` : s.open
     return html`<button
       class="launcher"
       part="launcher"
@@ -566,10 +546,8 @@ export class FlowChatElement extends LitElement {
         <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />
       </svg>
       ${
-        this._unread > 0
-          ? html`<span class="badge" part="badge" aria-hidden="true"
-              >${this._unread > 99 ? '99+' : this._unread}</span
-            >`
+        unread > 0
+          ? html`<span class="badge" part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`
           : nothing
       }
     </button>`
@@ -593,16 +571,16 @@ export class FlowChatElement extends LitElement {
         ? last.templates.findLast((t) => t.type === 'text' && Array.isArray(t.payload.quickReplies))
         : undefined
     return html`<section
-      class=${this._dragging ? 'panel dragging' : 'panel'}
+      class=${this.#drop.dragging ? 'panel dragging' : 'panel'}
       dir=${directionOf(this.#locale) === 'rtl' ? 'rtl' : nothing}
       part="panel"
       aria-label=${heading}
       title=""
       @keydown=${this.#onKeydown}
-      @dragenter=${this.#onDrag}
-      @dragover=${this.#onDrag}
-      @dragleave=${this.#onDrag}
-      @drop=${this.#onDrop}
+      @dragenter=${this.#drop.onDrag}
+      @dragover=${this.#drop.onDrag}
+      @dragleave=${this.#drop.onDrag}
+      @drop=${this.#drop.onDrop}
     >
       <header class="header" part="header">
         <h2><slot name="header">${heading}</slot></h2>
@@ -685,13 +663,13 @@ export class FlowChatElement extends LitElement {
           notice: this._notice,
           onInput: (v) => (this._draft = v),
           onSubmit: this.#submit,
-          onPaste: this.#onPaste,
+          onPaste: this.#drop.onPaste,
           onFiles: this.#upload,
-          onLocation: this.#shareLocation,
+          onLocation: this.#location.share,
         },
         s,
       )}
-      ${this._dragging ? html`<div class="drop" aria-hidden="true">${s.dropFiles}</div>` : nothing}
+      ${this.#drop.dragging ? html`<div class="drop" aria-hidden="true">${s.dropFiles}</div>` : nothing}
     </section>`
   }
 }

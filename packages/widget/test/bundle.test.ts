@@ -61,8 +61,9 @@ describe('dist/flow-chat.js', () => {
     const code = readFileSync(bundle, 'utf8')
     expect(code).not.toMatch(/^\s*import\s|from\s*["'](lit|rxjs|@flowchat)/m)
     expect(code).not.toContain('Lit is in dev mode')
-    // The budget of issue 6 (40 KB), plus what issue 15's fixes and page API cost until the client drops zod.
-    expect(gzipSync(readFileSync(bundle)).length).toBeLessThanOrEqual(41.2 * 1024)
+    // Issue 15: the visitor's client reads the relay with core's light readers, so zod is not in the file
+    // (43.3 KB before, 36.3 KB after; 36.6 KB with reset() and the file-drop and location controllers).
+    expect(gzipSync(readFileSync(bundle)).length).toBeLessThanOrEqual(36.8 * 1024)
   })
 
   it('renders every reply template', async () => {

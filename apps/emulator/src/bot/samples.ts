@@ -2,7 +2,7 @@ import type { Response } from '@flowchat/core/schemas'
 
 /**
  * One sample of every reply template a chat UI renders. Media point at files the emulator itself serves under
- * `/media/sample/` so demos work offline (the video excepted: an MDN sample clip); `{{origin}}` is the emulator URL.
+ * `/media/sample/` so demos work offline; `{{origin}}` is the emulator URL.
  */
 export const SAMPLES = {
   quick: {
@@ -25,9 +25,9 @@ export const SAMPLES = {
     type: 'video',
     payload: {
       title: 'A sample video',
-      url: 'https://interactive-examples.mdn.mozilla.net/media/cc0-videos/flower.mp4',
+      url: '{{origin}}/media/sample/video.webm',
       thumbnailUrl: '{{origin}}/media/sample/image.svg',
-      duration: 1,
+      duration: 2,
     },
   },
   audio: {

@@ -1,7 +1,9 @@
-import { sendAcceptedSchema } from '../protocol/index.js'
+import { routePath } from '../protocol/relay-route.js'
 import { uploadMessage } from './post-message.js'
+import { callRoute } from './relay-call.js'
 import type { RelayHttp } from './relay-http.js'
 import type { SessionManager } from './session-manager.js'
+import { sendMessage } from './visitor-routes.js'
 
 /** A file to upload with a send; it lives in this page's memory only. */
 export interface HeldFile {
@@ -20,25 +22,24 @@ export type DeliverSend = (
  * JSON as its `query` part (progress reported). The session is awaited first, so a refreshed token is used.
  *
  * @example
- * const deliver = createDeliverSend({ http, session, path: '/v1/threads/t1', fetch })
+ * const deliver = createDeliverSend({ http, session, threadId: 't1', fetch })
  * await deliver({ traceId, body }, () => undefined)
  */
 export function createDeliverSend(options: {
   http: RelayHttp
   session: SessionManager
-  /** `/v1/threads/<encoded id>`. */
-  path: string
+  threadId: string
   fetch: typeof fetch
 }): DeliverSend {
-  const { http, session, path } = options
+  const { http, session, threadId } = options
   return async ({ body, file }, onProgress) => {
     await session.ready()
     if (!file) {
-      await http.request('POST', `${path}/messages`, { body, schema: sendAcceptedSchema })
+      await callRoute(http, sendMessage, { params: { threadId }, body: body as never })
       return
     }
     await uploadMessage({
-      url: http.url(`${path}/messages`),
+      url: http.url(routePath(sendMessage, { threadId })),
       token: session.token(),
       query: body,
       file: file.file,

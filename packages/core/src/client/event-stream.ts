@@ -1,13 +1,6 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs'
-import {
-  EnvelopeKind,
-  envelopeSchema,
-  stallTimeoutMs,
-  StreamFrame,
-  streamHelloSchema,
-  type EventEnvelope,
-} from '../protocol/index.js'
-import { safeParse } from '../schemas/parse.js'
+import { EnvelopeKind, stallTimeoutMs, StreamFrame, type EventEnvelope } from '../protocol/index.js'
+import { readEnvelope, readHello } from './relay-readers.js'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../retry/backoff.js'
 import { FlowErrorCode } from '../errors.js'
 import { isTransientFailure } from '../retry/transient.js'
@@ -152,8 +145,8 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
         } catch {
           return
         }
-        const hello = safeParse(streamHelloSchema, json)
-        if (hello.ok && hello.value.heartbeatMs > 0) heartbeatMs = hello.value.heartbeatMs
+        const hello = readHello(json)
+        if (hello && hello.heartbeatMs > 0) heartbeatMs = hello.heartbeatMs
         alive(es)
       })
       es.addEventListener(StreamFrame.heartbeat, () => alive(es))
@@ -174,8 +167,8 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
         } catch {
           return
         }
-        const parsed = safeParse(envelopeSchema, json)
-        if (parsed.ok) subscriber.next({ type: 'envelope', envelope: parsed.value })
+        const envelope = readEnvelope(json)
+        if (envelope) subscriber.next({ type: 'envelope', envelope })
       }
       for (const name of EVENT_NAMES) es.addEventListener(name, onEvent)
       es.addEventListener('reset', (event) => {

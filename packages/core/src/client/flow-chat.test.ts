@@ -162,6 +162,32 @@ describe('createFlowChat', () => {
     expect(relay.posts()).toHaveLength(1)
   })
 
+  it('reset() forgets the stored session and the outbox, so a new client starts a new thread and sends nothing left over', async () => {
+    const relay = fakeRelay()
+    const storage = createMemoryStorage()
+    const first = client(relay, storage)
+    chats.push(first.chat)
+    await first.chat.session()
+    expect(storage.getItem('flowchat:session:http://relay.test')).toContain('t1')
+    first.online$.next(false)
+    first.chat.thread('t1').send({ type: 'text', text: 'private' }).subscribe()
+    await settle()
+    expect(storage.getItem('flowchat:outbox:t1')).toContain('private')
+    first.chat.reset()
+    expect(storage.getItem('flowchat:session:http://relay.test')).toBeNull()
+    expect(storage.getItem('flowchat:outbox:t1')).toBeNull()
+    first.chat.reset() // twice is harmless
+
+    const second = client(relay, storage)
+    chats.push(second.chat)
+    await second.chat.session()
+    expect(relay.issued).toBe(2)
+    expect(relay.calls.filter((c) => c.path === '/v1/sessions').at(-1)?.auth).toBeNull()
+    second.chat.thread('t1')
+    await settle()
+    expect(relay.posts()).toHaveLength(0)
+  })
+
   it('queues an upload made offline like a text send, delivers it as multipart when back online, then lets the file go', async () => {
     const relay = fakeRelay()
     const contentTypes: (string | null)[] = []

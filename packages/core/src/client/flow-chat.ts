@@ -1,19 +1,19 @@
 import { BehaviorSubject, Subject, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs'
-import * as z from 'zod/mini'
 import { FlowError, FlowErrorCode } from '../errors.js'
-import { businessHoursSchema } from '../schemas/responses.js'
 import type { StreamAuth } from './event-stream.js'
 import { FetchEventSource } from './fetch-event-source.js'
-import { defaultStorage } from './memory-storage.js'
+import { defaultStorage, readJson } from './memory-storage.js'
+import { outboxKey } from './outbox.js'
+import { readSession } from './relay-readers.js'
 import { newTraceId } from './message-id.js'
 import { defaultOnline$ } from './online.js'
+import { callRoute } from './relay-call.js'
 import { createRelayHttp, type RelayHttp } from './relay-http.js'
+import { loadBusinessHours } from './visitor-routes.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
 import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
 import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage } from './types.js'
-
-const businessHoursAnswer = z.looseObject({ businessHours: z.array(businessHoursSchema) })
 
 /**
  * Creates the reactive client of a flowchat relay: per-thread streams of messages, events, connection and bot
@@ -76,6 +76,8 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
   const self = 'operatorToken' in given ? 'agent' : 'visitor'
   const owner = newTraceId()
   const closed$ = new Subject<void>()
+  const storageKey = `flowchat:session:${relayUrl}`
+  let closed = false
 
   let sessionToken: () => string | undefined = () => undefined
   const http = createRelayHttp({ relayUrl, fetch: fetchImpl, token: () => sessionToken() })
@@ -84,7 +86,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
     ...(options.visitor?.name ? { visitorName: options.visitor.name } : {}),
     http,
     storage,
-    storageKey: `flowchat:session:${relayUrl}`,
+    storageKey,
     scheduler,
   })
   sessionToken = () => session.token()
@@ -139,9 +141,21 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
     },
     async businessHours() {
       await session.ready()
-      return (await http.request('GET', '/v1/business-hours', { schema: businessHoursAnswer })).businessHours
+      return (await callRoute(http, loadBusinessHours, {})).businessHours
+    },
+    reset() {
+      const stored = readSession(readJson(storage, storageKey))
+      const threads = new Set(handles.keys())
+      if (stored) threads.add(stored.threadId)
+      const ready = session.status$.value
+      if (ready.state === 'ready' && ready.threadId !== undefined) threads.add(ready.threadId)
+      chat.close()
+      for (const threadId of threads) storage.removeItem(outboxKey(threadId))
+      if (!('operatorToken' in given)) storage.removeItem(storageKey)
     },
     close() {
+      if (closed) return
+      closed = true
       for (const handle of handles.values()) handle.close()
       handles.clear()
       closed$.next()

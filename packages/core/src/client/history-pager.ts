@@ -1,8 +1,9 @@
 import type { SchedulerLike } from 'rxjs'
-import { historyPageSchema } from '../schemas/responses.js'
+import { callRoute } from './relay-call.js'
 import type { RelayHttp } from './relay-http.js'
 import type { SessionManager } from './session-manager.js'
 import type { ThreadStore } from './thread-store.js'
+import { loadHistory } from './visitor-routes.js'
 
 /** Loads a thread's history pages into its store. */
 export interface HistoryPager {
@@ -19,24 +20,20 @@ export interface HistoryPager {
  * page with what the stream already brought, so a page loaded twice adds nothing.
  *
  * @example
- * const pager = createHistoryPager({ store, http, session, path: '/v1/threads/t1', scheduler })
+ * const pager = createHistoryPager({ store, http, session, threadId: 't1', scheduler })
  * await pager.loadOlder()
  */
 export function createHistoryPager(options: {
   store: ThreadStore
   http: RelayHttp
   session: SessionManager
-  /** `/v1/threads/<encoded id>`. */
-  path: string
+  threadId: string
   scheduler: SchedulerLike
 }): HistoryPager {
-  const { store, http, session, path, scheduler } = options
+  const { store, http, session, threadId, scheduler } = options
   const load = async (page: number) => {
     await session.ready()
-    const result = await http.request('GET', `${path}/messages`, {
-      schema: historyPageSchema,
-      query: { page },
-    })
+    const result = await callRoute(http, loadHistory, { params: { threadId }, query: { page } })
     store.dispatch({ type: 'history/loaded', page: result, pageNumber: page, receivedAt: scheduler.now() })
   }
   return {

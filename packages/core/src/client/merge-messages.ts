@@ -1,5 +1,5 @@
 import type { IncomingMessage } from './to-chat-messages.js'
-import { byTime, handOver, indexOf, undelivered, type MessageIndex } from './message-index.js'
+import { byTime, dropIndex, handOver, indexOf, undelivered, type MessageIndex } from './message-index.js'
 import type { ChatMessage, SendState } from './types.js'
 
 /** How far apart an own message and its history copy may be stamped and still be one message. */
@@ -65,11 +65,19 @@ const strip = (m: ChatMessage): ChatMessage =>
  *
  * @example
  * const next = mergeMessages(state, messagesFromHistory(page, 'visitor'))
+ *
+ * `inPlace` (for the reducer folding many events in one action): `state.messages` is a list made during that
+ * action, seen by nobody else, so it is changed in place instead of copied.
  */
-export function mergeMessages<S extends MergeInput>(state: S, incoming: readonly IncomingMessage[]): S {
+export function mergeMessages<S extends MergeInput>(
+  state: S,
+  incoming: readonly IncomingMessage[],
+  inPlace = false,
+): S {
   if (incoming.length === 0) return state
   const index = indexOf(state.messages)
-  const list = [...state.messages]
+  const list = inPlace ? (state.messages as ChatMessage[]) : [...state.messages]
+  if (inPlace) dropIndex(list)
   const start = list.length
   let { aliases, localTime } = state
   let linked: Set<string> | undefined

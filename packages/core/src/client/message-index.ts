@@ -57,6 +57,14 @@ export function indexOf(list: readonly ChatMessage[]): MessageIndex {
 }
 
 /**
+ * Forgets the index of a list that was changed in place (one the reducer made during the same action, that
+ * nobody else has seen).
+ */
+export function dropIndex(list: readonly ChatMessage[]): void {
+  indexes.delete(list)
+}
+
+/**
  * Moves the index of `from` to `to`, a list with the same messages in the same places except for changes the
  * caller already applied to the index. `from` is rebuilt if it is read again.
  */

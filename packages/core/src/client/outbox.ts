@@ -35,6 +35,16 @@ const isItem = (v: unknown): v is OutboxItem =>
   typeof (v as OutboxItem).queuedAt === 'number'
 
 /**
+ * The storage key of a thread's outbox: the one place it is spelled (`FlowChat.reset()` removes it).
+ *
+ * @example
+ * outboxKey('t1') // 'flowchat:outbox:t1'
+ */
+export function outboxKey(threadId: string): string {
+  return `flowchat:outbox:${threadId}`
+}
+
+/**
  * A thread's outbox in key-value storage (localStorage in browsers), so sends made offline or failed on the
  * network survive a reload. Several tabs share it: before sending, a tab claims an item's lease (owner + expiry)
  * and others skip leased items, so a message goes out once even when two tabs flush together. The traceId

@@ -1,7 +1,7 @@
-import { sendAcceptedSchema, type SendAccepted } from '../protocol/index.js'
-import { safeParse } from '../schemas/parse.js'
+import type { SendAccepted } from '../protocol/index.js'
 import { FlowError, FlowErrorCode, toFlowError } from '../errors.js'
 import { relayError } from './relay-http.js'
+import { readSendAccepted } from './relay-readers.js'
 
 export interface UploadRequest {
   url: string
@@ -15,17 +15,15 @@ export interface UploadRequest {
 }
 
 function accepted(json: unknown, status: number): SendAccepted {
-  const parsed = safeParse(sendAcceptedSchema, json)
-  if (!parsed.ok) {
+  const value = readSendAccepted(json)
+  if (!value) {
     throw new FlowError(
       FlowErrorCode.invalid_response,
-      `The relay's send answer is not as documented: ${parsed.error}`,
-      {
-        status,
-      },
+      "The relay's send answer is not as documented: it needs a string traceId and an optional <ms>-<seq> eventId.",
+      { status },
     )
   }
-  return parsed.value
+  return value
 }
 
 function formOf(request: UploadRequest): FormData {

@@ -5,7 +5,67 @@ import {
   type RouteInput,
   type RouteOutput,
 } from '../protocol/relay-route.js'
-import type { RelayCallOptions, RelayHttp } from './relay-http.js'
+import { safeParse, type ParseResult } from '../schemas/parse.js'
+import type { AnswerReader, RelayCallOptions, RelayHttp } from './relay-http.js'
+
+/**
+ * Where a route of the protocol's table lives and how its answer is read, without the table's zod schemas:
+ * the visitor's client calls through these so that no schema library reaches the browser bundle. Method and
+ * path are checked against the table's literal types by the compiler; input and answer types derive from it.
+ */
+export interface RouteRef<R extends RelayRoute> {
+  method: R['method']
+  path: R['path']
+  read?: AnswerReader<RouteOutput<R>>
+}
+
+/**
+ * A light reference to a route of the table: its method and path (which must equal the table's) and a reader of
+ * its answer that returns the value or undefined.
+ *
+ * @example
+ * const createSession = routeRef<typeof createSessionRoute>('POST', '/v1/sessions', readSession)
+ */
+export function routeRef<R extends RelayRoute>(
+  method: R['method'],
+  path: R['path'],
+  read?: (json: unknown) => RouteOutput<R> | undefined,
+): RouteRef<R> {
+  return { method, path, ...(read ? { read: (json: unknown) => readResult(read(json), path) } : {}) }
+}
+
+/** The `ParseResult` of a light reader's answer. */
+function readResult<T>(value: T | undefined, path: string): ParseResult<T> {
+  const message = `not the documented answer of ${path}`
+  return value === undefined
+    ? { ok: false, error: message, issues: [{ path: '(root)', message }] }
+    : { ok: true, value }
+}
+
+/**
+ * Calls a route through its light reference (see `routeRef`): typed like `callRelay`, read without zod.
+ *
+ * @example
+ * const session = await callRoute(http, createSession, { body: {} }, { token: null })
+ */
+export function callRoute<R extends RelayRoute>(
+  http: Pick<RelayHttp, 'request'>,
+  route: RouteRef<R>,
+  input: RouteInput<R>,
+  options: RelayCallOptions = {},
+): Promise<RouteOutput<R>> {
+  const { params, query, body } = input as { params?: object; query?: object; body?: unknown }
+  return http.request<RouteOutput<R>>(
+    route.method,
+    routePath(route, params as Record<string, unknown> | undefined),
+    {
+      ...options,
+      ...(route.read ? { read: route.read } : {}),
+      ...(query ? { query: query as Record<string, string | number | undefined> } : {}),
+      ...(body === undefined ? {} : { body }),
+    },
+  )
+}
 
 /**
  * Calls a route of the protocol's table: method, path (parameters encoded) and answer schema come from the
@@ -20,12 +80,11 @@ export function callRelay<R extends RelayRoute>(
   input: RouteInput<R>,
   options: RelayCallOptions = {},
 ): Promise<RouteOutput<R>> {
-  const { params, query, body } = input as { params?: object; query?: object; body?: unknown }
   const schema = successAnswer(route)?.schema
-  return http.request(route.method, routePath(route, params as Record<string, unknown> | undefined), {
-    ...options,
-    ...(schema ? { schema } : {}),
-    ...(query ? { query: query as Record<string, string | number | undefined> } : {}),
-    ...(body === undefined ? {} : { body }),
-  }) as Promise<RouteOutput<R>>
+  const ref: RouteRef<R> = {
+    method: route.method,
+    path: route.path,
+    ...(schema ? { read: (json: unknown) => safeParse(schema, json) as ParseResult<RouteOutput<R>> } : {}),
+  }
+  return callRoute(http, ref, input, options)
 }

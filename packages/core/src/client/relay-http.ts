@@ -1,7 +1,6 @@
-import type * as z from 'zod/mini'
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '../errors.js'
 import { parseRetryAfter } from '../retry/retry-after.js'
-import { safeParse } from '../schemas/parse.js'
+import type { ParseResult } from '../schemas/parse.js'
 
 /** Default bound of one relay request, answer body included: a stalled request fails instead of blocking. */
 export const DEFAULT_RELAY_TIMEOUT_MS = 30_000
@@ -16,20 +15,19 @@ export interface RelayCallOptions {
   timeoutMs?: number
 }
 
-export interface RelayRequest<S extends z.ZodMiniType | undefined> extends RelayCallOptions {
+/** Reads a relay answer: the value, or the rule it broke (a zod schema's `safeParse`, or a light reader). */
+export type AnswerReader<T> = (json: unknown) => ParseResult<T>
+
+export interface RelayRequest<T> extends RelayCallOptions {
   body?: unknown
-  /** Validates the answer; without it the answer is ignored. */
-  schema?: S
+  /** Reads and checks the answer; without it the answer is ignored. */
+  read?: AnswerReader<T>
   query?: Record<string, string | number | undefined>
 }
 
 export interface RelayHttp {
   /** JSON request to the relay; throws a `FlowError` with the relay's code and message on a non-2xx answer. */
-  request<S extends z.ZodMiniType | undefined = undefined>(
-    method: string,
-    path: string,
-    options?: RelayRequest<S>,
-  ): Promise<S extends z.ZodMiniType ? z.output<S> : undefined>
+  request<T = undefined>(method: string, path: string, options?: RelayRequest<T>): Promise<T>
   /** The absolute URL of a relay path. */
   url(path: string, query?: Record<string, string | number | undefined>): string
 }
@@ -103,11 +101,7 @@ export function createRelayHttp(options: {
     return `${base}${path}${qs ? `?${qs}` : ''}`
   }
 
-  async function send(
-    method: string,
-    path: string,
-    req: RelayRequest<z.ZodMiniType | undefined>,
-  ): Promise<unknown> {
+  async function send(method: string, path: string, req: RelayRequest<unknown>): Promise<unknown> {
     const token = req.token === undefined ? options.token() : req.token
     const headers: Record<string, string> = { accept: 'application/json' }
     if (token) headers.authorization = `Bearer ${token}`
@@ -124,8 +118,8 @@ export function createRelayHttp(options: {
           ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
         })
         if (!response.ok) throw await relayError(response)
-        const { schema } = req
-        if (!schema) return undefined
+        const { read } = req
+        if (!read) return undefined
         try {
           json = await response.json()
         } catch (error) {
@@ -136,7 +130,7 @@ export function createRelayHttp(options: {
             { status: response.status, cause: error },
           )
         }
-        const parsed = safeParse(schema, json)
+        const parsed = read(json)
         if (!parsed.ok) {
           throw new FlowError(
             FlowErrorCode.invalid_response,

@@ -1,7 +1,9 @@
 import { BehaviorSubject, type SchedulerLike, type Subscription } from 'rxjs'
 import { FlowError, FlowErrorCode, toFlowError } from '../errors.js'
-import { sessionSchema, type Session } from '../protocol/index.js'
-import { safeParse } from '../schemas/parse.js'
+import type { Session } from '../protocol/index.js'
+import { callRoute } from './relay-call.js'
+import { readSession } from './relay-readers.js'
+import { createSession } from './visitor-routes.js'
 import { decodeTokenClaims, refreshAt } from './jwt.js'
 import { readJson, writeJson } from './memory-storage.js'
 import type { RelayHttp } from './relay-http.js'
@@ -85,11 +87,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   const createAnonymous = async (): Promise<Session> => {
-    const s = await http.request('POST', '/v1/sessions', {
-      token: null,
-      schema: sessionSchema,
-      body: options.visitorName ? { name: options.visitorName } : {},
-    })
+    const s = await callRoute(
+      http,
+      createSession,
+      { body: options.visitorName ? { name: options.visitorName } : {} },
+      { token: null },
+    )
     store(s)
     return s
   }
@@ -98,11 +101,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const current = status$.value
     if (current.state !== 'ready' || closed) return current.state === 'ready'
     try {
-      const s = await http.request('POST', '/v1/sessions', {
-        token: current.token,
-        schema: sessionSchema,
-        body: {},
-      })
+      const s = await callRoute(http, createSession, { body: {} }, { token: current.token })
       if (current.threadId !== undefined && s.threadId !== current.threadId) {
         fail(`The relay refreshed the session into another thread (${s.threadId}); start a new session.`)
         return false
@@ -145,17 +144,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     else if ('token' in given) adopt(given.token, given.threadId, false)
     else {
       const saved = readJson(storage, storageKey)
-      const parsed = safeParse(sessionSchema, saved)
-      const stored = parsed.ok ? parsed.value : undefined
+      const stored = readSession(saved)
       if (stored) {
         const at = refreshAt(decodeTokenClaims(stored.token), scheduler.now())
         if (at !== undefined && at <= scheduler.now()) {
           try {
-            const s = await http.request('POST', '/v1/sessions', {
-              token: stored.token,
-              schema: sessionSchema,
-              body: {},
-            })
+            const s = await callRoute(http, createSession, { body: {} }, { token: stored.token })
             store(s)
             adopt(s.token, s.threadId, false)
           } catch (error) {

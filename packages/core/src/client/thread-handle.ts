@@ -8,13 +8,15 @@ import { createEventStream, type StreamAuth, type StreamSignal } from './event-s
 import { createHistoryPager } from './history-pager.js'
 import { newTraceId } from './message-id.js'
 import { alongside, until } from './observables.js'
-import { createOutbox } from './outbox.js'
+import { createOutbox, outboxKey } from './outbox.js'
 import type { RelayHttp } from './relay-http.js'
 import { createSendQueue, type SendQueue } from './send-queue.js'
 import type { SessionManager } from './session-manager.js'
 import type { ThreadState } from './thread-state.js'
 import { createThreadStore } from './thread-store.js'
 import { createThreadStream } from './thread-stream.js'
+import { threadEvents } from './visitor-routes.js'
+import { routePath } from '../protocol/relay-route.js'
 import type {
   EventSourceConstructor,
   KeyValueStorage,
@@ -66,19 +68,18 @@ export interface ThreadHandleInternal extends ThreadHandle {
  */
 export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const { threadId, http, session, scheduler } = ctx
-  const path = `/v1/threads/${encodeURIComponent(threadId)}`
   const store = createThreadStore(threadId, ctx.self)
   const closed$ = new BehaviorSubject(false)
-  const pager = createHistoryPager({ store, http, session, path, scheduler })
+  const pager = createHistoryPager({ store, http, session, threadId, scheduler })
   const queue = createSendQueue({
     store,
     outbox: createOutbox({
       storage: ctx.storage,
-      key: `flowchat:outbox:${threadId}`,
+      key: outboxKey(threadId),
       owner: ctx.owner,
       now: () => scheduler.now(),
     }),
-    deliver: createDeliverSend({ http, session, path, fetch: ctx.fetch }),
+    deliver: createDeliverSend({ http, session, threadId, fetch: ctx.fetch }),
     session,
     scheduler,
     isOnline: ctx.isOnline,
@@ -89,7 +90,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const { EventSource } = ctx
   const open = (): Observable<StreamSignal> =>
     createEventStream({
-      url: http.url(`${path}/events`),
+      url: http.url(routePath(threadEvents, { threadId })),
       EventSource: EventSource as EventSourceConstructor,
       auth: ctx.auth,
       fetch: ctx.fetch,

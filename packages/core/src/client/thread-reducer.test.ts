@@ -298,3 +298,66 @@ describe('threadReducer', () => {
     expect(s.messages[0]?.progress).toBeUndefined()
   })
 })
+
+describe('envelopes/received (many at once)', () => {
+  /** Deterministic pseudo-random numbers (mulberry32), so a failure repeats. */
+  function random(seed: number): () => number {
+    let a = seed
+    return () => {
+      a = (a + 0x6d2b79f5) | 0
+      let t = Math.imul(a ^ (a >>> 15), 1 | a)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+
+  /** Sends, echoes, replies (some out of order, some duplicated), deliveries and pauses. */
+  function events(seed: number, n: number): EventEnvelope[] {
+    const next = random(seed)
+    const out: EventEnvelope[] = []
+    for (let i = 0; i < n; i++) {
+      const ms = Math.floor(i * 10 + next() * 30)
+      const r = next()
+      const trace = `tr-${Math.floor(next() * i + 1)}`
+      if (r < 0.3) out.push(sent(trace, `ask ${i}`, ms))
+      else if (r < 0.75) out.push(reply(trace, `m-${Math.floor(next() * n)}`, `answer ${i}`, ms))
+      else if (r < 0.85)
+        out.push(
+          envelope('reply', { type: 'message.delivered', payload: { threadId: T, traceId: trace } }, ms),
+        )
+      else if (r < 0.9)
+        out.push(
+          envelope('paused', { type: 'control.pause', payload: { threadId: T, secondsToPause: 60 } }, ms),
+        )
+      else if (r < 0.95 && out.length > 0) out.push(out[Math.floor(next() * out.length)] as EventEnvelope)
+      else out.push(envelope('reply', { type: 'something.else', payload: {} }, ms))
+    }
+    return out
+  }
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('gives what one envelope/received per event gives (seed %i)', (seed) => {
+    const list = events(seed, 300)
+    let one = initialThreadState(T, 'visitor')
+    let many = initialThreadState(T, 'visitor')
+    // Start from a state with messages, so the batch begins from a list it must not change.
+    const head = list.slice(0, 50)
+    for (const envelope of head) {
+      one = threadReducer(one, { type: 'envelope/received', envelope })
+      many = threadReducer(many, { type: 'envelope/received', envelope })
+    }
+    const before = many
+    const beforeMessages = [...before.messages]
+    for (const envelope of list.slice(50)) one = threadReducer(one, { type: 'envelope/received', envelope })
+    for (let i = 50; i < list.length; i += 37) {
+      many = threadReducer(many, { type: 'envelopes/received', envelopes: list.slice(i, i + 37) })
+    }
+    expect(many).toEqual(one)
+    // Pure: the state the batch started from is unchanged.
+    expect(before.messages).toEqual(beforeMessages)
+    // And a single event after the batches still folds like the per-event path.
+    const last = reply('tr-last', 'm-last', 'after', 99_999)
+    expect(threadReducer(many, { type: 'envelope/received', envelope: last })).toEqual(
+      threadReducer(one, { type: 'envelope/received', envelope: last }),
+    )
+  })
+})

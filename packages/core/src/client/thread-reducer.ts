@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../protocol/index.js'
-import { parseWebhookEvent, type FlowEvent } from '../schemas/webhook.js'
 import { mergeMessages } from './merge-messages.js'
+import { readThreadEvent, type ThreadEvent } from './read-thread-event.js'
 import { handOver, indexOf, undelivered } from './message-index.js'
 import { compareEventIds } from './message-id.js'
 import type { ThreadStateAction, ThreadState } from './thread-state.js'
@@ -28,6 +28,13 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
     }
     case 'envelope/received':
       return receive(state, action.envelope)
+    case 'envelopes/received': {
+      let next = state
+      // Lists made during this action are seen by nobody else: later merges change them in place.
+      for (const envelope of action.envelopes)
+        next = receive(next, envelope, next.messages !== state.messages)
+      return next
+    }
     case 'stream/reset':
       return state.lastEventId === undefined ? state : { ...state, lastEventId: undefined }
     case 'send/queued': {
@@ -62,28 +69,32 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
   }
 }
 
-function receive(state: ThreadState, envelope: EventEnvelope): ThreadState {
+function receive(state: ThreadState, envelope: EventEnvelope, inPlace = false): ThreadState {
   if (envelope.threadId !== null && envelope.threadId !== state.threadId) return state
   if (state.lastEventId !== undefined && compareEventIds(envelope.id, state.lastEventId) <= 0) return state
   const next: ThreadState = { ...state, lastEventId: envelope.id }
   const receivedAt = toEpochMs(envelope.receivedAt) ?? 0
   if (envelope.kind === 'sent') {
     const sent = messageFromSent(envelope, state.self)
-    return sent ? mergeMessages(next, [sent]) : next
+    return sent ? mergeMessages(next, [sent], inPlace) : next
   }
   if (envelope.source !== 'webhook') return next
-  const parsed = parseWebhookEvent(envelope.body)
-  if (!parsed.ok) return next
-  return applyEvent(next, parsed.value, receivedAt)
+  const event = readThreadEvent(envelope.body)
+  return event ? applyEvent(next, event, receivedAt, inPlace) : next
 }
 
-function applyEvent(state: ThreadState, event: FlowEvent, receivedAt: number): ThreadState {
+function applyEvent(
+  state: ThreadState,
+  event: ThreadEvent,
+  receivedAt: number,
+  inPlace: boolean,
+): ThreadState {
   switch (event.kind) {
     case 'reply':
     case 'inbound':
     case 'outbound': {
       const incoming = messagesFromReply(event.data, receivedAt, state.self)
-      const merged = mergeMessages(state, incoming)
+      const merged = mergeMessages(state, incoming, inPlace)
       const fromBot = event.data.originator === undefined || incoming.some((i) => i.message.sender === 'bot')
       if (!fromBot) return merged
       // A bot answer means Flow.ai got the message it answers, and everything sent before it.
@@ -96,14 +107,14 @@ function applyEvent(state: ThreadState, event: FlowEvent, receivedAt: number): T
     case 'delivered':
       return event.traceId === undefined ? state : markDelivered(state, (m) => m.id === event.traceId)
     case 'paused':
-      return withBotStatus(state, { state: 'paused', ...until(event.data.secondsToPause, receivedAt) })
+      return withBotStatus(state, { state: 'paused', ...until(event.secondsToPause, receivedAt) })
     case 'handover':
     case 'takeover':
-      return withBotStatus(state, { state: 'handover', ...until(event.data.secondsToPause, receivedAt) })
+      return withBotStatus(state, { state: 'handover', ...until(event.secondsToPause, receivedAt) })
     case 'resumed':
       return withBotStatus(state, { state: 'active' })
     case 'botStatus':
-      return withBotStatus(state, event.data.isPaused ? { state: 'paused' } : { state: 'active' })
+      return withBotStatus(state, event.isPaused ? { state: 'paused' } : { state: 'active' })
     default:
       return state
   }

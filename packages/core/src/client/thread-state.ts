@@ -31,6 +31,11 @@ export type ThreadStateAction =
   | { type: 'history/loaded'; page: HistoryPage; pageNumber: number; receivedAt: number }
   /** An event arrived on the stream (duplicates and older ids are ignored). */
   | { type: 'envelope/received'; envelope: EventEnvelope }
+  /**
+   * Many events at once (a replay after a reconnect, a burst): the same state as one `envelope/received` each,
+   * for one copy of the message list instead of one per event.
+   */
+  | { type: 'envelopes/received'; envelopes: readonly EventEnvelope[] }
   /** The relay could not resume: its log no longer has our last id. History is refetched next. */
   | { type: 'stream/reset' }
   /** An own message was written: optimistic, `pending`. */

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../protocol/index.js'
-import { decodeTemplate } from '../schemas/templates.js'
+import { readTemplate as decodeTemplate } from '../schemas/read-template.js'
 import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
 import type { Response } from '../schemas/templates.js'
 import type { Originator } from '../schemas/primitives.js'

@@ -160,6 +160,12 @@ export interface FlowChat {
   businessHours(): Promise<BusinessHours[]>
   /** Closes every stream and timer. */
   close(): void
+  /**
+   * Ends this client for good, for a site's logout: forgets the stored session and the outbox of every thread
+   * it knew (sends still queued are dropped, not sent), then closes like `close()`. A new client starts a new
+   * anonymous session.
+   */
+  reset(): void
 }
 
 /** `createOperatorChat`: the client plus every thread at once, for an operator console. */

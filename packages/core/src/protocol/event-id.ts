@@ -15,7 +15,7 @@ export const EVENT_ID_RULE = 'must look like <ms>-<seq>'
  * @example
  * eventIdSchema.parse('1732170000000-0')
  */
-export const eventIdSchema = z.string().check(z.regex(EVENT_ID_PATTERN, EVENT_ID_RULE))
+export const eventIdSchema = /* @__PURE__ */ z.string().check(z.regex(EVENT_ID_PATTERN, EVENT_ID_RULE))
 
 /**
  * True when `id` is a well-formed event id.

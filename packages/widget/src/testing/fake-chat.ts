@@ -54,11 +54,13 @@ export function fakeChat(options: { businessHours?: BusinessHours[]; threadId?: 
     },
   } satisfies Partial<ThreadHandle> as unknown as ThreadHandle
   let closed = 0
+  let resets = 0
   const chat = {
     session: () => Promise.resolve({ threadId }),
     thread: () => handle,
     businessHours: () => Promise.resolve(options.businessHours ?? []),
     close: () => void closed++,
+    reset: () => void resets++,
     events$: of<never>(),
   } as unknown as FlowChat
   return {
@@ -80,6 +82,9 @@ export function fakeChat(options: { businessHours?: BusinessHours[]; threadId?: 
     },
     get closed() {
       return closed
+    },
+    get resets() {
+      return resets
     },
   }
 }

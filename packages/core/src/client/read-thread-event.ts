@@ -1,0 +1,177 @@
+import { isRecord, readResponse } from '../schemas/read-template.js'
+import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
+import type { Originator } from '../schemas/primitives.js'
+import { EventKind, kindOfType } from '../schemas/webhook.js'
+import { isThreadId } from './relay-readers.js'
+
+// The visitor's light reading of Flow.ai webhook bodies and history pages (the relay stored them after
+// validating them with the zod schemas): what the thread reducer uses, checked field by field, without a schema
+// library in the browser bundle. read-thread-event.test.ts holds it to `parseWebhookEvent` on every fixture.
+
+type Json = Record<string, unknown>
+const isString = (v: unknown): v is string => typeof v === 'string'
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v)
+const isTime = (v: unknown) => isString(v) || typeof v === 'number'
+
+/** The elements of an array (missing: none) each read by `read`, or undefined when one does not fit. */
+function list<T>(v: unknown, read: (v: unknown) => T | undefined): T[] | undefined {
+  if (v === undefined) return []
+  if (!Array.isArray(v)) return undefined
+  const out: T[] = []
+  for (const item of v) {
+    const value = read(item)
+    if (value === undefined) return undefined
+    out.push(value)
+  }
+  return out
+}
+
+/** A traceId: a 1–128 character string or a number, read as a string. */
+function readTraceId(v: unknown): string | undefined {
+  return (isString(v) && v.length > 0 && v.length <= 128) || (typeof v === 'number' && Number.isFinite(v))
+    ? String(v)
+    : undefined
+}
+
+/** A whole number, or a string of digits. */
+function readInt(v: unknown): number | undefined {
+  return (typeof v === 'number' && Number.isFinite(v)) || (isString(v) && /^\d+$/.test(v))
+    ? Number(v)
+    : undefined
+}
+
+const isOriginator = (v: unknown): v is Originator =>
+  isRecord(v) &&
+  optional(v.name, isString) &&
+  optional(v.role, isString) &&
+  optional(
+    v.profile,
+    (p) => isRecord(p) && optional(p.picture, isString) && optional(p.fullName, isString),
+  ) &&
+  optional(v.metadata, isRecord)
+
+function readMessage(v: unknown): ReplyMessage | undefined {
+  if (!isRecord(v)) return undefined
+  const meta = v.meta
+  if (
+    !optional(v.fallback, (f) => f === null || isString(f)) ||
+    !optional(v.createdAt, isTime) ||
+    !optional(meta, (m) => isRecord(m) && optional(m.msgId, isString) && optional(m.createdAt, isTime))
+  ) {
+    return undefined
+  }
+  const responses = list(v.responses, readResponse)
+  return responses && { ...v, responses }
+}
+
+/**
+ * A reply (a `message` webhook's payload: originator, traceId, messages), or undefined when it does not fit.
+ *
+ * @example
+ * readReply({ messages: [{ fallback: 'Hi', responses: [] }] })?.messages.length // 1
+ */
+export function readReply(v: unknown): Reply | undefined {
+  if (!isRecord(v) || !optional(v.originator, isOriginator) || !optional(v.createdAt, isTime))
+    return undefined
+  if (!optional(v.threadId, isThreadId) || !optional(v.channelName, isString)) return undefined
+  const traceId = v.traceId === undefined ? undefined : readTraceId(v.traceId)
+  if (v.traceId !== undefined && traceId === undefined) return undefined
+  const messages = list(v.messages, readMessage)
+  return messages && { ...v, messages, ...(traceId === undefined ? {} : { traceId }) }
+}
+
+/**
+ * A history page, or undefined when it does not fit.
+ *
+ * @example
+ * readHistoryPage({ history: [], pages: '1' })?.pages // 1
+ */
+export function readHistoryPage(v: unknown): HistoryPage | undefined {
+  if (!isRecord(v) || !Array.isArray(v.history) || !optional(v.threadId, isThreadId)) return undefined
+  const page = readInt(v.page)
+  const pages = readInt(v.pages)
+  if ((v.page !== undefined && page === undefined) || (v.pages !== undefined && pages === undefined))
+    return undefined
+  const history = list(v.history, (e) => {
+    if (!isRecord(e) || !optional(e.originator, isOriginator)) return undefined
+    const messages = list(e.messages, readMessage)
+    return messages && { ...e, messages }
+  })
+  return (
+    history && {
+      ...v,
+      history,
+      ...(page === undefined ? {} : { page }),
+      ...(pages === undefined ? {} : { pages }),
+    }
+  )
+}
+
+/** The webhook events the thread reducer folds, decoded. */
+export type ThreadEvent =
+  | { kind: 'reply' | 'inbound' | 'outbound'; traceId?: string; data: Reply }
+  | { kind: 'delivered'; traceId?: string }
+  | { kind: 'paused' | 'resumed' | 'handover' | 'takeover'; secondsToPause?: number }
+  | { kind: 'botStatus'; isPaused: boolean }
+
+/**
+ * Reads a webhook body (either dialect, flat or `result`-wrapped, as `parseWebhookEvent` does) into the event
+ * the thread reducer folds; undefined for kinds it ignores and for payloads that do not fit.
+ *
+ * @example
+ * readThreadEvent({ type: 'control.pause', payload: { threadId: 't1', secondsToPause: 60 } })
+ * // { kind: 'paused', secondsToPause: 60 }
+ */
+export function readThreadEvent(body: unknown): ThreadEvent | undefined {
+  if (!isRecord(body) || !isString(body.type)) return undefined
+  let payload: Json
+  if (isRecord(body.payload)) payload = body.payload
+  else {
+    const { type: _type, payload: _payload, ...rest } = body
+    payload = rest
+  }
+  if (isRecord(payload.result) && !('threadId' in payload && 'messages' in payload)) {
+    payload = { ...payload.result, ...('threadId' in payload ? { threadId: payload.threadId } : {}) }
+  }
+  const traceId = readTraceId(payload.traceId ?? body.traceId)
+  const trace = traceId === undefined ? {} : { traceId }
+  const { kind } = kindOfType(body.type)
+  switch (kind) {
+    case EventKind.reply:
+    case EventKind.inbound:
+    case EventKind.outbound: {
+      const data = readReply(payload)
+      return data && { kind, ...trace, data }
+    }
+    case EventKind.delivered:
+      return optional(payload.threadId, isThreadId) &&
+        optional(payload.traceId, (t) => readTraceId(t) !== undefined)
+        ? { kind, ...trace }
+        : undefined
+    case EventKind.paused:
+    case EventKind.resumed:
+    case EventKind.handover:
+    case EventKind.takeover: {
+      const seconds = payload.secondsToPause
+      if (
+        !optional(payload.threadId, isThreadId) ||
+        !optional(seconds, (s) => typeof s === 'number' && Number.isFinite(s))
+      )
+        return undefined
+      return { kind, ...(seconds === undefined ? {} : { secondsToPause: seconds as number }) }
+    }
+    case EventKind.botStatus: {
+      const { isPaused, isPaued } = payload
+      const isBool = (b: unknown) => typeof b === 'boolean'
+      if (
+        !optional(payload.threadId, isThreadId) ||
+        !optional(isPaused, isBool) ||
+        !optional(isPaued, isBool)
+      )
+        return undefined
+      return { kind, isPaused: ((isPaused ?? isPaued) as boolean | undefined) ?? false }
+    }
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,118 @@
+import type { EventEnvelope, SendAccepted, Session, StreamHello } from '../protocol/index.js'
+import { isEventId } from '../protocol/event-id.js'
+import { isRecord } from '../schemas/read-template.js'
+import type { BusinessHours } from '../schemas/responses.js'
+import { MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
+
+// Light readers of the relay's answers for the visitor's client: the relay validated and normalised what it
+// stores, so these check what the client relies on and refuse the rest, without a schema library in the
+// browser bundle. relay-readers.test.ts holds them to the zod schemas of the protocol on every fixture.
+
+const isString = (v: unknown): v is string => typeof v === 'string'
+const strings = (v: unknown, ...keys: string[]) => isRecord(v) && keys.every((k) => isString(v[k]))
+
+/**
+ * The thread id rule of `threadIdSchema` (1–256 characters, no control characters, not `.` or `..`).
+ *
+ * @example
+ * isThreadId('a|b') // true
+ */
+export function isThreadId(v: unknown): v is string {
+  return (
+    isString(v) &&
+    v.length > 0 &&
+    v.length <= MAX_THREAD_ID_LENGTH &&
+    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+    !/[\u0000-\u001f\u007f]/.test(v) &&
+    v !== '.' &&
+    v !== '..'
+  )
+}
+
+const SOURCES: ReadonlySet<unknown> = new Set(['webhook', 'visitor', 'operator'])
+
+/**
+ * An SSE event's data as an envelope, or undefined when it is not one.
+ *
+ * @example
+ * readEnvelope(JSON.parse(event.data))?.kind
+ */
+export function readEnvelope(v: unknown): EventEnvelope | undefined {
+  return strings(v, 'id', 'kind', 'type', 'receivedAt') &&
+    isRecord(v) &&
+    isEventId(v.id as string) &&
+    (v.threadId === null || isString(v.threadId)) &&
+    SOURCES.has(v.source) &&
+    'body' in v
+    ? (v as unknown as EventEnvelope)
+    : undefined
+}
+
+/**
+ * A `POST /v1/sessions` answer, or undefined.
+ *
+ * @example
+ * readSession({ threadId: 't1', token: 'x', expiresAt: '2026-01-01T00:00:00Z' })?.threadId // 't1'
+ */
+export function readSession(v: unknown): Session | undefined {
+  return strings(v, 'token', 'expiresAt') && isRecord(v) && isThreadId(v.threadId)
+    ? (v as Session)
+    : undefined
+}
+
+/**
+ * A send answer (`202 { traceId, eventId? }`), or undefined.
+ *
+ * @example
+ * readSendAccepted({ traceId: 'a', eventId: '5-0' })?.eventId // '5-0'
+ */
+export function readSendAccepted(v: unknown): SendAccepted | undefined {
+  return strings(v, 'traceId') &&
+    isRecord(v) &&
+    (v.eventId === undefined || (isString(v.eventId) && isEventId(v.eventId)))
+    ? (v as SendAccepted)
+    : undefined
+}
+
+/**
+ * The stream's `hello` frame data, or undefined.
+ *
+ * @example
+ * readHello({ heartbeatMs: 15000 })?.heartbeatMs // 15000
+ */
+export function readHello(v: unknown): StreamHello | undefined {
+  return isRecord(v) && typeof v.heartbeatMs === 'number' ? (v as StreamHello) : undefined
+}
+
+const list = <T>(v: unknown, read: (v: unknown) => T | undefined): T[] | undefined => {
+  if (v === undefined) return []
+  if (!Array.isArray(v)) return undefined
+  const out = v.map(read)
+  return out.every((x) => x !== undefined) ? out : undefined
+}
+const optionalString = (v: unknown) => v === undefined || isString(v)
+
+function readBusinessHoursSet(v: unknown): BusinessHours | undefined {
+  if (!isRecord(v) || !optionalString(v.label) || !optionalString(v.timezone)) return undefined
+  const weekdays = list(v.weekdays, (d) => {
+    if (!isRecord(d) || !isString(d.weekday)) return undefined
+    const content = list(d.content, (r) => (strings(r, 'from', 'to') ? r : undefined))
+    return content && { ...d, weekday: d.weekday, content }
+  })
+  const holidays = list(v.holidays, (h) =>
+    strings(h, 'date') && isRecord(h) && optionalString(h.holiday) ? h : undefined,
+  )
+  return weekdays && holidays ? ({ ...v, weekdays, holidays } as BusinessHours) : undefined
+}
+
+/**
+ * The business hours answer (`{ businessHours: [...] }`), or undefined.
+ *
+ * @example
+ * readBusinessHours({ businessHours: [] }) // { businessHours: [] }
+ */
+export function readBusinessHours(v: unknown): { businessHours: BusinessHours[] } | undefined {
+  if (!isRecord(v) || !Array.isArray(v.businessHours)) return undefined
+  const businessHours = list(v.businessHours, readBusinessHoursSet)
+  return businessHours && { ...v, businessHours }
+}

@@ -1,0 +1,133 @@
+import type { ParseResult } from './parse.js'
+import type { Button, QuickReply, Response, Template } from './templates.js'
+
+// The visitor's read path without a schema library: the relay validated and normalised what it stored, so these
+// guards check exactly what a chat UI relies on and fall back safely. They accept every reply the zod schemas in
+// templates.ts accept (read-template.test.ts holds them to it); anything else becomes `other`, whose fallback
+// text the UI shows. Rendering stays escaped (Lit) and links allow-listed whatever passes here.
+
+type Json = Record<string, unknown>
+
+/** True for a plain object (not an array, not null). */
+export const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isString = (v: unknown): v is string => typeof v === 'string'
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v)
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+const arrayOf = (v: unknown, check: (v: unknown) => boolean): v is unknown[] =>
+  Array.isArray(v) && v.every(check)
+
+const isButton = (v: unknown): v is Button =>
+  isRecord(v) &&
+  isString(v.type) &&
+  isString(v.label) &&
+  optional(v.value, isString) &&
+  optional(v.id, isString)
+const isButtons = (v: unknown) => arrayOf(v, isButton)
+const isMediaRef = (v: unknown) => isRecord(v) && isString(v.url) && optional(v.type, isString)
+const isItem = (v: unknown) =>
+  isRecord(v) &&
+  optional(v.title, isString) &&
+  optional(v.subtitle, isString) &&
+  optional(v.media, isMediaRef) &&
+  optional(v.buttons, isButtons)
+const isCard = isItem
+/** A coordinate: a 1–64 character string or a number, read as a string. */
+const coordinate = (v: unknown) =>
+  (isString(v) && v.length > 0 && v.length <= 64) || isNumber(v) ? String(v) : undefined
+
+const readQuickReply = (v: unknown): QuickReply | undefined =>
+  isRecord(v) && isString(v.label) && optional(v.value, isString) && optional(v.type, isString)
+    ? {
+        ...v,
+        label: v.label,
+        value: (v.value as string | undefined) ?? v.label,
+        type: (v.type as string) ?? 'text',
+      }
+    : undefined
+
+/** Each known type's payload reader: the payload as the UI may use it, or undefined when it does not fit. */
+const payloadReaders: Record<string, (p: Json) => unknown> = {
+  text(p) {
+    if (!isString(p.text)) return undefined
+    if (p.quickReplies === undefined) return p
+    if (!Array.isArray(p.quickReplies)) return undefined
+    const quickReplies = p.quickReplies.map(readQuickReply)
+    return quickReplies.every(Boolean) ? { ...p, quickReplies } : undefined
+  },
+  media: (p) =>
+    isString(p.url) &&
+    optional(p.title, isString) &&
+    optional(p.thumbnailUrl, isString) &&
+    optional(p.duration, isNumber)
+      ? p
+      : undefined,
+  location(p) {
+    const lat = coordinate(p.lat)
+    const long = coordinate(p.long)
+    return lat && long && optional(p.title, isString) ? { ...p, lat, long } : undefined
+  },
+  card: (p) => (isCard(p) ? p : undefined),
+  buttons: (p) => (optional(p.title, isString) && isButtons(p.buttons) ? p : undefined),
+  carousel: (p) => (arrayOf(p.cards, isCard) ? p : undefined),
+  list: (p) =>
+    arrayOf(p.items, (i) => isItem(i) && optional((i as Json).featured, (f) => typeof f === 'boolean')) &&
+    optional(p.buttons, isButtons)
+      ? p
+      : undefined,
+}
+const readerOf = (type: string) =>
+  type === 'image' || type === 'video' || type === 'audio' || type === 'file'
+    ? payloadReaders.media
+    : Object.hasOwn(payloadReaders, type) && type !== 'media'
+      ? payloadReaders[type]
+      : undefined
+
+/** A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply. */
+function readDelay(v: unknown): number | undefined {
+  const n = isString(v) && v.trim() !== '' ? Number(v) : v
+  return isNumber(n) && n >= 0 ? n : undefined
+}
+
+/**
+ * One reply template as it arrives (`{ type, payload, delay }`), or undefined when it has no string `type`.
+ *
+ * @example
+ * readResponse({ type: 'text', payload: { text: 'Hi' }, delay: '500' })?.delay // 500
+ */
+export function readResponse(v: unknown): Response | undefined {
+  if (!isRecord(v) || !isString(v.type)) return undefined
+  const delay = readDelay(v.delay)
+  const { delay: _delay, ...rest } = v
+  return { ...rest, type: v.type, ...(delay === undefined ? {} : { delay }) }
+}
+
+/**
+ * Reads one response into a typed template, as `decodeTemplate` does but without a schema library. Never
+ * throws: an unknown type, or a known type whose payload does not fit, becomes `{ type: 'other' }`, so the UI
+ * shows the message's fallback text.
+ *
+ * @example
+ * readTemplate({ type: 'text', payload: { text: 'Hi' } }) // { type: 'text', payload: { text: 'Hi' } }
+ * readTemplate({ type: 'webview', payload: {} }).type      // 'other'
+ */
+export function readTemplate(response: Response): Template {
+  const delay = response.delay === undefined ? {} : { delay: response.delay }
+  const read = readerOf(response.type)
+  const payload = read && isRecord(response.payload) ? read(response.payload) : undefined
+  if (payload === undefined) {
+    const reason = read ? 'payload does not fit its type' : 'unsupported type'
+    return { type: 'other', originalType: response.type, payload: response.payload, reason, ...delay }
+  }
+  return { type: response.type, payload, ...delay } as Template
+}
+
+/** A `ParseResult` of a light reader: the value, or the reason it was refused. */
+export function readResult<T>(value: T | undefined, what: string): ParseResult<T> {
+  return value === undefined
+    ? {
+        ok: false,
+        error: `(root): not a valid ${what}`,
+        issues: [{ path: '(root)', message: `not a valid ${what}` }],
+      }
+    : { ok: true, value }
+}
