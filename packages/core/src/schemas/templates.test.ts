@@ -135,18 +135,25 @@ describe('quick replies', () => {
 })
 
 describe('fallback', () => {
-  it.each(['custom', 'note', 'handover', 'webview', 'whatsapp.template'])(
-    'an unknown type (%s) becomes other',
-    (type) => {
-      const t = decodeTemplate({ type, payload: { anything: 1 } })
-      expect(t).toEqual({
-        type: 'other',
-        originalType: type,
-        payload: { anything: 1 },
-        reason: 'unsupported type',
-      })
-    },
-  )
+  it.each([
+    'custom',
+    'note',
+    'handover',
+    'webview',
+    'whatsapp.template',
+    'constructor',
+    'toString',
+    '__proto__',
+    'hasOwnProperty',
+  ])('an unknown type (%s) becomes other', (type) => {
+    const t = decodeTemplate({ type, payload: { anything: 1 } })
+    expect(t).toEqual({
+      type: 'other',
+      originalType: type,
+      payload: { anything: 1 },
+      reason: 'unsupported type',
+    })
+  })
 
   it.each<[string, Response, string]>([
     ['text without text', { type: 'text', payload: { quickReplies: [] } }, 'text: expected string'],

@@ -145,7 +145,10 @@ export type Template =
  */
 export function decodeTemplate(response: Response): Template {
   const delay = response.delay === undefined ? {} : { delay: response.delay }
-  const schema = (templateSchemas as Record<string, z.ZodMiniType | undefined>)[response.type]
+  // Own keys only: a type named `constructor` or `__proto__` is an unsupported type, not Object.prototype's.
+  const schema = Object.hasOwn(templateSchemas, response.type)
+    ? (templateSchemas as Record<string, z.ZodMiniType | undefined>)[response.type]
+    : undefined
   if (!schema) {
     return {
       type: 'other',
