@@ -167,6 +167,21 @@ function scaleOut(sections: Section[]): Section {
     status: perInstance === null ? 'failed' : 'ok',
     ...(perInstance === null ? { reason: 'the two-instance Redis run gave no figure' } : {}),
     figures: [
+      ...(
+        [
+          ['oneDeliveries', 'deliveries/s, one instance', 'redis-b.deliveriesPerSecond', '/s'],
+          ['twoDeliveries', 'deliveries/s, two instances together', 'redis-b2.deliveriesPerSecond', '/s'],
+          ['oneP99', 'POST → SSE p99, one instance', 'redis-b.p99', 'ms'],
+          ['twoP99', 'POST → SSE p99, two instances', 'redis-b2.p99', 'ms'],
+          ['oneCpu', 'CPU per delivery, one instance', 'redis-b.cpuPerDelivery', 'µs'],
+          ['twoCpu', 'CPU per delivery, two instances (summed)', 'redis-b2.cpuPerDelivery', 'µs'],
+        ] as const
+      ).map(([key, label, ref, unit]) => ({
+        key,
+        label,
+        value: findFigure(sections, ref)?.value ?? null,
+        unit,
+      })),
       {
         key: 'deliveriesPerInstance',
         label: 'deliveries/s per instance (two instances)',
