@@ -93,6 +93,8 @@ export function webhookRoutes(context: RelayContext) {
               source: 'webhook',
               body: json,
             },
+            // The raw body's length stands for the envelope's JSON size: the storage need not serialise it again.
+            bytes: raw.length,
           })
         } catch (error) {
           metrics.webhookRejected('storage')
