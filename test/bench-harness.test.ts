@@ -1,6 +1,8 @@
 // The benchmark harness is not run by `pnpm test` (benchmarks are not tests), so its arithmetic and report
 // writer are checked here on fixed inputs: a broken percentile would otherwise publish wrong figures silently.
+import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'
+import { startChild } from './bench/lib/child-process.js'
 import {
   evaluateTargets,
   renderMarkdown,
@@ -95,5 +97,53 @@ describe('load generator wire helpers', () => {
     expect(events).toEqual([{ id: '1-0', event: 'reply', data: '{"a":1}' }])
     feed('\n')
     expect(events[1]).toEqual({ id: '1-1', event: undefined, data: 'x\ny' })
+  })
+})
+
+describe('bare node:http ceiling', () => {
+  it('writes a POST body to the SSE streams of its channel only, as it came', async () => {
+    const bare = await startChild('relay/bare-server.ts')
+    const streams: { destroy: () => void }[] = []
+    try {
+      const { baseUrl } = bare.info as { baseUrl: string }
+      const listen = (channel: string) => {
+        const events: SseEvent[] = []
+        const opened = new Promise<void>((resolve, reject) => {
+          const req = request(`${baseUrl}/v1/threads/${encodeURIComponent(channel)}/events`, (res) => {
+            res.setEncoding('utf8')
+            res.on(
+              'data',
+              createSseParser((e) => events.push(e)),
+            )
+            resolve()
+          })
+          req.once('error', reject)
+          req.end()
+          streams.push(req)
+        })
+        return { events, opened }
+      }
+      const mine = listen('t|1')
+      const other = listen('t|2')
+      await Promise.all([mine.opened, other.opened])
+      const body = webhookBody('t|1', 7, 123.5)
+      const answer = await fetch(`${baseUrl}/webhooks/bare/${encodeURIComponent('t|1')}`, {
+        method: 'POST',
+        body,
+      })
+      expect(answer.status).toBe(200)
+      await expect.poll(() => mine.events.length, { timeout: 10_000 }).toBe(1)
+      expect(mine.events[0]!.data).toBe(body)
+      // A POST to the other channel reaches the other stream, so its silence above was not a slow read.
+      await fetch(`${baseUrl}/webhooks/bare/${encodeURIComponent('t|2')}`, { method: 'POST', body: '{}' })
+      await expect.poll(() => other.events.length, { timeout: 10_000 }).toBe(1)
+      expect(other.events[0]!.data).toBe('{}')
+      expect(mine.events).toHaveLength(1)
+      // What the CPU figures are divided by.
+      expect(await bare.call<number>('cpu')).toBeGreaterThan(0)
+    } finally {
+      for (const s of streams) s.destroy()
+      await bare.stop()
+    }
   })
 })

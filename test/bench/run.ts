@@ -87,6 +87,134 @@ function redisComparison(sections: Section[]): Section {
   }
 }
 
+/** The relay beside the bare node:http ceiling, from the sections measured side by side in one rig. */
+function bareComparison(sections: Section[]): Section {
+  const ratio = (key: string, label: string, relay: string, bare: string): Figure => {
+    const r = findFigure(sections, relay)?.value
+    const b = findFigure(sections, bare)?.value
+    return { key, label, value: r && b ? r / b : null, unit: '×' }
+  }
+  const pair = (key: string, label: string, relay: string, bare: string, unit: string): Figure[] => [
+    { key: `${key}Relay`, label: `${label}, relay`, value: findFigure(sections, relay)?.value ?? null, unit },
+    { key: `${key}Bare`, label: `${label}, bare`, value: findFigure(sections, bare)?.value ?? null, unit },
+  ]
+  return {
+    id: 'vs-bare',
+    title: 'Relay (memory storage) beside the bare node:http ceiling, same run, same generator',
+    status: 'ok',
+    figures: [
+      ...pair('cpuPostFull', 'CPU per webhook POST at full load', 'a.cpuPerPost', 'bare-a.cpuPerPost', 'µs'),
+      ratio(
+        'cpuPostFullRatio',
+        'CPU per POST at full load, relay / bare',
+        'a.cpuPerPost',
+        'bare-a.cpuPerPost',
+      ),
+      ...pair(
+        'cpuPostPaced',
+        'CPU per webhook POST at 1,000 POSTs/s',
+        'paced.cpuPerPost',
+        'bare-paced.cpuPerPost',
+        'µs',
+      ),
+      ratio(
+        'cpuPostPacedRatio',
+        'CPU per POST at 1,000 POSTs/s, relay / bare',
+        'paced.cpuPerPost',
+        'bare-paced.cpuPerPost',
+      ),
+      ...pair('postsFull', 'webhook POSTs/s at full load', 'a.postsPerSecond', 'bare-a.postsPerSecond', '/s'),
+      ...pair('p99Full', 'POST → SSE p99 at full load', 'a.p99', 'bare-a.p99', 'ms'),
+      ratio('p99FullRatio', 'POST → SSE p99 at full load, relay / bare', 'a.p99', 'bare-a.p99'),
+      ...pair('p99Paced', 'POST → SSE p99 at 1,000 POSTs/s', 'paced.p99', 'bare-paced.p99', 'ms'),
+      ...pair('cpuDelivery', 'CPU per delivery (fan-out)', 'b.cpuPerDelivery', 'bare-b.cpuPerDelivery', 'µs'),
+      ratio(
+        'cpuDeliveryRatio',
+        'CPU per delivery, relay / bare',
+        'b.cpuPerDelivery',
+        'bare-b.cpuPerDelivery',
+      ),
+      ...pair(
+        'deliveries',
+        'deliveries/s (fan-out)',
+        'b.deliveriesPerSecond',
+        'bare-b.deliveriesPerSecond',
+        '/s',
+      ),
+      ...pair('idleRss', 'RSS per idle stream', 'c.rssPerConnection', 'c.bareRssPerConnection', 'KB'),
+    ],
+    notes: [
+      'The bare server reads each POST body, answers 200 and writes the body to the SSE streams of the channel ' +
+        'named in its URL, one write per stream per event: no storage, no auth, no parsing, no dedupe.',
+      'CPU is user + system time of the server process (`process.cpuUsage()`) over the measured POSTs, ' +
+        'divided by POSTs (or deliveries): one subscriber per thread, so each POST is ingest plus one delivery.',
+    ],
+  }
+}
+
+/** How many relay instances a number of concurrent visitors needs, from the two-instance Redis run. */
+const VISITORS = 100_000
+/** Assumed peak: every visitor's thread gets one event a second (a busy conversation; most get far fewer). */
+const EVENTS_PER_VISITOR_PER_SECOND = 1
+
+function scaleOut(sections: Section[]): Section {
+  const perInstance = findFigure(sections, 'redis-b2.deliveriesPerInstance')?.value ?? null
+  const rss = findFigure(sections, 'c.rssPerConnection')?.value ?? null
+  const visitorsPerInstance = perInstance === null ? null : perInstance / EVENTS_PER_VISITOR_PER_SECOND
+  return {
+    id: 'scale',
+    title: `Instances for ${VISITORS.toLocaleString('en-US')} concurrent visitors (Redis storage)`,
+    status: perInstance === null ? 'failed' : 'ok',
+    ...(perInstance === null ? { reason: 'the two-instance Redis run gave no figure' } : {}),
+    figures: [
+      ...(
+        [
+          ['oneDeliveries', 'deliveries/s, one instance', 'redis-b.deliveriesPerSecond', '/s'],
+          ['twoDeliveries', 'deliveries/s, two instances together', 'redis-b2.deliveriesPerSecond', '/s'],
+          ['oneP99', 'POST → SSE p99, one instance', 'redis-b.p99', 'ms'],
+          ['twoP99', 'POST → SSE p99, two instances', 'redis-b2.p99', 'ms'],
+          ['oneCpu', 'CPU per delivery, one instance', 'redis-b.cpuPerDelivery', 'µs'],
+          ['twoCpu', 'CPU per delivery, two instances (summed)', 'redis-b2.cpuPerDelivery', 'µs'],
+        ] as const
+      ).map(([key, label, ref, unit]) => ({
+        key,
+        label,
+        value: findFigure(sections, ref)?.value ?? null,
+        unit,
+      })),
+      {
+        key: 'deliveriesPerInstance',
+        label: 'deliveries/s per instance (two instances)',
+        value: perInstance,
+        unit: '/s',
+      },
+      {
+        key: 'visitorsPerInstance',
+        label: `visitors per instance at ${EVENTS_PER_VISITOR_PER_SECOND} event/s each`,
+        value: visitorsPerInstance,
+        unit: '',
+      },
+      {
+        key: 'instances',
+        label: `instances for ${VISITORS.toLocaleString('en-US')} visitors`,
+        value: visitorsPerInstance ? Math.ceil(VISITORS / visitorsPerInstance) : null,
+        unit: '',
+      },
+      {
+        key: 'rssPerInstance',
+        label: 'idle-stream RSS per instance at that many visitors',
+        value: rss !== null && visitorsPerInstance ? (rss * visitorsPerInstance) / 1024 : null,
+        unit: 'MB',
+      },
+    ],
+    notes: [
+      'Instances = visitors × events per visitor per second ÷ deliveries/s per instance, measured with two ' +
+        'instances on one Redis, each holding half the subscribers and taking half the POSTs, on this 2-core ' +
+        'machine that also runs the generator, the subscribers and Redis: a floor per instance, not a ceiling.',
+    ],
+  }
+}
+
 /** Two relays on one Redis: a webhook on one, its SSE event on the other (test/bench/redis-cross-instance.ts). */
 async function crossInstance(): Promise<Section> {
   const title = 'Redis storage across two relay instances (webhook on A, SSE on B)'
@@ -129,6 +257,8 @@ async function main(): Promise<void> {
     sections.push(redisComparison(sections))
     if (!missing) sections.push(await crossInstance())
   }
+  if (wants('memory')) sections.push(bareComparison(sections))
+  if (wants('redis')) sections.push(scaleOut(sections))
   if (wants('fold')) {
     console.log('core, fold')
     try {

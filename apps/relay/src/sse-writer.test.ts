@@ -6,10 +6,12 @@ import type { EventEnvelope } from './storage/types.js'
 /** Enough of a ServerResponse for the writer: records writes, and holds `held` bytes as if the socket were full. */
 function fakeResponse(held = 0) {
   const writes: string[] = []
+  const chunks: Buffer[] = []
   let destroyed = false
   const res = {
-    write(text: string) {
-      writes.push(text)
+    write(chunk: Buffer) {
+      chunks.push(chunk)
+      writes.push(chunk.toString('utf8'))
       return true
     },
     get writableLength() {
@@ -19,7 +21,7 @@ function fakeResponse(held = 0) {
       destroyed = true
     },
   }
-  return { res: res as unknown as ServerResponse, writes, destroyed: () => destroyed }
+  return { res: res as unknown as ServerResponse, writes, chunks, destroyed: () => destroyed }
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve))
@@ -57,13 +59,17 @@ describe('SSE writer', () => {
     const event = envelope('3-0', 'é ü — 🙂')
     const frame = eventFrame(event)
     expect(eventFrame(event)).toBe(frame)
-    expect(frame.bytes).toBe(Buffer.byteLength(frame.text))
-    expect(JSON.parse(frame.text.split('data: ')[1]!)).toEqual(event)
+    const text = frame.chunk.toString('utf8')
+    expect(frame.bytes).toBe(Buffer.byteLength(text))
+    expect(JSON.parse(text.split('data: ')[1]!)).toEqual(event)
     for (const { res } of [a, b])
       createSseWriter(res, { maxBufferedBytes: 1 << 20, onSlow: () => {} }).push(frame)
     await turn()
-    expect(a.writes).toEqual([frame.text])
-    expect(b.writes).toEqual([frame.text])
+    expect(a.writes).toEqual([text])
+    expect(b.writes).toEqual([text])
+    // Encoded once: both streams were handed the very same bytes, not two encodings of one string.
+    expect(a.chunks[0]).toBe(frame.chunk)
+    expect(b.chunks[0]).toBe(frame.chunk)
   })
 
   it('cuts off a reader when queued bytes and what Node holds pass the bound, writing nothing more', async () => {
@@ -84,8 +90,8 @@ describe('SSE writer', () => {
     const fake = fakeResponse()
     let slow = 0
     const res = Object.assign(fake.res, {
-      write: (text: string) => {
-        fake.writes.push(text)
+      write: (chunk: Buffer) => {
+        fake.writes.push(chunk.toString('utf8'))
         Object.defineProperty(res, 'writableLength', { value: 2000 })
         return false
       },

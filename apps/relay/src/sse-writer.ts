@@ -1,9 +1,12 @@
 import type { ServerResponse } from 'node:http'
 import type { EventEnvelope } from './storage/types.js'
 
-/** One SSE frame, with its UTF-8 length so queued bytes count what the socket will really hold. */
+/**
+ * One SSE frame, encoded to UTF-8 once: every stream it goes to writes the same bytes, so no reader pays for
+ * encoding it again. `bytes` is its length, so queued bytes count what the socket will really hold.
+ */
 export interface SseFrame {
-  text: string
+  chunk: Buffer
   bytes: number
 }
 
@@ -38,7 +41,7 @@ function flushDirty(): void {
 }
 
 class Writer implements SseWriter {
-  #queue: string[] = []
+  #queue: Buffer[] = []
   #queuedBytes = 0
   #gone = false
   readonly res: ServerResponse
@@ -55,7 +58,7 @@ class Writer implements SseWriter {
 
   push(frame: SseFrame): void {
     if (this.#gone) return
-    this.#queue.push(frame.text)
+    this.#queue.push(frame.chunk)
     this.#queuedBytes += frame.bytes
     if (this.#queuedBytes + this.res.writableLength > this.options.maxBufferedBytes) {
       this.#cutOff()
@@ -70,11 +73,14 @@ class Writer implements SseWriter {
 
   flush(): void {
     if (this.#gone || this.#queue.length === 0) return
-    const text = this.#queue.length === 1 ? (this.#queue[0] as string) : this.#queue.join('')
+    // One frame (the usual turn): the shared bytes as they are. Several: one copy into one chunk, so the turn is
+    // still one write (one chunk header of the chunked response, one syscall).
+    const chunk =
+      this.#queue.length === 1 ? (this.#queue[0] as Buffer) : Buffer.concat(this.#queue, this.#queuedBytes)
     this.#queue = []
     this.#queuedBytes = 0
     dirty.delete(this)
-    this.res.write(text)
+    this.res.write(chunk)
     // writableLength counts what Node holds because the socket would not take it: the reader is not keeping up.
     if (this.res.writableLength > this.options.maxBufferedBytes) this.#cutOff()
   }
@@ -108,7 +114,8 @@ export function createSseWriter(res: ServerResponse, options: SseWriterOptions):
 
 /** Frames that are not events (retry hints, heartbeats, reset). */
 export function textFrame(text: string): SseFrame {
-  return { text, bytes: Buffer.byteLength(text) }
+  const chunk = Buffer.from(text, 'utf8')
+  return { chunk, bytes: chunk.length }
 }
 
 // Every subscriber of a stream is handed the same envelope object in turn, so remembering the last one serialises
@@ -117,7 +124,8 @@ let lastEvent: EventEnvelope | undefined
 let lastFrame: SseFrame | undefined
 
 /**
- * The SSE frame of an event (`id`, `event`, `data`), built once per envelope object and shared by every reader.
+ * The SSE frame of an event (`id`, `event`, `data`), serialised and encoded once per envelope object and shared by
+ * every reader.
  *
  * @example
  * writer.push(eventFrame(event))

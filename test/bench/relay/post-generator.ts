@@ -6,7 +6,10 @@ import { summarize, type Summary } from '../lib/stats.js'
 import { webhookBody } from '../lib/webhook-body.js'
 
 export interface PostJob {
+  /** Where to POST; `{thread}` in it is replaced by the POST's thread id (the bare server's channel). */
   url: string
+  /** POST i goes to urls[i % urls.length] instead of `url` (two relay instances behind a balancer). */
+  urls?: string[]
   count: number
   concurrency: number
   /** POST i goes to threads[i % threads.length]. */
@@ -55,7 +58,15 @@ function post(agent: Agent, url: URL, body: string): Promise<number> {
 }
 
 async function run(job: PostJob): Promise<PostResult> {
-  const url = new URL(job.url)
+  const targets = job.urls?.length ? job.urls : [job.url]
+  // One URL per target and thread, built before the clock starts: the generator's cost is the same for every server.
+  const byThread = new Map<string, URL[]>()
+  for (const thread of new Set(job.threads)) {
+    byThread.set(
+      thread,
+      targets.map((u) => new URL(u.replaceAll('{thread}', encodeURIComponent(thread)))),
+    )
+  }
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency })
   const acks = new Float64Array(job.count)
   const failures: Record<string, number> = {}
@@ -71,9 +82,11 @@ async function run(job: PostJob): Promise<PostResult> {
         if (due > now()) await sleep(due - now())
       }
       const sentAt = now()
-      const body = webhookBody(job.threads[i % job.threads.length]!, job.seqBase + i, sentAt)
+      const thread = job.threads[i % job.threads.length]!
+      const urls = byThread.get(thread)!
+      const body = webhookBody(thread, job.seqBase + i, sentAt)
       try {
-        const status = await post(agent, url, body)
+        const status = await post(agent, urls[i % urls.length]!, body)
         if (status >= 200 && status < 300) ok++
         else failures[status] = (failures[status] ?? 0) + 1
       } catch (error) {

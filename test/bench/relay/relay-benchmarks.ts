@@ -1,5 +1,6 @@
 // Relay scenarios (a)–(e) of issue 9, each driven from this process through separate relay, generator and
 // subscriber processes on loopback.
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { startChild, type Child } from '../lib/child-process.js'
 import type { Figure, Section } from '../lib/report.js'
@@ -39,7 +40,10 @@ export const scenario = {
 
 /** What a benchmark relay lifts above production defaults, so the figures measure speed, not limits. */
 export function relayConfig(options: RelayBenchOptions, prefix: string): RelayConfig {
+  // Fresh secrets per run: nothing here is a credential anyone could reuse.
+  const secret = () => randomBytes(32).toString('base64url')
   return {
+    secrets: { apiKey: secret(), webhookSecret: secret(), tokenSecret: secret() },
     storage: options.storage,
     redisUrl: options.redisUrl,
     keyPrefix: prefix,
@@ -49,9 +53,43 @@ export function relayConfig(options: RelayBenchOptions, prefix: string): RelayCo
   }
 }
 
+/** A server the scenarios drive: the relay (one or more instances) or the bare node:http ceiling. */
+interface Server {
+  /** Where subscribers open streams; several instances share the subscribers in turn. */
+  streamBases: string[]
+  /** POST i goes to postUrls[i % length]; `{thread}` is the POST's thread. */
+  postUrls: string[]
+  tokens(threads: string[]): Promise<string[]>
+  /** CPU time (µs) of every process of the server, summed. */
+  cpu(): Promise<number>
+}
+
+function relayServer(relays: { child: Child; info: RelayInfo }[]): Server {
+  return {
+    streamBases: relays.map((r) => r.info.url),
+    postUrls: relays.map((r) => r.info.webhookUrl),
+    // Tokens are signed with the secret every instance shares.
+    tokens: (threads) => relays[0]!.child.call<string[]>('tokens', threads),
+    cpu: async () =>
+      (await Promise.all(relays.map((r) => r.child.call<number>('cpu')))).reduce((a, b) => a + b, 0),
+  }
+}
+
+function bareServer(bare: Child): Server {
+  const { baseUrl } = bare.info as { baseUrl: string }
+  return {
+    streamBases: [baseUrl],
+    postUrls: [`${baseUrl}/webhooks/bare/{thread}`],
+    tokens: (threads) => Promise.resolve(threads.map(() => 'none')),
+    cpu: () => bare.call<number>('cpu'),
+  }
+}
+
 const threadIds = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}|t${i}`)
 
 interface Rig {
+  /** The relay's config, so a second instance can share its storage and secrets. */
+  config: RelayConfig
   relay: Child
   relayInfo: RelayInfo
   gen: Child
@@ -64,23 +102,38 @@ interface Rig {
   seq: number
 }
 
-async function subscribe(rig: Rig, threads: string[], perThread: number): Promise<OpenResult> {
-  const tokens = await rig.relay.call<string[]>('tokens', threads)
-  const subscriptions: Subscription[] = []
+async function subscribe(
+  rig: Rig,
+  threads: string[],
+  perThread: number,
+  server: Server = relayServer([{ child: rig.relay, info: rig.relayInfo }]),
+): Promise<OpenResult> {
+  const tokens = await server.tokens(threads)
+  // Subscriber k of each thread goes to instance k % instances: each instance holds its share of every thread.
+  const byBase = server.streamBases.map(() => [] as Subscription[])
   for (let k = 0; k < perThread; k++) {
-    threads.forEach((threadId, i) => subscriptions.push({ threadId, token: tokens[i]! }))
+    threads.forEach((threadId, i) => byBase[k % byBase.length]!.push({ threadId, token: tokens[i]! }))
   }
-  const job: OpenJob = {
-    baseUrl: rig.relayInfo.url,
-    subscriptions,
-    parallel: 64,
-    timeoutMs: scenario.phaseTimeoutMs,
-  }
-  const opened = await rig.subs.call<OpenResult>('open', job, scenario.phaseTimeoutMs + 5_000)
-  if (opened.open !== subscriptions.length) {
-    throw new Error(
-      `opened ${opened.open} of ${subscriptions.length} streams: ${JSON.stringify(opened.failures)}`,
-    )
+  let opened: OpenResult = { open: 0, failures: {}, durationMs: 0 }
+  for (const [i, subscriptions] of byBase.entries()) {
+    if (subscriptions.length === 0) continue
+    const job: OpenJob = {
+      baseUrl: server.streamBases[i]!,
+      subscriptions,
+      parallel: 64,
+      timeoutMs: scenario.phaseTimeoutMs,
+    }
+    const got = await rig.subs.call<OpenResult>('open', job, scenario.phaseTimeoutMs + 5_000)
+    if (got.open !== subscriptions.length) {
+      throw new Error(
+        `opened ${got.open} of ${subscriptions.length} streams: ${JSON.stringify(got.failures)}`,
+      )
+    }
+    opened = {
+      open: opened.open + got.open,
+      failures: { ...opened.failures, ...got.failures },
+      durationMs: opened.durationMs + got.durationMs,
+    }
   }
   return opened
 }
@@ -89,12 +142,14 @@ async function postRun(
   rig: Rig,
   threads: string[],
   count: number,
-  url = rig.relayInfo.webhookUrl,
+  url: string | string[] = rig.relayInfo.webhookUrl,
   ratePerSecond?: number,
 ) {
+  const urls = typeof url === 'string' ? [url] : url
   const job: PostJob = {
     ...(ratePerSecond ? { ratePerSecond } : {}),
-    url,
+    url: urls[0]!,
+    ...(urls.length > 1 ? { urls } : {}),
     count,
     concurrency: scenario.concurrency,
     threads,
@@ -123,15 +178,15 @@ const fig = (key: string, label: string, value: number | null, unit: string): Fi
 })
 
 /** (a) one subscriber per thread, POSTs spread over the threads. */
-async function throughput(rig: Rig): Promise<Figure[]> {
-  const threads = threadIds('a', scenario.a.threads)
-  await subscribe(rig, threads, 1)
-  await postRun(rig, threads, scenario.a.warmupPosts)
+async function throughput(rig: Rig, server = relayServer([{ child: rig.relay, info: rig.relayInfo }])) {
+  const threads = threadIds(server.postUrls[0]!.includes('{thread}') ? 'ba' : 'a', scenario.a.threads)
+  await subscribe(rig, threads, 1, server)
+  await postRun(rig, threads, scenario.a.warmupPosts, server.postUrls)
   await deliveries(rig, scenario.a.warmupPosts)
-  const cpuBefore = await rig.relay.call<number>('cpu')
-  const posts = await postRun(rig, threads, scenario.a.posts)
+  const cpuBefore = await server.cpu()
+  const posts = await postRun(rig, threads, scenario.a.posts, server.postUrls)
   const got = await deliveries(rig, scenario.a.posts)
-  const cpuUs = (await rig.relay.call<number>('cpu')) - cpuBefore
+  const cpuUs = (await server.cpu()) - cpuBefore
   await rig.subs.call('closeAll')
   const latency = summarize(got.latencies.map((l) => l + rig.latencyCorrection))
   return [
@@ -140,40 +195,52 @@ async function throughput(rig: Rig): Promise<Figure[]> {
     fig('p99', 'POST → SSE latency p99', latency.p99, 'ms'),
     fig('max', 'POST → SSE latency max', latency.max, 'ms'),
     fig('ackP99', 'POST answer p99', posts.ack.p99, 'ms'),
-    fig('cpuPerPost', 'relay CPU per POST (ingest + 1 delivery)', cpuUs / scenario.a.posts, 'µs'),
+    fig('cpuPerPost', 'server CPU per POST (ingest + 1 delivery)', cpuUs / scenario.a.posts, 'µs'),
   ]
 }
 
 /** (a) at a fixed rate well below saturation. */
-async function pacedLatency(rig: Rig): Promise<Figure[]> {
-  const threads = threadIds('p', scenario.paced.threads)
-  await subscribe(rig, threads, 1)
-  await postRun(rig, threads, 500)
+async function pacedLatency(
+  rig: Rig,
+  server = relayServer([{ child: rig.relay, info: rig.relayInfo }]),
+): Promise<Figure[]> {
+  const threads = threadIds(server.postUrls[0]!.includes('{thread}') ? 'bp' : 'p', scenario.paced.threads)
+  await subscribe(rig, threads, 1, server)
+  await postRun(rig, threads, 500, server.postUrls)
   await deliveries(rig, 500)
   const { posts, ratePerSecond } = scenario.paced
-  await postRun(rig, threads, posts, rig.relayInfo.webhookUrl, ratePerSecond)
+  const cpuBefore = await server.cpu()
+  await postRun(rig, threads, posts, server.postUrls, ratePerSecond)
   const got = await deliveries(rig, posts)
+  const cpuUs = (await server.cpu()) - cpuBefore
   await rig.subs.call('closeAll')
   const latency = summarize(got.latencies.map((l) => l + rig.latencyCorrection))
   return [
     fig('p50', 'POST → SSE latency p50', latency.p50, 'ms'),
     fig('p99', 'POST → SSE latency p99', latency.p99, 'ms'),
     fig('max', 'POST → SSE latency max', latency.max, 'ms'),
+    fig('cpuPerPost', 'server CPU per POST (ingest + 1 delivery)', cpuUs / posts, 'µs'),
   ]
 }
 
 /** (b) many subscribers per thread: every POST fans out to 100 streams. */
-async function fanOut(rig: Rig): Promise<Figure[]> {
-  const threads = threadIds('b', scenario.b.threads)
+async function fanOut(
+  rig: Rig,
+  server = relayServer([{ child: rig.relay, info: rig.relayInfo }]),
+): Promise<Figure[]> {
+  const threads = threadIds(
+    `b${server.postUrls.length}${server.postUrls[0]!.includes('{thread}') ? 'x' : ''}`,
+    scenario.b.threads,
+  )
   const perThread = scenario.b.subscribersPerThread
-  await subscribe(rig, threads, perThread)
-  await postRun(rig, threads, scenario.b.warmupPosts)
+  await subscribe(rig, threads, perThread, server)
+  await postRun(rig, threads, scenario.b.warmupPosts, server.postUrls)
   await deliveries(rig, scenario.b.warmupPosts * perThread)
-  const cpuBefore = await rig.relay.call<number>('cpu')
-  const posts = await postRun(rig, threads, scenario.b.posts)
+  const cpuBefore = await server.cpu()
+  const posts = await postRun(rig, threads, scenario.b.posts, server.postUrls)
   const expected = scenario.b.posts * perThread
   const got = await deliveries(rig, expected)
-  const cpuUs = (await rig.relay.call<number>('cpu')) - cpuBefore
+  const cpuUs = (await server.cpu()) - cpuBefore
   await rig.subs.call('closeAll')
   const latency = summarize(got.latencies.map((l) => l + rig.latencyCorrection))
   // From the first POST sent to the last delivery read, both on the parent's clock.
@@ -184,7 +251,7 @@ async function fanOut(rig: Rig): Promise<Figure[]> {
     fig('p50', 'POST → SSE latency p50', latency.p50, 'ms'),
     fig('p99', 'POST → SSE latency p99', latency.p99, 'ms'),
     fig('max', 'POST → SSE latency max', latency.max, 'ms'),
-    fig('cpuPerDelivery', 'relay CPU per delivery', cpuUs / expected, 'µs'),
+    fig('cpuPerDelivery', 'server CPU per delivery (ingest included)', cpuUs / expected, 'µs'),
   ]
 }
 
@@ -308,9 +375,10 @@ async function withRig<T>(
   fn: (rig: Rig) => Promise<T>,
 ): Promise<T> {
   const children: Child[] = []
+  const config = relayConfig(options, prefix)
   try {
     const relay = await startChild('relay/relay-process.ts', {
-      config: relayConfig(options, prefix),
+      config,
       execArgv: [
         '--expose-gc',
         ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, prefix)}`] : []),
@@ -324,6 +392,7 @@ async function withRig<T>(
     const genOffset = await gen.clockOffset()
     const subsOffset = await subs.clockOffset()
     return await fn({
+      config,
       relay,
       relayInfo: relay.info as RelayInfo,
       gen,
@@ -380,9 +449,12 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
   const prefix = `bench${Date.now().toString(36)}${tag.replace('-', '')}`
   const sections: Section[] = []
   const main = withRig(options, `${prefix}-main`, async (rig) => {
-    if (options.storage === 'memory') {
-      const bare = await startChild('relay/bare-server.ts')
-      try {
+    // Memory: the bare node:http ceiling runs beside the relay, in the same rig, with the same generator and
+    // subscribers, each bare scenario right after the relay's.
+    const bare = options.storage === 'memory' ? await startChild('relay/bare-server.ts') : undefined
+    const ceiling = bare ? bareServer(bare) : undefined
+    try {
+      if (bare) {
         sections.push(
           await section(
             `${tag}e`,
@@ -391,29 +463,103 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
             () => ingestCeiling(rig, bare),
           ),
         )
-      } finally {
-        await bare.stop()
       }
+      sections.push(
+        await section(
+          `${tag}a`,
+          `(a) Throughput: 1,000 subscribers on 1,000 threads, ${label}`,
+          { ...base, ...scenario.a },
+          () => throughput(rig),
+        ),
+      )
+      if (ceiling) {
+        sections.push(
+          await section(
+            'bare-a',
+            '(a) Throughput, bare node:http ceiling: 1,000 subscribers on 1,000 threads',
+            { concurrency: scenario.concurrency, ...scenario.a },
+            () => throughput(rig, ceiling),
+          ),
+        )
+      }
+      sections.push(
+        await section(
+          `${tag}paced`,
+          `(a′) Latency at 1,000 POSTs/s, 1,000 subscribers on 1,000 threads, ${label}`,
+          { ...base, ...scenario.paced },
+          () => pacedLatency(rig),
+        ),
+      )
+      if (ceiling) {
+        sections.push(
+          await section(
+            'bare-paced',
+            '(a′) Latency at 1,000 POSTs/s, bare node:http ceiling',
+            { concurrency: scenario.concurrency, ...scenario.paced },
+            () => pacedLatency(rig, ceiling),
+          ),
+        )
+      }
+      sections.push(
+        await section(
+          `${tag}b`,
+          `(b) Fan-out: 1,000 subscribers on 10 threads, ${label}`,
+          { ...base, ...scenario.b },
+          () => fanOut(rig),
+        ),
+      )
+      if (ceiling) {
+        sections.push(
+          await section(
+            'bare-b',
+            '(b) Fan-out, bare node:http ceiling: 1,000 subscribers on 10 threads',
+            { concurrency: scenario.concurrency, ...scenario.b },
+            () => fanOut(rig, ceiling),
+          ),
+        )
+      }
+    } finally {
+      await bare?.stop()
+    }
+    if (options.storage === 'redis') {
+      // A second relay on the same Redis (same keys, same secrets' shape): subscribers split half and half,
+      // POSTs alternate between the two, as behind a load balancer.
+      sections.push(
+        await section(
+          `${tag}b2`,
+          `(b) Fan-out over two relay instances, each with half the subscribers, ${label}`,
+          { ...base, ...scenario.b, instances: 2 },
+          async () => {
+            const second = await startChild('relay/relay-process.ts', {
+              config: { ...rig.config, keepKeys: true } satisfies RelayConfig,
+              execArgv: ['--expose-gc'],
+            })
+            try {
+              const figures = await fanOut(
+                rig,
+                relayServer([
+                  { child: rig.relay, info: rig.relayInfo },
+                  { child: second, info: second.info as RelayInfo },
+                ]),
+              )
+              const rate = figures.find((f) => f.key === 'deliveriesPerSecond')?.value ?? null
+              return [
+                ...figures,
+                fig(
+                  'deliveriesPerInstance',
+                  'deliveries/s per instance',
+                  rate === null ? null : rate / 2,
+                  '/s',
+                ),
+              ]
+            } finally {
+              await second.stop()
+            }
+          },
+        ),
+      )
     }
     sections.push(
-      await section(
-        `${tag}a`,
-        `(a) Throughput: 1,000 subscribers on 1,000 threads, ${label}`,
-        { ...base, ...scenario.a },
-        () => throughput(rig),
-      ),
-      await section(
-        `${tag}paced`,
-        `(a′) Latency at 1,000 POSTs/s, 1,000 subscribers on 1,000 threads, ${label}`,
-        { ...base, ...scenario.paced },
-        () => pacedLatency(rig),
-      ),
-      await section(
-        `${tag}b`,
-        `(b) Fan-out: 1,000 subscribers on 10 threads, ${label}`,
-        { ...base, ...scenario.b },
-        () => fanOut(rig),
-      ),
       await section(
         `${tag}d`,
         `(d) Catch-up after 10,000 missed events, ${label}`,

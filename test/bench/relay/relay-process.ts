@@ -1,5 +1,4 @@
 // The relay under test, alone in its own process so its RSS and CPU profile are its own.
-import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import type * as RelayModule from '@flowchat/relay'
 import type { EventStorage } from '@flowchat/relay'
@@ -14,8 +13,6 @@ const config = childConfig<RelayConfig>()
 const { createMemoryStorage, createRelay } = (await import(
   process.env.BENCH_RELAY_SOURCE ? pathToFileURL(process.env.BENCH_RELAY_SOURCE).href : '@flowchat/relay'
 )) as typeof RelayModule
-// Fresh secrets per run: nothing here is a credential anyone could reuse.
-const secret = () => randomBytes(32).toString('base64url')
 const retention = { maxEvents: config.retentionEvents, maxAgeMs: 60 * 60 * 1000 }
 
 async function storageFor(): Promise<{
@@ -31,6 +28,7 @@ async function storageFor(): Promise<{
   const url = config.redisUrl ?? 'redis://127.0.0.1:6379'
   const storage = createRedisStorage({ url, keyPrefix: config.keyPrefix, ...retention })
   const cleanup = async () => {
+    if (config.keepKeys) return
     const redis = await connectRedis(url)
     try {
       await deleteKeys(redis, `${config.keyPrefix}:`)
@@ -44,9 +42,7 @@ async function storageFor(): Promise<{
 try {
   const { storage, cleanup } = await storageFor()
   const relay = await createRelay({
-    apiKey: secret(),
-    webhookSecret: secret(),
-    tokenSecret: secret(),
+    ...config.secrets,
     storage,
     // The benchmark opens every stream from one IP, and up to 100 per thread token in (b).
     maxStreamsPerIp: config.maxStreamsPerIp,

@@ -108,6 +108,8 @@ export function webhookRoutes(context: RelayContext) {
           result = await storage.append({
             key: `webhook:${createHash('sha256').update(raw).digest('hex')}`,
             envelope,
+            // The raw body's length stands for the envelope's JSON size: the storage need not serialise it again.
+            bytes: raw.length,
           })
         } catch (error) {
           metrics.webhookRejected('storage')
