@@ -468,7 +468,7 @@ export class FlowChatElement extends LitElement {
 
   #sendEvent = (eventName: string, label?: string) => {
     if (!eventName) return
-    this.#send({ type: 'event', eventName }, { type: 'event', eventName, label })
+    this.#send({ type: 'event', eventName, ...(label ? { label } : {}) }, { type: 'event', eventName, label })
   }
 
   #upload = (files: FileList | readonly File[] | null | undefined) => {

@@ -166,6 +166,59 @@ describe('send proxy, history and business hours', () => {
     expect(bad.json().error.path).toBe('page')
   })
 
+  it("keeps an event's label off Flow.ai, on the sent event and on the matching history message", async () => {
+    const history: unknown[] = []
+    const { visitor, flow, sent } = await setup((call) =>
+      call.path.includes('sync=true')
+        ? new Response(
+            JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages: 1 } }),
+            {
+              headers: { 'content-type': 'application/json' },
+            },
+          )
+        : undefined,
+    )
+    const r = await send(visitor, { type: 'event', eventName: 'SHOW_MENU', label: 'Show me the menu' })
+    expect(r.statusCode).toBe(202)
+    const wire = JSON.parse(flow.calls.at(-1)!.body)
+    expect(wire.payload).toMatchObject({ type: 'event', eventName: 'SHOW_MENU' })
+    expect(wire.payload.label).toBeUndefined()
+    expect(sent[0]!.body).toMatchObject({ payload: { eventName: 'SHOW_MENU', label: 'Show me the menu' } })
+
+    const event = (eventName: string, createdAt: number) => ({
+      originator: { name: 'Ann', role: 'user' },
+      messages: [{ fallback: eventName, createdAt, responses: [{ type: 'event', payload: { eventName } }] }],
+    })
+    // Matched: same name, about now. Not matched: another name, or the same name an hour earlier.
+    history.push(
+      event('SHOW_MENU', Date.now()),
+      event('OTHER', Date.now()),
+      event('SHOW_MENU', Date.now() - 3.6e6),
+    )
+    const h = await relay.app.inject({ url, headers: { authorization: `Bearer ${visitor}` } })
+    expect(h.statusCode).toBe(200)
+    const { history: got } = h.json<{
+      history: Array<{ messages: Array<{ responses: Array<{ payload: unknown }> }> }>
+    }>()
+    const payloads = got.map((e) => e.messages[0]!.responses[0]!.payload)
+    expect(payloads).toEqual([
+      { eventName: 'SHOW_MENU', label: 'Show me the menu' },
+      { eventName: 'OTHER' },
+      { eventName: 'SHOW_MENU' },
+    ])
+  })
+
+  it('names an over-long or non-string label', async () => {
+    const { visitor, flow } = await setup()
+    const before = flow.calls.length
+    for (const label of ['x'.repeat(256), 42]) {
+      const r = await send(visitor, { type: 'event', eventName: 'E', label })
+      expect(r.statusCode).toBe(400)
+      expect(r.json().error.path).toBe('label')
+    }
+    expect(flow.calls.length).toBe(before)
+  })
+
   it('caches business hours', async () => {
     const { visitor, flow } = await setup()
     for (let i = 0; i < 3; i++) {

@@ -38,7 +38,7 @@ export function buildSend(
       body = { type: 'text', text: input.text }
       break
     case 'event':
-      body = { type: 'event', eventName: input.eventName }
+      body = { type: 'event', eventName: input.eventName, ...opt('label', input.label?.trim() || undefined) }
       break
     case 'location':
       body = {
@@ -87,7 +87,7 @@ export function buildSend(
   const problem = checkSend(body)
   if (problem) return { error: problem }
 
-  // An event shows its name, the one text every tab and a reload can know (a button's label is not sent).
+  // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
   const shown = templatesOfPayload({ ...body, ...(input.type === 'text' ? { speech: input.text } : {}) })
   const message: ChatMessage = {
     id: traceId,
@@ -112,7 +112,7 @@ export function buildSend(
   return upload ? { body, message, upload } : { body, message }
 }
 
-/** The rules of Flow.ai a person can break from a chat UI: empty or over-long text, an empty event name. */
+/** The rules of Flow.ai a person can break from a chat UI: empty or over-long text or label, an empty event name. */
 function checkSend(body: Record<string, unknown>): string | undefined {
   const nonEmpty = (field: string, max: number) => {
     const value = body[field]
@@ -121,7 +121,12 @@ function checkSend(body: Record<string, unknown>): string | undefined {
     return undefined
   }
   if (body.type === 'text') return nonEmpty('text', MAX_TEXT_LENGTH)
-  if (body.type === 'event') return nonEmpty('eventName', 255)
+  if (body.type === 'event') {
+    return (
+      nonEmpty('eventName', 255) ??
+      (body.label === undefined ? undefined : nonEmpty('label', MAX_TEXT_LENGTH))
+    )
+  }
   return undefined
 }
 

@@ -46,6 +46,61 @@ describe("a visitor's event", () => {
     expect(texts(reloaded)).toEqual(['WELCOME'])
   })
 
+  it('shows its label, when it has one, in the sending tab, in other tabs and after a reload', () => {
+    const built = buildSend(
+      { type: 'event', eventName: 'SHOW_MENU', label: ' Show me the menu ' },
+      { traceId: 'tr2', now: 1, self: 'visitor' },
+    )
+    if ('error' in built) throw new Error(built.error)
+    expect(built.body).toMatchObject({ type: 'event', eventName: 'SHOW_MENU', label: 'Show me the menu' })
+    // The relay's `sent` event carries the label on its payload; its history route puts it back on the event.
+    const sent = messageFromSent(
+      {
+        id: '1-0',
+        threadId: 't1',
+        kind: 'sent',
+        type: 'event',
+        receivedAt: '2026-01-01T00:00:00.000Z',
+        source: 'visitor',
+        body: {
+          payload: { type: 'event', eventName: 'SHOW_MENU', label: 'Show me the menu', traceId: 'tr2' },
+        },
+      },
+      'agent',
+    )
+    const page = safeParse(historyPageSchema, {
+      history: [
+        {
+          originator: { name: 'visitor', role: 'external' },
+          messages: [
+            {
+              responses: [{ type: 'event', payload: { eventName: 'SHOW_MENU', label: 'Show me the menu' } }],
+            },
+            // An event the relay could not match keeps its name, and an empty label never empties the bubble.
+            { responses: [{ type: 'event', payload: { eventName: 'SHOW_MENU', label: '' } }] },
+          ],
+        },
+      ],
+    })
+    if (!page.ok) throw new Error(page.error)
+    const reloaded = messagesFromHistory(page.value, 'visitor').map((m) => texts(m.message))
+
+    expect(texts(built.message)).toEqual(['Show me the menu'])
+    expect(texts(sent?.message)).toEqual(['Show me the menu'])
+    expect(reloaded).toEqual([['Show me the menu'], ['SHOW_MENU']])
+  })
+
+  it('names an over-long label, and drops a blank one', () => {
+    const context = { traceId: 'tr3', now: 1, self: 'visitor' as const }
+    expect(buildSend({ type: 'event', eventName: 'E', label: 'x'.repeat(256) }, context)).toEqual({
+      error: 'label: must be at most 255 characters',
+    })
+    const blank = buildSend({ type: 'event', eventName: 'E', label: '  ' }, context)
+    if ('error' in blank) throw new Error(blank.error)
+    expect(blank.body).not.toHaveProperty('label')
+    expect(texts(blank.message)).toEqual(['E'])
+  })
+
   it('leaves other unknown responses to the fallback text', () => {
     const page = safeParse(historyPageSchema, {
       history: [

@@ -46,15 +46,21 @@ function who(originator: Originator | undefined): Pick<ChatMessage, 'sender' | '
   }
 }
 
+/** What an event shows: its label (what the visitor clicked) when it has a non-empty one, else its name. */
+function eventText(payload: Record<string, unknown>): string | undefined {
+  if (typeof payload.label === 'string' && payload.label !== '') return payload.label
+  return typeof payload.eventName === 'string' ? payload.eventName : undefined
+}
+
 /**
  * The template of one response. A visitor's event comes back (from history, or echoed by Flow.ai) as an `event`
- * response: it shows its event name, as the tab that sent it and the `sent` echo in other tabs do.
+ * response: it shows `label ?? eventName` (the relay puts the label back on history it remembers), as the tab
+ * that sent it and the `sent` echo in other tabs do.
  */
 function templateOf(response: Response): Template {
   const payload = response.payload
-  return response.type === 'event' && isRecord(payload) && typeof payload.eventName === 'string'
-    ? { type: 'text', payload: { text: payload.eventName } }
-    : decodeTemplate(response)
+  const text = response.type === 'event' && isRecord(payload) ? eventText(payload) : undefined
+  return text === undefined ? decodeTemplate(response) : { type: 'text', payload: { text } }
 }
 
 function fromReplyMessage(
@@ -126,7 +132,7 @@ export function templatesOfPayload(payload: Record<string, unknown>): Template[]
     case 'text':
       return [{ type: 'text', payload: { text: str(payload.speech ?? payload.text) } }]
     case 'event':
-      return [{ type: 'text', payload: { text: str(payload.eventName) } }]
+      return [{ type: 'text', payload: { text: eventText(payload) ?? str(payload.eventName) } }]
     case 'location':
       return [decodeTemplate({ type: 'location', payload })]
     case 'media':

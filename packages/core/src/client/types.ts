@@ -63,8 +63,12 @@ export type BotStatus =
 /** What `send` takes. The originator's role comes from the token; name and profile from the session options. */
 export type SendInput = (
   | { type: 'text'; text: string }
-  /** The transcript shows the event name: in this tab, in other tabs and after a reload alike. */
-  | { type: 'event'; eventName: string }
+  /**
+   * The transcript shows `label` (a button's or quick reply's text, 1–255 characters) when given, else the event
+   * name: in this tab, in other tabs (the relay's `sent` event carries it) and after a reload (the relay puts it
+   * back on the history message while it remembers the send).
+   */
+  | { type: 'event'; eventName: string; label?: string }
   | { type: 'location'; lat: string | number; long: string | number; title?: string }
   | { type: 'media'; mediaType: MediaType; url: string; mimeType?: string; title?: string }
   | { type: 'upload'; file: Blob; filename?: string; mediaType?: MediaType; title?: string }

@@ -27,7 +27,13 @@ const common = {
  */
 export const sendMessageBodySchema = /* @__PURE__ */ z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: boundedString(L.textLength), ...common }),
-  z.object({ type: z.literal('event'), eventName: boundedString(L.eventNameLength), ...common }),
+  z.object({
+    type: z.literal('event'),
+    eventName: boundedString(L.eventNameLength),
+    /** What the visitor clicked (a button's or quick reply's label): the transcript shows it, not the name. */
+    label: z.optional(boundedString(L.textLength)),
+    ...common,
+  }),
   z.object({
     type: z.literal('location'),
     lat: coordinate,

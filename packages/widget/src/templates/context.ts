@@ -6,8 +6,8 @@ export interface TemplateContext {
   /** Sends text as the visitor (a postback, a quick reply). */
   sendText(text: string): void
   /**
-   * Triggers a Flow.ai event. `label` (the button's or chip's) goes with the `flow-chat-message-sent` event; the
-   * transcript shows the event name, as core's `SendInput` says, the same live, in other tabs and from history.
+   * Triggers a Flow.ai event. The transcript shows `label` (the button's or chip's) when given, else the event
+   * name, as core's `SendInput` says: live, in other tabs and after a reload (the relay remembers the label).
    */
   sendEvent(eventName: string, label?: string): void
   /** Asks for the visitor's position and sends it. */

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit'
 import type { QuickReply } from '@flowchat/core/schemas'
+import { MAX_LENGTH } from './composer.js'
 import type { TemplateContext } from './context.js'
 
 /**
@@ -19,7 +20,7 @@ export function renderQuickReplies(
     const label = typeof q.label === 'string' ? q.label : ''
     const value = typeof q.value === 'string' && q.value ? q.value : label
     if (q.type === 'location') ctx.shareLocation()
-    else if (q.type === 'event') ctx.sendEvent(value, label)
+    else if (q.type === 'event') ctx.sendEvent(value, label.trim().slice(0, MAX_LENGTH))
     else ctx.sendText(value)
   }
   return html`<div
