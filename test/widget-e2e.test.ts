@@ -23,6 +23,21 @@ const UNKNOWN_TYPE_RULE = {
   replies: [{ type: 'poll', payload: { title: 'Rate us from 1 to 5', options: [1, 2, 3, 4, 5] } }],
 }
 
+/** The bot's extra rule: a quick reply that triggers an event, whose label the visitor's bubble must show. */
+const EVENT_CHIP_RULE = {
+  name: 'event quick reply',
+  match: { text: 'greet' },
+  replies: [
+    {
+      type: 'text',
+      payload: {
+        text: 'How shall I greet you?',
+        quickReplies: [{ label: 'Say good morning', value: 'GOOD_MORNING', type: 'event' }],
+      },
+    },
+  ],
+}
+
 let dir: string | undefined
 let site: StaticServer | undefined
 let emulator: Emulator | undefined
@@ -71,7 +86,7 @@ beforeAll(async () => {
     port: 0,
     replyDelayMs: 0,
     retry: { baseDelayMs: 50, maxDelayMs: 200 },
-    script: { mode: 'extend', rules: [UNKNOWN_TYPE_RULE] },
+    script: { mode: 'extend', rules: [UNKNOWN_TYPE_RULE, EVENT_CHIP_RULE] },
   })
   relay = await createRelay({
     flowBaseUrl: emulator.restUrl,
@@ -328,9 +343,12 @@ describe('the built <flow-chat>, served as a static file, against relay + emulat
     await visible(await ownMessage('carousel'))
     await visible(botMessages().locator('[part="carousel"]').nth(1))
 
-    // event: triggers the event at Flow.ai through the relay; the bot acknowledges it
+    // event: triggers the event at Flow.ai through the relay; the bot acknowledges it. The visitor's bubble
+    // shows the button's label, not the event name.
     await botMessages().locator('.bubble-buttons').getByRole('button', { name: 'Trigger WELCOME' }).click()
+    await visible(await ownMessage('Trigger WELCOME'))
     await visible(botMessages().getByText('Received the event WELCOME.', { exact: true }))
+    expect(await visitorMessages().getByText('WELCOME', { exact: true }).count()).toBe(0)
 
     // quick replies: chips above the composer for the last bot message; one click sends its value
     await say('quick')
@@ -345,6 +363,14 @@ describe('the built <flow-chat>, served as a static file, against relay + emulat
     await visible(botMessages().locator('.bubble-card').nth(1))
     // The chips belong to the message that offered them: gone once the bot answered something else.
     await chips.waitFor({ state: 'detached' })
+
+    // An event quick reply: its label in the visitor's bubble, the event at the bot.
+    await say('greet')
+    await visible(await ownMessage('greet'))
+    await chips.getByRole('button', { name: 'Say good morning', exact: true }).click()
+    await visible(await ownMessage('Say good morning'))
+    await visible(botMessages().getByText('Received the event GOOD_MORNING.', { exact: true }))
+    expect(await visitorMessages().getByText('GOOD_MORNING', { exact: true }).count()).toBe(0)
   }, 90_000)
 
   it('a template type the widget does not know shows the message fallback text', async () => {
@@ -372,9 +398,12 @@ describe('the built <flow-chat>, served as a static file, against relay + emulat
     await visible(botMessages().locator('[part="list"]'))
     expect(await storedThreadId()).toBe(threadId)
     const after = await transcript()
-    // Every message reads the same after the reload, the visitor's event too: it shows its event name live, in
-    // other tabs and from history.
-    expect(before).toContain('message message-visitor|bubble bubble-text|WELCOME')
+    // Every message reads the same after the reload, the visitor's events too: they show the label of the button
+    // or chip clicked, live and from history (the relay puts it back on Flow.ai's history), never the event name.
+    expect(before).toContain('message message-visitor|bubble bubble-text|Trigger WELCOME')
+    expect(before).toContain('message message-visitor|bubble bubble-text|Say good morning')
+    expect(before).not.toContain('message message-visitor|bubble bubble-text|WELCOME')
+    expect(before).not.toContain('message message-visitor|bubble bubble-text|GOOD_MORNING')
     expect(after).toEqual(before)
 
     // And the conversation goes on in the same thread.
