@@ -30,7 +30,7 @@ describe('<flow-chat> reply templates', () => {
     expect(a.rel).to.contain('noopener')
   })
 
-  it('shows the last message quick replies; a text one sends its value, an event one triggers it', async () => {
+  it('shows the last message quick replies; a text one sends its value, an event one triggers it with its label', async () => {
     const { root, fake, el } = await show('text')
     const chips = [...root.querySelectorAll<HTMLButtonElement>('[part~=quick-reply]')]
     expect(chips.map((c) => c.textContent?.trim())).to.deep.equal(['Yes', 'Trigger'])
@@ -38,7 +38,7 @@ describe('<flow-chat> reply templates', () => {
     chips[1]!.click()
     expect(fake.sent).to.deep.equal([
       { type: 'text', text: 'yes' },
-      { type: 'event', eventName: 'EVT' },
+      { type: 'event', eventName: 'EVT', label: 'Trigger' },
     ])
     // Once the visitor has answered, the chips of the earlier message are gone.
     fake.messages$.next([...fake.messages$.value, { ...botMessage([]), own: true, sender: 'visitor' }])
@@ -72,7 +72,7 @@ describe('<flow-chat> reply templates', () => {
     expect(chip.getBoundingClientRect().height).to.be.greaterThan(40)
   })
 
-  it('renders buttons: postback sends text, event triggers, url and phone are links', async () => {
+  it('renders buttons: postback sends text, event triggers with its label, url and phone are links', async () => {
     const { root, fake } = await show('buttons')
     const bubble = root.querySelector('.bubble-buttons')!
     expect(bubble.querySelector('.text')!.textContent).to.eq('Some buttons')
@@ -81,7 +81,7 @@ describe('<flow-chat> reply templates', () => {
     event!.click()
     expect(fake.sent).to.deep.equal([
       { type: 'text', text: 'hello' },
-      { type: 'event', eventName: 'WELCOME' },
+      { type: 'event', eventName: 'WELCOME', label: 'Welcome' },
     ])
     const links = [...bubble.querySelectorAll('a.button')].map((a) => a.getAttribute('href'))
     expect(links).to.deep.equal(['https://flow.ai/', 'tel:+31201234567'])
