@@ -411,4 +411,32 @@ describe('the built <flow-chat>, served as a static file, against relay + emulat
     await visible(botMessages().getByText('You said: still here?', { exact: true }))
     expect(emulator?.thread(threadId ?? '')?.history.length).toBeGreaterThan(10)
   }, 90_000)
+
+  it("another tab of the session shows an event's label live, from the relay's sent event", async () => {
+    const other = await page.context().newPage()
+    other.setDefaultTimeout(30_000)
+    try {
+      await other.goto(`${site?.origin}/`)
+      const chips = (p: Page) => p.locator('flow-chat').locator('[part="quick-replies"]')
+      const greeted = (p: Page) =>
+        p
+          .locator('flow-chat')
+          .locator('[part~="message-visitor"]')
+          .filter({ has: p.locator('.text').getByText('Say good morning', { exact: true }) })
+      // The other tab has the transcript (history) once the chips of its last bot message are there.
+      await say('greet')
+      await visible(chips(other).getByRole('button', { name: 'Say good morning', exact: true }))
+      expect(await greeted(other).count()).toBe(1)
+      await chips(page).getByRole('button', { name: 'Say good morning', exact: true }).click()
+      await visible(greeted(page).nth(1))
+      await visible(greeted(other).nth(1))
+      const texts = await other
+        .locator('flow-chat')
+        .locator('[part~="message-visitor"] .text')
+        .allInnerTexts()
+      expect(texts).not.toContain('GOOD_MORNING')
+    } finally {
+      await other.close()
+    }
+  }, 90_000)
 })
