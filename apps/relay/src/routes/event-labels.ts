@@ -95,8 +95,9 @@ export function createEventLabels(options: EventLabelsOptions = {}): EventLabels
       const list = fresh(threadId)
       if (!list) return page
       const history = page.history.map((entry) => {
+        // The visitor's roles, as core's `senderOf` reads them: an agent's or the bot's event keeps its name.
         const role = entry.originator?.role
-        if (role !== 'user' && role !== 'external') return entry
+        if (role !== 'user' && role !== 'external' && role !== 'visitor') return entry
         const messages = entry.messages.map((message) => {
           const at = epochMs(message.meta?.createdAt) ?? epochMs(message.createdAt)
           const responses = message.responses.map((response) => {
