@@ -1,3 +1,4 @@
+import { toEpochMs } from '@flowchat/core/schemas'
 import type { HistoryPage } from '@flowchat/core'
 
 /** One labelled event send: what the visitor clicked, and when the relay passed it to Flow.ai (epoch ms). */
@@ -28,15 +29,6 @@ export interface EventLabels {
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
-
-function epochMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value
-  if (typeof value === 'string' && value !== '') {
-    const ms = /^\d+$/.test(value) ? epochMs(Number(value)) : Date.parse(value)
-    return ms === undefined || Number.isNaN(ms) ? undefined : ms
-  }
-  return undefined
-}
 
 /**
  * Flow.ai's history keeps an event's name, not the label of the button the visitor clicked. The relay remembers
@@ -99,7 +91,7 @@ export function createEventLabels(options: EventLabelsOptions = {}): EventLabels
         const role = entry.originator?.role
         if (role !== 'user' && role !== 'external' && role !== 'visitor') return entry
         const messages = entry.messages.map((message) => {
-          const at = epochMs(message.meta?.createdAt) ?? epochMs(message.createdAt)
+          const at = toEpochMs(message.meta?.createdAt) ?? toEpochMs(message.createdAt)
           const responses = message.responses.map((response) => {
             const payload = response.payload
             if (response.type !== 'event' || !isRecord(payload) || typeof payload.eventName !== 'string') {

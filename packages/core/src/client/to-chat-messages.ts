@@ -6,6 +6,7 @@ import type { Originator } from '../schemas/primitives.js'
 import type { Template } from '../schemas/templates.js'
 import { derivedMessageId } from './message-id.js'
 import { Sender, type ChatMessage } from './types.js'
+import { toEpochMs } from '../schemas/epoch-ms.js'
 
 /** A message read from the wire, before it is merged into a thread's list. */
 export interface IncomingMessage {
@@ -26,16 +27,7 @@ export function senderOf(role: string | undefined): Sender {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** Epoch ms from a number, a numeric string or an ISO string; undefined when none of these. */
-export function toEpochMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value
-  if (typeof value === 'string' && value !== '') {
-    if (/^\d+$/.test(value)) return toEpochMs(Number(value))
-    const ms = Date.parse(value)
-    return Number.isNaN(ms) ? undefined : ms
-  }
-  return undefined
-}
+export { toEpochMs }
 
 function who(originator: Originator | undefined): Pick<ChatMessage, 'sender' | 'senderName' | 'avatarUrl'> {
   const sender = senderOf(originator?.role)

@@ -103,3 +103,4 @@ export type {
   FlowEventOf,
   ThreadAction,
 } from './webhook.js'
+export { toEpochMs } from './epoch-ms.js'
