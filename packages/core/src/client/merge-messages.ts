@@ -54,28 +54,16 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
 }
 
 function strip(m: ChatMessage): ChatMessage {
-  // A plain loop: this runs for every message folded in, and entries/filter/fromEntries cost several times more.
-  const out: Record<string, unknown> = {}
+  // This runs for every message folded in: most have no undefined field, and are kept as they are.
   for (const key in m) {
-    const value = m[key as keyof ChatMessage]
-    if (value !== undefined) out[key] = value
+    if (m[key as keyof ChatMessage] !== undefined) continue
+    const out: Record<string, unknown> = {}
+    for (const k in m) if (m[k as keyof ChatMessage] !== undefined) out[k] = m[k as keyof ChatMessage]
+    return out as unknown as ChatMessage
   }
-  return out as unknown as ChatMessage
+  return m
 }
 
-/**
- * Merges messages into a thread's list without duplicates: by id, by alias (an id already merged), as the echo
- * of an own send (same traceId), or, for a history copy of an own send (which has another id), by content
- * and time. Returns the sorted list and the updated alias and local-time maps. Pure. Messages arriving in
- * order cost the same however long the list is (lookups go through the list's index); anything else places
- * answers after their questions and sorts the whole list.
- *
- * @example
- * const next = mergeMessages(state, messagesFromHistory(page, 'visitor'))
- *
- * `inPlace` (for the reducer folding many events in one action): `state.messages` is a list made during that
- * action, seen by nobody else, so it is changed in place instead of copied.
- */
 export function mergeMessages<S extends MergeInput>(
   state: S,
   incoming: readonly IncomingMessage[],
@@ -84,7 +72,6 @@ export function mergeMessages<S extends MergeInput>(
   if (incoming.length === 0) return state
   const index = indexOf(state.messages)
   const list = inPlace ? (state.messages as ChatMessage[]) : state.messages.slice()
-  if (inPlace) dropIndex(list)
   const start = list.length
   let { aliases, localTime } = state
   let linked: Set<string> | undefined
@@ -135,8 +122,9 @@ export function mergeMessages<S extends MergeInput>(
   if (ordered) {
     for (const [id, at] of added) index.ids.set(id, at)
     index.undelivered += delta
-    handOver(state.messages, list, index)
+    if (list !== state.messages) handOver(state.messages, list, index)
   } else {
+    if (inPlace) dropIndex(list)
     if (olderPage) list.unshift(...list.splice(start))
     answersAfterQuestions(list)
     list.sort(byTime)
