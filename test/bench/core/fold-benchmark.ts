@@ -2,10 +2,18 @@
 // cost per event must not grow with the length of the conversation.
 import { initialThreadState, threadReducer, type EventEnvelope, type ThreadState } from '@flowchat/core'
 import type { Figure, Section } from '../lib/report.js'
-import { medianTime } from '../lib/stats.js'
+import { percentile } from '../lib/stats.js'
 
 const threadId = 'fold|t1'
 const start = Date.UTC(2026, 0, 1)
+const ROUNDS = 7
+const WARMUP = 2
+
+const median = (values: number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  )
 
 /** `n` bot replies, one message each, as the relay's SSE stream delivers them. */
 export function replyEvents(n: number): EventEnvelope[] {
@@ -64,10 +72,27 @@ export function runFoldBenchmark(): Section {
       if (n !== events.length) throw new Error(`folding ${events.length} replies gave ${n} messages`)
     }
   }
+  // Rounds alternate the sizes and fold the same 10,000 events per sample (ten replays of 1,000, one of
+  // 10,000), so load from other work on the machine falls on both sides of the ratio alike.
   const perEvent = (way: (events: readonly EventEnvelope[]) => ThreadState) => {
-    const smallMs = medianTime(() => way(small), { runs: 9, warmup: 3 })
-    const largeMs = medianTime(() => way(large), { runs: 5, warmup: 1 })
-    return { small: (smallMs / small.length) * 1000, large: (largeMs / large.length) * 1000 }
+    const replays = large.length / small.length
+    const smallMs: number[] = []
+    const largeMs: number[] = []
+    for (let round = 0; round < ROUNDS + WARMUP; round++) {
+      let start = performance.now()
+      for (let i = 0; i < replays; i++) way(small)
+      const smallTime = performance.now() - start
+      start = performance.now()
+      way(large)
+      const largeTime = performance.now() - start
+      if (round < WARMUP) continue
+      smallMs.push(smallTime / replays)
+      largeMs.push(largeTime)
+    }
+    return {
+      small: (median(smallMs) / small.length) * 1000,
+      large: (median(largeMs) / large.length) * 1000,
+    }
   }
   const burst = perEvent(fold)
   const single = perEvent(foldOneByOne)
@@ -99,7 +124,7 @@ export function runFoldBenchmark(): Section {
       messagesPerEvent: 1,
       burst: 'one envelopes/received (what the thread store dispatches for events arriving in one task)',
       oneAtATime: 'one envelope/received per event, each newer than the last',
-      runs: '9 (1,000) and 5 (10,000), median',
+      runs: '7 rounds after 2 warm-up, each ten replays of 1,000 then one of 10,000; median per size',
     },
   }
 }
