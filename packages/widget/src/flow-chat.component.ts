@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
+import { createFlowChat } from '@flowchat/core'
 import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
 import type { Profile, Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
@@ -7,7 +8,6 @@ import { HiddenTabController } from './hidden-tab-controller.js'
 import { LocationController } from './location-controller.js'
 import { UnreadController } from './unread-controller.js'
 import { OpeningHoursController } from './opening-hours-controller.js'
-import { SessionController } from './session-controller.js'
 import {
   FlowChatClosedEvent,
   FlowChatConnectionChangedEvent,
@@ -171,23 +171,9 @@ export class FlowChatElement extends LitElement {
   #awaitingReply = new ObserveController(this, () => this.#handle?.awaitingReply$, false)
   #queued = new ObserveController(this, () => this.#handle?.queued$, 0)
   #hasOlder = new ObserveController(this, () => this.#handle?.hasOlder$, false)
+  #ownChat: FlowChat | undefined
+  #generation = 0
   #opening = new OpeningHoursController(this)
-  #session = new SessionController(
-    this,
-    () => ({
-      chat: this.chat,
-      relay: this.relay,
-      threadId: this.threadId,
-      token: this.token,
-      visitorName: this.visitor?.name ?? this.visitorName,
-      profile: this.visitor?.profile ?? this.profile,
-    }),
-    {
-      onHandle: (handle) => this.#setHandle(handle),
-      onError: (message) => (this._error = message),
-      onHours: (hours) => (this.#opening.hours = hours),
-    },
-  )
   #hidden = new HiddenTabController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
   #drop = new FileDropController(this, (files) => this.#upload(files))
@@ -204,6 +190,7 @@ export class FlowChatElement extends LitElement {
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
   #connectionState = 'idle'
+  #connectedAt = 0
 
   constructor() {
     super()
@@ -217,6 +204,16 @@ export class FlowChatElement extends LitElement {
     this._notice = ''
     this._loadingOlder = false
     this._error = ''
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    if (this.hasUpdated) this.#connect()
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#release()
   }
 
   /**
@@ -269,11 +266,14 @@ export class FlowChatElement extends LitElement {
    * logoutButton.addEventListener('click', () => document.querySelector('flow-chat')?.reset())
    */
   reset(): void {
-    this.#session.reset()
+    const chat = this.#ownChat ?? this.chat
+    this.#ownChat = undefined
+    this.#release()
+    chat?.reset()
     this.opened = false
     rememberOpen(false)
     this.#unread.clear()
-    if (!this.chat && this.isConnected) this.#session.connect()
+    if (!this.chat && this.isConnected) this.#connect()
   }
 
   /** The strings in use: the locale's, with `strings` on top. */
@@ -295,7 +295,7 @@ export class FlowChatElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated || CONNECTION_KEYS.some((k) => changed.has(k))) this.#session.connect()
+    if (!this.hasUpdated || CONNECTION_KEYS.some((k) => changed.has(k))) this.#connect()
     if (!this.hasUpdated && !this.#inline && !this.opened && wasOpen()) this.opened = true
     const state = this.#connection.value?.state ?? 'idle'
     if (state !== this.#connectionState) {
@@ -314,6 +314,58 @@ export class FlowChatElement extends LitElement {
     }
   }
 
+  #connect(): void {
+    this.#release()
+    const generation = this.#generation
+    this._error = ''
+    let chat = this.chat
+    if (!chat) {
+      if (!this.relay) {
+        this.#setHandle(undefined)
+        return
+      }
+      try {
+        const visitor = {
+          name: this.visitor?.name ?? this.visitorName,
+          profile: this.visitor?.profile ?? this.profile,
+        }
+        chat = createFlowChat({
+          relayUrl: this.relay,
+          session:
+            this.threadId && this.token
+              ? { threadId: this.threadId, token: this.token }
+              : { anonymous: true },
+          visitor,
+        })
+      } catch (e) {
+        this._error = e instanceof Error ? e.message : String(e)
+        return
+      }
+      this.#ownChat = chat
+    }
+    const client = chat
+    this.#connectedAt = Date.now()
+    const threadId = this.threadId
+    const resolved = threadId ? Promise.resolve({ threadId }) : Promise.resolve().then(() => client.session())
+    resolved.then(
+      ({ threadId: id }) => {
+        if (generation === this.#generation) this.#setHandle(client.thread(id))
+      },
+      (e: unknown) => {
+        if (generation === this.#generation) this._error = e instanceof Error ? e.message : String(e)
+      },
+    )
+    Promise.resolve()
+      .then(() => client.businessHours())
+      .then(
+        (hours) => {
+          if (generation === this.#generation) this.#opening.hours = hours
+        },
+        // Without business hours the widget simply shows no closing banner.
+        () => undefined,
+      )
+  }
+
   #setHandle(handle: ThreadHandle | undefined): void {
     if (handle === this.#handle) return
     this.#handle = handle
@@ -327,6 +379,14 @@ export class FlowChatElement extends LitElement {
     ]) {
       c.refresh()
     }
+  }
+
+  #release(): void {
+    this.#generation++
+    this.#opening.hours = []
+    this.#setHandle(undefined)
+    this.#ownChat?.close()
+    this.#ownChat = undefined
   }
 
   /**
@@ -349,7 +409,7 @@ export class FlowChatElement extends LitElement {
       const m = next[i] as ChatMessage
       if (this.#seen.has(m.id)) continue
       this.#seen.add(m.id)
-      if (!m.own && (last || m.createdAt >= this.#session.connectedAt - 5_000)) fresh.push(m)
+      if (!m.own && (last || m.createdAt >= this.#connectedAt - 5_000)) fresh.push(m)
     }
     if (!last) this.#remember(next)
     for (const message of fresh) this.dispatchEvent(new FlowChatMessageReceivedEvent(message))
