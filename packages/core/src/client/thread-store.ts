@@ -53,11 +53,7 @@ export function createThreadStore(threadId: string, self: Sender): ThreadStore {
       accepted.push(envelope)
     }
     if (accepted.length === 0) return
-    apply(
-      accepted.length === 1
-        ? { type: 'envelope/received', envelope: accepted[0] as EventEnvelope }
-        : { type: 'envelopes/received', envelopes: accepted },
-    )
+    apply({ type: 'envelopes/received', envelopes: accepted })
     for (const envelope of accepted) events$.next(envelope)
   }
   return {
