@@ -53,22 +53,12 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
   }
 }
 
+// Most messages have no undefined field, and are kept as they are (no object rebuilt per message folded in).
 const strip = (m: ChatMessage): ChatMessage =>
-  Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as ChatMessage
+  Object.values(m).includes(undefined)
+    ? (Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as ChatMessage)
+    : m
 
-/**
- * Merges messages into a thread's list without duplicates: by id, by alias (an id already merged), as the echo
- * of an own send (same traceId), or, for a history copy of an own send (which has another id), by content
- * and time. Returns the sorted list and the updated alias and local-time maps. Pure. Messages arriving in
- * order cost the same however long the list is (lookups go through the list's index); anything else places
- * answers after their questions and sorts the whole list.
- *
- * @example
- * const next = mergeMessages(state, messagesFromHistory(page, 'visitor'))
- *
- * `inPlace` (for the reducer folding many events in one action): `state.messages` is a list made during that
- * action, seen by nobody else, so it is changed in place instead of copied.
- */
 export function mergeMessages<S extends MergeInput>(
   state: S,
   incoming: readonly IncomingMessage[],
@@ -76,8 +66,7 @@ export function mergeMessages<S extends MergeInput>(
 ): S {
   if (incoming.length === 0) return state
   const index = indexOf(state.messages)
-  const list = inPlace ? (state.messages as ChatMessage[]) : [...state.messages]
-  if (inPlace) dropIndex(list)
+  const list = inPlace ? (state.messages as ChatMessage[]) : state.messages.slice()
   const start = list.length
   let { aliases, localTime } = state
   let linked: Set<string> | undefined
@@ -128,8 +117,9 @@ export function mergeMessages<S extends MergeInput>(
   if (ordered) {
     for (const [id, at] of added) index.ids.set(id, at)
     index.undelivered += delta
-    handOver(state.messages, list, index)
+    if (list !== state.messages) handOver(state.messages, list, index)
   } else {
+    if (inPlace) dropIndex(list)
     if (olderPage) list.unshift(...list.splice(start))
     answersAfterQuestions(list)
     list.sort(byTime)

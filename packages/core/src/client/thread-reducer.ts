@@ -69,9 +69,23 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
   }
 }
 
+/**
+ * Whether the reducer takes an envelope: one of this thread (or of no thread) with an id after the last one taken.
+ *
+ * @example
+ * acceptsEnvelope('t1', '1767225600000-0', envelope) // false for a replayed duplicate
+ */
+export function acceptsEnvelope(
+  threadId: string,
+  lastEventId: string | undefined,
+  envelope: EventEnvelope,
+): boolean {
+  if (envelope.threadId !== null && envelope.threadId !== threadId) return false
+  return lastEventId === undefined || compareEventIds(envelope.id, lastEventId) > 0
+}
+
 function receive(state: ThreadState, envelope: EventEnvelope, inPlace = false): ThreadState {
-  if (envelope.threadId !== null && envelope.threadId !== state.threadId) return state
-  if (state.lastEventId !== undefined && compareEventIds(envelope.id, state.lastEventId) <= 0) return state
+  if (!acceptsEnvelope(state.threadId, state.lastEventId, envelope)) return state
   const next: ThreadState = { ...state, lastEventId: envelope.id }
   const receivedAt = toEpochMs(envelope.receivedAt) ?? 0
   if (envelope.kind === 'sent') {
