@@ -1,65 +1,29 @@
 // The reactive client in Chromium, as a page would use it: core's fetch stream reader (token in the Authorization header,
 // cross-origin to the relay), localStorage for the session and the outbox, the browser's offline/online events
 // and an XMLHttpRequest upload with progress.
-import { createServer, type Server } from 'node:http'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ChatMessage, FlowChat, FlowChatOptions, ThreadHandle } from '@flowchat/core'
 import { chromiumLaunchOptions } from '@flowchat/demo/stack'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from './client-stack.js'
+import { serveClientPage, type ClientPage } from './support/client-page.js'
 
 let stack: Stack
 let browser: Browser
-let server: Server
+let clientPage: ClientPage
 let pageUrl: string
-let dir: string
-
-/** Bundles the client for the browser the way an application would (Vite, ES module). */
-async function bundleClient(): Promise<string> {
-  dir = await mkdtemp(join(tmpdir(), 'flowchat-client-'))
-  const entry = join(dir, 'entry.ts')
-  const source = fileURLToPath(new URL('../packages/core/src/client/index.ts', import.meta.url))
-  await writeFile(entry, `export { createFlowChat } from ${JSON.stringify(source)}\n`)
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: dir,
-    build: { outDir: join(dir, 'out'), lib: { entry, formats: ['es'], fileName: 'client' }, minify: false },
-  })
-  return readFile(join(dir, 'out', 'client.mjs'), 'utf8')
-}
 
 beforeAll(async () => {
   stack = await startStack({ corsOrigins: ['*'] })
-  const client = await bundleClient()
-  server = createServer((req, res) => {
-    if (req.url === '/client.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' })
-      return void res.end(client)
-    }
-    res.writeHead(200, { 'content-type': 'text/html' })
-    res.end(
-      '<!doctype html><title>client</title><script type="module">' +
-        "import { createFlowChat } from '/client.js'; window.createFlowChat = createFlowChat</script>",
-    )
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  if (typeof address !== 'object' || address === null) throw new Error('no server address')
-  pageUrl = `http://127.0.0.1:${address.port}/`
+  clientPage = await serveClientPage()
+  pageUrl = clientPage.url
   browser = await chromium.launch(chromiumLaunchOptions())
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => server?.close(resolve))
+  await clientPage?.close()
   await stack?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
 })
 
 /** Loads the client into the page as `window.fc` with a `when(observable, predicate)` helper. */

@@ -1,60 +1,29 @@
 // One stream per browser: eight tabs of one visitor (one browser context, so one localStorage, one session)
 // elect a leader that holds the only SSE connection and relays to the others. The relay caps streams per token
 // at 5, so one stream per tab would leave three tabs without replies. Closing the leader hands the stream over.
-import { createServer, type Server } from 'node:http'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ChatMessage, FlowChat, FlowChatOptions, ThreadHandle } from '@flowchat/core'
 import { chromiumLaunchOptions } from '@flowchat/demo/stack'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from './client-stack.js'
+import { serveClientPage, type ClientPage } from './support/client-page.js'
 
 let stack: Stack
 let browser: Browser
-let server: Server
+let clientPage: ClientPage
 let pageUrl: string
-let dir: string
 
 beforeAll(async () => {
   stack = await startStack({ corsOrigins: ['*'] })
-  dir = await mkdtemp(join(tmpdir(), 'flowchat-tabs-'))
-  const entry = join(dir, 'entry.ts')
-  const source = fileURLToPath(new URL('../packages/core/src/client/index.ts', import.meta.url))
-  await writeFile(entry, `export { createFlowChat } from ${JSON.stringify(source)}\n`)
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: dir,
-    build: { outDir: join(dir, 'out'), lib: { entry, formats: ['es'], fileName: 'client' }, minify: false },
-  })
-  const client = await readFile(join(dir, 'out', 'client.mjs'), 'utf8')
-  server = createServer((req, res) => {
-    if (req.url === '/client.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' })
-      return void res.end(client)
-    }
-    res.writeHead(200, { 'content-type': 'text/html' })
-    res.end(
-      '<!doctype html><title>tab</title><script type="module">' +
-        "import { createFlowChat } from '/client.js'; window.createFlowChat = createFlowChat</script>",
-    )
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  if (typeof address !== 'object' || address === null) throw new Error('no server address')
-  pageUrl = `http://127.0.0.1:${address.port}/`
+  clientPage = await serveClientPage()
+  pageUrl = clientPage.url
   browser = await chromium.launch(chromiumLaunchOptions())
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => server?.close(resolve))
+  await clientPage?.close()
   await stack?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
 })
 
 type Tab = {
