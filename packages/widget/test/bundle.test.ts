@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gzipSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sampleTemplates } from '../src/testing/samples.ts'
+import { BUNDLE_BUDGET_BYTES, gzipBytes } from '../scripts/size-budget.ts'
 import { buildBundle, launchChromium, servePage } from './bundle-page.ts'
 
 let dir: string
@@ -61,9 +61,7 @@ describe('dist/flow-chat.js', () => {
     const code = readFileSync(bundle, 'utf8')
     expect(code).not.toMatch(/^\s*import\s|from\s*["'](lit|rxjs|@flowchat)/m)
     expect(code).not.toContain('Lit is in dev mode')
-    // Issue 15: the visitor's client reads the relay with core's light readers, so zod is not in the file
-    // (43.3 KB before, 36.3 KB after; 36.6 KB with reset() and the file-drop and location controllers).
-    expect(gzipSync(readFileSync(bundle)).length).toBeLessThanOrEqual(36.8 * 1024)
+    expect(gzipBytes(readFileSync(bundle))).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES)
   })
 
   it('renders every reply template', async () => {
