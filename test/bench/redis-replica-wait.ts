@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { createRedisStorage } from '../../apps/relay/src/storage/redis-storage.js'
 import {
   redisCommand,
+  redisServerFlags,
   redisTempDir,
   requireRedisBinaries,
   sparePort,
@@ -29,21 +30,15 @@ export interface ReplicaWaitResult {
 export async function measureReplicaWait(appends = 2000): Promise<ReplicaWaitResult[]> {
   await requireRedisBinaries()
   const dir = await redisTempDir()
-  const flags = (port: number) => [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-  ]
   try {
     const master = await sparePort()
-    await startRedisProcess(master, flags(master), dir)
+    await startRedisProcess(master, redisServerFlags(master), dir)
     const replica = await sparePort()
-    await startRedisProcess(replica, [...flags(replica), '--replicaof', '127.0.0.1', String(master)], dir)
+    await startRedisProcess(
+      replica,
+      [...redisServerFlags(replica), '--replicaof', '127.0.0.1', String(master)],
+      dir,
+    )
     for (
       let i = 0;
       !/master_link_status:up/.test(String(await redisCommand(replica, 'INFO', 'replication')));

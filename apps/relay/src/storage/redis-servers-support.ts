@@ -150,7 +150,13 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
-const serverFlags = (port: number) => [
+/**
+ * Flags of a throw-away redis-server on loopback: no persistence.
+ *
+ * @example
+ * await startRedisProcess(port, redisServerFlags(port), dir)
+ */
+export const redisServerFlags = (port: number): string[] => [
   '--port',
   String(port),
   '--bind',
@@ -189,12 +195,12 @@ export async function startSentinelGroup(downAfterMs = 1_000): Promise<SentinelG
   const masterName = 'flowchat-test'
   const servers = new Map<number, RedisProcess>()
   const masterPort = await sparePort()
-  servers.set(masterPort, await startRedisProcess(masterPort, serverFlags(masterPort), dir))
+  servers.set(masterPort, await startRedisProcess(masterPort, redisServerFlags(masterPort), dir))
   const replicaPort = await sparePort()
   const startReplica = async (port: number, of: number) => {
     servers.set(
       port,
-      await startRedisProcess(port, [...serverFlags(port), '--replicaof', '127.0.0.1', String(of)], dir),
+      await startRedisProcess(port, [...redisServerFlags(port), '--replicaof', '127.0.0.1', String(of)], dir),
     )
     await waitFor(
       async () => /master_link_status:up/.test(String(await redisCommand(port, 'INFO', 'replication'))),
@@ -270,7 +276,7 @@ export async function startRedisCluster(): Promise<RedisClusterGroup> {
     await startRedisProcess(
       port,
       [
-        ...serverFlags(port),
+        ...redisServerFlags(port),
         '--cluster-enabled',
         'yes',
         '--cluster-config-file',
