@@ -21,13 +21,6 @@ export const RateLimitName = {
 } as const
 export type RateLimitName = (typeof RateLimitName)[keyof typeof RateLimitName]
 
-/** Defaults of `RelayOptions.rateLimit`. */
-export const defaultRateLimits = {
-  sendsPerToken: { burst: 20, perSecond: 2 },
-  sendsPerIp: { burst: 60, perSecond: 10 },
-  sessionsPerIp: { burst: 20, perSecond: 1 },
-} as const satisfies Record<RateLimitName, RateLimit>
-
 export interface RelayRateLimits {
   /**
    * Counts one request against `name` for `key`. Sets `RateLimit-Limit`, `RateLimit-Remaining` and
@@ -51,13 +44,16 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>
  * at most 50 000 keys per limit).
  *
  * @example
- * const limits = await createRelayRateLimits(app, { limits: defaultRateLimits })
+ * const limits = await createRelayRateLimits(app, {
+ *   limits: { sendsPerToken: { burst: 20, perSecond: 2 }, sendsPerIp: { burst: 60, perSecond: 10 }, sessionsPerIp: { burst: 20, perSecond: 1 } },
+ * })
  * await limits.take('sessionsPerIp', request, reply, request.ip, 'Too many sessions; retry later.')
  */
 export async function createRelayRateLimits(
   app: FastifyInstance,
   options: {
-    limits?: Partial<Record<RateLimitName, RateLimit>>
+    /** Every limit; their defaults are the relay settings' (`--rate-limit-*`, relay-settings.ts). */
+    limits: Record<RateLimitName, RateLimit>
     redis?: Redis
     keyPrefix?: string
   },
@@ -72,7 +68,7 @@ export async function createRelayRateLimits(
   const keys = new WeakMap<FastifyRequest, string>()
   const limiters = new Map<RateLimitName, { limiter: Limiter; limit: RateLimit }>()
   for (const name of Object.values(RateLimitName)) {
-    const limit = options.limits?.[name] ?? defaultRateLimits[name]
+    const limit = options.limits[name]
     const windowMs = limit.perSecond > 0 ? Math.ceil((limit.burst / limit.perSecond) * 1000) : 3_600_000
     limiters.set(name, {
       limit,
