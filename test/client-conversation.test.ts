@@ -106,7 +106,11 @@ describe('reactive client against a real relay and the emulator', () => {
     await when(b.messages$, (ms) => ms.length === 2)
     b.send({ type: 'text', text: 'from B' })
     const full = (ms: readonly { sender: string }[]) => ms.length === 4 && ms.at(-1)?.sender === 'bot'
-    const [inA, inB] = await Promise.all([when(a.messages$, full), when(b.messages$, full)])
+    const [inA] = await Promise.all([when(a.messages$, full), when(b.messages$, full)])
+    // A tab's own send shows at once under its local id and takes the relay's id when the `sent` echo arrives:
+    // wait until both tabs hold the same ids (they never do if the ids do not converge).
+    const ids = (ms: readonly { id: string }[]) => ms.map((m) => m.id).join()
+    const inB = await when(b.messages$, (ms) => full(ms) && ids(ms) === ids(inA))
     expect(transcript(inA)).toEqual([
       'visitor:from A',
       'bot:You said: from A',
