@@ -14,8 +14,9 @@ export interface EventLabelsOptions {
   /** How far a history message's time may be from the send's for the label to apply. Default 2 min. */
   skewMs?: number
   /**
-   * Most stored events one history page reads, over all of its time windows. Default 500: about 4 ms of relay
-   * CPU on Redis at worst (1,000 events cost 7.7 ms), where reading a whole 20,000-event thread costs 200 ms.
+   * Most stored events one history page reads, shared by its time windows (at least one each). Default 500:
+   * measured on Redis with 20,000 events in a thread, all within the window, a restore costs the relay 4–6 ms
+   * of CPU, where reading the whole thread costs 190–240 ms; a window of an ordinary thread holds tens of events.
    */
   readLimit?: number
 }
