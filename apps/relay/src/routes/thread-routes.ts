@@ -116,7 +116,8 @@ export function threadRoutes(context: RelayContext) {
       const common = commonFields(who, body)
       const message = toMessageInput(body, common)
       // Checked before Flow.ai gets it: a `sent` event too large for readers must not be stored after the fact.
-      // An event's label is the relay's, not Flow.ai's: it rides on the `sent` event, for every tab to show.
+      // An event's label is the relay's, not Flow.ai's: it rides on the `sent` event, for every tab to show and
+      // for the history route to put back (`createEventLabels`).
       const sent = withLabel(sentBody(message), label)
       assertEventSize(sentEnvelope(who, threadId, message, sent), context.settings.bodyLimitBytes)
       await upstream(() => rest.sendMessage(threadId, message))
