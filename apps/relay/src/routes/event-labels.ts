@@ -1,110 +1,178 @@
 import { toEpochMs } from '@flowchat/core/schemas'
+import { parseEventId } from '@flowchat/core/protocol'
 import type { HistoryPage } from '@flowchat/core'
+import type { EventEnvelope, EventStorage } from '../storage/types.js'
 
-/** One labelled event send: what the visitor clicked, and when the relay passed it to Flow.ai (epoch ms). */
-export interface EventLabel {
+/** One labelled event send: what the visitor clicked, and when the storage stored its `sent` event (epoch ms). */
+interface EventLabel {
   readonly eventName: string
   readonly label: string
   readonly at: number
 }
 
 export interface EventLabelsOptions {
-  /** Labels kept per thread (the newest). Default 200. */
-  perThread?: number
-  /** Threads kept (the most recently sent to). Default 10,000. */
-  threads?: number
-  /** A label older than this is forgotten. Default 24 h. */
-  maxAgeMs?: number
   /** How far a history message's time may be from the send's for the label to apply. Default 2 min. */
   skewMs?: number
-  now?: () => number
+  /**
+   * Most stored events one history page reads, shared by its time windows (at least one each). Default 500:
+   * measured on Redis with 20,000 events in a thread, all within the window, a restore costs the relay 4–6 ms
+   * of CPU, where reading the whole thread costs 190–240 ms; a window of an ordinary thread holds tens of events.
+   */
+  readLimit?: number
 }
 
-/** The labels a relay remembers, and how it puts them back on a history page. */
+/** Puts the labels of a thread's event sends back on a history page. */
 export interface EventLabels {
-  remember(threadId: string, entry: EventLabel): void
-  /** The page with `payload.label` set on each visitor event response that matches a remembered send. */
-  restore(threadId: string, page: HistoryPage): HistoryPage
+  /**
+   * The page with `payload.label` set on each visitor event response that matches a stored send; the page
+   * itself when none can. Rejects when the storage cannot be read.
+   */
+  restore(threadId: string, page: HistoryPage): Promise<HistoryPage>
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
- * Flow.ai's history keeps an event's name, not the label of the button the visitor clicked. The relay remembers
- * each labelled event send (bounded: per thread, threads, age) and, on a history page, matches a visitor's event
- * response by event name and the nearest time within `skewMs`. A history message it cannot match keeps its
- * event name, which the transcript then shows: never an empty bubble. Memory of one relay process: a send
- * through another instance, or before a restart, shows its event name after a reload.
+ * The `sent` body with an event's label on its payload, where readers (`messageFromSent`, `restore`) look for it.
  *
  * @example
- * const labels = createEventLabels()
- * labels.remember('t1', { eventName: 'MENU', label: 'Show the menu', at: Date.now() })
- * labels.restore('t1', page)
+ * withLabel({ type: 'event', payload: { eventName: 'MENU' } }, 'Show the menu')
+ * // { type: 'event', payload: { eventName: 'MENU', label: 'Show the menu' } }
  */
-export function createEventLabels(options: EventLabelsOptions = {}): EventLabels {
-  const perThread = options.perThread ?? 200
-  const maxThreads = options.threads ?? 10_000
-  const maxAgeMs = options.maxAgeMs ?? 24 * 60 * 60 * 1000
-  const skewMs = options.skewMs ?? 2 * 60 * 1000
-  const now = options.now ?? Date.now
-  const threads = new Map<string, EventLabel[]>()
+export function withLabel(body: unknown, label: string | undefined): unknown {
+  if (label === undefined || !isRecord(body) || !isRecord(body.payload)) return body
+  return { ...body, payload: { ...body.payload, label } }
+}
 
-  const fresh = (threadId: string): EventLabel[] | undefined => {
-    const list = threads.get(threadId)
-    if (!list) return undefined
-    const cutoff = now() - maxAgeMs
-    const kept = list.filter((entry) => entry.at >= cutoff)
-    if (kept.length === 0) threads.delete(threadId)
-    else if (kept.length !== list.length) threads.set(threadId, kept)
-    return kept.length === 0 ? undefined : kept
+/** The label a visitor's `sent` event carries, with its event name and the time of its id. */
+function labelOf(event: EventEnvelope): EventLabel | undefined {
+  if (event.kind !== 'sent' || event.source !== 'visitor' || !isRecord(event.body)) return undefined
+  const payload = event.body.payload
+  const time = parseEventId(event.id)?.ms
+  if (!isRecord(payload) || time === undefined) return undefined
+  const { eventName, label } = payload
+  if (typeof eventName !== 'string' || typeof label !== 'string') return undefined
+  return { eventName, label, at: Number(time) }
+}
+
+type HistoryMessage = HistoryPage['history'][number]['messages'][number]
+
+/** A visitor's event response on a history page that has no label yet, and its message's time. */
+interface Unlabelled {
+  readonly payload: Record<string, unknown>
+  readonly eventName: string
+  readonly at: number
+}
+
+/** When a history message was created (epoch ms), as core's `messagesFromHistory` reads it. */
+const timeOf = (message: HistoryMessage) => toEpochMs(message.meta?.createdAt) ?? toEpochMs(message.createdAt)
+
+/** The visitor's event response without a label, when `response` is one (else undefined). */
+function unlabelled(
+  role: string | undefined,
+  at: number | undefined,
+  response: unknown,
+): Unlabelled | undefined {
+  // The visitor's roles, as core's `senderOf` reads them: an agent's or the bot's event keeps its name.
+  if (role !== 'user' && role !== 'external' && role !== 'visitor') return undefined
+  if (at === undefined || !isRecord(response) || response.type !== 'event') return undefined
+  const payload = response.payload
+  if (!isRecord(payload) || typeof payload.eventName !== 'string' || payload.label !== undefined)
+    return undefined
+  return { payload, eventName: payload.eventName, at }
+}
+
+/** Every unlabelled visitor event response of a page, in page order. */
+function unlabelledOf(page: HistoryPage): Unlabelled[] {
+  const found: Unlabelled[] = []
+  for (const entry of page.history) {
+    for (const message of entry.messages) {
+      const at = timeOf(message)
+      for (const response of message.responses) {
+        const wanted = unlabelled(entry.originator?.role, at, response)
+        if (wanted) found.push(wanted)
+      }
+    }
   }
+  return found
+}
 
-  const match = (list: readonly EventLabel[], eventName: string, at: number | undefined) => {
+/** The times within `skewMs` of any of `times`, as few disjoint `[from, to]` windows, oldest first. */
+function windowsAround(times: readonly number[], skewMs: number): Array<[from: number, to: number]> {
+  const windows: Array<[number, number]> = []
+  for (const at of [...times].sort((a, b) => a - b)) {
+    const last = windows.at(-1)
+    if (last && at - skewMs <= last[1]) last[1] = at + skewMs
+    else windows.push([at - skewMs, at + skewMs])
+  }
+  return windows
+}
+
+/**
+ * Flow.ai's history keeps an event's name, not the label of the button the visitor clicked; the relay's storage
+ * keeps it on the send's `sent` event. For a history page, `restore` reads the thread's stored events around the
+ * times of the page's unlabelled visitor event messages (within `skewMs` of one, at most `readLimit` events in
+ * all) and gives each the label of the visitor send with the same event name nearest in time within `skewMs`.
+ * A page without such a message reads nothing. What the storage holds, every relay instance on it reads: with
+ * Redis, another instance or a restarted one restores the same labels; the memory storage holds only its own
+ * process's sends, and loses them on restart. A message without a time, or whose send the storage no longer
+ * retains (past its count or age) or that lies past `readLimit`, keeps its event name, which the transcript
+ * then shows: never an empty bubble.
+ *
+ * @example
+ * const labels = createEventLabels(storage)
+ * const page = await labels.restore(threadId, await rest.getHistory(threadId, 1))
+ */
+export function createEventLabels(
+  storage: Pick<EventStorage, 'readThreadRange'>,
+  options: EventLabelsOptions = {},
+): EventLabels {
+  const skewMs = options.skewMs ?? 2 * 60 * 1000
+  const readLimit = options.readLimit ?? 500
+
+  /** The one matching rule: the same event name, the nearest time, at most `skewMs` away. */
+  const match = (sends: readonly EventLabel[], wanted: Unlabelled): EventLabel | undefined => {
     let best: EventLabel | undefined
     let distance = Infinity
-    for (const entry of list) {
-      if (entry.eventName !== eventName) continue
-      // Without a time, only an unambiguous send matches.
-      const d = at === undefined ? 0 : Math.abs(entry.at - at)
-      if (at === undefined && best) return undefined
-      if (d <= skewMs && d < distance) [best, distance] = [entry, d]
+    for (const send of sends) {
+      const d = Math.abs(send.at - wanted.at)
+      if (send.eventName === wanted.eventName && d <= skewMs && d < distance) [best, distance] = [send, d]
     }
     return best
   }
 
-  return {
-    remember(threadId, entry) {
-      const list = threads.get(threadId) ?? []
-      threads.delete(threadId)
-      list.push(entry)
-      if (list.length > perThread) list.splice(0, list.length - perThread)
-      threads.set(threadId, list)
-      if (threads.size > maxThreads) threads.delete(threads.keys().next().value as string)
-    },
+  /** The labelled visitor sends stored within the windows. */
+  async function sendsAround(threadId: string, wanted: readonly Unlabelled[]): Promise<EventLabel[]> {
+    const windows = windowsAround(
+      wanted.map((w) => w.at),
+      skewMs,
+    )
+    const share = Math.max(1, Math.floor(readLimit / windows.length))
+    const read = await Promise.all(
+      windows.map(([from, to]) => storage.readThreadRange(threadId, from, to, share)),
+    )
+    return read.flat().flatMap((event) => labelOf(event) ?? [])
+  }
 
-    restore(threadId, page) {
-      const list = fresh(threadId)
-      if (!list) return page
-      const history = page.history.map((entry) => {
-        // The visitor's roles, as core's `senderOf` reads them: an agent's or the bot's event keeps its name.
-        const role = entry.originator?.role
-        if (role !== 'user' && role !== 'external' && role !== 'visitor') return entry
-        const messages = entry.messages.map((message) => {
-          const at = toEpochMs(message.meta?.createdAt) ?? toEpochMs(message.createdAt)
+  return {
+    async restore(threadId, page) {
+      const wanted = unlabelledOf(page)
+      if (wanted.length === 0) return page
+      const sends = await sendsAround(threadId, wanted)
+      if (sends.length === 0) return page
+      const history = page.history.map((entry) => ({
+        ...entry,
+        messages: entry.messages.map((message) => {
+          const at = timeOf(message)
           const responses = message.responses.map((response) => {
-            const payload = response.payload
-            if (response.type !== 'event' || !isRecord(payload) || typeof payload.eventName !== 'string') {
-              return response
-            }
-            if (payload.label !== undefined) return response
-            const found = match(list, payload.eventName, at)
-            return found ? { ...response, payload: { ...payload, label: found.label } } : response
+            const target = unlabelled(entry.originator?.role, at, response)
+            const found = target && match(sends, target)
+            return found ? { ...response, payload: { ...target.payload, label: found.label } } : response
           })
           return { ...message, responses }
-        })
-        return { ...entry, messages }
-      })
+        }),
+      }))
       return { ...page, history }
     },
   }

@@ -16,7 +16,7 @@ import {
 import { principalKey } from '../auth.js'
 import { upstream } from '../http-error.js'
 import { assertEventSize } from '../ingest-limits.js'
-import { createEventLabels } from './event-labels.js'
+import { createEventLabels, withLabel } from './event-labels.js'
 import type { RelayContext } from '../relay-context.js'
 import { registerRoute } from '../register-route.js'
 import type { Principal } from '../token-service.js'
@@ -57,7 +57,7 @@ export function commonFields(who: Principal, body: Common): MessageCommon & { tr
  */
 export function threadRoutes(context: RelayContext) {
   const { rest, storage, metrics } = context
-  const labels = createEventLabels()
+  const labels = createEventLabels(storage)
   let hours: { value: Promise<BusinessHours[]>; at: number } | undefined
 
   const deps = { tokens: context.tokens }
@@ -116,24 +116,26 @@ export function threadRoutes(context: RelayContext) {
       const common = commonFields(who, body)
       const message = toMessageInput(body, common)
       // Checked before Flow.ai gets it: a `sent` event too large for readers must not be stored after the fact.
-      // An event's label is the relay's, not Flow.ai's: it rides on the `sent` event, for every tab to show.
+      // An event's label is the relay's, not Flow.ai's: it rides on the `sent` event, for every tab to show and
+      // for the history route to put back (`createEventLabels`).
       const sent = withLabel(sentBody(message), label)
       assertEventSize(sentEnvelope(who, threadId, message, sent), context.settings.bodyLimitBytes)
       await upstream(() => rest.sendMessage(threadId, message))
       metrics.sendObserved((performance.now() - started) / 1000)
       const eventId = await publishSent(request, who, threadId, message, common.traceId, sent)
-      if (label !== undefined && message.type === 'event') {
-        labels.remember(threadId, { eventName: message.eventName, label, at: Date.now() })
-      }
       return reply.code(202).send({ traceId: common.traceId, ...(eventId ? { eventId } : {}) })
     })
 
-    registerRoute(app, historyRoute, deps, async ({ params, query }) =>
-      labels.restore(
-        params.threadId,
-        await upstream(() => rest.getHistory(params.threadId, query.page ?? 1)),
-      ),
-    )
+    registerRoute(app, historyRoute, deps, async ({ params, query }, request) => {
+      const page = await upstream(() => rest.getHistory(params.threadId, query.page ?? 1))
+      try {
+        return await labels.restore(params.threadId, page)
+      } catch (error) {
+        // Labels only dress the page: without the storage, the visitor's events show their names.
+        request.log.warn({ err: error }, 'event labels not restored')
+        return page
+      }
+    })
 
     registerRoute(app, businessHoursRoute, deps, async () => {
       const now = Date.now()
@@ -183,14 +185,6 @@ function sentEnvelope(
 function sentBody(message: MessageInput | MediaUploadInput): unknown {
   const wire = encodeMessage(message, { upload: message.type === 'media' && !message.url })
   return wire.ok ? wire.value : { payload: message }
-}
-
-/** The `sent` body with an event's label on its payload, where readers (`messageFromSent`) look for it. */
-function withLabel(body: unknown, label: string | undefined): unknown {
-  if (label === undefined || typeof body !== 'object' || body === null) return body
-  const payload = (body as { payload?: unknown }).payload
-  if (typeof payload !== 'object' || payload === null) return body
-  return { ...body, payload: { ...payload, label } }
 }
 
 function toMessageInput(body: SendMessageBody, common: MessageCommon & { traceId: string }): MessageInput {

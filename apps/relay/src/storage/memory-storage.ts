@@ -282,6 +282,20 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       bytes = 0
       return Promise.resolve()
     },
+
+    readThreadRange(threadId, fromMs, toMs, limit): Promise<EventEnvelope[]> {
+      if (closed) return Promise.reject(new Error('The memory storage is closed.'))
+      const s = streams.get(streamName({ thread: threadId }))
+      if (!s) return Promise.resolve([])
+      trim(s, config.now())
+      const found: EventEnvelope[] = []
+      for (let i = firstAtOrAfter(s.events, fromMs); i < s.events.length && found.length < limit; i++) {
+        const event = s.events[i] as EventEnvelope
+        if (timeOfId(event.id) > toMs) break
+        found.push(event)
+      }
+      return Promise.resolve(found)
+    },
   }
 }
 
@@ -313,4 +327,21 @@ function binarySearch(events: EventEnvelope[], id: string): number {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/** The `<ms>` part of an event id, as a number. */
+function timeOfId(id: string): number {
+  return Number(id.slice(0, id.indexOf('-')))
+}
+
+/** Index of the first event, in events sorted by id, whose id time is `ms` or later (`events.length` if none). */
+function firstAtOrAfter(events: EventEnvelope[], ms: number): number {
+  let lo = 0
+  let hi = events.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (timeOfId((events[mid] as EventEnvelope).id) < ms) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }

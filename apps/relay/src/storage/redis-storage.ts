@@ -409,6 +409,19 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       // QUIT lets commands in flight finish; when Redis is unreachable there is nothing to wait for.
       await commands.quit().catch(() => commands.disconnect())
     },
+
+    async readThreadRange(threadId, fromMs, toMs, limit): Promise<EventEnvelope[]> {
+      // Entries past the age limit stay until the thread's next append or read trims them: skip them here.
+      const from = Math.max(0, Math.ceil(fromMs), Date.now() - config.maxAgeMs)
+      const to = Math.floor(toMs)
+      const count = Math.floor(limit)
+      if (!(to >= from && count > 0)) return []
+      const key = streamKey({ thread: threadId })
+      const entries = toEntries(
+        await withCommands((redis) => redis.xrange(key, String(from), String(to), 'COUNT', count)),
+      )
+      return entries.map((entry) => toEnvelope(entry.json, entry.id))
+    },
   }
 }
 

@@ -235,5 +235,53 @@ export function describeStorageContract(
       expect(await s.ready()).toBe(true)
       await s.close()
     })
+
+    it("reads a thread's events by the time of their ids, oldest first, at most limit", async () => {
+      const s = await open()
+      const ids: string[] = []
+      for (let i = 0; i < 5; i++) {
+        ids.push((await s.append({ key: `k${i}`, envelope: testEnvelope('t1', String(i)) })).threadEventId!)
+        await s.append({ key: `o${i}`, envelope: testEnvelope('t2', `other${i}`) })
+        await s.append({ key: `p${i}`, envelope: testEnvelope(null, `project${i}`) })
+      }
+      const ms = (id: string) => Number(id.split('-')[0])
+      const [first, last] = [ms(ids[0]!), ms(ids.at(-1)!)]
+      const all = await s.readThreadRange('t1', first - 1000, last + 1000, 100)
+      expect(all.map((e) => e.id)).toEqual(ids)
+      expect(texts(all)).toEqual(['0', '1', '2', '3', '4'])
+      expect(texts(await s.readThreadRange('t1', first, last, 2))).toEqual(['0', '1'])
+      // Both ends are inclusive, to the millisecond.
+      const inner = await s.readThreadRange('t1', ms(ids[1]!), ms(ids[3]!), 100)
+      expect(inner.map((e) => e.id)).toEqual(
+        ids.filter((id) => ms(id) >= ms(ids[1]!) && ms(id) <= ms(ids[3]!)),
+      )
+      expect(await s.readThreadRange('t1', first - 2000, first - 1, 100)).toEqual([])
+      expect(await s.readThreadRange('t1', last + 1, last + 2000, 100)).toEqual([])
+      expect(await s.readThreadRange('t1', last, first - 1, 100)).toEqual([])
+      expect(await s.readThreadRange('t1', first, last, 0)).toEqual([])
+      expect(await s.readThreadRange('never', first, last, 100)).toEqual([])
+    })
+
+    it('reads no event by time once retention dropped it, by count or by age', async () => {
+      const ms = (id: string) => Number(id.split('-')[0])
+      const counted = await open({ maxEvents: 2, maxAgeMs: 3_600_000 })
+      const ids: string[] = []
+      for (let i = 0; i < 4; i++) {
+        const { threadEventId } = await counted.append({
+          key: `k${i}`,
+          envelope: testEnvelope('t1', String(i)),
+        })
+        ids.push(threadEventId!)
+      }
+      const read = await counted.readThreadRange('t1', ms(ids[0]!) - 1000, ms(ids[3]!) + 1000, 100)
+      expect(texts(read)).toEqual(['2', '3'])
+
+      const aged = await open({ maxEvents: 1000, maxAgeMs: ageMs })
+      const old = await aged.append({ key: 'old', envelope: testEnvelope('t1', 'old') })
+      await new Promise((r) => setTimeout(r, ageMs * 3))
+      const fresh = await aged.append({ key: 'fresh', envelope: testEnvelope('t2', 'fresh') })
+      const from = ms(old.threadEventId!) - 1000
+      expect(await aged.readThreadRange('t1', from, ms(fresh.threadEventId!) + 1000, 100)).toEqual([])
+    })
   })
 }

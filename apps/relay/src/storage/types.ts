@@ -51,6 +51,12 @@ export interface EventStorage {
   /** True when the backend answers. */
   ready(): Promise<boolean>
   close(): Promise<void>
+  /**
+   * A thread's retained events whose id time (the `<ms>` of `<ms>-<seq>`) is from `fromMs` to `toMs`, both
+   * inclusive, oldest first, at most `limit`. Unlike `read`, it needs no retained id to start from: it is for
+   * looking up what a thread stored around a time (the labels of event sends), not for resuming a stream.
+   */
+  readThreadRange(threadId: string, fromMs: number, toMs: number, limit: number): Promise<EventEnvelope[]>
 }
 
 /** Retention per stream: the newest `maxEvents`, none older than `maxAgeMs`. */

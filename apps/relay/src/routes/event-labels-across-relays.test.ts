@@ -1,0 +1,129 @@
+// An event button's label on the history page served by another relay than the one that took the send: a second
+// instance on the same storage, a restarted one, and (memory storage) one that shares nothing.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Relay } from '../relay.js'
+import { createMemoryStorage } from '../storage/memory-storage.js'
+import { createRedisStorage } from '../storage/redis-storage.js'
+import { deleteKeys, randomPrefix, requireRedis, testRedisUrl } from '../storage/redis-test-support.js'
+import type { EventStorage } from '../storage/types.js'
+import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
+
+const T = 'A|o_1'
+const url = `/v1/threads/${encodeURIComponent(T)}/messages`
+const label = 'Show me the menu, please'
+const prefixes: string[] = []
+
+beforeAll(() => requireRedis(testRedisUrl))
+afterAll(() => deleteKeys(testRedisUrl, prefixes))
+
+/**
+ * Flow.ai as the relays see it: it keeps each event send in history under its name only (no label), with the
+ * time it got it, as Flow.ai's history does.
+ */
+function flowHistory() {
+  const history: unknown[] = []
+  const respond: FlowResponder = (call) => {
+    if (call.method === 'POST' && call.path.startsWith('messages/')) {
+      const { payload } = JSON.parse(call.body) as { payload: { eventName: string } }
+      history.push({
+        originator: { name: 'Ann', role: 'user' },
+        messages: [
+          {
+            fallback: payload.eventName,
+            createdAt: Date.now(),
+            responses: [{ type: 'event', payload: { eventName: payload.eventName } }],
+          },
+        ],
+      })
+      return undefined
+    }
+    if (!call.path.includes('sync=true')) return undefined
+    return new Response(
+      JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages: 1 } }),
+      {
+        headers: { 'content-type': 'application/json' },
+      },
+    )
+  }
+  return respond
+}
+
+describe('event labels on the history page across relays', () => {
+  const relays: Relay[] = []
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.close()))
+  })
+
+  /** A relay on `storage` whose Flow.ai history is `respond`'s; all relays get the same token secret. */
+  async function start(storage: EventStorage, respond: FlowResponder, tokenSecret?: string) {
+    const logs = captureLogs()
+    const made = await createTestRelay(
+      { storage, logger: logs.logger, ...(tokenSecret ? { tokenSecret } : {}) },
+      respond,
+    )
+    relays.push(made.relay)
+    const token = await made.relay.issueToken({ threadId: T, name: 'Ann' })
+    return { ...made, token, logs }
+  }
+  const clickButton = async (relay: Relay, token: string) => {
+    const r = await relay.app.inject({
+      method: 'POST',
+      url,
+      payload: { type: 'event', eventName: 'SHOW_MENU', label },
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(r.statusCode).toBe(202)
+  }
+  const shown = async (relay: Relay, token: string) => {
+    const r = await relay.app.inject({ url, headers: { authorization: `Bearer ${token}` } })
+    expect(r.statusCode).toBe(200)
+    const page = r.json<{ history: Array<{ messages: Array<{ responses: Array<{ payload: unknown }> }> }> }>()
+    return page.history.map((e) => e.messages[0]!.responses[0]!.payload)
+  }
+
+  it('memory storage: the relay that took the send restores the label; a fresh one, sharing nothing, cannot', async () => {
+    const respond = flowHistory()
+    const a = await start(createMemoryStorage(), respond)
+    await clickButton(a.relay, a.token)
+    expect(await shown(a.relay, a.token)).toEqual([{ eventName: 'SHOW_MENU', label }])
+    // Expected: the memory storage is one process's; another (or a restarted) relay has no `sent` event to read.
+    const fresh = await start(createMemoryStorage(), respond)
+    expect(await shown(fresh.relay, fresh.token)).toEqual([{ eventName: 'SHOW_MENU' }])
+    // The label is the visitor's text: it is stored and streamed, never logged.
+    for (const relay of [a, fresh]) expect(relay.logs.lines.join('')).not.toContain(label)
+  })
+
+  it('redis storage: a second relay on the same Redis, and a restarted one, restore the label', async () => {
+    const keyPrefix = randomPrefix('event-labels')
+    prefixes.push(keyPrefix)
+    const redis = () => createRedisStorage({ url: testRedisUrl, keyPrefix, onError: () => undefined })
+    const respond = flowHistory()
+    const a = await start(redis(), respond)
+    const b = await start(redis(), respond, a.secrets.tokenSecret)
+    await clickButton(a.relay, a.token)
+    expect(await shown(b.relay, b.token)).toEqual([{ eventName: 'SHOW_MENU', label }])
+    // A restart: A goes away with everything in its process; a new relay on the same Redis takes its place.
+    await a.relay.close()
+    relays.splice(relays.indexOf(a.relay), 1)
+    const restarted = await start(redis(), respond, a.secrets.tokenSecret)
+    expect(await shown(restarted.relay, a.token)).toEqual([{ eventName: 'SHOW_MENU', label }])
+    for (const relay of [a, b, restarted]) expect(relay.logs.lines.join('')).not.toContain(label)
+  })
+
+  it('serves the page with event names, logging no label, when the storage cannot be read', async () => {
+    const inner = createMemoryStorage()
+    let failing = false
+    const storage: EventStorage = {
+      ...inner,
+      readThreadRange: (...args) =>
+        failing ? Promise.reject(new Error('storage down')) : inner.readThreadRange(...args),
+    }
+    const a = await start(storage, flowHistory())
+    await clickButton(a.relay, a.token)
+    failing = true
+    expect(await shown(a.relay, a.token)).toEqual([{ eventName: 'SHOW_MENU' }])
+    const logged = a.logs.lines.join('')
+    expect(logged).toContain('event labels not restored')
+    expect(logged).not.toContain(label)
+  })
+})
