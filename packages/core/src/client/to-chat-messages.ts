@@ -24,6 +24,8 @@ export function senderOf(role: string | undefined): Sender {
   return Sender.bot
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -61,9 +63,10 @@ function fromReplyMessage(
   originator: Originator | undefined,
   turnTime: number,
   self: Sender,
+  traceId?: string,
 ): ChatMessage {
   const createdAt = toEpochMs(part.meta?.createdAt) ?? toEpochMs(part.createdAt) ?? turnTime
-  const base = who(originator)
+  const sender = senderOf(originator?.role)
   const id =
     part.meta?.msgId ??
     derivedMessageId({
@@ -71,14 +74,19 @@ function fromReplyMessage(
       createdAt,
       index,
     })
-  return {
+  // One object with its optional fields set in one order, rather than spreads of partial objects.
+  const message: Mutable<ChatMessage> = {
     id,
-    ...base,
+    sender,
     createdAt,
     templates: part.responses.map(templateOf),
-    ...(part.fallback ? { fallback: part.fallback } : {}),
-    own: base.sender === self,
+    own: sender === self,
   }
+  if (originator?.name) message.senderName = originator.name
+  if (originator?.profile?.picture) message.avatarUrl = originator.profile.picture
+  if (part.fallback) message.fallback = part.fallback
+  if (traceId !== undefined) message.traceId = traceId
+  return message
 }
 
 /**
@@ -87,15 +95,12 @@ function fromReplyMessage(
  */
 export function messagesFromReply(reply: Reply, receivedAt: number, self: Sender): IncomingMessage[] {
   const turnTime = toEpochMs(reply.createdAt) ?? receivedAt
+  const traceId = reply.traceId
   return reply.messages.map((part, index) => {
-    const message = fromReplyMessage(part, index, reply.originator, turnTime, self)
-    const echo = message.sender !== Sender.bot && reply.traceId !== undefined && index === 0
-    return echo
-      ? {
-          message: { ...message, traceId: reply.traceId, ...(message.own ? { state: 'sent' as const } : {}) },
-          echoOf: reply.traceId,
-        }
-      : { message: reply.traceId === undefined ? message : { ...message, traceId: reply.traceId } }
+    const message = fromReplyMessage(part, index, reply.originator, turnTime, self, traceId)
+    const echo = message.sender !== Sender.bot && traceId !== undefined && index === 0
+    if (!echo) return { message }
+    return { message: message.own ? { ...message, state: 'sent' as const } : message, echoOf: traceId }
   })
 }
 
