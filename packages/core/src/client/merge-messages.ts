@@ -109,7 +109,8 @@ export function mergeMessages<S extends MergeInput>(
     if (at === undefined && echoOf !== undefined) at = index.ids.get(echoOf) ?? added?.get(echoOf)
     if (at === undefined && fromHistory && message.own) {
       linked ??= new Set(Object.values(aliases))
-      const twin = historyTwin([list ?? old, fresh], message, linked)
+      // Positions past the list's end are the fresh messages'.
+      const twin = historyTwin((list ?? old).concat(fresh), message, linked)
       if (twin >= 0) at = twin
     }
     if (at === undefined) {
@@ -216,28 +217,21 @@ function answersAfterQuestions(list: ChatMessage[]): void {
   }
 }
 
-/**
- * The own message a history entry is a copy of: same sender and content, not yet linked, closest in time (the
- * later one on a tie). Its position in `lists` read one after the other, or -1.
- */
+/** The own message a history entry is a copy of: same sender and content, not yet linked, closest in time. */
 function historyTwin(
-  lists: readonly (readonly ChatMessage[])[],
+  list: readonly ChatMessage[],
   message: ChatMessage,
   linked: ReadonlySet<string>,
 ): number {
   const key = contentKey(message)
   let best = -1
   let bestGap = HISTORY_MATCH_WINDOW_MS
-  let i = -1
-  for (const list of lists) {
-    for (const m of list) {
-      i++
-      if (m.sender !== message.sender || m.traceId === undefined || linked.has(m.id)) continue
-      const gap = Math.abs(m.createdAt - message.createdAt)
-      if (gap <= bestGap && contentKey(m) === key) {
-        best = i
-        bestGap = gap
-      }
+  for (const [i, m] of list.entries()) {
+    if (m.sender !== message.sender || m.traceId === undefined || linked.has(m.id)) continue
+    const gap = Math.abs(m.createdAt - message.createdAt)
+    if (gap <= bestGap && contentKey(m) === key) {
+      best = i
+      bestGap = gap
     }
   }
   return best

@@ -24,8 +24,6 @@ export function senderOf(role: string | undefined): Sender {
   return Sender.bot
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
-
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -66,7 +64,7 @@ function fromReplyMessage(
   traceId?: string,
 ): ChatMessage {
   const createdAt = toEpochMs(part.meta?.createdAt) ?? toEpochMs(part.createdAt) ?? turnTime
-  const sender = senderOf(originator?.role)
+  const base = who(originator)
   const id =
     part.meta?.msgId ??
     derivedMessageId({
@@ -74,19 +72,15 @@ function fromReplyMessage(
       createdAt,
       index,
     })
-  // One object with its optional fields set in one order, rather than spreads of partial objects.
-  const message: Mutable<ChatMessage> = {
+  return {
     id,
-    sender,
+    ...base,
     createdAt,
     templates: part.responses.map(templateOf),
-    own: sender === self,
+    ...(part.fallback ? { fallback: part.fallback } : {}),
+    own: base.sender === self,
+    ...(traceId === undefined ? {} : { traceId }),
   }
-  if (originator?.name) message.senderName = originator.name
-  if (originator?.profile?.picture) message.avatarUrl = originator.profile.picture
-  if (part.fallback) message.fallback = part.fallback
-  if (traceId !== undefined) message.traceId = traceId
-  return message
 }
 
 /**
