@@ -210,13 +210,17 @@ describe('mergeMessages', () => {
     for (const seed of [1, 2, 3, 42, 2026]) {
       let fast: MergeState = { messages: [], aliases: {}, localTime: {} }
       let full: MergeState = fast
+      // In place, as the reducer merges a burst: one list of the test's own, changed by every batch.
+      let placed: MergeState = { messages: [], aliases: {}, localTime: {} }
       for (const [step, batch] of conversation(seed, 1500).entries()) {
         const localTime = step % 7 === 0 && batch[0] ? { [batch[0].message.id]: true as const } : {}
         fast = mergeMessages({ ...fast, localTime: { ...fast.localTime, ...localTime } }, batch)
         full = mergeFully({ ...full, localTime: { ...full.localTime, ...localTime } }, batch)
+        placed = mergeMessages({ ...placed, localTime: { ...placed.localTime, ...localTime } }, batch, true)
         if (step % 100 === 0) expect(fast, `seed ${seed}, step ${step}`).toEqual(full)
       }
       expect(fast, `seed ${seed}`).toEqual(full)
+      expect(placed, `seed ${seed}, in place`).toEqual(full)
       expect(new Set(fast.messages.map((m) => m.id)).size).toBe(fast.messages.length)
     }
   })

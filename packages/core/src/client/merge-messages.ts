@@ -53,47 +53,76 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
   }
 }
 
-// Most messages have no undefined field, and are kept as they are (no object rebuilt per message folded in).
-const strip = (m: ChatMessage): ChatMessage =>
-  Object.values(m).includes(undefined)
-    ? (Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as ChatMessage)
-    : m
+/** Whether a record has any key, without listing them (most threads have no alias). */
+function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in record) return true
+  return false
+}
 
+// Most messages have no undefined field, and are kept as they are (no object rebuilt per message folded in).
+function strip(m: ChatMessage): ChatMessage {
+  for (const key in m) {
+    if (m[key as keyof ChatMessage] === undefined)
+      return Object.fromEntries(
+        Object.entries(m).filter(([, v]) => v !== undefined),
+      ) as unknown as ChatMessage
+  }
+  return m
+}
+
+/**
+ * Merges messages into a thread's list without duplicates: by id, by alias (an id already merged), as the echo
+ * of an own send (same traceId), or, for a history copy of an own send (which has another id), by content and
+ * time; then keeps the list in order (by time, answers after their questions). Pure unless `inPlace`, which
+ * changes `state.messages` itself (a list made during the same action, that nobody else has seen).
+ *
+ * Costs what is merged, not the length of the list, when the new messages go at the end in order (a live
+ * event): one copy of the list with them appended, none in place; anything else sorts the list.
+ *
+ * @example
+ * const next = mergeMessages(state, messagesFromReply(reply, receivedAt, 'visitor'))
+ */
 export function mergeMessages<S extends MergeInput>(
   state: S,
   incoming: readonly IncomingMessage[],
   inPlace = false,
 ): S {
   if (incoming.length === 0) return state
-  const index = indexOf(state.messages)
-  const list = inPlace ? (state.messages as ChatMessage[]) : state.messages.slice()
-  const start = list.length
+  const old = state.messages
+  const index = indexOf(old)
+  const start = old.length
+  // The list with changes to messages already in it: `old` itself in place, else a copy made on the first change.
+  let list = inPlace ? (old as ChatMessage[]) : undefined
+  // Messages not in the list yet, in arrival order; position `start + i` is `fresh[i]`.
+  const fresh: ChatMessage[] = []
   let { aliases, localTime } = state
   let linked: Set<string> | undefined
   let ordered = index.normal
   let delta = 0
-  let addedFromHistory = true
-  let addedUntil = -Infinity
-  const added = new Map<string, number>()
-  const find = (id: string) => added.get(id) ?? index.ids.get(id)
+  let freshFromHistory = true
+  let freshUntil = -Infinity
+  // Ids of fresh messages, for a later one in the same merge; only needed when there is a later one.
+  const added = incoming.length > 1 ? new Map<string, number>() : undefined
   for (const { message, echoOf, fromHistory } of incoming) {
-    let at = find(aliases[message.id] ?? message.id)
-    if (at === undefined && echoOf !== undefined) at = find(echoOf)
+    const id = hasKeys(aliases) ? (aliases[message.id] ?? message.id) : message.id
+    let at = index.ids.get(id) ?? added?.get(id)
+    if (at === undefined && echoOf !== undefined) at = index.ids.get(echoOf) ?? added?.get(echoOf)
     if (at === undefined && fromHistory && message.own) {
       linked ??= new Set(Object.values(aliases))
-      const twin = historyTwin(list, message, linked)
+      // Positions past the list's end are the fresh messages'.
+      const twin = historyTwin((list ?? old).concat(fresh), message, linked)
       if (twin >= 0) at = twin
     }
     if (at === undefined) {
       const next = strip(message)
-      if (!fromHistory) addedFromHistory = false
-      addedUntil = Math.max(addedUntil, next.createdAt)
-      added.set(next.id, list.length)
-      list.push(next)
+      if (!fromHistory) freshFromHistory = false
+      freshUntil = Math.max(freshUntil, next.createdAt)
+      added?.set(next.id, start + fresh.length)
+      fresh.push(next)
       delta += undelivered(next)
       continue
     }
-    const existing = list[at] as ChatMessage
+    const existing = (at < start ? (list ?? old)[at] : fresh[at - start]) as ChatMessage
     if (existing.id !== message.id) {
       aliases = { ...aliases, [message.id]: existing.id }
       linked?.add(existing.id)
@@ -105,55 +134,71 @@ export function mergeMessages<S extends MergeInput>(
     }
     const next = strip(combine(existing, message, adoptTime))
     if (next.createdAt !== existing.createdAt || next.traceId !== existing.traceId) ordered = false
-    list[at] = next
+    if (at >= start) fresh[at - start] = next
+    else (list ??= old.slice())[at] = next
     delta += undelivered(next) - undelivered(existing)
   }
   // A page of older history goes before what is there, so in a millisecond that both share (the page's
   // last messages, the list's first), the older page's messages stay first when the stable sort compares them.
-  const first = list[0]
+  const first = (list ?? old)[0]
   const olderPage =
-    added.size > 0 && addedFromHistory && start > 0 && first !== undefined && addedUntil <= first.createdAt
-  if (ordered) ordered = !olderPage && appendedInOrder(list, start, index)
-  if (ordered) {
-    for (const [id, at] of added) index.ids.set(id, at)
-    index.undelivered += delta
-    if (list !== state.messages) handOver(state.messages, list, index)
-  } else {
-    if (inPlace) dropIndex(list)
-    if (olderPage) list.unshift(...list.splice(start))
-    answersAfterQuestions(list)
-    list.sort(byTime)
+    fresh.length > 0 && freshFromHistory && first !== undefined && freshUntil <= first.createdAt
+  if (ordered) ordered = !olderPage && appendedInOrder((list ?? old)[start - 1], fresh, index)
+  let messages: ChatMessage[]
+  if (list === undefined) messages = old.concat(fresh)
+  else {
+    messages = list
+    for (const m of fresh) messages.push(m)
   }
-  return { ...state, messages: list, aliases, localTime }
+  if (ordered) {
+    // No fresh id is in the list (it would have been found), nor twice among the fresh ones.
+    for (const [i, m] of fresh.entries()) index.ids.set(m.id, start + i)
+    index.undelivered += delta
+    if (messages !== old) handOver(old, messages, index)
+  } else {
+    if (messages === old) dropIndex(messages)
+    if (olderPage) messages.unshift(...messages.splice(start))
+    answersAfterQuestions(messages)
+    messages.sort(byTime)
+  }
+  return { ...state, messages, aliases, localTime }
 }
 
 /**
- * For a list whose first `start` messages are in order with answers after questions: places the appended
- * answers after their questions, and tells whether the whole list is then in order (what sorting would give),
- * recording the appended traceIds in the index if so.
+ * Whether the list stays in order with `fresh` appended after `previous` (its last message), answers after
+ * their questions: what sorting would give. Places each fresh answer after its question on the way, and
+ * records the fresh traceIds in the index when the answer is yes.
  */
-function appendedInOrder(list: ChatMessage[], start: number, index: MessageIndex): boolean {
-  const asked = new Map<string, number>()
-  const botTraces = new Set<string>()
-  for (let i = start; i < list.length; i++) {
-    const m = list[i] as ChatMessage
+function appendedInOrder(
+  previous: ChatMessage | undefined,
+  fresh: ChatMessage[],
+  index: MessageIndex,
+): boolean {
+  // TraceIds asked and answered among the fresh messages, for the ones after them: none for a lone message.
+  const asked = fresh.length > 1 ? new Map<string, number>() : undefined
+  const botTraces = fresh.length > 1 ? new Set<string>() : undefined
+  for (const m of fresh) {
     if (m.traceId === undefined) continue
-    if (m.sender === 'bot') botTraces.add(m.traceId)
+    if (m.sender === 'bot') botTraces?.add(m.traceId)
     // A question after its answer moves the answer: leave that to the full pass.
-    else if (botTraces.has(m.traceId) || index.botTraces.has(m.traceId)) return false
-    else asked.set(m.traceId, m.createdAt)
+    else if (botTraces?.has(m.traceId) || index.botTraces.has(m.traceId)) return false
+    else asked?.set(m.traceId, m.createdAt)
   }
-  for (let i = start; i < list.length; i++) {
-    const m = list[i] as ChatMessage
+  for (const [i, m] of fresh.entries()) {
     const question =
       m.sender === 'bot' && m.traceId !== undefined
-        ? (asked.get(m.traceId) ?? index.asked.get(m.traceId))
+        ? (asked?.get(m.traceId) ?? index.asked.get(m.traceId))
         : undefined
-    if (question !== undefined && m.createdAt <= question) list[i] = { ...m, createdAt: question + 1 }
-    if (i > 0 && byTime(list[i - 1] as ChatMessage, list[i] as ChatMessage) > 0) return false
+    const next = question !== undefined && m.createdAt <= question ? { ...m, createdAt: question + 1 } : m
+    fresh[i] = next
+    if (previous !== undefined && byTime(previous, next) > 0) return false
+    previous = next
   }
-  for (const [trace, at] of asked) index.asked.set(trace, at)
-  for (const trace of botTraces) index.botTraces.add(trace)
+  for (const m of fresh) {
+    if (m.traceId === undefined) continue
+    if (m.sender === 'bot') index.botTraces.add(m.traceId)
+    else index.asked.set(m.traceId, m.createdAt)
+  }
   return true
 }
 

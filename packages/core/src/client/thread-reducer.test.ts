@@ -167,6 +167,28 @@ describe('threadReducer', () => {
       expected: ['bot:old', 'bot:new'],
     },
     {
+      name: 'an older page sharing a millisecond with the newer page keeps its messages first',
+      actions: [
+        historyPage(
+          [
+            { role: 'bot', text: 'b1', msgId: 'b1', ms: 1000 },
+            { role: 'bot', text: 'b2', msgId: 'b2', ms: 2000 },
+          ],
+          1,
+          2,
+        ),
+        historyPage(
+          [
+            { role: 'bot', text: 'a1', msgId: 'a1', ms: 500 },
+            { role: 'bot', text: 'a2', msgId: 'a2', ms: 1000 },
+          ],
+          2,
+          2,
+        ),
+      ],
+      expected: ['bot:a1', 'bot:a2', 'bot:b1', 'bot:b2'],
+    },
+    {
       name: 'a failed send can be retried and is then accepted',
       actions: [
         { type: 'send/queued', message: own('tr1', 'hi', 1000) },
@@ -334,6 +356,30 @@ describe('envelopes/received (many at once)', () => {
     }
     return out
   }
+
+  it.each([1, 2, 3])('never changes the messages of a state it returned before (seed %i)', (seed) => {
+    const list = events(seed, 300)
+    const actions: ThreadStateAction[] = []
+    for (const [i, envelope] of list.entries()) {
+      // Optimistic sends the relay's `sent` events reconcile, status changes, and bursts.
+      if (i % 10 === 0)
+        actions.push({ type: 'send/queued', message: own(`tr-${i}`, `ask ${i}`, BASE + i * 10) })
+      if (i % 10 === 5) actions.push({ type: 'send/accepted', traceId: `tr-${i - 5}` })
+      actions.push(
+        i % 3 === 0
+          ? { type: 'envelopes/received', envelopes: list.slice(i, i + 3) }
+          : { type: 'envelope/received', envelope },
+      )
+    }
+    actions.push(historyPage([{ role: 'bot', text: 'older', msgId: 'older', ms: -5 }], 2, 2))
+    const seen: { state: ThreadState; messages: ChatMessage[] }[] = []
+    let state = initialThreadState(T, 'visitor')
+    for (const action of actions) {
+      state = threadReducer(state, action)
+      seen.push({ state, messages: [...state.messages] })
+    }
+    for (const { state, messages } of seen) expect(state.messages).toEqual(messages)
+  })
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('gives what one envelope/received per event gives (seed %i)', (seed) => {
     const list = events(seed, 300)

@@ -109,10 +109,14 @@ function applyEvent(
     case 'outbound': {
       const incoming = messagesFromReply(event.data, receivedAt, state.self)
       const merged = mergeMessages(state, incoming, inPlace)
-      const fromBot = event.data.originator === undefined || incoming.some((i) => i.message.sender === 'bot')
+      let fromBot = event.data.originator === undefined
+      let answeredAt = receivedAt
+      for (const { message } of incoming) {
+        if (message.sender === 'bot') fromBot = true
+        answeredAt = Math.max(answeredAt, message.createdAt)
+      }
       if (!fromBot) return merged
       // A bot answer means Flow.ai got the message it answers, and everything sent before it.
-      const answeredAt = Math.max(...incoming.map((i) => i.message.createdAt), receivedAt)
       return markDelivered(
         merged,
         (m) => m.id === event.traceId || (m.state === 'sent' && m.createdAt <= answeredAt),

@@ -61,6 +61,7 @@ function fromReplyMessage(
   originator: Originator | undefined,
   turnTime: number,
   self: Sender,
+  traceId?: string,
 ): ChatMessage {
   const createdAt = toEpochMs(part.meta?.createdAt) ?? toEpochMs(part.createdAt) ?? turnTime
   const base = who(originator)
@@ -78,6 +79,7 @@ function fromReplyMessage(
     templates: part.responses.map(templateOf),
     ...(part.fallback ? { fallback: part.fallback } : {}),
     own: base.sender === self,
+    ...(traceId === undefined ? {} : { traceId }),
   }
 }
 
@@ -87,15 +89,12 @@ function fromReplyMessage(
  */
 export function messagesFromReply(reply: Reply, receivedAt: number, self: Sender): IncomingMessage[] {
   const turnTime = toEpochMs(reply.createdAt) ?? receivedAt
+  const traceId = reply.traceId
   return reply.messages.map((part, index) => {
-    const message = fromReplyMessage(part, index, reply.originator, turnTime, self)
-    const echo = message.sender !== Sender.bot && reply.traceId !== undefined && index === 0
-    return echo
-      ? {
-          message: { ...message, traceId: reply.traceId, ...(message.own ? { state: 'sent' as const } : {}) },
-          echoOf: reply.traceId,
-        }
-      : { message: reply.traceId === undefined ? message : { ...message, traceId: reply.traceId } }
+    const message = fromReplyMessage(part, index, reply.originator, turnTime, self, traceId)
+    const echo = message.sender !== Sender.bot && traceId !== undefined && index === 0
+    if (!echo) return { message }
+    return { message: message.own ? { ...message, state: 'sent' as const } : message, echoOf: traceId }
   })
 }
 
