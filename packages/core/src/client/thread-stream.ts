@@ -1,4 +1,4 @@
-import { Observable, finalize, ignoreElements, tap } from 'rxjs'
+import { Observable } from 'rxjs'
 import type { StreamSignal } from './event-stream.js'
 import type { HistoryPager } from './history-pager.js'
 import { refCounted } from './observables.js'
@@ -36,7 +36,9 @@ export function createThreadStream(options: {
       options.onOpen()
     }
   }
-  return new Observable<StreamSignal>((subscriber) => {
+  // One subscription to the signals, folded in as they come: what `tap`, `finalize` and `ignoreElements` would
+  // do, without their operator code in a visitor's bundle.
+  return new Observable<never>((subscriber) => {
     const signals = options.signals()
     if ('unavailable' in signals) {
       store.dispatch({
@@ -45,14 +47,15 @@ export function createThreadStream(options: {
       })
       return
     }
-    return signals.subscribe(subscriber)
-  }).pipe(
-    tap(onSignal),
-    finalize(() => {
+    const subscription = signals.subscribe({
+      next: onSignal,
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    })
+    return () => {
+      subscription.unsubscribe()
       if (store.value.connection.state !== 'failed')
         store.dispatch({ type: 'connection/changed', connection: { state: 'idle' } })
-    }),
-    ignoreElements(),
-    refCounted(),
-  )
+    }
+  }).pipe(refCounted())
 }
