@@ -17,7 +17,6 @@ import {
   type SentDetail,
 } from './events.js'
 import { styles } from './flow-chat.styles.js'
-import { mediaTypeOf } from './media-type.js'
 import { rememberOpen, wasOpen } from './open-state.js'
 import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
 import { ObserveController } from './observe-controller.js'
@@ -474,7 +473,8 @@ export class FlowChatElement extends LitElement {
   #upload = (files: FileList | readonly File[] | null | undefined) => {
     for (const file of Array.from(files ?? [])) {
       this.#send(
-        { type: 'upload', file, filename: file.name, mediaType: mediaTypeOf(file.type), title: file.name },
+        // Core reads the media type from the file's MIME type.
+        { type: 'upload', file, filename: file.name, title: file.name },
         { type: 'upload', filename: file.name, size: file.size, mimeType: file.type },
       )
     }
