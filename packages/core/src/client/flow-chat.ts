@@ -40,7 +40,7 @@ export interface ClientParts {
   http: RelayHttp
   session: SessionManager
   fetch: typeof fetch
-  EventSource: EventSourceConstructor | undefined
+  EventSource: EventSourceConstructor
   auth: StreamAuth
   scheduler: SchedulerLike
   online: BehaviorSubject<boolean>

@@ -12,12 +12,9 @@ import { isThreadId } from './relay-readers.js'
 type Json = Record<string, unknown>
 const isTime = (v: unknown) => isString(v) || typeof v === 'number'
 
-
 /** A traceId: a 1–128 character string or a number, read as a string. */
 function readTraceId(v: unknown): string | undefined {
-  return (isString(v) && v.length > 0 && v.length <= 128) || isNumber(v)
-    ? String(v)
-    : undefined
+  return (isString(v) && v.length > 0 && v.length <= 128) || isNumber(v) ? String(v) : undefined
 }
 
 /** A whole number, or a string of digits. */
@@ -140,11 +137,7 @@ export function readThreadEvent(body: unknown): ThreadEvent | undefined {
     case EventKind.handover:
     case EventKind.takeover: {
       const seconds = payload.secondsToPause
-      if (
-        !optional(payload.threadId, isThreadId) ||
-        !optional(seconds, isNumber)
-      )
-        return undefined
+      if (!optional(payload.threadId, isThreadId) || !optional(seconds, isNumber)) return undefined
       return { kind, ...(seconds === undefined ? {} : { secondsToPause: seconds as number }) }
     }
     case EventKind.botStatus: {

@@ -83,7 +83,6 @@ export function readHello(v: unknown): StreamHello | undefined {
   return isRecord(v) && typeof v.heartbeatMs === 'number' ? (v as StreamHello) : undefined
 }
 
-
 function readBusinessHoursSet(v: unknown): BusinessHours | undefined {
   if (!isRecord(v) || !optional(v.label, isString) || !optional(v.timezone, isString)) return undefined
   const weekdays = list(v.weekdays, (d) => {

@@ -32,7 +32,7 @@ export interface ThreadContext {
   http: RelayHttp
   session: SessionManager
   fetch: typeof fetch
-  EventSource: EventSourceConstructor | undefined
+  EventSource: EventSourceConstructor
   auth: StreamAuth
   storage: KeyValueStorage
   /** This tab's id, for outbox leases. */
@@ -87,11 +87,10 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
   })
 
-  const { EventSource } = ctx
   const open = (): Observable<StreamSignal> =>
     createEventStream({
       url: http.url(routePath(threadEvents, { threadId })),
-      EventSource: EventSource as EventSourceConstructor,
+      EventSource: ctx.EventSource,
       auth: ctx.auth,
       fetch: ctx.fetch,
       session,
@@ -103,10 +102,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const stream$ = createThreadStream({
     store,
     pager,
-    signals: () =>
-      EventSource
-        ? (ctx.signals?.(open) ?? open())
-        : { unavailable: 'No EventSource: pass `EventSource` (the `eventsource` package in Node).' },
+    signals: () => ctx.signals?.(open) ?? open(),
     onOpen: () => queue.flush(),
   })
 

@@ -17,8 +17,8 @@ import type { ThreadStore } from './thread-store.js'
 export function createThreadStream(options: {
   store: ThreadStore
   pager: HistoryPager
-  /** The signals of one connection lifetime, or a reason why no stream can be opened here. */
-  signals: () => Observable<StreamSignal> | { unavailable: string }
+  /** The signals of one connection lifetime. */
+  signals: () => Observable<StreamSignal>
   onOpen: () => void
 }): Observable<never> {
   const { store, pager } = options
@@ -39,15 +39,7 @@ export function createThreadStream(options: {
   // One subscription to the signals, folded in as they come: what `tap`, `finalize` and `ignoreElements` would
   // do, without their operator code in a visitor's bundle.
   return new Observable<never>((subscriber) => {
-    const signals = options.signals()
-    if ('unavailable' in signals) {
-      store.dispatch({
-        type: 'connection/changed',
-        connection: { state: 'failed', reason: signals.unavailable },
-      })
-      return
-    }
-    const subscription = signals.subscribe({
+    const subscription = options.signals().subscribe({
       next: onSignal,
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),

@@ -31,10 +31,14 @@ describe('timerScheduler: the client default, one setTimeout per task', () => {
 
   it('lets a task schedule itself again through `this`, until unsubscribed', () => {
     const seen: number[] = []
-    const sub = timerScheduler.schedule<number>(function (n = 0) {
-      seen.push(n)
-      this.schedule(n + 1, 10)
-    }, 0, 0)
+    const sub = timerScheduler.schedule<number>(
+      function (n = 0) {
+        seen.push(n)
+        this.schedule(n + 1, 10)
+      },
+      0,
+      0,
+    )
     vi.advanceTimersByTime(25)
     expect(seen).toEqual([0, 1, 2])
     sub.unsubscribe()

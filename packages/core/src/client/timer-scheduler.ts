@@ -14,17 +14,14 @@ export const timerScheduler: SchedulerLike = {
   now: () => Date.now(),
   schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
     let timer: ReturnType<typeof setTimeout> | undefined
-    const action = Object.assign(
-      new Subscription(() => clearTimeout(timer)),
-      {
-        schedule(next = state, nextDelay = 0) {
-          clearTimeout(timer)
-          // As RxJS's actions: once unsubscribed, an action never runs again.
-          if (!action.closed) timer = setTimeout(() => work.call(action, next), nextDelay)
-          return action
-        },
+    const action = Object.assign(new Subscription(() => clearTimeout(timer)), {
+      schedule(next = state, nextDelay = 0) {
+        clearTimeout(timer)
+        // As RxJS's actions: once unsubscribed, an action never runs again.
+        if (!action.closed) timer = setTimeout(() => work.call(action, next), nextDelay)
+        return action
       },
-    ) as SchedulerAction<T>
+    }) as SchedulerAction<T>
     return action.schedule(state, delay)
   },
 }

@@ -25,7 +25,6 @@ export function senderOf(role: string | undefined): Sender {
   return Sender.bot
 }
 
-
 export { toEpochMs }
 
 function who(originator: Originator | undefined): Pick<ChatMessage, 'sender' | 'senderName' | 'avatarUrl'> {
