@@ -49,7 +49,9 @@ function decodeMappings(mappings: string): [number, number][][] {
 
 /** The group of a source path: a package for dependencies, a folder of core or the widget, or the file. */
 function groupOf(source: string, files: boolean): string {
-  const dependency = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(source)
+  const dependency = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(
+    source,
+  )
   if (dependency) {
     const name = dependency[1] ?? ''
     const pkg = /^(lit|lit-html|lit-element|@lit\/.*)$/.test(name) ? 'lit' : name
