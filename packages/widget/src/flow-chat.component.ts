@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { createFlowChat } from '@flowchat/core'
 import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
-import type { Profile, Template } from '@flowchat/core/schemas'
+import { mediaTypeOf, type Profile, type Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
 import { FileDropController } from './file-drop-controller.js'
 import { HiddenTabController } from './hidden-tab-controller.js'
@@ -473,8 +473,7 @@ export class FlowChatElement extends LitElement {
   #upload = (files: FileList | readonly File[] | null | undefined) => {
     for (const file of Array.from(files ?? [])) {
       this.#send(
-        // Core reads the media type from the file's MIME type.
-        { type: 'upload', file, filename: file.name, title: file.name },
+        { type: 'upload', file, filename: file.name, mediaType: mediaTypeOf(file.type), title: file.name },
         { type: 'upload', filename: file.name, size: file.size, mimeType: file.type },
       )
     }
