@@ -21,7 +21,7 @@ import { rememberOpen, wasOpen } from './open-state.js'
 import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
 import { ObserveController } from './observe-controller.js'
 import { TranscriptController } from './transcript-controller.js'
-import { renderBanners } from './templates/banners.js'
+import { banner, renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
 import type { MessageContext } from './templates/message.js'
 import { renderMessage } from './templates/message.js'
@@ -609,7 +609,7 @@ export class FlowChatElement extends LitElement {
         },
         s,
       )}
-      ${this._error ? html`<div class="banner banner-failed" part="banner banner-failed" role="alert">${format(s.connectionFailed, { reason: this._error })}</div>` : nothing}
+      ${this._error ? banner('failed', format(s.connectionFailed, { reason: this._error }), 'alert') : nothing}
       <div class="transcript-frame">
         <div
           class="transcript"
