@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib'
  * 30 KB: lower this as the file shrinks, never raise it to fit a feature without saying what it costs
  * (`node scripts/size-breakdown.ts --files` shows where the bytes go).
  */
-export const BUNDLE_BUDGET_BYTES = 35.5 * 1024
+export const BUNDLE_BUDGET_BYTES = 35.3 * 1024
 
 /**
  * The gzip size of a built file, level 9.
