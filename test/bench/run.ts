@@ -277,7 +277,7 @@ async function main(): Promise<void> {
       if (wants('size')) sections.push(skipped('size', 'Widget size', missing))
       if (wants('render')) sections.push(skipped('render', 'Widget rendering in Chromium', missing))
     } else {
-      if (wants('size')) sections.push(widgetSize())
+      if (wants('size')) sections.push(await widgetSize())
       if (wants('render')) {
         try {
           sections.push(await runRenderBenchmark({ profileDir }))

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { createFlowChat } from '@flowchat/core'
 import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
-import type { Profile, Template } from '@flowchat/core/schemas'
+import { mediaTypeOf, type Profile, type Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
 import { FileDropController } from './file-drop-controller.js'
 import { HiddenTabController } from './hidden-tab-controller.js'
@@ -17,12 +17,11 @@ import {
   type SentDetail,
 } from './events.js'
 import { styles } from './flow-chat.styles.js'
-import { mediaTypeOf } from './media-type.js'
 import { rememberOpen, wasOpen } from './open-state.js'
 import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
 import { ObserveController } from './observe-controller.js'
 import { TranscriptController } from './transcript-controller.js'
-import { renderBanners } from './templates/banners.js'
+import { banner, renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
 import type { MessageContext } from './templates/message.js'
 import { renderMessage } from './templates/message.js'
@@ -610,7 +609,7 @@ export class FlowChatElement extends LitElement {
         },
         s,
       )}
-      ${this._error ? html`<div class="banner banner-failed" part="banner banner-failed" role="alert">${format(s.connectionFailed, { reason: this._error })}</div>` : nothing}
+      ${this._error ? banner('failed', format(s.connectionFailed, { reason: this._error }), 'alert') : nothing}
       <div class="transcript-frame">
         <div
           class="transcript"

@@ -10,7 +10,7 @@ export const styles = css`
     color-scheme: light dark;
     --_accent: var(--flow-chat-accent, #2b59c3);
     --_accent-text: var(--flow-chat-accent-text, #fff);
-    --_bg: var(--flow-chat-background, light-dark(#ffffff, #16181d));
+    --_bg: var(--flow-chat-background, light-dark(#fff, #16181d));
     --_text: var(--flow-chat-text, light-dark(#1b1d22, #eceef2));
     --_muted: var(--flow-chat-muted, light-dark(#5d6370, #a3a9b6));
     --_bubble: var(--flow-chat-bubble, light-dark(#eef0f4, #262a33));

@@ -1,5 +1,5 @@
 import { MAX_TEXT_LENGTH } from '../schemas/primitives.js'
-import type { MediaType } from '../schemas/requests.js'
+import { mediaTypeOf } from '../schemas/requests.js'
 import type { Profile } from '../schemas/primitives.js'
 import { templatesOfPayload } from './to-chat-messages.js'
 import type { ChatMessage, SendInput, Sender } from './types.js'
@@ -9,14 +9,6 @@ export interface BuiltSend {
   readonly body: Record<string, unknown>
   readonly message: ChatMessage
   readonly upload?: { readonly file: Blob; readonly filename?: string }
-}
-
-/** The media type of a file from its MIME type. */
-export function mediaTypeOf(mime: string): MediaType {
-  if (mime.startsWith('image/')) return 'image'
-  if (mime.startsWith('video/')) return 'video'
-  if (mime.startsWith('audio/')) return 'audio'
-  return 'file'
 }
 
 /**

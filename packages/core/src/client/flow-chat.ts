@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs'
+import { BehaviorSubject, Subject, type Observable, type SchedulerLike } from 'rxjs'
 import { FlowError, FlowErrorCode } from '../errors.js'
 import type { StreamAuth } from './event-stream.js'
 import { FetchEventSource } from './fetch-event-source.js'
@@ -6,6 +6,7 @@ import { defaultStorage, readJson } from './memory-storage.js'
 import { outboxKey } from './outbox.js'
 import { readSession } from './relay-readers.js'
 import { newTraceId } from './message-id.js'
+import { timerScheduler } from './timer-scheduler.js'
 import { defaultOnline$ } from './online.js'
 import { callRoute } from './relay-call.js'
 import { createRelayHttp, type RelayHttp } from './relay-http.js'
@@ -39,7 +40,7 @@ export interface ClientParts {
   http: RelayHttp
   session: SessionManager
   fetch: typeof fetch
-  EventSource: EventSourceConstructor | undefined
+  EventSource: EventSourceConstructor
   auth: StreamAuth
   scheduler: SchedulerLike
   online: BehaviorSubject<boolean>
@@ -71,7 +72,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
     (options.EventSource && options.EventSource === nativeEventSource ? 'query' : 'header')
   const storage = options.storage ?? defaultStorage()
   const share = tabSharing(options, storage)
-  const scheduler = options.scheduler ?? asyncScheduler
+  const scheduler = options.scheduler ?? timerScheduler
   const given = options.session ?? { anonymous: true as const }
   const self = 'operatorToken' in given ? 'agent' : 'visitor'
   const owner = newTraceId()

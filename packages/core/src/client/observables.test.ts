@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs'
 import { describe, expect, it } from 'vitest'
-import { alongside, refCounted, until } from './observables.js'
+import { alongside, refCounted, selectDistinct, until } from './observables.js'
 
 /** An observable that counts its subscriptions and how many are open. */
 function counted<T>(source: Observable<T>) {
@@ -89,5 +89,59 @@ describe('until', () => {
     expect([completed, counts.open]).toEqual([1, 0])
     observable.pipe(until(closed$)).subscribe({ complete: () => completed++ })
     expect([completed, counts.started]).toEqual([2, 1])
+  })
+})
+
+describe('selectDistinct', () => {
+  it('maps each value, leaving out undefined and repeats of the value before', () => {
+    const source = new Subject<{ n?: number }>()
+    const seen: number[] = []
+    source.pipe(selectDistinct((v) => v.n)).subscribe((n) => seen.push(n))
+    for (const n of [1, 1, undefined, 1, 2, 2, 1]) source.next({ n })
+    expect(seen).toEqual([1, 2, 1])
+  })
+
+  it('with isLast, completes right after the first last value and lets go of the source', () => {
+    const states = new Subject<string>()
+    const seen: string[] = []
+    let completed = false
+    states
+      .pipe(
+        selectDistinct(
+          (s) => s,
+          (s) => s === 'delivered',
+        ),
+      )
+      .subscribe({ next: (s) => seen.push(s), complete: () => (completed = true) })
+    for (const s of ['pending', 'sent', 'delivered', 'failed']) states.next(s)
+    expect(seen).toEqual(['pending', 'sent', 'delivered'])
+    expect(completed).toBe(true)
+    expect(states.observed).toBe(false)
+  })
+
+  it('completes at once when the current value is already the last', () => {
+    const { counts, observable } = counted(new BehaviorSubject('delivered'))
+    const seen: string[] = []
+    observable
+      .pipe(
+        selectDistinct(
+          (s) => s,
+          (s) => s === 'delivered',
+        ),
+      )
+      .subscribe((s) => seen.push(s))
+    expect(seen).toEqual(['delivered'])
+    expect(counts.open).toBe(0)
+  })
+
+  it('passes errors and completion through', () => {
+    const source = new Subject<number>()
+    const events: string[] = []
+    source.pipe(selectDistinct((n) => n)).subscribe({ error: (e) => events.push(`error ${String(e)}`) })
+    source.error('boom')
+    const done = new Subject<number>()
+    done.pipe(selectDistinct((n) => n)).subscribe({ complete: () => events.push('complete') })
+    done.complete()
+    expect(events).toEqual(['error boom', 'complete'])
   })
 })

@@ -1,4 +1,5 @@
-import { BehaviorSubject, Observable, distinctUntilChanged } from 'rxjs'
+import { BehaviorSubject, Observable } from 'rxjs'
+import { selectDistinct } from './observables.js'
 
 /**
  * Whether the network is up: the browser's `online`/`offline` events where they exist, else always true.
@@ -24,5 +25,5 @@ export function defaultOnline$(): Observable<boolean> {
       globalThis.removeEventListener('online', up)
       globalThis.removeEventListener('offline', down)
     }
-  }).pipe(distinctUntilChanged())
+  }).pipe(selectDistinct((up) => up))
 }

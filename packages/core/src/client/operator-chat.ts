@@ -12,7 +12,6 @@ import {
   tap,
   type Observable,
 } from 'rxjs'
-import { FlowError, FlowErrorCode } from '../errors.js'
 import type { EventEnvelope } from '../protocol/index.js'
 import { createEventStream } from './event-stream.js'
 import { createClient } from './flow-chat.js'
@@ -39,20 +38,16 @@ export function createOperatorChat(options: FlowChatOptions): OperatorChat {
   let lastId: string | undefined
   const operatorEvents$ = new Subject<EventEnvelope>()
   const operatorConnection$ = new BehaviorSubject<Connection>({ state: 'idle' })
-  const stream$ = defer(() => {
-    if (!parts.EventSource)
-      throw new FlowError(FlowErrorCode.invalid_input, 'No EventSource: pass `EventSource`.')
-    return createEventStream({
-      url: http.url('/v1/events'),
-      EventSource: parts.EventSource,
-      auth: parts.auth,
-      fetch: parts.fetch,
-      session,
-      lastEventId: () => lastId,
-      online$: online,
-      scheduler,
-      ...(options.backoff ? { backoff: options.backoff } : {}),
-    })
+  const stream$ = createEventStream({
+    url: http.url('/v1/events'),
+    EventSource: parts.EventSource,
+    auth: parts.auth,
+    fetch: parts.fetch,
+    session,
+    lastEventId: () => lastId,
+    online$: online,
+    scheduler,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
   }).pipe(
     tap((signal) => {
       if (signal.type === 'reset') lastId = undefined

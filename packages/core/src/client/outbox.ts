@@ -1,3 +1,4 @@
+import { isRecord, isString } from '../schemas/light-read.js'
 import { readJson, writeJson } from './memory-storage.js'
 import type { KeyValueStorage } from './types.js'
 
@@ -28,11 +29,7 @@ export interface Outbox {
 }
 
 const isItem = (v: unknown): v is OutboxItem =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as OutboxItem).traceId === 'string' &&
-  typeof (v as OutboxItem).body === 'object' &&
-  typeof (v as OutboxItem).queuedAt === 'number'
+  isRecord(v) && isString(v.traceId) && isRecord(v.body) && typeof v.queuedAt === 'number'
 
 /**
  * The storage key of a thread's outbox: the one place it is spelled (`FlowChat.reset()` removes it).

@@ -26,14 +26,13 @@ function accepted(json: unknown, status: number): SendAccepted {
   return value
 }
 
+/** The name a file is sent under: its own (a `File`'s), else `upload`. */
+export const fileNameOf = (file: Blob): string => (file as { name?: string }).name || 'upload'
+
 function formOf(request: UploadRequest): FormData {
   const form = new FormData()
   form.append('query', JSON.stringify(request.query))
-  form.append(
-    'file',
-    request.file,
-    request.filename ?? ((request.file as { name?: string }).name || 'upload'),
-  )
+  form.append('file', request.file, request.filename ?? fileNameOf(request.file))
   return form
 }
 

@@ -1,4 +1,5 @@
-import { isRecord, readResponse } from '../schemas/read-template.js'
+import { readResponse } from '../schemas/read-template.js'
+import { isNumber, isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
 import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
 import type { Originator } from '../schemas/primitives.js'
 import { EventKind, kindOfType } from '../schemas/webhook.js'
@@ -9,28 +10,11 @@ import { isThreadId } from './relay-readers.js'
 // library in the browser bundle. read-thread-event.test.ts holds it to `parseWebhookEvent` on every fixture.
 
 type Json = Record<string, unknown>
-const isString = (v: unknown): v is string => typeof v === 'string'
-const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v)
 const isTime = (v: unknown) => isString(v) || typeof v === 'number'
-
-/** The elements of an array (missing: none) each read by `read`, or undefined when one does not fit. */
-function list<T>(v: unknown, read: (v: unknown) => T | undefined): T[] | undefined {
-  if (v === undefined) return []
-  if (!Array.isArray(v)) return undefined
-  const out: T[] = []
-  for (const item of v) {
-    const value = read(item)
-    if (value === undefined) return undefined
-    out.push(value)
-  }
-  return out
-}
 
 /** A traceId: a 1–128 character string or a number, read as a string. */
 function readTraceId(v: unknown): string | undefined {
-  return (isString(v) && v.length > 0 && v.length <= 128) || (typeof v === 'number' && Number.isFinite(v))
-    ? String(v)
-    : undefined
+  return (isString(v) && v.length > 0 && v.length <= 128) || isNumber(v) ? String(v) : undefined
 }
 
 /** A whole number, or a string of digits. */
@@ -153,11 +137,7 @@ export function readThreadEvent(body: unknown): ThreadEvent | undefined {
     case EventKind.handover:
     case EventKind.takeover: {
       const seconds = payload.secondsToPause
-      if (
-        !optional(payload.threadId, isThreadId) ||
-        !optional(seconds, (s) => typeof s === 'number' && Number.isFinite(s))
-      )
-        return undefined
+      if (!optional(payload.threadId, isThreadId) || !optional(seconds, isNumber)) return undefined
       return { kind, ...(seconds === undefined ? {} : { secondsToPause: seconds as number }) }
     }
     case EventKind.botStatus: {

@@ -1,6 +1,6 @@
 import type { EventEnvelope, SendAccepted, Session, StreamHello } from '../protocol/index.js'
 import { isEventId } from '../protocol/event-id.js'
-import { isRecord } from '../schemas/read-template.js'
+import { isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
 import type { BusinessHours } from '../schemas/responses.js'
 import { MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
 
@@ -8,7 +8,6 @@ import { MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
 // stores, so these check what the client relies on and refuse the rest, without a schema library in the
 // browser bundle. relay-readers.test.ts holds them to the zod schemas of the protocol on every fixture.
 
-const isString = (v: unknown): v is string => typeof v === 'string'
 const strings = (v: unknown, ...keys: string[]) => isRecord(v) && keys.every((k) => isString(v[k]))
 
 /**
@@ -84,23 +83,15 @@ export function readHello(v: unknown): StreamHello | undefined {
   return isRecord(v) && typeof v.heartbeatMs === 'number' ? (v as StreamHello) : undefined
 }
 
-const list = <T>(v: unknown, read: (v: unknown) => T | undefined): T[] | undefined => {
-  if (v === undefined) return []
-  if (!Array.isArray(v)) return undefined
-  const out = v.map(read)
-  return out.every((x) => x !== undefined) ? out : undefined
-}
-const optionalString = (v: unknown) => v === undefined || isString(v)
-
 function readBusinessHoursSet(v: unknown): BusinessHours | undefined {
-  if (!isRecord(v) || !optionalString(v.label) || !optionalString(v.timezone)) return undefined
+  if (!isRecord(v) || !optional(v.label, isString) || !optional(v.timezone, isString)) return undefined
   const weekdays = list(v.weekdays, (d) => {
     if (!isRecord(d) || !isString(d.weekday)) return undefined
     const content = list(d.content, (r) => (strings(r, 'from', 'to') ? r : undefined))
     return content && { ...d, weekday: d.weekday, content }
   })
   const holidays = list(v.holidays, (h) =>
-    strings(h, 'date') && isRecord(h) && optionalString(h.holiday) ? h : undefined,
+    strings(h, 'date') && isRecord(h) && optional(h.holiday, isString) ? h : undefined,
   )
   return weekdays && holidays ? ({ ...v, weekdays, holidays } as BusinessHours) : undefined
 }

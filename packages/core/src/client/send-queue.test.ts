@@ -69,6 +69,17 @@ function page(storage: KeyValueStorage, scheduler = new VirtualTimeScheduler(), 
 }
 
 describe('send queue', () => {
+  it('skips stored outbox entries it cannot read and sends the rest', async () => {
+    const storage = createMemoryStorage()
+    const good = { traceId: 'm1', body: { type: 'text', text: 'kept', traceId: 'm1' }, queuedAt: 1 }
+    storage.setItem('flowchat:outbox:t1', JSON.stringify([{ traceId: 'm0', body: null, queuedAt: 0 }, good]))
+    const a = page(storage)
+    a.queue.flush()
+    await settle()
+    expect(a.delivered.map((d) => d.traceId)).toEqual(['m1'])
+    expect(a.stateOf('m0')).toBeUndefined()
+  })
+
   it('releases the body of a send as soon as it is accepted', async () => {
     const a = page(createMemoryStorage())
     a.send('m1', 'hello')

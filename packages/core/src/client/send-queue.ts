@@ -3,6 +3,7 @@ import { FlowErrorCode, toFlowError } from '../errors.js'
 import { backoffDelay, type BackoffOptions } from '../retry/backoff.js'
 import { isTransientFailure } from '../retry/transient.js'
 import type { DeliverSend, HeldFile } from './deliver-send.js'
+import { fileNameOf } from './post-message.js'
 import type { Outbox, OutboxItem } from './outbox.js'
 import type { SessionManager } from './session-manager.js'
 import type { ThreadStore } from './thread-store.js'
@@ -196,7 +197,9 @@ export function createSendQueue(options: {
       body: send.body,
       queuedAt: scheduler.now(),
       ...(send.file
-        ? { upload: { filename: send.file.filename ?? fileName(send.file.file), size: send.file.file.size } }
+        ? {
+            upload: { filename: send.file.filename ?? fileNameOf(send.file.file), size: send.file.file.size },
+          }
         : {}),
     })
     if (send.file) outbox.claim(traceId, LEASE_MS)
@@ -224,5 +227,3 @@ export function createSendQueue(options: {
     },
   }
 }
-
-const fileName = (file: Blob) => (file as { name?: string }).name || 'upload'

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs'
-import { distinctUntilChanged, filter, map, takeWhile, BehaviorSubject, type SchedulerLike } from 'rxjs'
+import { BehaviorSubject, type SchedulerLike } from 'rxjs'
 import type { Profile } from '../schemas/primitives.js'
 import type { BackoffOptions } from '../retry/backoff.js'
 import { buildSend } from './build-send.js'
@@ -7,7 +7,7 @@ import { createDeliverSend } from './deliver-send.js'
 import { createEventStream, type StreamAuth, type StreamSignal } from './event-stream.js'
 import { createHistoryPager } from './history-pager.js'
 import { newTraceId } from './message-id.js'
-import { alongside, until } from './observables.js'
+import { alongside, selectDistinct, until } from './observables.js'
 import { createOutbox, outboxKey } from './outbox.js'
 import type { RelayHttp } from './relay-http.js'
 import { createSendQueue, type SendQueue } from './send-queue.js'
@@ -32,7 +32,7 @@ export interface ThreadContext {
   http: RelayHttp
   session: SessionManager
   fetch: typeof fetch
-  EventSource: EventSourceConstructor | undefined
+  EventSource: EventSourceConstructor
   auth: StreamAuth
   storage: KeyValueStorage
   /** This tab's id, for outbox leases. */
@@ -87,11 +87,10 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
   })
 
-  const { EventSource } = ctx
   const open = (): Observable<StreamSignal> =>
     createEventStream({
       url: http.url(routePath(threadEvents, { threadId })),
-      EventSource: EventSource as EventSourceConstructor,
+      EventSource: ctx.EventSource,
       auth: ctx.auth,
       fetch: ctx.fetch,
       session,
@@ -103,23 +102,20 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const stream$ = createThreadStream({
     store,
     pager,
-    signals: () =>
-      EventSource
-        ? (ctx.signals?.(open) ?? open())
-        : { unavailable: 'No EventSource: pass `EventSource` (the `eventsource` package in Node).' },
+    signals: () => ctx.signals?.(open) ?? open(),
     onOpen: () => queue.flush(),
   })
 
   /** A view over the state that keeps the stream open while subscribed. */
   const view = <T>(select: (s: ThreadState) => T): Observable<T> =>
-    alongside(stream$, store.state$.pipe(map(select))).pipe(distinctUntilChanged(), until(closed$))
+    alongside(stream$, store.state$.pipe(selectDistinct(select))).pipe(until(closed$))
 
   const sendState$ = (traceId: string): Observable<SendState> =>
     store.state$.pipe(
-      map((s) => s.messages.find((m) => m.id === traceId)?.state),
-      filter((s): s is SendState => s !== undefined),
-      distinctUntilChanged(),
-      takeWhile((s) => s !== 'delivered' && s !== 'failed', true),
+      selectDistinct(
+        (s) => s.messages.find((m) => m.id === traceId)?.state,
+        (state) => state === 'delivered' || state === 'failed',
+      ),
       until(closed$),
     )
 

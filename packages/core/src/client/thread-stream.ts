@@ -1,4 +1,4 @@
-import { Observable, finalize, ignoreElements, tap } from 'rxjs'
+import { Observable } from 'rxjs'
 import type { StreamSignal } from './event-stream.js'
 import type { HistoryPager } from './history-pager.js'
 import { refCounted } from './observables.js'
@@ -17,8 +17,8 @@ import type { ThreadStore } from './thread-store.js'
 export function createThreadStream(options: {
   store: ThreadStore
   pager: HistoryPager
-  /** The signals of one connection lifetime, or a reason why no stream can be opened here. */
-  signals: () => Observable<StreamSignal> | { unavailable: string }
+  /** The signals of one connection lifetime. */
+  signals: () => Observable<StreamSignal>
   onOpen: () => void
 }): Observable<never> {
   const { store, pager } = options
@@ -36,23 +36,18 @@ export function createThreadStream(options: {
       options.onOpen()
     }
   }
-  return new Observable<StreamSignal>((subscriber) => {
-    const signals = options.signals()
-    if ('unavailable' in signals) {
-      store.dispatch({
-        type: 'connection/changed',
-        connection: { state: 'failed', reason: signals.unavailable },
-      })
-      return
-    }
-    return signals.subscribe(subscriber)
-  }).pipe(
-    tap(onSignal),
-    finalize(() => {
+  // One subscription to the signals, folded in as they come: what `tap`, `finalize` and `ignoreElements` would
+  // do, without their operator code in a visitor's bundle.
+  return new Observable<never>((subscriber) => {
+    const subscription = options.signals().subscribe({
+      next: onSignal,
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    })
+    return () => {
+      subscription.unsubscribe()
       if (store.value.connection.state !== 'failed')
         store.dispatch({ type: 'connection/changed', connection: { state: 'idle' } })
-    }),
-    ignoreElements(),
-    refCounted(),
-  )
+    }
+  }).pipe(refCounted())
 }

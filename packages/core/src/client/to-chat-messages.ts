@@ -7,6 +7,7 @@ import type { Template } from '../schemas/templates.js'
 import { derivedMessageId } from './message-id.js'
 import { Sender, type ChatMessage } from './types.js'
 import { toEpochMs } from '../schemas/epoch-ms.js'
+import { isRecord } from '../schemas/light-read.js'
 
 /** A message read from the wire, before it is merged into a thread's list. */
 export interface IncomingMessage {
@@ -23,9 +24,6 @@ export function senderOf(role: string | undefined): Sender {
   if (role === 'external' || role === 'user' || role === 'visitor') return Sender.visitor
   return Sender.bot
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export { toEpochMs }
 

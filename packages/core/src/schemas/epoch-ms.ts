@@ -1,3 +1,5 @@
+import { isNumber } from './light-read.js'
+
 /**
  * Epoch milliseconds from a Flow.ai time: a number (seconds below 1e11, else milliseconds), a numeric string or
  * an ISO string; `undefined` when it is none of these. The one reading of Flow.ai's times, for client and relay.
@@ -7,7 +9,7 @@
  * toEpochMs(1714557600) // 1714557600000
  */
 export function toEpochMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value
+  if (isNumber(value)) return value < 1e11 ? value * 1000 : value
   if (typeof value === 'string' && value !== '') {
     if (/^\d+$/.test(value)) return toEpochMs(Number(value))
     const ms = Date.parse(value)

@@ -20,6 +20,7 @@ export {
   MessageType,
   encodeMessage,
   handoverRequestSchema,
+  mediaTypeOf,
   messagePayloadSchema,
   messageRequestSchema,
 } from './requests.js'

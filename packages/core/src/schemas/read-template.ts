@@ -1,5 +1,6 @@
 import type { ParseResult } from './parse.js'
 import type { Button, QuickReply, Response, Template } from './templates.js'
+import { isNumber, isRecord, isString, optional } from './light-read.js'
 
 // The visitor's read path without a schema library: the relay validated and normalised what it stored, so these
 // guards check exactly what a chat UI relies on and fall back safely. They accept every reply the zod schemas in
@@ -8,11 +9,6 @@ import type { Button, QuickReply, Response, Template } from './templates.js'
 
 type Json = Record<string, unknown>
 
-/** True for a plain object (not an array, not null). */
-export const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-const isString = (v: unknown): v is string => typeof v === 'string'
-const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v)
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 const arrayOf = (v: unknown, check: (v: unknown) => boolean): v is unknown[] =>
   Array.isArray(v) && v.every(check)
 

@@ -17,6 +17,20 @@ export type MessageType = (typeof MessageType)[keyof typeof MessageType]
 export const MediaType = { image: 'image', file: 'file', audio: 'audio', video: 'video' } as const
 export type MediaType = (typeof MediaType)[keyof typeof MediaType]
 
+/**
+ * The media type of a file from its MIME type: what an upload is sent as when no media type is given.
+ *
+ * @example
+ * mediaTypeOf('image/png')       // 'image'
+ * mediaTypeOf('application/pdf') // 'file'
+ */
+export function mediaTypeOf(mime: string): MediaType {
+  if (mime.startsWith('image/')) return 'image'
+  if (mime.startsWith('video/')) return 'video'
+  if (mime.startsWith('audio/')) return 'audio'
+  return 'file'
+}
+
 const textRule = z
   .string()
   .check(

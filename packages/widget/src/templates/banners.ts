@@ -15,7 +15,13 @@ export interface BannerState {
   locale: string
 }
 
-function banner(kind: string, text: string, role: 'status' | 'alert' = 'status'): TemplateResult {
+/**
+ * One banner: `kind` names its class and part (`banner-offline`), `role` how urgently it is read out.
+ *
+ * @example
+ * banner('failed', 'Cannot connect to the chat: offline', 'alert')
+ */
+export function banner(kind: string, text: string, role: 'status' | 'alert' = 'status'): TemplateResult {
   return html`<div class="banner banner-${kind}" part="banner banner-${kind}" role=${role}>${text}</div>`
 }
 
