@@ -220,4 +220,23 @@ describe('webhook fast path', () => {
     expect(lines[0]!.reqId).not.toBe(lines[2]!.reqId)
     expect(logs.lines.join('\n')).not.toContain(made.secrets.webhookSecret)
   })
+
+  it('answers webhooks without CORS headers on both paths, however origins are configured', async () => {
+    const made = await createTestRelay({ corsOrigins: ['https://shop.example'] })
+    relay = made.relay
+    const base = await relay.listen()
+    const headers = { 'content-type': 'application/json', origin: 'https://shop.example' }
+    const url = `/webhooks/${made.secrets.webhookSecret}`
+    const viaFastify = await relay.app.inject({ method: 'POST', url, headers, payload: event(T) })
+    const viaFastPath = await fetch(`${base}${url}`, { method: 'POST', headers, body: event('B|o_1') })
+    for (const answer of [viaFastify.headers, Object.fromEntries(viaFastPath.headers)]) {
+      expect(answer['access-control-allow-origin']).toBeUndefined()
+      expect(answer.vary).toBeUndefined()
+    }
+    expect(viaFastify.statusCode).toBe(200)
+    expect(viaFastPath.status).toBe(200)
+    // Other routes keep their CORS answers.
+    const session = await relay.app.inject({ method: 'POST', url: '/v1/sessions', headers })
+    expect(session.headers['access-control-allow-origin']).toBe('https://shop.example')
+  })
 })

@@ -26,7 +26,9 @@ export function webhookRoutes(context: RelayContext, ingest: WebhookIngest) {
       (_r, body, next) => next(null, body),
     )
 
-    const deps = { tokens: context.tokens }
+    // Webhooks are server to server: no CORS on them (no browser page may read their answers), so this route
+    // and the fast path, which never runs the CORS hook, answer alike whatever origins are configured.
+    const deps = { tokens: context.tokens, fastify: { config: { cors: false as const } } }
     registerRoute(app, webhookProbeRoute, deps, ({ params }, _request, reply) => {
       if (!ingest.secretMatches(params.secret)) throw webhookNotFound()
       return reply.code(200).send({ status: 'ok' })
@@ -35,7 +37,7 @@ export function webhookRoutes(context: RelayContext, ingest: WebhookIngest) {
     registerRoute(
       app,
       webhookRoute,
-      { ...deps, rawBody: true, fastify: { bodyLimit: settings.bodyLimitBytes } },
+      { ...deps, rawBody: true, fastify: { ...deps.fastify, bodyLimit: settings.bodyLimitBytes } },
       async ({ params }, request, reply) => {
         if (!ingest.secretMatches(params.secret)) {
           metrics.webhookRejected('secret')
