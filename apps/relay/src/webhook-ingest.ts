@@ -120,7 +120,12 @@ export function createWebhookIngest(context: {
   }
 }
 
-/** The answer to a wrong secret: the same as for a path that does not exist. */
+/**
+ * The answer to a wrong secret: the same as for a path that does not exist.
+ *
+ * @example
+ * if (!ingest.secretMatches(params.secret)) throw webhookNotFound()
+ */
 export function webhookNotFound() {
   return httpError(FlowErrorCode.not_found, 'Not found.')
 }
