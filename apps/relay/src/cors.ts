@@ -8,7 +8,8 @@ const EXPOSED = ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateL
  * CORS by `@fastify/cors` for the listed origins (`*` for any); other origins get no `Access-Control-Allow-Origin`,
  * so browsers block them, and every answer carries `Vary: Origin` (caches keep the two apart). A preflight may ask
  * for any request header (tracing's `traceparent`, `baggage`, …): the asked-for headers are allowed. With no
- * origins, nothing is registered: same origin only.
+ * origins, nothing is registered: same origin only. Webhook routes opt out (`config: { cors: false }`): Flow.ai
+ * calls them server to server.
  *
  * @example
  * await registerCors(app, ['https://shop.example'])
@@ -28,4 +29,11 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     maxAge: 600,
     strictPreflight: true,
   })
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false`: `@fastify/cors` adds no CORS headers to this route's answers (it reads this, its types do not say so). */
+    cors?: false
+  }
 }

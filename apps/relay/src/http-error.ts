@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify'
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '@flowchat/core'
 import { RelayLimits, type RelayErrorBody } from '@flowchat/core/protocol'
 
@@ -22,6 +23,23 @@ const statusOfCode: Record<FlowErrorCode, number> = {
   network: 502,
   invalid_response: 502,
   aborted: 499,
+}
+
+/**
+ * The relay's error handler: the answer for `error` (`toHttpError`), logged when the failure is the relay's or
+ * Flow.ai's (5xx). Flow.ai refusing a request (its 4xx, answered 502) is worth a look, not an alarm: a warning.
+ *
+ * @example
+ * const { status, body, retryAfterSeconds } = answerError(error, request.log)
+ */
+export function answerError(error: unknown, log: FastifyBaseLogger): HttpErrorAnswer {
+  const answer = toHttpError(error)
+  if (answer.status >= 500) {
+    const flowStatus = upstreamStatus(error)
+    const level = flowStatus !== undefined && flowStatus < 500 ? 'warn' : 'error'
+    log[level]({ err: error, code: answer.body.error.code }, answer.body.error.message)
+  }
+  return answer
 }
 
 /** Fastify's own errors (bad JSON, body too large, unsupported type) carry a `statusCode` and an `FST_` code. */

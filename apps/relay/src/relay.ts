@@ -1,9 +1,10 @@
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { Redis } from 'ioredis'
 import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
-import { toHttpError, upstreamStatus } from './http-error.js'
+import { answerError, toHttpError } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
@@ -22,6 +23,8 @@ import { createMemoryStorage } from './storage/memory-storage.js'
 import type { EventStorage } from './storage/types.js'
 import { createStreamRegistry } from './stream-registry.js'
 import { createTokenService, type TokenClaims } from './token-service.js'
+import { createRequestIds, createWebhookFastPath } from './webhook-fast-path.js'
+import { createWebhookIngest } from './webhook-ingest.js'
 
 /**
  * Options of `createRelay`. Their rules and defaults are the command line's (`RELAY_SETTINGS` in relay-settings.ts);
@@ -112,6 +115,15 @@ export interface Relay {
   close(): Promise<void>
 }
 
+/** What Fastify hands a server factory: its HTTP/1 server settings (defaults filled in). */
+interface ServerFactoryOptions {
+  http?: ServerOptions
+  keepAliveTimeout: number
+  requestTimeout: number
+  connectionTimeout: number
+  maxRequestsPerSocket: number
+}
+
 /**
  * Creates a relay: webhook ingest, per-thread SSE with resume, the send proxy that keeps the API key, visitor
  * and operator auth (docs/relay-protocol.md).
@@ -148,11 +160,28 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     options.logger === undefined || options.logger === false
       ? false
       : { ...(options.logger === true ? {} : options.logger), ...logRedaction([o.webhookSecret]) }
+  const requestId = createRequestIds()
+  /** Webhook POSTs answered ahead of Fastify (set once the routes exist); false: Fastify's request. */
+  let fastPath: (req: IncomingMessage, res: ServerResponse) => boolean = () => false
+  const maxParamLength = 800
   const app = Fastify({
     logger,
+    genReqId: requestId,
+    // Fastify's own HTTP/1 server, with the webhook fast path in front of its handler.
+    serverFactory: (handler, fastifyOptions) => {
+      const opts = fastifyOptions as unknown as ServerFactoryOptions
+      const server = createServer(opts.http ?? {}, (req, res) => {
+        if (!fastPath(req, res)) handler(req, res)
+      })
+      server.keepAliveTimeout = opts.keepAliveTimeout
+      server.requestTimeout = opts.requestTimeout
+      server.setTimeout(opts.connectionTimeout)
+      if (opts.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = opts.maxRequestsPerSocket
+      return server
+    },
     bodyLimit: o.bodyLimitBytes,
     // Thread ids reach 256 characters, and URL-encoding can triple them.
-    routerOptions: { maxParamLength: 800 },
+    routerOptions: { maxParamLength },
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
     // A `__proto__` or `constructor.prototype` key is dropped from JSON bodies, not answered "not valid JSON".
@@ -181,14 +210,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   })
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body, retryAfterSeconds } = toHttpError(error)
-    if (status >= 500) {
-      // Flow.ai refusing a request (its 4xx) is worth a look, not an alarm: only the relay's own failures and
-      // Flow.ai's 5xx are errors.
-      const flowStatus = upstreamStatus(error)
-      const level = flowStatus !== undefined && flowStatus < 500 ? 'warn' : 'error'
-      request.log[level]({ err: error, code: body.error.code }, body.error.message)
-    }
+    const { status, body, retryAfterSeconds } = answerError(error, request.log)
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds))
     return reply.code(status).send(body)
   })
@@ -253,15 +275,28 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     },
   }
 
-  await app.register(webhookRoutes(context))
+  const ingest = createWebhookIngest(context)
+  await app.register(webhookRoutes(context, ingest))
   await app.register(sessionRoutes(context))
   await app.register(streamRoutes(context))
   await app.register(threadRoutes(context))
   await app.register(operatorRoutes(context))
   await app.register(operationsRoutes(context))
   // Before the server stops: end SSE streams with a retry hint, so their connections do not hold close() open.
+  let shuttingDown = false
   app.addHook('preClose', async () => {
+    shuttingDown = true
     await context.streams.endAll(o.retryMs)
+  })
+  fastPath = createWebhookFastPath({
+    ingest,
+    metrics: context.metrics,
+    bodyLimitBytes: o.bodyLimitBytes,
+    maxParamLength,
+    closing: () => shuttingDown || closing !== undefined,
+    log: app.log,
+    requestId,
+    trustProxy: options.trustProxy ?? false,
   })
   let metricsServer: MetricsServer | undefined
   app.addHook('onClose', async () => {

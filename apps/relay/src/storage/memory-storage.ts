@@ -49,11 +49,38 @@ interface Entry {
 }
 
 interface Stream {
-  events: EventEnvelope[]
+  /** Its events from `head` on, oldest first; slots before `head` are trimmed (cleared, compacted now and then). */
+  events: (EventEnvelope | undefined)[]
   /** Parallel to `events`. */
-  entries: Entry[]
+  entries: (Entry | undefined)[]
+  /**
+   * Index of the oldest retained event. Trimming moves it instead of splicing the arrays, which copied the whole
+   * stream on every append once a stream was full (the operators' stream always is): O(retained) per event.
+   */
+  head: number
   /** The newest id ever stored here, kept after trimming: resuming from it has missed nothing. */
   lastId: string | undefined
+}
+
+/** Retained events of a stream. */
+const retained = (s: Stream): number => s.events.length - s.head
+
+/** Drops a stream's `count` oldest slots (already released), compacting once the dead prefix dominates. */
+function advance(s: Stream, count: number): void {
+  for (let i = s.head; i < s.head + count; i++) {
+    s.events[i] = undefined
+    s.entries[i] = undefined
+  }
+  s.head += count
+  if (s.head === s.events.length) {
+    s.events = []
+    s.entries = []
+    s.head = 0
+  } else if (s.head >= 1024 && s.head * 2 >= s.events.length) {
+    s.events = s.events.slice(s.head)
+    s.entries = s.entries.slice(s.head)
+    s.head = 0
+  }
 }
 
 type Listener = (event: EventEnvelope) => void
@@ -105,7 +132,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     const name = streamName(stream)
     let s = streams.get(name)
     if (!s) {
-      s = { events: [], entries: [], lastId: undefined }
+      s = { events: [], entries: [], head: 0, lastId: undefined }
       streams.set(name, s)
     }
     return s
@@ -118,11 +145,12 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   }
 
   function trim(s: Stream, now: number): void {
-    let count = Math.max(0, s.entries.length - config.maxEvents)
-    while (count < s.entries.length && now - (s.entries[count] as Entry).at > config.maxAgeMs) count++
+    const size = retained(s)
+    let count = Math.max(0, size - config.maxEvents)
+    while (count < size && now - (s.entries[s.head + count] as Entry).at > config.maxAgeMs) count++
     if (count === 0) return
-    s.events.splice(0, count)
-    for (const entry of s.entries.splice(0, count)) drop(entry)
+    for (let i = s.head; i < s.head + count; i++) drop(s.entries[i] as Entry)
+    advance(s, count)
   }
 
   /**
@@ -135,10 +163,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       if (entry.payload === newest) break
       head++
       // Older entries of its stream went before it, so a live entry is its stream's first.
-      if (!entry.gone && entry.stream.entries[0] === entry) {
-        entry.stream.entries.shift()
-        entry.stream.events.shift()
+      const s = entry.stream
+      if (!entry.gone && s.entries[s.head] === entry) {
         drop(entry)
+        advance(s, 1)
       }
     }
     if (head > 1024 && head * 2 > order.length) {
@@ -161,7 +189,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
 
   /** Stream entries of idle threads go away; the id generator is global, so new ids still increase. */
   function release(name: string, s: Stream): void {
-    if (s.entries.length === 0) streams.delete(name)
+    if (retained(s) === 0) streams.delete(name)
   }
 
   /** Now and then, trims every stream by age so idle threads do not hold memory until someone reads them. */
@@ -234,20 +262,20 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       const s = streams.get(name)
       if (s) trim(s, config.now())
       if (s && s.lastId === afterId) return Promise.resolve({ reset: false, events: [] })
-      const index = s ? binarySearch(s.events, afterId) : -1
+      const index = s ? binarySearch(s, afterId) : -1
       if (!s || index < 0) {
         return Promise.resolve({ reset: true, reason: `event ${afterId} is not in the retained log` })
       }
       return Promise.resolve({
         reset: false,
-        events: s.events.slice(index + 1, index + 1 + Math.max(0, limit)),
+        events: s.events.slice(index + 1, index + 1 + Math.max(0, limit)) as EventEnvelope[],
       })
     },
 
     lastId(stream: StreamKey): Promise<string | undefined> {
       const s = streams.get(streamName(stream))
       if (s) trim(s, config.now())
-      return Promise.resolve(s?.events.at(-1)?.id)
+      return Promise.resolve(s && retained(s) > 0 ? s.events.at(-1)?.id : undefined)
     },
 
     subscribe(stream: StreamKey, listener: Listener): () => void {
@@ -311,13 +339,13 @@ function sizeOf(envelope: Omit<EventEnvelope, 'id'>): number {
   return Buffer.byteLength(json, 'utf8')
 }
 
-/** Index of `id` in events sorted by id, or -1. */
-function binarySearch(events: EventEnvelope[], id: string): number {
-  let lo = 0
-  let hi = events.length - 1
+/** Index of `id` among a stream's retained events (sorted by id), or -1. */
+function binarySearch(s: Stream, id: string): number {
+  let lo = s.head
+  let hi = s.events.length - 1
   while (lo <= hi) {
     const mid = (lo + hi) >> 1
-    const cmp = compareEventIds((events[mid] as EventEnvelope).id, id)
+    const cmp = compareEventIds((s.events[mid] as EventEnvelope).id, id)
     if (cmp === 0) return mid
     if (cmp < 0) lo = mid + 1
     else hi = mid - 1

@@ -1,0 +1,142 @@
+import { hash, timingSafeEqual } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
+import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent, safeParse, threadIdSchema } from '@flowchat/core'
+import { httpError } from './http-error.js'
+import { assertEventSize, assertJsonDepth } from './ingest-limits.js'
+import type { RelayContext } from './relay-context.js'
+
+/** The answer to a stored delivery, serialised once: it is the same bytes for every webhook. */
+export const WEBHOOK_STORED = JSON.stringify({ status: 'ok', duplicate: false })
+/** The answer to a retried delivery that was stored before. */
+export const WEBHOOK_DUPLICATE = JSON.stringify({ status: 'ok', duplicate: true })
+
+/** How a relay takes Flow.ai's webhook deliveries, whichever HTTP path the request came by. */
+export interface WebhookIngest {
+  /** Whether `given` is the webhook secret, compared in constant time (on equal-length digests). */
+  secretMatches(given: string): boolean
+  /**
+   * Checks, decodes and stores one delivery's raw body. Resolves `duplicate` once stored; throws the relay's
+   * HTTP errors (400 bad JSON or not an event, 413 too large once stored, 503 storage failed) after counting
+   * the rejection in the metrics.
+   */
+  accept(raw: Buffer, log: FastifyBaseLogger): Promise<{ duplicate: boolean }>
+}
+
+/**
+ * The webhook ingest rules, in one place for `POST /webhooks/:secret` through Fastify and through the relay's
+ * fast path (webhook-fast-path.ts). The dedupe key is the SHA-256 of the raw body, because a retried delivery is
+ * byte-identical; a delivery is stored before it is answered 2xx, so Flow.ai retries what failed.
+ *
+ * @example
+ * const ingest = createWebhookIngest(context)
+ * if (!ingest.secretMatches(secret)) throw notFound()
+ * const { duplicate } = await ingest.accept(rawBody, request.log)
+ */
+export function createWebhookIngest(context: {
+  storage: RelayContext['storage']
+  metrics: RelayContext['metrics']
+  settings: Pick<RelayContext['settings'], 'webhookSecret' | 'bodyLimitBytes'>
+}): WebhookIngest {
+  const { storage, metrics, settings } = context
+  // The secret is fixed: its digest is taken once, and each request hashes only what it was given.
+  const expected = hash('sha256', settings.webhookSecret, 'buffer')
+
+  return {
+    secretMatches: (given) => timingSafeEqual(hash('sha256', given, 'buffer'), expected),
+
+    async accept(raw, log) {
+      let json: unknown
+      try {
+        // Before parsing: a body nested too deep is refused, not stored as an event no reader could be sent.
+        assertJsonDepth(raw)
+      } catch (error) {
+        metrics.webhookRejected('invalid')
+        throw error
+      }
+      try {
+        json = JSON.parse(raw.toString('utf8'))
+      } catch {
+        metrics.webhookRejected('json')
+        throw httpError(FlowErrorCode.invalid_input, 'The webhook body is not valid JSON.')
+      }
+      const parsed = parseWebhookEvent(json)
+      if (!parsed.ok) {
+        metrics.webhookRejected('invalid')
+        const first = parsed.issues[0]
+        throw httpError(
+          FlowErrorCode.invalid_input,
+          `The webhook body is not a Flow.ai event: ${parsed.error}`,
+          first ? { path: first.path } : {},
+        )
+      }
+      const event = parsed.value
+      if (event.threadId === undefined) {
+        const given = givenThreadId(json)
+        if (given !== undefined) {
+          // The decoder leaves an invalid thread id out: filing the event as a project event would hide it.
+          metrics.webhookRejected('invalid')
+          const rule = safeParse(threadIdSchema, given)
+          throw httpError(
+            FlowErrorCode.invalid_input,
+            `threadId: ${rule.ok ? 'invalid' : (rule.issues[0]?.message ?? 'invalid')}`,
+            { path: 'threadId' },
+          )
+        }
+      }
+      const threadId = event.threadId === undefined || PROJECT_KINDS.has(event.kind) ? null : event.threadId
+      const envelope = {
+        threadId,
+        kind: event.kind,
+        type: event.type,
+        receivedAt: new Date().toISOString(),
+        source: 'webhook' as const,
+        body: json,
+      }
+      try {
+        assertEventSize(envelope, settings.bodyLimitBytes, raw.length)
+      } catch (error) {
+        metrics.webhookRejected('too_large')
+        throw error
+      }
+      metrics.webhookReceived()
+      let result
+      try {
+        result = await storage.append({
+          key: `webhook:${hash('sha256', raw, 'hex')}`,
+          envelope,
+          // The raw body's length stands for the envelope's JSON size: the storage need not serialise it again.
+          bytes: raw.length,
+        })
+      } catch (error) {
+        metrics.webhookRejected('storage')
+        log.error({ err: error }, 'webhook not stored: storage failed')
+        throw httpError(FlowErrorCode.unavailable, 'The relay could not store the event; retry later.', {
+          retryAfterSeconds: 5,
+        })
+      }
+      if (result.duplicate) metrics.webhookDeduplicated()
+      return { duplicate: result.duplicate }
+    },
+  }
+}
+
+/**
+ * The answer to a wrong secret: the same as for a path that does not exist.
+ *
+ * @example
+ * if (!ingest.secretMatches(params.secret)) throw webhookNotFound()
+ */
+export function webhookNotFound() {
+  return httpError(FlowErrorCode.not_found, 'Not found.')
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** The thread id a webhook body names (in its payload, a `result` in it, or at the top level), if any. */
+function givenThreadId(json: unknown): unknown {
+  if (!isRecord(json)) return undefined
+  const payload = isRecord(json.payload) ? json.payload : json
+  const result = isRecord(payload.result) ? payload.result : undefined
+  return payload.threadId ?? result?.threadId ?? json.threadId
+}
