@@ -317,7 +317,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       if (!s) return Promise.resolve([])
       trim(s, config.now())
       const found: EventEnvelope[] = []
-      for (let i = firstAtOrAfter(s.events, fromMs); i < s.events.length && found.length < limit; i++) {
+      for (let i = firstAtOrAfter(s, fromMs); i < s.events.length && found.length < limit; i++) {
         const event = s.events[i] as EventEnvelope
         if (timeOfId(event.id) > toMs) break
         found.push(event)
@@ -362,13 +362,13 @@ function timeOfId(id: string): number {
   return Number(id.slice(0, id.indexOf('-')))
 }
 
-/** Index of the first event, in events sorted by id, whose id time is `ms` or later (`events.length` if none). */
-function firstAtOrAfter(events: EventEnvelope[], ms: number): number {
-  let lo = 0
-  let hi = events.length
+/** Index of a stream's first retained event whose id time is `ms` or later (`events.length` if none). */
+function firstAtOrAfter(s: Stream, ms: number): number {
+  let lo = s.head
+  let hi = s.events.length
   while (lo < hi) {
     const mid = (lo + hi) >> 1
-    if (timeOfId((events[mid] as EventEnvelope).id) < ms) lo = mid + 1
+    if (timeOfId((s.events[mid] as EventEnvelope).id) < ms) lo = mid + 1
     else hi = mid
   }
   return lo
