@@ -1,4 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
+// Second, as `@flowchat/core` (which it brings) was: the single file orders modules by first import, and core
+// placed after the controllers costs about 250 bytes gzip.
 import { SESSION_KEYS, SessionController } from './session-controller.js'
 import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
 import { mediaTypeOf, type Profile, type Template } from '@flowchat/core/schemas'
@@ -149,6 +151,7 @@ export class FlowChatElement extends LitElement {
   declare private _draft: string
   declare private _notice: string
   declare private _loadingOlder: boolean
+
   #session = new SessionController(this, (next, previous) => this.#arrived(previous, next))
   #hidden = new HiddenTabController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
