@@ -1,13 +1,14 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
-import { createFlowChat } from '@flowchat/core'
-import type { BotStatus, ChatMessage, Connection, FlowChat, SendInput, ThreadHandle } from './client-types.js'
+// Second, as `@flowchat/core` (which it brings) was: the single file orders modules by first import, and core
+// placed after the controllers costs about 250 bytes gzip.
+import { SESSION_KEYS, SessionController } from './session-controller.js'
+import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
 import { mediaTypeOf, type Profile, type Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
 import { FileDropController } from './file-drop-controller.js'
 import { HiddenTabController } from './hidden-tab-controller.js'
 import { LocationController } from './location-controller.js'
 import { UnreadController } from './unread-controller.js'
-import { OpeningHoursController } from './opening-hours-controller.js'
 import {
   FlowChatClosedEvent,
   FlowChatConnectionChangedEvent,
@@ -19,16 +20,12 @@ import {
 import { styles } from './flow-chat.styles.js'
 import { rememberOpen, wasOpen } from './open-state.js'
 import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
-import { ObserveController } from './observe-controller.js'
 import { TranscriptController } from './transcript-controller.js'
 import { banner, renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
 import type { MessageContext } from './templates/message.js'
 import { renderMessage } from './templates/message.js'
 import { renderQuickReplies } from './templates/quick-replies.js'
-
-/** Properties whose change means another client or thread. */
-const CONNECTION_KEYS = ['relay', 'threadId', 'token', 'chat', 'visitor', 'visitorName', 'profile'] as const
 
 /**
  * `<flow-chat>`: a chat with a Flow.ai bot (and human agents) through a flowchat relay.
@@ -102,7 +99,6 @@ export class FlowChatElement extends LitElement {
     _draft: { state: true },
     _notice: { state: true },
     _loadingOlder: { state: true },
-    _error: { state: true },
   }
 
   /** Base URL of the relay, e.g. `https://relay.example.com`. */
@@ -155,24 +151,8 @@ export class FlowChatElement extends LitElement {
   declare private _draft: string
   declare private _notice: string
   declare private _loadingOlder: boolean
-  declare private _error: string
 
-  #handle: ThreadHandle | undefined
-  // One controller per stream of the thread; each re-reads `#handle` when refreshed.
-  #messages = new ObserveController<readonly ChatMessage[]>(
-    this,
-    () => this.#handle?.messages$,
-    [],
-    (next, previous) => this.#arrived(previous, next),
-  )
-  #connection = new ObserveController<Connection>(this, () => this.#handle?.connection$, { state: 'idle' })
-  #botStatus = new ObserveController<BotStatus>(this, () => this.#handle?.botStatus$, { state: 'active' })
-  #awaitingReply = new ObserveController(this, () => this.#handle?.awaitingReply$, false)
-  #queued = new ObserveController(this, () => this.#handle?.queued$, 0)
-  #hasOlder = new ObserveController(this, () => this.#handle?.hasOlder$, false)
-  #ownChat: FlowChat | undefined
-  #generation = 0
-  #opening = new OpeningHoursController(this)
+  #session = new SessionController(this, (next, previous) => this.#arrived(previous, next))
   #hidden = new HiddenTabController(this)
   #transcript = new TranscriptController<ChatMessage>(this, () => void this.#loadOlder())
   #drop = new FileDropController(this, (files) => this.#upload(files))
@@ -189,7 +169,6 @@ export class FlowChatElement extends LitElement {
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
   #connectionState = 'idle'
-  #connectedAt = 0
 
   constructor() {
     super()
@@ -202,17 +181,6 @@ export class FlowChatElement extends LitElement {
     this._draft = ''
     this._notice = ''
     this._loadingOlder = false
-    this._error = ''
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback()
-    if (this.hasUpdated) this.#connect()
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    this.#release()
   }
 
   /**
@@ -265,14 +233,10 @@ export class FlowChatElement extends LitElement {
    * logoutButton.addEventListener('click', () => document.querySelector('flow-chat')?.reset())
    */
   reset(): void {
-    const chat = this.#ownChat ?? this.chat
-    this.#ownChat = undefined
-    this.#release()
-    chat?.reset()
+    this.#session.reset()
     this.opened = false
     rememberOpen(false)
     this.#unread.clear()
-    if (!this.chat && this.isConnected) this.#connect()
   }
 
   /** The strings in use: the locale's, with `strings` on top. */
@@ -294,12 +258,13 @@ export class FlowChatElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated || CONNECTION_KEYS.some((k) => changed.has(k))) this.#connect()
+    if (!this.hasUpdated || SESSION_KEYS.some((k) => changed.has(k))) this.#session.connect()
     if (!this.hasUpdated && !this.#inline && !this.opened && wasOpen()) this.opened = true
-    const state = this.#connection.value?.state ?? 'idle'
+    const connection = this.#session.connection.value
+    const state = connection?.state ?? 'idle'
     if (state !== this.#connectionState) {
       this.#connectionState = state
-      if (this.hasUpdated) this.dispatchEvent(new FlowChatConnectionChangedEvent(this.#connection.value))
+      if (this.hasUpdated) this.dispatchEvent(new FlowChatConnectionChangedEvent(connection))
     }
     if (changed.has('offset')) {
       const [side, bottom] = (this.offset ?? '').trim().split(/\s+/)
@@ -311,81 +276,6 @@ export class FlowChatElement extends LitElement {
       if (this.opened) this.#unread.clear()
       this.dispatchEvent(this.opened ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
     }
-  }
-
-  #connect(): void {
-    this.#release()
-    const generation = this.#generation
-    this._error = ''
-    let chat = this.chat
-    if (!chat) {
-      if (!this.relay) {
-        this.#setHandle(undefined)
-        return
-      }
-      try {
-        const visitor = {
-          name: this.visitor?.name ?? this.visitorName,
-          profile: this.visitor?.profile ?? this.profile,
-        }
-        chat = createFlowChat({
-          relayUrl: this.relay,
-          session:
-            this.threadId && this.token
-              ? { threadId: this.threadId, token: this.token }
-              : { anonymous: true },
-          visitor,
-        })
-      } catch (e) {
-        this._error = e instanceof Error ? e.message : String(e)
-        return
-      }
-      this.#ownChat = chat
-    }
-    const client = chat
-    this.#connectedAt = Date.now()
-    const threadId = this.threadId
-    const resolved = threadId ? Promise.resolve({ threadId }) : Promise.resolve().then(() => client.session())
-    resolved.then(
-      ({ threadId: id }) => {
-        if (generation === this.#generation) this.#setHandle(client.thread(id))
-      },
-      (e: unknown) => {
-        if (generation === this.#generation) this._error = e instanceof Error ? e.message : String(e)
-      },
-    )
-    Promise.resolve()
-      .then(() => client.businessHours())
-      .then(
-        (hours) => {
-          if (generation === this.#generation) this.#opening.hours = hours
-        },
-        // Without business hours the widget simply shows no closing banner.
-        () => undefined,
-      )
-  }
-
-  #setHandle(handle: ThreadHandle | undefined): void {
-    if (handle === this.#handle) return
-    this.#handle = handle
-    for (const c of [
-      this.#messages,
-      this.#connection,
-      this.#botStatus,
-      this.#awaitingReply,
-      this.#queued,
-      this.#hasOlder,
-    ]) {
-      c.refresh()
-    }
-  }
-
-  #release(): void {
-    this.#generation++
-    this.#opening.hours = []
-    this.#setHandle(undefined)
-    this.#ownChat?.close()
-    this.#ownChat = undefined
   }
 
   /**
@@ -408,7 +298,7 @@ export class FlowChatElement extends LitElement {
       const m = next[i] as ChatMessage
       if (this.#seen.has(m.id)) continue
       this.#seen.add(m.id)
-      if (!m.own && (last || m.createdAt >= this.#connectedAt - 5_000)) fresh.push(m)
+      if (!m.own && (last || m.createdAt >= this.#session.connectedAt - 5_000)) fresh.push(m)
     }
     if (!last) this.#remember(next)
     for (const message of fresh) this.dispatchEvent(new FlowChatMessageReceivedEvent(message))
@@ -439,7 +329,7 @@ export class FlowChatElement extends LitElement {
   }
 
   #send(input: SendInput, detail: SentDetail): void {
-    const handle = this.#handle
+    const handle = this.#session.handle
     if (!handle) return
     this.#transcript.follow()
     this.#hidden.enabled = this.notify
@@ -454,7 +344,7 @@ export class FlowChatElement extends LitElement {
 
   #retry = (id: string) => {
     try {
-      this.#handle?.retry(id).subscribe({ error: () => undefined })
+      this.#session.handle?.retry(id).subscribe({ error: () => undefined })
     } catch {
       // As for #send: the message shows its state.
     }
@@ -485,8 +375,8 @@ export class FlowChatElement extends LitElement {
   }
 
   #loadOlder = async () => {
-    const handle = this.#handle
-    if (!handle || this._loadingOlder || !this.#hasOlder.value) return
+    const handle = this.#session.handle
+    if (!handle || this._loadingOlder || !this.#session.hasOlder.value) return
     this._loadingOlder = true
     try {
       await handle.loadOlder()
@@ -553,18 +443,11 @@ export class FlowChatElement extends LitElement {
   }
 
   #renderPanel(s: FlowChatStrings) {
-    const view = {
-      messages: this.#messages.value,
-      connection: this.#connection.value,
-      botStatus: this.#botStatus.value,
-      awaitingReply: this.#awaitingReply.value,
-      queued: this.#queued.value,
-      hasOlder: this.#hasOlder.value,
-    }
+    const session = this.#session
     const ctx = this.#context(s)
-    this.#transcript.show(view.messages, this.#strings, (m) => renderMessage(m, ctx))
+    this.#transcript.show(session.messages.value, this.#strings, (m) => renderMessage(m, ctx))
     const heading = this.heading || this.getAttribute('title') || s.title
-    const last = view.messages.at(-1)
+    const last = session.messages.value.at(-1)
     const quick =
       last && !last.own
         ? last.templates.findLast((t) => t.type === 'text' && Array.isArray(t.payload.quickReplies))
@@ -599,17 +482,17 @@ export class FlowChatElement extends LitElement {
       </header>
       ${renderBanners(
         {
-          connection: view.connection,
-          queued: view.queued,
-          botStatus: view.botStatus,
-          opening: this.#opening.state,
+          connection: session.connection.value,
+          queued: session.queued.value,
+          botStatus: session.botStatus.value,
+          opening: session.opening.state,
           when: (d) =>
             formatDate(this.#locale, d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
           locale: this.#locale,
         },
         s,
       )}
-      ${this._error ? banner('failed', format(s.connectionFailed, { reason: this._error }), 'alert') : nothing}
+      ${session.error ? banner('failed', format(s.connectionFailed, { reason: session.error }), 'alert') : nothing}
       <div class="transcript-frame">
         <div
           class="transcript"
@@ -621,7 +504,7 @@ export class FlowChatElement extends LitElement {
           @scroll=${this.#transcript.onScroll}
         >
           ${
-            view.hasOlder
+            session.hasOlder.value
               ? html`<button
                   type="button"
                   class="link-button older"
@@ -632,7 +515,7 @@ export class FlowChatElement extends LitElement {
                 </button>`
               : nothing
           }
-          ${view.messages.length === 0 ? html`<slot name="empty"></slot>` : nothing}
+          ${session.messages.value.length === 0 ? html`<slot name="empty"></slot>` : nothing}
           <div class="messages"></div>
         </div>
         ${
@@ -646,7 +529,7 @@ export class FlowChatElement extends LitElement {
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>
       ${
         // Nobody is typing for a visitor who is offline: the answer cannot arrive until they are back.
-        view.awaitingReply && view.connection.state !== 'offline'
+        session.awaitingReply.value && session.connection.value.state !== 'offline'
           ? html`<div class="typing" part="typing" role="status">
               <span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
               <span class="visually-hidden">${format(s.typing, { name: heading })}</span>
@@ -658,7 +541,7 @@ export class FlowChatElement extends LitElement {
         {
           draft: this._draft,
           placeholder: this.placeholder || s.placeholder,
-          disabled: !this.#handle,
+          disabled: !session.handle,
           notice: this._notice,
           onInput: (v) => (this._draft = v),
           onSubmit: this.#submit,

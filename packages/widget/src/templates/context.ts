@@ -7,7 +7,9 @@ export interface TemplateContext {
   sendText(text: string): void
   /**
    * Triggers a Flow.ai event. The transcript shows `label` (the button's or chip's) when given, else the event
-   * name, as core's `SendInput` says: live, in other tabs and after a reload (the relay remembers the label).
+   * name, as core's `SendInput` says: live and in other tabs (the label rides on the relay's `sent` event), and
+   * after a reload (the relay puts it back on history pages from the `sent` events its storage keeps: any relay
+   * instance on the same Redis, and after a restart with Redis).
    */
   sendEvent(eventName: string, label?: string): void
   /** Asks for the visitor's position and sends it. */

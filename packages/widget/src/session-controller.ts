@@ -1,0 +1,172 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import { createFlowChat } from '@flowchat/core'
+import type { BotStatus, ChatMessage, Connection, FlowChat, ThreadHandle } from './client-types.js'
+import type { FlowChatElement } from './flow-chat.component.js'
+import { ObserveController } from './observe-controller.js'
+import { OpeningHoursController } from './opening-hours-controller.js'
+
+/** The element's properties a session is made from: a change to any of them starts a new session. */
+export const SESSION_KEYS = [
+  'relay',
+  'threadId',
+  'token',
+  'chat',
+  'visitor',
+  'visitorName',
+  'profile',
+] as const
+
+/** What the session reads of its element. */
+export type SessionHost = ReactiveControllerHost &
+  Pick<FlowChatElement, (typeof SESSION_KEYS)[number] | 'hasUpdated' | 'isConnected'>
+
+/**
+ * The element's session: makes a client from `relay` (anonymous, or the thread of `threadId` and `token`) unless
+ * the page passed a `chat`, opens the visitor's thread and follows its streams, fetches the business hours, and
+ * closes the client it made when the element leaves the page or starts over; back on the page, it starts again.
+ * Answers that arrive after a newer `connect()` are dropped.
+ *
+ * @example
+ * readonly #session = new SessionController(this, (next, previous) => this.#arrived(previous, next))
+ * willUpdate() { if (!this.hasUpdated) this.#session.connect() }
+ * render() { return html`${this.#session.messages.value.length} messages` }
+ */
+export class SessionController implements ReactiveController {
+  /** The open thread; none before it resolves, without a relay, or after a failure. */
+  declare handle: ThreadHandle | undefined
+  /** Why the session could not start (`''` while it is fine). */
+  error = ''
+  /** When the session last started (epoch ms): messages from before are the conversation so far. */
+  connectedAt = 0
+  declare readonly messages: ObserveController<readonly ChatMessage[]>
+  declare readonly connection: ObserveController<Connection>
+  declare readonly botStatus: ObserveController<BotStatus>
+  declare readonly awaitingReply: ObserveController<boolean>
+  declare readonly queued: ObserveController<number>
+  declare readonly hasOlder: ObserveController<boolean>
+  /** Whether the business is open now, from the client's business hours. */
+  declare readonly opening: OpeningHoursController
+  readonly #host: SessionHost
+  #ownChat: FlowChat | undefined
+  #generation = 0
+
+  /** `onMessages` sees each list of messages with the one before it, before the host renders. */
+  constructor(
+    host: SessionHost,
+    onMessages: (next: readonly ChatMessage[], previous: readonly ChatMessage[]) => void,
+  ) {
+    this.#host = host
+    this.messages = new ObserveController<readonly ChatMessage[]>(
+      host,
+      () => this.handle?.messages$,
+      [],
+      onMessages,
+    )
+    this.connection = new ObserveController<Connection>(host, () => this.handle?.connection$, {
+      state: 'idle',
+    })
+    this.botStatus = new ObserveController<BotStatus>(host, () => this.handle?.botStatus$, {
+      state: 'active',
+    })
+    this.awaitingReply = new ObserveController(host, () => this.handle?.awaitingReply$, false)
+    this.queued = new ObserveController(host, () => this.handle?.queued$, 0)
+    this.hasOlder = new ObserveController(host, () => this.handle?.hasOlder$, false)
+    this.opening = new OpeningHoursController(host)
+    host.addController(this)
+  }
+
+  hostConnected(): void {
+    if (this.#host.hasUpdated) this.connect()
+  }
+
+  hostDisconnected(): void {
+    this.#release()
+  }
+
+  /** Starts over from the host's properties: the previous client, if this controller made it, is closed. */
+  connect(): void {
+    this.#release()
+    const generation = this.#generation
+    const host = this.#host
+    const fail = (e: unknown) => {
+      if (generation === this.#generation) {
+        this.error = e instanceof Error ? e.message : String(e)
+        host.requestUpdate()
+      }
+    }
+    this.error = ''
+    host.requestUpdate()
+    let chat = host.chat
+    if (!chat) {
+      if (!host.relay) return
+      try {
+        chat = this.#ownChat = createFlowChat({
+          relayUrl: host.relay,
+          session:
+            host.threadId && host.token
+              ? { threadId: host.threadId, token: host.token }
+              : { anonymous: true },
+          visitor: {
+            name: host.visitor?.name ?? host.visitorName,
+            profile: host.visitor?.profile ?? host.profile,
+          },
+        })
+      } catch (e) {
+        return fail(e)
+      }
+    }
+    const client = chat
+    this.connectedAt = Date.now()
+    const threadId = host.threadId
+    const resolved = threadId ? Promise.resolve({ threadId }) : Promise.resolve().then(() => client.session())
+    resolved.then(({ threadId: id }) => {
+      if (generation === this.#generation) this.#setHandle(client.thread(id))
+    }, fail)
+    Promise.resolve()
+      .then(() => client.businessHours())
+      .then(
+        (hours) => {
+          if (generation === this.#generation) this.opening.hours = hours
+        },
+        // Without business hours the widget simply shows no closing banner.
+        () => undefined,
+      )
+  }
+
+  /**
+   * Ends the visitor's chat (a site's logout): the client in use forgets its stored session and outbox. A client
+   * this controller made is closed and a new one starts with a new anonymous session (while the host is on the
+   * page); a `chat` the page passed stays reset until the page gives another.
+   */
+  reset(): void {
+    const host = this.#host
+    const chat = this.#ownChat ?? host.chat
+    this.#ownChat = undefined
+    this.#release()
+    chat?.reset()
+    if (!host.chat && host.isConnected) this.connect()
+  }
+
+  #setHandle(handle: ThreadHandle | undefined): void {
+    if (handle === this.handle) return
+    this.handle = handle
+    for (const c of [
+      this.messages,
+      this.connection,
+      this.botStatus,
+      this.awaitingReply,
+      this.queued,
+      this.hasOlder,
+    ]) {
+      c.refresh()
+    }
+  }
+
+  #release(): void {
+    this.#generation++
+    this.opening.hours = []
+    this.#setHandle(undefined)
+    this.#ownChat?.close()
+    this.#ownChat = undefined
+  }
+}
