@@ -89,7 +89,7 @@ export interface OpenEventStream {
  * then releases the held events newer than the last one sent.
  *
  * Frames reach the socket through an {@link createSseWriter | SSE writer}: each event is serialised once for all
- * its readers, and the frames of one event-loop turn go out as one write.
+ * its readers, and the frames queued between two flushes go out as one write.
  *
  * @example
  * const open = serveEventStream(reply.raw, { storage, stream: { thread }, lastEventId, ... })

@@ -268,12 +268,12 @@ describe('SSE writer on a real socket', () => {
 })
 
 describe('flushDelay', () => {
-  it('writes at the end of the turn after a short flush, else waits as long as the last flush took, capped', () => {
+  it('writes at the end of the turn after a short flush, else holds four times the last flush, capped', () => {
     expect(flushDelay(0, 0)).toBe(0)
     expect(flushDelay(0.9, 0)).toBe(0)
-    expect(flushDelay(8, 3)).toBe(5)
-    expect(flushDelay(8, 7.5)).toBe(0)
-    expect(flushDelay(8, 20)).toBe(0)
-    expect(flushDelay(500, 0)).toBe(20)
+    expect(flushDelay(5, 3)).toBe(17)
+    expect(flushDelay(5, 19.5)).toBe(0)
+    expect(flushDelay(5, 40)).toBe(0)
+    expect(flushDelay(500, 0)).toBe(50)
   })
 })
