@@ -35,7 +35,7 @@ export interface SseWriter {
 }
 
 /**
- * A busy relay's flush waits this many times as long as the last flush took (see `flushDelay`): the relay then
+ * A busy relay's flush waits this many times the CPU time the last flush took (see `flushDelay`): the relay then
  * spends at most about a fifth of its time writing, and the rest storing and answering webhooks whose events the
  * next flush carries together.
  */
@@ -48,19 +48,20 @@ const MAX_HOLD_MS = 50
 let dirty: Writer[] = []
 let scheduled = false
 let lastFlushEnd = 0
+/** CPU time of the last flush, not wall time: a process preempted mid-flush on a crowded machine is not busier. */
 let lastFlushMs = 0
 
 /**
- * How long the next flush waits, in ms, given how long the last one took and how long ago it ended: 0 (at the end
- * of this event-loop turn) when the last flush took under a millisecond (a quiet relay, or one whose events each
- * go to a few streams: their latency is left as it was); otherwise until `HOLD_FACTOR` times
- * its duration has passed since it ended, at most `MAX_HOLD_MS`. Meanwhile the webhooks that arrive are stored,
- * answered and queued, and each stream then gets their frames in one write. The socket write, not the event, is
- * what costs (see test/bench/findings.md): with 1,000 readers, a write then carries 10 to 15 events instead of 1.6,
+ * How long the next flush waits, in ms, given the CPU time the last one took and how long ago it ended. After a
+ * flush under a millisecond (a quiet relay, or one whose events each go to a few streams), none: it runs at the
+ * end of this event-loop turn and latency is what it was. After a longer one, until `HOLD_FACTOR` times that has
+ * passed since it ended, at most `MAX_HOLD_MS`: meanwhile the webhooks that arrive are stored, answered and
+ * queued, and each stream then gets their frames in one write. The socket write, not the event, is what costs (see
+ * test/bench/findings.md): with 1,000 readers of 10 threads a write then carries about 10 events instead of 1.6,
  * and an event waits at most the hold longer.
  *
  * @example
- * flushDelay(0.1, 0) // 0: write at the end of this turn
+ * flushDelay(0.5, 0) // 0: write at the end of this turn
  * flushDelay(5, 3) // 17
  */
 export function flushDelay(lastFlushMs: number, sinceFlushMs: number): number {
@@ -77,14 +78,20 @@ function schedule(): void {
   else setImmediate(flushAll)
 }
 
+/** CPU time of the event-loop thread, ms. */
+function threadCpuMs(): number {
+  const { user, system } = process.threadCpuUsage()
+  return (user + system) / 1000
+}
+
 function flushAll(): void {
-  const started = performance.now()
+  const started = threadCpuMs()
   scheduled = false
   const writers = dirty
   dirty = []
   for (const writer of writers) writer.flush()
+  lastFlushMs = threadCpuMs() - started
   lastFlushEnd = performance.now()
-  lastFlushMs = lastFlushEnd - started
 }
 
 const CRLF = 0x0a0d // "\r\n" read as a little-endian uint16
@@ -241,7 +248,7 @@ class Writer implements SseWriter {
 
 /**
  * Queues the frames bound for one SSE response and writes them together: those of one event-loop turn, or, while
- * the relay is busy writing, of a few times as long as the last flush took (see `flushDelay`), so a burst of events
+ * the relay is busy writing, of a few times the CPU time the last flush took (see `flushDelay`), so a burst of events
  * costs the socket one write per reader instead of one per event. Order is kept: every frame of the response goes
  * through the queue. After the first write, a chunked response's chunks are framed here and written to its socket;
  * a frame sent alone to many readers is framed once for all of them.
