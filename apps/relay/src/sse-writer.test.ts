@@ -268,12 +268,16 @@ describe('SSE writer on a real socket', () => {
 })
 
 describe('flushDelay', () => {
-  it('writes at the end of the turn after a short flush, else holds four times the last flush, capped', () => {
-    expect(flushDelay(0, 0)).toBe(0)
-    expect(flushDelay(0.9, 0)).toBe(0)
-    expect(flushDelay(5, 3)).toBe(17)
-    expect(flushDelay(5, 19.5)).toBe(0)
-    expect(flushDelay(5, 40)).toBe(0)
-    expect(flushDelay(500, 0)).toBe(50)
+  it('holds a flush only after a long one whose writes carried several frames, four times as long, capped', () => {
+    const after = (cpuMs: number, sinceMs: number, framesPerWrite = 2) =>
+      flushDelay({ cpuMs, sinceMs, framesPerWrite })
+    expect(after(0, 0)).toBe(0)
+    expect(after(0.9, 0)).toBe(0)
+    expect(after(5, 3)).toBe(17)
+    expect(after(5, 3, 1)).toBe(0)
+    expect(after(5, 3, 1.2)).toBe(0)
+    expect(after(5, 19.5)).toBe(0)
+    expect(after(5, 40)).toBe(0)
+    expect(after(500, 0)).toBe(50)
   })
 })

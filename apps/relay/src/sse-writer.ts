@@ -44,36 +44,49 @@ const HOLD_FACTOR = 4
 /** The longest a flush waits, whatever the last one took (a heartbeat to 10,000 idle streams). */
 const MAX_HOLD_MS = 50
 
+/**
+ * Frames per write in the last flush from which holding pays: streams get events faster than they are flushed.
+ * Below it (every event to its own streams, a heartbeat to all) a hold would add latency and save no write.
+ */
+const HOLD_FROM_FRAMES_PER_WRITE = 1.25
+
 /** Writers with frames queued; one scheduled `flushAll` writes them all. */
 let dirty: Writer[] = []
 let scheduled = false
 let lastFlushEnd = 0
 /** CPU time of the last flush, not wall time: a process preempted mid-flush on a crowded machine is not busier. */
 let lastFlushMs = 0
+/** Frames per write in the last flush. */
+let lastFramesPerWrite = 0
 
 /**
- * How long the next flush waits, in ms, given the CPU time the last one took and how long ago it ended. After a
- * flush under a millisecond (a quiet relay, or one whose events each go to a few streams), none: it runs at the
- * end of this event-loop turn and latency is what it was. After a longer one, until `HOLD_FACTOR` times that has
- * passed since it ended, at most `MAX_HOLD_MS`: meanwhile the webhooks that arrive are stored, answered and
- * queued, and each stream then gets their frames in one write. The socket write, not the event, is what costs (see
+ * How long the next flush waits, in ms, given the last one: the CPU time it took, how long ago it ended, and how
+ * many frames its writes carried on average. After a flush under a millisecond (a quiet relay), or one whose writes
+ * carried about one frame each (events that each go to their own streams, a heartbeat), none: it runs at the end
+ * of this event-loop turn and latency is what it was. Otherwise until `HOLD_FACTOR` times that CPU time has passed
+ * since it ended, at most `MAX_HOLD_MS`: meanwhile the webhooks that arrive are stored, answered and queued, and
+ * each stream then gets their frames in one write. The socket write, not the event, is what costs (see
  * test/bench/findings.md): with 1,000 readers of 10 threads a write then carries about 10 events instead of 1.6,
  * and an event waits at most the hold longer.
  *
  * @example
- * flushDelay(0.5, 0) // 0: write at the end of this turn
- * flushDelay(5, 3) // 17
+ * flushDelay({ cpuMs: 5, sinceMs: 3, framesPerWrite: 1.6 }) // 17
+ * flushDelay({ cpuMs: 5, sinceMs: 3, framesPerWrite: 1 }) // 0: write at the end of this turn
  */
-export function flushDelay(lastFlushMs: number, sinceFlushMs: number): number {
-  if (lastFlushMs < 1) return 0
-  const wait = Math.min(MAX_HOLD_MS, HOLD_FACTOR * lastFlushMs - sinceFlushMs)
+export function flushDelay(last: { cpuMs: number; sinceMs: number; framesPerWrite: number }): number {
+  if (last.cpuMs < 1 || last.framesPerWrite < HOLD_FROM_FRAMES_PER_WRITE) return 0
+  const wait = Math.min(MAX_HOLD_MS, HOLD_FACTOR * last.cpuMs - last.sinceMs)
   return wait >= 1 ? wait : 0
 }
 
 /** Schedules the flush of every dirty writer (see {@link flushDelay}). */
 function schedule(): void {
   scheduled = true
-  const wait = flushDelay(lastFlushMs, performance.now() - lastFlushEnd)
+  const wait = flushDelay({
+    cpuMs: lastFlushMs,
+    sinceMs: performance.now() - lastFlushEnd,
+    framesPerWrite: lastFramesPerWrite,
+  })
   if (wait > 0) setTimeout(flushAll, wait)
   else setImmediate(flushAll)
 }
@@ -89,8 +102,17 @@ function flushAll(): void {
   scheduled = false
   const writers = dirty
   dirty = []
-  for (const writer of writers) writer.flush()
+  let writes = 0
+  let frames = 0
+  for (const writer of writers) {
+    const written = writer.flush()
+    if (written > 0) {
+      writes++
+      frames += written
+    }
+  }
   lastFlushMs = threadCpuMs() - started
+  lastFramesPerWrite = writes === 0 ? 0 : frames / writes
   lastFlushEnd = performance.now()
 }
 
@@ -188,9 +210,10 @@ class Writer implements SseWriter {
     }
   }
 
-  flush(): void {
+  /** Writes what is queued; returns how many frames that was. */
+  flush(): number {
     this.#dirty = false
-    if (this.#gone || this.#queue.length === 0) return
+    if (this.#gone || this.#queue.length === 0) return 0
     const queue = this.#queue
     const bytes = this.#queuedBytes
     this.#queue = []
@@ -224,6 +247,7 @@ class Writer implements SseWriter {
     // writableLength counts what Node holds because the socket would not take it: the reader is not keeping up.
     this.#held = res.writableLength
     if (this.#held > this.options.maxBufferedBytes) this.#cutOff()
+    return queue.length
   }
 
   discard(): void {
