@@ -54,7 +54,7 @@ const HOLD_FROM_FRAMES_PER_WRITE = 1.25
 let dirty: Writer[] = []
 let scheduled = false
 let lastFlushEnd = 0
-/** CPU time of the last flush, not wall time: a process preempted mid-flush on a crowded machine is not busier. */
+/** CPU time of the last flush, not wall time: a process preempted mid-flush is not busier. */
 let lastFlushMs = 0
 /** Frames per write in the last flush. */
 let lastFramesPerWrite = 0
@@ -272,10 +272,10 @@ class Writer implements SseWriter {
 
 /**
  * Queues the frames bound for one SSE response and writes them together: those of one event-loop turn, or, while
- * the relay is busy writing, of a few times the CPU time the last flush took (see `flushDelay`), so a burst of events
- * costs the socket one write per reader instead of one per event. Order is kept: every frame of the response goes
- * through the queue. After the first write, a chunked response's chunks are framed here and written to its socket;
- * a frame sent alone to many readers is framed once for all of them.
+ * the relay is busy writing, of a few times the CPU time of the last flush (see `flushDelay`), so a burst of
+ * events costs the socket one write per reader instead of one per event. Order is kept: every frame of the
+ * response goes through the queue. After the first write, a chunked response's chunks are framed here and written
+ * to its socket; a frame sent alone to many readers is framed once for all of them.
  *
  * @example
  * const writer = createSseWriter(res, { maxBufferedBytes: 1 << 20, onSlow: finish })
