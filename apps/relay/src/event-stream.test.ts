@@ -36,8 +36,8 @@ describe('SSE streams over real sockets', () => {
     }
     const token = await relay.issueToken({ threadId: T })
     const streamUrl = `${base}/v1/threads/${encodeURIComponent(T)}/events`
-    const open = (url = streamUrl, t = token) => {
-      const es = openEventSource(url, t)
+    const open = (url = streamUrl, t = token, kinds?: string[]) => {
+      const es = openEventSource(url, t, kinds)
       cleanup.push(() => es.source.close())
       return es
     }
@@ -130,6 +130,49 @@ describe('SSE streams over real sockets', () => {
       Array.from({ length: 3000 }, (_, i) => i + 1),
     )
     expect(es.errors).toHaveLength(0)
+  })
+
+  it('a client parses replay, heartbeats and live frames, framed by the relay itself, and a graceful end', async () => {
+    const { open, streamUrl, token } = await setup({ heartbeatMs: 20 })
+    const first = open()
+    await first.opened
+    await webhook('0')
+    await until(() => first.received.length === 1, 'the first event')
+    first.source.close()
+    for (let i = 1; i <= 40; i++) await webhook(String(i))
+    // A second reader of the thread, live all along: the frames it shares with the resuming one are framed once.
+    const live = open()
+    await live.opened
+    const resumed = open(`${streamUrl}?lastEventId=${first.received[0]!.id}`, undefined, [
+      'reply',
+      'heartbeat',
+    ])
+    // Live webhooks, concurrent (several reach a stream in one write) and spaced (heartbeats fall between them).
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => webhook(String(41 + round * 10 + i))))
+      const beats = resumed.received.filter((e) => e.event === 'heartbeat').length
+      await until(() => resumed.received.filter((e) => e.event === 'heartbeat').length > beats, 'a heartbeat')
+    }
+    const replies = () => resumed.received.filter((e) => e.event === 'reply')
+    await until(() => replies().length === 80 && live.received.length === 40, 'every event')
+    const numbers = texts(replies()).map(Number)
+    expect(numbers.slice(0, 40)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+    expect(numbers.slice(40).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 41))
+    const ids = replies().map((e) => e.id)
+    expect([...ids].sort(compareEventIds)).toEqual(ids)
+    expect(live.received.map((e) => e.id)).toEqual(ids.slice(40))
+    expect([...resumed.errors, ...live.errors]).toHaveLength(0)
+    // A graceful end (shutdown) still ends the chunked body properly: the client sees the retry hint and the end.
+    const raw = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    await readUntil(raw, /event: hello\n/)
+    await webhook('after')
+    await readUntil(raw, /"fallback":"after"/)
+    const ended = new Promise<void>((resolve) => raw.on('end', resolve))
+    let tail = ''
+    raw.on('data', (chunk: Buffer) => (tail += chunk.toString('utf8')))
+    await relay.close()
+    await ended
+    expect(tail).toMatch(/retry: \d+\n\n$/)
   })
 
   it('gives two readers of a thread the same bytes, in order, when events arrive together', async () => {

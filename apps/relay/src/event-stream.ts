@@ -18,6 +18,18 @@ const REPLAY_PAGE = 500
 const heartbeatFrame = textFrame(HEARTBEAT_FRAME)
 
 /**
+ * Whether `id` comes after `last`, remembered for the last pair asked: the readers of a thread ask the same
+ * question of each event (their last one was the previous event), so each event's id is compared once, not once
+ * per reader.
+ */
+let asked = { id: '', last: '', newer: false }
+
+function isNewer(id: string, last: string): boolean {
+  if (id !== asked.id || last !== asked.last) asked = { id, last, newer: compareEventIds(id, last) > 0 }
+  return asked.newer
+}
+
+/**
  * One timer per heartbeat interval for every open stream, not one per stream: an idle stream then costs no timer.
  * A stream that joins between two ticks gets its first heartbeat sooner than `heartbeatMs`, never later.
  */
@@ -77,7 +89,7 @@ export interface OpenEventStream {
  * then releases the held events newer than the last one sent.
  *
  * Frames reach the socket through an {@link createSseWriter | SSE writer}: each event is serialised once for all
- * its readers, and the frames of one event-loop turn go out as one write.
+ * its readers, and the frames queued between two flushes go out as one write.
  *
  * @example
  * const open = serveEventStream(reply.raw, { storage, stream: { thread }, lastEventId, ... })
@@ -151,7 +163,7 @@ class EventStream implements OpenEventStream, SseWriterOptions {
   }
 
   #send(event: EventEnvelope): void {
-    if (this.#lastSent !== undefined && compareEventIds(event.id, this.#lastSent) <= 0) return
+    if (this.#lastSent !== undefined && !isNewer(event.id, this.#lastSent)) return
     this.#lastSent = event.id
     this.#writer.push(eventFrame(event))
     this.#options.metrics.eventDelivered()
@@ -186,7 +198,7 @@ class EventStream implements OpenEventStream, SseWriterOptions {
           // So the replay writes about a socket buffer at a time and waits for the reader to take it.
           if (this.#writer.queuedBytes >= res.writableHighWaterMark) {
             this.#writer.flush()
-            if (res.writableNeedDrain) await drained(res)
+            if (this.#writer.needsDrain) await this.#writer.drained()
           }
           if (this.#done) return
         }
@@ -199,16 +211,4 @@ class EventStream implements OpenEventStream, SseWriterOptions {
     this.#held = undefined
     for (const event of pending) this.#send(event)
   }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const go = () => {
-      res.off('drain', go)
-      res.off('close', go)
-      resolve()
-    }
-    res.on('drain', go)
-    res.on('close', go)
-  })
 }

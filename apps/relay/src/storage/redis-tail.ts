@@ -90,9 +90,17 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
   const byThread = new Map<string, Set<Subscriber>>()
   const operators = new Set<Subscriber>()
 
-  /** Gives `subscriber` the event `id` of its own stream, unless it already has it. */
-  function offer(subscriber: Subscriber, id: string, envelope: () => EventEnvelope): void {
-    if (subscriber.last === undefined || compareEventIds(id, subscriber.last) <= 0) return
+  /**
+   * Gives `subscriber` the event `id` of its own stream, unless it already has it. `newer` compares `id` with a
+   * subscriber's last id (one entry's subscribers mostly share that id: see `newerThan`).
+   */
+  function offer(
+    subscriber: Subscriber,
+    id: string,
+    envelope: () => EventEnvelope,
+    newer: (last: string) => boolean = (last) => compareEventIds(id, last) > 0,
+  ): void {
+    if (subscriber.last === undefined || !newer(subscriber.last)) return
     if (subscriber.floors !== undefined && !aboveFloor(subscriber, id)) return
     subscriber.last = id
     try {
@@ -116,13 +124,15 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     if (operators.size === 0 && !own) return
     // Parsed once for every subscriber here, under each stream's id; they all get the same envelope object.
     const shared = envelopes(entry)
+    const newerOperators = newerThan(entry.id)
     for (const subscriber of operators) {
       if (subscriber.last === undefined) subscriber.pending.push(entry)
-      else offer(subscriber, entry.id, shared.operators)
+      else offer(subscriber, entry.id, shared.operators, newerOperators)
     }
+    const newerThread = newerThan(entry.threadEventId)
     for (const subscriber of own ?? []) {
       if (subscriber.last === undefined) subscriber.pending.push(entry)
-      else offer(subscriber, entry.threadEventId, shared.thread)
+      else offer(subscriber, entry.threadEventId, shared.thread, newerThread)
     }
   }
 
@@ -213,6 +223,22 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     const pending = subscriber.pending
     subscriber.pending = []
     for (const entry of pending) if (subscribers.has(subscriber)) deliver(subscriber, entry)
+  }
+}
+
+/**
+ * Whether `id` is newer than a given last id, remembering the last answer: the subscribers of a thread were
+ * mostly all given the previous entry, so an entry's id is compared once, not once per subscriber.
+ */
+function newerThan(id: string): (last: string) => boolean {
+  let asked: string | undefined
+  let newer = false
+  return (last) => {
+    if (last !== asked) {
+      asked = last
+      newer = compareEventIds(id, last) > 0
+    }
+    return newer
   }
 }
 
