@@ -91,9 +91,15 @@ function schedule(): void {
   else setImmediate(flushAll)
 }
 
-/** CPU time of the event-loop thread, ms. */
+/**
+ * CPU time of the event-loop thread, ms. `process.threadCpuUsage` needs Node 22.15 or 23.9; the relay supports
+ * 22.12, where the process's CPU time (GC and pool threads included) stands in for it.
+ */
+const cpuUsage: () => NodeJS.CpuUsage =
+  typeof process.threadCpuUsage === 'function' ? () => process.threadCpuUsage() : () => process.cpuUsage()
+
 function threadCpuMs(): number {
-  const { user, system } = process.threadCpuUsage()
+  const { user, system } = cpuUsage()
   return (user + system) / 1000
 }
 
