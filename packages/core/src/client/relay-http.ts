@@ -58,6 +58,40 @@ export async function relayError(response: Response): Promise<FlowError> {
 }
 
 /**
+ * The answer of a relay request, read by `read` (none: ignored): a non-2xx answer throws the relay's error, an
+ * answer that is not JSON or not as documented throws `invalid_response` naming the request.
+ *
+ * @example
+ * const accepted = await readAnswer(response, 'POST /v1/threads/t1/messages', sendMessage.read)
+ */
+export async function readAnswer<T>(
+  response: Response,
+  request: string,
+  read: AnswerReader<T> | undefined,
+): Promise<T | undefined> {
+  if (!response.ok) throw await relayError(response)
+  if (!read) return undefined
+  let json: unknown
+  try {
+    json = await response.json()
+  } catch (error) {
+    throw new FlowError(FlowErrorCode.invalid_response, `The relay's answer to ${request} is not JSON.`, {
+      status: response.status,
+      cause: error,
+    })
+  }
+  const parsed = read(json)
+  if (!parsed.ok) {
+    throw new FlowError(
+      FlowErrorCode.invalid_response,
+      `The relay's answer to ${request} is not as documented: ${parsed.error}`,
+      { status: response.status },
+    )
+  }
+  return parsed.value
+}
+
+/**
  * One signal for a request: aborted by the caller's signal or after `timeoutMs` (a `TimeoutError`, so that
  * `toFlowError` names it `timeout`). `done()` releases the timer.
  */
@@ -108,41 +142,17 @@ export function createRelayHttp(options: {
     if (req.body !== undefined) headers['content-type'] = 'application/json'
     const bound = requestSignal(req.signal, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS)
     try {
-      let response: Response
-      let json: unknown
-      try {
-        response = await options.fetch(url(path, req.query), {
-          method,
-          headers,
-          signal: bound.signal,
-          ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
-        })
-        if (!response.ok) throw await relayError(response)
-        const { read } = req
-        if (!read) return undefined
-        try {
-          json = await response.json()
-        } catch (error) {
-          if (bound.signal.aborted) throw error
-          throw new FlowError(
-            FlowErrorCode.invalid_response,
-            `The relay's answer to ${method} ${path} is not JSON.`,
-            { status: response.status, cause: error },
-          )
-        }
-        const parsed = read(json)
-        if (!parsed.ok) {
-          throw new FlowError(
-            FlowErrorCode.invalid_response,
-            `The relay's answer to ${method} ${path} is not as documented: ${parsed.error}`,
-            { status: response.status },
-          )
-        }
-        return parsed.value
-      } catch (error) {
-        // The reason of an aborted fetch: the caller's, or the TimeoutError of the bound.
-        throw toFlowError(bound.signal.aborted ? (bound.signal.reason ?? error) : error)
-      }
+      const response = await options.fetch(url(path, req.query), {
+        method,
+        headers,
+        signal: bound.signal,
+        // JSON.stringify(undefined) is undefined: no body.
+        body: JSON.stringify(req.body),
+      })
+      return await readAnswer(response, `${method} ${path}`, req.read)
+    } catch (error) {
+      // The reason of an aborted fetch: the caller's, or the TimeoutError of the bound.
+      throw toFlowError(bound.signal.aborted ? (bound.signal.reason ?? error) : error)
     } finally {
       bound.done()
     }
