@@ -1,6 +1,7 @@
 import { Subject, VirtualTimeScheduler, type Observable } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEventStream, type StreamSignal } from './event-stream.js'
+import { createRelayHttp } from './relay-http.js'
 import { FakeEventSource, advance, settle, stubSession } from './test-doubles.js'
 
 const envelope = (id: string) => ({
@@ -21,8 +22,13 @@ function setup(
   const session = stubSession('tok', overrides.refresh)
   let lastId: string | undefined
   const signals: StreamSignal[] = []
+  const relay = createRelayHttp({
+    relayUrl: 'http://relay',
+    fetch: () => Promise.reject(new Error('unused')),
+    token: () => undefined,
+  })
   const stream$: Observable<StreamSignal> = createEventStream({
-    url: 'http://relay/v1/threads/t1/events',
+    url: (query) => relay.url('/v1/threads/t1/events', query),
     EventSource: FakeEventSource as never,
     auth: overrides.auth ?? 'query',
     fetch: overrides.fetch ?? (() => Promise.reject(new Error('unused'))),
@@ -94,6 +100,26 @@ describe('createEventStream', () => {
     expect(FakeEventSource.last().url).toBe(
       'http://relay/v1/threads/t1/events?lastEventId=7-3&access_token=tok',
     )
+  })
+
+  it('skips frames that are not JSON, and reports a reset with its reason or a default one', async () => {
+    const t = setup()
+    await settle()
+    const es = FakeEventSource.last()
+    es.open()
+    const raw = (name: string, data: string) => es.dispatchEvent(new MessageEvent(name, { data }))
+    raw('reply', '{not json')
+    raw('hello', 'nope')
+    es.emit('reply', envelope('7-1'))
+    es.emit('reset', { reason: 'the stream was trimmed' })
+    raw('reset', '{broken')
+    es.emit('reset', null)
+    expect(t.signals.filter((s) => s.type !== 'connection')).toEqual([
+      { type: 'envelope', envelope: envelope('7-1') },
+      { type: 'reset', reason: 'the stream was trimmed' },
+      { type: 'reset', reason: 'the relay could not resume' },
+      { type: 'reset', reason: 'the relay could not resume' },
+    ])
   })
 
   it('a short-lived connection does not reset the back-off', async () => {

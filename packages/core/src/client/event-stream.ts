@@ -17,8 +17,8 @@ export type StreamSignal =
 export type StreamAuth = 'header' | 'query'
 
 export interface EventStreamOptions {
-  /** Absolute URL of the stream, without query. */
-  url: string
+  /** Absolute URL of the stream with this query (undefined values left out): `RelayHttp.url`'s rule. */
+  url: (query: Record<string, string | undefined>) => string
   EventSource: EventSourceConstructor
   auth: StreamAuth
   fetch: typeof fetch
@@ -32,6 +32,15 @@ export interface EventStreamOptions {
 
 /** Every event name the relay sends; an EventSource only delivers named events someone listens to. */
 const EVENT_NAMES = [...new Set([...Object.values(EnvelopeKind), 'message'])]
+
+/** An SSE frame's data as JSON; undefined when it is not JSON (such a frame is skipped). */
+function dataOf(event: Event): unknown {
+  try {
+    return JSON.parse((event as MessageEvent<string>).data)
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * A relay SSE stream with its own reconnect policy. One EventSource per attempt, closed on any error so the
@@ -118,11 +127,6 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
       }
       if (mine !== generation || done || !online) return
       const token = session.token()
-      const params = new URLSearchParams()
-      const last = options.lastEventId()
-      if (last !== undefined) params.set('lastEventId', last)
-      if (options.auth === 'query' && token) params.set('access_token', token)
-      const qs = params.toString()
       const init =
         options.auth === 'header'
           ? {
@@ -136,16 +140,14 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
                 })) as typeof fetch,
             }
           : undefined
-      const es = new options.EventSource(`${options.url}${qs ? `?${qs}` : ''}`, init)
+      const url = options.url({
+        lastEventId: options.lastEventId(),
+        access_token: (options.auth === 'query' && token) || undefined,
+      })
+      const es = new options.EventSource(url, init)
       source = es
       es.addEventListener(StreamFrame.hello, (event) => {
-        let json: unknown
-        try {
-          json = JSON.parse((event as MessageEvent<string>).data)
-        } catch {
-          return
-        }
-        const hello = readHello(json)
+        const hello = readHello(dataOf(event))
         if (hello && hello.heartbeatMs > 0) heartbeatMs = hello.heartbeatMs
         alive(es)
       })
@@ -160,28 +162,19 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
       const onEvent = (event: Event) => {
         if (source !== es) return
         alive(es)
-        const data = (event as MessageEvent<string>).data
-        let json: unknown
-        try {
-          json = JSON.parse(data)
-        } catch {
-          return
-        }
-        const envelope = readEnvelope(json)
+        const envelope = readEnvelope(dataOf(event))
         if (envelope) subscriber.next({ type: 'envelope', envelope })
       }
       for (const name of EVENT_NAMES) es.addEventListener(name, onEvent)
       es.addEventListener('reset', (event) => {
         if (source !== es) return
         alive(es)
-        let reason = 'the relay could not resume'
-        try {
-          const data = JSON.parse((event as MessageEvent<string>).data) as { reason?: unknown }
-          if (typeof data.reason === 'string') reason = data.reason
-        } catch {
-          // A reset without a readable reason is still a reset.
-        }
-        subscriber.next({ type: 'reset', reason })
+        // A reset without a readable reason is still a reset.
+        const reason = (dataOf(event) as { reason?: unknown } | null | undefined)?.reason
+        subscriber.next({
+          type: 'reset',
+          reason: typeof reason === 'string' ? reason : 'the relay could not resume',
+        })
       })
       es.addEventListener('error', (event) => {
         if (source !== es) return

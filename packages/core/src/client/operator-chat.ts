@@ -39,7 +39,7 @@ export function createOperatorChat(options: FlowChatOptions): OperatorChat {
   const operatorEvents$ = new Subject<EventEnvelope>()
   const operatorConnection$ = new BehaviorSubject<Connection>({ state: 'idle' })
   const stream$ = createEventStream({
-    url: http.url('/v1/events'),
+    url: (query) => http.url('/v1/events', query),
     EventSource: parts.EventSource,
     auth: parts.auth,
     fetch: parts.fetch,

@@ -89,7 +89,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
 
   const open = (): Observable<StreamSignal> =>
     createEventStream({
-      url: http.url(routePath(threadEvents, { threadId })),
+      url: (query) => http.url(routePath(threadEvents, { threadId }), query),
       EventSource: ctx.EventSource,
       auth: ctx.auth,
       fetch: ctx.fetch,
