@@ -62,7 +62,12 @@ describe('createSessionManager', () => {
 
   it('reads exp and iat from a JWT and refreshes at 80% of its life', () => {
     const claims = decodeTokenClaims(fakeJwt({ iat: 1000, exp: 2000, sub: 't|1', scope: 'thread' }))
-    expect(claims).toEqual({ iat: 1_000_000, exp: 2_000_000, sub: 't|1', scope: 'thread' })
+    expect(claims).toEqual({ iat: 1_000_000, exp: 2_000_000 })
+    // base64url without padding ('-', '_'), whatever else the payload holds (non-ASCII text).
+    const other = fakeJwt({ exp: 7, sub: 'ünïcödé ~~~>>>???' })
+    expect(other.split('.')[1]).toMatch(/[-_]/)
+    expect(decodeTokenClaims(other)).toEqual({ exp: 7000 })
+    expect(decodeTokenClaims(fakeJwt({ exp: '7' }))).toEqual({})
     expect(refreshAt(claims, 0)).toBe(1_800_000)
     expect(decodeTokenClaims('not a jwt')).toBeUndefined()
     expect(decodeTokenClaims('a.!!!.c')).toBeUndefined()
