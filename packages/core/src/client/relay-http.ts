@@ -1,6 +1,5 @@
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '../errors.js'
 import { parseRetryAfter } from '../retry/retry-after.js'
-import type { ParseResult } from '../schemas/parse.js'
 
 /** Default bound of one relay request, answer body included: a stalled request fails instead of blocking. */
 export const DEFAULT_RELAY_TIMEOUT_MS = 30_000
@@ -16,7 +15,7 @@ export interface RelayCallOptions {
 }
 
 /** Reads a relay answer: the value, or the rule it broke (a zod schema's `safeParse`, or a light reader). */
-export type AnswerReader<T> = (json: unknown) => ParseResult<T>
+export type AnswerReader<T> = (json: unknown) => { ok: true; value: T } | { ok: false; error: string }
 
 export interface RelayRequest<T> extends RelayCallOptions {
   body?: unknown
