@@ -84,7 +84,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
   const http = createRelayHttp({ relayUrl, fetch: fetchImpl, token: () => sessionToken() })
   const session = createSessionManager({
     session: given,
-    ...(options.visitor?.name ? { visitorName: options.visitor.name } : {}),
+    visitorName: options.visitor?.name,
     http,
     storage,
     storageKey,
@@ -132,9 +132,9 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
           scheduler,
           online$: online,
           isOnline: () => online.value,
-          ...(options.visitor ? { visitor: options.visitor } : {}),
-          ...(options.backoff ? { backoff: options.backoff } : {}),
-          ...(share ? { signals: share(`flowchat:stream:${relayUrl}:${threadId}`) } : {}),
+          visitor: options.visitor,
+          backoff: options.backoff,
+          signals: share?.(`flowchat:stream:${relayUrl}:${threadId}`),
         })
         handles.set(threadId, handle)
       }

@@ -31,7 +31,7 @@ export function routeRef<R extends RelayRoute>(
   path: R['path'],
   read?: (json: unknown) => RouteOutput<R> | undefined,
 ): RouteRef<R> {
-  return { method, path, ...(read ? { read: (json: unknown) => readResult(read(json), path) } : {}) }
+  return { method, path, read: read && ((json: unknown) => readResult(read(json), path)) }
 }
 
 /** What `AnswerReader` gives for a light reader's answer. */

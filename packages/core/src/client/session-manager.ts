@@ -61,7 +61,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   const adopt = (token: string, threadId: string | undefined, operator: boolean) => {
-    status$.next({ state: 'ready', token, operator, ...(threadId === undefined ? {} : { threadId }) })
+    status$.next({ state: 'ready', token, operator, threadId })
     schedule(token, operator)
   }
 

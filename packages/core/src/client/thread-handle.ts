@@ -84,7 +84,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     scheduler,
     isOnline: ctx.isOnline,
     self: ctx.self,
-    ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
+    backoff: ctx.backoff,
   })
 
   const open = (): Observable<StreamSignal> =>
@@ -97,7 +97,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       lastEventId: () => store.value.lastEventId,
       online$: ctx.online$,
       scheduler,
-      ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
+      backoff: ctx.backoff,
     })
   const stream$ = createThreadStream({
     store,
@@ -143,7 +143,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
         traceId,
         now: scheduler.now(),
         self: ctx.self,
-        ...(ctx.visitor ? { visitor: ctx.visitor } : {}),
+        visitor: ctx.visitor,
       })
       if ('error' in built) {
         store.dispatch({
