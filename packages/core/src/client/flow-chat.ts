@@ -14,7 +14,13 @@ import { loadBusinessHours } from './visitor-routes.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
 import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
-import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage } from './types.js'
+import {
+  Sender,
+  type EventSourceConstructor,
+  type FlowChat,
+  type FlowChatOptions,
+  type KeyValueStorage,
+} from './types.js'
 
 /**
  * Creates the reactive client of a flowchat relay: per-thread streams of messages, events, connection and bot
@@ -32,7 +38,13 @@ import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage
  * thread.send({ type: 'text', text: 'Hello' })
  */
 export function createFlowChat(options: FlowChatOptions): FlowChat {
-  return createClient(options).chat
+  return createClient(options, Sender.visitor, (context) =>
+    createSessionManager({
+      ...context,
+      session: options.session ?? { anonymous: true },
+      visitorName: options.visitor?.name,
+    }),
+  ).chat
 }
 
 /** What the operator add-on builds on: the visitor client's transport, session and lifecycle. */
@@ -46,11 +58,29 @@ export interface ClientParts {
   online: BehaviorSubject<boolean>
   /** Emits once when the client closes. */
   closed$: Observable<void>
-  options: FlowChatOptions
+  options: ClientOptions
 }
 
-/** The client and its parts, for `createOperatorChat`. */
-export function createClient(options: FlowChatOptions): { chat: FlowChat; parts: ClientParts } {
+/** The options of either client, without the session, which each side makes itself. */
+export type ClientOptions = Omit<FlowChatOptions, 'session'>
+
+/** What a session is made with: the relay, and where a visitor's session persists. */
+export interface SessionContext {
+  http: RelayHttp
+  storage: KeyValueStorage
+  storageKey: string
+  scheduler: SchedulerLike
+}
+
+/**
+ * The client and its parts: `createFlowChat`'s with a visitor's session, `createOperatorChat`'s with an
+ * operator's (`self` is the side whose messages are `own`).
+ */
+export function createClient(
+  options: ClientOptions,
+  self: Sender,
+  createSession: (context: SessionContext) => SessionManager,
+): { chat: FlowChat; parts: ClientParts } {
   let relayUrl: string
   try {
     relayUrl = new URL(options.relayUrl).href.replace(/\/+$/, '')
@@ -73,8 +103,6 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
   const storage = options.storage ?? defaultStorage()
   const share = tabSharing(options, storage)
   const scheduler = options.scheduler ?? timerScheduler
-  const given = options.session ?? { anonymous: true as const }
-  const self = 'operatorToken' in given ? 'agent' : 'visitor'
   const owner = newTraceId()
   const closed$ = new Subject<void>()
   const storageKey = `flowchat:session:${relayUrl}`
@@ -82,14 +110,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
 
   let sessionToken: () => string | undefined = () => undefined
   const http = createRelayHttp({ relayUrl, fetch: fetchImpl, token: () => sessionToken() })
-  const session = createSessionManager({
-    session: given,
-    visitorName: options.visitor?.name,
-    http,
-    storage,
-    storageKey,
-    scheduler,
-  })
+  const session = createSession({ http, storage, storageKey, scheduler })
   sessionToken = () => session.token()
 
   const handles = new Map<string, ThreadHandleInternal>()
@@ -102,12 +123,6 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
 
   const chat: FlowChat = {
     async session() {
-      if ('operatorToken' in given) {
-        throw new FlowError(
-          FlowErrorCode.invalid_input,
-          'An operator session has no thread of its own: use chat.thread(id).',
-        )
-      }
       const ready = await session.ready()
       return { threadId: ready.threadId ?? '' }
     },
@@ -152,7 +167,7 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
       if (ready.state === 'ready' && ready.threadId !== undefined) threads.add(ready.threadId)
       chat.close()
       for (const threadId of threads) storage.removeItem(outboxKey(threadId))
-      if (!('operatorToken' in given)) storage.removeItem(storageKey)
+      if (self === Sender.visitor) storage.removeItem(storageKey)
     },
     close() {
       if (closed) return

@@ -18,7 +18,15 @@ import { createClient } from './flow-chat.js'
 import { compareEventIds } from './message-id.js'
 import { createOperatorApi } from './operator-api.js'
 import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
-import type { Connection, FlowChatOptions, OperatorChat, ThreadSummary } from './types.js'
+import { FlowError, FlowErrorCode } from '../errors.js'
+import { createOperatorSession } from './operator-session.js'
+import {
+  Sender,
+  type Connection,
+  type OperatorChat,
+  type OperatorChatOptions,
+  type ThreadSummary,
+} from './types.js'
 
 /**
  * The client of `createFlowChat` plus what an operator console needs: one stream of every thread
@@ -30,8 +38,10 @@ import type { Connection, FlowChatOptions, OperatorChat, ThreadSummary } from '.
  * chat.threads$.subscribe((threads) => render(threads))
  * await chat.operator.pause(threadId)
  */
-export function createOperatorChat(options: FlowChatOptions): OperatorChat {
-  const { chat, parts } = createClient(options)
+export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
+  const { chat, parts } = createClient(options, Sender.agent, ({ scheduler }) =>
+    createOperatorSession(options.session.operatorToken, scheduler),
+  )
   const { http, session, scheduler, online, closed$ } = parts
 
   // One stream of every thread, with its own resume position.
@@ -86,5 +96,19 @@ export function createOperatorChat(options: FlowChatOptions): OperatorChat {
     threadsState$.pipe(map(sortedThreads)),
   ).pipe(takeUntil(closed$))
 
-  return { ...chat, events$, connection$, threads$, operator }
+  return {
+    ...chat,
+    session() {
+      return Promise.reject(
+        new FlowError(
+          FlowErrorCode.invalid_input,
+          'An operator session has no thread of its own: use chat.thread(id).',
+        ),
+      )
+    },
+    events$,
+    connection$,
+    threads$,
+    operator,
+  }
 }

@@ -9,32 +9,6 @@ import { advance, fakeJwt } from './test-doubles.js'
 const noFetch = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch
 
 describe('createSessionManager', () => {
-  it('ends an operator session when its token expires, with a reason, and never calls the relay', async () => {
-    const scheduler = new VirtualTimeScheduler()
-    let calls = 0
-    const http = createRelayHttp({
-      relayUrl: 'http://relay.test',
-      fetch: (...args: Parameters<typeof fetch>) => (calls++, noFetch(...args)),
-      token: () => undefined,
-    })
-    const session = createSessionManager({
-      session: { operatorToken: fakeJwt({ iat: 0, exp: 60, scope: 'operator' }) },
-      http,
-      storage: createMemoryStorage(),
-      storageKey: 'k',
-      scheduler,
-    })
-    await session.ready()
-    await advance(scheduler, 59_999)
-    expect(session.status$.value.state).toBe('ready')
-    await advance(scheduler, 1)
-    expect(session.status$.value).toEqual({
-      state: 'failed',
-      reason: 'The operator token expired. Sign in again for a new one.',
-    })
-    expect(calls).toBe(0)
-  })
-
   it('retries a refresh that failed on the network, sooner than the expiry', async () => {
     const scheduler = new VirtualTimeScheduler()
     const times: number[] = []

@@ -11,7 +11,7 @@ import type { FlowChatOptions, KeyValueStorage } from './types.js'
 
 export type SessionStatus =
   | { state: 'pending' }
-  | { state: 'ready'; token: string; threadId?: string; operator: boolean }
+  | { state: 'ready'; token: string; threadId?: string }
   | { state: 'failed'; reason: string }
 
 export interface SessionManager {
@@ -41,7 +41,7 @@ export interface SessionManagerOptions {
 /**
  * Holds the session token: creates an anonymous session (kept in storage so a reload continues the thread),
  * refreshes the token at 80% of its life through `POST /v1/sessions`, and ends in `failed` with a reason when
- * the relay refuses a refresh (no retry loop). Operator tokens are used as given and fail when they expire.
+ * the relay refuses a refresh (no retry loop). An operator's token is `createOperatorSession`'s.
  *
  * @example
  * const session = createSessionManager({ session: { anonymous: true }, http, storage, storageKey, scheduler })
@@ -60,26 +60,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     status$.next({ state: 'failed', reason })
   }
 
-  const adopt = (token: string, threadId: string | undefined, operator: boolean) => {
-    status$.next({ state: 'ready', token, operator, threadId })
-    schedule(token, operator)
-  }
-
-  const schedule = (token: string, operator: boolean) => {
+  const adopt = (token: string, threadId: string | undefined) => {
+    status$.next({ state: 'ready', token, threadId })
     timer?.unsubscribe()
-    const claims = decodeTokenClaims(token)
     const now = scheduler.now()
-    if (operator) {
-      if (claims?.exp === undefined) return
-      timer = scheduler.schedule(
-        () => fail('The operator token expired. Sign in again for a new one.'),
-        Math.max(0, claims.exp - now),
-      )
-      return
-    }
-    const at = refreshAt(claims, now)
-    if (at === undefined) return
-    timer = scheduler.schedule(() => void refresh(), Math.max(0, at - now))
+    const at = refreshAt(decodeTokenClaims(token), now)
+    if (at !== undefined) timer = scheduler.schedule(() => void refresh(), Math.max(0, at - now))
   }
 
   const store = (s: Session) => {
@@ -107,7 +93,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         return false
       }
       store(s)
-      if (!closed) adopt(s.token, s.threadId, false)
+      if (!closed) adopt(s.token, s.threadId)
       return true
     } catch (error) {
       const err = toFlowError(error)
@@ -129,19 +115,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   const refresh = (): Promise<boolean> => {
-    const current = status$.value
-    if (current.state === 'ready' && current.operator) {
-      fail('The operator token was refused. Sign in again for a new one.')
-      return Promise.resolve(false)
-    }
     refreshing ??= doRefresh().finally(() => (refreshing = undefined))
     return refreshing
   }
 
   const start = async (): Promise<Extract<SessionStatus, { state: 'ready' }>> => {
     const given = options.session
-    if ('operatorToken' in given) adopt(given.operatorToken, undefined, true)
-    else if ('token' in given) adopt(given.token, given.threadId, false)
+    if ('token' in given) adopt(given.token, given.threadId)
     else {
       const saved = readJson(storage, storageKey)
       const stored = readSession(saved)
@@ -151,18 +131,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           try {
             const s = await callRoute(http, createSession, { body: {} }, { token: stored.token })
             store(s)
-            adopt(s.token, s.threadId, false)
+            adopt(s.token, s.threadId)
           } catch (error) {
             const err = toFlowError(error)
             if (err.code !== FlowErrorCode.unauthorized && err.code !== FlowErrorCode.forbidden) throw err
             // The stored thread is past its refresh grace: a new visitor session is the only way on.
             const fresh = await createAnonymous()
-            adopt(fresh.token, fresh.threadId, false)
+            adopt(fresh.token, fresh.threadId)
           }
-        } else adopt(stored.token, stored.threadId, false)
+        } else adopt(stored.token, stored.threadId)
       } else {
         const fresh = await createAnonymous()
-        adopt(fresh.token, fresh.threadId, false)
+        adopt(fresh.token, fresh.threadId)
       }
     }
     const s = status$.value
