@@ -50,8 +50,8 @@ export async function relayError(response: Response): Promise<FlowError> {
     typeof error?.message === 'string' ? error.message : `The relay answered HTTP ${response.status}.`,
     {
       status: response.status,
-      ...(retryAfterMs !== undefined && retryAfterMs > 0 ? { retryAfterMs } : {}),
-      ...(typeof error?.path === 'string' ? { path: error.path } : {}),
+      retryAfterMs: retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined,
+      path: typeof error?.path === 'string' ? error.path : undefined,
     },
   )
 }

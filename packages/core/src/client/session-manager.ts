@@ -26,6 +26,10 @@ export interface SessionManager {
   close(): void
 }
 
+/** A refusal of the token: the session is over, retrying will not help. */
+const refused = (err: FlowError) =>
+  err.code === FlowErrorCode.unauthorized || err.code === FlowErrorCode.forbidden
+
 /** How long a failed refresh (network, 5xx) waits before trying again, at most. */
 const REFRESH_RETRY_MS = 30_000
 
@@ -68,16 +72,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (at !== undefined) timer = scheduler.schedule(() => void refresh(), Math.max(0, at - now))
   }
 
-  const store = (s: Session) => {
+  /** Keeps an anonymous session for a reload (undefined: forgets it). */
+  const store = (s: Session | undefined) => {
     if ('anonymous' in options.session) writeJson(storage, storageKey, s)
   }
 
-  const createAnonymous = async (): Promise<Session> => {
+  /** A stored session renewed with its `token`, or a new anonymous one (`token` null); stored. */
+  const fetchSession = async (token: string | null): Promise<Session> => {
     const s = await callRoute(
       http,
       createSession,
-      { body: options.visitorName ? { name: options.visitorName } : {} },
-      { token: null },
+      { body: token === null && options.visitorName ? { name: options.visitorName } : {} },
+      { token },
     )
     store(s)
     return s
@@ -97,8 +103,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return true
     } catch (error) {
       const err = toFlowError(error)
-      if (err.code === FlowErrorCode.unauthorized || err.code === FlowErrorCode.forbidden) {
-        if ('anonymous' in options.session) writeJson(storage, storageKey, undefined)
+      if (refused(err)) {
+        store(undefined)
         fail(`The session can no longer be refreshed (${err.message}). Start a new session.`)
         return false
       }
@@ -123,27 +129,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const given = options.session
     if ('token' in given) adopt(given.token, given.threadId)
     else {
-      const saved = readJson(storage, storageKey)
-      const stored = readSession(saved)
-      if (stored) {
-        const at = refreshAt(decodeTokenClaims(stored.token), scheduler.now())
-        if (at !== undefined && at <= scheduler.now()) {
-          try {
-            const s = await callRoute(http, createSession, { body: {} }, { token: stored.token })
-            store(s)
-            adopt(s.token, s.threadId)
-          } catch (error) {
-            const err = toFlowError(error)
-            if (err.code !== FlowErrorCode.unauthorized && err.code !== FlowErrorCode.forbidden) throw err
-            // The stored thread is past its refresh grace: a new visitor session is the only way on.
-            const fresh = await createAnonymous()
-            adopt(fresh.token, fresh.threadId)
-          }
-        } else adopt(stored.token, stored.threadId)
-      } else {
-        const fresh = await createAnonymous()
-        adopt(fresh.token, fresh.threadId)
+      let s = readSession(readJson(storage, storageKey))
+      const at = s && refreshAt(decodeTokenClaims(s.token), scheduler.now())
+      if (s && at !== undefined && at <= scheduler.now()) {
+        s = await fetchSession(s.token).catch((error: unknown) => {
+          const err = toFlowError(error)
+          if (!refused(err)) throw err
+          // The stored thread is past its refresh grace: a new visitor session is the only way on.
+          return undefined
+        })
       }
+      s ??= await fetchSession(null)
+      adopt(s.token, s.threadId)
     }
     const s = status$.value
     if (s.state !== 'ready')
