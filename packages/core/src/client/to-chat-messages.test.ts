@@ -150,3 +150,36 @@ describe('a built send', () => {
     expect(built.message.templates).toEqual([{ type: 'image', payload: { url: '', title: 'cat.png' } }])
   })
 })
+
+describe('a sent envelope', () => {
+  const sent = (payload: Record<string, unknown>, self: 'visitor' | 'agent' = 'visitor') =>
+    messageFromSent(
+      {
+        id: '9-0',
+        threadId: 't1',
+        kind: 'sent',
+        type: 'media',
+        receivedAt: '2026-01-01T00:00:00.000Z',
+        source: 'visitor',
+        body: { payload },
+      },
+      self,
+    )
+
+  it('is an upload titled by its title or "file", with the traceId (a number read as a string) as its id', () => {
+    const upload = sent({ type: 'media', mediaType: 'image', title: 'cat.png', traceId: 42 })
+    expect(upload).toMatchObject({ echoOf: '42', message: { id: '42', traceId: '42', fallback: 'cat.png' } })
+    expect(upload?.message).toMatchObject({ own: true, state: 'sent', sender: 'visitor' })
+    expect(sent({ type: 'media', mediaType: 'file' })?.message).toMatchObject({ id: '9-0', fallback: 'file' })
+  })
+
+  it("is another side's message without a send state, and a linked media has no fallback", () => {
+    const media = sent(
+      { type: 'media', mediaType: 'image', url: 'https://x.test/a.png', traceId: 't' },
+      'agent',
+    )
+    expect(media?.message.own).toBe(false)
+    expect(media?.message.state).toBeUndefined()
+    expect(media?.message.fallback).toBeUndefined()
+  })
+})

@@ -114,9 +114,11 @@ export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMe
   return out
 }
 
+/** A string or a number as a string, else empty. */
+const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
+
 /** What a sent payload shows in the transcript. */
 export function templatesOfPayload(payload: Record<string, unknown>): Template[] {
-  const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
   switch (payload.type) {
     case 'text':
       return [{ type: 'text', payload: { text: str(payload.speech ?? payload.text) } }]
@@ -139,31 +141,24 @@ export function messageFromSent(envelope: EventEnvelope, self: Sender): Incoming
   const body = envelope.body
   const payload = isRecord(body) && isRecord(body.payload) ? body.payload : undefined
   if (!payload) return undefined
-  const traceId =
-    typeof payload.traceId === 'string'
-      ? payload.traceId
-      : typeof payload.traceId === 'number'
-        ? String(payload.traceId)
-        : envelope.id
+  // The relay checked the send (a traceId of 1–128 characters, or none).
+  const traceId = str(payload.traceId) || envelope.id
   const originator = isRecord(payload.originator) ? (payload.originator as Originator) : undefined
   const base = who({
     ...originator,
     role: originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
   })
   // An upload's bytes went to Flow.ai, not into the event: the title (or media type) stands in for it.
-  const fallback =
-    payload.type === 'media' && typeof payload.url !== 'string'
-      ? { fallback: typeof payload.title === 'string' ? payload.title : 'file' }
-      : {}
+  const upload = payload.type === 'media' && typeof payload.url !== 'string'
   const message: ChatMessage = {
     id: traceId,
     ...base,
-    ...fallback,
+    fallback: upload ? (typeof payload.title === 'string' ? payload.title : 'file') : undefined,
     createdAt: toEpochMs(envelope.receivedAt) ?? 0,
     templates: templatesOfPayload(payload),
     own: base.sender === self,
     traceId,
-    ...(base.sender === self ? { state: 'sent' as const } : {}),
+    state: base.sender === self ? 'sent' : undefined,
   }
   return { message, echoOf: traceId }
 }
