@@ -120,18 +120,18 @@ function requestSignal(signal: AbortSignal | undefined, timeoutMs: number) {
  * await callRelay(http, pauseRoute, { params: { threadId: 't1' } })
  */
 export function createRelayHttp(options: {
+  /** Without a trailing slash (`createFlowChat` normalises it). */
   relayUrl: string
   fetch: typeof fetch
   token: () => string | undefined
   /** Default `DEFAULT_RELAY_TIMEOUT_MS`. */
   timeoutMs?: number
 }): RelayHttp {
-  const base = options.relayUrl.replace(/\/+$/, '')
   const url = (path: string, query?: Record<string, string | number | undefined>) => {
     const params = new URLSearchParams()
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v))
     const qs = params.toString()
-    return `${base}${path}${qs ? `?${qs}` : ''}`
+    return `${options.relayUrl}${path}${qs ? `?${qs}` : ''}`
   }
 
   async function send(method: string, path: string, req: RelayRequest<unknown>): Promise<unknown> {
