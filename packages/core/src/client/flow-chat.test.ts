@@ -97,7 +97,7 @@ describe('createFlowChat', () => {
     const chat = createFlowChat({
       relayUrl: 'http://relay.test//',
       fetch: (input, init) => {
-        expect(String(input)).toMatch(/^http:\/\/relay\.test\/v1\//)
+        expect(input as string).toMatch(/^http:\/\/relay\.test\/v1\//)
         return relay.fetch(input, init)
       },
       EventSource: FakeEventSource as never,
