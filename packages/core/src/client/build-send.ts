@@ -78,7 +78,7 @@ export function buildSend(
   if (problem) return { error: problem }
 
   // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
-  const shown = templatesOfPayload({ ...body, speech: body.text })
+  const shown = templatesOfPayload(body)
   const message: ChatMessage = {
     id: traceId,
     traceId,

@@ -123,7 +123,8 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
         if (mine !== generation) return
         const status = session.status$.value
         if (status.state === 'failed') return finish(status.reason)
-        return scheduleRetry(error instanceof Error ? error.message : String(error))
+        // ready() rejects with a FlowError.
+        return scheduleRetry((error as Error).message)
       }
       if (mine !== generation || done || !online) return
       const token = session.token()

@@ -112,7 +112,7 @@ export function createSendQueue(options: {
         own: true,
         state: 'pending',
         createdAt: item.queuedAt,
-        templates: templatesOfPayload({ ...item.body, speech: item.body.text }),
+        templates: templatesOfPayload(item.body),
       },
     })
     if (item.upload && outbox.list().every((i) => i.traceId !== item.traceId)) fail(item.traceId, LOST_UPLOAD)
