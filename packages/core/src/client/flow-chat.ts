@@ -14,13 +14,7 @@ import { loadBusinessHours } from './visitor-routes.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
 import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
-import {
-  Sender,
-  type EventSourceConstructor,
-  type FlowChat,
-  type FlowChatOptions,
-  type KeyValueStorage,
-} from './types.js'
+import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage, Sender } from './types.js'
 
 /**
  * Creates the reactive client of a flowchat relay: per-thread streams of messages, events, connection and bot
@@ -38,7 +32,7 @@ import {
  * thread.send({ type: 'text', text: 'Hello' })
  */
 export function createFlowChat(options: FlowChatOptions): FlowChat {
-  return createClient(options, Sender.visitor, (context) =>
+  return createClient(options, 'visitor', (context) =>
     createSessionManager({
       ...context,
       session: options.session ?? { anonymous: true },
@@ -167,7 +161,7 @@ export function createClient(
       if (ready.state === 'ready' && ready.threadId !== undefined) threads.add(ready.threadId)
       chat.close()
       for (const threadId of threads) storage.removeItem(outboxKey(threadId))
-      if (self === Sender.visitor) storage.removeItem(storageKey)
+      if (self === 'visitor') storage.removeItem(storageKey)
     },
     close() {
       if (closed) return

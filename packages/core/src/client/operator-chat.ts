@@ -20,13 +20,7 @@ import { createOperatorApi } from './operator-api.js'
 import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
 import { FlowError, FlowErrorCode } from '../errors.js'
 import { createOperatorSession } from './operator-session.js'
-import {
-  Sender,
-  type Connection,
-  type OperatorChat,
-  type OperatorChatOptions,
-  type ThreadSummary,
-} from './types.js'
+import type { Connection, OperatorChat, OperatorChatOptions, ThreadSummary } from './types.js'
 
 /**
  * The client of `createFlowChat` plus what an operator console needs: one stream of every thread
@@ -39,7 +33,7 @@ import {
  * await chat.operator.pause(threadId)
  */
 export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
-  const { chat, parts } = createClient(options, Sender.agent, ({ scheduler }) =>
+  const { chat, parts } = createClient(options, 'agent', ({ scheduler }) =>
     createOperatorSession(options.session.operatorToken, scheduler),
   )
   const { http, session, scheduler, online, closed$ } = parts

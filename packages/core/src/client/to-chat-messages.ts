@@ -5,7 +5,7 @@ import type { Response } from '../schemas/templates.js'
 import type { Originator } from '../schemas/primitives.js'
 import type { Template } from '../schemas/templates.js'
 import { derivedMessageId } from './message-id.js'
-import { Sender, type ChatMessage } from './types.js'
+import type { ChatMessage, Sender } from './types.js'
 import { toEpochMs } from '../schemas/epoch-ms.js'
 import { isRecord } from '../schemas/light-read.js'
 
@@ -20,9 +20,9 @@ export interface IncomingMessage {
 
 /** Who an originator is: role `moderator` (or `agent`) is a human agent, `external`/`user` the visitor. */
 export function senderOf(role: string | undefined): Sender {
-  if (role === 'moderator' || role === 'agent') return Sender.agent
-  if (role === 'external' || role === 'user' || role === 'visitor') return Sender.visitor
-  return Sender.bot
+  if (role === 'moderator' || role === 'agent') return 'agent'
+  if (role === 'external' || role === 'user' || role === 'visitor') return 'visitor'
+  return 'bot'
 }
 
 export { toEpochMs }
@@ -90,7 +90,7 @@ export function messagesFromReply(reply: Reply, receivedAt: number, self: Sender
   const traceId = reply.traceId
   return reply.messages.map((part, index) => {
     const message = fromReplyMessage(part, index, reply.originator, turnTime, self, traceId)
-    const echo = message.sender !== Sender.bot && traceId !== undefined && index === 0
+    const echo = message.sender !== 'bot' && traceId !== undefined && index === 0
     if (!echo) return { message }
     return { message: message.own ? { ...message, state: 'sent' as const } : message, echoOf: traceId }
   })
