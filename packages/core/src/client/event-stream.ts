@@ -1,5 +1,5 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs'
-import { EnvelopeKind, stallTimeoutMs, StreamFrame, type EventEnvelope } from '../protocol/index.js'
+import { EnvelopeKind, stallTimeoutMs, type EventEnvelope, type StreamFrame } from '../protocol/index.js'
 import { readEnvelope, readHello } from './relay-readers.js'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../retry/backoff.js'
 import { FlowErrorCode } from '../errors.js'
@@ -147,12 +147,13 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
       })
       const es = new options.EventSource(url, init)
       source = es
-      es.addEventListener(StreamFrame.hello, (event) => {
+      // Frame names as checked literals: the StreamFrame object stays out of a browser bundle.
+      es.addEventListener('hello' satisfies StreamFrame, (event) => {
         const hello = readHello(dataOf(event))
         if (hello && hello.heartbeatMs > 0) heartbeatMs = hello.heartbeatMs
         alive(es)
       })
-      es.addEventListener(StreamFrame.heartbeat, () => alive(es))
+      es.addEventListener('heartbeat' satisfies StreamFrame, () => alive(es))
       es.addEventListener('open', () => {
         if (source !== es) return
         openedAt = scheduler.now()
