@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, type Observable, type SchedulerLike } from 'rxjs'
+import { BehaviorSubject, type SchedulerLike } from 'rxjs'
 import { FlowError, FlowErrorCode } from '../errors.js'
 import type { StreamAuth } from './event-stream.js'
 import { FetchEventSource } from './fetch-event-source.js'
@@ -41,29 +41,25 @@ export function createFlowChat(options: FlowChatOptions): FlowChat {
   ).chat
 }
 
-/** What the operator add-on builds on: the visitor client's transport, session and lifecycle. */
-export interface ClientParts {
-  http: RelayHttp
-  session: SessionManager
-  fetch: typeof fetch
-  EventSource: EventSourceConstructor
-  auth: StreamAuth
-  scheduler: SchedulerLike
-  online: BehaviorSubject<boolean>
-  /** Emits once when the client closes. */
-  closed$: Observable<void>
-  options: ClientOptions
-}
-
 /** The options of either client, without the session, which each side makes itself. */
 export type ClientOptions = Omit<FlowChatOptions, 'session'>
 
-/** What a session is made with: the relay, and where a visitor's session persists. */
+/** What a session is made with, and what the operator add-on builds on: the client's transport and state. */
 export interface SessionContext {
   http: RelayHttp
+  /** Where a visitor's session persists, under `storageKey`. */
   storage: KeyValueStorage
   storageKey: string
   scheduler: SchedulerLike
+  fetch: typeof fetch
+  EventSource: EventSourceConstructor
+  auth: StreamAuth
+  online: BehaviorSubject<boolean>
+}
+
+/** The client's parts, for `createOperatorChat`. */
+export interface ClientParts extends SessionContext {
+  session: SessionManager
 }
 
 /**
@@ -98,17 +94,25 @@ export function createClient(
   const share = tabSharing(options, storage)
   const scheduler = options.scheduler ?? timerScheduler
   const owner = newTraceId()
-  const closed$ = new Subject<void>()
   const storageKey = `flowchat:session:${relayUrl}`
   let closed = false
 
-  let sessionToken: () => string | undefined = () => undefined
-  const http = createRelayHttp({ relayUrl, fetch: fetchImpl, token: () => sessionToken() })
-  const session = createSession({ http, storage, storageKey, scheduler })
-  sessionToken = () => session.token()
+  // The session is made below; the relay asks for its token only when called.
+  const http = createRelayHttp({ relayUrl, fetch: fetchImpl, token: () => session.token() })
+  const online = new BehaviorSubject(true)
+  const context: SessionContext = {
+    http,
+    storage,
+    storageKey,
+    scheduler,
+    fetch: fetchImpl,
+    EventSource: EventSourceImpl,
+    auth,
+    online,
+  }
+  const session = createSession(context)
 
   const handles = new Map<string, ThreadHandleInternal>()
-  const online = new BehaviorSubject(true)
   const onlineSub = (options.online$ ?? defaultOnline$()).subscribe((up) => {
     const was = online.value
     online.next(up)
@@ -168,26 +172,11 @@ export function createClient(
       closed = true
       for (const handle of handles.values()) handle.close()
       handles.clear()
-      closed$.next()
-      closed$.complete()
       onlineSub.unsubscribe()
       session.close()
     },
   }
-  return {
-    chat,
-    parts: {
-      http,
-      session,
-      fetch: fetchImpl,
-      EventSource: EventSourceImpl,
-      auth,
-      scheduler,
-      online,
-      closed$,
-      options,
-    },
-  }
+  return { chat, parts: { ...context, session } }
 }
 
 /**

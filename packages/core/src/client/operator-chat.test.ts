@@ -1,4 +1,4 @@
-import { VirtualTimeScheduler, firstValueFrom, of } from 'rxjs'
+import { VirtualTimeScheduler, firstValueFrom, of, type Observable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { createMemoryStorage } from './memory-storage.js'
 import { createOperatorChat } from './operator-chat.js'
@@ -38,6 +38,27 @@ describe('createOperatorChat', () => {
     expect(lists.at(-1)).toEqual(['t2', 't1'])
     sub.unsubscribe()
     chat.close()
+  })
+
+  it.each(['close', 'reset'] as const)('ends its streams on %s', (end) => {
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: 'x' },
+      fetch: () => Promise.reject(new TypeError('offline')),
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+      online$: of(false),
+    })
+    const completed: string[] = []
+    const streams: [string, Observable<unknown>][] = [
+      ['events$', chat.events$],
+      ['connection$', chat.connection$],
+      ['threads$', chat.threads$],
+    ]
+    for (const [name, stream$] of streams) stream$.subscribe({ complete: () => completed.push(name) })
+    expect(completed).toEqual([])
+    chat[end]()
+    expect(completed).toEqual(['events$', 'connection$', 'threads$'])
   })
 
   it('keeps the visitor client: sessions, threads and business hours come from createFlowChat', () => {

@@ -36,7 +36,9 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
   const { chat, parts } = createClient(options, 'agent', ({ scheduler }) =>
     createOperatorSession(options.session.operatorToken, scheduler),
   )
-  const { http, session, scheduler, online, closed$ } = parts
+  const { http, session, scheduler, online } = parts
+  // Ends the operator's streams when the client closes (close, or reset, which closes).
+  const closed$ = new Subject<void>()
 
   // One stream of every thread, with its own resume position.
   let lastId: string | undefined
@@ -92,6 +94,14 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
 
   return {
     ...chat,
+    close() {
+      chat.close()
+      closed$.next()
+    },
+    reset() {
+      chat.reset()
+      closed$.next()
+    },
     session() {
       return Promise.reject(
         new FlowError(
