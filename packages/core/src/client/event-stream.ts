@@ -2,8 +2,7 @@ import { Observable, type SchedulerLike, type Subscription } from 'rxjs'
 import { EnvelopeKind, stallTimeoutMs, type EventEnvelope, type StreamFrame } from '../protocol/index.js'
 import { readEnvelope, readHello } from './relay-readers.js'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../retry/backoff.js'
-import { FlowErrorCode } from '../errors.js'
-import { isTransientFailure } from '../retry/transient.js'
+import { isTransientStatus } from '../retry/transient.js'
 import type { SessionManager } from './session-manager.js'
 import type { Connection, EventSourceConstructor } from './types.js'
 
@@ -204,8 +203,7 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
         return scheduleRetry(`token refreshed after HTTP ${code}`, true)
       }
       // A 200 that is not an event stream (a captive portal, a proxy's page) is a network failure, not an answer.
-      const status = code === undefined || code === 200 ? undefined : code
-      if (!isTransientFailure({ code: FlowErrorCode.network, status }))
+      if (code !== undefined && code !== 200 && !isTransientStatus(code))
         return finish(`The relay answered HTTP ${code} to the stream.`)
       scheduleRetry(code === undefined ? (message ?? 'connection lost') : `HTTP ${code}`)
     }
