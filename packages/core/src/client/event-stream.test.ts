@@ -122,6 +122,25 @@ describe('createEventStream', () => {
     ])
   })
 
+  it('retries a stream answer that may pass (5xx, a 200 that is no stream, none) and ends on any other', async () => {
+    const t = setup()
+    await settle()
+    FakeEventSource.last().fail(503)
+    expect(t.connections().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'HTTP 503' })
+    await advance(t.scheduler, 100)
+    FakeEventSource.last().fail(200)
+    expect(t.connections().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'HTTP 200' })
+    await advance(t.scheduler, 200)
+    FakeEventSource.last().fail()
+    expect(t.connections().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'connection lost' })
+    await advance(t.scheduler, 400)
+    FakeEventSource.last().fail(404)
+    expect(t.connections().at(-1)).toEqual({
+      state: 'failed',
+      reason: 'The relay answered HTTP 404 to the stream.',
+    })
+  })
+
   it('a short-lived connection does not reset the back-off', async () => {
     const t = setup()
     await settle()
