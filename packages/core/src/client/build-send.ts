@@ -23,6 +23,7 @@ export function buildSend(
   context: { traceId: string; now: number; self: Sender; visitor?: { name?: string; profile?: Profile } },
 ): BuiltSend | { error: string } {
   const { traceId, now, self, visitor } = context
+  // Optional fields may be undefined: JSON leaves them out of the body, the merge out of the message.
   let body: Record<string, unknown>
   let upload: BuiltSend['upload']
   switch (input.type) {
@@ -30,14 +31,14 @@ export function buildSend(
       body = { type: 'text', text: input.text }
       break
     case 'event':
-      body = { type: 'event', eventName: input.eventName, ...opt('label', input.label?.trim() || undefined) }
+      body = { type: 'event', eventName: input.eventName, label: input.label?.trim() || undefined }
       break
     case 'location':
       body = {
         type: 'location',
         lat: String(input.lat),
         long: String(input.long),
-        ...opt('title', input.title),
+        title: input.title,
       }
       break
     case 'media':
@@ -45,8 +46,8 @@ export function buildSend(
         type: 'media',
         mediaType: input.mediaType,
         url: input.url,
-        ...opt('mimeType', input.mimeType),
-        ...opt('title', input.title),
+        mimeType: input.mimeType,
+        title: input.title,
       }
       break
     case 'upload': {
@@ -57,9 +58,9 @@ export function buildSend(
         type: 'media',
         mediaType: input.mediaType ?? mediaTypeOf(mime),
         mimeType: mime,
-        ...opt('title', input.title ?? input.filename ?? (file as { name?: string }).name),
+        title: input.title ?? input.filename ?? (file as { name?: string }).name,
       }
-      upload = { file, ...(input.filename === undefined ? {} : { filename: input.filename }) }
+      upload = { file, filename: input.filename }
       break
     }
     default:
@@ -67,11 +68,8 @@ export function buildSend(
   }
   if (input.params !== undefined) body.params = input.params
   body.traceId = traceId
-  const originator = {
-    ...(visitor?.name ? { name: visitor.name } : {}),
-    ...(visitor?.profile ? { profile: visitor.profile } : {}),
-  }
-  if (Object.keys(originator).length > 0) body.originator = originator
+  if (visitor?.name || visitor?.profile)
+    body.originator = { name: visitor.name || undefined, profile: visitor.profile }
 
   // What a visitor can get wrong is checked here, for an error without a round trip. The relay validates every
   // send with the full request schemas and answers 400 naming the field; repeating those schemas here would add
@@ -80,13 +78,13 @@ export function buildSend(
   if (problem) return { error: problem }
 
   // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
-  const shown = templatesOfPayload({ ...body, ...(input.type === 'text' ? { speech: input.text } : {}) })
+  const shown = templatesOfPayload(body)
   const message: ChatMessage = {
     id: traceId,
     traceId,
     sender: self,
-    ...(visitor?.name ? { senderName: visitor.name } : {}),
-    ...(visitor?.profile?.picture ? { avatarUrl: visitor.profile.picture } : {}),
+    senderName: visitor?.name || undefined,
+    avatarUrl: visitor?.profile?.picture || undefined,
     createdAt: now,
     templates: upload
       ? [
@@ -96,12 +94,12 @@ export function buildSend(
           },
         ]
       : shown,
-    ...(upload && typeof body.title === 'string' ? { fallback: body.title } : {}),
+    fallback: upload && typeof body.title === 'string' ? body.title : undefined,
     own: true,
     state: 'pending',
-    ...(upload ? { progress: 0 } : {}),
+    progress: upload ? 0 : undefined,
   }
-  return upload ? { body, message, upload } : { body, message }
+  return { body, message, upload }
 }
 
 /** The rules of Flow.ai a person can break from a chat UI: empty or over-long text or label, an empty event name. */
@@ -126,8 +124,4 @@ function checkSend(body: Record<string, unknown>): string | undefined {
 function localUrl(file: Blob): string {
   const canPreview = typeof document !== 'undefined' && typeof URL.createObjectURL === 'function'
   return canPreview ? URL.createObjectURL(file) : ''
-}
-
-function opt<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
 }

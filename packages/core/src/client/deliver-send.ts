@@ -43,7 +43,7 @@ export function createDeliverSend(options: {
       token: session.token(),
       query: body,
       file: file.file,
-      ...(file.filename === undefined ? {} : { filename: file.filename }),
+      filename: file.filename,
       fetch: options.fetch,
       onProgress,
     })

@@ -1,6 +1,7 @@
 import { Subject, VirtualTimeScheduler, type Observable } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEventStream, type StreamSignal } from './event-stream.js'
+import { createRelayHttp } from './relay-http.js'
 import { FakeEventSource, advance, settle, stubSession } from './test-doubles.js'
 
 const envelope = (id: string) => ({
@@ -21,8 +22,13 @@ function setup(
   const session = stubSession('tok', overrides.refresh)
   let lastId: string | undefined
   const signals: StreamSignal[] = []
+  const relay = createRelayHttp({
+    relayUrl: 'http://relay',
+    fetch: () => Promise.reject(new Error('unused')),
+    token: () => undefined,
+  })
   const stream$: Observable<StreamSignal> = createEventStream({
-    url: 'http://relay/v1/threads/t1/events',
+    url: (query) => relay.url('/v1/threads/t1/events', query),
     EventSource: FakeEventSource as never,
     auth: overrides.auth ?? 'query',
     fetch: overrides.fetch ?? (() => Promise.reject(new Error('unused'))),
@@ -94,6 +100,45 @@ describe('createEventStream', () => {
     expect(FakeEventSource.last().url).toBe(
       'http://relay/v1/threads/t1/events?lastEventId=7-3&access_token=tok',
     )
+  })
+
+  it('skips frames that are not JSON, and reports a reset with its reason or a default one', async () => {
+    const t = setup()
+    await settle()
+    const es = FakeEventSource.last()
+    es.open()
+    const raw = (name: string, data: string) => es.dispatchEvent(new MessageEvent(name, { data }))
+    raw('reply', '{not json')
+    raw('hello', 'nope')
+    es.emit('reply', envelope('7-1'))
+    es.emit('reset', { reason: 'the stream was trimmed' })
+    raw('reset', '{broken')
+    es.emit('reset', null)
+    expect(t.signals.filter((s) => s.type !== 'connection')).toEqual([
+      { type: 'envelope', envelope: envelope('7-1') },
+      { type: 'reset', reason: 'the stream was trimmed' },
+      { type: 'reset', reason: 'the relay could not resume' },
+      { type: 'reset', reason: 'the relay could not resume' },
+    ])
+  })
+
+  it('retries a stream answer that may pass (5xx, a 200 that is no stream, none) and ends on any other', async () => {
+    const t = setup()
+    await settle()
+    FakeEventSource.last().fail(503)
+    expect(t.connections().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'HTTP 503' })
+    await advance(t.scheduler, 100)
+    FakeEventSource.last().fail(200)
+    expect(t.connections().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'HTTP 200' })
+    await advance(t.scheduler, 200)
+    FakeEventSource.last().fail()
+    expect(t.connections().at(-1)).toMatchObject({ state: 'reconnecting', reason: 'connection lost' })
+    await advance(t.scheduler, 400)
+    FakeEventSource.last().fail(404)
+    expect(t.connections().at(-1)).toEqual({
+      state: 'failed',
+      reason: 'The relay answered HTTP 404 to the stream.',
+    })
   })
 
   it('a short-lived connection does not reset the back-off', async () => {

@@ -1,9 +1,8 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs'
-import { EnvelopeKind, stallTimeoutMs, StreamFrame, type EventEnvelope } from '../protocol/index.js'
+import { EnvelopeKind, stallTimeoutMs, type EventEnvelope, type StreamFrame } from '../protocol/index.js'
 import { readEnvelope, readHello } from './relay-readers.js'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../retry/backoff.js'
-import { FlowErrorCode } from '../errors.js'
-import { isTransientFailure } from '../retry/transient.js'
+import { isTransientStatus } from '../retry/transient.js'
 import type { SessionManager } from './session-manager.js'
 import type { Connection, EventSourceConstructor } from './types.js'
 
@@ -17,8 +16,8 @@ export type StreamSignal =
 export type StreamAuth = 'header' | 'query'
 
 export interface EventStreamOptions {
-  /** Absolute URL of the stream, without query. */
-  url: string
+  /** Absolute URL of the stream with this query (undefined values left out): `RelayHttp.url`'s rule. */
+  url: (query: Record<string, string | undefined>) => string
   EventSource: EventSourceConstructor
   auth: StreamAuth
   fetch: typeof fetch
@@ -32,6 +31,15 @@ export interface EventStreamOptions {
 
 /** Every event name the relay sends; an EventSource only delivers named events someone listens to. */
 const EVENT_NAMES = [...new Set([...Object.values(EnvelopeKind), 'message'])]
+
+/** An SSE frame's data as JSON; undefined when it is not JSON (such a frame is skipped). */
+function dataOf(event: Event): unknown {
+  try {
+    return JSON.parse((event as MessageEvent<string>).data)
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * A relay SSE stream with its own reconnect policy. One EventSource per attempt, closed on any error so the
@@ -114,15 +122,11 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
         if (mine !== generation) return
         const status = session.status$.value
         if (status.state === 'failed') return finish(status.reason)
-        return scheduleRetry(error instanceof Error ? error.message : String(error))
+        // ready() rejects with a FlowError.
+        return scheduleRetry((error as Error).message)
       }
       if (mine !== generation || done || !online) return
       const token = session.token()
-      const params = new URLSearchParams()
-      const last = options.lastEventId()
-      if (last !== undefined) params.set('lastEventId', last)
-      if (options.auth === 'query' && token) params.set('access_token', token)
-      const qs = params.toString()
       const init =
         options.auth === 'header'
           ? {
@@ -136,20 +140,19 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
                 })) as typeof fetch,
             }
           : undefined
-      const es = new options.EventSource(`${options.url}${qs ? `?${qs}` : ''}`, init)
+      const url = options.url({
+        lastEventId: options.lastEventId(),
+        access_token: (options.auth === 'query' && token) || undefined,
+      })
+      const es = new options.EventSource(url, init)
       source = es
-      es.addEventListener(StreamFrame.hello, (event) => {
-        let json: unknown
-        try {
-          json = JSON.parse((event as MessageEvent<string>).data)
-        } catch {
-          return
-        }
-        const hello = readHello(json)
+      // Frame names as checked literals: the StreamFrame object stays out of a browser bundle.
+      es.addEventListener('hello' satisfies StreamFrame, (event) => {
+        const hello = readHello(dataOf(event))
         if (hello && hello.heartbeatMs > 0) heartbeatMs = hello.heartbeatMs
         alive(es)
       })
-      es.addEventListener(StreamFrame.heartbeat, () => alive(es))
+      es.addEventListener('heartbeat' satisfies StreamFrame, () => alive(es))
       es.addEventListener('open', () => {
         if (source !== es) return
         openedAt = scheduler.now()
@@ -160,28 +163,19 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
       const onEvent = (event: Event) => {
         if (source !== es) return
         alive(es)
-        const data = (event as MessageEvent<string>).data
-        let json: unknown
-        try {
-          json = JSON.parse(data)
-        } catch {
-          return
-        }
-        const envelope = readEnvelope(json)
+        const envelope = readEnvelope(dataOf(event))
         if (envelope) subscriber.next({ type: 'envelope', envelope })
       }
       for (const name of EVENT_NAMES) es.addEventListener(name, onEvent)
       es.addEventListener('reset', (event) => {
         if (source !== es) return
         alive(es)
-        let reason = 'the relay could not resume'
-        try {
-          const data = JSON.parse((event as MessageEvent<string>).data) as { reason?: unknown }
-          if (typeof data.reason === 'string') reason = data.reason
-        } catch {
-          // A reset without a readable reason is still a reset.
-        }
-        subscriber.next({ type: 'reset', reason })
+        // A reset without a readable reason is still a reset.
+        const reason = (dataOf(event) as { reason?: unknown } | null | undefined)?.reason
+        subscriber.next({
+          type: 'reset',
+          reason: typeof reason === 'string' ? reason : 'the relay could not resume',
+        })
       })
       es.addEventListener('error', (event) => {
         if (source !== es) return
@@ -209,8 +203,7 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
         return scheduleRetry(`token refreshed after HTTP ${code}`, true)
       }
       // A 200 that is not an event stream (a captive portal, a proxy's page) is a network failure, not an answer.
-      const status = code === undefined || code === 200 ? undefined : code
-      if (!isTransientFailure({ code: FlowErrorCode.network, status }))
+      if (code !== undefined && code !== 200 && !isTransientStatus(code))
         return finish(`The relay answered HTTP ${code} to the stream.`)
       scheduleRetry(code === undefined ? (message ?? 'connection lost') : `HTTP ${code}`)
     }

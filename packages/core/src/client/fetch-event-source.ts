@@ -10,7 +10,8 @@
  * es.addEventListener('reply', (e) => console.log((e as MessageEvent<string>).data))
  */
 export class FetchEventSource extends EventTarget {
-  readonly url: string
+  // Set by the constructor; declared so that it is not also emitted as a class field.
+  declare readonly url: string
   /** 0 connecting, 1 open, 2 closed, as `EventSource.readyState`. */
   readyState = 0
   readonly #abort = new AbortController()

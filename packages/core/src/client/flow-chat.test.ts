@@ -92,6 +92,22 @@ describe('createFlowChat', () => {
     expect(relay.calls.filter((c) => c.path === '/v1/sessions')).toHaveLength(1)
   })
 
+  it('calls the relay without a double slash when its URL ends in slashes', async () => {
+    const relay = fakeRelay()
+    const chat = createFlowChat({
+      relayUrl: 'http://relay.test//',
+      fetch: (input, init) => {
+        expect(input as string).toMatch(/^http:\/\/relay\.test\/v1\//)
+        return relay.fetch(input, init)
+      },
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+    })
+    chats.push(chat)
+    expect(await chat.session()).toEqual({ threadId: 't1' })
+    expect(relay.calls.map((c) => c.path)).toEqual(['/v1/sessions'])
+  })
+
   it('refreshes the token at 80% of its life, and ends failed when the relay refuses a refresh', async () => {
     const relay = fakeRelay()
     const { chat, scheduler } = client(relay, createMemoryStorage())

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, type Observable, type SchedulerLike } from 'rxjs'
+import { BehaviorSubject, type SchedulerLike } from 'rxjs'
 import { FlowError, FlowErrorCode } from '../errors.js'
 import type { StreamAuth } from './event-stream.js'
 import { FetchEventSource } from './fetch-event-source.js'
@@ -14,7 +14,7 @@ import { loadBusinessHours } from './visitor-routes.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
 import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
-import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage } from './types.js'
+import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage, Sender } from './types.js'
 
 /**
  * Creates the reactive client of a flowchat relay: per-thread streams of messages, events, connection and bot
@@ -32,25 +32,45 @@ import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage
  * thread.send({ type: 'text', text: 'Hello' })
  */
 export function createFlowChat(options: FlowChatOptions): FlowChat {
-  return createClient(options).chat
+  return createClient(options, 'visitor', (context) =>
+    createSessionManager({
+      ...context,
+      session: options.session ?? { anonymous: true },
+      visitorName: options.visitor?.name,
+    }),
+  ).chat
 }
 
-/** What the operator add-on builds on: the visitor client's transport, session and lifecycle. */
-export interface ClientParts {
+/** The options of either client, without the session, which each side makes itself. */
+export type ClientOptions = Omit<FlowChatOptions, 'session'>
+
+/** What a session is made with, and what the operator add-on builds on: the client's transport and state. */
+export interface SessionContext {
   http: RelayHttp
-  session: SessionManager
+  /** Where a visitor's session persists, under `storageKey`. */
+  storage: KeyValueStorage
+  storageKey: string
+  scheduler: SchedulerLike
   fetch: typeof fetch
   EventSource: EventSourceConstructor
   auth: StreamAuth
-  scheduler: SchedulerLike
   online: BehaviorSubject<boolean>
-  /** Emits once when the client closes. */
-  closed$: Observable<void>
-  options: FlowChatOptions
 }
 
-/** The client and its parts, for `createOperatorChat`. */
-export function createClient(options: FlowChatOptions): { chat: FlowChat; parts: ClientParts } {
+/** The client's parts, for `createOperatorChat`. */
+export interface ClientParts extends SessionContext {
+  session: SessionManager
+}
+
+/**
+ * The client and its parts: `createFlowChat`'s with a visitor's session, `createOperatorChat`'s with an
+ * operator's (`self` is the side whose messages are `own`).
+ */
+export function createClient(
+  options: ClientOptions,
+  self: Sender,
+  createSession: (context: SessionContext) => SessionManager,
+): { chat: FlowChat; parts: ClientParts } {
   let relayUrl: string
   try {
     relayUrl = new URL(options.relayUrl).href.replace(/\/+$/, '')
@@ -73,27 +93,26 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
   const storage = options.storage ?? defaultStorage()
   const share = tabSharing(options, storage)
   const scheduler = options.scheduler ?? timerScheduler
-  const given = options.session ?? { anonymous: true as const }
-  const self = 'operatorToken' in given ? 'agent' : 'visitor'
   const owner = newTraceId()
-  const closed$ = new Subject<void>()
   const storageKey = `flowchat:session:${relayUrl}`
   let closed = false
 
-  let sessionToken: () => string | undefined = () => undefined
-  const http = createRelayHttp({ relayUrl, fetch: fetchImpl, token: () => sessionToken() })
-  const session = createSessionManager({
-    session: given,
-    ...(options.visitor?.name ? { visitorName: options.visitor.name } : {}),
+  // The session is made below; the relay asks for its token only when called.
+  const http = createRelayHttp({ relayUrl, fetch: fetchImpl, token: () => session.token() })
+  const online = new BehaviorSubject(true)
+  const context: SessionContext = {
     http,
     storage,
     storageKey,
     scheduler,
-  })
-  sessionToken = () => session.token()
+    fetch: fetchImpl,
+    EventSource: EventSourceImpl,
+    auth,
+    online,
+  }
+  const session = createSession(context)
 
   const handles = new Map<string, ThreadHandleInternal>()
-  const online = new BehaviorSubject(true)
   const onlineSub = (options.online$ ?? defaultOnline$()).subscribe((up) => {
     const was = online.value
     online.next(up)
@@ -102,12 +121,6 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
 
   const chat: FlowChat = {
     async session() {
-      if ('operatorToken' in given) {
-        throw new FlowError(
-          FlowErrorCode.invalid_input,
-          'An operator session has no thread of its own: use chat.thread(id).',
-        )
-      }
       const ready = await session.ready()
       return { threadId: ready.threadId ?? '' }
     },
@@ -132,9 +145,9 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
           scheduler,
           online$: online,
           isOnline: () => online.value,
-          ...(options.visitor ? { visitor: options.visitor } : {}),
-          ...(options.backoff ? { backoff: options.backoff } : {}),
-          ...(share ? { signals: share(`flowchat:stream:${relayUrl}:${threadId}`) } : {}),
+          visitor: options.visitor,
+          backoff: options.backoff,
+          signals: share?.(`flowchat:stream:${relayUrl}:${threadId}`),
         })
         handles.set(threadId, handle)
       }
@@ -152,33 +165,18 @@ export function createClient(options: FlowChatOptions): { chat: FlowChat; parts:
       if (ready.state === 'ready' && ready.threadId !== undefined) threads.add(ready.threadId)
       chat.close()
       for (const threadId of threads) storage.removeItem(outboxKey(threadId))
-      if (!('operatorToken' in given)) storage.removeItem(storageKey)
+      if (self === 'visitor') storage.removeItem(storageKey)
     },
     close() {
       if (closed) return
       closed = true
       for (const handle of handles.values()) handle.close()
       handles.clear()
-      closed$.next()
-      closed$.complete()
       onlineSub.unsubscribe()
       session.close()
     },
   }
-  return {
-    chat,
-    parts: {
-      http,
-      session,
-      fetch: fetchImpl,
-      EventSource: EventSourceImpl,
-      auth,
-      scheduler,
-      online,
-      closed$,
-      options,
-    },
-  }
+  return { chat, parts: { ...context, session } }
 }
 
 /**

@@ -21,6 +21,7 @@ export type {
   KeyValueStorage,
   OperatorApi,
   OperatorChat,
+  OperatorChatOptions,
   SendInput,
   ThreadHandle,
   ThreadSummary,

@@ -4,16 +4,6 @@ export interface TokenClaims {
   exp?: number
   /** Issued at, epoch ms. */
   iat?: number
-  scope?: string
-  sub?: string
-}
-
-function base64UrlDecode(part: string): string {
-  const b64 = part.replace(/-/g, '+').replace(/_/g, '/')
-  const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4)
-  const binary = atob(padded)
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
-  return new TextDecoder().decode(bytes)
 }
 
 /**
@@ -26,19 +16,11 @@ export function decodeTokenClaims(token: string): TokenClaims | undefined {
   const payload = token.split('.')[1]
   if (payload === undefined) return undefined
   try {
-    const json = JSON.parse(base64UrlDecode(payload)) as Record<string, unknown>
+    // base64url to base64; `atob` needs no padding. The claims read are numbers: the payload's other strings
+    // may stay undecoded UTF-8 bytes.
+    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
     const ms = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v * 1000 : undefined)
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
-    const claims: TokenClaims = {}
-    const exp = ms(json.exp)
-    const iat = ms(json.iat)
-    if (exp !== undefined) claims.exp = exp
-    if (iat !== undefined) claims.iat = iat
-    const scope = str(json.scope)
-    const sub = str(json.sub)
-    if (scope !== undefined) claims.scope = scope
-    if (sub !== undefined) claims.sub = sub
-    return claims
+    return { exp: ms(json.exp), iat: ms(json.iat) }
   } catch {
     return undefined
   }

@@ -37,9 +37,9 @@ function better(a: SendState | undefined, b: SendState | undefined): SendState |
 
 function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolean): ChatMessage {
   const state = better(existing.state, incoming.state)
-  const { error: _error, progress: _progress, ...rest } = existing
+  // Undefined fields are stripped by the caller: an error only while failed, a progress only while pending.
   return {
-    ...rest,
+    ...existing,
     senderName: existing.senderName ?? incoming.senderName,
     avatarUrl: existing.avatarUrl ?? incoming.avatarUrl,
     createdAt: adoptTime ? incoming.createdAt : existing.createdAt,
@@ -47,9 +47,9 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
       existing.templates.length > 0 && !isPlaceholder(existing) ? existing.templates : incoming.templates,
     fallback: existing.fallback ?? incoming.fallback,
     traceId: existing.traceId ?? incoming.traceId,
-    ...(state === undefined ? {} : { state }),
-    ...(state === 'failed' && existing.error !== undefined ? { error: existing.error } : {}),
-    ...(state === 'pending' && existing.progress !== undefined ? { progress: existing.progress } : {}),
+    state,
+    error: state === 'failed' ? existing.error : undefined,
+    progress: state === 'pending' ? existing.progress : undefined,
   }
 }
 
@@ -59,7 +59,10 @@ function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
   return false
 }
 
-// Most messages have no undefined field, and are kept as they are (no object rebuilt per message folded in).
+/**
+ * The message without its undefined fields. Most messages have none and are kept as they are (no object rebuilt
+ * per message folded in).
+ */
 function strip(m: ChatMessage): ChatMessage {
   for (const key in m) {
     if (m[key as keyof ChatMessage] === undefined)

@@ -1,4 +1,4 @@
-import { VirtualTimeScheduler } from 'rxjs'
+import { VirtualTimeScheduler, firstValueFrom, of, type Observable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { createMemoryStorage } from './memory-storage.js'
 import { createOperatorChat } from './operator-chat.js'
@@ -40,6 +40,27 @@ describe('createOperatorChat', () => {
     chat.close()
   })
 
+  it.each(['close', 'reset'] as const)('ends its streams on %s', (end) => {
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: 'x' },
+      fetch: () => Promise.reject(new TypeError('offline')),
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+      online$: of(false),
+    })
+    const completed: string[] = []
+    const streams: [string, Observable<unknown>][] = [
+      ['events$', chat.events$],
+      ['connection$', chat.connection$],
+      ['threads$', chat.threads$],
+    ]
+    for (const [name, stream$] of streams) stream$.subscribe({ complete: () => completed.push(name) })
+    expect(completed).toEqual([])
+    chat[end]()
+    expect(completed).toEqual(['events$', 'connection$', 'threads$'])
+  })
+
   it('keeps the visitor client: sessions, threads and business hours come from createFlowChat', () => {
     const chat = createOperatorChat({
       relayUrl: 'http://relay.test',
@@ -51,5 +72,25 @@ describe('createOperatorChat', () => {
     expect(chat.thread('t1')).toBe(chat.thread('t1'))
     expect(typeof chat.businessHours).toBe('function')
     chat.close()
+  })
+
+  it("has no thread of its own, and its sends are an agent's own messages", async () => {
+    const storage = createMemoryStorage()
+    storage.setItem('flowchat:session:http://relay.test', '"a visitor\'s session"')
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
+      fetch: () => Promise.reject(new TypeError('offline')),
+      EventSource: FakeEventSource as never,
+      storage,
+      online$: of(false),
+    })
+    await expect(chat.session()).rejects.toThrow('An operator session has no thread of its own')
+    chat.thread('t1').send({ type: 'text', text: 'Hi' })
+    const messages = await firstValueFrom(chat.thread('t1').messages$)
+    expect(messages).toMatchObject([{ sender: 'agent', own: true, state: 'pending' }])
+    // An operator's reset leaves a visitor's stored session (same relay, same storage) alone.
+    chat.reset()
+    expect(storage.getItem('flowchat:session:http://relay.test')).toBe('"a visitor\'s session"')
   })
 })

@@ -18,7 +18,9 @@ import { createClient } from './flow-chat.js'
 import { compareEventIds } from './message-id.js'
 import { createOperatorApi } from './operator-api.js'
 import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
-import type { Connection, FlowChatOptions, OperatorChat, ThreadSummary } from './types.js'
+import { FlowError, FlowErrorCode } from '../errors.js'
+import { createOperatorSession } from './operator-session.js'
+import type { Connection, OperatorChat, OperatorChatOptions, ThreadSummary } from './types.js'
 
 /**
  * The client of `createFlowChat` plus what an operator console needs: one stream of every thread
@@ -30,16 +32,20 @@ import type { Connection, FlowChatOptions, OperatorChat, ThreadSummary } from '.
  * chat.threads$.subscribe((threads) => render(threads))
  * await chat.operator.pause(threadId)
  */
-export function createOperatorChat(options: FlowChatOptions): OperatorChat {
-  const { chat, parts } = createClient(options)
-  const { http, session, scheduler, online, closed$ } = parts
+export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
+  const { chat, parts } = createClient(options, 'agent', ({ scheduler }) =>
+    createOperatorSession(options.session.operatorToken, scheduler),
+  )
+  const { http, session, scheduler, online } = parts
+  // Ends the operator's streams when the client closes (close, or reset, which closes).
+  const closed$ = new Subject<void>()
 
   // One stream of every thread, with its own resume position.
   let lastId: string | undefined
   const operatorEvents$ = new Subject<EventEnvelope>()
   const operatorConnection$ = new BehaviorSubject<Connection>({ state: 'idle' })
   const stream$ = createEventStream({
-    url: http.url('/v1/events'),
+    url: (query) => http.url('/v1/events', query),
     EventSource: parts.EventSource,
     auth: parts.auth,
     fetch: parts.fetch,
@@ -86,5 +92,27 @@ export function createOperatorChat(options: FlowChatOptions): OperatorChat {
     threadsState$.pipe(map(sortedThreads)),
   ).pipe(takeUntil(closed$))
 
-  return { ...chat, events$, connection$, threads$, operator }
+  return {
+    ...chat,
+    close() {
+      chat.close()
+      closed$.next()
+    },
+    reset() {
+      chat.reset()
+      closed$.next()
+    },
+    session() {
+      return Promise.reject(
+        new FlowError(
+          FlowErrorCode.invalid_input,
+          'An operator session has no thread of its own: use chat.thread(id).',
+        ),
+      )
+    },
+    events$,
+    connection$,
+    threads$,
+    operator,
+  }
 }

@@ -1,7 +1,7 @@
 import type { SendAccepted } from '../protocol/index.js'
 import { FlowError, FlowErrorCode, toFlowError } from '../errors.js'
-import { relayError } from './relay-http.js'
-import { readSendAccepted } from './relay-readers.js'
+import { readAnswer } from './relay-http.js'
+import { sendMessage } from './visitor-routes.js'
 
 export interface UploadRequest {
   url: string
@@ -12,18 +12,6 @@ export interface UploadRequest {
   filename?: string
   fetch: typeof fetch
   onProgress: (fraction: number) => void
-}
-
-function accepted(json: unknown, status: number): SendAccepted {
-  const value = readSendAccepted(json)
-  if (!value) {
-    throw new FlowError(
-      FlowErrorCode.invalid_response,
-      "The relay's send answer is not as documented: it needs a string traceId and an optional <ms>-<seq> eventId.",
-      { status },
-    )
-  }
-  return value
 }
 
 /** The name a file is sent under: its own (a `File`'s), else `upload`. */
@@ -63,11 +51,10 @@ function uploadWithXhr(request: UploadRequest): Promise<SendAccepted> {
         status: xhr.status,
         headers: { 'retry-after': xhr.getResponseHeader('retry-after') ?? '' },
       })
-      if (xhr.status < 200 || xhr.status >= 300) return void relayError(response).then(reject)
-      response
-        .json()
-        .then((json) => resolve(accepted(json, xhr.status)))
-        .catch((error: unknown) => reject(toFlowError(error)))
+      readAnswer(response, `POST ${request.url}`, sendMessage.read).then(
+        (value) => resolve(value as SendAccepted),
+        reject,
+      )
     })
     xhr.send(formOf(request))
   })
@@ -100,6 +87,5 @@ async function uploadWithFetch(request: UploadRequest): Promise<SendAccepted> {
   } catch (error) {
     throw toFlowError(error)
   }
-  if (!response.ok) throw await relayError(response)
-  return accepted(await response.json(), response.status)
+  return (await readAnswer(response, `POST ${request.url}`, sendMessage.read)) as SendAccepted
 }

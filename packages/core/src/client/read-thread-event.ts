@@ -2,7 +2,7 @@ import { readResponse } from '../schemas/read-template.js'
 import { isNumber, isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
 import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
 import type { Originator } from '../schemas/primitives.js'
-import { EventKind, kindOfType } from '../schemas/webhook.js'
+import { EventKind } from '../schemas/webhook.js'
 import { isThreadId } from './relay-readers.js'
 
 // The visitor's light reading of Flow.ai webhook bodies and history pages (the relay stored them after
@@ -100,13 +100,15 @@ export type ThreadEvent =
 
 /**
  * Reads a webhook body (either dialect, flat or `result`-wrapped, as `parseWebhookEvent` does) into the event
- * the thread reducer folds; undefined for kinds it ignores and for payloads that do not fit.
+ * the thread reducer folds; undefined for kinds it ignores and for payloads that do not fit. `kind` is the
+ * envelope's: the relay named it from the body's type when it stored the event, so the browser needs no table
+ * of both dialects' type names.
  *
  * @example
- * readThreadEvent({ type: 'control.pause', payload: { threadId: 't1', secondsToPause: 60 } })
+ * readThreadEvent({ type: 'control.pause', payload: { threadId: 't1', secondsToPause: 60 } }, 'paused')
  * // { kind: 'paused', secondsToPause: 60 }
  */
-export function readThreadEvent(body: unknown): ThreadEvent | undefined {
+export function readThreadEvent(body: unknown, kind: string): ThreadEvent | undefined {
   if (!isRecord(body) || !isString(body.type)) return undefined
   let payload: Json
   if (isRecord(body.payload)) payload = body.payload
@@ -119,7 +121,6 @@ export function readThreadEvent(body: unknown): ThreadEvent | undefined {
   }
   const traceId = readTraceId(payload.traceId ?? body.traceId)
   const trace = traceId === undefined ? {} : { traceId }
-  const { kind } = kindOfType(body.type)
   switch (kind) {
     case EventKind.reply:
     case EventKind.inbound:

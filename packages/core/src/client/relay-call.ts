@@ -31,14 +31,13 @@ export function routeRef<R extends RelayRoute>(
   path: R['path'],
   read?: (json: unknown) => RouteOutput<R> | undefined,
 ): RouteRef<R> {
-  return { method, path, ...(read ? { read: (json: unknown) => readResult(read(json), path) } : {}) }
+  return { method, path, read: read && ((json: unknown) => readResult(read(json), path)) }
 }
 
-/** The `ParseResult` of a light reader's answer. */
-function readResult<T>(value: T | undefined, path: string): ParseResult<T> {
-  const message = `not the documented answer of ${path}`
+/** What `AnswerReader` gives for a light reader's answer. */
+function readResult<T>(value: T | undefined, path: string): ReturnType<AnswerReader<T>> {
   return value === undefined
-    ? { ok: false, error: message, issues: [{ path: '(root)', message }] }
+    ? { ok: false, error: `not the documented answer of ${path}` }
     : { ok: true, value }
 }
 
@@ -58,12 +57,7 @@ export function callRoute<R extends RelayRoute>(
   return http.request<RouteOutput<R>>(
     route.method,
     routePath(route, params as Record<string, unknown> | undefined),
-    {
-      ...options,
-      ...(route.read ? { read: route.read } : {}),
-      ...(query ? { query: query as Record<string, string | number | undefined> } : {}),
-      ...(body === undefined ? {} : { body }),
-    },
+    { ...options, read: route.read, query: query as Record<string, string | number | undefined>, body },
   )
 }
 

@@ -22,7 +22,7 @@ describe('the relay caller', () => {
     const { port } = server.address() as AddressInfo
     const http = (timeoutMs?: number) =>
       createRelayHttp({
-        relayUrl: `http://127.0.0.1:${port}/`,
+        relayUrl: `http://127.0.0.1:${port}`,
         fetch: (input, init) => fetch(input, init),
         token: () => 'tok',
         ...(timeoutMs === undefined ? {} : { timeoutMs }),

@@ -1,6 +1,5 @@
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '../errors.js'
 import { parseRetryAfter } from '../retry/retry-after.js'
-import type { ParseResult } from '../schemas/parse.js'
 
 /** Default bound of one relay request, answer body included: a stalled request fails instead of blocking. */
 export const DEFAULT_RELAY_TIMEOUT_MS = 30_000
@@ -16,7 +15,7 @@ export interface RelayCallOptions {
 }
 
 /** Reads a relay answer: the value, or the rule it broke (a zod schema's `safeParse`, or a light reader). */
-export type AnswerReader<T> = (json: unknown) => ParseResult<T>
+export type AnswerReader<T> = (json: unknown) => { ok: true; value: T } | { ok: false; error: string }
 
 export interface RelayRequest<T> extends RelayCallOptions {
   body?: unknown
@@ -51,10 +50,44 @@ export async function relayError(response: Response): Promise<FlowError> {
     typeof error?.message === 'string' ? error.message : `The relay answered HTTP ${response.status}.`,
     {
       status: response.status,
-      ...(retryAfterMs !== undefined && retryAfterMs > 0 ? { retryAfterMs } : {}),
-      ...(typeof error?.path === 'string' ? { path: error.path } : {}),
+      retryAfterMs: retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined,
+      path: typeof error?.path === 'string' ? error.path : undefined,
     },
   )
+}
+
+/**
+ * The answer of a relay request, read by `read` (none: ignored): a non-2xx answer throws the relay's error, an
+ * answer that is not JSON or not as documented throws `invalid_response` naming the request.
+ *
+ * @example
+ * const accepted = await readAnswer(response, 'POST /v1/threads/t1/messages', sendMessage.read)
+ */
+export async function readAnswer<T>(
+  response: Response,
+  request: string,
+  read: AnswerReader<T> | undefined,
+): Promise<T | undefined> {
+  if (!response.ok) throw await relayError(response)
+  if (!read) return undefined
+  let json: unknown
+  try {
+    json = await response.json()
+  } catch (error) {
+    throw new FlowError(FlowErrorCode.invalid_response, `The relay's answer to ${request} is not JSON.`, {
+      status: response.status,
+      cause: error,
+    })
+  }
+  const parsed = read(json)
+  if (!parsed.ok) {
+    throw new FlowError(
+      FlowErrorCode.invalid_response,
+      `The relay's answer to ${request} is not as documented: ${parsed.error}`,
+      { status: response.status },
+    )
+  }
+  return parsed.value
 }
 
 /**
@@ -87,18 +120,18 @@ function requestSignal(signal: AbortSignal | undefined, timeoutMs: number) {
  * await callRelay(http, pauseRoute, { params: { threadId: 't1' } })
  */
 export function createRelayHttp(options: {
+  /** Without a trailing slash (`createFlowChat` normalises it). */
   relayUrl: string
   fetch: typeof fetch
   token: () => string | undefined
   /** Default `DEFAULT_RELAY_TIMEOUT_MS`. */
   timeoutMs?: number
 }): RelayHttp {
-  const base = options.relayUrl.replace(/\/+$/, '')
   const url = (path: string, query?: Record<string, string | number | undefined>) => {
     const params = new URLSearchParams()
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v))
     const qs = params.toString()
-    return `${base}${path}${qs ? `?${qs}` : ''}`
+    return `${options.relayUrl}${path}${qs ? `?${qs}` : ''}`
   }
 
   async function send(method: string, path: string, req: RelayRequest<unknown>): Promise<unknown> {
@@ -108,41 +141,17 @@ export function createRelayHttp(options: {
     if (req.body !== undefined) headers['content-type'] = 'application/json'
     const bound = requestSignal(req.signal, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS)
     try {
-      let response: Response
-      let json: unknown
-      try {
-        response = await options.fetch(url(path, req.query), {
-          method,
-          headers,
-          signal: bound.signal,
-          ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
-        })
-        if (!response.ok) throw await relayError(response)
-        const { read } = req
-        if (!read) return undefined
-        try {
-          json = await response.json()
-        } catch (error) {
-          if (bound.signal.aborted) throw error
-          throw new FlowError(
-            FlowErrorCode.invalid_response,
-            `The relay's answer to ${method} ${path} is not JSON.`,
-            { status: response.status, cause: error },
-          )
-        }
-        const parsed = read(json)
-        if (!parsed.ok) {
-          throw new FlowError(
-            FlowErrorCode.invalid_response,
-            `The relay's answer to ${method} ${path} is not as documented: ${parsed.error}`,
-            { status: response.status },
-          )
-        }
-        return parsed.value
-      } catch (error) {
-        // The reason of an aborted fetch: the caller's, or the TimeoutError of the bound.
-        throw toFlowError(bound.signal.aborted ? (bound.signal.reason ?? error) : error)
-      }
+      const response = await options.fetch(url(path, req.query), {
+        method,
+        headers,
+        signal: bound.signal,
+        // JSON.stringify(undefined) is undefined: no body.
+        body: JSON.stringify(req.body),
+      })
+      return await readAnswer(response, `${method} ${path}`, req.read)
+    } catch (error) {
+      // The reason of an aborted fetch: the caller's, or the TimeoutError of the bound.
+      throw toFlowError(bound.signal.aborted ? (bound.signal.reason ?? error) : error)
     } finally {
       bound.done()
     }

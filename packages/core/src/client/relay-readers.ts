@@ -8,7 +8,9 @@ import { MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
 // stores, so these check what the client relies on and refuse the rest, without a schema library in the
 // browser bundle. relay-readers.test.ts holds them to the zod schemas of the protocol on every fixture.
 
-const strings = (v: unknown, ...keys: string[]) => isRecord(v) && keys.every((k) => isString(v[k]))
+/** True for an object whose `keys` are strings. */
+const strings = (v: unknown, ...keys: string[]): v is Record<string, unknown> =>
+  isRecord(v) && keys.every((k) => isString(v[k]))
 
 /**
  * The thread id rule of `threadIdSchema` (1–256 characters, no control characters, not `.` or `..`).
@@ -38,7 +40,6 @@ const SOURCES: ReadonlySet<unknown> = new Set(['webhook', 'visitor', 'operator']
  */
 export function readEnvelope(v: unknown): EventEnvelope | undefined {
   return strings(v, 'id', 'kind', 'type', 'receivedAt') &&
-    isRecord(v) &&
     isEventId(v.id as string) &&
     (v.threadId === null || isString(v.threadId)) &&
     SOURCES.has(v.source) &&
@@ -54,9 +55,7 @@ export function readEnvelope(v: unknown): EventEnvelope | undefined {
  * readSession({ threadId: 't1', token: 'x', expiresAt: '2026-01-01T00:00:00Z' })?.threadId // 't1'
  */
 export function readSession(v: unknown): Session | undefined {
-  return strings(v, 'token', 'expiresAt') && isRecord(v) && isThreadId(v.threadId)
-    ? (v as Session)
-    : undefined
+  return strings(v, 'token', 'expiresAt') && isThreadId(v.threadId) ? (v as Session) : undefined
 }
 
 /**
@@ -66,9 +65,7 @@ export function readSession(v: unknown): Session | undefined {
  * readSendAccepted({ traceId: 'a', eventId: '5-0' })?.eventId // '5-0'
  */
 export function readSendAccepted(v: unknown): SendAccepted | undefined {
-  return strings(v, 'traceId') &&
-    isRecord(v) &&
-    (v.eventId === undefined || (isString(v.eventId) && isEventId(v.eventId)))
+  return strings(v, 'traceId') && (v.eventId === undefined || (isString(v.eventId) && isEventId(v.eventId)))
     ? (v as SendAccepted)
     : undefined
 }
@@ -91,7 +88,7 @@ function readBusinessHoursSet(v: unknown): BusinessHours | undefined {
     return content && { ...d, weekday: d.weekday, content }
   })
   const holidays = list(v.holidays, (h) =>
-    strings(h, 'date') && isRecord(h) && optional(h.holiday, isString) ? h : undefined,
+    strings(h, 'date') && optional(h.holiday, isString) ? h : undefined,
   )
   return weekdays && holidays ? ({ ...v, weekdays, holidays } as BusinessHours) : undefined
 }

@@ -112,7 +112,7 @@ export function createSendQueue(options: {
         own: true,
         state: 'pending',
         createdAt: item.queuedAt,
-        templates: templatesOfPayload({ ...item.body, speech: item.body.text }),
+        templates: templatesOfPayload(item.body),
       },
     })
     if (item.upload && outbox.list().every((i) => i.traceId !== item.traceId)) fail(item.traceId, LOST_UPLOAD)
@@ -148,9 +148,8 @@ export function createSendQueue(options: {
     countQueued()
     store.dispatch({ type: 'send/started', traceId: item.traceId })
     try {
-      await options.deliver(
-        { traceId: item.traceId, body: item.body, ...(file ? { file } : {}) },
-        (progress) => store.dispatch({ type: 'send/progress', traceId: item.traceId, progress }),
+      await options.deliver({ traceId: item.traceId, body: item.body, file }, (progress) =>
+        store.dispatch({ type: 'send/progress', traceId: item.traceId, progress }),
       )
       settle(item.traceId)
       store.dispatch({ type: 'send/accepted', traceId: item.traceId })
@@ -211,7 +210,7 @@ export function createSendQueue(options: {
 
   return {
     enqueue(traceId, body, file) {
-      held.set(traceId, { body, ...(file ? { file } : {}) })
+      held.set(traceId, { body, file })
       start(traceId)
     },
     retry: start,

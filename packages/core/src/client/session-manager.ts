@@ -11,7 +11,7 @@ import type { FlowChatOptions, KeyValueStorage } from './types.js'
 
 export type SessionStatus =
   | { state: 'pending' }
-  | { state: 'ready'; token: string; threadId?: string; operator: boolean }
+  | { state: 'ready'; token: string; threadId?: string }
   | { state: 'failed'; reason: string }
 
 export interface SessionManager {
@@ -25,6 +25,10 @@ export interface SessionManager {
   refresh(): Promise<boolean>
   close(): void
 }
+
+/** A refusal of the token: the session is over, retrying will not help. */
+const refused = (err: FlowError) =>
+  err.code === FlowErrorCode.unauthorized || err.code === FlowErrorCode.forbidden
 
 /** How long a failed refresh (network, 5xx) waits before trying again, at most. */
 const REFRESH_RETRY_MS = 30_000
@@ -41,7 +45,7 @@ export interface SessionManagerOptions {
 /**
  * Holds the session token: creates an anonymous session (kept in storage so a reload continues the thread),
  * refreshes the token at 80% of its life through `POST /v1/sessions`, and ends in `failed` with a reason when
- * the relay refuses a refresh (no retry loop). Operator tokens are used as given and fail when they expire.
+ * the relay refuses a refresh (no retry loop). An operator's token is `createOperatorSession`'s.
  *
  * @example
  * const session = createSessionManager({ session: { anonymous: true }, http, storage, storageKey, scheduler })
@@ -60,38 +64,26 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     status$.next({ state: 'failed', reason })
   }
 
-  const adopt = (token: string, threadId: string | undefined, operator: boolean) => {
-    status$.next({ state: 'ready', token, operator, ...(threadId === undefined ? {} : { threadId }) })
-    schedule(token, operator)
-  }
-
-  const schedule = (token: string, operator: boolean) => {
+  const adopt = (token: string, threadId: string | undefined) => {
+    status$.next({ state: 'ready', token, threadId })
     timer?.unsubscribe()
-    const claims = decodeTokenClaims(token)
     const now = scheduler.now()
-    if (operator) {
-      if (claims?.exp === undefined) return
-      timer = scheduler.schedule(
-        () => fail('The operator token expired. Sign in again for a new one.'),
-        Math.max(0, claims.exp - now),
-      )
-      return
-    }
-    const at = refreshAt(claims, now)
-    if (at === undefined) return
-    timer = scheduler.schedule(() => void refresh(), Math.max(0, at - now))
+    const at = refreshAt(decodeTokenClaims(token), now)
+    if (at !== undefined) timer = scheduler.schedule(() => void refresh(), Math.max(0, at - now))
   }
 
-  const store = (s: Session) => {
+  /** Keeps an anonymous session for a reload (undefined: forgets it). */
+  const store = (s: Session | undefined) => {
     if ('anonymous' in options.session) writeJson(storage, storageKey, s)
   }
 
-  const createAnonymous = async (): Promise<Session> => {
+  /** A stored session renewed with its `token`, or a new anonymous one (`token` null); stored. */
+  const fetchSession = async (token: string | null): Promise<Session> => {
     const s = await callRoute(
       http,
       createSession,
-      { body: options.visitorName ? { name: options.visitorName } : {} },
-      { token: null },
+      { body: token === null && options.visitorName ? { name: options.visitorName } : {} },
+      { token },
     )
     store(s)
     return s
@@ -107,12 +99,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         return false
       }
       store(s)
-      if (!closed) adopt(s.token, s.threadId, false)
+      if (!closed) adopt(s.token, s.threadId)
       return true
     } catch (error) {
       const err = toFlowError(error)
-      if (err.code === FlowErrorCode.unauthorized || err.code === FlowErrorCode.forbidden) {
-        if ('anonymous' in options.session) writeJson(storage, storageKey, undefined)
+      if (refused(err)) {
+        store(undefined)
         fail(`The session can no longer be refreshed (${err.message}). Start a new session.`)
         return false
       }
@@ -129,41 +121,26 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   const refresh = (): Promise<boolean> => {
-    const current = status$.value
-    if (current.state === 'ready' && current.operator) {
-      fail('The operator token was refused. Sign in again for a new one.')
-      return Promise.resolve(false)
-    }
     refreshing ??= doRefresh().finally(() => (refreshing = undefined))
     return refreshing
   }
 
   const start = async (): Promise<Extract<SessionStatus, { state: 'ready' }>> => {
     const given = options.session
-    if ('operatorToken' in given) adopt(given.operatorToken, undefined, true)
-    else if ('token' in given) adopt(given.token, given.threadId, false)
+    if ('token' in given) adopt(given.token, given.threadId)
     else {
-      const saved = readJson(storage, storageKey)
-      const stored = readSession(saved)
-      if (stored) {
-        const at = refreshAt(decodeTokenClaims(stored.token), scheduler.now())
-        if (at !== undefined && at <= scheduler.now()) {
-          try {
-            const s = await callRoute(http, createSession, { body: {} }, { token: stored.token })
-            store(s)
-            adopt(s.token, s.threadId, false)
-          } catch (error) {
-            const err = toFlowError(error)
-            if (err.code !== FlowErrorCode.unauthorized && err.code !== FlowErrorCode.forbidden) throw err
-            // The stored thread is past its refresh grace: a new visitor session is the only way on.
-            const fresh = await createAnonymous()
-            adopt(fresh.token, fresh.threadId, false)
-          }
-        } else adopt(stored.token, stored.threadId, false)
-      } else {
-        const fresh = await createAnonymous()
-        adopt(fresh.token, fresh.threadId, false)
+      let s = readSession(readJson(storage, storageKey))
+      const at = s && refreshAt(decodeTokenClaims(s.token), scheduler.now())
+      if (s && at !== undefined && at <= scheduler.now()) {
+        s = await fetchSession(s.token).catch((error: unknown) => {
+          const err = toFlowError(error)
+          if (!refused(err)) throw err
+          // The stored thread is past its refresh grace: a new visitor session is the only way on.
+          return undefined
+        })
       }
+      s ??= await fetchSession(null)
+      adopt(s.token, s.threadId)
     }
     const s = status$.value
     if (s.state !== 'ready')

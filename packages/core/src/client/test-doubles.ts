@@ -65,7 +65,6 @@ export function stubSession(token = 'tok', refresh: () => Promise<boolean> = () 
     state: 'ready',
     token,
     threadId: 't1',
-    operator: false,
   })
   const session: SessionManager & { refreshes: number } = {
     refreshes: 0,

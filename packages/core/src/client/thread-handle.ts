@@ -84,12 +84,12 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     scheduler,
     isOnline: ctx.isOnline,
     self: ctx.self,
-    ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
+    backoff: ctx.backoff,
   })
 
   const open = (): Observable<StreamSignal> =>
     createEventStream({
-      url: http.url(routePath(threadEvents, { threadId })),
+      url: (query) => http.url(routePath(threadEvents, { threadId }), query),
       EventSource: ctx.EventSource,
       auth: ctx.auth,
       fetch: ctx.fetch,
@@ -97,7 +97,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       lastEventId: () => store.value.lastEventId,
       online$: ctx.online$,
       scheduler,
-      ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
+      backoff: ctx.backoff,
     })
   const stream$ = createThreadStream({
     store,
@@ -139,30 +139,26 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     hasOlder$: view((s) => s.pages === undefined || s.pagesLoaded < s.pages),
     send(input: SendInput) {
       const traceId = newTraceId()
-      const built = buildSend(input, {
-        traceId,
-        now: scheduler.now(),
-        self: ctx.self,
-        ...(ctx.visitor ? { visitor: ctx.visitor } : {}),
+      const now = scheduler.now()
+      const built = buildSend(input, { traceId, now, self: ctx.self, visitor: ctx.visitor })
+      const invalid = 'error' in built
+      // An invalid send still shows, failed with the reason.
+      store.dispatch({
+        type: 'send/queued',
+        message: invalid
+          ? {
+              id: traceId,
+              traceId,
+              sender: ctx.self,
+              own: true,
+              createdAt: now,
+              templates: [],
+              state: 'pending',
+            }
+          : built.message,
       })
-      if ('error' in built) {
-        store.dispatch({
-          type: 'send/queued',
-          message: {
-            id: traceId,
-            traceId,
-            sender: ctx.self,
-            own: true,
-            createdAt: scheduler.now(),
-            templates: [],
-            state: 'pending',
-          },
-        })
-        store.dispatch({ type: 'send/failed', traceId, error: `invalid_input: ${built.error}` })
-        return sendState$(traceId)
-      }
-      store.dispatch({ type: 'send/queued', message: built.message })
-      queue.enqueue(traceId, built.body, built.upload)
+      if (invalid) store.dispatch({ type: 'send/failed', traceId, error: `invalid_input: ${built.error}` })
+      else queue.enqueue(traceId, built.body, built.upload)
       return sendState$(traceId)
     },
     retry(messageId: string) {

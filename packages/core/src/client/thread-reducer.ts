@@ -93,7 +93,7 @@ function receive(state: ThreadState, envelope: EventEnvelope, inPlace = false): 
     return sent ? mergeMessages(next, [sent], inPlace) : next
   }
   if (envelope.source !== 'webhook') return next
-  const event = readThreadEvent(envelope.body)
+  const event = readThreadEvent(envelope.body, envelope.kind)
   return event ? applyEvent(next, event, receivedAt, inPlace) : next
 }
 

@@ -97,7 +97,8 @@ describe("a visitor's event", () => {
     })
     const blank = buildSend({ type: 'event', eventName: 'E', label: '  ' }, context)
     if ('error' in blank) throw new Error(blank.error)
-    expect(blank.body).not.toHaveProperty('label')
+    // The body goes out as JSON (request and outbox): no label there.
+    expect(JSON.parse(JSON.stringify(blank.body))).not.toHaveProperty('label')
     expect(texts(blank.message)).toEqual(['E'])
   })
 
@@ -109,5 +110,76 @@ describe("a visitor's event", () => {
     })
     if (!page.ok) throw new Error(page.error)
     expect(messagesFromHistory(page.value, 'visitor')[0]?.message.templates[0]?.type).toBe('other')
+  })
+})
+
+describe('a built send', () => {
+  const wire = (body: unknown) => JSON.parse(JSON.stringify(body)) as unknown
+
+  it("carries the visitor's name and profile as its originator, and shows them on its message", () => {
+    const visitor = { name: 'Ann', profile: { picture: 'https://x.test/a.png' } }
+    const built = buildSend({ type: 'text', text: 'Hi' }, { traceId: 't1', now: 5, self: 'visitor', visitor })
+    if ('error' in built) throw new Error(built.error)
+    expect(wire(built.body)).toEqual({ type: 'text', text: 'Hi', traceId: 't1', originator: visitor })
+    expect(built.message).toMatchObject({
+      sender: 'visitor',
+      senderName: 'Ann',
+      avatarUrl: visitor.profile.picture,
+    })
+    const nameless = buildSend(
+      { type: 'text', text: 'Hi' },
+      { traceId: 't2', now: 5, self: 'visitor', visitor: { name: '' } },
+    )
+    if ('error' in nameless) throw new Error(nameless.error)
+    expect(wire(nameless.body)).toEqual({ type: 'text', text: 'Hi', traceId: 't2' })
+  })
+
+  it('sends an upload as a media message with its title, and shows a pending preview titled alike', () => {
+    const file = new File(['x'], 'cat.png', { type: 'image/png' })
+    const built = buildSend({ type: 'upload', file }, { traceId: 't3', now: 5, self: 'visitor' })
+    if ('error' in built) throw new Error(built.error)
+    expect(wire(built.body)).toEqual({
+      type: 'media',
+      mediaType: 'image',
+      mimeType: 'image/png',
+      title: 'cat.png',
+      traceId: 't3',
+    })
+    expect(built.upload?.file).toBe(file)
+    expect(built.message).toMatchObject({ fallback: 'cat.png', progress: 0, state: 'pending', own: true })
+    expect(built.message.templates).toEqual([{ type: 'image', payload: { url: '', title: 'cat.png' } }])
+  })
+})
+
+describe('a sent envelope', () => {
+  const sent = (payload: Record<string, unknown>, self: 'visitor' | 'agent' = 'visitor') =>
+    messageFromSent(
+      {
+        id: '9-0',
+        threadId: 't1',
+        kind: 'sent',
+        type: 'media',
+        receivedAt: '2026-01-01T00:00:00.000Z',
+        source: 'visitor',
+        body: { payload },
+      },
+      self,
+    )
+
+  it('is an upload titled by its title or "file", with the traceId (a number read as a string) as its id', () => {
+    const upload = sent({ type: 'media', mediaType: 'image', title: 'cat.png', traceId: 42 })
+    expect(upload).toMatchObject({ echoOf: '42', message: { id: '42', traceId: '42', fallback: 'cat.png' } })
+    expect(upload?.message).toMatchObject({ own: true, state: 'sent', sender: 'visitor' })
+    expect(sent({ type: 'media', mediaType: 'file' })?.message).toMatchObject({ id: '9-0', fallback: 'file' })
+  })
+
+  it("is another side's message without a send state, and a linked media has no fallback", () => {
+    const media = sent(
+      { type: 'media', mediaType: 'image', url: 'https://x.test/a.png', traceId: 't' },
+      'agent',
+    )
+    expect(media?.message.own).toBe(false)
+    expect(media?.message.state).toBeUndefined()
+    expect(media?.message.fallback).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@ import type { Response } from '../schemas/templates.js'
 import type { Originator } from '../schemas/primitives.js'
 import type { Template } from '../schemas/templates.js'
 import { derivedMessageId } from './message-id.js'
-import { Sender, type ChatMessage } from './types.js'
+import type { ChatMessage, Sender } from './types.js'
 import { toEpochMs } from '../schemas/epoch-ms.js'
 import { isRecord } from '../schemas/light-read.js'
 
@@ -20,9 +20,9 @@ export interface IncomingMessage {
 
 /** Who an originator is: role `moderator` (or `agent`) is a human agent, `external`/`user` the visitor. */
 export function senderOf(role: string | undefined): Sender {
-  if (role === 'moderator' || role === 'agent') return Sender.agent
-  if (role === 'external' || role === 'user' || role === 'visitor') return Sender.visitor
-  return Sender.bot
+  if (role === 'moderator' || role === 'agent') return 'agent'
+  if (role === 'external' || role === 'user' || role === 'visitor') return 'visitor'
+  return 'bot'
 }
 
 export { toEpochMs }
@@ -90,7 +90,7 @@ export function messagesFromReply(reply: Reply, receivedAt: number, self: Sender
   const traceId = reply.traceId
   return reply.messages.map((part, index) => {
     const message = fromReplyMessage(part, index, reply.originator, turnTime, self, traceId)
-    const echo = message.sender !== Sender.bot && traceId !== undefined && index === 0
+    const echo = message.sender !== 'bot' && traceId !== undefined && index === 0
     if (!echo) return { message }
     return { message: message.own ? { ...message, state: 'sent' as const } : message, echoOf: traceId }
   })
@@ -114,9 +114,11 @@ export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMe
   return out
 }
 
+/** A string or a number as a string, else empty. */
+const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
+
 /** What a sent payload shows in the transcript. */
 export function templatesOfPayload(payload: Record<string, unknown>): Template[] {
-  const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
   switch (payload.type) {
     case 'text':
       return [{ type: 'text', payload: { text: str(payload.speech ?? payload.text) } }]
@@ -139,31 +141,24 @@ export function messageFromSent(envelope: EventEnvelope, self: Sender): Incoming
   const body = envelope.body
   const payload = isRecord(body) && isRecord(body.payload) ? body.payload : undefined
   if (!payload) return undefined
-  const traceId =
-    typeof payload.traceId === 'string'
-      ? payload.traceId
-      : typeof payload.traceId === 'number'
-        ? String(payload.traceId)
-        : envelope.id
+  // The relay checked the send (a traceId of 1–128 characters, or none).
+  const traceId = str(payload.traceId) || envelope.id
   const originator = isRecord(payload.originator) ? (payload.originator as Originator) : undefined
   const base = who({
     ...originator,
     role: originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
   })
   // An upload's bytes went to Flow.ai, not into the event: the title (or media type) stands in for it.
-  const fallback =
-    payload.type === 'media' && typeof payload.url !== 'string'
-      ? { fallback: typeof payload.title === 'string' ? payload.title : 'file' }
-      : {}
+  const upload = payload.type === 'media' && typeof payload.url !== 'string'
   const message: ChatMessage = {
     id: traceId,
     ...base,
-    ...fallback,
+    fallback: upload ? (typeof payload.title === 'string' ? payload.title : 'file') : undefined,
     createdAt: toEpochMs(envelope.receivedAt) ?? 0,
     templates: templatesOfPayload(payload),
     own: base.sender === self,
     traceId,
-    ...(base.sender === self ? { state: 'sent' as const } : {}),
+    state: base.sender === self ? 'sent' : undefined,
   }
   return { message, echoOf: traceId }
 }

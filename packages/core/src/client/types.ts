@@ -113,7 +113,7 @@ export interface FlowChatOptions {
   /** Base URL of the relay, e.g. `https://relay.example.com`. */
   relayUrl: string
   /** An existing thread and its token, or an anonymous session from the relay (kept in `storage`). Default anonymous. */
-  session?: { threadId: string; token: string } | { anonymous: true } | { operatorToken: string }
+  session?: { threadId: string; token: string } | { anonymous: true }
   /** The visitor as shown to the bot and agents. */
   visitor?: { name?: string; profile?: Profile }
   fetch?: typeof fetch
@@ -170,6 +170,11 @@ export interface FlowChat {
    * anonymous session.
    */
   reset(): void
+}
+
+/** `createOperatorChat`'s options: the client's, with the operator token (`POST /v1/operator/sessions`). */
+export interface OperatorChatOptions extends Omit<FlowChatOptions, 'session'> {
+  session: { operatorToken: string }
 }
 
 /** `createOperatorChat`: the client plus every thread at once, for an operator console. */

@@ -77,7 +77,8 @@ export function webhookTypeFor(kind: EventKind, dialect: Dialect): string | unde
 
 /** Kind and dialect of a webhook type name; unknown names are `unknown` with no dialect. */
 export function kindOfType(type: string): { kind: EventKind; dialect?: Dialect } {
-  for (const dialect of [Dialect.current, Dialect.legacy]) {
+  // Literals rather than reads of `Dialect`, so that a bundle reading types does not carry that object too.
+  for (const dialect of ['current', 'legacy'] as const satisfies readonly Dialect[]) {
     const kind = (WEBHOOK_TYPES[dialect] as Record<string, Exclude<EventKind, 'unknown'>>)[type]
     if (kind && Object.hasOwn(WEBHOOK_TYPES[dialect], type)) return { kind, dialect }
   }
