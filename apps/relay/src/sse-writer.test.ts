@@ -112,6 +112,34 @@ describe('SSE writer', () => {
     await turn()
     expect(writes).toEqual([])
   })
+
+  it("writes a new stream's first frames at the end of the turn even while a busy relay holds its flushes", async () => {
+    // A reader whose writes cost 15 ms of CPU: after a flush that carried two frames per write, the next flush is
+    // held (four times that, at most 50 ms, less the time since). `turn()` resolves right after the flush.
+    const busy = fakeResponse()
+    const write = busy.res.write.bind(busy.res)
+    busy.res.write = ((chunk: Buffer) => {
+      const from = process.cpuUsage()
+      while (process.cpuUsage(from).user + process.cpuUsage(from).system < 15_000);
+      return write(chunk)
+    }) as ServerResponse['write']
+    const loaded = createSseWriter(busy.res, { maxBufferedBytes: 1 << 20, onSlow: () => {} })
+    loaded.push(textFrame('open'))
+    await turn()
+    loaded.push(textFrame('a'))
+    loaded.push(textFrame('b'))
+    await turn()
+    expect(busy.writes).toEqual(['open', 'ab'])
+    loaded.push(textFrame('c'))
+    await turn()
+    expect(busy.writes).toHaveLength(2) // held
+
+    const opening = fakeResponse()
+    createSseWriter(opening.res, { maxBufferedBytes: 1 << 20, onSlow: () => {} }).push(textFrame('hello'))
+    await turn()
+    expect(opening.writes).toEqual(['hello'])
+    await until(() => busy.writes.length === 3, 'the held frame')
+  })
 })
 
 /**

@@ -52,7 +52,10 @@ const HOLD_FROM_FRAMES_PER_WRITE = 1.25
 
 /** Writers with frames queued; one scheduled `flushAll` writes them all. */
 let dirty: Writer[] = []
-let scheduled = false
+/** A flush is due at the end of this event-loop turn. */
+let immediate = false
+/** A held flush (see {@link flushDelay}). */
+let held: ReturnType<typeof setTimeout> | undefined
 let lastFlushEnd = 0
 /** CPU time of the last flush, not wall time: a process preempted mid-flush is not busier. */
 let lastFlushMs = 0
@@ -79,16 +82,26 @@ export function flushDelay(last: { cpuMs: number; sinceMs: number; framesPerWrit
   return wait >= 1 ? wait : 0
 }
 
-/** Schedules the flush of every dirty writer (see {@link flushDelay}). */
-function schedule(): void {
-  scheduled = true
-  const wait = flushDelay({
-    cpuMs: lastFlushMs,
-    sinceMs: performance.now() - lastFlushEnd,
-    framesPerWrite: lastFramesPerWrite,
-  })
-  if (wait > 0) setTimeout(flushAll, wait)
-  else setImmediate(flushAll)
+/**
+ * Schedules the flush of every dirty writer: held (see {@link flushDelay}) unless `now`, which a stream's first
+ * write asks for: a stream that is opening waits for nobody's events, and holding its first bytes would only pile
+ * up opening streams (and their memory) while the relay is busy.
+ */
+function schedule(now: boolean): void {
+  if (immediate || (held !== undefined && !now)) return
+  const wait = now
+    ? 0
+    : flushDelay({
+        cpuMs: lastFlushMs,
+        sinceMs: performance.now() - lastFlushEnd,
+        framesPerWrite: lastFramesPerWrite,
+      })
+  if (wait > 0) {
+    held = setTimeout(flushAll, wait)
+    return
+  }
+  immediate = true
+  setImmediate(flushAll)
 }
 
 /**
@@ -105,7 +118,11 @@ function threadCpuMs(): number {
 
 function flushAll(): void {
   const started = threadCpuMs()
-  scheduled = false
+  immediate = false
+  if (held !== undefined) {
+    clearTimeout(held)
+    held = undefined
+  }
   const writers = dirty
   dirty = []
   let writes = 0
@@ -212,14 +229,18 @@ class Writer implements SseWriter {
     if (!this.#dirty) {
       this.#dirty = true
       dirty.push(this)
-      if (!scheduled) schedule()
+      schedule(this.#path === 'first')
     }
   }
 
-  /** Writes what is queued; returns how many frames that was. */
+  /**
+   * Writes what is queued; returns how many frames that was, 0 for the stream's first write (its opening frames
+   * say nothing about events arriving faster than flushes).
+   */
   flush(): number {
     this.#dirty = false
     if (this.#gone || this.#queue.length === 0) return 0
+    const first = this.#path === 'first'
     const queue = this.#queue
     const bytes = this.#queuedBytes
     this.#queue = []
@@ -253,7 +274,7 @@ class Writer implements SseWriter {
     // writableLength counts what Node holds because the socket would not take it: the reader is not keeping up.
     this.#held = res.writableLength
     if (this.#held > this.options.maxBufferedBytes) this.#cutOff()
-    return queue.length
+    return first ? 0 : queue.length
   }
 
   discard(): void {
