@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createMemoryStorage } from '@flowchat/core'
+import { createMemoryStorage, type ChatMessage } from '@flowchat/core'
 import { startStack, transcript, when, type Stack } from './client-stack.js'
 
 let stack: Stack
@@ -106,11 +106,20 @@ describe('reactive client against a real relay and the emulator', () => {
     await when(b.messages$, (ms) => ms.length === 2)
     b.send({ type: 'text', text: 'from B' })
     const full = (ms: readonly { sender: string }[]) => ms.length === 4 && ms.at(-1)?.sender === 'bot'
-    const [inA] = await Promise.all([when(a.messages$, full), when(b.messages$, full)])
-    // A tab's own send shows at once under its local id and takes the relay's id when the `sent` echo arrives:
-    // wait until both tabs hold the same ids (they never do if the ids do not converge).
+    // Both tabs stay subscribed, as pages showing the conversation do. Flow.ai's record of a send and the relay's
+    // `sent` echo reach the other tab in either order; both tabs must end with the same messages under the same
+    // ids (the send's traceId), never a second copy.
     const ids = (ms: readonly { id: string }[]) => ms.map((m) => m.id).join()
-    const inB = await when(b.messages$, (ms) => full(ms) && ids(ms) === ids(inA))
+    const bothTabs = {
+      subscribe(next: (tabs: [readonly ChatMessage[], readonly ChatMessage[]]) => void) {
+        let inA: readonly ChatMessage[] = []
+        let inB: readonly ChatMessage[] = []
+        const subA = a.messages$.subscribe((ms) => next([(inA = ms), inB]))
+        const subB = b.messages$.subscribe((ms) => next([inA, (inB = ms)]))
+        return { unsubscribe: () => (subA.unsubscribe(), subB.unsubscribe()) }
+      },
+    }
+    const [inA, inB] = await when(bothTabs, ([ma, mb]) => full(ma) && full(mb) && ids(ma) === ids(mb))
     expect(transcript(inA)).toEqual([
       'visitor:from A',
       'bot:You said: from A',

@@ -79,7 +79,13 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
   for (const { message, echoOf, fromHistory } of incoming) {
     const target = aliases[message.id] ?? message.id
     let index = list.findIndex((m) => m.id === target)
+    let renamed = false
     if (index < 0 && echoOf !== undefined) index = list.findIndex((m) => m.id === echoOf)
+    if (index < 0 && echoOf !== undefined) {
+      // Another record of the send came first: it takes the echo's id (the traceId).
+      index = list.findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
+      renamed = index >= 0 && message.id === echoOf
+    }
     if (index < 0 && fromHistory && message.own) index = historyTwin(list, message, linked)
     if (index < 0) {
       list.push(strip(message))
@@ -88,13 +94,18 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
       continue
     }
     const existing = list[index] as ChatMessage
-    if (existing.id !== message.id) {
+    if (renamed) {
+      for (const [id, to] of Object.entries(aliases)) if (to === existing.id) aliases[id] = message.id
+      aliases[existing.id] = message.id
+      linked.add(message.id)
+    } else if (existing.id !== message.id) {
       aliases[message.id] = existing.id
       linked.add(existing.id)
     }
     const adoptTime = localTime[existing.id] === true
     delete localTime[existing.id]
-    list[index] = strip(combine(existing, message, adoptTime))
+    const combined = combine(existing, message, adoptTime)
+    list[index] = strip(renamed ? { ...combined, id: message.id } : combined)
   }
   // An older history page goes first: in a shared millisecond its messages stay before the list's.
   const first = list[0]

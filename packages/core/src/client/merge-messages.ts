@@ -109,7 +109,16 @@ export function mergeMessages<S extends MergeInput>(
   for (const { message, echoOf, fromHistory } of incoming) {
     const id = hasKeys(aliases) ? (aliases[message.id] ?? message.id) : message.id
     let at = index.ids.get(id) ?? added?.get(id)
-    if (at === undefined && echoOf !== undefined) at = index.ids.get(echoOf) ?? added?.get(echoOf)
+    let renamed = false
+    if (at === undefined && echoOf !== undefined) {
+      at = index.ids.get(echoOf) ?? added?.get(echoOf)
+      // Another record of the send came first under its own id (Flow.ai's, before the relay's `sent` echo). The
+      // echo names a send by its traceId in every tab: that record takes it, so all tabs know it by one id.
+      if (at === undefined && (index.asked.has(echoOf) || fresh.length > 0)) {
+        at = sentAs(list ?? old, fresh, echoOf)
+        renamed = at !== undefined && message.id === echoOf
+      }
+    }
     if (at === undefined && fromHistory && message.own) {
       linked ??= new Set(Object.values(aliases))
       // Positions past the list's end are the fresh messages'.
@@ -126,7 +135,11 @@ export function mergeMessages<S extends MergeInput>(
       continue
     }
     const existing = (at < start ? (list ?? old)[at] : fresh[at - start]) as ChatMessage
-    if (existing.id !== message.id) {
+    if (renamed) {
+      aliases = renameAlias(aliases, existing.id, message.id)
+      linked?.add(message.id)
+      ordered = false
+    } else if (existing.id !== message.id) {
       aliases = { ...aliases, [message.id]: existing.id }
       linked?.add(existing.id)
     }
@@ -135,7 +148,8 @@ export function mergeMessages<S extends MergeInput>(
       const { [existing.id]: _adopted, ...rest } = localTime
       localTime = rest
     }
-    const next = strip(combine(existing, message, adoptTime))
+    const combined = combine(existing, message, adoptTime)
+    const next = strip(renamed ? { ...combined, id: message.id } : combined)
     if (next.createdAt !== existing.createdAt || next.traceId !== existing.traceId) ordered = false
     if (at >= start) fresh[at - start] = next
     else (list ??= old.slice())[at] = next
@@ -165,6 +179,31 @@ export function mergeMessages<S extends MergeInput>(
     messages.sort(byTime)
   }
   return { ...state, messages, aliases, localTime }
+}
+
+/** Position of the last message not from the bot that carries `traceId`, among `list` then `fresh` after it. */
+function sentAs(
+  list: readonly ChatMessage[],
+  fresh: readonly ChatMessage[],
+  traceId: string,
+): number | undefined {
+  const carries = (m: ChatMessage | undefined) =>
+    m !== undefined && m.sender !== 'bot' && m.traceId === traceId
+  for (let i = fresh.length - 1; i >= 0; i--) if (carries(fresh[i])) return list.length + i
+  for (let i = list.length - 1; i >= 0; i--) if (carries(list[i])) return i
+  return undefined
+}
+
+/** Aliases with `from` (and every id that pointed to it) now pointing to `to`. */
+function renameAlias(
+  aliases: Readonly<Record<string, string>>,
+  from: string,
+  to: string,
+): Readonly<Record<string, string>> {
+  const next: Record<string, string> = {}
+  for (const [id, target] of Object.entries(aliases)) next[id] = target === from ? to : target
+  next[from] = to
+  return next
 }
 
 /**

@@ -88,6 +88,50 @@ const summary = (s: ThreadState) =>
     return `${m.sender}:${t?.type === 'text' ? t.payload.text : '?'}${m.state ? `:${m.state}` : ''}`
   })
 
+describe('threadReducer: one send seen from another tab', () => {
+  // Flow.ai's record of the visitor's message (its own id, the send's traceId) and the relay's `sent` echo (named
+  // by the traceId) may reach a tab in either order: the tab that sent it has the optimistic message first.
+  const ann = { name: 'Ann', role: 'external' }
+  const fromFlow = () => reply('tr1', 'f1', 'hi', 1400, ann)
+  const answer = () => reply('tr1', 'm1', 'Hello Ann', 2000)
+  const ids = (s: ThreadState) => s.messages.map((m) => m.id)
+
+  it("merges Flow.ai's record and the echo in either order into one message named by the traceId", () => {
+    const sender = run([
+      { type: 'send/queued', message: own('tr1', 'hi', 1000) },
+      { type: 'envelope/received', envelope: sent('tr1', 'hi', 1500) },
+      { type: 'envelope/received', envelope: fromFlow() },
+      { type: 'envelope/received', envelope: answer() },
+    ])
+    const echoFirst = run([
+      { type: 'envelope/received', envelope: sent('tr1', 'hi', 1500) },
+      { type: 'envelope/received', envelope: fromFlow() },
+      { type: 'envelope/received', envelope: answer() },
+    ])
+    const flowFirst = run([
+      { type: 'envelope/received', envelope: fromFlow() },
+      { type: 'envelope/received', envelope: sent('tr1', 'hi', 1500) },
+      { type: 'envelope/received', envelope: answer() },
+    ])
+    for (const tab of [sender, echoFirst, flowFirst]) {
+      expect(summary(tab)).toEqual(['visitor:hi:delivered', 'bot:Hello Ann'])
+      expect(ids(tab)).toEqual(['tr1', 'm1'])
+    }
+    // Flow.ai's id still finds the message: a later event naming it changes that one, adds none.
+    expect(flowFirst.aliases).toEqual({ f1: 'tr1' })
+    const again = threadReducer(flowFirst, { type: 'envelope/received', envelope: fromFlow() })
+    expect(ids(again)).toEqual(['tr1', 'm1'])
+  })
+
+  it('keeps the renamed message findable in a burst folded in one action', () => {
+    const burst = run([
+      { type: 'envelopes/received', envelopes: [fromFlow(), sent('tr1', 'hi', 1500), answer()] },
+    ])
+    expect(summary(burst)).toEqual(['visitor:hi:delivered', 'bot:Hello Ann'])
+    expect(ids(burst)).toEqual(['tr1', 'm1'])
+  })
+})
+
 describe('threadReducer', () => {
   const r1 = reply('tr1', 'm1', 'Hello Ann', 2000)
   const cases: { name: string; actions: ThreadStateAction[]; expected: string[] }[] = [
