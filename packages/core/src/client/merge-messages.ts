@@ -115,8 +115,13 @@ export function mergeMessages<S extends MergeInput>(
       // Another record of the send came first under its own id (Flow.ai's, before the relay's `sent` echo). The
       // echo names a send by its traceId in every tab: that record takes it, so all tabs know it by one id.
       if (at === undefined && (index.asked.has(echoOf) || fresh.length > 0)) {
-        at = sentAs(list ?? old, fresh, echoOf)
-        renamed = at !== undefined && message.id === echoOf
+        const found = (list ?? old)
+          .concat(fresh)
+          .findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
+        if (found >= 0) {
+          at = found
+          renamed = message.id === echoOf
+        }
       }
     }
     if (at === undefined && fromHistory && message.own) {
@@ -136,7 +141,13 @@ export function mergeMessages<S extends MergeInput>(
     }
     const existing = (at < start ? (list ?? old)[at] : fresh[at - start]) as ChatMessage
     if (renamed) {
-      aliases = renameAlias(aliases, existing.id, message.id)
+      // Every id that named the record now names the message by its new id.
+      aliases = {
+        ...Object.fromEntries(
+          Object.entries(aliases).map(([k, v]) => [k, v === existing.id ? message.id : v]),
+        ),
+        [existing.id]: message.id,
+      }
       linked?.add(message.id)
       ordered = false
     } else if (existing.id !== message.id) {
@@ -179,31 +190,6 @@ export function mergeMessages<S extends MergeInput>(
     messages.sort(byTime)
   }
   return { ...state, messages, aliases, localTime }
-}
-
-/** Position of the last message not from the bot that carries `traceId`, among `list` then `fresh` after it. */
-function sentAs(
-  list: readonly ChatMessage[],
-  fresh: readonly ChatMessage[],
-  traceId: string,
-): number | undefined {
-  const carries = (m: ChatMessage | undefined) =>
-    m !== undefined && m.sender !== 'bot' && m.traceId === traceId
-  for (let i = fresh.length - 1; i >= 0; i--) if (carries(fresh[i])) return list.length + i
-  for (let i = list.length - 1; i >= 0; i--) if (carries(list[i])) return i
-  return undefined
-}
-
-/** Aliases with `from` (and every id that pointed to it) now pointing to `to`. */
-function renameAlias(
-  aliases: Readonly<Record<string, string>>,
-  from: string,
-  to: string,
-): Readonly<Record<string, string>> {
-  const next: Record<string, string> = {}
-  for (const [id, target] of Object.entries(aliases)) next[id] = target === from ? to : target
-  next[from] = to
-  return next
 }
 
 /**
