@@ -110,16 +110,27 @@ describe('reactive client against a real relay and the emulator', () => {
     // `sent` echo reach the other tab in either order; both tabs must end with the same messages under the same
     // ids (the send's traceId), never a second copy.
     const ids = (ms: readonly { id: string }[]) => ms.map((m) => m.id).join()
+    let seen: [readonly ChatMessage[], readonly ChatMessage[]] = [[], []]
     const bothTabs = {
       subscribe(next: (tabs: [readonly ChatMessage[], readonly ChatMessage[]]) => void) {
-        let inA: readonly ChatMessage[] = []
-        let inB: readonly ChatMessage[] = []
-        const subA = a.messages$.subscribe((ms) => next([(inA = ms), inB]))
-        const subB = b.messages$.subscribe((ms) => next([inA, (inB = ms)]))
+        const subA = a.messages$.subscribe((ms) => next((seen = [ms, seen[1]])))
+        const subB = b.messages$.subscribe((ms) => next((seen = [seen[0], ms])))
         return { unsubscribe: () => (subA.unsubscribe(), subB.unsubscribe()) }
       },
     }
-    const [inA, inB] = await when(bothTabs, ([ma, mb]) => full(ma) && full(mb) && ids(ma) === ids(mb))
+    // Bounded below the test's timeout, so a failure shows what each tab holds.
+    const shown = (ms: readonly ChatMessage[]) =>
+      ms.map((m) => `${m.sender}:${m.id}:${m.traceId ?? '-'}:${m.state ?? '-'}:${transcript([m])[0]}`)
+    let timer: NodeJS.Timeout | undefined
+    const [inA, inB] = await Promise.race([
+      when(bothTabs, ([ma, mb]) => full(ma) && full(mb) && ids(ma) === ids(mb)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`tabs differ: ${JSON.stringify({ a: shown(seen[0]), b: shown(seen[1]) })}`)),
+          15_000,
+        )
+      }),
+    ]).finally(() => clearTimeout(timer))
     expect(transcript(inA)).toEqual([
       'visitor:from A',
       'bot:You said: from A',
