@@ -100,6 +100,12 @@ describe('reactive client against a real relay and the emulator', () => {
     expect(await tabB.session()).toEqual({ threadId })
     const a = tabA.thread(threadId)
     const b = tabB.thread(threadId)
+    // Each tab keeps its conversation open, as a page showing it does, and has read the (empty) history before the
+    // first send. A stream opened afresh refetches history, and a history page read while a send is under way holds
+    // a copy of it that the send's later echo is not merged with (a known gap, not what this test is about).
+    const open = [a.messages$.subscribe(() => {}), b.messages$.subscribe(() => {})]
+    await when(a.hasOlder$, (older) => !older)
+    await when(b.hasOlder$, (older) => !older)
     await when(a.connection$, (c) => c.state === 'open')
     await when(b.connection$, (c) => c.state === 'open')
     a.send({ type: 'text', text: 'from A' })
@@ -139,6 +145,7 @@ describe('reactive client against a real relay and the emulator', () => {
     ])
     expect(inB.map((m) => m.id)).toEqual(inA.map((m) => m.id))
     expect(inB.every((m) => m.sender !== 'visitor' || m.own)).toBe(true)
+    for (const subscription of open) subscription.unsubscribe()
   })
 
   it('uploads a file with progress; the bot answers it', async () => {
