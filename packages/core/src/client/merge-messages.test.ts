@@ -82,9 +82,8 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
     let renamed = false
     if (index < 0 && echoOf !== undefined) index = list.findIndex((m) => m.id === echoOf)
     if (index < 0 && echoOf !== undefined) {
-      // Another record of the send came first, or a history copy of it: it takes the echo's id (the traceId).
+      // Another record of the send came first: it takes the echo's id (the traceId).
       index = list.findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
-      if (index < 0 && message.own) index = historyTwin(list, message, linked, true)
       renamed = index >= 0 && message.id === echoOf
     }
     if (index < 0 && fromHistory && message.own) index = historyTwin(list, message, linked)
@@ -134,21 +133,17 @@ function answersAfterQuestions(list: ChatMessage[]): void {
   }
 }
 
-/**
- * The own message a history entry is a copy of, or with `copies` the history copy (no traceId) a live record of an
- * own send matches: same sender and content, not yet linked, closest in time.
- */
+/** The own message a history entry is a copy of: same sender and content, not yet linked, closest in time. */
 function historyTwin(
   list: readonly ChatMessage[],
   message: ChatMessage,
   linked: ReadonlySet<string>,
-  copies = false,
 ): number {
   const key = contentKey(message)
   let best = -1
   let bestGap = HISTORY_MATCH_WINDOW_MS
   for (const [i, m] of list.entries()) {
-    if (m.sender !== message.sender || (m.traceId === undefined) !== copies || linked.has(m.id)) continue
+    if (m.sender !== message.sender || m.traceId === undefined || linked.has(m.id)) continue
     const gap = Math.abs(m.createdAt - message.createdAt)
     if (gap <= bestGap && contentKey(m) === key) {
       best = i

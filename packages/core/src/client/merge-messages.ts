@@ -114,18 +114,14 @@ export function mergeMessages<S extends MergeInput>(
       at = index.ids.get(echoOf) ?? added?.get(echoOf)
       // Another record of the send came first under its own id (Flow.ai's, before the relay's `sent` echo). The
       // echo names a send by its traceId in every tab: that record takes it, so all tabs know it by one id.
-      let found =
-        at === undefined && (index.asked.has(echoOf) || fresh.length > 0)
-          ? (list ?? old).concat(fresh).findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
-          : -1
-      // Or a history copy of it (no traceId yet), from a page read while the send was under way.
-      if (at === undefined && found < 0 && message.own) {
-        linked ??= new Set(Object.values(aliases))
-        found = historyTwin((list ?? old).concat(fresh), message, linked, true)
-      }
-      if (found >= 0) {
-        at = found
-        renamed = message.id === echoOf
+      if (at === undefined && (index.asked.has(echoOf) || fresh.length > 0)) {
+        const found = (list ?? old)
+          .concat(fresh)
+          .findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
+        if (found >= 0) {
+          at = found
+          renamed = message.id === echoOf
+        }
       }
     }
     if (at === undefined && fromHistory && message.own) {
@@ -249,21 +245,17 @@ function answersAfterQuestions(list: ChatMessage[]): void {
   }
 }
 
-/**
- * The own message a history entry is a copy of, or with `copies` the history copy (no traceId) a live record of an
- * own send matches: same sender and content, not yet linked, closest in time.
- */
+/** The own message a history entry is a copy of: same sender and content, not yet linked, closest in time. */
 function historyTwin(
   list: readonly ChatMessage[],
   message: ChatMessage,
   linked: ReadonlySet<string>,
-  copies = false,
 ): number {
   const key = contentKey(message)
   let best = -1
   let bestGap = HISTORY_MATCH_WINDOW_MS
   for (const [i, m] of list.entries()) {
-    if (m.sender !== message.sender || (m.traceId === undefined) !== copies || linked.has(m.id)) continue
+    if (m.sender !== message.sender || m.traceId === undefined || linked.has(m.id)) continue
     const gap = Math.abs(m.createdAt - message.createdAt)
     if (gap <= bestGap && contentKey(m) === key) {
       best = i

@@ -123,21 +123,6 @@ describe('threadReducer: one send seen from another tab', () => {
     expect(ids(again)).toEqual(['tr1', 'm1'])
   })
 
-  it('merges a history copy read while the send was under way with its later echo and record', () => {
-    const page = historyPage([
-      { role: 'user', text: 'hi', msgId: 'f1', ms: 1400 },
-      { role: 'bot', text: 'Hello Ann', msgId: 'm1', ms: 2000 },
-    ])
-    for (const live of [
-      [sent('tr1', 'hi', 1500), fromFlow(), answer()],
-      [fromFlow(), sent('tr1', 'hi', 1500), answer()],
-    ]) {
-      const tab = run([page, ...live.map((envelope) => ({ type: 'envelope/received' as const, envelope }))])
-      expect(summary(tab)).toEqual(['visitor:hi:delivered', 'bot:Hello Ann'])
-      expect(ids(tab)).toEqual(['tr1', 'm1'])
-    }
-  })
-
   it('keeps the renamed message findable in a burst folded in one action', () => {
     const burst = run([
       { type: 'envelopes/received', envelopes: [fromFlow(), sent('tr1', 'hi', 1500), answer()] },
