@@ -9,23 +9,12 @@ import {
   testRedisUrl,
   type PrivateRedis,
 } from './redis-test-support.js'
+import { clusterSlot } from './redis-slot.js'
 import { describeStorageContract, testEnvelope } from './storage-contract.js'
 import type { EventEnvelope, EventStorage } from './types.js'
 
 const prefixes: string[] = []
 
-/** The cluster hash slot of a key (CRC16/XMODEM of its hash tag, or of the key), as Redis computes it. */
-function slotOf(key: string): number {
-  const open = key.indexOf('{')
-  const close = open < 0 ? -1 : key.indexOf('}', open + 1)
-  const hashed = close > open + 1 ? key.slice(open + 1, close) : key
-  let crc = 0
-  for (const byte of Buffer.from(hashed)) {
-    crc ^= byte << 8
-    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff
-  }
-  return crc % 16_384
-}
 beforeAll(() => requireRedis(testRedisUrl))
 afterAll(() => deleteKeys(testRedisUrl, prefixes))
 
@@ -102,7 +91,7 @@ describe('redis storage', () => {
     const slots = new Set<number>()
     for (const key of ['thread:t|1', 'ops', 'dedupe:delivery-1']) {
       expect(await admin.pttl(`${keyPrefix}:{o0}:${key}`)).toBeGreaterThan(0)
-      slots.add(slotOf(`${keyPrefix}:{o0}:${key}`))
+      slots.add(clusterSlot(`${keyPrefix}:{o0}:${key}`))
     }
     expect(slots.size).toBe(1)
   })
