@@ -290,7 +290,6 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   })
   fastPath = createWebhookFastPath({
     ingest,
-    metrics: context.metrics,
     bodyLimitBytes: o.bodyLimitBytes,
     maxParamLength,
     closing: () => shuttingDown || closing !== undefined,

@@ -95,7 +95,6 @@ describe('webhook fast path', () => {
     const log = pino({ level: 'info', ...logRedaction([webhookSecret]) }, logs.logger.stream)
     const fastPath = createWebhookFastPath({
       ingest,
-      metrics,
       bodyLimitBytes: BODY_LIMIT,
       maxParamLength: 800,
       closing: extra.closing ?? (() => false),

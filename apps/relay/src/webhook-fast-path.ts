@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
 import { answerError } from './http-error.js'
-import type { RelayMetrics } from './metrics.js'
-import { WEBHOOK_DUPLICATE, WEBHOOK_STORED, webhookNotFound, type WebhookIngest } from './webhook-ingest.js'
+import { WEBHOOK_DUPLICATE, WEBHOOK_STORED, type WebhookIngest } from './webhook-ingest.js'
 
 const PREFIX = '/webhooks/'
 /** A path segment of RFC 3986 unreserved characters: the router takes it as it is (no decoding, no refusal). */
@@ -17,7 +16,6 @@ interface Leveled {
 
 export interface WebhookFastPathOptions {
   ingest: WebhookIngest
-  metrics: RelayMetrics
   bodyLimitBytes: number
   /** The router's longest path parameter: a longer secret is left to Fastify (its 414). */
   maxParamLength: number
@@ -44,13 +42,13 @@ export interface WebhookFastPathOptions {
  * Fastify, whose answer is then the relay's.
  *
  * @example
- * const fastPath = createWebhookFastPath({ ingest, metrics, bodyLimitBytes, ... })
+ * const fastPath = createWebhookFastPath({ ingest, bodyLimitBytes, ... })
  * createServer((req, res) => fastPath(req, res) || fastifyHandler(req, res))
  */
 export function createWebhookFastPath(
   options: WebhookFastPathOptions,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { ingest, metrics, bodyLimitBytes, maxParamLength, closing, log } = options
+  const { ingest, bodyLimitBytes, maxParamLength, closing, log } = options
 
   function send(res: ServerResponse, status: number, body: string, retryAfterSeconds?: number): void {
     // Fastify's header names (lower case) and order: the answers are the route's.
@@ -66,11 +64,7 @@ export function createWebhookFastPath(
 
   async function answer(res: ServerResponse, secret: string, raw: Buffer, reqLog: FastifyBaseLogger) {
     try {
-      if (!ingest.secretMatches(secret)) {
-        metrics.webhookRejected('secret')
-        throw webhookNotFound()
-      }
-      const { duplicate } = await ingest.accept(raw, reqLog)
+      const { duplicate } = await ingest.accept(secret, raw, reqLog)
       send(res, 200, duplicate ? WEBHOOK_DUPLICATE : WEBHOOK_STORED)
     } catch (error) {
       const failed = answerError(error, reqLog)

@@ -15,11 +15,11 @@ export interface WebhookIngest {
   /** Whether `given` is the webhook secret, compared in constant time (on equal-length digests). */
   secretMatches(given: string): boolean
   /**
-   * Checks, decodes and stores one delivery's raw body. Resolves `duplicate` once stored; throws the relay's
-   * HTTP errors (400 bad JSON or not an event, 413 too large once stored, 503 storage failed) after counting
-   * the rejection in the metrics.
+   * Checks the secret the delivery came with, then checks, decodes and stores its raw body. Resolves `duplicate`
+   * once stored; throws the relay's HTTP errors (404 wrong secret, 400 bad JSON or not an event, 413 too large
+   * once stored, 503 storage failed) after counting the rejection in the metrics.
    */
-  accept(raw: Buffer, log: FastifyBaseLogger): Promise<{ duplicate: boolean }>
+  accept(secret: string, raw: Buffer, log: FastifyBaseLogger): Promise<{ duplicate: boolean }>
 }
 
 /**
@@ -29,8 +29,7 @@ export interface WebhookIngest {
  *
  * @example
  * const ingest = createWebhookIngest(context)
- * if (!ingest.secretMatches(secret)) throw notFound()
- * const { duplicate } = await ingest.accept(rawBody, request.log)
+ * const { duplicate } = await ingest.accept(params.secret, rawBody, request.log)
  */
 export function createWebhookIngest(context: {
   storage: RelayContext['storage']
@@ -41,10 +40,16 @@ export function createWebhookIngest(context: {
   // The secret is fixed: its digest is taken once, and each request hashes only what it was given.
   const expected = hash('sha256', settings.webhookSecret, 'buffer')
 
-  return {
-    secretMatches: (given) => timingSafeEqual(hash('sha256', given, 'buffer'), expected),
+  const secretMatches = (given: string) => timingSafeEqual(hash('sha256', given, 'buffer'), expected)
 
-    async accept(raw, log) {
+  return {
+    secretMatches,
+
+    async accept(secret, raw, log) {
+      if (!secretMatches(secret)) {
+        metrics.webhookRejected('secret')
+        throw webhookNotFound()
+      }
       let json: unknown
       try {
         // Before parsing: a body nested too deep is refused, not stored as an event no reader could be sent.

@@ -15,7 +15,7 @@ import { WEBHOOK_DUPLICATE, WEBHOOK_STORED, webhookNotFound, type WebhookIngest 
  * app.register(webhookRoutes(context, createWebhookIngest(context)))
  */
 export function webhookRoutes(context: RelayContext, ingest: WebhookIngest) {
-  const { metrics, settings } = context
+  const { settings } = context
 
   return (app: FastifyInstance, _opts: unknown, done: () => void) => {
     // Raw bytes: they are hashed for the dedupe key, and invalid JSON must be our 400, not a parser crash.
@@ -39,12 +39,8 @@ export function webhookRoutes(context: RelayContext, ingest: WebhookIngest) {
       webhookRoute,
       { ...deps, rawBody: true, fastify: { ...deps.fastify, bodyLimit: settings.bodyLimitBytes } },
       async ({ params }, request, reply) => {
-        if (!ingest.secretMatches(params.secret)) {
-          metrics.webhookRejected('secret')
-          throw webhookNotFound()
-        }
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-        const { duplicate } = await ingest.accept(raw, request.log)
+        const { duplicate } = await ingest.accept(params.secret, raw, request.log)
         return reply
           .code(200)
           .type('application/json; charset=utf-8')
