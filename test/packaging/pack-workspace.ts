@@ -34,8 +34,14 @@ export interface PackedPackage {
 
 const root = join(import.meta.dirname, '..', '..')
 
-function run(command: string, args: string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+/** Runs a command to completion; throws with its output when it fails. */
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
   if (result.status !== 0) {
     throw new Error(
       `${command} ${args.join(' ')} (in ${cwd}): exit ${result.status ?? result.signal}\n${result.stdout}\n${result.stderr}`,

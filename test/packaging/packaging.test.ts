@@ -2,7 +2,7 @@
 // the tarballs with plain npm into a fresh project outside the workspace (no `@flowchat/source`, no hoisted dev
 // dependencies), and there runs the relay and the emulator from their tarballs with `npx`, the core README's Node
 // script, a type check of a consumer, a Node import of the widget and the built widget file in Chromium.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -12,7 +12,7 @@ import { chromiumLaunchOptions } from '@flowchat/demo/stack'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStaticServer, type StaticServer } from '../support/static-server.js'
-import { packWorkspace, type PackedPackage } from './pack-workspace.js'
+import { packWorkspace, run, type PackedPackage } from './pack-workspace.js'
 
 const root = join(import.meta.dirname, '..', '..')
 const tsc7 = join(root, 'node_modules', 'typescript7', 'bin', 'tsc')
@@ -39,17 +39,6 @@ async function timed<T>(label: string, work: () => T | Promise<T>): Promise<T> {
     timings.push(line)
     console.log(line)
   }
-}
-
-/** Runs a command to completion; throws with its output when it fails. */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(' ')} (in ${cwd}): exit ${result.status ?? result.signal}\n${result.stdout}\n${result.stderr}`,
-    )
-  }
-  return result.stdout
 }
 
 /** A port nobody listens on right now (the CLIs take `--port`; their output format is theirs to change). */
