@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { HEARTBEAT_FRAME, helloFrame } from '@flowchat/core/protocol'
+import { HEARTBEAT_FRAME, RESET_EVENT, helloFrame } from '@flowchat/core/protocol'
 import { compareEventIds } from './storage/event-id.js'
 import type { EventEnvelope, EventStorage, StreamKey } from './storage/types.js'
 import type { RelayMetrics } from './metrics.js'
@@ -188,7 +188,9 @@ class EventStream implements OpenEventStream, SseWriterOptions {
         const page = await storage.read(stream, after, REPLAY_PAGE)
         if (this.#done) return
         if (page.reset) {
-          this.#writer.push(textFrame(`event: reset\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`))
+          this.#writer.push(
+            textFrame(`event: ${RESET_EVENT}\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`),
+          )
           break
         }
         for (const event of page.events) {

@@ -182,7 +182,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     bodyLimit: o.bodyLimitBytes,
     // Thread ids reach 256 characters, and URL-encoding can triple them.
     routerOptions: { maxParamLength },
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: o.trustProxy,
     return503OnClosing: true,
     // A `__proto__` or `constructor.prototype` key is dropped from JSON bodies, not answered "not valid JSON".
     onProtoPoisoning: 'remove',
@@ -295,7 +295,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     closing: () => shuttingDown || closing !== undefined,
     log: app.log,
     requestId,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: o.trustProxy,
   })
   let metricsServer: MetricsServer | undefined
   app.addHook('onClose', async () => {

@@ -260,7 +260,7 @@ class Writer implements SseWriter {
               bytes,
             ),
       )
-      if (this.#path === 'first') {
+      if (first) {
         // Straight to the socket only when the response holds nothing back (it wrote headers and all to it).
         const direct =
           res.chunkedEncoding &&

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
 import { answerError } from './http-error.js'
-import { WEBHOOK_DUPLICATE, WEBHOOK_STORED, type WebhookIngest } from './webhook-ingest.js'
+import { webhookAnswer, type WebhookIngest } from './webhook-ingest.js'
 
 const PREFIX = '/webhooks/'
 /** A path segment of RFC 3986 unreserved characters: the router takes it as it is (no decoding, no refusal). */
@@ -65,7 +65,7 @@ export function createWebhookFastPath(
   async function answer(res: ServerResponse, secret: string, raw: Buffer, reqLog: FastifyBaseLogger) {
     try {
       const { duplicate } = await ingest.accept(secret, raw, reqLog)
-      send(res, 200, duplicate ? WEBHOOK_DUPLICATE : WEBHOOK_STORED)
+      send(res, 200, webhookAnswer(duplicate))
     } catch (error) {
       const failed = answerError(error, reqLog)
       send(res, failed.status, JSON.stringify(failed.body), failed.retryAfterSeconds)

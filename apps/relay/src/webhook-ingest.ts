@@ -5,10 +5,16 @@ import { httpError } from './http-error.js'
 import { assertEventSize, assertJsonDepth } from './ingest-limits.js'
 import type { RelayContext } from './relay-context.js'
 
-/** The answer to a stored delivery, serialised once: it is the same bytes for every webhook. */
-export const WEBHOOK_STORED = JSON.stringify({ status: 'ok', duplicate: false })
-/** The answer to a retried delivery that was stored before. */
-export const WEBHOOK_DUPLICATE = JSON.stringify({ status: 'ok', duplicate: true })
+const STORED = JSON.stringify({ status: 'ok', duplicate: false })
+const DUPLICATE = JSON.stringify({ status: 'ok', duplicate: true })
+
+/**
+ * The JSON body of a 200 to a delivery, serialised once: the same bytes for every webhook, on both paths.
+ *
+ * @example
+ * reply.send(webhookAnswer(duplicate))
+ */
+export const webhookAnswer = (duplicate: boolean): string => (duplicate ? DUPLICATE : STORED)
 
 /** How a relay takes Flow.ai's webhook deliveries, whichever HTTP path the request came by. */
 export interface WebhookIngest {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { webhookProbeRoute, webhookRoute } from '@flowchat/core/protocol'
 import type { RelayContext } from '../relay-context.js'
 import { registerRoute } from '../register-route.js'
-import { WEBHOOK_DUPLICATE, WEBHOOK_STORED, webhookNotFound, type WebhookIngest } from '../webhook-ingest.js'
+import { webhookAnswer, webhookNotFound, type WebhookIngest } from '../webhook-ingest.js'
 
 /**
  * `POST /webhooks/:secret` stores Flow.ai's events; `GET` answers Flow.ai's probe.
@@ -41,10 +41,7 @@ export function webhookRoutes(context: RelayContext, ingest: WebhookIngest) {
       async ({ params }, request, reply) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
         const { duplicate } = await ingest.accept(params.secret, raw, request.log)
-        return reply
-          .code(200)
-          .type('application/json; charset=utf-8')
-          .send(duplicate ? WEBHOOK_DUPLICATE : WEBHOOK_STORED)
+        return reply.code(200).type('application/json; charset=utf-8').send(webhookAnswer(duplicate))
       },
     )
     done()
