@@ -8,7 +8,7 @@ import {
   startSentinelGroup,
   stopAllRedisServers,
   type SentinelGroup,
-} from '../apps/relay/src/storage/redis-servers-support.js'
+} from '../apps/relay/src/storage/redis-servers-test-support.js'
 import { randomPrefix } from '../apps/relay/src/storage/redis-test-support.js'
 import type { InstanceConfig } from './relay-cluster-instance.js'
 import {

@@ -13,7 +13,7 @@ import {
   requireRedisBinaries,
   startRedisCluster,
   stopAllRedisServers,
-} from '../apps/relay/src/storage/redis-servers-support.js'
+} from '../apps/relay/src/storage/redis-servers-test-support.js'
 import type { InstanceConfig } from './relay-cluster-instance.js'
 import {
   openStream,

@@ -14,7 +14,7 @@ import {
   sparePort,
   startRedisProcess,
   stopAllRedisServers,
-} from '../../apps/relay/src/storage/redis-servers-support.js'
+} from '../../apps/relay/src/storage/redis-servers-test-support.js'
 import { testEnvelope } from '../../apps/relay/src/storage/storage-contract.js'
 import { percentile } from './lib/stats.js'
 

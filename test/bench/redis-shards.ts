@@ -11,7 +11,7 @@ import {
   requireRedisBinaries,
   startRedisCluster,
   stopAllRedisServers,
-} from '../../apps/relay/src/storage/redis-servers-support.js'
+} from '../../apps/relay/src/storage/redis-servers-test-support.js'
 import { testEnvelope } from '../../apps/relay/src/storage/storage-contract.js'
 
 export interface ShardsResult {

@@ -8,7 +8,7 @@ import {
   startRedisCluster,
   stopAllRedisServers,
   type RedisClusterGroup,
-} from './redis-servers-support.js'
+} from './redis-servers-test-support.js'
 import { randomPrefix } from './redis-test-support.js'
 import { describeStorageContract, testEnvelope } from './storage-contract.js'
 

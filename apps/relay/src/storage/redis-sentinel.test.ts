@@ -11,7 +11,7 @@ import {
   startSentinelGroup,
   stopAllRedisServers,
   type SentinelGroup,
-} from './redis-servers-support.js'
+} from './redis-servers-test-support.js'
 import { randomPrefix } from './redis-test-support.js'
 import { describeStorageContract, testEnvelope } from './storage-contract.js'
 import type { EventEnvelope } from './types.js'

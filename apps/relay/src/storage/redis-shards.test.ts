@@ -10,7 +10,7 @@ import {
   startRedisCluster,
   stopAllRedisServers,
   type RedisClusterGroup,
-} from './redis-servers-support.js'
+} from './redis-servers-test-support.js'
 import { deleteKeys, randomPrefix, requireRedis, testRedisUrl } from './redis-test-support.js'
 import { testEnvelope } from './storage-contract.js'
 import type { EventEnvelope, EventStorage, StreamKey } from './types.js'
