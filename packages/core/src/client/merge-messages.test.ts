@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mergeMessages } from './merge-messages.js'
+import { seededRandom } from './test-doubles.js'
 import type { IncomingMessage } from './to-chat-messages.js'
 import type { ChatMessage, SendState, Sender } from './types.js'
 
@@ -153,23 +154,12 @@ function historyTwin(
   return best
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * A long conversation as batches: mostly in order, with late, duplicated, echoed and history-copied
  * messages, answers stamped before their questions, and own messages in every send state.
  */
 function conversation(seed: number, length: number): IncomingMessage[][] {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T
   const seen: IncomingMessage[] = []
   const batches: IncomingMessage[][] = []

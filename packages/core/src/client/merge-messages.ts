@@ -149,6 +149,7 @@ export function mergeMessages<S extends MergeInput>(
         [existing.id]: message.id,
       }
       linked?.add(message.id)
+      // The index still names the record's old id, and the old list owns it: the full pass rebuilds it.
       ordered = false
     } else if (existing.id !== message.id) {
       aliases = { ...aliases, [message.id]: existing.id }

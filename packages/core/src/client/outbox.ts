@@ -1,4 +1,4 @@
-import { isRecord, isString } from '../schemas/light-read.js'
+import { isNumber, isRecord, isString } from '../schemas/light-read.js'
 import { readJson, writeJson } from './memory-storage.js'
 import type { KeyValueStorage } from './types.js'
 
@@ -29,7 +29,7 @@ export interface Outbox {
 }
 
 const isItem = (v: unknown): v is OutboxItem =>
-  isRecord(v) && isString(v.traceId) && isRecord(v.body) && typeof v.queuedAt === 'number'
+  isRecord(v) && isString(v.traceId) && isRecord(v.body) && isNumber(v.queuedAt)
 
 /**
  * The storage key of a thread's outbox: the one place it is spelled (`FlowChat.reset()` removes it).

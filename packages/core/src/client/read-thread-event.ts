@@ -7,7 +7,7 @@ import { isThreadId } from './relay-readers.js'
 
 // The visitor's light reading of Flow.ai webhook bodies and history pages (the relay stored them after
 // validating them with the zod schemas): what the thread reducer uses, checked field by field, without a schema
-// library in the browser bundle. read-thread-event.test.ts holds it to `parseWebhookEvent` on every fixture.
+// library in the browser bundle. light-readers.test.ts holds it to `parseWebhookEvent` on every fixture.
 
 type Json = Record<string, unknown>
 const isTime = (v: unknown) => isString(v) || typeof v === 'number'
@@ -19,9 +19,7 @@ function readTraceId(v: unknown): string | undefined {
 
 /** A whole number, or a string of digits. */
 function readInt(v: unknown): number | undefined {
-  return (typeof v === 'number' && Number.isFinite(v)) || (isString(v) && /^\d+$/.test(v))
-    ? Number(v)
-    : undefined
+  return isNumber(v) || (isString(v) && /^\d+$/.test(v)) ? Number(v) : undefined
 }
 
 const isOriginator = (v: unknown): v is Originator =>

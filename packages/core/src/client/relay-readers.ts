@@ -1,12 +1,12 @@
 import type { EventEnvelope, SendAccepted, Session, StreamHello } from '../protocol/index.js'
 import { isEventId } from '../protocol/event-id.js'
-import { isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
+import { isNumber, isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
 import type { BusinessHours } from '../schemas/responses.js'
 import { MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
 
 // Light readers of the relay's answers for the visitor's client: the relay validated and normalised what it
 // stores, so these check what the client relies on and refuse the rest, without a schema library in the
-// browser bundle. relay-readers.test.ts holds them to the zod schemas of the protocol on every fixture.
+// browser bundle. light-readers.test.ts holds them to the zod schemas of the protocol on every fixture.
 
 /** True for an object whose `keys` are strings. */
 const strings = (v: unknown, ...keys: string[]): v is Record<string, unknown> =>
@@ -77,7 +77,7 @@ export function readSendAccepted(v: unknown): SendAccepted | undefined {
  * readHello({ heartbeatMs: 15000 })?.heartbeatMs // 15000
  */
 export function readHello(v: unknown): StreamHello | undefined {
-  return isRecord(v) && typeof v.heartbeatMs === 'number' ? (v as StreamHello) : undefined
+  return isRecord(v) && isNumber(v.heartbeatMs) ? (v as StreamHello) : undefined
 }
 
 function readBusinessHoursSet(v: unknown): BusinessHours | undefined {

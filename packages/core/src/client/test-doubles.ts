@@ -88,3 +88,19 @@ export function fakeJwt(claims: Record<string, unknown>): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
   return `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(claims)}.sig`
 }
+
+/**
+ * Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a seeded test's failure repeats.
+ *
+ * @example
+ * const next = seededRandom(42)
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

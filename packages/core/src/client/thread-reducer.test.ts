@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EventEnvelope } from '../protocol/index.js'
+import { seededRandom } from './test-doubles.js'
 import { threadReducer } from './thread-reducer.js'
 import { initialThreadState, type ThreadStateAction, type ThreadState } from './thread-state.js'
 import type { ChatMessage } from './types.js'
@@ -366,20 +367,9 @@ describe('threadReducer', () => {
 })
 
 describe('envelopes/received (many at once)', () => {
-  /** Deterministic pseudo-random numbers (mulberry32), so a failure repeats. */
-  function random(seed: number): () => number {
-    let a = seed
-    return () => {
-      a = (a + 0x6d2b79f5) | 0
-      let t = Math.imul(a ^ (a >>> 15), 1 | a)
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-  }
-
   /** Sends, echoes, replies (some out of order, some duplicated), deliveries and pauses. */
   function events(seed: number, n: number): EventEnvelope[] {
-    const next = random(seed)
+    const next = seededRandom(seed)
     const out: EventEnvelope[] = []
     for (let i = 0; i < n; i++) {
       const ms = Math.floor(i * 10 + next() * 30)

@@ -7,7 +7,7 @@ import { routeRef } from './relay-call.js'
 
 // The routes of the protocol's table the visitor's client calls, by reference: method and path are checked
 // against the table by the compiler, types derive from it, answers are read by the light readers (no zod in
-// the browser bundle). relay-readers.test.ts checks each against the table at run time as well.
+// the browser bundle). light-readers.test.ts checks each against the table at run time as well.
 
 /** `POST /v1/sessions`. */
 export const createSession = routeRef<typeof createSessionRoute>('POST', '/v1/sessions', readSession)

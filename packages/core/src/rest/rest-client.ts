@@ -19,11 +19,9 @@ import {
 import { createTransport, type HttpCall } from './http.js'
 import { createMultipartBody, isBlob, knownSize, MAX_UPLOAD_BYTES, tooLarge } from './multipart.js'
 import type { FlowRestClient, FlowRestClientOptions, UploadSource } from './types.js'
+import { isRecord } from '../schemas/light-read.js'
 
 type Schema = Parameters<typeof safeParse>[0]
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Node, Deno and Bun stream request bodies over HTTP/1.1; browsers only over HTTP/2, so they get a Blob body. */
 const streamsRequestBodies = (): boolean =>

@@ -1,5 +1,5 @@
 // The checks every light reader of the visitor's read path is built from (read-template, relay-readers,
-// read-thread-event): one copy of each, instead of one per reader.
+// read-thread-event, the webhook decoder, the REST client): one copy of each, instead of one per reader.
 
 /** True for a plain object (not an array, not null). */
 export const isRecord = (v: unknown): v is Record<string, unknown> =>

@@ -4,7 +4,7 @@ import { isNumber, isRecord, isString, optional } from './light-read.js'
 
 // The visitor's read path without a schema library: the relay validated and normalised what it stored, so these
 // guards check exactly what a chat UI relies on and fall back safely. They accept every reply the zod schemas in
-// templates.ts accept (read-template.test.ts holds them to it); anything else becomes `other`, whose fallback
+// templates.ts accept (client/light-readers.test.ts holds them to it); anything else becomes `other`, whose fallback
 // text the UI shows. Rendering stays escaped (Lit) and links allow-listed whatever passes here.
 
 type Json = Record<string, unknown>

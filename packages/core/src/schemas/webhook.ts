@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import { safeParse, type ParseResult } from './parse.js'
 import { threadIdSchema, traceIdSchema } from './primitives.js'
+import { isRecord } from './light-read.js'
 import {
   businessHoursSchema,
   historyPageSchema,
@@ -158,9 +159,6 @@ export type FlowEvent = {
 }[EventKind]
 
 export type FlowEventOf<K extends EventKind> = Extract<FlowEvent, { kind: K }>
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
  * Decodes a webhook body of either dialect. The body is `{ type, payload }`; a flat body (fields beside `type`)
