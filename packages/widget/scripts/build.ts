@@ -12,7 +12,7 @@ import { BUNDLE_BUDGET_BYTES as BUDGET, gzipBytes } from './size-budget.ts'
 
 const root = new URL('..', import.meta.url)
 const dir = fileURLToPath(root)
-await build({ configFile: new URL('vite.config.ts', root).pathname, logLevel: 'warn' })
+await build({ configFile: fileURLToPath(new URL('vite.config.ts', root)), logLevel: 'warn' })
 const file = new URL('dist/flow-chat.js', root)
 const bytes = readFileSync(file)
 const gzip = gzipBytes(bytes)

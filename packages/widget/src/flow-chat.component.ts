@@ -261,6 +261,7 @@ export class FlowChatElement extends LitElement {
     if (!this.hasUpdated || SESSION_KEYS.some((k) => changed.has(k))) this.#session.connect()
     if (!this.hasUpdated && !this.#inline && !this.opened && wasOpen()) this.opened = true
     const connection = this.#session.connection.value
+    // A hostile stream may hand the observer a null: the widget treats it as no connection yet.
     const state = connection?.state ?? 'idle'
     if (state !== this.#connectionState) {
       this.#connectionState = state

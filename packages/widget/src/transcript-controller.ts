@@ -51,11 +51,6 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     host.addController(this)
   }
 
-  /** Whether the view follows the newest message. */
-  get following(): boolean {
-    return this.#following
-  }
-
   /**
    * Which messages to show, rendered by `view` into the transcript's `.messages` after the host renders;
    * `key` changing (the strings in use) renders every shown message again. Called from `render`.
