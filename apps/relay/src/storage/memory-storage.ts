@@ -341,16 +341,8 @@ function sizeOf(envelope: Omit<EventEnvelope, 'id'>): number {
 
 /** Index of `id` among a stream's retained events (sorted by id), or -1. */
 function binarySearch(s: Stream, id: string): number {
-  let lo = s.head
-  let hi = s.events.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const cmp = compareEventIds((s.events[mid] as EventEnvelope).id, id)
-    if (cmp === 0) return mid
-    if (cmp < 0) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -1
+  const i = firstFrom(s, (at) => compareEventIds(at, id) < 0)
+  return i < s.events.length && compareEventIds((s.events[i] as EventEnvelope).id, id) === 0 ? i : -1
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -364,11 +356,16 @@ function timeOfId(id: string): number {
 
 /** Index of a stream's first retained event whose id time is `ms` or later (`events.length` if none). */
 function firstAtOrAfter(s: Stream, ms: number): number {
+  return firstFrom(s, (id) => timeOfId(id) < ms)
+}
+
+/** Index of a stream's first retained event (sorted by id) whose id is not `before` (`events.length` if none). */
+function firstFrom(s: Stream, before: (id: string) => boolean): number {
   let lo = s.head
   let hi = s.events.length
   while (lo < hi) {
     const mid = (lo + hi) >> 1
-    if (timeOfId((s.events[mid] as EventEnvelope).id) < ms) lo = mid + 1
+    if (before((s.events[mid] as EventEnvelope).id)) lo = mid + 1
     else hi = mid
   }
   return lo
