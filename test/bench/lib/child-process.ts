@@ -141,9 +141,24 @@ export async function measureClockOffset(read: () => Promise<number>, samples = 
 
 export type Handlers = Record<string, (payload: never) => unknown>
 
+/** Calls every child answers: its clock, its CPU time (user + system, µs) and its memory after a GC (if exposed). */
+const builtIn: Handlers = {
+  clock: now,
+  cpu: () => {
+    const { user, system } = process.cpuUsage()
+    return user + system
+  },
+  memory: () => {
+    globalThis.gc?.()
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage()
+    return { rss, heapUsed, heapTotal, external }
+  },
+}
+
 /**
- * The child side: answers the parent's calls with `handlers` (plus `clock`), reports `ready` with `info`, and
- * exits on SIGTERM after `onStop`, or when the parent goes away, so no benchmark process outlives a run.
+ * The child side: answers the parent's calls with `handlers` (plus `clock`, `cpu` and `memory`), reports `ready`
+ * with `info`, and exits on SIGTERM after `onStop`, or when the parent goes away, so no benchmark process outlives
+ * a run.
  *
  * @example
  * serveParent({ rss: () => process.memoryUsage().rss }, { url })
@@ -155,7 +170,7 @@ export function serveParent(
 ): void {
   const send = (m: unknown) => process.send?.(m)
   process.on('message', (m: Request) => {
-    const handler = m.type === 'clock' ? now : handlers[m.type]
+    const handler = handlers[m.type] ?? builtIn[m.type]
     if (!handler) {
       send({ id: m.id, ok: false, error: `no handler for ${m.type}` } satisfies Reply)
       return

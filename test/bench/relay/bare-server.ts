@@ -45,18 +45,7 @@ server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo
   try {
     serveParent(
-      {
-        /** CPU time (user + system, µs) this process has used, as the relay process reports it. */
-        cpu: () => {
-          const { user, system } = process.cpuUsage()
-          return user + system
-        },
-        memory: () => {
-          globalThis.gc?.()
-          const { rss, heapUsed, heapTotal, external } = process.memoryUsage()
-          return { rss, heapUsed, heapTotal, external }
-        },
-      },
+      {},
       { url: `http://127.0.0.1:${port}/webhooks/bare`, baseUrl: `http://127.0.0.1:${port}` },
       () => {
         server.closeAllConnections()

@@ -58,16 +58,6 @@ try {
     {
       tokens: (threadIds: string[]) =>
         Promise.all(threadIds.map((threadId) => relay.issueToken({ threadId }))),
-      /** CPU time (user + system, µs) the relay has used: a cost per delivery that other load cannot inflate much. */
-      cpu: () => {
-        const { user, system } = process.cpuUsage()
-        return user + system
-      },
-      memory: () => {
-        globalThis.gc?.()
-        const { rss, heapUsed, heapTotal, external } = process.memoryUsage()
-        return { rss, heapUsed, heapTotal, external }
-      },
     },
     info,
     async () => {
