@@ -131,7 +131,8 @@ export function threadRoutes(context: RelayContext) {
       try {
         return await labels.restore(params.threadId, page)
       } catch (error) {
-        // Labels only dress the page: without the storage, the visitor's events show their names.
+        // Labels and traceIds only dress the page: without the storage, the visitor's events show their names,
+        // and a tab that read a send's copy before its echo may show it twice until it reloads.
         request.log.warn({ err: error }, 'event labels not restored')
         return page
       }
