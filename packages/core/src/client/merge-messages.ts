@@ -53,6 +53,17 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
   }
 }
 
+/**
+ * The message delivered when the bot already answered its traceId: the answer came first (in another tab, before
+ * the send's echo and Flow.ai's record of it), so it found nothing to mark.
+ */
+function answered(m: ChatMessage, index: MessageIndex): ChatMessage {
+  // `strip` then drops the error and progress a delivered message has no more.
+  return undelivered(m) && index.botTraces.has(m.traceId!)
+    ? { ...m, state: 'delivered', error: undefined, progress: undefined }
+    : m
+}
+
 /** Whether a record has any key, without listing them (most threads have no alias). */
 function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
   for (const _ in record) return true
@@ -124,14 +135,15 @@ export function mergeMessages<S extends MergeInput>(
         }
       }
     }
-    if (at === undefined && fromHistory && message.own) {
+    // A copy the relay named by its send's traceId is that send's, never another's by content.
+    if (at === undefined && fromHistory && message.own && echoOf === undefined) {
       linked ??= new Set(Object.values(aliases))
       // Positions past the list's end are the fresh messages'.
       const twin = historyTwin((list ?? old).concat(fresh), message, linked)
       if (twin >= 0) at = twin
     }
     if (at === undefined) {
-      const next = strip(message)
+      const next = strip(answered(message, index))
       if (!fromHistory) freshFromHistory = false
       freshUntil = Math.max(freshUntil, next.createdAt)
       added?.set(next.id, start + fresh.length)
@@ -161,7 +173,7 @@ export function mergeMessages<S extends MergeInput>(
       localTime = rest
     }
     const combined = combine(existing, message, adoptTime)
-    const next = strip(renamed ? { ...combined, id: message.id } : combined)
+    const next = strip(answered(renamed ? { ...combined, id: message.id } : combined, index))
     if (next.createdAt !== existing.createdAt || next.traceId !== existing.traceId) ordered = false
     if (at >= start) fresh[at - start] = next
     else (list ??= old.slice())[at] = next

@@ -96,18 +96,24 @@ export function messagesFromReply(reply: Reply, receivedAt: number, self: Sender
   })
 }
 
-/** Every message of a history page, oldest first, marked as read from history. */
+/**
+ * Every message of a history page, oldest first, marked as read from history. A message the relay paired with
+ * its send carries the send's traceId (`meta.traceId`): it is named by it, as the send's echo and every other
+ * record of it are, so they are one message in whatever order they come.
+ */
 export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMessage[] {
   const out: IncomingMessage[] = []
   let previous = 0
   for (const entry of page.history) {
     for (const [index, part] of entry.messages.entries()) {
+      const traceId = str(part.meta?.traceId) || undefined
       // Entries without times keep their place after the one before them.
-      const message = fromReplyMessage(part, index, entry.originator, previous, self)
+      const message = fromReplyMessage(part, index, entry.originator, previous, self, traceId)
       previous = message.createdAt
       out.push({
-        message: message.own ? { ...message, state: 'delivered' } : message,
+        message: { ...message, id: traceId ?? message.id, ...(message.own ? { state: 'delivered' } : {}) },
         fromHistory: true,
+        echoOf: traceId,
       })
     }
   }
