@@ -86,9 +86,11 @@ function strip(m: ChatMessage): ChatMessage {
 
 /**
  * Merges messages into a thread's list without duplicates: by id, by alias (an id already merged), as the echo
- * of an own send (same traceId), or, for a history copy of an own send (which has another id), by content and
- * time; then keeps the list in order (by time, answers after their questions). Pure unless `inPlace`, which
- * changes `state.messages` itself (a list made during the same action, that nobody else has seen).
+ * of an own send (same traceId; a history copy the relay paired with its send is named by that traceId too), or,
+ * for a history copy of an own send that the relay did not pair (it has another id), by content and time; an own
+ * message whose traceId the bot already answered is delivered. Then keeps the list in order (by time, answers
+ * after their questions). Pure unless `inPlace`, which changes `state.messages` itself (a list made during the
+ * same action, that nobody else has seen).
  *
  * Costs what is merged, not the length of the list, when the new messages go at the end in order (a live
  * event): one copy of the list with them appended, none in place; anything else sorts the list.
