@@ -77,16 +77,12 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
   const start = list.length
   let pushedFromHistory = true
   let pushedUntil = -Infinity
-  // An own message whose traceId the bot already answered (in the list before the merge) is delivered.
+  // A sent message whose traceId the bot already answered (in the list before the merge) is delivered.
   const botTraces = new Set(
     state.messages.flatMap((m) => (m.sender === 'bot' && m.traceId ? [m.traceId] : [])),
   )
-  const answered = (m: ChatMessage): ChatMessage => {
-    if (!m.own || m.state === undefined || m.state === 'delivered' || !botTraces.has(m.traceId ?? ''))
-      return m
-    const { error: _error, progress: _progress, ...rest } = m
-    return { ...rest, state: 'delivered' }
-  }
+  const answered = (m: ChatMessage): ChatMessage =>
+    m.state === 'sent' && botTraces.has(m.traceId ?? '') ? { ...m, state: 'delivered' } : m
   for (const { message, echoOf, fromHistory } of incoming) {
     const target = aliases[message.id] ?? message.id
     let index = list.findIndex((m) => m.id === target)
@@ -97,7 +93,7 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
       index = list.findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
       renamed = index >= 0 && message.id === echoOf
     }
-    // A history copy named by its send's traceId (the relay paired them) is that send's, never matched by content.
+    // A history copy the relay paired with its send (its traceId) is that send's, never matched by content.
     if (index < 0 && fromHistory && message.own && echoOf === undefined)
       index = historyTwin(list, message, linked)
     if (index < 0) {
@@ -195,10 +191,10 @@ function conversation(seed: number, length: number): IncomingMessage[][] {
       continue
     }
     if (roll < 0.26 && seen.length > 0) {
-      // A history copy the relay named by its send's traceId, of an earlier message that has one.
+      // A history copy the relay paired with its send (its traceId), of an earlier message that has one.
       const old = pick(seen).message
       if (old.own && old.traceId !== undefined) {
-        const copy = { ...old, id: old.traceId, state: 'delivered' as const }
+        const copy = { ...old, id: `h${i}`, state: 'delivered' as const }
         batches.push([{ message: copy, echoOf: old.traceId, fromHistory: true }])
         continue
       }

@@ -186,7 +186,7 @@ describe('a sent envelope', () => {
 })
 
 describe('a history page', () => {
-  it("names a visitor message the relay paired with its send by the send's traceId, and the rest by Flow.ai's id", () => {
+  it('reads a visitor message the relay paired with its send as a record of that send (its traceId)', () => {
     const raw = {
       history: [
         {
@@ -207,7 +207,7 @@ describe('a history page', () => {
     for (const page of [parsed.value, readHistoryPage(raw)!]) {
       const [paired, alone] = messagesFromHistory(page, 'visitor')
       expect(paired).toMatchObject({
-        message: { id: 'tr1', traceId: 'tr1', own: true, state: 'delivered' },
+        message: { id: 'f1', traceId: 'tr1', own: true, state: 'delivered' },
         echoOf: 'tr1',
         fromHistory: true,
       })

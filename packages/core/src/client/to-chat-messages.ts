@@ -98,8 +98,8 @@ export function messagesFromReply(reply: Reply, receivedAt: number, self: Sender
 
 /**
  * Every message of a history page, oldest first, marked as read from history. A message the relay paired with
- * its send carries the send's traceId (`meta.traceId`): it is named by it, as the send's echo and every other
- * record of it are, so they are one message in whatever order they come.
+ * its send carries the send's traceId (`meta.traceId`) and merges as a record of that send, so it and the send's
+ * echo are one message, named by the traceId, in whatever order they come (alone, it keeps Flow.ai's id).
  */
 export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMessage[] {
   const out: IncomingMessage[] = []
@@ -111,9 +111,9 @@ export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMe
       const message = fromReplyMessage(part, index, entry.originator, previous, self, traceId)
       previous = message.createdAt
       out.push({
-        message: { ...message, id: traceId ?? message.id, ...(message.own ? { state: 'delivered' } : {}) },
-        fromHistory: true,
+        message: message.own ? { ...message, state: 'delivered' } : message,
         echoOf: traceId,
+        fromHistory: true,
       })
     }
   }
