@@ -8,7 +8,6 @@ interface StoredSend {
   readonly id: string
   readonly key: string
   readonly traceId: string
-  readonly eventName?: string
   readonly label?: string
   readonly at: number
 }
@@ -61,7 +60,7 @@ const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? S
  * @example
  * contentKey('text', { speech: 'hi' }) === contentKey('text', { text: 'hi' }) // true
  */
-export function contentKey(type: unknown, payload: Record<string, unknown>): string | undefined {
+function contentKey(type: unknown, payload: Record<string, unknown>): string | undefined {
   if (type === 'text') {
     const said = text(payload.speech ?? payload.text)
     return said === undefined ? undefined : `t:${said}`
@@ -83,12 +82,11 @@ function sendOf(event: EventEnvelope): StoredSend | undefined {
   const key = contentKey(payload.type, payload)
   const traceId = text(payload.traceId)
   if (key === undefined) return undefined
-  const { eventName, label } = payload
+  const { label } = payload
   return {
     id: event.id,
     key,
     traceId: traceId ?? '',
-    ...(typeof eventName === 'string' ? { eventName } : {}),
     ...(typeof label === 'string' ? { label } : {}),
     at: Number(at),
   }
@@ -158,7 +156,11 @@ function pair(
 ): Map<Copy, StoredSend> {
   const paired = new Map<Copy, StoredSend>()
   const byKey = new Map<string, Copy[]>()
-  for (const copy of copies) byKey.set(copy.key, [...(byKey.get(copy.key) ?? []), copy])
+  for (const copy of copies) {
+    const same = byKey.get(copy.key)
+    if (same) same.push(copy)
+    else byKey.set(copy.key, [copy])
+  }
   for (const [key, own] of byKey) {
     own.sort((a, b) => a.at - b.at)
     const near = sends.filter((s) => s.key === key && own.some((c) => Math.abs(s.at - c.at) <= skewMs))
