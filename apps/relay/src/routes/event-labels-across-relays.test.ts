@@ -24,14 +24,19 @@ function flowHistory() {
   const history: unknown[] = []
   const respond: FlowResponder = (call) => {
     if (call.method === 'POST' && call.path.startsWith('messages/')) {
-      const { payload } = JSON.parse(call.body) as { payload: { eventName: string } }
+      const { payload } = JSON.parse(call.body) as { payload: { eventName?: string; speech?: string } }
+      const response =
+        payload.speech === undefined
+          ? { type: 'event', payload: { eventName: payload.eventName } }
+          : { type: 'text', payload: { text: payload.speech } }
       history.push({
         originator: { name: 'Ann', role: 'user' },
         messages: [
           {
-            fallback: payload.eventName,
+            fallback: payload.eventName ?? payload.speech,
             createdAt: Date.now(),
-            responses: [{ type: 'event', payload: { eventName: payload.eventName } }],
+            meta: { msgId: `flow-${history.length}` },
+            responses: [response],
           },
         ],
       })
@@ -65,14 +70,43 @@ describe('event labels on the history page across relays', () => {
     const token = await made.relay.issueToken({ threadId: T, name: 'Ann' })
     return { ...made, token, logs }
   }
-  const clickButton = async (relay: Relay, token: string) => {
+  /** Sends (an event button's click by default) and gives the send's traceId. */
+  const clickButton = async (
+    relay: Relay,
+    token: string,
+    payload: Record<string, unknown> = { type: 'event', eventName: 'SHOW_MENU', label },
+  ) => {
     const r = await relay.app.inject({
       method: 'POST',
       url,
-      payload: { type: 'event', eventName: 'SHOW_MENU', label },
+      payload,
       headers: { authorization: `Bearer ${token}` },
     })
     expect(r.statusCode).toBe(202)
+    return r.json<{ traceId: string }>().traceId
+  }
+  const traceIdsShown = async (relay: Relay, token: string) => {
+    const r = await relay.app.inject({ url, headers: { authorization: `Bearer ${token}` } })
+    expect(r.statusCode).toBe(200)
+    const page = r.json<{
+      history: Array<{ messages: Array<{ meta?: { msgId?: string; traceId?: string } }> }>
+    }>()
+    return page.history.map((e) => e.messages[0]!.meta)
+  }
+  /** Two clicks of one button and a text: each history copy carries its own send's traceId, and Flow.ai's id. */
+  async function expectTraceIds(
+    took: Awaited<ReturnType<typeof start>>,
+    served: Awaited<ReturnType<typeof start>>,
+  ) {
+    const sent = [
+      await clickButton(took.relay, took.token),
+      await clickButton(took.relay, took.token),
+      await clickButton(took.relay, took.token, { type: 'text', text: 'hi' }),
+    ]
+    expect(new Set(sent).size).toBe(3)
+    expect(await traceIdsShown(served.relay, served.token)).toEqual(
+      sent.map((traceId, i) => ({ msgId: `flow-${i}`, traceId })),
+    )
   }
   const shown = async (relay: Relay, token: string) => {
     const r = await relay.app.inject({ url, headers: { authorization: `Bearer ${token}` } })
@@ -108,6 +142,21 @@ describe('event labels on the history page across relays', () => {
     const restarted = await start(redis(), respond, a.secrets.tokenSecret)
     expect(await shown(restarted.relay, a.token)).toEqual([{ eventName: 'SHOW_MENU', label }])
     for (const relay of [a, b, restarted]) expect(relay.logs.lines.join('')).not.toContain(label)
+  })
+
+  it("memory storage: each visitor message of the page carries its send's traceId", async () => {
+    const a = await start(createMemoryStorage(), flowHistory())
+    await expectTraceIds(a, a)
+  })
+
+  it("redis storage: a second relay on the same Redis gives each visitor message its send's traceId", async () => {
+    const keyPrefix = randomPrefix('history-trace')
+    prefixes.push(keyPrefix)
+    const redis = () => createRedisStorage({ url: testRedisUrl, keyPrefix, onError: () => undefined })
+    const respond = flowHistory()
+    const a = await start(redis(), respond)
+    const b = await start(redis(), respond, a.secrets.tokenSecret)
+    await expectTraceIds(a, b)
   })
 
   it('serves the page with event names, logging no label, when the storage cannot be read', async () => {

@@ -53,13 +53,13 @@ function storageAt(options: { maxEvents?: number } = {}) {
 
 /** Records each range the labels read. */
 function spied(storage: EventStorage) {
-  const reads: Array<[from: number, to: number, limit: number]> = []
+  const reads: Array<[from: number, to: number, limit: number, newestFirst: boolean]> = []
   return {
     reads,
     storage: {
-      readThreadRange: (threadId: string, from: number, to: number, limit: number) => {
-        reads.push([from, to, limit])
-        return storage.readThreadRange(threadId, from, to, limit)
+      readThreadRange: (threadId: string, from: number, to: number, limit: number, newestFirst = false) => {
+        reads.push([from, to, limit, newestFirst])
+        return storage.readThreadRange(threadId, from, to, limit, newestFirst)
       },
     },
   }
@@ -114,7 +114,7 @@ describe('createEventLabels', () => {
     expect(labelsOf(await labels.restore('t', given))).toEqual(['Given'])
   })
 
-  it("reads nothing for a page without the visitor's unlabelled events, else only around their times", async () => {
+  it("reads nothing for a page without the visitor's messages, else from each of their times both ways", async () => {
     const { storage, append } = storageAt()
     await append(t0, 'PICK', 'Yes')
     const spy = spied(storage)
@@ -122,11 +122,13 @@ describe('createEventLabels', () => {
     const none = page(['bot', 'PICK', t0], ['moderator', 'PICK', t0])
     expect(await labels.restore('t', none)).toBe(none)
     expect(spy.reads).toEqual([])
-    // Two times within twice the skew share one window; a third far off gets its own; the limit is shared.
-    await labels.restore('t', page(['user', 'A', t0 + 60_000], ['user', 'B', t0], ['user', 'C', t0 + 1500]))
+    // Each distinct time reads forward and backward within the skew; the limit is shared.
+    await labels.restore('t', page(['user', 'A', t0 + 60_000], ['user', 'B', t0], ['user', 'C', t0]))
     expect(spy.reads).toEqual([
-      [t0 - 1000, t0 + 2500, 45],
-      [t0 + 59_000, t0 + 61_000, 45],
+      [t0 + 60_000, t0 + 61_000, 22, false],
+      [t0 + 59_000, t0 + 60_000, 22, true],
+      [t0, t0 + 1000, 22, false],
+      [t0 - 1000, t0, 22, true],
     ])
   })
 
@@ -137,8 +139,148 @@ describe('createEventLabels', () => {
     await append(t0 + 10_000, 'PICK', 'Late')
     const labels = createEventLabels(storage)
     expect(labelsOf(await labels.restore('t', page(['user', 'PICK', t0])))).toEqual(['Late'])
-    const tight = createEventLabels(storage, { readLimit: 2 })
-    expect(labelsOf(await tight.restore('t', page(['user', 'PICK', t0 + 10_000])))).toEqual([undefined])
+    // Two reads of one event each: the events nearest the time, noise both ways, hide the send.
+    const busy = storageAt()
+    for (const at of [1, 2, 3, 6, 7, 8]) await busy.append(t0 + at, 'NOISE', undefined)
+    await busy.append(t0 + 10_000, 'PICK', 'Late')
+    const tight = createEventLabels(busy.storage, { readLimit: 2 })
+    expect(labelsOf(await tight.restore('t', page(['user', 'PICK', t0 + 5])))).toEqual([undefined])
+  })
+
+  it('finds the send nearest a message in a thread busier than readLimit in the window, either side', async () => {
+    const { storage, append } = storageAt({ maxEvents: 5000 })
+    // 600 events in the two minutes before the send, 600 after: an oldest-first read of 500 stops before it.
+    for (let i = 0; i < 600; i++) await append(t0 + i * 100, 'NOISE', undefined)
+    await append(t0 + 100_000, 'PICK', 'Found')
+    for (let i = 0; i < 600; i++) await append(t0 + 100_001 + i * 100, 'NOISE', undefined)
+    const labels = createEventLabels(storage)
+    expect(labelsOf(await labels.restore('t', page(['user', 'PICK', t0 + 100_000])))).toEqual(['Found'])
+    expect(labelsOf(await labels.restore('t', page(['user', 'PICK', t0 + 99_000])))).toEqual(['Found'])
+    expect(labelsOf(await labels.restore('t', page(['user', 'PICK', t0 + 101_000])))).toEqual(['Found'])
+  })
+})
+
+describe('createEventLabels: traceIds', () => {
+  /** A memory storage whose clock the test sets, with an appender of visitor (or operator) `sent` events. */
+  function sends() {
+    const clock = { now: t0 }
+    const storage = createMemoryStorage({ now: () => clock.now })
+    let n = 0
+    const send = (
+      at: number,
+      payload: Record<string, unknown>,
+      source: EventEnvelope['source'] = 'visitor',
+    ) => {
+      clock.now = at
+      return storage.append({
+        key: `k${n++}`,
+        envelope: {
+          threadId: 't',
+          kind: 'sent',
+          type: String(payload.type),
+          receivedAt: new Date(at).toISOString(),
+          source,
+          body: { payload: { originator: { name: 'Ann', role: 'external' }, ...payload } },
+        },
+      })
+    }
+    return { storage, send }
+  }
+  type Said = [role: string, at: number, response: { type: string; payload: Record<string, unknown> }]
+  const historyOf = (entries: Said[], numbers: { page?: number; pages?: number } = {}): HistoryPage => ({
+    ...numbers,
+    history: entries.map(([role, at, response]) => ({
+      originator: { name: 'Ann', role },
+      messages: [{ meta: { msgId: `f${at}`, createdAt: at }, responses: [response] }],
+    })),
+  })
+  const said = (text: string) => ({ type: 'text', payload: { text } })
+  const clicked = (eventName: string) => ({ type: 'event', payload: { eventName } })
+  const traceIds = (p: HistoryPage) =>
+    p.history.map((e) => (e.messages[0]!.meta as { traceId?: string } | undefined)?.traceId)
+
+  it('gives each visitor message the traceId of its send, one to one, and the one under way none', async () => {
+    const { storage, send } = sends()
+    await send(t0 + 100, { type: 'text', speech: 'yes', traceId: 'a' })
+    await send(t0 + 2100, { type: 'event', eventName: 'MENU', label: 'Menu', traceId: 'b' })
+    // The same button again: another send, another traceId.
+    await send(t0 + 4100, { type: 'event', eventName: 'MENU', label: 'Menu', traceId: 'c' })
+    await send(t0 + 5100, { type: 'location', lat: '1.5', long: '2', traceId: 'd' })
+    await send(t0 + 6100, { type: 'media', mediaType: 'image', url: 'https://x/i.png', traceId: 'e' })
+    await send(t0 + 7100, { type: 'text', speech: 'yes', traceId: 'op' }, 'operator')
+    const labels = createEventLabels(storage, { skewMs: 1000 })
+    const restored = await labels.restore(
+      't',
+      historyOf([
+        ['user', t0, said('yes')],
+        ['bot', t0 + 1000, said('yes')],
+        ['user', t0 + 2000, clicked('MENU')],
+        ['user', t0 + 4000, clicked('MENU')],
+        // A third click has no send stored yet (under way): no traceId, but the nearest send's label.
+        ['user', t0 + 4500, clicked('MENU')],
+        ['user', t0 + 5000, { type: 'location', payload: { lat: 1.5, long: '2' } }],
+        ['user', t0 + 6000, { type: 'image', payload: { url: 'https://x/i.png' } }],
+        // The operator's send is no visitor's.
+        ['user', t0 + 7000, said('yes')],
+      ]),
+    )
+    expect(traceIds(restored)).toEqual(['a', undefined, 'b', 'c', undefined, 'd', 'e', undefined])
+    expect(labelsOf(restored)).toEqual([
+      undefined,
+      undefined,
+      'Menu',
+      'Menu',
+      'Menu',
+      undefined,
+      undefined,
+      undefined,
+    ])
+    // Flow.ai's own fields stay.
+    expect(restored.history[0]!.messages[0]!.meta).toEqual({ msgId: `f${t0}`, createdAt: t0, traceId: 'a' })
+  })
+
+  it('pairs identical messages in time order, so an older copy never takes a newer send', async () => {
+    const { storage, send } = sends()
+    await send(t0 + 300, { type: 'text', speech: 'yes', traceId: 'first' })
+    await send(t0 + 600, { type: 'text', speech: 'yes', traceId: 'second' })
+    const labels = createEventLabels(storage, { skewMs: 1000 })
+    const both = historyOf([
+      ['user', t0, said('yes')],
+      ['user', t0 + 500, said('yes')],
+    ])
+    expect(traceIds(await labels.restore('t', both))).toEqual(['first', 'second'])
+    // Read while the second was under way: only the first is stored, and only the first copy takes it.
+    const { storage: early, send: sendEarly } = sends()
+    await sendEarly(t0 + 300, { type: 'text', speech: 'yes', traceId: 'first' })
+    expect(traceIds(await createEventLabels(early, { skewMs: 1000 }).restore('t', both))).toEqual([
+      'first',
+      undefined,
+    ])
+  })
+
+  it('pairs nothing it could pair across a page edge: no send goes to copies on two pages', async () => {
+    const { storage, send } = sends()
+    await send(t0 + 100, { type: 'text', speech: 'yes', traceId: 'a' })
+    await send(t0 + 5100, { type: 'text', speech: 'yes', traceId: 'b' })
+    await send(t0 + 7100, { type: 'text', speech: 'no', traceId: 'c' })
+    const labels = createEventLabels(storage, { skewMs: 1000 })
+    // Page 1 of 2 starts at the second "yes": the first "yes" (page 2) could take its send as well. The "no"
+    // is more than the skew from the edge: no message of another page can be its copy.
+    const newest = historyOf(
+      [
+        ['user', t0 + 5000, said('yes')],
+        ['user', t0 + 7000, said('no')],
+        ['bot', t0 + 9000, said('ok')],
+      ],
+      { page: 1, pages: 2 },
+    )
+    expect(traceIds(await labels.restore('t', newest))).toEqual([undefined, 'c', undefined])
+    // And page 2 of 2 ends at the first: the second "yes" (page 1) could take its send.
+    const oldest = historyOf([['user', t0, said('yes')]], { page: 2, pages: 2 })
+    expect(traceIds(await labels.restore('t', oldest))).toEqual([undefined])
+    // Far from an edge, or with no page beyond it, the same messages pair.
+    const alone = historyOf([['user', t0, said('yes')]], { page: 1, pages: 1 })
+    expect(traceIds(await labels.restore('t', alone))).toEqual(['a'])
   })
 })
 

@@ -1,31 +1,33 @@
 import { toEpochMs } from '@flowchat/core/schemas'
-import { parseEventId } from '@flowchat/core/protocol'
+import { compareEventIds, parseEventId } from '@flowchat/core/protocol'
 import type { HistoryPage } from '@flowchat/core'
 import type { EventEnvelope, EventStorage } from '../storage/types.js'
 
-/** One labelled event send: what the visitor clicked, and when the storage stored its `sent` event (epoch ms). */
-interface EventLabel {
-  readonly eventName: string
-  readonly label: string
+/** A visitor's stored send: what it said, its traceId and label, and when the storage stored it (epoch ms). */
+interface StoredSend {
+  readonly id: string
+  readonly key: string
+  readonly traceId: string
+  readonly label?: string
   readonly at: number
 }
 
 export interface EventLabelsOptions {
-  /** How far a history message's time may be from the send's for the label to apply. Default 2 min. */
+  /** How far a history message's time may be from the send's for the two to match. Default 2 min. */
   skewMs?: number
   /**
-   * Most stored events one history page reads, shared by its time windows (at least one each). Default 500:
-   * measured on Redis with 20,000 events in a thread, all within the window, a restore costs the relay 4–6 ms
-   * of CPU, where reading the whole thread costs 190–240 ms; a window of an ordinary thread holds tens of events.
+   * Most stored events one history page reads, shared by its reads (at least one each). Default 500: measured on
+   * Redis with 20,000 events in a thread, all within the window, a restore costs the relay 4–6 ms of CPU, where
+   * reading the whole thread costs 190–240 ms; a window of an ordinary thread holds tens of events.
    */
   readLimit?: number
 }
 
-/** Puts the labels of a thread's event sends back on a history page. */
+/** Puts what the relay knows of a thread's visitor sends back on a history page. */
 export interface EventLabels {
   /**
-   * The page with `payload.label` set on each visitor event response that matches a stored send; the page
-   * itself when none can. Rejects when the storage cannot be read.
+   * The page with `meta.traceId` set on each visitor message matched to a stored send (and `payload.label` on an
+   * event's response), the page itself when none is. Rejects when the storage cannot be read.
    */
   restore(threadId: string, page: HistoryPage): Promise<HistoryPage>
 }
@@ -45,80 +47,155 @@ export function withLabel(body: unknown, label: string | undefined): unknown {
   return { ...body, payload: { ...body.payload, label } }
 }
 
-/** The label a visitor's `sent` event carries, with its event name and the time of its id. */
-function labelOf(event: EventEnvelope): EventLabel | undefined {
-  if (event.kind !== 'sent' || event.source !== 'visitor' || !isRecord(event.body)) return undefined
-  const payload = event.body.payload
-  const time = parseEventId(event.id)?.ms
-  if (!isRecord(payload) || time === undefined) return undefined
-  const { eventName, label } = payload
-  if (typeof eventName !== 'string' || typeof label !== 'string') return undefined
-  return { eventName, label, at: Number(time) }
-}
-
 type HistoryMessage = HistoryPage['history'][number]['messages'][number]
 
-/** A visitor's event response on a history page that has no label yet, and its message's time. */
-interface Unlabelled {
-  readonly payload: Record<string, unknown>
-  readonly eventName: string
+/** A string, or a number as a string. */
+const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined)
+
+/**
+ * What a visitor's message says, the same for the payload of its `sent` event (Flow.ai's wire format) and its
+ * response in Flow.ai's history: text, event name, place or media URL. Undefined for what has none (an upload,
+ * whose URL only Flow.ai knows).
+ *
+ * @example
+ * contentKey('text', { speech: 'hi' }) === contentKey('text', { text: 'hi' }) // true
+ */
+function contentKey(type: unknown, payload: Record<string, unknown>): string | undefined {
+  if (type === 'text') {
+    const said = text(payload.speech ?? payload.text)
+    return said === undefined ? undefined : `t:${said}`
+  }
+  if (type === 'event') return typeof payload.eventName === 'string' ? `e:${payload.eventName}` : undefined
+  if (type === 'location') {
+    const [lat, long] = [text(payload.lat), text(payload.long)]
+    return lat === undefined || long === undefined ? undefined : `l:${lat},${long}`
+  }
+  return typeof payload.url === 'string' && payload.url !== '' ? `u:${payload.url}` : undefined
+}
+
+/** A visitor's `sent` event as a send a history message can match: it says something and names its traceId. */
+function sendOf(event: EventEnvelope): StoredSend | undefined {
+  if (event.kind !== 'sent' || event.source !== 'visitor' || !isRecord(event.body)) return undefined
+  const payload = event.body.payload
+  const at = parseEventId(event.id)?.ms
+  if (!isRecord(payload) || at === undefined) return undefined
+  const key = contentKey(payload.type, payload)
+  const traceId = text(payload.traceId)
+  if (key === undefined) return undefined
+  const { label } = payload
+  return {
+    id: event.id,
+    key,
+    traceId: traceId ?? '',
+    ...(typeof label === 'string' ? { label } : {}),
+    at: Number(at),
+  }
+}
+
+/** A visitor's message on a history page: where it is, when Flow.ai made it, what it says. */
+interface Copy {
+  readonly entry: number
+  readonly message: number
   readonly at: number
+  readonly key: string
+  readonly payload: Record<string, unknown>
+  readonly type: unknown
 }
 
 /** When a history message was created (epoch ms), as core's `messagesFromHistory` reads it. */
 const timeOf = (message: HistoryMessage) => toEpochMs(message.meta?.createdAt) ?? toEpochMs(message.createdAt)
 
-/** The visitor's event response without a label, when `response` is one (else undefined). */
-function unlabelled(
-  role: string | undefined,
-  at: number | undefined,
-  response: unknown,
-): Unlabelled | undefined {
-  // The visitor's roles, as core's `senderOf` reads them: an agent's or the bot's event keeps its name.
-  if (role !== 'user' && role !== 'external' && role !== 'visitor') return undefined
-  if (at === undefined || !isRecord(response) || response.type !== 'event') return undefined
-  const payload = response.payload
-  if (!isRecord(payload) || typeof payload.eventName !== 'string' || payload.label !== undefined)
-    return undefined
-  return { payload, eventName: payload.eventName, at }
-}
+/** The visitor's roles, as core's `senderOf` reads them: an agent's or the bot's message is not a send. */
+const isVisitor = (role: string | undefined) => role === 'user' || role === 'external' || role === 'visitor'
 
-/** Every unlabelled visitor event response of a page, in page order. */
-function unlabelledOf(page: HistoryPage): Unlabelled[] {
-  const found: Unlabelled[] = []
-  for (const entry of page.history) {
-    for (const message of entry.messages) {
+/** Every visitor message of a page with a time and one response that says something, in page order. */
+function copiesOf(page: HistoryPage): Copy[] {
+  const found: Copy[] = []
+  for (const [entry, { originator, messages }] of page.history.entries()) {
+    if (!isVisitor(originator?.role)) continue
+    for (const [index, message] of messages.entries()) {
       const at = timeOf(message)
-      for (const response of message.responses) {
-        const wanted = unlabelled(entry.originator?.role, at, response)
-        if (wanted) found.push(wanted)
-      }
+      const response = message.responses[0]
+      if (at === undefined || message.responses.length !== 1 || !response || !isRecord(response.payload))
+        continue
+      const key = contentKey(response.type, response.payload)
+      if (key !== undefined)
+        found.push({ entry, message: index, at, key, payload: response.payload, type: response.type })
     }
   }
   return found
 }
 
-/** The times within `skewMs` of any of `times`, as few disjoint `[from, to]` windows, oldest first. */
-function windowsAround(times: readonly number[], skewMs: number): Array<[from: number, to: number]> {
-  const windows: Array<[number, number]> = []
-  for (const at of [...times].sort((a, b) => a - b)) {
-    const last = windows.at(-1)
-    if (last && at - skewMs <= last[1]) last[1] = at + skewMs
-    else windows.push([at - skewMs, at + skewMs])
+/** The times of every message of a page (any originator), oldest and newest: the page's edges. */
+function edgesOf(page: HistoryPage): [oldest: number, newest: number] {
+  let [oldest, newest] = [Infinity, -Infinity]
+  for (const entry of page.history) {
+    for (const message of entry.messages) {
+      const at = timeOf(message)
+      if (at !== undefined) [oldest, newest] = [Math.min(oldest, at), Math.max(newest, at)]
+    }
   }
-  return windows
+  return [oldest, newest]
 }
 
 /**
- * Flow.ai's history keeps an event's name, not the label of the button the visitor clicked; the relay's storage
- * keeps it on the send's `sent` event. For a history page, `restore` reads the thread's stored events around the
- * times of the page's unlabelled visitor event messages (within `skewMs` of one, at most `readLimit` events in
- * all) and gives each the label of the visitor send with the same event name nearest in time within `skewMs`.
- * A page without such a message reads nothing. What the storage holds, every relay instance on it reads: with
- * Redis, another instance or a restarted one restores the same labels; the memory storage holds only its own
- * process's sends, and loses them on restart. A message without a time, or whose send the storage no longer
- * retains (past its count or age) or that lies past `readLimit`, keeps its event name, which the transcript
- * then shows: never an empty bubble.
+ * Pairs a page's visitor messages with the stored sends they are Flow.ai's copies of: for each thing said, its
+ * copies and its sends in time order, each copy with the oldest send not yet taken within `skewMs` of it. So the
+ * pairing is one to one (two clicks of one button are two sends with two traceIds, and stay two messages), and a
+ * copy whose send is not stored yet (under way when the page was read, always the newest) takes none.
+ *
+ * Another page's copies could take a send near this page's edge: a send within `skewMs` of an edge that has a page
+ * beyond it (older when `page < pages`, newer when `page > 1`) leaves its content unpaired on this page, so no
+ * send is ever given to two copies on two pages.
+ */
+function pair(
+  copies: readonly Copy[],
+  sends: readonly StoredSend[],
+  skewMs: number,
+  edges: { readonly older?: number; readonly newer?: number },
+): Map<Copy, StoredSend> {
+  const paired = new Map<Copy, StoredSend>()
+  const byKey = new Map<string, Copy[]>()
+  for (const copy of copies) {
+    const same = byKey.get(copy.key)
+    if (same) same.push(copy)
+    else byKey.set(copy.key, [copy])
+  }
+  for (const [key, own] of byKey) {
+    own.sort((a, b) => a.at - b.at)
+    const near = sends.filter((s) => s.key === key && own.some((c) => Math.abs(s.at - c.at) <= skewMs))
+    const { older, newer } = edges
+    const shared = near.some(
+      (s) =>
+        (older !== undefined && s.at <= older + skewMs) || (newer !== undefined && s.at >= newer - skewMs),
+    )
+    if (shared) continue
+    let next = 0
+    for (const copy of own) {
+      while (near[next] !== undefined && (near[next] as StoredSend).at < copy.at - skewMs) next++
+      const send = near[next]
+      if (send === undefined || send.at > copy.at + skewMs) continue
+      paired.set(copy, send)
+      next++
+    }
+  }
+  return paired
+}
+
+/**
+ * Flow.ai's history keeps what the visitor said, but not the traceId of the send (the relay's `sent` event and
+ * the bot's answer name it by that), nor an event button's label; the relay's storage keeps both on the send's
+ * `sent` event. For a history page, `restore` reads the thread's stored events around the times of the page's
+ * visitor messages (at most `readLimit` events in all: from each time, the nearest before and after it) and pairs
+ * each message with its send (see `pair`): the message gets the send's traceId as `meta.traceId`, so a tab that
+ * reads the page while the send is under way knows its later `sent` echo as the same message, and an event the
+ * send's label. An event that pairs with no send still gets the label of the visitor send with its event name
+ * nearest in time within `skewMs` (a label only dresses a message: it never joins two).
+ *
+ * What the storage holds, every relay instance on it reads: with Redis, another instance or a restarted one
+ * restores the same; the memory storage holds only its own process's sends, and loses them on restart. A message
+ * whose send the storage no longer retains, or that lies past `readLimit`, keeps what Flow.ai gave (an event its
+ * name, which the transcript then shows: never an empty bubble).
  *
  * @example
  * const labels = createEventLabels(storage)
@@ -131,49 +208,77 @@ export function createEventLabels(
   const skewMs = options.skewMs ?? 2 * 60 * 1000
   const readLimit = options.readLimit ?? 500
 
-  /** The one matching rule: the same event name, the nearest time, at most `skewMs` away. */
-  const match = (sends: readonly EventLabel[], wanted: Unlabelled): EventLabel | undefined => {
-    let best: EventLabel | undefined
+  /** The nearest labelled send of the same event name within `skewMs`, for an event that paired with none. */
+  const nearestLabel = (sends: readonly StoredSend[], copy: Copy): string | undefined => {
+    let best: StoredSend | undefined
     let distance = Infinity
     for (const send of sends) {
-      const d = Math.abs(send.at - wanted.at)
-      if (send.eventName === wanted.eventName && d <= skewMs && d < distance) [best, distance] = [send, d]
+      const d = Math.abs(send.at - copy.at)
+      if (send.label !== undefined && send.key === copy.key && d <= skewMs && d < distance)
+        [best, distance] = [send, d]
     }
-    return best
+    return best?.label
   }
 
-  /** The labelled visitor sends stored within the windows. */
-  async function sendsAround(threadId: string, wanted: readonly Unlabelled[]): Promise<EventLabel[]> {
-    const windows = windowsAround(
-      wanted.map((w) => w.at),
-      skewMs,
-    )
-    const share = Math.max(1, Math.floor(readLimit / windows.length))
+  /**
+   * The visitor sends stored within `skewMs` of the times, oldest first. Each time reads forward from it and
+   * backward from it, so in a busy thread the events a read keeps within its share are the nearest to the time.
+   */
+  async function sendsAround(threadId: string, times: readonly number[]): Promise<StoredSend[]> {
+    const share = Math.max(1, Math.floor(readLimit / (2 * times.length)))
     const read = await Promise.all(
-      windows.map(([from, to]) => storage.readThreadRange(threadId, from, to, share)),
+      times.flatMap((at) => [
+        storage.readThreadRange(threadId, at, at + skewMs, share),
+        storage.readThreadRange(threadId, at - skewMs, at, share, true),
+      ]),
     )
-    return read.flat().flatMap((event) => labelOf(event) ?? [])
+    const byId = new Map<string, StoredSend>()
+    for (const event of read.flat()) {
+      const send = byId.has(event.id) ? undefined : sendOf(event)
+      if (send) byId.set(send.id, send)
+    }
+    return [...byId.values()].sort((a, b) => compareEventIds(a.id, b.id))
   }
 
   return {
     async restore(threadId, page) {
-      const wanted = unlabelledOf(page)
-      if (wanted.length === 0) return page
-      const sends = await sendsAround(threadId, wanted)
+      const copies = copiesOf(page)
+      if (copies.length === 0) return page
+      const sends = await sendsAround(threadId, [...new Set(copies.map((c) => c.at))])
       if (sends.length === 0) return page
-      const history = page.history.map((entry) => ({
-        ...entry,
-        messages: entry.messages.map((message) => {
-          const at = timeOf(message)
-          const responses = message.responses.map((response) => {
-            const target = unlabelled(entry.originator?.role, at, response)
-            const found = target && match(sends, target)
-            return found ? { ...response, payload: { ...target.payload, label: found.label } } : response
-          })
-          return { ...message, responses }
-        }),
-      }))
-      return { ...page, history }
+      const [oldest, newest] = edgesOf(page)
+      const number = page.page ?? 1
+      const paired = pair(
+        copies,
+        sends.filter((s) => s.traceId !== ''),
+        skewMs,
+        {
+          // Without `pages`, the page is the last, as core's reducer reads it.
+          ...(number < (page.pages ?? number) ? { older: oldest } : {}),
+          ...(number > 1 ? { newer: newest } : {}),
+        },
+      )
+      const history = page.history.map((entry) => ({ ...entry, messages: [...entry.messages] }))
+      let changed = false
+      for (const copy of copies) {
+        const send = paired.get(copy)
+        const unlabelled = copy.type === 'event' && copy.payload.label === undefined
+        const label = unlabelled ? (send ? send.label : nearestLabel(sends, copy)) : undefined
+        if (!send && label === undefined) continue
+        const messages = history[copy.entry]!.messages
+        const message = messages[copy.message]!
+        const [response, ...rest] = message.responses
+        messages[copy.message] = {
+          ...message,
+          ...(send ? { meta: { ...message.meta, traceId: send.traceId } } : {}),
+          responses:
+            label === undefined
+              ? message.responses
+              : [{ ...response!, payload: { ...copy.payload, label } }, ...rest],
+        }
+        changed = true
+      }
+      return changed ? { ...page, history } : page
     },
   }
 }

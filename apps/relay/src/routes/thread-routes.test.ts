@@ -208,6 +208,48 @@ describe('send proxy, history and business hours', () => {
     ])
   })
 
+  it("pairs a page read while a send is under way with that send's traceId, once the send is stored", async () => {
+    const history: unknown[] = []
+    let ack = () => {}
+    const acked = new Promise<void>((resolve) => (ack = resolve))
+    let historyAsked = () => {}
+    const asked = new Promise<void>((resolve) => (historyAsked = resolve))
+    const { visitor } = await setup(async (call) => {
+      if (call.method === 'POST') {
+        // Flow.ai has the message (its history shows it) before the relay has its answer.
+        const { payload } = JSON.parse(call.body) as { payload: { speech: string } }
+        history.push({
+          originator: { name: 'Ann', role: 'user' },
+          messages: [
+            { createdAt: Date.now(), responses: [{ type: 'text', payload: { text: payload.speech } }] },
+          ],
+        })
+        await acked
+        return undefined
+      }
+      if (!call.path.includes('sync=true')) return undefined
+      // The page is read while the send waits for Flow.ai's answer; the answer comes as the page is served.
+      historyAsked()
+      ack()
+      return new Response(
+        JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages: 1 } }),
+        {
+          headers: { 'content-type': 'application/json' },
+        },
+      )
+    })
+    const sending = send(visitor, { type: 'text', text: 'hi' })
+    while (history.length === 0) await new Promise(setImmediate)
+    const page = relay.app.inject({ url, headers: { authorization: `Bearer ${visitor}` } })
+    await asked
+    const [r, h] = await Promise.all([sending, page])
+    expect(r.statusCode).toBe(202)
+    const { history: got } = h.json<{
+      history: Array<{ messages: Array<{ meta?: { traceId?: string } }> }>
+    }>()
+    expect(got.map((e) => e.messages[0]!.meta?.traceId)).toEqual([r.json<{ traceId: string }>().traceId])
+  })
+
   it('names an over-long or non-string label', async () => {
     const { visitor, flow } = await setup()
     const before = flow.calls.length

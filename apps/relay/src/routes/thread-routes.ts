@@ -58,6 +58,7 @@ export function commonFields(who: Principal, body: Common): MessageCommon & { tr
 export function threadRoutes(context: RelayContext) {
   const { rest, storage, metrics } = context
   const labels = createEventLabels(storage)
+  const underWay = createSendsUnderWay()
   let hours: { value: Promise<BusinessHours[]>; at: number } | undefined
 
   const deps = { tokens: context.tokens }
@@ -120,18 +121,25 @@ export function threadRoutes(context: RelayContext) {
       // for the history route to put back (`createEventLabels`).
       const sent = withLabel(sentBody(message), label)
       assertEventSize(sentEnvelope(who, threadId, message, sent), context.settings.bodyLimitBytes)
-      await upstream(() => rest.sendMessage(threadId, message))
-      metrics.sendObserved((performance.now() - started) / 1000)
-      const eventId = await publishSent(request, who, threadId, message, common.traceId, sent)
+      // Until its `sent` event is stored, a history page may hold Flow.ai's copy of it with nothing to pair it
+      // with. (An upload's copy never pairs: its URL is Flow.ai's.)
+      const eventId = await underWay.during(threadId, async () => {
+        await upstream(() => rest.sendMessage(threadId, message))
+        metrics.sendObserved((performance.now() - started) / 1000)
+        return publishSent(request, who, threadId, message, common.traceId, sent)
+      })
       return reply.code(202).send({ traceId: common.traceId, ...(eventId ? { eventId } : {}) })
     })
 
     registerRoute(app, historyRoute, deps, async ({ params, query }, request) => {
       const page = await upstream(() => rest.getHistory(params.threadId, query.page ?? 1))
+      // The page may hold copies of sends this relay has under way: pair them once their `sent` events are stored.
+      await underWay.settled(params.threadId, SEND_WAIT_MS)
       try {
         return await labels.restore(params.threadId, page)
       } catch (error) {
-        // Labels only dress the page: without the storage, the visitor's events show their names.
+        // Labels and traceIds only dress the page: without the storage, the visitor's events show their names,
+        // and a tab that read a send's copy before its echo may show it twice until it reloads.
         request.log.warn({ err: error }, 'event labels not restored')
         return page
       }
@@ -150,6 +158,44 @@ export function threadRoutes(context: RelayContext) {
       return { businessHours: await hours.value }
     })
     done()
+  }
+}
+
+/**
+ * Longest a history read waits for this relay's sends under way to the thread: a send is under way for Flow.ai's
+ * answer time (tens to hundreds of ms); one that hangs must not hold the page longer than this.
+ */
+const SEND_WAIT_MS = 2000
+
+/**
+ * The sends each thread has under way on this relay instance: from the request to its `sent` event stored (or
+ * its failure). Sends through another instance are not seen: a page read there meanwhile may miss their traceIds.
+ */
+function createSendsUnderWay() {
+  const threads = new Map<string, Set<Promise<unknown>>>()
+  return {
+    /** Runs a send, under way until `work` settles. */
+    async during<T>(threadId: string, work: () => Promise<T>): Promise<T> {
+      const sends = threads.get(threadId) ?? new Set<Promise<unknown>>()
+      threads.set(threadId, sends)
+      const send = work()
+      sends.add(send)
+      try {
+        return await send
+      } finally {
+        sends.delete(send)
+        if (sends.size === 0) threads.delete(threadId)
+      }
+    },
+    /** Resolves when the thread's sends under way now are done, or after `limitMs`. */
+    async settled(threadId: string, limitMs: number): Promise<void> {
+      const sends = threads.get(threadId)
+      if (!sends) return
+      let timer: NodeJS.Timeout | undefined
+      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)))
+      await Promise.race([Promise.allSettled(sends), limit])
+      clearTimeout(timer)
+    },
   }
 }
 

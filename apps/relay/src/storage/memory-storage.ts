@@ -311,12 +311,21 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       return Promise.resolve()
     },
 
-    readThreadRange(threadId, fromMs, toMs, limit): Promise<EventEnvelope[]> {
+    readThreadRange(threadId, fromMs, toMs, limit, newestFirst = false): Promise<EventEnvelope[]> {
       if (closed) return Promise.reject(new Error('The memory storage is closed.'))
       const s = streams.get(streamName({ thread: threadId }))
       if (!s) return Promise.resolve([])
       trim(s, config.now())
       const found: EventEnvelope[] = []
+      if (newestFirst) {
+        // The last event at or before `toMs` is the one before the first after it.
+        for (let i = firstAtOrAfter(s, Math.floor(toMs) + 1) - 1; i >= s.head && found.length < limit; i--) {
+          const event = s.events[i] as EventEnvelope
+          if (timeOfId(event.id) < fromMs) break
+          found.push(event)
+        }
+        return Promise.resolve(found)
+      }
       for (let i = firstAtOrAfter(s, fromMs); i < s.events.length && found.length < limit; i++) {
         const event = s.events[i] as EventEnvelope
         if (timeOfId(event.id) > toMs) break

@@ -410,7 +410,7 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       await commands.quit().catch(() => commands.disconnect())
     },
 
-    async readThreadRange(threadId, fromMs, toMs, limit): Promise<EventEnvelope[]> {
+    async readThreadRange(threadId, fromMs, toMs, limit, newestFirst = false): Promise<EventEnvelope[]> {
       // Entries past the age limit stay until the thread's next append or read trims them: skip them here.
       const from = Math.max(0, Math.ceil(fromMs), Date.now() - config.maxAgeMs)
       const to = Math.floor(toMs)
@@ -418,7 +418,11 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       if (!(to >= from && count > 0)) return []
       const key = streamKey({ thread: threadId })
       const entries = toEntries(
-        await withCommands((redis) => redis.xrange(key, String(from), String(to), 'COUNT', count)),
+        await withCommands((redis) =>
+          newestFirst
+            ? redis.xrevrange(key, String(to), String(from), 'COUNT', count)
+            : redis.xrange(key, String(from), String(to), 'COUNT', count),
+        ),
       )
       return entries.map((entry) => toEnvelope(entry.json, entry.id))
     },

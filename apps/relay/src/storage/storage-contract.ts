@@ -250,6 +250,15 @@ export function describeStorageContract(
       expect(all.map((e) => e.id)).toEqual(ids)
       expect(texts(all)).toEqual(['0', '1', '2', '3', '4'])
       expect(texts(await s.readThreadRange('t1', first, last, 2))).toEqual(['0', '1'])
+      // Newest first, a read that stops at its limit keeps the events nearest its end.
+      expect(texts(await s.readThreadRange('t1', first, last, 2, true))).toEqual(['4', '3'])
+      expect(texts(await s.readThreadRange('t1', first - 1000, last + 1000, 100, true))).toEqual([
+        '4',
+        '3',
+        '2',
+        '1',
+        '0',
+      ])
       // Both ends are inclusive, to the millisecond.
       const inner = await s.readThreadRange('t1', ms(ids[1]!), ms(ids[3]!), 100)
       expect(inner.map((e) => e.id)).toEqual(
@@ -258,6 +267,8 @@ export function describeStorageContract(
       expect(await s.readThreadRange('t1', first - 2000, first - 1, 100)).toEqual([])
       expect(await s.readThreadRange('t1', last + 1, last + 2000, 100)).toEqual([])
       expect(await s.readThreadRange('t1', last, first - 1, 100)).toEqual([])
+      expect(await s.readThreadRange('t1', last + 1, last + 2000, 100, true)).toEqual([])
+      expect(await s.readThreadRange('t1', first - 2000, first - 1, 100, true)).toEqual([])
       expect(await s.readThreadRange('t1', first, last, 0)).toEqual([])
       expect(await s.readThreadRange('never', first, last, 100)).toEqual([])
     })
@@ -275,6 +286,8 @@ export function describeStorageContract(
       }
       const read = await counted.readThreadRange('t1', ms(ids[0]!) - 1000, ms(ids[3]!) + 1000, 100)
       expect(texts(read)).toEqual(['2', '3'])
+      const back = await counted.readThreadRange('t1', ms(ids[0]!) - 1000, ms(ids[3]!) + 1000, 100, true)
+      expect(texts(back)).toEqual(['3', '2'])
 
       const aged = await open({ maxEvents: 1000, maxAgeMs: ageMs })
       const old = await aged.append({ key: 'old', envelope: testEnvelope('t1', 'old') })

@@ -53,10 +53,18 @@ export interface EventStorage {
   close(): Promise<void>
   /**
    * A thread's retained events whose id time (the `<ms>` of `<ms>-<seq>`) is from `fromMs` to `toMs`, both
-   * inclusive, oldest first, at most `limit`. Unlike `read`, it needs no retained id to start from: it is for
-   * looking up what a thread stored around a time (the labels of event sends), not for resuming a stream.
+   * inclusive, at most `limit`: the oldest of them, oldest first, or with `newestFirst` the newest, newest first
+   * (so a read that stops at `limit` keeps the events nearest `toMs`). Unlike `read`, it needs no retained id to
+   * start from: it is for looking up what a thread stored around a time (the sends behind a history page), not
+   * for resuming a stream.
    */
-  readThreadRange(threadId: string, fromMs: number, toMs: number, limit: number): Promise<EventEnvelope[]>
+  readThreadRange(
+    threadId: string,
+    fromMs: number,
+    toMs: number,
+    limit: number,
+    newestFirst?: boolean,
+  ): Promise<EventEnvelope[]>
 }
 
 /** Retention per stream: the newest `maxEvents`, none older than `maxAgeMs`. */

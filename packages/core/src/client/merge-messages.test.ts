@@ -77,6 +77,12 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
   const start = list.length
   let pushedFromHistory = true
   let pushedUntil = -Infinity
+  // A sent message whose traceId the bot already answered (in the list before the merge) is delivered.
+  const botTraces = new Set(
+    state.messages.flatMap((m) => (m.sender === 'bot' && m.traceId ? [m.traceId] : [])),
+  )
+  const answered = (m: ChatMessage): ChatMessage =>
+    m.state === 'sent' && botTraces.has(m.traceId ?? '') ? { ...m, state: 'delivered' } : m
   for (const { message, echoOf, fromHistory } of incoming) {
     const target = aliases[message.id] ?? message.id
     let index = list.findIndex((m) => m.id === target)
@@ -87,9 +93,11 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
       index = list.findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
       renamed = index >= 0 && message.id === echoOf
     }
-    if (index < 0 && fromHistory && message.own) index = historyTwin(list, message, linked)
+    // A history copy the relay paired with its send (its traceId) is that send's, never matched by content.
+    if (index < 0 && fromHistory && message.own && echoOf === undefined)
+      index = historyTwin(list, message, linked)
     if (index < 0) {
-      list.push(strip(message))
+      list.push(answered(strip(message)))
       pushedFromHistory &&= fromHistory === true
       pushedUntil = Math.max(pushedUntil, message.createdAt)
       continue
@@ -106,7 +114,7 @@ function mergeFully<S extends MergeState>(state: S, incoming: readonly IncomingM
     const adoptTime = localTime[existing.id] === true
     delete localTime[existing.id]
     const combined = combine(existing, message, adoptTime)
-    list[index] = strip(renamed ? { ...combined, id: message.id } : combined)
+    list[index] = answered(strip(renamed ? { ...combined, id: message.id } : combined))
   }
   // An older history page goes first: in a shared millisecond its messages stay before the list's.
   const first = list[0]
@@ -181,6 +189,15 @@ function conversation(seed: number, length: number): IncomingMessage[][] {
       const copy = { ...old.message, id: `h${i}`, traceId: undefined, state: undefined }
       batches.push([{ message: copy, fromHistory: true }])
       continue
+    }
+    if (roll < 0.26 && seen.length > 0) {
+      // A history copy the relay paired with its send (its traceId), of an earlier message that has one.
+      const old = pick(seen).message
+      if (old.own && old.traceId !== undefined) {
+        const copy = { ...old, id: `h${i}`, state: 'delivered' as const }
+        batches.push([{ message: copy, echoOf: old.traceId, fromHistory: true }])
+        continue
+      }
     }
     clock += pick([0, 0, 1, 5, 1000])
     const late = next() < 0.1 ? -Math.floor(next() * 5000) : 0

@@ -53,6 +53,13 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
   }
 }
 
+/**
+ * The message delivered when the bot already answered its traceId: the answer came first (in another tab, before
+ * the send's echo and Flow.ai's record of it, which come `sent`), so it found nothing to mark.
+ */
+const answered = (m: ChatMessage, index: MessageIndex): ChatMessage =>
+  m.state === 'sent' && index.botTraces.has(m.traceId!) ? { ...m, state: 'delivered' } : m
+
 /** Whether a record has any key, without listing them (most threads have no alias). */
 function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
   for (const _ in record) return true
@@ -75,9 +82,11 @@ function strip(m: ChatMessage): ChatMessage {
 
 /**
  * Merges messages into a thread's list without duplicates: by id, by alias (an id already merged), as the echo
- * of an own send (same traceId), or, for a history copy of an own send (which has another id), by content and
- * time; then keeps the list in order (by time, answers after their questions). Pure unless `inPlace`, which
- * changes `state.messages` itself (a list made during the same action, that nobody else has seen).
+ * of an own send (same traceId; a history copy the relay paired with its send carries that traceId too), or,
+ * for a history copy of an own send that the relay did not pair (it has another id), by content and time; an own
+ * message whose traceId the bot already answered is delivered. Then keeps the list in order (by time, answers
+ * after their questions). Pure unless `inPlace`, which changes `state.messages` itself (a list made during the
+ * same action, that nobody else has seen).
  *
  * Costs what is merged, not the length of the list, when the new messages go at the end in order (a live
  * event): one copy of the list with them appended, none in place; anything else sorts the list.
@@ -124,14 +133,15 @@ export function mergeMessages<S extends MergeInput>(
         }
       }
     }
-    if (at === undefined && fromHistory && message.own) {
+    // A copy the relay paired with its send (its traceId) is that send's, never another's by content.
+    if (at === undefined && fromHistory && message.own && !echoOf) {
       linked ??= new Set(Object.values(aliases))
       // Positions past the list's end are the fresh messages'.
       const twin = historyTwin((list ?? old).concat(fresh), message, linked)
       if (twin >= 0) at = twin
     }
     if (at === undefined) {
-      const next = strip(message)
+      const next = answered(strip(message), index)
       if (!fromHistory) freshFromHistory = false
       freshUntil = Math.max(freshUntil, next.createdAt)
       added?.set(next.id, start + fresh.length)
@@ -161,7 +171,7 @@ export function mergeMessages<S extends MergeInput>(
       localTime = rest
     }
     const combined = combine(existing, message, adoptTime)
-    const next = strip(renamed ? { ...combined, id: message.id } : combined)
+    const next = answered(strip(renamed ? { ...combined, id: message.id } : combined), index)
     if (next.createdAt !== existing.createdAt || next.traceId !== existing.traceId) ordered = false
     if (at >= start) fresh[at - start] = next
     else (list ??= old.slice())[at] = next

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { historyPageSchema } from '../schemas/responses.js'
 import { safeParse } from '../schemas/parse.js'
 import { buildSend } from './build-send.js'
+import { readHistoryPage } from './read-thread-event.js'
 import { messageFromSent, messagesFromHistory } from './to-chat-messages.js'
 import type { ChatMessage } from './types.js'
 
@@ -181,5 +182,38 @@ describe('a sent envelope', () => {
     expect(media?.message.own).toBe(false)
     expect(media?.message.state).toBeUndefined()
     expect(media?.message.fallback).toBeUndefined()
+  })
+})
+
+describe('a history page', () => {
+  it('reads a visitor message the relay paired with its send as a record of that send (its traceId)', () => {
+    const raw = {
+      history: [
+        {
+          originator: { name: 'Ann', role: 'user' },
+          messages: [
+            {
+              responses: [{ type: 'text', payload: { text: 'hi' } }],
+              meta: { msgId: 'f1', createdAt: 1_767_225_600_000, traceId: 'tr1' },
+            },
+            { responses: [{ type: 'text', payload: { text: 'again' } }], meta: { msgId: 'f2' } },
+          ],
+        },
+      ],
+    }
+    // The schema (the relay's check) and the browser's light reader both keep the relay's field.
+    const parsed = safeParse(historyPageSchema, raw)
+    if (!parsed.ok) throw new Error(parsed.error)
+    for (const page of [parsed.value, readHistoryPage(raw)!]) {
+      const [paired, alone] = messagesFromHistory(page, 'visitor')
+      expect(paired).toMatchObject({
+        message: { id: 'f1', traceId: 'tr1', own: true, state: 'delivered' },
+        echoOf: 'tr1',
+        fromHistory: true,
+      })
+      expect(alone?.message).toMatchObject({ id: 'f2', own: true, state: 'delivered' })
+      expect(alone?.message.traceId).toBeUndefined()
+      expect(alone?.echoOf).toBeUndefined()
+    }
   })
 })

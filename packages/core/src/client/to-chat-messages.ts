@@ -96,17 +96,23 @@ export function messagesFromReply(reply: Reply, receivedAt: number, self: Sender
   })
 }
 
-/** Every message of a history page, oldest first, marked as read from history. */
+/**
+ * Every message of a history page, oldest first, marked as read from history. A message the relay paired with
+ * its send carries the send's traceId (`meta.traceId`) and merges as a record of that send, so it and the send's
+ * echo are one message, named by the traceId, in whatever order they come (alone, it keeps Flow.ai's id).
+ */
 export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMessage[] {
   const out: IncomingMessage[] = []
   let previous = 0
   for (const entry of page.history) {
     for (const [index, part] of entry.messages.entries()) {
+      const traceId = str(part.meta?.traceId) || undefined
       // Entries without times keep their place after the one before them.
-      const message = fromReplyMessage(part, index, entry.originator, previous, self)
+      const message = fromReplyMessage(part, index, entry.originator, previous, self, traceId)
       previous = message.createdAt
       out.push({
         message: message.own ? { ...message, state: 'delivered' } : message,
+        echoOf: traceId,
         fromHistory: true,
       })
     }

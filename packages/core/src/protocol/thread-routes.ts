@@ -32,7 +32,9 @@ export const sendMessageRoute = /* @__PURE__ */ defineRoute({
 })
 
 /**
- * `GET /v1/threads/{threadId}/messages?page=N`: history, page 1 the newest.
+ * `GET /v1/threads/{threadId}/messages?page=N`: history, page 1 the newest. A visitor message the relay paired with
+ * the send it stored carries the send's traceId as `meta.traceId` (so a client knows the send's `sent` echo and
+ * the bot's answer as that message's), an event button's click its label as `payload.label`.
  *
  * @example
  * await callRelay(http, historyRoute, { params: { threadId }, query: { page: 1 } })
@@ -43,6 +45,9 @@ export const historyRoute = /* @__PURE__ */ defineRoute({
   path: '/v1/threads/{threadId}/messages',
   tag: 'threads',
   summary: 'History (page 1 is the newest)',
+  description:
+    "Flow.ai's page, with what the relay's stored sends add: a visitor message paired with its send carries the " +
+    "send's traceId as `meta.traceId` (optional; Flow.ai's history has none), an event response its `payload.label`.",
   auth: RouteAuth.thread,
   params: threadParams,
   query: pageQuery,
