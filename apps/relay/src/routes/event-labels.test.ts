@@ -114,7 +114,7 @@ describe('createEventLabels', () => {
     expect(labelsOf(await labels.restore('t', given))).toEqual(['Given'])
   })
 
-  it("reads nothing for a page without the visitor's messages, else from each of their times both ways", async () => {
+  it("reads nothing for a page without the visitor's messages, else one read per window of close times", async () => {
     const { storage, append } = storageAt()
     await append(t0, 'PICK', 'Yes')
     const spy = spied(storage)
@@ -122,13 +122,24 @@ describe('createEventLabels', () => {
     const none = page(['bot', 'PICK', t0], ['moderator', 'PICK', t0])
     expect(await labels.restore('t', none)).toBe(none)
     expect(spy.reads).toEqual([])
-    // Each distinct time reads forward and backward within the skew; the limit is shared.
-    await labels.restore('t', page(['user', 'A', t0 + 60_000], ['user', 'B', t0], ['user', 'C', t0]))
+    // Times within twice the skew share a window; the limit is shared between windows.
+    await labels.restore('t', page(['user', 'A', t0 + 60_000], ['user', 'B', t0], ['user', 'C', t0 + 1500]))
     expect(spy.reads).toEqual([
-      [t0 + 60_000, t0 + 61_000, 22, false],
-      [t0 + 59_000, t0 + 60_000, 22, true],
-      [t0, t0 + 1000, 22, false],
-      [t0 - 1000, t0, 22, true],
+      [t0 - 1000, t0 + 2500, 45, false],
+      [t0 + 59_000, t0 + 61_000, 45, false],
+    ])
+  })
+
+  it('reads a window that fills its share again from each of its times, both ways', async () => {
+    const { storage, append } = storageAt()
+    for (let i = 0; i < 4; i++) await append(t0 + i, 'NOISE', undefined)
+    const spy = spied(storage)
+    const labels = createEventLabels(spy.storage, { skewMs: 1000, readLimit: 4 })
+    await labels.restore('t', page(['user', 'A', t0]))
+    expect(spy.reads).toEqual([
+      [t0 - 1000, t0 + 1000, 4, false],
+      [t0, t0 + 1000, 2, false],
+      [t0 - 1000, t0, 2, true],
     ])
   })
 

@@ -16,7 +16,8 @@ export interface EventLabelsOptions {
   /** How far a history message's time may be from the send's for the two to match. Default 2 min. */
   skewMs?: number
   /**
-   * Most stored events one history page reads, shared by its reads (at least one each). Default 500: measured on
+   * Most stored events one history page reads, shared by its windows (at least one each; a busy window reads its
+   * share twice, see `sendsAround`). Default 500: measured on
    * Redis with 20,000 events in a thread, all within the window, a restore costs the relay 4–6 ms of CPU, where
    * reading the whole thread costs 190–240 ms; a window of an ordinary thread holds tens of events.
    */
@@ -138,6 +139,22 @@ function edgesOf(page: HistoryPage): [oldest: number, newest: number] {
   return [oldest, newest]
 }
 
+/** The times (sorted) grouped into windows of `skewMs` either side, merged where they overlap, oldest first. */
+function windowsAround(
+  times: readonly number[],
+  skewMs: number,
+): Array<{ from: number; to: number; times: number[] }> {
+  const windows: Array<{ from: number; to: number; times: number[] }> = []
+  for (const at of [...times].sort((a, b) => a - b)) {
+    const last = windows.at(-1)
+    if (last && at - skewMs <= last.to) {
+      last.to = at + skewMs
+      last.times.push(at)
+    } else windows.push({ from: at - skewMs, to: at + skewMs, times: [at] })
+  }
+  return windows
+}
+
 /**
  * Pairs a page's visitor messages with the stored sends they are Flow.ai's copies of: for each thing said, its
  * copies and its sends in time order, each copy with the oldest send not yet taken within `skewMs` of it. So the
@@ -186,7 +203,7 @@ function pair(
  * Flow.ai's history keeps what the visitor said, but not the traceId of the send (the relay's `sent` event and
  * the bot's answer name it by that), nor an event button's label; the relay's storage keeps both on the send's
  * `sent` event. For a history page, `restore` reads the thread's stored events around the times of the page's
- * visitor messages (at most `readLimit` events in all: from each time, the nearest before and after it) and pairs
+ * visitor messages (one read per window of close times; see `sendsAround` for a busy thread) and pairs
  * each message with its send (see `pair`): the message gets the send's traceId as `meta.traceId`, so a tab that
  * reads the page while the send is under way knows its later `sent` echo as the same message, and an event the
  * send's label. An event that pairs with no send still gets the label of the visitor send with its event name
@@ -221,16 +238,27 @@ export function createEventLabels(
   }
 
   /**
-   * The visitor sends stored within `skewMs` of the times, oldest first. Each time reads forward from it and
-   * backward from it, so in a busy thread the events a read keeps within its share are the nearest to the time.
+   * The visitor sends stored within `skewMs` of the times, oldest first. Times close together share one read of
+   * their window (an ordinary page costs one or two reads). A window whose read stops at its share of `readLimit`
+   * is a busy one: it is read again from each of its times forward and backward, so the events each time keeps
+   * within its share are the nearest to it (a page then reads at most twice `readLimit` events).
    */
   async function sendsAround(threadId: string, times: readonly number[]): Promise<StoredSend[]> {
-    const share = Math.max(1, Math.floor(readLimit / (2 * times.length)))
+    const windows = windowsAround(times, skewMs)
+    const share = Math.max(1, Math.floor(readLimit / windows.length))
     const read = await Promise.all(
-      times.flatMap((at) => [
-        storage.readThreadRange(threadId, at, at + skewMs, share),
-        storage.readThreadRange(threadId, at - skewMs, at, share, true),
-      ]),
+      windows.map(async ({ from, to, times }) => {
+        const all = await storage.readThreadRange(threadId, from, to, share)
+        if (all.length < share) return all
+        const each = Math.max(1, Math.floor(share / (2 * times.length)))
+        const nearest = await Promise.all(
+          times.flatMap((at) => [
+            storage.readThreadRange(threadId, at, at + skewMs, each),
+            storage.readThreadRange(threadId, at - skewMs, at, each, true),
+          ]),
+        )
+        return nearest.flat()
+      }),
     )
     const byId = new Map<string, StoredSend>()
     for (const event of read.flat()) {
