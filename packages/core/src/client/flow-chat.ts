@@ -153,9 +153,12 @@ export function createClient(
       }
       return handle
     },
-    async businessHours() {
+    async opening() {
       await session.ready()
-      return (await callRoute(http, loadBusinessHours, {})).businessHours
+      return callRoute(http, loadBusinessHours, {})
+    },
+    async businessHours() {
+      return (await chat.opening()).businessHours
     },
     reset() {
       const stored = readSession(readJson(storage, storageKey))
