@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs'
 import { BehaviorSubject, type SchedulerLike } from 'rxjs'
 import type { Profile } from '../schemas/primitives.js'
 import type { BackoffOptions } from '../retry/backoff.js'
-import { buildSend } from './build-send.js'
+import { buildSend, pendingMessage } from './build-send.js'
 import { createDeliverSend } from './deliver-send.js'
 import { createEventStream, type StreamAuth, type StreamSignal } from './event-stream.js'
 import { createHistoryPager } from './history-pager.js'
@@ -145,17 +145,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       // An invalid send still shows, failed with the reason.
       store.dispatch({
         type: 'send/queued',
-        message: invalid
-          ? {
-              id: traceId,
-              traceId,
-              sender: ctx.self,
-              own: true,
-              createdAt: now,
-              templates: [],
-              state: 'pending',
-            }
-          : built.message,
+        message: invalid ? pendingMessage(traceId, ctx.self, now) : built.message,
       })
       if (invalid) store.dispatch({ type: 'send/failed', traceId, error: `invalid_input: ${built.error}` })
       else queue.enqueue(traceId, built.body, built.upload)
