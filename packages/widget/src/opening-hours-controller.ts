@@ -30,18 +30,29 @@ export class OpeningHoursController {
     this.#ask(chat)
   }
 
-  #ask(chat?: FlowChat): void {
+  /**
+   * Asks `chat`, and again when the answer says the opening changes. The wait is held to a second at least and a
+   * day at most, so an odd answer can neither make the widget ask in a loop nor keep it from noticing new hours.
+   * A failed repeat (the state was about to change) is tried again a minute later.
+   */
+  #ask(chat?: FlowChat, again = false): void {
+    const later = (ms: number) => {
+      if (chat === this.#chat)
+        this.#timer = setTimeout(() => this.#ask(chat, true), Math.min(Math.max(ms, 1e3), 864e5))
+    }
     // Through a promise: a page's own client that throws (or has no `opening`) costs only the banner.
     Promise.resolve(chat)
       .then((c) => c?.opening())
-      .then((answer) => {
-        if (!answer || chat !== this.#chat) return
-        this.state = answer
-        this.host.requestUpdate()
-        if (answer.nextChangeInMs !== undefined) {
-          this.#timer = setTimeout(() => this.#ask(chat), answer.nextChangeInMs)
-        }
-      })
-      .catch(() => undefined)
+      .then(
+        (answer) => {
+          if (!answer || chat !== this.#chat) return
+          this.state = answer
+          this.host.requestUpdate()
+          if (answer.nextChangeInMs !== undefined) later(answer.nextChangeInMs)
+        },
+        () => {
+          if (again) later(6e4)
+        },
+      )
   }
 }
