@@ -11,10 +11,13 @@ import { gzipSync } from 'node:zlib'
  * before) with the session bootstrap in its own controller; 34.4 KB (35,216 bytes) once the visitor client lost its
  * operator session path, its second answer reader and the webhook type tables; 34.5 KB (35,311 bytes) with the
  * merge of a send's two records in either order (+95 bytes); 35,293 bytes after the review's dead-code and
- * shared-check cuts. Issue 15's target is 30 KB: lower this as the file shrinks, never raise it to fit a feature
+ * shared-check cuts; 34,334 bytes (33.5 KB) once the relay answered whether the business is open (-865 bytes: no
+ * calendar code in the browser; +40 to ask it again safely), the styles shared their repeated declarations (-78)
+ * and the client its pending-message, lease and thread-context copies and a message that said the request twice
+ * (-56). Issue 15's target is 30 KB: lower this as the file shrinks, never raise it to fit a feature
  * without saying what it costs (`node scripts/size-breakdown.ts --files` shows where the bytes go).
  */
-export const BUNDLE_BUDGET_BYTES = 34.5 * 1024
+export const BUNDLE_BUDGET_BYTES = 33.6 * 1024
 
 /**
  * The gzip size of a built file, level 9.

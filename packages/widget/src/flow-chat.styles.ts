@@ -1,30 +1,33 @@
 import { css } from 'lit'
 
 /**
- * The widget's styles. Colours come from custom properties with light and dark defaults (`light-dark()`
+ * The widget's styles. Internal custom properties are short (`--_a` accent, `--_at` text on it, `--_bg`, `--_t`
+ * text, `--_m` muted, `--_b` bubble, `--_l` lines, `--_f` focus, `--_r` radius, `--_w`/`--_h` window size, `--_s`
+ * launcher size): each reads its documented `--flow-chat-*` property, which is the API.
+ * Colours come from custom properties with light and dark defaults (`light-dark()`
  * follows `prefers-color-scheme`, or `color-scheme` set on the element); spacing uses logical properties so
  * right-to-left pages mirror the layout.
  */
 export const styles = css`
   :host {
     color-scheme: light dark;
-    --_accent: var(--flow-chat-accent, #2b59c3);
-    --_accent-text: var(--flow-chat-accent-text, #fff);
+    --_a: var(--flow-chat-accent, #2b59c3);
+    --_at: var(--flow-chat-accent-text, #fff);
     --_bg: var(--flow-chat-background, light-dark(#fff, #16181d));
-    --_text: var(--flow-chat-text, light-dark(#1b1d22, #eceef2));
-    --_muted: var(--flow-chat-muted, light-dark(#5d6370, #a3a9b6));
-    --_bubble: var(--flow-chat-bubble, light-dark(#eef0f4, #262a33));
-    --_border: var(--flow-chat-border, light-dark(#d9dce3, #363b46));
-    --_focus: var(--flow-chat-focus, light-dark(#1a47b8, #8fb0ff));
-    --_radius: var(--flow-chat-radius, 14px);
-    --_width: var(--flow-chat-width, 380px);
-    --_height: var(--flow-chat-height, 600px);
-    --_launcher: var(--flow-chat-launcher-size, 56px);
+    --_t: var(--flow-chat-text, light-dark(#1b1d22, #eceef2));
+    --_m: var(--flow-chat-muted, light-dark(#5d6370, #a3a9b6));
+    --_b: var(--flow-chat-bubble, light-dark(#eef0f4, #262a33));
+    --_l: var(--flow-chat-border, light-dark(#d9dce3, #363b46));
+    --_f: var(--flow-chat-focus, light-dark(#1a47b8, #8fb0ff));
+    --_r: var(--flow-chat-radius, 14px);
+    --_w: var(--flow-chat-width, 380px);
+    --_h: var(--flow-chat-height, 600px);
+    --_s: var(--flow-chat-launcher-size, 56px);
     display: block;
     font-family: var(--flow-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--flow-chat-font-size, 15px);
     line-height: 1.4;
-    color: var(--_text);
+    color: var(--_t);
   }
   :host([mode='launcher']),
   :host(:not([mode])) {
@@ -38,7 +41,7 @@ export const styles = css`
     inset-inline-start: var(--flow-chat-offset-side, 20px);
   }
   :host([mode='inline']) {
-    height: var(--_height);
+    height: var(--_h);
   }
   :host([hidden]) {
     display: none;
@@ -49,13 +52,27 @@ export const styles = css`
     box-sizing: border-box;
   }
   :focus-visible {
-    outline: 3px solid var(--_focus);
+    outline: 3px solid var(--_f);
     outline-offset: 2px;
   }
   button,
   textarea {
     font: inherit;
     color: inherit;
+  }
+  .launcher,
+  .icon-button,
+  .new-messages,
+  .link-button {
+    border: none;
+  }
+  .launcher,
+  .icon-button,
+  .new-messages,
+  .link-button,
+  .button,
+  .chip {
+    cursor: pointer;
   }
   svg {
     width: 20px;
@@ -72,13 +89,9 @@ export const styles = css`
   }
   .launcher {
     position: relative;
-    width: var(--_launcher);
-    height: var(--_launcher);
+    width: var(--_s);
+    height: var(--_s);
     border-radius: 50%;
-    border: none;
-    background: var(--_accent);
-    color: var(--_accent-text);
-    cursor: pointer;
     box-shadow: 0 4px 14px rgb(0 0 0 / 25%);
     display: grid;
     place-items: center;
@@ -105,13 +118,13 @@ export const styles = css`
     flex-direction: column;
     height: 100%;
     background: var(--_bg);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
+    border: 1px solid var(--_l);
+    border-radius: var(--_r);
     overflow: hidden;
   }
   :host(:not([mode='inline'])) .panel {
-    width: var(--_width);
-    height: min(var(--_height), calc(100vh - 40px));
+    width: var(--_w);
+    height: min(var(--_h), calc(100vh - 40px));
     box-shadow: 0 10px 40px rgb(0 0 0 / 25%);
   }
   .header {
@@ -119,8 +132,6 @@ export const styles = css`
     align-items: center;
     gap: 8px;
     padding: 12px 16px;
-    background: var(--_accent);
-    color: var(--_accent-text);
   }
   .header h2 {
     flex: 1;
@@ -133,10 +144,8 @@ export const styles = css`
     width: 36px;
     height: 36px;
     flex: none;
-    border: none;
     border-radius: 50%;
     background: transparent;
-    cursor: pointer;
   }
   .icon-button:disabled {
     opacity: 0.4;
@@ -146,7 +155,7 @@ export const styles = css`
     background: color-mix(in srgb, currentColor 12%, transparent);
   }
   .send {
-    color: var(--_accent);
+    color: var(--_a);
   }
   :host(:dir(rtl)) .send svg,
   :host(:dir(rtl)) .carousel-nav {
@@ -155,7 +164,7 @@ export const styles = css`
   .banner {
     padding: 8px 16px;
     font-size: 0.9em;
-    border-block-end: 1px solid var(--_border);
+    border-block-end: 1px solid var(--_l);
     background: light-dark(#fff6db, #3a3216);
   }
   .banner-failed {
@@ -198,14 +207,9 @@ export const styles = css`
     inset-inline-start: 50%;
     translate: -50% 0;
     z-index: 1;
-    border: 0;
     border-radius: 999px;
     padding: 6px 14px;
-    font: inherit;
-    background: var(--_accent);
-    color: var(--_accent-text);
-    box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
-    cursor: pointer;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
   }
   .message {
     display: flex;
@@ -233,21 +237,31 @@ export const styles = css`
   }
   .sender {
     font-size: 0.8em;
-    color: var(--_muted);
+    color: var(--_m);
   }
   .bubble {
-    background: var(--_bubble);
-    border-radius: var(--_radius);
+    background: var(--_b);
+    border-radius: var(--_r);
     padding: 8px 12px;
     overflow-wrap: anywhere;
     max-width: 100%;
   }
+  .launcher,
+  .header,
+  .new-messages,
   .visitor .bubble {
-    background: var(--_accent);
-    color: var(--_accent-text);
+    background: var(--_a);
+    color: var(--_at);
   }
   .visitor .bubble a {
     color: inherit;
+  }
+  .bubble-card,
+  .bubble-list,
+  .bubble-image,
+  .bubble-video {
+    overflow: hidden;
+    border: 1px solid var(--_l);
   }
   .bubble-card,
   .bubble-carousel,
@@ -255,49 +269,42 @@ export const styles = css`
   .bubble-image,
   .bubble-video {
     padding: 0;
-    overflow: hidden;
     background: transparent;
-    border: 1px solid var(--_border);
   }
   .bubble-carousel {
-    border: none;
-    overflow: visible;
     width: 100%;
   }
   .text {
     margin: 0;
     white-space: pre-wrap;
   }
-  a {
-    color: var(--_accent);
-  }
-  :host(:not([mode])) a,
-  a {
-    color: light-dark(var(--_accent), var(--_focus));
+  a,
+  .link-button {
+    color: light-dark(var(--_a), var(--_f));
   }
   .meta {
     display: flex;
     gap: 6px;
     align-items: center;
     font-size: 0.75em;
-    color: var(--_muted);
+    color: var(--_m);
+  }
+  .status-failed,
+  .counter.near {
+    color: light-dark(#b3261e, #ff8a80);
   }
   .status-failed {
-    color: light-dark(#b3261e, #ff8a80);
     font-weight: 600;
   }
   progress {
     width: 120px;
     height: 6px;
-    accent-color: var(--_accent);
+    accent-color: var(--_a);
   }
   .link-button {
-    border: none;
     background: none;
     padding: 0 2px;
-    color: light-dark(var(--_accent), var(--_focus));
     text-decoration: underline;
-    cursor: pointer;
   }
   .buttons {
     display: flex;
@@ -317,12 +324,11 @@ export const styles = css`
     border-radius: 1.1em;
     overflow-wrap: anywhere;
     text-align: start;
-    border: 1px solid var(--_accent);
+    border: 1px solid var(--_a);
     background: var(--_bg);
-    color: light-dark(var(--_accent), var(--_text));
+    color: light-dark(var(--_a), var(--_t));
     text-decoration: none;
     font-size: 0.9em;
-    cursor: pointer;
   }
   .button:disabled {
     opacity: 0.6;
@@ -339,7 +345,7 @@ export const styles = css`
     width: 100%;
     aspect-ratio: 16 / 9;
     object-fit: cover;
-    background: var(--_bubble);
+    background: var(--_b);
   }
   .card-body {
     padding: 8px 12px 0;
@@ -350,7 +356,7 @@ export const styles = css`
   }
   .card-subtitle {
     margin: 2px 0 0;
-    color: var(--_muted);
+    color: var(--_m);
     font-size: 0.9em;
   }
   .carousel-track {
@@ -363,8 +369,8 @@ export const styles = css`
   .carousel-item {
     flex: 0 0 78%;
     scroll-snap-align: start;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
+    border: 1px solid var(--_l);
+    border-radius: var(--_r);
     overflow: hidden;
   }
   .carousel-nav {
@@ -383,7 +389,7 @@ export const styles = css`
     background: var(--_bg);
   }
   .list-item {
-    border-block-end: 1px solid var(--_border);
+    border-block-end: 1px solid var(--_l);
     padding-block-end: 8px;
   }
   .list-item:not(.featured) .card-media {
@@ -395,10 +401,12 @@ export const styles = css`
   .media {
     margin: 0;
   }
-  .media img,
-  .media video {
+  .media > * {
     display: block;
     max-width: 100%;
+  }
+  .media img,
+  .media video {
     max-height: 240px;
   }
   .media img {
@@ -414,14 +422,10 @@ export const styles = css`
   .broken .unavailable {
     display: block;
   }
-  .media audio {
-    display: block;
-    max-width: 100%;
-  }
   figcaption {
     padding: 4px 12px 6px;
     font-size: 0.85em;
-    color: var(--_muted);
+    color: var(--_m);
   }
   .file,
   .location {
@@ -434,14 +438,14 @@ export const styles = css`
     display: inline-flex;
     gap: 4px;
     padding: 10px 12px;
-    border-radius: var(--_radius);
-    background: var(--_bubble);
+    border-radius: var(--_r);
+    background: var(--_b);
   }
   .dots span {
     width: 7px;
     height: 7px;
     border-radius: 50%;
-    background: var(--_muted);
+    background: var(--_m);
     animation: blink 1.2s infinite ease-in-out;
   }
   .dots span:nth-child(2) {
@@ -472,7 +476,7 @@ export const styles = css`
     flex-shrink: 0;
   }
   .composer {
-    border-block-start: 1px solid var(--_border);
+    border-block-start: 1px solid var(--_l);
     padding: 8px 8px 4px;
   }
   .composer-row {
@@ -488,31 +492,28 @@ export const styles = css`
     max-height: 8em;
     min-height: 36px;
     padding: 7px 10px;
-    border: 1px solid var(--_border);
+    border: 1px solid var(--_l);
     border-radius: 18px;
     background: var(--_bg);
   }
   .counter {
     text-align: end;
     font-size: 0.7em;
-    color: var(--_muted);
+    color: var(--_m);
     padding-inline-end: 8px;
-  }
-  .counter.near {
-    color: light-dark(#b3261e, #ff8a80);
   }
   .notice {
     margin: 0 0 6px;
     font-size: 0.85em;
-    color: var(--_muted);
+    color: var(--_m);
   }
   .drop {
     position: absolute;
     inset: 0;
     display: grid;
     place-items: center;
-    background: color-mix(in srgb, var(--_accent) 85%, transparent);
-    color: var(--_accent-text);
+    background: color-mix(in srgb, var(--_a) 85%, transparent);
+    color: var(--_at);
     font-weight: 600;
     pointer-events: none;
   }
@@ -528,12 +529,9 @@ export const styles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    *,
-    *::before,
-    *::after {
-      animation: none !important;
-      transition: none !important;
-      scroll-behavior: auto !important;
+    /* The typing dots are the only animation; the carousel picks its own scroll behaviour in script. */
+    .dots span {
+      animation: none;
     }
   }
 `

@@ -16,8 +16,7 @@ export {
   FlowChatUnreadChangedEvent,
 } from './events.js'
 export { LOCALES, directionOf, registerLocale, stringsFor } from './strings.js'
-export { openingState } from './business-hours.js'
 export { ObserveController } from './observe-controller.js'
 export type { SentDetail } from './events.js'
 export type { FlowChatStrings } from './strings.js'
-export type { OpeningState } from './business-hours.js'
+export type { OpeningState } from './opening-hours-controller.js'

@@ -1,54 +1,58 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import type { BusinessHours } from '@flowchat/core/schemas'
-import { openingState, type OpeningState } from './business-hours.js'
+import type { ReactiveControllerHost } from 'lit'
+import type { FlowChat } from './client-types.js'
+
+/** Whether the business is open, as the relay answered: `nextChangeAt` is the next opening while closed. */
+export type OpeningState = Pick<Awaited<ReturnType<FlowChat['opening']>>, 'open' | 'nextChangeAt'>
 
 /**
- * Whether the business is open now, from its business hours, checked again every minute while the host is
- * connected (and with hours to check), so the closing banner appears and goes on time.
+ * Whether the business is open now, as the relay reads its business hours (with the relay's clock): asked again
+ * when the relay says that next changes, so the closing banner appears and goes on time, while a visitor's wrong
+ * clock plays no part. The session controller starts and stops it with the session.
  *
  * @example
  * readonly #opening = new OpeningHoursController(this)
- * this.#opening.hours = await chat.businessHours()
+ * this.#opening.follow(chat)
  * html`${this.#opening.state.open ? '' : 'closed'}`
  */
-export class OpeningHoursController implements ReactiveController {
+export class OpeningHoursController {
   state: OpeningState = { open: true }
-  #hours: readonly BusinessHours[] = []
-  #timer: ReturnType<typeof setInterval> | undefined
-  #connected = false
+  #chat: FlowChat | undefined
+  #timer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly now: () => Date = () => new Date(),
-  ) {
-    host.addController(this)
-  }
+  constructor(private readonly host: ReactiveControllerHost) {}
 
-  /** The business hours to follow; none (or not a list) means always open. */
-  set hours(hours: unknown) {
-    this.#hours = Array.isArray(hours) ? (hours as readonly BusinessHours[]) : []
-    this.#check()
-    this.#schedule()
-  }
-
-  hostConnected(): void {
-    this.#connected = true
-    this.#schedule()
-  }
-
-  hostDisconnected(): void {
-    this.#connected = false
-    this.#schedule()
-  }
-
-  #schedule(): void {
-    clearInterval(this.#timer)
-    this.#timer = undefined
-    if (this.#connected && this.#hours.length > 0) this.#timer = setInterval(() => this.#check(), 60_000)
-  }
-
-  #check(): void {
-    this.state = openingState(this.#hours, this.now())
+  /** Follows a client's opening (none: stops, and counts as open). A failed answer shows no closing banner. */
+  follow(chat?: FlowChat): void {
+    clearTimeout(this.#timer)
+    this.#chat = chat
+    this.state = { open: true }
     this.host.requestUpdate()
+    this.#ask(chat)
+  }
+
+  /**
+   * Asks `chat`, and again when the answer says the opening changes. The wait is held to a second at least and a
+   * day at most, so an odd answer can neither make the widget ask in a loop nor keep it from noticing new hours.
+   * A failed repeat (the state was about to change) is tried again a minute later.
+   */
+  #ask(chat?: FlowChat, again = false): void {
+    const later = (ms: number) => {
+      if (chat === this.#chat)
+        this.#timer = setTimeout(() => this.#ask(chat, true), Math.min(Math.max(ms, 1e3), 864e5))
+    }
+    // Through a promise: a page's own client that throws (or has no `opening`) costs only the banner.
+    Promise.resolve(chat)
+      .then((c) => c?.opening())
+      .then(
+        (answer) => {
+          if (!answer || chat !== this.#chat) return
+          this.state = answer
+          this.host.requestUpdate()
+          if (answer.nextChangeInMs !== undefined) later(answer.nextChangeInMs)
+        },
+        () => {
+          if (again) later(6e4)
+        },
+      )
   }
 }

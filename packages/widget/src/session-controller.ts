@@ -44,7 +44,7 @@ export class SessionController implements ReactiveController {
   declare readonly awaitingReply: ObserveController<boolean>
   declare readonly queued: ObserveController<number>
   declare readonly hasOlder: ObserveController<boolean>
-  /** Whether the business is open now, from the client's business hours. */
+  /** Whether the business is open now, as the client's relay answers. */
   declare readonly opening: OpeningHoursController
   readonly #host: SessionHost
   #ownChat: FlowChat | undefined
@@ -122,15 +122,7 @@ export class SessionController implements ReactiveController {
     resolved.then(({ threadId: id }) => {
       if (generation === this.#generation) this.#setHandle(client.thread(id))
     }, fail)
-    Promise.resolve()
-      .then(() => client.businessHours())
-      .then(
-        (hours) => {
-          if (generation === this.#generation) this.opening.hours = hours
-        },
-        // Without business hours the widget simply shows no closing banner.
-        () => undefined,
-      )
+    this.opening.follow(client)
   }
 
   /**
@@ -164,7 +156,7 @@ export class SessionController implements ReactiveController {
 
   #release(): void {
     this.#generation++
-    this.opening.hours = []
+    this.opening.follow()
     this.#setHandle(undefined)
     this.#ownChat?.close()
     this.#ownChat = undefined

@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing'
+import { expect, fixture, html, waitUntil } from '@open-wc/testing'
 import type { FlowChatElement } from './flow-chat.component.js'
 import type { FlowChatMessageReceivedEvent } from './events.js'
 import { botMessage, fakeChat, ownMessage } from './testing/fake-chat.js'
@@ -116,24 +116,26 @@ describe('<flow-chat> states', () => {
     expect(root.querySelector('[part~=banner]')).to.eq(null)
   })
 
-  it('shows the closed banner with the next opening outside business hours', async () => {
-    // Open one minute a week, starting in about three days: closed now, whatever the clock says.
+  it('shows the closed banner with the next opening the relay answered', async () => {
     const at = new Date(Date.now() + 3 * 86_400_000)
-    const weekday = at.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' })
-    const from = `${at.getUTCHours()}:${String(at.getUTCMinutes()).padStart(2, '0')}`
-    const to = `${at.getUTCHours()}:${String(at.getUTCMinutes() + (at.getUTCMinutes() < 59 ? 1 : 0)).padStart(2, '0')}`
     const { root, el } = await mount({
-      businessHours: [
-        { weekdays: [{ weekday, content: [{ from, to }] }], holidays: [], timezone: '(UTC+00:00) UTC' },
-      ],
+      opening: [{ open: false, nextChangeAt: at.toISOString(), nextChangeInMs: 3 * 86_400_000 }],
     })
     await settle(el)
     const banner = text(root, '[part~=banner-closed]')!
     expect(banner).to.match(/^We are closed right now\. We open again /)
-    const localDay = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toLocaleDateString('en', {
-      weekday: 'long',
+    expect(banner).to.contain(at.toLocaleDateString('en', { weekday: 'long' }))
+  })
+
+  it('asks the relay again when the opening changes, and shows closed without a next opening', async () => {
+    const { root, fake } = await mount({
+      opening: [{ open: true, nextChangeAt: new Date().toISOString(), nextChangeInMs: 20 }, { open: false }],
     })
-    expect(banner).to.contain(localDay)
+    await waitUntil(() => text(root, '[part~=banner-closed]') !== undefined, 'the closed banner shows', {
+      timeout: 3000,
+    })
+    expect(text(root, '[part~=banner-closed]')).to.eq('We are closed right now.')
+    expect(fake.openingCalls).to.eq(2)
   })
 
   it('loads older history from a button and when scrolled to the top, keeping the reading position', async () => {

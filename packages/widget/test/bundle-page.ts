@@ -27,7 +27,7 @@ function subject(value) {
   }
 }
 const done = { subscribe(o) { o.next?.('sent'); return { unsubscribe() {} } } }
-window.makeFake = (businessHours = []) => {
+window.makeFake = (opening = { open: true }) => {
   const s = {
     messages$: subject([]), connection$: subject({ state: 'open' }), botStatus$: subject({ state: 'active' }),
     awaitingReply$: subject(false), queued$: subject(0), hasOlder$: subject(false),
@@ -36,7 +36,7 @@ window.makeFake = (businessHours = []) => {
   const handle = { threadId: 't', events$: subject(null), ...s,
     send: (i) => { sent.push(i); return done }, retry: () => done, loadOlder: async () => {} }
   const chat = { session: async () => ({ threadId: 't' }), thread: () => handle,
-    businessHours: async () => businessHours, close() {} }
+    opening: async () => ({ businessHours: [], ...opening }), close() {} }
   return { chat, sent, ...s }
 }
 `

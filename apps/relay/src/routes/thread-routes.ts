@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import {
-  encodeMessage,
-  type BusinessHours,
-  type MediaUploadInput,
-  type MessageCommon,
-  type MessageInput,
-} from '@flowchat/core'
-import {
-  businessHoursRoute,
-  historyRoute,
-  sendMessageRoute,
-  type SendMessageBody,
-} from '@flowchat/core/protocol'
+import { encodeMessage, type MediaUploadInput, type MessageCommon, type MessageInput } from '@flowchat/core'
+import { historyRoute, sendMessageRoute, type SendMessageBody } from '@flowchat/core/protocol'
 import { principalKey } from '../auth.js'
 import { upstream } from '../http-error.js'
 import { assertEventSize } from '../ingest-limits.js'
+import { registerBusinessHours } from './business-hours.js'
 import { createEventLabels, withLabel } from './event-labels.js'
 import type { RelayContext } from '../relay-context.js'
 import { registerRoute } from '../register-route.js'
@@ -50,7 +40,7 @@ export function commonFields(who: Principal, body: Common): MessageCommon & { tr
 
 /**
  * `POST /v1/threads/:threadId/messages` (JSON, or a multipart upload streamed to Flow.ai),
- * `GET /v1/threads/:threadId/messages?page=` (history) and `GET /v1/business-hours` (cached).
+ * `GET /v1/threads/:threadId/messages?page=` (history) and `GET /v1/business-hours` (`registerBusinessHours`).
  *
  * @example
  * app.register(threadRoutes(context))
@@ -59,7 +49,6 @@ export function threadRoutes(context: RelayContext) {
   const { rest, storage, metrics } = context
   const labels = createEventLabels(storage)
   const underWay = createSendsUnderWay()
-  let hours: { value: Promise<BusinessHours[]>; at: number } | undefined
 
   const deps = { tokens: context.tokens }
   const limitMessage = 'Too many messages; slow down and retry later.'
@@ -145,18 +134,7 @@ export function threadRoutes(context: RelayContext) {
       }
     })
 
-    registerRoute(app, businessHoursRoute, deps, async () => {
-      const now = Date.now()
-      if (!hours || now - hours.at > context.settings.businessHoursTtlMs) {
-        const value = upstream(() => rest.getBusinessHours())
-        hours = { value, at: now }
-        // A failure is not cached: the next request asks Flow.ai again.
-        value.catch(() => {
-          if (hours?.value === value) hours = undefined
-        })
-      }
-      return { businessHours: await hours.value }
-    })
+    registerBusinessHours(app, context)
     done()
   }
 }

@@ -4,6 +4,19 @@ import type { Profile } from '../schemas/primitives.js'
 import { templatesOfPayload } from './to-chat-messages.js'
 import type { ChatMessage, SendInput, Sender } from './types.js'
 
+/**
+ * An own message waiting to go: the shape a send, a send restored from the outbox and an invalid send share.
+ *
+ * @example
+ * store.dispatch({ type: 'send/queued', message: pendingMessage(traceId, 'visitor', Date.now()) })
+ */
+export const pendingMessage = (
+  traceId: string,
+  sender: Sender,
+  createdAt: number,
+  templates: ChatMessage['templates'] = [],
+): ChatMessage => ({ id: traceId, traceId, sender, own: true, state: 'pending', createdAt, templates })
+
 /** A send ready to go: the relay's JSON body, the optimistic message, and for an upload the file. */
 export interface BuiltSend {
   readonly body: Record<string, unknown>
@@ -80,23 +93,25 @@ export function buildSend(
   // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
   const shown = templatesOfPayload(body)
   const message: ChatMessage = {
-    id: traceId,
-    traceId,
-    sender: self,
+    ...pendingMessage(
+      traceId,
+      self,
+      now,
+      upload
+        ? [
+            {
+              type: body.mediaType as 'file',
+              payload: {
+                url: localUrl(upload.file),
+                title: typeof body.title === 'string' ? body.title : '',
+              },
+            },
+          ]
+        : shown,
+    ),
     senderName: visitor?.name || undefined,
     avatarUrl: visitor?.profile?.picture || undefined,
-    createdAt: now,
-    templates: upload
-      ? [
-          {
-            type: body.mediaType as 'file',
-            payload: { url: localUrl(upload.file), title: typeof body.title === 'string' ? body.title : '' },
-          },
-        ]
-      : shown,
     fallback: upload && typeof body.title === 'string' ? body.title : undefined,
-    own: true,
-    state: 'pending',
     progress: upload ? 0 : undefined,
   }
   return { body, message, upload }

@@ -133,18 +133,11 @@ export function createClient(
       let handle = handles.get(threadId)
       if (!handle) {
         handle = createThreadHandle({
+          ...context,
           threadId,
           self,
-          http,
           session,
-          fetch: fetchImpl,
-          EventSource: EventSourceImpl,
-          auth,
-          storage,
           owner,
-          scheduler,
-          online$: online,
-          isOnline: () => online.value,
           visitor: options.visitor,
           backoff: options.backoff,
           signals: share?.(`flowchat:stream:${relayUrl}:${threadId}`),
@@ -153,9 +146,12 @@ export function createClient(
       }
       return handle
     },
-    async businessHours() {
+    async opening() {
       await session.ready()
-      return (await callRoute(http, loadBusinessHours, {})).businessHours
+      return callRoute(http, loadBusinessHours, {})
+    },
+    async businessHours() {
+      return (await chat.opening()).businessHours
     },
     reset() {
       const stored = readSession(readJson(storage, storageKey))

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import * as z from 'zod/mini'
 import type { FixtureEntry } from '../../test/fixtures/extract.js'
 import {
+  businessHoursAnswerSchema,
   envelopeSchema,
   relayRoutes,
   sendAcceptedSchema,
@@ -125,11 +126,14 @@ describe('history pages and business hours of the references', () => {
   )
 
   it.each(index.filter((e) => e.schema === 'businessHoursResponseSchema').map((e) => [e.file, e] as const))(
-    '%s',
+    '%s, as the relay answers it',
     (_file, entry) => {
-      const body = fixture(entry.file)
-      const expected = zodValue(z.looseObject({ businessHours: z.array(businessHoursSchema) }), body)
-      expect(readBusinessHours(body)).toEqual(expected)
+      const hours = zodValue(
+        z.looseObject({ businessHours: z.array(businessHoursSchema) }),
+        fixture(entry.file),
+      )
+      const body = { ...hours, open: false, nextChangeAt: '2024-01-02T09:00:00.000Z', nextChangeInMs: 60_000 }
+      expect(readBusinessHours(body)).toEqual(zodValue(businessHoursAnswerSchema, body))
     },
   )
 
@@ -144,8 +148,16 @@ describe('history pages and business hours of the references', () => {
       expect(readHistoryPage(bad), JSON.stringify(bad)).toBeUndefined()
       expect(zodValue(historyPageSchema, bad)).toBeUndefined()
     }
-    for (const bad of [{}, { businessHours: 'x' }, { businessHours: [{ weekdays: [{ weekday: 1 }] }] }]) {
+    for (const bad of [
+      {},
+      { businessHours: 'x', open: true },
+      { businessHours: [] },
+      { businessHours: [], open: 'yes' },
+      { businessHours: [], open: false, nextChangeInMs: 'soon' },
+      { businessHours: [], open: false, nextChangeAt: 5 },
+    ]) {
       expect(readBusinessHours(bad), JSON.stringify(bad)).toBeUndefined()
+      expect(zodValue(businessHoursAnswerSchema, bad), JSON.stringify(bad)).toBeUndefined()
     }
   })
 })

@@ -63,8 +63,14 @@ export function createOutbox(options: {
     return Array.isArray(value) ? value.filter(isItem) : []
   }
   const write = (items: OutboxItem[]) => writeJson(storage, key, items.length === 0 ? undefined : items)
-  const change = (traceId: string, f: (item: OutboxItem) => OutboxItem) =>
-    write(read().map((item) => (item.traceId === traceId ? f(item) : item)))
+  const find = (traceId: string) => read().find((i) => i.traceId === traceId)
+  /** Sets (or with `ms` undefined, drops: written as JSON, an undefined lease is no lease) the picked leases. */
+  const lease = (pick: (item: OutboxItem) => boolean, ms?: number) =>
+    write(
+      read().map((i) =>
+        pick(i) ? { ...i, lease: ms === undefined ? undefined : { owner, until: now() + ms } } : i,
+      ),
+    )
 
   return {
     list: () => read().sort((a, b) => a.queuedAt - b.queuedAt),
@@ -74,23 +80,15 @@ export function createOutbox(options: {
     },
     remove: (traceId) => write(read().filter((i) => i.traceId !== traceId)),
     claim(traceId, ms) {
-      const item = read().find((i) => i.traceId === traceId)
+      const item = find(traceId)
       if (!item) return false
       if (item.lease && item.lease.owner !== owner && item.lease.until > now()) return false
-      change(traceId, (i) => ({ ...i, lease: { owner, until: now() + ms } }))
+      lease((i) => i.traceId === traceId, ms)
       // Read back: when two tabs wrote at once, the last writer holds it and the other backs off.
-      return read().find((i) => i.traceId === traceId)?.lease?.owner === owner
+      return find(traceId)?.lease?.owner === owner
     },
-    renew(traceIds, ms) {
-      write(
-        read().map((i) =>
-          traceIds.has(i.traceId) && (!i.lease || i.lease.owner === owner)
-            ? { ...i, lease: { owner, until: now() + ms } }
-            : i,
-        ),
-      )
-    },
-    // Written as JSON: an undefined lease is no lease.
-    release: (traceId) => change(traceId, (i) => ({ ...i, lease: undefined })),
+    renew: (traceIds, ms) =>
+      lease((i) => traceIds.has(i.traceId) && (!i.lease || i.lease.owner === owner), ms),
+    release: (traceId) => lease((i) => i.traceId === traceId),
   }
 }

@@ -39,7 +39,9 @@ describe('uploadMessage reads the answer as every relay call does', () => {
     const error = await failure(upload(202, '{"eventId":"5-0"}').result)
     expect(error).toBeInstanceOf(FlowError)
     expect(error.code).toBe('invalid_response')
-    expect(error.message).toMatch(/POST http:\/\/relay\.test\/v1\/threads\/t1\/messages is not as documented/)
+    expect(error.message).toBe(
+      "The relay's answer to POST http://relay.test/v1/threads/t1/messages is not as documented",
+    )
   })
 
   it('refuses an answer that is not JSON', async () => {

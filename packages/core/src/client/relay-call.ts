@@ -31,14 +31,15 @@ export function routeRef<R extends RelayRoute>(
   path: R['path'],
   read?: (json: unknown) => RouteOutput<R> | undefined,
 ): RouteRef<R> {
-  return { method, path, read: read && ((json: unknown) => readResult(read(json), path)) }
+  return { method, path, read: read && ((json: unknown) => readResult(read(json))) }
 }
 
-/** What `AnswerReader` gives for a light reader's answer. */
-function readResult<T>(value: T | undefined, path: string): ReturnType<AnswerReader<T>> {
-  return value === undefined
-    ? { ok: false, error: `not the documented answer of ${path}` }
-    : { ok: true, value }
+/**
+ * What `AnswerReader` gives for a light reader's answer. The failure does not repeat the request: the error that
+ * carries it names the request already.
+ */
+function readResult<T>(value: T | undefined): ReturnType<AnswerReader<T>> {
+  return value === undefined ? { ok: false, error: '' } : { ok: true, value }
 }
 
 /**

@@ -14,7 +14,7 @@ export interface RelayCallOptions {
   timeoutMs?: number
 }
 
-/** Reads a relay answer: the value, or the rule it broke (a zod schema's `safeParse`, or a light reader). */
+/** Reads a relay answer: the value, or the rule it broke (a zod schema's `safeParse`; a light reader's is `''`). */
 export type AnswerReader<T> = (json: unknown) => { ok: true; value: T } | { ok: false; error: string }
 
 export interface RelayRequest<T> extends RelayCallOptions {
@@ -83,7 +83,7 @@ export async function readAnswer<T>(
   if (!parsed.ok) {
     throw new FlowError(
       FlowErrorCode.invalid_response,
-      `The relay's answer to ${request} is not as documented: ${parsed.error}`,
+      `The relay's answer to ${request} is not as documented${parsed.error && `: ${parsed.error}`}`,
       { status: response.status },
     )
   }

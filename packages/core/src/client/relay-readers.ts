@@ -1,7 +1,12 @@
-import type { EventEnvelope, SendAccepted, Session, StreamHello } from '../protocol/index.js'
+import type {
+  BusinessHoursAnswer,
+  EventEnvelope,
+  SendAccepted,
+  Session,
+  StreamHello,
+} from '../protocol/index.js'
 import { isEventId } from '../protocol/event-id.js'
-import { isNumber, isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
-import type { BusinessHours } from '../schemas/responses.js'
+import { isNumber, isRecord, isString, optional } from '../schemas/light-read.js'
 import { MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
 
 // Light readers of the relay's answers for the visitor's client: the relay validated and normalised what it
@@ -80,27 +85,19 @@ export function readHello(v: unknown): StreamHello | undefined {
   return isRecord(v) && isNumber(v.heartbeatMs) ? (v as StreamHello) : undefined
 }
 
-function readBusinessHoursSet(v: unknown): BusinessHours | undefined {
-  if (!isRecord(v) || !optional(v.label, isString) || !optional(v.timezone, isString)) return undefined
-  const weekdays = list(v.weekdays, (d) => {
-    if (!isRecord(d) || !isString(d.weekday)) return undefined
-    const content = list(d.content, (r) => (strings(r, 'from', 'to') ? r : undefined))
-    return content && { ...d, weekday: d.weekday, content }
-  })
-  const holidays = list(v.holidays, (h) =>
-    strings(h, 'date') && optional(h.holiday, isString) ? h : undefined,
-  )
-  return weekdays && holidays ? ({ ...v, weekdays, holidays } as BusinessHours) : undefined
-}
-
 /**
- * The business hours answer (`{ businessHours: [...] }`), or undefined.
+ * The business hours answer, or undefined. The hours themselves are passed on as the relay read them (with the
+ * protocol's schema, from Flow.ai): the client relies only on `open` and the next change.
  *
  * @example
- * readBusinessHours({ businessHours: [] }) // { businessHours: [] }
+ * readBusinessHours({ businessHours: [], open: true })?.open // true
  */
-export function readBusinessHours(v: unknown): { businessHours: BusinessHours[] } | undefined {
-  if (!isRecord(v) || !Array.isArray(v.businessHours)) return undefined
-  const businessHours = list(v.businessHours, readBusinessHoursSet)
-  return businessHours && { ...v, businessHours }
+export function readBusinessHours(v: unknown): BusinessHoursAnswer | undefined {
+  return isRecord(v) &&
+    Array.isArray(v.businessHours) &&
+    typeof v.open === 'boolean' &&
+    optional(v.nextChangeAt, isString) &&
+    optional(v.nextChangeInMs, isNumber)
+    ? (v as BusinessHoursAnswer)
+    : undefined
 }

@@ -2,6 +2,7 @@ import type { SchedulerLike, Subscription } from 'rxjs'
 import { FlowErrorCode, toFlowError } from '../errors.js'
 import { backoffDelay, type BackoffOptions } from '../retry/backoff.js'
 import { isTransientFailure } from '../retry/transient.js'
+import { pendingMessage } from './build-send.js'
 import type { DeliverSend, HeldFile } from './deliver-send.js'
 import { fileNameOf } from './post-message.js'
 import type { Outbox, OutboxItem } from './outbox.js'
@@ -105,15 +106,7 @@ export function createSendQueue(options: {
     }
     store.dispatch({
       type: 'send/queued',
-      message: {
-        id: item.traceId,
-        traceId: item.traceId,
-        sender: options.self,
-        own: true,
-        state: 'pending',
-        createdAt: item.queuedAt,
-        templates: templatesOfPayload(item.body),
-      },
+      message: pendingMessage(item.traceId, options.self, item.queuedAt, templatesOfPayload(item.body)),
     })
     if (item.upload && outbox.list().every((i) => i.traceId !== item.traceId)) fail(item.traceId, LOST_UPLOAD)
   }

@@ -1,15 +1,15 @@
 import type { Observable } from 'rxjs'
-import { BehaviorSubject, type SchedulerLike } from 'rxjs'
+import { BehaviorSubject } from 'rxjs'
 import type { Profile } from '../schemas/primitives.js'
 import type { BackoffOptions } from '../retry/backoff.js'
-import { buildSend } from './build-send.js'
+import { buildSend, pendingMessage } from './build-send.js'
 import { createDeliverSend } from './deliver-send.js'
-import { createEventStream, type StreamAuth, type StreamSignal } from './event-stream.js'
+import { createEventStream, type StreamSignal } from './event-stream.js'
 import { createHistoryPager } from './history-pager.js'
 import { newTraceId } from './message-id.js'
 import { alongside, selectDistinct, until } from './observables.js'
 import { createOutbox, outboxKey } from './outbox.js'
-import type { RelayHttp } from './relay-http.js'
+import type { SessionContext } from './flow-chat.js'
 import { createSendQueue, type SendQueue } from './send-queue.js'
 import type { SessionManager } from './session-manager.js'
 import type { ThreadState } from './thread-state.js'
@@ -17,29 +17,15 @@ import { createThreadStore } from './thread-store.js'
 import { createThreadStream } from './thread-stream.js'
 import { threadEvents } from './visitor-routes.js'
 import { routePath } from '../protocol/relay-route.js'
-import type {
-  EventSourceConstructor,
-  KeyValueStorage,
-  SendInput,
-  SendState,
-  Sender,
-  ThreadHandle,
-} from './types.js'
+import type { SendInput, SendState, Sender, ThreadHandle } from './types.js'
 
-export interface ThreadContext {
+/** A thread's part of the client: the client's transport and state (`SessionContext`), and the thread's own. */
+export interface ThreadContext extends SessionContext {
   threadId: string
   self: Sender
-  http: RelayHttp
   session: SessionManager
-  fetch: typeof fetch
-  EventSource: EventSourceConstructor
-  auth: StreamAuth
-  storage: KeyValueStorage
   /** This tab's id, for outbox leases. */
   owner: string
-  scheduler: SchedulerLike
-  online$: Observable<boolean>
-  isOnline: () => boolean
   visitor?: { name?: string; profile?: Profile }
   backoff?: BackoffOptions
   /** Where the stream's signals come from; default: this tab's own `createEventStream`. */
@@ -82,7 +68,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
     deliver: createDeliverSend({ http, session, threadId, fetch: ctx.fetch }),
     session,
     scheduler,
-    isOnline: ctx.isOnline,
+    isOnline: () => ctx.online.value,
     self: ctx.self,
     backoff: ctx.backoff,
   })
@@ -95,7 +81,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       fetch: ctx.fetch,
       session,
       lastEventId: () => store.value.lastEventId,
-      online$: ctx.online$,
+      online$: ctx.online,
       scheduler,
       backoff: ctx.backoff,
     })
@@ -145,17 +131,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       // An invalid send still shows, failed with the reason.
       store.dispatch({
         type: 'send/queued',
-        message: invalid
-          ? {
-              id: traceId,
-              traceId,
-              sender: ctx.self,
-              own: true,
-              createdAt: now,
-              templates: [],
-              state: 'pending',
-            }
-          : built.message,
+        message: invalid ? pendingMessage(traceId, ctx.self, now) : built.message,
       })
       if (invalid) store.dispatch({ type: 'send/failed', traceId, error: `invalid_input: ${built.error}` })
       else queue.enqueue(traceId, built.body, built.upload)

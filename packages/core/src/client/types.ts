@@ -1,6 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs'
 import type { BackoffOptions } from '../retry/backoff.js'
-import type { EventEnvelope } from '../protocol/index.js'
+import type { BusinessHoursAnswer, EventEnvelope } from '../protocol/index.js'
 import type { MediaType, Profile, ThreadsPage, BusinessHours, Template } from '../schemas/index.js'
 
 /** Connection of one stream. `failed` is final (bad token, thread gone); the others move on their own. */
@@ -161,7 +161,13 @@ export interface FlowChat {
   session(): Promise<{ threadId: string }>
   /** The handle of a thread; the same handle for the same id. */
   thread(threadId: string): ThreadHandle
+  /** Flow.ai's business hours (cached by the relay). */
   businessHours(): Promise<BusinessHours[]>
+  /**
+   * The business hours with the relay's reading of them now: whether `open`, and when that next changes
+   * (`nextChangeInMs` counts from the answer, so ask again after it, whatever the local clock says).
+   */
+  opening(): Promise<BusinessHoursAnswer>
   /** Closes every stream and timer. */
   close(): void
   /**

@@ -55,22 +55,34 @@ export const historyRoute = /* @__PURE__ */ defineRoute({
   errors: [400, 401, 403, 429, 502, 503],
 })
 
+/**
+ * `GET /v1/business-hours` answer: Flow.ai's hours as they are, and the relay's reading of them at the moment of
+ * the answer (its clock, the hours' own time zones): whether the business is `open`, and when that next changes
+ * (`nextChangeAt`, and `nextChangeInMs` from the answer on, so a client with a wrong clock asks again on time).
+ * No next change: none in the week ahead, or no hours (always open).
+ */
+export const businessHoursAnswerSchema = z.looseObject({
+  businessHours: z.array(businessHoursSchema),
+  open: z.boolean(),
+  nextChangeAt: z.optional(z.iso.datetime()),
+  nextChangeInMs: z.optional(z.int().check(z.nonnegative())),
+})
 /** `GET /v1/business-hours` answer. */
-export const businessHoursAnswerSchema = z.looseObject({ businessHours: z.array(businessHoursSchema) })
+export type BusinessHoursAnswer = z.output<typeof businessHoursAnswerSchema>
 
 /**
- * `GET /v1/business-hours` (any valid token; cached by the relay).
+ * `GET /v1/business-hours` (any valid token; Flow.ai's hours cached by the relay, whether open computed per answer).
  *
  * @example
- * const { businessHours } = await callRelay(http, businessHoursRoute, {})
+ * const { open, nextChangeInMs } = await callRelay(http, businessHoursRoute, {})
  */
 export const businessHoursRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getBusinessHours',
   method: 'GET',
   path: '/v1/business-hours',
   tag: 'threads',
-  summary: 'Business hours (cached)',
+  summary: 'Business hours (cached), whether open now and when that changes',
   auth: RouteAuth.token,
-  answers: { 200: { description: 'Business hours', schema: businessHoursAnswerSchema } },
+  answers: { 200: { description: 'Business hours and whether open now', schema: businessHoursAnswerSchema } },
   errors: [401, 429, 502, 503],
 })

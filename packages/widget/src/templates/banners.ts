@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit'
 import type { BotStatus, Connection } from '../client-types.js'
-import type { OpeningState } from '../business-hours.js'
+import type { OpeningState } from '../opening-hours-controller.js'
 import { format, type FlowChatStrings } from '../strings.js'
 
 /** What the banners show. */
@@ -55,7 +55,7 @@ export function renderBanners(state: BannerState, s: FlowChatStrings): TemplateR
     ? nothing
     : banner(
         'closed',
-        o.nextOpening ? format(s.closedUntil, { time: state.when(o.nextOpening) }) : s.closedNow,
+        o.nextChangeAt ? format(s.closedUntil, { time: state.when(new Date(o.nextChangeAt)) }) : s.closedNow,
       )
   return html`${connection}${bot}${hours}`
 }

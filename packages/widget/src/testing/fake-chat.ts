@@ -1,5 +1,5 @@
 import { BehaviorSubject, of } from 'rxjs'
-import type { BusinessHours, Template } from '@flowchat/core/schemas'
+import type { Template } from '@flowchat/core/schemas'
 import type {
   BotStatus,
   ChatMessage,
@@ -18,7 +18,13 @@ import type {
  * el.chat = fake.chat
  * fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hi' } }])])
  */
-export function fakeChat(options: { businessHours?: BusinessHours[]; threadId?: string } = {}) {
+/** What the fake relay answers about business hours: `open`, and when that next changes. */
+export type FakeOpening = Omit<Awaited<ReturnType<FlowChat['opening']>>, 'businessHours'>
+
+/**
+ * `opening`: the answers to `opening()` in turn (the last one repeats); open with no next change by default.
+ */
+export function fakeChat(options: { opening?: FakeOpening[]; threadId?: string } = {}) {
   const messages$ = new BehaviorSubject<readonly ChatMessage[]>([])
   const connection$ = new BehaviorSubject<Connection>({ state: 'open' })
   const botStatus$ = new BehaviorSubject<BotStatus>({ state: 'active' })
@@ -55,10 +61,14 @@ export function fakeChat(options: { businessHours?: BusinessHours[]; threadId?: 
   } satisfies Partial<ThreadHandle> as unknown as ThreadHandle
   let closed = 0
   let resets = 0
+  let openingCalls = 0
   const chat = {
     session: () => Promise.resolve({ threadId }),
     thread: () => handle,
-    businessHours: () => Promise.resolve(options.businessHours ?? []),
+    opening: () => {
+      const answers = options.opening ?? [{ open: true }]
+      return Promise.resolve({ businessHours: [], ...answers[Math.min(openingCalls++, answers.length - 1)] })
+    },
     close: () => void closed++,
     reset: () => void resets++,
     events$: of<never>(),
@@ -85,6 +95,9 @@ export function fakeChat(options: { businessHours?: BusinessHours[]; threadId?: 
     },
     get resets() {
       return resets
+    },
+    get openingCalls() {
+      return openingCalls
     },
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BusinessHours } from '@flowchat/core/schemas'
-import { openingState, zoneOffsetMinutes } from '../src/business-hours.ts'
+import { openingState, zoneOffsetMinutes } from './opening-state.js'
 
 const week = (timezone: string, slots = [{ from: '9:00', to: '17:00' }]): BusinessHours[] => [
   {
@@ -15,10 +15,13 @@ const week = (timezone: string, slots = [{ from: '9:00', to: '17:00' }]): Busine
 
 describe('openingState', () => {
   it('is open inside a slot and closed outside, with the next opening', () => {
-    expect(openingState(week('(UTC+00:00) UTC'), new Date('2024-01-02T10:00:00Z'))).toEqual({ open: true })
+    expect(openingState(week('(UTC+00:00) UTC'), new Date('2024-01-02T10:00:00Z'))).toEqual({
+      open: true,
+      nextChange: new Date('2024-01-02T17:00:00Z'),
+    })
     expect(openingState(week('(UTC+00:00) UTC'), new Date('2024-01-02T17:00:00Z'))).toEqual({
       open: false,
-      nextOpening: new Date('2024-01-03T09:00:00Z'),
+      nextChange: new Date('2024-01-03T09:00:00Z'),
     })
   })
 
@@ -26,13 +29,16 @@ describe('openingState', () => {
     // Friday evening → Monday 1 January is a holiday → Tuesday.
     expect(openingState(week('(UTC+00:00) UTC'), new Date('2023-12-29T18:00:00Z'))).toEqual({
       open: false,
-      nextOpening: new Date('2024-01-02T09:00:00Z'),
+      nextChange: new Date('2024-01-02T09:00:00Z'),
     })
   })
 
   it('reads Flow.ai time zones and IANA names', () => {
     // 9:00 in UTC+03:00 is 6:00 UTC.
-    expect(openingState(week('(UTC+03:00) Minsk'), new Date('2024-01-02T06:30:00Z'))).toEqual({ open: true })
+    expect(openingState(week('(UTC+03:00) Minsk'), new Date('2024-01-02T06:30:00Z'))).toEqual({
+      open: true,
+      nextChange: new Date('2024-01-02T14:00:00Z'),
+    })
     expect(openingState(week('(UTC+03:00) Minsk'), new Date('2024-01-02T05:30:00Z')).open).toBe(false)
     expect(zoneOffsetMinutes('(UTC-05:30) Somewhere', new Date())).toBe(-330)
     expect(zoneOffsetMinutes('Europe/Amsterdam', new Date('2024-07-01T12:00:00Z'))).toBe(120)
@@ -44,12 +50,38 @@ describe('openingState', () => {
       { from: '0:20', to: '4:19' },
       { from: '22:00', to: '2:00' },
     ])
-    expect(openingState(split, new Date('2024-01-03T01:00:00Z')).open).toBe(true)
-    expect(openingState(split, new Date('2024-01-02T23:00:00Z')).open).toBe(true)
+    // 22:00 to 2:00 runs into the next day's 0:20 to 4:19: one stretch, closing at 4:19.
+    expect(openingState(split, new Date('2024-01-03T01:00:00Z'))).toEqual({
+      open: true,
+      nextChange: new Date('2024-01-03T04:19:00Z'),
+    })
+    expect(openingState(split, new Date('2024-01-02T23:00:00Z'))).toEqual({
+      open: true,
+      nextChange: new Date('2024-01-03T04:19:00Z'),
+    })
     expect(openingState(split, new Date('2024-01-02T12:00:00Z'))).toEqual({
       open: false,
-      nextOpening: new Date('2024-01-02T22:00:00Z'),
+      nextChange: new Date('2024-01-02T22:00:00Z'),
     })
+  })
+
+  it('joins slots that touch, across schedules too', () => {
+    const morning = week('(UTC+00:00) UTC', [{ from: '9:00', to: '12:00' }])
+    const afternoon = week('(UTC+01:00) Paris', [{ from: '13:00', to: '18:00' }])
+    expect(openingState([...morning, ...afternoon], new Date('2024-01-02T10:00:00Z'))).toEqual({
+      open: true,
+      nextChange: new Date('2024-01-02T17:00:00Z'),
+    })
+  })
+
+  it('has no next change when no opening falls in the week ahead', () => {
+    // Open today until 17:00; every day from tomorrow to past the week ahead is a holiday.
+    const holidays = Array.from({ length: 12 }, (_, i) => ({
+      date: new Date(Date.UTC(2024, 0, 3 + i)).toISOString(),
+    }))
+    const away = week('(UTC+00:00) UTC').map((s) => ({ ...s, holidays }))
+    expect(openingState(away, new Date('2024-01-02T12:00:00Z')).open).toBe(true)
+    expect(openingState(away, new Date('2024-01-02T18:00:00Z'))).toEqual({ open: false })
   })
 
   it('counts no schedule, or junk, as always open', () => {

@@ -1,7 +1,14 @@
 import type { BusinessHours } from '@flowchat/core/schemas'
 
-/** Whether the business is open at a moment, and when it opens next if not. */
-export type OpeningState = { open: true } | { open: false; nextOpening?: Date }
+/**
+ * Whether the business is open at a moment, and when that next changes: the closing time while open, the next
+ * opening while closed. Hours are looked at for the week ahead: no `nextChange` means no opening in it (or no
+ * hours at all), and a business open around the clock shows a change at the week's end, to be asked again then.
+ */
+export interface OpeningState {
+  open: boolean
+  nextChange?: Date
+}
 
 const DAY_MS = 86_400_000
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
@@ -85,20 +92,27 @@ function intervals(schedule: BusinessHours, now: Date): [number, number][] {
 }
 
 /**
- * Whether a business with these schedules is open at `now`, and if not, its next opening. No schedule at all
- * (or none with a valid slot) means always open: the banner is for businesses that configured hours.
+ * Whether a business with these schedules is open at `now`, and when that next changes. No schedule at all (or
+ * none with a valid slot) means always open: the banner is for businesses that configured hours. Slots that touch
+ * or overlap (two schedules, a slot running on where the next starts) count as one stretch of opening.
  *
  * @example
  * const hours = [{ weekdays: [{ weekday: 'Monday', content: [{ from: '9:00', to: '17:00' }] }], holidays: [], timezone: '(UTC+00:00) UTC' }]
- * openingState(hours, new Date('2024-01-01T10:00:00Z')) // { open: true } (a Monday)
- * openingState(hours, new Date('2024-01-01T18:00:00Z')) // { open: false, nextOpening: 2024-01-08T09:00Z }
+ * openingState(hours, new Date('2024-01-01T10:00:00Z')) // { open: true, nextChange: 2024-01-01T17:00Z } (a Monday)
+ * openingState(hours, new Date('2024-01-01T18:00:00Z')) // { open: false, nextChange: 2024-01-08T09:00Z }
  */
 export function openingState(schedules: readonly BusinessHours[] | undefined, now: Date): OpeningState {
   const list: readonly BusinessHours[] = Array.isArray(schedules) ? schedules : []
   const all = list.flatMap((s) => (s && typeof s === 'object' ? intervals(s, now) : []))
   if (all.length === 0) return { open: true }
   const t = now.getTime()
-  if (all.some(([from, to]) => from <= t && t < to)) return { open: true }
-  const next = all.filter(([from]) => from > t).sort((a, b) => a[0] - b[0])[0]
-  return next ? { open: false, nextOpening: new Date(next[0]) } : { open: false }
+  all.sort((a, b) => a[0] - b[0])
+  let end: number | undefined
+  for (const [from, to] of all) {
+    // Sorted by start: an interval that starts by the current end (or by now) carries the opening on.
+    if (from <= (end ?? t) && to > (end ?? t)) end = to
+  }
+  if (end !== undefined) return { open: true, nextChange: new Date(end) }
+  const next = all.find(([from]) => from > t)
+  return next ? { open: false, nextChange: new Date(next[0]) } : { open: false }
 }
