@@ -295,10 +295,12 @@ describe('SSE streams over real sockets', () => {
   it('closes streams with a retry hint on shutdown, finishing an in-flight webhook', async () => {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
+    let appending = false
     const inner = countingStorage()
     const slow: EventStorage = {
       ...inner.storage,
       append: async (input) => {
+        appending = true
         await gate
         return inner.storage.append(input)
       },
@@ -307,7 +309,7 @@ describe('SSE streams over real sockets', () => {
     const res = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
     await readUntil(res, /retry: 3000\n\n/)
     const inFlight = webhook('late')
-    await new Promise((r) => setTimeout(r, 50))
+    await until(() => appending, 'the webhook reaching the storage')
     const tail = readUntil(res, /retry: \d+\n\n$/)
     const closing = relay.close()
     await tail

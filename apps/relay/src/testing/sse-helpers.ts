@@ -24,7 +24,7 @@ export function countingStorage(inner: EventStorage = createMemoryStorage()) {
 }
 
 /** Waits until `check` holds, polling; fails naming `what` after `timeoutMs`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
@@ -75,7 +75,7 @@ export function rawStream(url: string, headers: Record<string, string> = {}): Pr
 }
 
 /** Reads a response until `pattern` shows up in the text; resolves the text so far. */
-export function readUntil(res: IncomingMessage, pattern: RegExp, timeoutMs = 5000): Promise<string> {
+export function readUntil(res: IncomingMessage, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = ''
     const timer = setTimeout(
