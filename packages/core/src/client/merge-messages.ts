@@ -5,7 +5,8 @@ import type { ChatMessage, SendState } from './types.js'
 /** How far apart an own message and its history copy may be stamped and still be one message. */
 const HISTORY_MATCH_WINDOW_MS = 10 * 60_000
 
-const RANK: Record<SendState, number> = { failed: -1, pending: 0, sent: 1, delivered: 2 }
+/** Send states from least to most advanced: a merge keeps the more advanced one (none ranks below them all). */
+const PROGRESS: readonly (SendState | undefined)[] = ['failed', 'pending', 'sent', 'delivered']
 
 interface MergeInput {
   readonly messages: readonly ChatMessage[]
@@ -24,29 +25,24 @@ function contentKey(message: ChatMessage): string {
     .join('|')
 }
 
+// Media payloads are objects (read-template makes sure), without a `url` of their own prototype.
 const isPlaceholder = (m: ChatMessage) =>
   m.templates.some(
-    (t) => t.type !== 'text' && t.type !== 'other' && 'url' in t.payload && t.payload.url === '',
+    (t) => t.type !== 'text' && t.type !== 'other' && (t.payload as { url?: unknown }).url === '',
   )
 
-function better(a: SendState | undefined, b: SendState | undefined): SendState | undefined {
-  if (a === undefined) return b
-  if (b === undefined) return a
-  return RANK[b] > RANK[a] ? b : a
-}
-
 function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolean): ChatMessage {
-  const state = better(existing.state, incoming.state)
-  // Undefined fields are stripped by the caller: an error only while failed, a progress only while pending.
+  const state =
+    PROGRESS.indexOf(incoming.state) > PROGRESS.indexOf(existing.state) ? incoming.state : existing.state
+  // What the existing message lacks (a name, an avatar, a fallback, a traceId) comes from the incoming one: the
+  // existing message has no undefined fields. Undefined fields are stripped by the caller: an error only while
+  // failed, a progress only while pending.
   return {
+    ...incoming,
     ...existing,
-    senderName: existing.senderName ?? incoming.senderName,
-    avatarUrl: existing.avatarUrl ?? incoming.avatarUrl,
     createdAt: adoptTime ? incoming.createdAt : existing.createdAt,
     templates:
       existing.templates.length > 0 && !isPlaceholder(existing) ? existing.templates : incoming.templates,
-    fallback: existing.fallback ?? incoming.fallback,
-    traceId: existing.traceId ?? incoming.traceId,
     state,
     error: state === 'failed' ? existing.error : undefined,
     progress: state === 'pending' ? existing.progress : undefined,
