@@ -2,7 +2,6 @@ import { readResponse } from '../schemas/read-template.js'
 import { isNumber, isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
 import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
 import type { Originator } from '../schemas/primitives.js'
-import { EventKind } from '../schemas/webhook.js'
 import { isThreadId } from './relay-readers.js'
 
 // The visitor's light reading of Flow.ai webhook bodies and history pages (the relay stored them after
@@ -117,37 +116,32 @@ export function readThreadEvent(body: unknown, kind: string): ThreadEvent | unde
   if (isRecord(payload.result) && !('threadId' in payload && 'messages' in payload)) {
     payload = { ...payload.result, ...('threadId' in payload ? { threadId: payload.threadId } : {}) }
   }
+  // Every kind folded names its thread the same way (a reply's reader asks it again).
+  if (!optional(payload.threadId, isThreadId)) return undefined
   const traceId = readTraceId(payload.traceId ?? body.traceId)
   const trace = traceId === undefined ? {} : { traceId }
+  // The kinds of `EventKind`, as literals: the browser bundle needs no table of them.
   switch (kind) {
-    case EventKind.reply:
-    case EventKind.inbound:
-    case EventKind.outbound: {
+    case 'reply':
+    case 'inbound':
+    case 'outbound': {
       const data = readReply(payload)
       return data && { kind, ...trace, data }
     }
-    case EventKind.delivered:
-      return optional(payload.threadId, isThreadId) &&
-        optional(payload.traceId, (t) => readTraceId(t) !== undefined)
-        ? { kind, ...trace }
-        : undefined
-    case EventKind.paused:
-    case EventKind.resumed:
-    case EventKind.handover:
-    case EventKind.takeover: {
+    case 'delivered':
+      return optional(payload.traceId, (t) => readTraceId(t) !== undefined) ? { kind, ...trace } : undefined
+    case 'paused':
+    case 'resumed':
+    case 'handover':
+    case 'takeover': {
       const seconds = payload.secondsToPause
-      if (!optional(payload.threadId, isThreadId) || !optional(seconds, isNumber)) return undefined
+      if (!optional(seconds, isNumber)) return undefined
       return { kind, ...(seconds === undefined ? {} : { secondsToPause: seconds as number }) }
     }
-    case EventKind.botStatus: {
+    case 'botStatus': {
       const { isPaused, isPaued } = payload
       const isBool = (b: unknown) => typeof b === 'boolean'
-      if (
-        !optional(payload.threadId, isThreadId) ||
-        !optional(isPaused, isBool) ||
-        !optional(isPaued, isBool)
-      )
-        return undefined
+      if (!optional(isPaused, isBool) || !optional(isPaued, isBool)) return undefined
       return { kind, isPaused: ((isPaused ?? isPaued) as boolean | undefined) ?? false }
     }
     default:
