@@ -26,7 +26,6 @@ const isItem = (v: unknown) =>
   optional(v.subtitle, isString) &&
   optional(v.media, isMediaRef) &&
   optional(v.buttons, isButtons)
-const isCard = isItem
 /** A coordinate: a 1–64 character string or a number, read as a string. */
 const coordinate = (v: unknown) =>
   (isString(v) && v.length > 0 && v.length <= 64) || isNumber(v) ? String(v) : undefined
@@ -34,14 +33,24 @@ const coordinate = (v: unknown) =>
 const readQuickReply = (v: unknown): QuickReply | undefined =>
   isRecord(v) && isString(v.label) && optional(v.value, isString) && optional(v.type, isString)
     ? {
-        ...v,
-        label: v.label,
+        ...(v as QuickReply),
         value: (v.value as string | undefined) ?? v.label,
         type: (v.type as string) ?? 'text',
       }
     : undefined
 
-/** Each known type's payload reader: the payload as the UI may use it, or undefined when it does not fit. */
+const readMedia = (p: Json) =>
+  isString(p.url) &&
+  optional(p.title, isString) &&
+  optional(p.thumbnailUrl, isString) &&
+  optional(p.duration, isNumber)
+    ? p
+    : undefined
+
+/**
+ * Each known type's payload reader: the payload as the UI may use it, or undefined when it does not fit. `media`
+ * is a kind of send, never a template type.
+ */
 const payloadReaders: Record<string, (p: Json) => unknown> = {
   text(p) {
     if (!isString(p.text)) return undefined
@@ -50,33 +59,25 @@ const payloadReaders: Record<string, (p: Json) => unknown> = {
     const quickReplies = p.quickReplies.map(readQuickReply)
     return quickReplies.every(Boolean) ? { ...p, quickReplies } : undefined
   },
-  media: (p) =>
-    isString(p.url) &&
-    optional(p.title, isString) &&
-    optional(p.thumbnailUrl, isString) &&
-    optional(p.duration, isNumber)
-      ? p
-      : undefined,
+  image: readMedia,
+  video: readMedia,
+  audio: readMedia,
+  file: readMedia,
   location(p) {
     const lat = coordinate(p.lat)
     const long = coordinate(p.long)
     return lat && long && optional(p.title, isString) ? { ...p, lat, long } : undefined
   },
-  card: (p) => (isCard(p) ? p : undefined),
+  card: (p) => (isItem(p) ? p : undefined),
   buttons: (p) => (optional(p.title, isString) && isButtons(p.buttons) ? p : undefined),
-  carousel: (p) => (arrayOf(p.cards, isCard) ? p : undefined),
+  carousel: (p) => (arrayOf(p.cards, isItem) ? p : undefined),
   list: (p) =>
     arrayOf(p.items, (i) => isItem(i) && optional((i as Json).featured, (f) => typeof f === 'boolean')) &&
     optional(p.buttons, isButtons)
       ? p
       : undefined,
 }
-const readerOf = (type: string) =>
-  type === 'image' || type === 'video' || type === 'audio' || type === 'file'
-    ? payloadReaders.media
-    : Object.hasOwn(payloadReaders, type) && type !== 'media'
-      ? payloadReaders[type]
-      : undefined
+const readerOf = (type: string) => (Object.hasOwn(payloadReaders, type) ? payloadReaders[type] : undefined)
 
 /** A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply. */
 function readDelay(v: unknown): number | undefined {
@@ -94,7 +95,7 @@ export function readResponse(v: unknown): Response | undefined {
   if (!isRecord(v) || !isString(v.type)) return undefined
   const delay = readDelay(v.delay)
   const { delay: _delay, ...rest } = v
-  return { ...rest, type: v.type, ...(delay === undefined ? {} : { delay }) }
+  return { ...(rest as Response), ...(delay === undefined ? {} : { delay }) }
 }
 
 /**
