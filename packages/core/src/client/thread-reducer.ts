@@ -43,16 +43,15 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
       return { ...next, localTime: { ...next.localTime, [action.message.id]: true } }
     }
     case 'send/started':
+    case 'send/accepted':
       return update(state, action.traceId, (m) =>
-        m.state === 'failed' || m.state === 'pending' ? withoutError({ ...m, state: 'pending' }) : m,
+        m.state === 'pending' || m.state === 'failed'
+          ? withoutError({ ...m, state: action.type === 'send/started' ? 'pending' : 'sent' })
+          : m,
       )
     case 'send/progress':
       return update(state, action.traceId, (m) =>
         m.state === 'pending' ? { ...m, progress: Math.min(1, Math.max(0, action.progress)) } : m,
-      )
-    case 'send/accepted':
-      return update(state, action.traceId, (m) =>
-        m.state === 'pending' || m.state === 'failed' ? withoutError({ ...m, state: 'sent' }) : m,
       )
     case 'send/failed':
       return update(state, action.traceId, (m) =>
@@ -125,21 +124,20 @@ function applyEvent(
     case 'delivered':
       return event.traceId === undefined ? state : markDelivered(state, (m) => m.id === event.traceId)
     case 'paused':
-      return withBotStatus(state, { state: 'paused', ...until(event.secondsToPause, receivedAt) })
     case 'handover':
-    case 'takeover':
-      return withBotStatus(state, { state: 'handover', ...until(event.secondsToPause, receivedAt) })
+    case 'takeover': {
+      const seconds = event.secondsToPause
+      return withBotStatus(state, {
+        state: event.kind === 'paused' ? 'paused' : 'handover',
+        ...(seconds === undefined ? {} : { until: receivedAt + seconds * 1000 }),
+      })
+    }
     case 'resumed':
-      return withBotStatus(state, { state: 'active' })
     case 'botStatus':
-      return withBotStatus(state, event.isPaused ? { state: 'paused' } : { state: 'active' })
+      return withBotStatus(state, { state: 'isPaused' in event && event.isPaused ? 'paused' : 'active' })
     default:
       return state
   }
-}
-
-function until(secondsToPause: number | undefined, receivedAt: number): { until?: number } {
-  return secondsToPause === undefined ? {} : { until: receivedAt + secondsToPause * 1000 }
 }
 
 function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
