@@ -69,11 +69,7 @@ function fromReplyMessage(
   const base = who(originator)
   const id =
     part.meta?.msgId ??
-    derivedMessageId({
-      originator: `${originator?.role ?? ''}:${originator?.name ?? ''}`,
-      createdAt,
-      index,
-    })
+    derivedMessageId(`${originator?.role ?? ''}:${originator?.name ?? ''}`, createdAt, index)
   return {
     id,
     ...base,
