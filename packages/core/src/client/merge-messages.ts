@@ -1,5 +1,13 @@
 import type { IncomingMessage } from './to-chat-messages.js'
-import { byTime, dropIndex, handOver, indexOf, undelivered, type MessageIndex } from './message-index.js'
+import {
+  answersFollow,
+  byTime,
+  dropIndex,
+  handOver,
+  indexOf,
+  undelivered,
+  type MessageIndex,
+} from './message-index.js'
 import type { ChatMessage, SendState } from './types.js'
 
 /** How far apart an own message and its history copy may be stamped and still be one message. */
@@ -56,12 +64,6 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
 const answered = (m: ChatMessage, index: MessageIndex): ChatMessage =>
   m.state === 'sent' && index.botTraces.has(m.traceId!) ? { ...m, state: 'delivered' } : m
 
-/** Whether a record has any key, without listing them (most threads have no alias). */
-function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
-  for (const _ in record) return true
-  return false
-}
-
 /**
  * The message without its undefined fields. Most messages have none and are kept as they are (no object rebuilt
  * per message folded in).
@@ -112,7 +114,8 @@ export function mergeMessages<S extends MergeInput>(
   // Ids of fresh messages, for a later one in the same merge; only needed when there is a later one.
   const added = incoming.length > 1 ? new Map<string, number>() : undefined
   for (const { message, echoOf, fromHistory } of incoming) {
-    const id = hasKeys(aliases) ? (aliases[message.id] ?? message.id) : message.id
+    // Own keys only: an id such as `constructor` is no alias.
+    const id = Object.hasOwn(aliases, message.id) ? (aliases[message.id] as string) : message.id
     let at = index.ids.get(id) ?? added?.get(id)
     let renamed = false
     if (at === undefined && echoOf !== undefined) {
@@ -193,7 +196,10 @@ export function mergeMessages<S extends MergeInput>(
   } else {
     if (messages === old) dropIndex(messages)
     if (olderPage) messages.unshift(...messages.splice(start))
-    answersAfterQuestions(messages)
+    const asked = new Map<string, number>()
+    for (const m of messages)
+      if (m.sender !== 'bot' && m.traceId !== undefined) asked.set(m.traceId, m.createdAt)
+    answersFollow(messages, asked, true)
     messages.sort(byTime)
   }
   return { ...state, messages, aliases, localTime }
@@ -235,21 +241,6 @@ function appendedInOrder(
     else index.asked.set(m.traceId, m.createdAt)
   }
   return true
-}
-
-/**
- * A bot answer carries the traceId of the message it answers. The relay stamps the visitor's message and
- * Flow.ai stamps the answer, on different clocks (and the relay only after Flow.ai acked), so an answer can
- * look older than its question: place it just after.
- */
-function answersAfterQuestions(list: ChatMessage[]): void {
-  const asked = new Map<string, number>()
-  for (const m of list) if (m.sender !== 'bot' && m.traceId !== undefined) asked.set(m.traceId, m.createdAt)
-  for (const [i, m] of list.entries()) {
-    if (m.sender !== 'bot' || m.traceId === undefined) continue
-    const at = asked.get(m.traceId)
-    if (at !== undefined && m.createdAt <= at) list[i] = { ...m, createdAt: at + 1 }
-  }
 }
 
 /** The own message a history entry is a copy of: same sender and content, not yet linked, closest in time. */

@@ -46,14 +46,38 @@ export function indexOf(list: readonly ChatMessage[]): MessageIndex {
     const previous = list[i - 1]
     if (previous !== undefined && byTime(previous, m) > 0) normal = false
   }
-  for (const m of list) {
-    if (m.sender !== 'bot' || m.traceId === undefined) continue
-    const at = asked.get(m.traceId)
-    if (at !== undefined && m.createdAt <= at) normal = false
+  const index: MessageIndex = {
+    ids,
+    botTraces,
+    asked,
+    undelivered: count,
+    normal: normal && answersFollow(list, asked),
   }
-  const index: MessageIndex = { ids, botTraces, asked, undelivered: count, normal }
   indexes.set(list, index)
   return index
+}
+
+/**
+ * Whether every bot answer in `list` comes after its question (`asked`: traceId → when it was asked). The relay
+ * stamps the visitor's message and Flow.ai stamps the answer, on different clocks (and the relay only after
+ * Flow.ai acked), so an answer can look older than its question: with `place`, each such answer is placed just
+ * after its question instead (in `list`, which the caller owns).
+ */
+export function answersFollow(
+  list: readonly ChatMessage[],
+  asked: ReadonlyMap<string, number>,
+  place?: boolean,
+): boolean {
+  let follow = true
+  for (const [i, m] of list.entries()) {
+    const at = m.sender === 'bot' && m.traceId !== undefined ? asked.get(m.traceId) : undefined
+    if (at === undefined || m.createdAt > at) continue
+    if (!place) return false
+    follow = false
+    const placed: ChatMessage[] = list as ChatMessage[]
+    placed[i] = { ...m, createdAt: at + 1 }
+  }
+  return follow
 }
 
 /**
