@@ -5,6 +5,7 @@ import {
   dropIndex,
   handOver,
   indexOf,
+  noteTrace,
   undelivered,
   type MessageIndex,
 } from './message-index.js'
@@ -197,8 +198,7 @@ export function mergeMessages<S extends MergeInput>(
     if (messages === old) dropIndex(messages)
     if (olderPage) messages.unshift(...messages.splice(start))
     const asked = new Map<string, number>()
-    for (const m of messages)
-      if (m.sender !== 'bot' && m.traceId !== undefined) asked.set(m.traceId, m.createdAt)
+    for (const m of messages) noteTrace(m, undefined, asked)
     answersFollow(messages, asked, true)
     messages.sort(byTime)
   }
@@ -219,27 +219,22 @@ function appendedInOrder(
   const asked = fresh.length > 1 ? new Map<string, number>() : undefined
   const botTraces = fresh.length > 1 ? new Set<string>() : undefined
   for (const m of fresh) {
-    if (m.traceId === undefined) continue
-    if (m.sender === 'bot') botTraces?.add(m.traceId)
+    const { traceId } = m
     // A question after its answer moves the answer: leave that to the full pass.
-    else if (botTraces?.has(m.traceId) || index.botTraces.has(m.traceId)) return false
-    else asked?.set(m.traceId, m.createdAt)
+    if (
+      m.sender !== 'bot' &&
+      traceId !== undefined &&
+      (botTraces?.has(traceId) || index.botTraces.has(traceId))
+    )
+      return false
+    noteTrace(m, botTraces, asked)
   }
-  for (const [i, m] of fresh.entries()) {
-    const question =
-      m.sender === 'bot' && m.traceId !== undefined
-        ? (asked?.get(m.traceId) ?? index.asked.get(m.traceId))
-        : undefined
-    const next = question !== undefined && m.createdAt <= question ? { ...m, createdAt: question + 1 } : m
-    fresh[i] = next
-    if (previous !== undefined && byTime(previous, next) > 0) return false
-    previous = next
-  }
+  answersFollow(fresh, index.asked, true, asked)
   for (const m of fresh) {
-    if (m.traceId === undefined) continue
-    if (m.sender === 'bot') index.botTraces.add(m.traceId)
-    else index.asked.set(m.traceId, m.createdAt)
+    if (previous !== undefined && byTime(previous, m) > 0) return false
+    previous = m
   }
+  for (const m of fresh) noteTrace(m, index.botTraces, index.asked)
   return true
 }
 

@@ -38,10 +38,7 @@ export function indexOf(list: readonly ChatMessage[]): MessageIndex {
   let normal = true
   for (const [i, m] of list.entries()) {
     if (!ids.has(m.id)) ids.set(m.id, i)
-    if (m.traceId !== undefined) {
-      if (m.sender === 'bot') botTraces.add(m.traceId)
-      else asked.set(m.traceId, m.createdAt)
-    }
+    noteTrace(m, botTraces, asked)
     count += undelivered(m)
     const previous = list[i - 1]
     if (previous !== undefined && byTime(previous, m) > 0) normal = false
@@ -57,20 +54,31 @@ export function indexOf(list: readonly ChatMessage[]): MessageIndex {
   return index
 }
 
+/** Notes the traceId of a message in the traceIds answered (a bot's message) or asked (anyone else's). */
+export function noteTrace(m: ChatMessage, botTraces?: Set<string>, asked?: Map<string, number>): void {
+  if (m.traceId === undefined) return
+  if (m.sender === 'bot') botTraces?.add(m.traceId)
+  else asked?.set(m.traceId, m.createdAt)
+}
+
 /**
- * Whether every bot answer in `list` comes after its question (`asked`: traceId → when it was asked). The relay
- * stamps the visitor's message and Flow.ai stamps the answer, on different clocks (and the relay only after
- * Flow.ai acked), so an answer can look older than its question: with `place`, each such answer is placed just
- * after its question instead (in `list`, which the caller owns).
+ * Whether every bot answer in `list` comes after its question (`asked`, or first `askedBefore`: traceId → when
+ * it was asked). The relay stamps the visitor's message and Flow.ai stamps the answer, on different clocks (and
+ * the relay only after Flow.ai acked), so an answer can look older than its question: with `place`, each such
+ * answer is placed just after its question instead (in `list`, which the caller owns).
  */
 export function answersFollow(
   list: readonly ChatMessage[],
   asked: ReadonlyMap<string, number>,
   place?: boolean,
+  askedBefore?: ReadonlyMap<string, number>,
 ): boolean {
   let follow = true
   for (const [i, m] of list.entries()) {
-    const at = m.sender === 'bot' && m.traceId !== undefined ? asked.get(m.traceId) : undefined
+    const at =
+      m.sender === 'bot' && m.traceId !== undefined
+        ? (askedBefore?.get(m.traceId) ?? asked.get(m.traceId))
+        : undefined
     if (at === undefined || m.createdAt > at) continue
     if (!place) return false
     follow = false
