@@ -1,4 +1,4 @@
-import { readResponse } from '../schemas/read-template.js'
+import { readResponse, readShortText } from '../schemas/read-template.js'
 import { isNumber, isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
 import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
 import type { Originator } from '../schemas/primitives.js'
@@ -12,9 +12,7 @@ type Json = Record<string, unknown>
 const isTime = (v: unknown) => isString(v) || typeof v === 'number'
 
 /** A traceId: a 1–128 character string or a number, read as a string. */
-function readTraceId(v: unknown): string | undefined {
-  return (isString(v) && v.length > 0 && v.length <= 128) || isNumber(v) ? String(v) : undefined
-}
+const readTraceId = (v: unknown) => readShortText(v, 128)
 
 /** A whole number, or a string of digits. */
 function readInt(v: unknown): number | undefined {

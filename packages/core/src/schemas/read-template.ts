@@ -26,9 +26,14 @@ const isItem = (v: unknown) =>
   optional(v.subtitle, isString) &&
   optional(v.media, isMediaRef) &&
   optional(v.buttons, isButtons)
-/** A coordinate: a 1–64 character string or a number, read as a string. */
-const coordinate = (v: unknown) =>
-  (isString(v) && v.length > 0 && v.length <= 64) || isNumber(v) ? String(v) : undefined
+/**
+ * A string of 1 to `max` characters or a number, read as a string (a coordinate, a traceId); else undefined.
+ *
+ * @example
+ * readShortText(52.1, 64) // '52.1'
+ */
+export const readShortText = (v: unknown, max: number): string | undefined =>
+  (isString(v) && v.length > 0 && v.length <= max) || isNumber(v) ? String(v) : undefined
 
 const readQuickReply = (v: unknown): QuickReply | undefined =>
   isRecord(v) && isString(v.label) && optional(v.value, isString) && optional(v.type, isString)
@@ -64,8 +69,9 @@ const payloadReaders: Record<string, (p: Json) => unknown> = {
   audio: readMedia,
   file: readMedia,
   location(p) {
-    const lat = coordinate(p.lat)
-    const long = coordinate(p.long)
+    // A coordinate has at most 64 characters.
+    const lat = readShortText(p.lat, 64)
+    const long = readShortText(p.long, 64)
     return lat && long && optional(p.title, isString) ? { ...p, lat, long } : undefined
   },
   card: (p) => (isItem(p) ? p : undefined),
