@@ -148,30 +148,31 @@ function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
 }
 
 function markDelivered(state: ThreadState, match: (m: ChatMessage) => boolean): ThreadState {
-  const index = indexOf(state.messages)
-  if (index.undelivered === 0) return state
-  let changed = 0
-  const messages = state.messages.map((m) => {
-    if (undelivered(m) === 0 || !match(m)) return m
-    changed++
-    return withoutError({ ...m, state: 'delivered' })
-  })
-  if (changed === 0) return state
-  index.undelivered -= changed
-  handOver(state.messages, messages, index)
-  return { ...state, messages }
+  return indexOf(state.messages).undelivered === 0
+    ? state
+    : change(state, (m) =>
+        undelivered(m) === 0 || !match(m) ? m : withoutError({ ...m, state: 'delivered' }),
+      )
 }
 
-function update(state: ThreadState, id: string, change: (m: ChatMessage) => ChatMessage): ThreadState {
+/** Changes the message of an id (the first, as the index knows it). */
+function update(state: ThreadState, id: string, step: (m: ChatMessage) => ChatMessage): ThreadState {
+  const at = indexOf(state.messages).ids.get(id)
+  return change(state, (m, i) => (i === at ? step(m) : m))
+}
+
+/** The state with each message as `step` gives it back: the same state when it gives back every one as it was. */
+function change(state: ThreadState, step: (m: ChatMessage, i: number) => ChatMessage): ThreadState {
   const index = indexOf(state.messages)
-  const at = index.ids.get(id)
-  const current = at === undefined ? undefined : state.messages[at]
-  if (at === undefined || current === undefined) return state
-  const next = change(current)
-  if (next === current) return state
-  const messages = [...state.messages]
-  messages[at] = next
-  index.undelivered += undelivered(next) - undelivered(current)
+  let changed = false
+  const messages = state.messages.map((m, i) => {
+    const next = step(m, i)
+    if (next === m) return m
+    changed = true
+    index.undelivered += undelivered(next) - undelivered(m)
+    return next
+  })
+  if (!changed) return state
   handOver(state.messages, messages, index)
   return { ...state, messages }
 }
