@@ -1,4 +1,3 @@
-import type { ParseResult } from './parse.js'
 import type { Button, QuickReply, Response, Template } from './templates.js'
 import { isNumber, isRecord, isString, optional } from './light-read.js'
 
@@ -122,15 +121,4 @@ export function readTemplate(response: Response): Template {
     return { type: 'other', originalType: response.type, payload: response.payload, reason, ...delay }
   }
   return { type: response.type, payload, ...delay } as Template
-}
-
-/** A `ParseResult` of a light reader: the value, or the reason it was refused. */
-export function readResult<T>(value: T | undefined, what: string): ParseResult<T> {
-  return value === undefined
-    ? {
-        ok: false,
-        error: `(root): not a valid ${what}`,
-        issues: [{ path: '(root)', message: `not a valid ${what}` }],
-      }
-    : { ok: true, value }
 }
