@@ -60,7 +60,7 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
     case 'outbox/changed':
       return state.queued === action.count ? state : { ...state, queued: action.count }
     case 'connection/changed':
-      return sameConnection(state.connection, action.connection)
+      return JSON.stringify(state.connection) === JSON.stringify(action.connection)
         ? state
         : { ...state, connection: action.connection }
     case 'reset':
@@ -180,8 +180,4 @@ function change(state: ThreadState, step: (m: ChatMessage, i: number) => ChatMes
 function withoutError(m: ChatMessage): ChatMessage {
   const { error: _error, progress: _progress, ...rest } = m
   return m.state === 'pending' && m.progress !== undefined ? { ...rest, progress: m.progress } : rest
-}
-
-function sameConnection(a: ThreadState['connection'], b: ThreadState['connection']): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
 }
