@@ -34,12 +34,6 @@ function contentKey(message: ChatMessage): string {
     .join('|')
 }
 
-// Media payloads are objects (read-template makes sure), without a `url` of their own prototype.
-const isPlaceholder = (m: ChatMessage) =>
-  m.templates.some(
-    (t) => t.type !== 'text' && t.type !== 'other' && (t.payload as { url?: unknown }).url === '',
-  )
-
 function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolean): ChatMessage {
   const state =
     PROGRESS.indexOf(incoming.state) > PROGRESS.indexOf(existing.state) ? incoming.state : existing.state
@@ -50,8 +44,15 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
     ...incoming,
     ...existing,
     createdAt: adoptTime ? incoming.createdAt : existing.createdAt,
+    // Media with an empty url is a placeholder (an upload's, before its url is known). Media payloads are objects
+    // (read-template makes sure), without a `url` of their prototype's.
     templates:
-      existing.templates.length > 0 && !isPlaceholder(existing) ? existing.templates : incoming.templates,
+      existing.templates.length > 0 &&
+      !existing.templates.some(
+        (t) => t.type !== 'text' && t.type !== 'other' && (t.payload as { url?: unknown }).url === '',
+      )
+        ? existing.templates
+        : incoming.templates,
     state,
     error: state === 'failed' ? existing.error : undefined,
     progress: state === 'pending' ? existing.progress : undefined,

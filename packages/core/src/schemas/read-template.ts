@@ -82,13 +82,6 @@ const payloadReaders: Record<string, (p: Json) => unknown> = {
       ? p
       : undefined,
 }
-const readerOf = (type: string) => (Object.hasOwn(payloadReaders, type) ? payloadReaders[type] : undefined)
-
-/** A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply. */
-function readDelay(v: unknown): number | undefined {
-  const n = isString(v) && v.trim() !== '' ? Number(v) : v
-  return isNumber(n) && n >= 0 ? n : undefined
-}
 
 /**
  * One reply template as it arrives (`{ type, payload, delay }`), or undefined when it has no string `type`.
@@ -98,9 +91,10 @@ function readDelay(v: unknown): number | undefined {
  */
 export function readResponse(v: unknown): Response | undefined {
   if (!isRecord(v) || !isString(v.type)) return undefined
-  const delay = readDelay(v.delay)
-  const { delay: _delay, ...rest } = v
-  return { ...(rest as Response), ...(delay === undefined ? {} : { delay }) }
+  const { delay: given, ...rest } = v
+  // A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply.
+  const delay = isString(given) && given.trim() !== '' ? Number(given) : given
+  return { ...(rest as Response), ...(isNumber(delay) && delay >= 0 ? { delay } : {}) }
 }
 
 /**
@@ -114,7 +108,8 @@ export function readResponse(v: unknown): Response | undefined {
  */
 export function readTemplate(response: Response): Template {
   const delay = response.delay === undefined ? {} : { delay: response.delay }
-  const read = readerOf(response.type)
+  // Own keys only: a type such as `constructor` is unknown.
+  const read = Object.hasOwn(payloadReaders, response.type) ? payloadReaders[response.type] : undefined
   const payload = read && isRecord(response.payload) ? read(response.payload) : undefined
   if (payload === undefined) {
     const reason = read ? 'payload does not fit its type' : 'unsupported type'
