@@ -21,7 +21,7 @@ const indexes = new WeakMap<readonly ChatMessage[], MessageIndex>()
 
 /** Ordering of a thread: by time; in the same millisecond the person spoke first, else arrival order. */
 export const byTime = (a: ChatMessage, b: ChatMessage): number =>
-  a.createdAt - b.createdAt || Number(a.sender === 'bot') - Number(b.sender === 'bot')
+  a.createdAt - b.createdAt || +(a.sender === 'bot') - +(b.sender === 'bot')
 
 /** 1 when `markDelivered` may change the message. */
 export const undelivered = (m: ChatMessage): number =>
@@ -103,7 +103,7 @@ export function dropIndex(list: readonly ChatMessage[]): void {
 export function handOver(
   from: readonly ChatMessage[],
   to: readonly ChatMessage[],
-  index: MessageIndex = indexOf(from),
+  index: MessageIndex,
 ): void {
   indexes.delete(from)
   indexes.set(to, index)
