@@ -39,12 +39,13 @@ export function parseEventId(id: string): { ms: bigint; seq: bigint } | undefine
   return match ? { ms: BigInt(match[1] as string), seq: BigInt(match[2] as string) } : undefined
 }
 
-/**
- * An event id's parts padded to their longest (20 digits each): such keys compare as strings the way the ids
- * compare as numbers, without `BigInt` or loss of precision past 2^53.
- */
-const sortKey = (parts: RegExpExecArray) =>
-  (parts[1] as string).padStart(20, '0') + (parts[2] as string).padStart(20, '0')
+/** Compares two digit strings as whole numbers, without `BigInt` or loss of precision past 2^53. */
+function compareDigits(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '')
+  const y = b.replace(/^0+(?=\d)/, '')
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1
+  return x < y ? -1 : x > y ? 1 : 0
+}
 
 /**
  * Compares two event ids numerically: negative when `a` is older, 0 when equal, positive when newer.
@@ -59,7 +60,5 @@ export function compareEventIds(a: string, b: string): number {
   const x = EVENT_ID_PATTERN.exec(a)
   const y = EVENT_ID_PATTERN.exec(b)
   if (!x || !y) return (x ? 1 : 0) - (y ? 1 : 0)
-  const p = sortKey(x)
-  const q = sortKey(y)
-  return p < q ? -1 : p > q ? 1 : 0
+  return compareDigits(x[1] as string, y[1] as string) || compareDigits(x[2] as string, y[2] as string)
 }
