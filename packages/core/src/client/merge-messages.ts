@@ -66,6 +66,12 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
 const answered = (m: ChatMessage, index: MessageIndex): ChatMessage =>
   m.state === 'sent' && index.botTraces.has(m.traceId!) ? { ...m, state: 'delivered' } : m
 
+/** Whether a record has any key, without listing them: cheaper than looking an id up in an empty record. */
+function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in record) return true
+  return false
+}
+
 /**
  * The message without its undefined fields. Most messages have none and are kept as they are (no object rebuilt
  * per message folded in).
@@ -116,8 +122,9 @@ export function mergeMessages<S extends MergeInput>(
   // Ids of fresh messages, for a later one in the same merge; only needed when there is a later one.
   const added = incoming.length > 1 ? new Map<string, number>() : undefined
   for (const { message, echoOf, fromHistory } of incoming) {
-    // Own keys only: an id such as `constructor` is no alias.
-    const id = Object.hasOwn(aliases, message.id) ? (aliases[message.id] as string) : message.id
+    // Own keys only (an id such as `constructor` is no alias), and none to look up in most threads.
+    const id =
+      hasKeys(aliases) && Object.hasOwn(aliases, message.id) ? (aliases[message.id] as string) : message.id
     let at = index.ids.get(id) ?? added?.get(id)
     let renamed = false
     if (at === undefined && echoOf !== undefined) {
