@@ -63,24 +63,18 @@ export class FlowError extends Error {
   }
 }
 
-/** The code of each HTTP status that has its own; every other status is a `server_error`. */
-const codeOfStatus: Partial<Record<number, FlowErrorCode>> = {
-  400: 'invalid_input',
-  422: 'invalid_input',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'payload_too_large',
-  429: 'rate_limited',
-  503: 'unavailable',
-  408: 'timeout',
-  504: 'timeout',
-}
-
 /** The code an HTTP status maps to. */
 export function codeForStatus(status: number): FlowErrorCode {
-  return codeOfStatus[status] ?? 'server_error'
+  if (status === 400 || status === 422) return 'invalid_input'
+  if (status === 401) return 'unauthorized'
+  if (status === 403) return 'forbidden'
+  if (status === 404) return 'not_found'
+  if (status === 409) return 'conflict'
+  if (status === 413) return 'payload_too_large'
+  if (status === 429) return 'rate_limited'
+  if (status === 503) return 'unavailable'
+  if (status === 408 || status === 504) return 'timeout'
+  return 'server_error'
 }
 
 /**
