@@ -1,5 +1,5 @@
 import type { Button, QuickReply, Response, Template } from './templates.js'
-import { isNumber, isRecord, isString, optional } from './light-read.js'
+import { isNumber, isRecord, isString, listOf, optional } from './light-read.js'
 
 // The visitor's read path without a schema library: the relay validated and normalised what it stored, so these
 // guards check exactly what a chat UI relies on and fall back safely. They accept every reply the zod schemas in
@@ -59,9 +59,8 @@ const payloadReaders: Record<string, (p: Json) => unknown> = {
   text(p) {
     if (!isString(p.text)) return undefined
     if (p.quickReplies === undefined) return p
-    if (!Array.isArray(p.quickReplies)) return undefined
-    const quickReplies = p.quickReplies.map(readQuickReply)
-    return quickReplies.every(Boolean) ? { ...p, quickReplies } : undefined
+    const quickReplies = listOf(p.quickReplies, readQuickReply)
+    return quickReplies && { ...p, quickReplies }
   },
   image: readMedia,
   video: readMedia,
