@@ -95,7 +95,7 @@ function strip(m: ChatMessage): ChatMessage {
  * same action, that nobody else has seen).
  *
  * Costs what is merged, not the length of the list, when the new messages go at the end in order (a live
- * event): one copy of the list with them appended, none in place; anything else sorts the list.
+ * event): one copy of the list, none in place; anything else sorts the list.
  *
  * @example
  * const next = mergeMessages(state, messagesFromReply(reply, receivedAt, 'visitor'))
@@ -109,10 +109,8 @@ export function mergeMessages<S extends MergeInput>(
   const old = state.messages
   const index = indexOf(old)
   const start = old.length
-  // The list with changes to messages already in it: `old` itself in place, else a copy made on the first change.
-  let list = inPlace ? (old as ChatMessage[]) : undefined
-  // Messages not in the list yet, in arrival order; position `start + i` is `fresh[i]`.
-  const fresh: ChatMessage[] = []
+  // The new list: `old` itself in place, else a copy. Messages not in it yet (fresh) go after `start`, in order.
+  const list = inPlace ? (old as ChatMessage[]) : old.slice()
   let { aliases, localTime } = state
   let linked: Set<string> | undefined
   let ordered = index.normal
@@ -131,10 +129,8 @@ export function mergeMessages<S extends MergeInput>(
       at = index.ids.get(echoOf) ?? added?.get(echoOf)
       // Another record of the send came first under its own id (Flow.ai's, before the relay's `sent` echo). The
       // echo names a send by its traceId in every tab: that record takes it, so all tabs know it by one id.
-      if (at === undefined && (index.asked.has(echoOf) || fresh.length > 0)) {
-        const found = (list ?? old)
-          .concat(fresh)
-          .findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
+      if (at === undefined && (index.asked.has(echoOf) || list.length > start)) {
+        const found = list.findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
         if (found >= 0) {
           at = found
           renamed = message.id === echoOf
@@ -144,20 +140,19 @@ export function mergeMessages<S extends MergeInput>(
     // A copy the relay paired with its send (its traceId) is that send's, never another's by content.
     if (at === undefined && fromHistory && message.own && !echoOf) {
       linked ??= new Set(Object.values(aliases))
-      // Positions past the list's end are the fresh messages'.
-      const twin = historyTwin((list ?? old).concat(fresh), message, linked)
+      const twin = historyTwin(list, message, linked)
       if (twin >= 0) at = twin
     }
     if (at === undefined) {
       const next = answered(strip(message), index)
       if (!fromHistory) freshFromHistory = false
       freshUntil = Math.max(freshUntil, next.createdAt)
-      added?.set(next.id, start + fresh.length)
-      fresh.push(next)
+      added?.set(next.id, list.length)
+      list.push(next)
       delta += undelivered(next)
       continue
     }
-    const existing = (at < start ? (list ?? old)[at] : fresh[at - start]) as ChatMessage
+    const existing = list[at] as ChatMessage
     if (renamed) {
       // Every id that named the record now names the message by its new id.
       aliases = {
@@ -181,52 +176,42 @@ export function mergeMessages<S extends MergeInput>(
     const combined = combine(existing, message, adoptTime)
     const next = answered(strip(renamed ? { ...combined, id: message.id } : combined), index)
     if (next.createdAt !== existing.createdAt || next.traceId !== existing.traceId) ordered = false
-    if (at >= start) fresh[at - start] = next
-    else (list ??= old.slice())[at] = next
+    list[at] = next
     delta += undelivered(next) - undelivered(existing)
   }
   // A page of older history goes before what is there, so in a millisecond that both share (the page's
   // last messages, the list's first), the older page's messages stay first when the stable sort compares them.
-  const first = (list ?? old)[0]
   const olderPage =
-    fresh.length > 0 && freshFromHistory && first !== undefined && freshUntil <= first.createdAt
-  if (ordered) ordered = !olderPage && appendedInOrder((list ?? old)[start - 1], fresh, index)
-  let messages: ChatMessage[]
-  if (list === undefined) messages = old.concat(fresh)
-  else {
-    messages = list
-    for (const m of fresh) messages.push(m)
-  }
+    start > 0 && list.length > start && freshFromHistory && freshUntil <= (list[0] as ChatMessage).createdAt
+  if (ordered) ordered = !olderPage && appendedInOrder(list, start, index)
   if (ordered) {
     // No fresh id is in the list (it would have been found), nor twice among the fresh ones.
-    for (const [i, m] of fresh.entries()) index.ids.set(m.id, start + i)
+    for (let i = start; i < list.length; i++) index.ids.set((list[i] as ChatMessage).id, i)
     index.undelivered += delta
-    if (messages !== old) handOver(old, messages, index)
+    if (!inPlace) handOver(old, list, index)
   } else {
-    if (messages === old) dropIndex(messages)
-    if (olderPage) messages.unshift(...messages.splice(start))
+    if (inPlace) dropIndex(list)
+    if (olderPage) list.unshift(...list.splice(start))
     const asked = new Map<string, number>()
-    for (const m of messages) noteTrace(m, undefined, asked)
-    answersFollow(messages, asked, true)
-    messages.sort(byTime)
+    for (const m of list) noteTrace(m, undefined, asked)
+    answersFollow(list, asked, true)
+    list.sort(byTime)
   }
-  return { ...state, messages, aliases, localTime }
+  return { ...state, messages: list, aliases, localTime }
 }
 
 /**
- * Whether the list stays in order with `fresh` appended after `previous` (its last message), answers after
- * their questions: what sorting would give. Places each fresh answer after its question on the way, and
- * records the fresh traceIds in the index when the answer is yes.
+ * Whether the list stays in order with its fresh messages (from `start`) where they are, answers after their
+ * questions: what sorting would give. Places each fresh answer after its question on the way, and records the
+ * fresh traceIds in the index when the answer is yes.
  */
-function appendedInOrder(
-  previous: ChatMessage | undefined,
-  fresh: ChatMessage[],
-  index: MessageIndex,
-): boolean {
+function appendedInOrder(list: ChatMessage[], start: number, index: MessageIndex): boolean {
+  const fresh = list.length - start
   // TraceIds asked and answered among the fresh messages, for the ones after them: none for a lone message.
-  const asked = fresh.length > 1 ? new Map<string, number>() : undefined
-  const botTraces = fresh.length > 1 ? new Set<string>() : undefined
-  for (const m of fresh) {
+  const asked = fresh > 1 ? new Map<string, number>() : undefined
+  const botTraces = fresh > 1 ? new Set<string>() : undefined
+  for (let i = start; i < list.length; i++) {
+    const m = list[i] as ChatMessage
     const { traceId } = m
     // A question after its answer moves the answer: leave that to the full pass.
     if (
@@ -237,12 +222,10 @@ function appendedInOrder(
       return false
     noteTrace(m, botTraces, asked)
   }
-  answersFollow(fresh, index.asked, true, asked)
-  for (const m of fresh) {
-    if (previous !== undefined && byTime(previous, m) > 0) return false
-    previous = m
-  }
-  for (const m of fresh) noteTrace(m, index.botTraces, index.asked)
+  answersFollow(list, index.asked, true, asked, start)
+  for (let i = Math.max(1, start); i < list.length; i++)
+    if (byTime(list[i - 1] as ChatMessage, list[i] as ChatMessage) > 0) return false
+  for (let i = start; i < list.length; i++) noteTrace(list[i] as ChatMessage, index.botTraces, index.asked)
   return true
 }
 

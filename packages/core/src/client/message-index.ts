@@ -62,19 +62,21 @@ export function noteTrace(m: ChatMessage, botTraces?: Set<string>, asked?: Map<s
 }
 
 /**
- * Whether every bot answer in `list` comes after its question (`asked`, or first `askedBefore`: traceId → when
- * it was asked). The relay stamps the visitor's message and Flow.ai stamps the answer, on different clocks (and
- * the relay only after Flow.ai acked), so an answer can look older than its question: with `place`, each such
- * answer is placed just after its question instead (in `list`, which the caller owns).
+ * Whether every bot answer in `list` (from `from`) comes after its question (`asked`, or first `askedBefore`:
+ * traceId → when it was asked). The relay stamps the visitor's message and Flow.ai stamps the answer, on
+ * different clocks (and the relay only after Flow.ai acked), so an answer can look older than its question: with
+ * `place`, each such answer is placed just after its question instead (in `list`, which the caller owns).
  */
 export function answersFollow(
   list: readonly ChatMessage[],
   asked: ReadonlyMap<string, number>,
   place?: boolean,
   askedBefore?: ReadonlyMap<string, number>,
+  from = 0,
 ): boolean {
   let follow = true
-  for (const [i, m] of list.entries()) {
+  for (let i = from; i < list.length; i++) {
+    const m = list[i] as ChatMessage
     const at =
       m.sender === 'bot' && m.traceId !== undefined
         ? (askedBefore?.get(m.traceId) ?? asked.get(m.traceId))
