@@ -27,8 +27,11 @@ export function senderOf(role: string | undefined): Sender {
 
 export { toEpochMs }
 
-function who(originator: Originator | undefined): Pick<ChatMessage, 'sender' | 'senderName' | 'avatarUrl'> {
-  const sender = senderOf(originator?.role)
+function who(
+  originator: Originator | undefined,
+  role = originator?.role,
+): Pick<ChatMessage, 'sender' | 'senderName' | 'avatarUrl'> {
+  const sender = senderOf(role)
   return {
     sender,
     ...(originator?.name ? { senderName: originator.name } : {}),
@@ -146,10 +149,10 @@ export function messageFromSent(envelope: EventEnvelope, self: Sender): Incoming
   // The relay checked the send (a traceId of 1–128 characters, or none).
   const traceId = str(payload.traceId) || envelope.id
   const originator = isRecord(payload.originator) ? (payload.originator as Originator) : undefined
-  const base = who({
-    ...originator,
-    role: originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
-  })
+  const base = who(
+    originator,
+    originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
+  )
   // An upload's bytes went to Flow.ai, not into the event: the title (or media type) stands in for it.
   const upload = payload.type === 'media' && typeof payload.url !== 'string'
   const message: ChatMessage = {
