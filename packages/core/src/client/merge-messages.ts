@@ -64,7 +64,7 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
  * the send's echo and Flow.ai's record of it, which come `sent`), so it found nothing to mark.
  */
 const answered = (m: ChatMessage, index: MessageIndex): ChatMessage =>
-  m.state === 'sent' && index.botTraces.has(m.traceId!) ? { ...m, state: 'delivered' } : m
+  m.state === 'sent' && index._botTraces.has(m.traceId!) ? { ...m, state: 'delivered' } : m
 
 /** Whether a record has any key, without listing them: cheaper than looking an id up in an empty record. */
 function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
@@ -113,7 +113,7 @@ export function mergeMessages<S extends MergeInput>(
   const list = inPlace ? (old as ChatMessage[]) : old.slice()
   let { aliases, localTime } = state
   let linked: Set<string> | undefined
-  let ordered = index.normal
+  let ordered = index._normal
   let delta = 0
   let freshFromHistory = true
   let freshUntil = -Infinity
@@ -123,13 +123,13 @@ export function mergeMessages<S extends MergeInput>(
     // Own keys only (an id such as `constructor` is no alias), and none to look up in most threads.
     const id =
       hasKeys(aliases) && Object.hasOwn(aliases, message.id) ? (aliases[message.id] as string) : message.id
-    let at = index.ids.get(id) ?? added?.get(id)
+    let at = index._ids.get(id) ?? added?.get(id)
     let renamed = false
     if (at === undefined && echoOf !== undefined) {
-      at = index.ids.get(echoOf) ?? added?.get(echoOf)
+      at = index._ids.get(echoOf) ?? added?.get(echoOf)
       // Another record of the send came first under its own id (Flow.ai's, before the relay's `sent` echo). The
       // echo names a send by its traceId in every tab: that record takes it, so all tabs know it by one id.
-      if (at === undefined && (index.asked.has(echoOf) || list.length > start)) {
+      if (at === undefined && (index._asked.has(echoOf) || list.length > start)) {
         const found = list.findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
         if (found >= 0) {
           at = found
@@ -186,8 +186,8 @@ export function mergeMessages<S extends MergeInput>(
   if (ordered) ordered = !olderPage && appendedInOrder(list, start, index)
   if (ordered) {
     // No fresh id is in the list (it would have been found), nor twice among the fresh ones.
-    for (let i = start; i < list.length; i++) index.ids.set((list[i] as ChatMessage).id, i)
-    index.undelivered += delta
+    for (let i = start; i < list.length; i++) index._ids.set((list[i] as ChatMessage).id, i)
+    index._undelivered += delta
     if (!inPlace) handOver(old, list, index)
   } else {
     if (inPlace) dropIndex(list)
@@ -217,15 +217,15 @@ function appendedInOrder(list: ChatMessage[], start: number, index: MessageIndex
     if (
       m.sender !== 'bot' &&
       traceId !== undefined &&
-      (botTraces?.has(traceId) || index.botTraces.has(traceId))
+      (botTraces?.has(traceId) || index._botTraces.has(traceId))
     )
       return false
     noteTrace(m, botTraces, asked)
   }
-  answersFollow(list, index.asked, true, asked, start)
+  answersFollow(list, index._asked, true, asked, start)
   for (let i = Math.max(1, start); i < list.length; i++)
     if (byTime(list[i - 1] as ChatMessage, list[i] as ChatMessage) > 0) return false
-  for (let i = start; i < list.length; i++) noteTrace(list[i] as ChatMessage, index.botTraces, index.asked)
+  for (let i = start; i < list.length; i++) noteTrace(list[i] as ChatMessage, index._botTraces, index._asked)
   return true
 }
 

@@ -2,19 +2,20 @@ import type { ChatMessage } from './types.js'
 
 /**
  * What `mergeMessages` and the reducer look up in a thread's message list, built once per list and handed on
- * to the list that replaces it, so an event costs the same however long the conversation is.
+ * to the list that replaces it, so an event costs the same however long the conversation is. Its fields start
+ * with `_` (internal, never serialised): the widget's single-file build renames them.
  */
 export interface MessageIndex {
   /** Id → position (the first, as `findIndex` would find). */
-  readonly ids: Map<string, number>
+  readonly _ids: Map<string, number>
   /** TraceIds carried by bot messages. */
-  readonly botTraces: Set<string>
+  readonly _botTraces: Set<string>
   /** TraceId → `createdAt` of the last message in list order not from the bot that carries it. */
-  readonly asked: Map<string, number>
+  readonly _asked: Map<string, number>
   /** Own messages pending, sent or failed: what `markDelivered` may change. */
-  undelivered: number
+  _undelivered: number
   /** The list is sorted and every answer already follows its question: appending keeps the merge's result. */
-  readonly normal: boolean
+  readonly _normal: boolean
 }
 
 const indexes = new WeakMap<readonly ChatMessage[], MessageIndex>()
@@ -44,11 +45,11 @@ export function indexOf(list: readonly ChatMessage[]): MessageIndex {
     if (previous !== undefined && byTime(previous, m) > 0) normal = false
   }
   const index: MessageIndex = {
-    ids,
-    botTraces,
-    asked,
-    undelivered: count,
-    normal: normal && answersFollow(list, asked),
+    _ids: ids,
+    _botTraces: botTraces,
+    _asked: asked,
+    _undelivered: count,
+    _normal: normal && answersFollow(list, asked),
   }
   indexes.set(list, index)
   return index

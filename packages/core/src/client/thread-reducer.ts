@@ -38,7 +38,7 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
     case 'stream/reset':
       return state.lastEventId === undefined ? state : { ...state, lastEventId: undefined }
     case 'send/queued': {
-      if (indexOf(state.messages).ids.has(action.message.id)) return state
+      if (indexOf(state.messages)._ids.has(action.message.id)) return state
       const next = mergeMessages(state, [{ message: action.message }])
       return { ...next, localTime: { ...next.localTime, [action.message.id]: true } }
     }
@@ -148,7 +148,7 @@ function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
 }
 
 function markDelivered(state: ThreadState, match: (m: ChatMessage) => boolean): ThreadState {
-  return indexOf(state.messages).undelivered === 0
+  return indexOf(state.messages)._undelivered === 0
     ? state
     : change(state, (m) =>
         undelivered(m) === 0 || !match(m) ? m : withoutError({ ...m, state: 'delivered' }),
@@ -157,7 +157,7 @@ function markDelivered(state: ThreadState, match: (m: ChatMessage) => boolean): 
 
 /** Changes the message of an id (the first, as the index knows it). */
 function update(state: ThreadState, id: string, step: (m: ChatMessage) => ChatMessage): ThreadState {
-  const at = indexOf(state.messages).ids.get(id)
+  const at = indexOf(state.messages)._ids.get(id)
   return change(state, (m, i) => (i === at ? step(m) : m))
 }
 
@@ -169,7 +169,7 @@ function change(state: ThreadState, step: (m: ChatMessage, i: number) => ChatMes
     const next = step(m, i)
     if (next === m) return m
     changed = true
-    index.undelivered += undelivered(next) - undelivered(m)
+    index._undelivered += undelivered(next) - undelivered(m)
     return next
   })
   if (!changed) return state
