@@ -1,5 +1,5 @@
 import { BehaviorSubject, type SchedulerLike } from 'rxjs'
-import { FlowError, FlowErrorCode } from '../errors.js'
+import { FlowError } from '../errors.js'
 import type { StreamAuth } from './event-stream.js'
 import { FetchEventSource } from './fetch-event-source.js'
 import { defaultStorage, readJson } from './memory-storage.js'
@@ -76,7 +76,7 @@ export function createClient(
     relayUrl = new URL(options.relayUrl).href.replace(/\/+$/, '')
   } catch {
     throw new FlowError(
-      FlowErrorCode.invalid_input,
+      'invalid_input',
       `relayUrl: must be an absolute URL, got "${String(options.relayUrl)}".`,
       {
         path: 'relayUrl',
@@ -126,7 +126,7 @@ export function createClient(
     },
     thread(threadId) {
       if (typeof threadId !== 'string' || threadId.length === 0) {
-        throw new FlowError(FlowErrorCode.invalid_input, 'threadId: must be a non-empty string.', {
+        throw new FlowError('invalid_input', 'threadId: must be a non-empty string.', {
           path: 'threadId',
         })
       }

@@ -1,11 +1,21 @@
 import type { IncomingMessage } from './to-chat-messages.js'
-import { byTime, dropIndex, handOver, indexOf, undelivered, type MessageIndex } from './message-index.js'
+import {
+  answersFollow,
+  byTime,
+  dropIndex,
+  handOver,
+  indexOf,
+  noteTrace,
+  undelivered,
+  type MessageIndex,
+} from './message-index.js'
 import type { ChatMessage, SendState } from './types.js'
 
 /** How far apart an own message and its history copy may be stamped and still be one message. */
 const HISTORY_MATCH_WINDOW_MS = 10 * 60_000
 
-const RANK: Record<SendState, number> = { failed: -1, pending: 0, sent: 1, delivered: 2 }
+/** Send states from least to most advanced: a merge keeps the more advanced one (none ranks below them all). */
+const PROGRESS: readonly (SendState | undefined)[] = ['failed', 'pending', 'sent', 'delivered']
 
 interface MergeInput {
   readonly messages: readonly ChatMessage[]
@@ -24,29 +34,25 @@ function contentKey(message: ChatMessage): string {
     .join('|')
 }
 
-const isPlaceholder = (m: ChatMessage) =>
-  m.templates.some(
-    (t) => t.type !== 'text' && t.type !== 'other' && 'url' in t.payload && t.payload.url === '',
-  )
-
-function better(a: SendState | undefined, b: SendState | undefined): SendState | undefined {
-  if (a === undefined) return b
-  if (b === undefined) return a
-  return RANK[b] > RANK[a] ? b : a
-}
-
 function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolean): ChatMessage {
-  const state = better(existing.state, incoming.state)
-  // Undefined fields are stripped by the caller: an error only while failed, a progress only while pending.
+  const state =
+    PROGRESS.indexOf(incoming.state) > PROGRESS.indexOf(existing.state) ? incoming.state : existing.state
+  // What the existing message lacks (a name, an avatar, a fallback, a traceId) comes from the incoming one: the
+  // existing message has no undefined fields. Undefined fields are stripped by the caller: an error only while
+  // failed, a progress only while pending.
   return {
+    ...incoming,
     ...existing,
-    senderName: existing.senderName ?? incoming.senderName,
-    avatarUrl: existing.avatarUrl ?? incoming.avatarUrl,
     createdAt: adoptTime ? incoming.createdAt : existing.createdAt,
+    // Media with an empty url is a placeholder (an upload's, before its url is known). Media payloads are objects
+    // (read-template makes sure), without a `url` of their prototype's.
     templates:
-      existing.templates.length > 0 && !isPlaceholder(existing) ? existing.templates : incoming.templates,
-    fallback: existing.fallback ?? incoming.fallback,
-    traceId: existing.traceId ?? incoming.traceId,
+      existing.templates.length > 0 &&
+      !existing.templates.some(
+        (t) => t.type !== 'text' && t.type !== 'other' && (t.payload as { url?: unknown }).url === '',
+      )
+        ? existing.templates
+        : incoming.templates,
     state,
     error: state === 'failed' ? existing.error : undefined,
     progress: state === 'pending' ? existing.progress : undefined,
@@ -58,9 +64,9 @@ function combine(existing: ChatMessage, incoming: ChatMessage, adoptTime: boolea
  * the send's echo and Flow.ai's record of it, which come `sent`), so it found nothing to mark.
  */
 const answered = (m: ChatMessage, index: MessageIndex): ChatMessage =>
-  m.state === 'sent' && index.botTraces.has(m.traceId!) ? { ...m, state: 'delivered' } : m
+  m.state === 'sent' && index._botTraces.has(m.traceId!) ? { ...m, state: 'delivered' } : m
 
-/** Whether a record has any key, without listing them (most threads have no alias). */
+/** Whether a record has any key, without listing them: cheaper than looking an id up in an empty record. */
 function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
   for (const _ in record) return true
   return false
@@ -89,7 +95,7 @@ function strip(m: ChatMessage): ChatMessage {
  * same action, that nobody else has seen).
  *
  * Costs what is merged, not the length of the list, when the new messages go at the end in order (a live
- * event): one copy of the list with them appended, none in place; anything else sorts the list.
+ * event): one copy of the list, none in place; anything else sorts the list.
  *
  * @example
  * const next = mergeMessages(state, messagesFromReply(reply, receivedAt, 'visitor'))
@@ -103,30 +109,28 @@ export function mergeMessages<S extends MergeInput>(
   const old = state.messages
   const index = indexOf(old)
   const start = old.length
-  // The list with changes to messages already in it: `old` itself in place, else a copy made on the first change.
-  let list = inPlace ? (old as ChatMessage[]) : undefined
-  // Messages not in the list yet, in arrival order; position `start + i` is `fresh[i]`.
-  const fresh: ChatMessage[] = []
+  // The new list: `old` itself in place, else a copy. Messages not in it yet (fresh) go after `start`, in order.
+  const list = inPlace ? (old as ChatMessage[]) : old.slice()
   let { aliases, localTime } = state
   let linked: Set<string> | undefined
-  let ordered = index.normal
+  let ordered = index._normal
   let delta = 0
   let freshFromHistory = true
   let freshUntil = -Infinity
   // Ids of fresh messages, for a later one in the same merge; only needed when there is a later one.
   const added = incoming.length > 1 ? new Map<string, number>() : undefined
   for (const { message, echoOf, fromHistory } of incoming) {
-    const id = hasKeys(aliases) ? (aliases[message.id] ?? message.id) : message.id
-    let at = index.ids.get(id) ?? added?.get(id)
+    // Own keys only (an id such as `constructor` is no alias), and none to look up in most threads.
+    const id =
+      hasKeys(aliases) && Object.hasOwn(aliases, message.id) ? (aliases[message.id] as string) : message.id
+    let at = index._ids.get(id) ?? added?.get(id)
     let renamed = false
     if (at === undefined && echoOf !== undefined) {
-      at = index.ids.get(echoOf) ?? added?.get(echoOf)
+      at = index._ids.get(echoOf) ?? added?.get(echoOf)
       // Another record of the send came first under its own id (Flow.ai's, before the relay's `sent` echo). The
       // echo names a send by its traceId in every tab: that record takes it, so all tabs know it by one id.
-      if (at === undefined && (index.asked.has(echoOf) || fresh.length > 0)) {
-        const found = (list ?? old)
-          .concat(fresh)
-          .findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
+      if (at === undefined && (index._asked.has(echoOf) || list.length > start)) {
+        const found = list.findLastIndex((m) => m.sender !== 'bot' && m.traceId === echoOf)
         if (found >= 0) {
           at = found
           renamed = message.id === echoOf
@@ -136,20 +140,19 @@ export function mergeMessages<S extends MergeInput>(
     // A copy the relay paired with its send (its traceId) is that send's, never another's by content.
     if (at === undefined && fromHistory && message.own && !echoOf) {
       linked ??= new Set(Object.values(aliases))
-      // Positions past the list's end are the fresh messages'.
-      const twin = historyTwin((list ?? old).concat(fresh), message, linked)
+      const twin = historyTwin(list, message, linked)
       if (twin >= 0) at = twin
     }
     if (at === undefined) {
       const next = answered(strip(message), index)
       if (!fromHistory) freshFromHistory = false
       freshUntil = Math.max(freshUntil, next.createdAt)
-      added?.set(next.id, start + fresh.length)
-      fresh.push(next)
+      added?.set(next.id, list.length)
+      list.push(next)
       delta += undelivered(next)
       continue
     }
-    const existing = (at < start ? (list ?? old)[at] : fresh[at - start]) as ChatMessage
+    const existing = list[at] as ChatMessage
     if (renamed) {
       // Every id that named the record now names the message by its new id.
       aliases = {
@@ -173,87 +176,57 @@ export function mergeMessages<S extends MergeInput>(
     const combined = combine(existing, message, adoptTime)
     const next = answered(strip(renamed ? { ...combined, id: message.id } : combined), index)
     if (next.createdAt !== existing.createdAt || next.traceId !== existing.traceId) ordered = false
-    if (at >= start) fresh[at - start] = next
-    else (list ??= old.slice())[at] = next
+    list[at] = next
     delta += undelivered(next) - undelivered(existing)
   }
   // A page of older history goes before what is there, so in a millisecond that both share (the page's
   // last messages, the list's first), the older page's messages stay first when the stable sort compares them.
-  const first = (list ?? old)[0]
   const olderPage =
-    fresh.length > 0 && freshFromHistory && first !== undefined && freshUntil <= first.createdAt
-  if (ordered) ordered = !olderPage && appendedInOrder((list ?? old)[start - 1], fresh, index)
-  let messages: ChatMessage[]
-  if (list === undefined) messages = old.concat(fresh)
-  else {
-    messages = list
-    for (const m of fresh) messages.push(m)
-  }
+    start > 0 && list.length > start && freshFromHistory && freshUntil <= (list[0] as ChatMessage).createdAt
+  if (ordered) ordered = !olderPage && appendedInOrder(list, start, index)
   if (ordered) {
     // No fresh id is in the list (it would have been found), nor twice among the fresh ones.
-    for (const [i, m] of fresh.entries()) index.ids.set(m.id, start + i)
-    index.undelivered += delta
-    if (messages !== old) handOver(old, messages, index)
+    for (let i = start; i < list.length; i++) index._ids.set((list[i] as ChatMessage).id, i)
+    index._undelivered += delta
+    if (!inPlace) handOver(old, list, index)
   } else {
-    if (messages === old) dropIndex(messages)
-    if (olderPage) messages.unshift(...messages.splice(start))
-    answersAfterQuestions(messages)
-    messages.sort(byTime)
+    if (inPlace) dropIndex(list)
+    if (olderPage) list.unshift(...list.splice(start))
+    const asked = new Map<string, number>()
+    for (const m of list) noteTrace(m, undefined, asked)
+    answersFollow(list, asked, true)
+    list.sort(byTime)
   }
-  return { ...state, messages, aliases, localTime }
+  return { ...state, messages: list, aliases, localTime }
 }
 
 /**
- * Whether the list stays in order with `fresh` appended after `previous` (its last message), answers after
- * their questions: what sorting would give. Places each fresh answer after its question on the way, and
- * records the fresh traceIds in the index when the answer is yes.
+ * Whether the list stays in order with its fresh messages (from `start`) where they are, answers after their
+ * questions: what sorting would give. Places each fresh answer after its question on the way, and records the
+ * fresh traceIds in the index when the answer is yes.
  */
-function appendedInOrder(
-  previous: ChatMessage | undefined,
-  fresh: ChatMessage[],
-  index: MessageIndex,
-): boolean {
+function appendedInOrder(list: ChatMessage[], start: number, index: MessageIndex): boolean {
+  const fresh = list.length - start
   // TraceIds asked and answered among the fresh messages, for the ones after them: none for a lone message.
-  const asked = fresh.length > 1 ? new Map<string, number>() : undefined
-  const botTraces = fresh.length > 1 ? new Set<string>() : undefined
-  for (const m of fresh) {
-    if (m.traceId === undefined) continue
-    if (m.sender === 'bot') botTraces?.add(m.traceId)
+  const asked = fresh > 1 ? new Map<string, number>() : undefined
+  const botTraces = fresh > 1 ? new Set<string>() : undefined
+  for (let i = start; i < list.length; i++) {
+    const m = list[i] as ChatMessage
+    const { traceId } = m
     // A question after its answer moves the answer: leave that to the full pass.
-    else if (botTraces?.has(m.traceId) || index.botTraces.has(m.traceId)) return false
-    else asked?.set(m.traceId, m.createdAt)
+    if (
+      m.sender !== 'bot' &&
+      traceId !== undefined &&
+      (botTraces?.has(traceId) || index._botTraces.has(traceId))
+    )
+      return false
+    noteTrace(m, botTraces, asked)
   }
-  for (const [i, m] of fresh.entries()) {
-    const question =
-      m.sender === 'bot' && m.traceId !== undefined
-        ? (asked?.get(m.traceId) ?? index.asked.get(m.traceId))
-        : undefined
-    const next = question !== undefined && m.createdAt <= question ? { ...m, createdAt: question + 1 } : m
-    fresh[i] = next
-    if (previous !== undefined && byTime(previous, next) > 0) return false
-    previous = next
-  }
-  for (const m of fresh) {
-    if (m.traceId === undefined) continue
-    if (m.sender === 'bot') index.botTraces.add(m.traceId)
-    else index.asked.set(m.traceId, m.createdAt)
-  }
+  answersFollow(list, index._asked, true, asked, start)
+  for (let i = Math.max(1, start); i < list.length; i++)
+    if (byTime(list[i - 1] as ChatMessage, list[i] as ChatMessage) > 0) return false
+  for (let i = start; i < list.length; i++) noteTrace(list[i] as ChatMessage, index._botTraces, index._asked)
   return true
-}
-
-/**
- * A bot answer carries the traceId of the message it answers. The relay stamps the visitor's message and
- * Flow.ai stamps the answer, on different clocks (and the relay only after Flow.ai acked), so an answer can
- * look older than its question: place it just after.
- */
-function answersAfterQuestions(list: ChatMessage[]): void {
-  const asked = new Map<string, number>()
-  for (const m of list) if (m.sender !== 'bot' && m.traceId !== undefined) asked.set(m.traceId, m.createdAt)
-  for (const [i, m] of list.entries()) {
-    if (m.sender !== 'bot' || m.traceId === undefined) continue
-    const at = asked.get(m.traceId)
-    if (at !== undefined && m.createdAt <= at) list[i] = { ...m, createdAt: at + 1 }
-  }
 }
 
 /** The own message a history entry is a copy of: same sender and content, not yet linked, closest in time. */

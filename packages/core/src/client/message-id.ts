@@ -18,14 +18,10 @@ export function stableHash(text: string): string {
  * The id of a message without `msgId` or traceId: a hash of originator, creation time and index in its turn.
  *
  * @example
- * derivedMessageId({ originator: 'bot:Emulator bot', createdAt: 1732170000000, index: 0 }) // 'd-…'
+ * derivedMessageId('bot:Emulator bot', 1732170000000, 0) // 'd-…'
  */
-export function derivedMessageId(parts: {
-  originator: string
-  createdAt: number | string
-  index: number
-}): string {
-  return `d-${stableHash(`${parts.originator}|${String(parts.createdAt)}|${String(parts.index)}`)}`
+export function derivedMessageId(originator: string, createdAt: number, index: number): string {
+  return `d-${stableHash(`${originator}|${createdAt}|${index}`)}`
 }
 
 /** A random traceId for a send: `crypto.randomUUID` where it exists (browsers over https, Node), else random digits. */

@@ -18,7 +18,7 @@ import { createClient } from './flow-chat.js'
 import { compareEventIds } from './message-id.js'
 import { createOperatorApi } from './operator-api.js'
 import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
-import { FlowError, FlowErrorCode } from '../errors.js'
+import { FlowError } from '../errors.js'
 import { createOperatorSession } from './operator-session.js'
 import type { Connection, OperatorChat, OperatorChatOptions, ThreadSummary } from './types.js'
 
@@ -104,10 +104,7 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
     },
     session() {
       return Promise.reject(
-        new FlowError(
-          FlowErrorCode.invalid_input,
-          'An operator session has no thread of its own: use chat.thread(id).',
-        ),
+        new FlowError('invalid_input', 'An operator session has no thread of its own: use chat.thread(id).'),
       )
     },
     events$,

@@ -1,5 +1,5 @@
 import type { SendAccepted } from '../protocol/index.js'
-import { FlowError, FlowErrorCode, toFlowError } from '../errors.js'
+import { FlowError, toFlowError } from '../errors.js'
 import { readAnswer } from './relay-http.js'
 import { sendMessage } from './visitor-routes.js'
 
@@ -44,7 +44,7 @@ function uploadWithXhr(request: UploadRequest): Promise<SendAccepted> {
       if (e.lengthComputable && e.total > 0) request.onProgress(e.loaded / e.total)
     })
     xhr.addEventListener('error', () =>
-      reject(new FlowError(FlowErrorCode.network, 'Network error while uploading. Check the connection.')),
+      reject(new FlowError('network', 'Network error while uploading. Check the connection.')),
     )
     xhr.addEventListener('load', () => {
       const response = new Response(xhr.responseText, {

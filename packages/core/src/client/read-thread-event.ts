@@ -1,21 +1,20 @@
-import { readResponse } from '../schemas/read-template.js'
+import { readResponse, readShortText } from '../schemas/read-template.js'
 import { isNumber, isRecord, isString, listOf as list, optional } from '../schemas/light-read.js'
 import type { HistoryPage, Reply, ReplyMessage } from '../schemas/responses.js'
 import type { Originator } from '../schemas/primitives.js'
-import { EventKind } from '../schemas/webhook.js'
 import { isThreadId } from './relay-readers.js'
 
-// The visitor's light reading of Flow.ai webhook bodies and history pages (the relay stored them after
-// validating them with the zod schemas): what the thread reducer uses, checked field by field, without a schema
-// library in the browser bundle. light-readers.test.ts holds it to `parseWebhookEvent` on every fixture.
+// The visitor's light reading of Flow.ai webhook bodies and history pages, without a schema library in the
+// browser bundle. The relay validated them with the zod schemas (webhooks at ingest, history pages in its REST
+// client), so these readers check, field by field, what the thread reducer and the UI use, and leave what nobody
+// in the browser reads (a page's or reply's thread id, a channel name, an originator's metadata and full name) to
+// that validation; times are read by `toEpochMs`, which takes anything. light-readers.test.ts holds them to
+// `parseWebhookEvent` on every fixture.
 
 type Json = Record<string, unknown>
-const isTime = (v: unknown) => isString(v) || typeof v === 'number'
 
 /** A traceId: a 1–128 character string or a number, read as a string. */
-function readTraceId(v: unknown): string | undefined {
-  return (isString(v) && v.length > 0 && v.length <= 128) || isNumber(v) ? String(v) : undefined
-}
+const readTraceId = (v: unknown) => readShortText(v, 128)
 
 /** A whole number, or a string of digits. */
 function readInt(v: unknown): number | undefined {
@@ -26,19 +25,13 @@ const isOriginator = (v: unknown): v is Originator =>
   isRecord(v) &&
   optional(v.name, isString) &&
   optional(v.role, isString) &&
-  optional(
-    v.profile,
-    (p) => isRecord(p) && optional(p.picture, isString) && optional(p.fullName, isString),
-  ) &&
-  optional(v.metadata, isRecord)
+  optional(v.profile, (p) => isRecord(p) && optional(p.picture, isString))
 
 function readMessage(v: unknown): ReplyMessage | undefined {
-  if (!isRecord(v)) return undefined
-  const meta = v.meta
   if (
+    !isRecord(v) ||
     !optional(v.fallback, (f) => f === null || isString(f)) ||
-    !optional(v.createdAt, isTime) ||
-    !optional(meta, (m) => isRecord(m) && optional(m.msgId, isString) && optional(m.createdAt, isTime))
+    !optional(v.meta, (m) => isRecord(m) && optional(m.msgId, isString))
   ) {
     return undefined
   }
@@ -53,9 +46,7 @@ function readMessage(v: unknown): ReplyMessage | undefined {
  * readReply({ messages: [{ fallback: 'Hi', responses: [] }] })?.messages.length // 1
  */
 export function readReply(v: unknown): Reply | undefined {
-  if (!isRecord(v) || !optional(v.originator, isOriginator) || !optional(v.createdAt, isTime))
-    return undefined
-  if (!optional(v.threadId, isThreadId) || !optional(v.channelName, isString)) return undefined
+  if (!isRecord(v) || !optional(v.originator, isOriginator)) return undefined
   const traceId = v.traceId === undefined ? undefined : readTraceId(v.traceId)
   if (v.traceId !== undefined && traceId === undefined) return undefined
   const messages = list(v.messages, readMessage)
@@ -69,7 +60,7 @@ export function readReply(v: unknown): Reply | undefined {
  * readHistoryPage({ history: [], pages: '1' })?.pages // 1
  */
 export function readHistoryPage(v: unknown): HistoryPage | undefined {
-  if (!isRecord(v) || !Array.isArray(v.history) || !optional(v.threadId, isThreadId)) return undefined
+  if (!isRecord(v) || !Array.isArray(v.history)) return undefined
   const page = readInt(v.page)
   const pages = readInt(v.pages)
   if ((v.page !== undefined && page === undefined) || (v.pages !== undefined && pages === undefined))
@@ -117,37 +108,32 @@ export function readThreadEvent(body: unknown, kind: string): ThreadEvent | unde
   if (isRecord(payload.result) && !('threadId' in payload && 'messages' in payload)) {
     payload = { ...payload.result, ...('threadId' in payload ? { threadId: payload.threadId } : {}) }
   }
+  // Every kind folded names its thread the same way (a reply's reader asks it again).
+  if (!optional(payload.threadId, isThreadId)) return undefined
   const traceId = readTraceId(payload.traceId ?? body.traceId)
   const trace = traceId === undefined ? {} : { traceId }
+  // The kinds of `EventKind`, as literals: the browser bundle needs no table of them.
   switch (kind) {
-    case EventKind.reply:
-    case EventKind.inbound:
-    case EventKind.outbound: {
+    case 'reply':
+    case 'inbound':
+    case 'outbound': {
       const data = readReply(payload)
       return data && { kind, ...trace, data }
     }
-    case EventKind.delivered:
-      return optional(payload.threadId, isThreadId) &&
-        optional(payload.traceId, (t) => readTraceId(t) !== undefined)
-        ? { kind, ...trace }
-        : undefined
-    case EventKind.paused:
-    case EventKind.resumed:
-    case EventKind.handover:
-    case EventKind.takeover: {
+    case 'delivered':
+      return optional(payload.traceId, (t) => readTraceId(t) !== undefined) ? { kind, ...trace } : undefined
+    case 'paused':
+    case 'resumed':
+    case 'handover':
+    case 'takeover': {
       const seconds = payload.secondsToPause
-      if (!optional(payload.threadId, isThreadId) || !optional(seconds, isNumber)) return undefined
+      if (!optional(seconds, isNumber)) return undefined
       return { kind, ...(seconds === undefined ? {} : { secondsToPause: seconds as number }) }
     }
-    case EventKind.botStatus: {
+    case 'botStatus': {
       const { isPaused, isPaued } = payload
       const isBool = (b: unknown) => typeof b === 'boolean'
-      if (
-        !optional(payload.threadId, isThreadId) ||
-        !optional(isPaused, isBool) ||
-        !optional(isPaued, isBool)
-      )
-        return undefined
+      if (!optional(isPaused, isBool) || !optional(isPaued, isBool)) return undefined
       return { kind, isPaused: ((isPaused ?? isPaued) as boolean | undefined) ?? false }
     }
     default:

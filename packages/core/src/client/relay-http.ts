@@ -74,7 +74,7 @@ export async function readAnswer<T>(
   try {
     json = await response.json()
   } catch (error) {
-    throw new FlowError(FlowErrorCode.invalid_response, `The relay's answer to ${request} is not JSON.`, {
+    throw new FlowError('invalid_response', `The relay's answer to ${request} is not JSON.`, {
       status: response.status,
       cause: error,
     })
@@ -82,7 +82,7 @@ export async function readAnswer<T>(
   const parsed = read(json)
   if (!parsed.ok) {
     throw new FlowError(
-      FlowErrorCode.invalid_response,
+      'invalid_response',
       `The relay's answer to ${request} is not as documented${parsed.error && `: ${parsed.error}`}`,
       { status: response.status },
     )

@@ -1,5 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs'
-import { FlowErrorCode, toFlowError } from '../errors.js'
+import { toFlowError } from '../errors.js'
 import { backoffDelay, type BackoffOptions } from '../retry/backoff.js'
 import { isTransientFailure } from '../retry/transient.js'
 import { pendingMessage } from './build-send.js'
@@ -150,7 +150,7 @@ export function createSendQueue(options: {
       return true
     } catch (error) {
       const err = toFlowError(error)
-      if (err.code === FlowErrorCode.unauthorized && (await session.refresh())) {
+      if (err.code === 'unauthorized' && (await session.refresh())) {
         outbox.release(item.traceId)
         return false
       }

@@ -1,5 +1,5 @@
 import { BehaviorSubject, type SchedulerLike, type Subscription } from 'rxjs'
-import { FlowError, FlowErrorCode, toFlowError } from '../errors.js'
+import { FlowError, toFlowError } from '../errors.js'
 import type { Session } from '../protocol/index.js'
 import { callRoute } from './relay-call.js'
 import { readSession } from './relay-readers.js'
@@ -27,8 +27,7 @@ export interface SessionManager {
 }
 
 /** A refusal of the token: the session is over, retrying will not help. */
-const refused = (err: FlowError) =>
-  err.code === FlowErrorCode.unauthorized || err.code === FlowErrorCode.forbidden
+const refused = (err: FlowError) => err.code === 'unauthorized' || err.code === 'forbidden'
 
 /** How long a failed refresh (network, 5xx) waits before trying again, at most. */
 const REFRESH_RETRY_MS = 30_000
@@ -144,7 +143,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     const s = status$.value
     if (s.state !== 'ready')
-      throw new FlowError(FlowErrorCode.unauthorized, s.state === 'failed' ? s.reason : 'No session.')
+      throw new FlowError('unauthorized', s.state === 'failed' ? s.reason : 'No session.')
     return s
   }
 
@@ -154,11 +153,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       starting ??= start().catch((error: unknown) => {
         const err = toFlowError(error)
         // A network failure may pass: let the next call try again. A refusal is final.
-        if (
-          err.code === FlowErrorCode.network ||
-          err.code === FlowErrorCode.unavailable ||
-          err.code === FlowErrorCode.server_error
-        )
+        if (err.code === 'network' || err.code === 'unavailable' || err.code === 'server_error')
           starting = undefined
         else fail(`Could not start a session: ${err.message}`)
         throw err

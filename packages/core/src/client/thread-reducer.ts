@@ -38,21 +38,20 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
     case 'stream/reset':
       return state.lastEventId === undefined ? state : { ...state, lastEventId: undefined }
     case 'send/queued': {
-      if (indexOf(state.messages).ids.has(action.message.id)) return state
+      if (indexOf(state.messages)._ids.has(action.message.id)) return state
       const next = mergeMessages(state, [{ message: action.message }])
       return { ...next, localTime: { ...next.localTime, [action.message.id]: true } }
     }
     case 'send/started':
+    case 'send/accepted':
       return update(state, action.traceId, (m) =>
-        m.state === 'failed' || m.state === 'pending' ? withoutError({ ...m, state: 'pending' }) : m,
+        m.state === 'pending' || m.state === 'failed'
+          ? withoutError({ ...m, state: action.type === 'send/started' ? 'pending' : 'sent' })
+          : m,
       )
     case 'send/progress':
       return update(state, action.traceId, (m) =>
         m.state === 'pending' ? { ...m, progress: Math.min(1, Math.max(0, action.progress)) } : m,
-      )
-    case 'send/accepted':
-      return update(state, action.traceId, (m) =>
-        m.state === 'pending' || m.state === 'failed' ? withoutError({ ...m, state: 'sent' }) : m,
       )
     case 'send/failed':
       return update(state, action.traceId, (m) =>
@@ -61,7 +60,7 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
     case 'outbox/changed':
       return state.queued === action.count ? state : { ...state, queued: action.count }
     case 'connection/changed':
-      return sameConnection(state.connection, action.connection)
+      return JSON.stringify(state.connection) === JSON.stringify(action.connection)
         ? state
         : { ...state, connection: action.connection }
     case 'reset':
@@ -125,21 +124,20 @@ function applyEvent(
     case 'delivered':
       return event.traceId === undefined ? state : markDelivered(state, (m) => m.id === event.traceId)
     case 'paused':
-      return withBotStatus(state, { state: 'paused', ...until(event.secondsToPause, receivedAt) })
     case 'handover':
-    case 'takeover':
-      return withBotStatus(state, { state: 'handover', ...until(event.secondsToPause, receivedAt) })
+    case 'takeover': {
+      const seconds = event.secondsToPause
+      return withBotStatus(state, {
+        state: event.kind === 'paused' ? 'paused' : 'handover',
+        ...(seconds === undefined ? {} : { until: receivedAt + seconds * 1000 }),
+      })
+    }
     case 'resumed':
-      return withBotStatus(state, { state: 'active' })
     case 'botStatus':
-      return withBotStatus(state, event.isPaused ? { state: 'paused' } : { state: 'active' })
+      return withBotStatus(state, { state: 'isPaused' in event && event.isPaused ? 'paused' : 'active' })
     default:
       return state
   }
-}
-
-function until(secondsToPause: number | undefined, receivedAt: number): { until?: number } {
-  return secondsToPause === undefined ? {} : { until: receivedAt + secondsToPause * 1000 }
 }
 
 function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
@@ -150,30 +148,31 @@ function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
 }
 
 function markDelivered(state: ThreadState, match: (m: ChatMessage) => boolean): ThreadState {
-  const index = indexOf(state.messages)
-  if (index.undelivered === 0) return state
-  let changed = 0
-  const messages = state.messages.map((m) => {
-    if (undelivered(m) === 0 || !match(m)) return m
-    changed++
-    return withoutError({ ...m, state: 'delivered' })
-  })
-  if (changed === 0) return state
-  index.undelivered -= changed
-  handOver(state.messages, messages, index)
-  return { ...state, messages }
+  return indexOf(state.messages)._undelivered === 0
+    ? state
+    : change(state, (m) =>
+        undelivered(m) === 0 || !match(m) ? m : withoutError({ ...m, state: 'delivered' }),
+      )
 }
 
-function update(state: ThreadState, id: string, change: (m: ChatMessage) => ChatMessage): ThreadState {
+/** Changes the message of an id (the first, as the index knows it). */
+function update(state: ThreadState, id: string, step: (m: ChatMessage) => ChatMessage): ThreadState {
+  const at = indexOf(state.messages)._ids.get(id)
+  return change(state, (m, i) => (i === at ? step(m) : m))
+}
+
+/** The state with each message as `step` gives it back: the same state when it gives back every one as it was. */
+function change(state: ThreadState, step: (m: ChatMessage, i: number) => ChatMessage): ThreadState {
   const index = indexOf(state.messages)
-  const at = index.ids.get(id)
-  const current = at === undefined ? undefined : state.messages[at]
-  if (at === undefined || current === undefined) return state
-  const next = change(current)
-  if (next === current) return state
-  const messages = [...state.messages]
-  messages[at] = next
-  index.undelivered += undelivered(next) - undelivered(current)
+  let changed = false
+  const messages = state.messages.map((m, i) => {
+    const next = step(m, i)
+    if (next === m) return m
+    changed = true
+    index._undelivered += undelivered(next) - undelivered(m)
+    return next
+  })
+  if (!changed) return state
   handOver(state.messages, messages, index)
   return { ...state, messages }
 }
@@ -181,8 +180,4 @@ function update(state: ThreadState, id: string, change: (m: ChatMessage) => Chat
 function withoutError(m: ChatMessage): ChatMessage {
   const { error: _error, progress: _progress, ...rest } = m
   return m.state === 'pending' && m.progress !== undefined ? { ...rest, progress: m.progress } : rest
-}
-
-function sameConnection(a: ThreadState['connection'], b: ThreadState['connection']): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
 }

@@ -27,8 +27,11 @@ export function senderOf(role: string | undefined): Sender {
 
 export { toEpochMs }
 
-function who(originator: Originator | undefined): Pick<ChatMessage, 'sender' | 'senderName' | 'avatarUrl'> {
-  const sender = senderOf(originator?.role)
+function who(
+  originator: Originator | undefined,
+  role = originator?.role,
+): Pick<ChatMessage, 'sender' | 'senderName' | 'avatarUrl'> {
+  const sender = senderOf(role)
   return {
     sender,
     ...(originator?.name ? { senderName: originator.name } : {}),
@@ -42,16 +45,20 @@ function eventText(payload: Record<string, unknown>): string | undefined {
   return typeof payload.eventName === 'string' ? payload.eventName : undefined
 }
 
+/** A text template showing `text`, or else `response` read as it is. */
+const textOr = (text: string | undefined, response: Response): Template =>
+  text === undefined ? decodeTemplate(response) : { type: 'text', payload: { text } }
+
 /**
  * The template of one response. A visitor's event comes back (from history, or echoed by Flow.ai) as an `event`
  * response: it shows `label ?? eventName` (the relay puts the label back on history it remembers), as the tab
  * that sent it and the `sent` echo in other tabs do.
  */
-function templateOf(response: Response): Template {
-  const payload = response.payload
-  const text = response.type === 'event' && isRecord(payload) ? eventText(payload) : undefined
-  return text === undefined ? decodeTemplate(response) : { type: 'text', payload: { text } }
-}
+const templateOf = (response: Response): Template =>
+  textOr(
+    response.type === 'event' && isRecord(response.payload) ? eventText(response.payload) : undefined,
+    response,
+  )
 
 function fromReplyMessage(
   part: ReplyMessage,
@@ -65,11 +72,7 @@ function fromReplyMessage(
   const base = who(originator)
   const id =
     part.meta?.msgId ??
-    derivedMessageId({
-      originator: `${originator?.role ?? ''}:${originator?.name ?? ''}`,
-      createdAt,
-      index,
-    })
+    derivedMessageId(`${originator?.role ?? ''}:${originator?.name ?? ''}`, createdAt, index)
   return {
     id,
     ...base,
@@ -123,20 +126,16 @@ export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMe
 /** A string or a number as a string, else empty. */
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
 
-/** What a sent payload shows in the transcript. */
+/** What a sent payload shows in the transcript: a text or an event as text, media by its media type. */
 export function templatesOfPayload(payload: Record<string, unknown>): Template[] {
-  switch (payload.type) {
-    case 'text':
-      return [{ type: 'text', payload: { text: str(payload.speech ?? payload.text) } }]
-    case 'event':
-      return [{ type: 'text', payload: { text: eventText(payload) ?? str(payload.eventName) } }]
-    case 'location':
-      return [decodeTemplate({ type: 'location', payload })]
-    case 'media':
-      return [decodeTemplate({ type: str(payload.mediaType) || 'file', payload })]
-    default:
-      return [decodeTemplate({ type: str(payload.type), payload })]
-  }
+  const type = payload.type
+  const text =
+    type === 'text'
+      ? str(payload.speech ?? payload.text)
+      : type === 'event'
+        ? (eventText(payload) ?? str(payload.eventName))
+        : undefined
+  return [textOr(text, { type: type === 'media' ? str(payload.mediaType) || 'file' : str(type), payload })]
 }
 
 /**
@@ -150,10 +149,10 @@ export function messageFromSent(envelope: EventEnvelope, self: Sender): Incoming
   // The relay checked the send (a traceId of 1–128 characters, or none).
   const traceId = str(payload.traceId) || envelope.id
   const originator = isRecord(payload.originator) ? (payload.originator as Originator) : undefined
-  const base = who({
-    ...originator,
-    role: originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
-  })
+  const base = who(
+    originator,
+    originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
+  )
   // An upload's bytes went to Flow.ai, not into the event: the title (or media type) stands in for it.
   const upload = payload.type === 'media' && typeof payload.url !== 'string'
   const message: ChatMessage = {

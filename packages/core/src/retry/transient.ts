@@ -1,4 +1,4 @@
-import { FlowErrorCode, type FlowError } from '../errors.js'
+import type { FlowError } from '../errors.js'
 
 /**
  * Statuses worth another attempt later: rate limiting and transient server or gateway trouble. Every other 4xx
@@ -9,7 +9,7 @@ import { FlowErrorCode, type FlowError } from '../errors.js'
  * isTransientStatus(400) // false
  */
 export function isTransientStatus(status: number): boolean {
-  return status === 429 || status === 500 || status === 502 || status === 503 || status === 504
+  return [429, 500, 502, 503, 504].includes(status)
 }
 
 /**
@@ -23,5 +23,5 @@ export function isTransientStatus(status: number): boolean {
  */
 export function isTransientFailure(error: Pick<FlowError, 'code' | 'status'>): boolean {
   if (error.status !== undefined) return isTransientStatus(error.status)
-  return error.code === FlowErrorCode.network || error.code === FlowErrorCode.timeout
+  return error.code === 'network' || error.code === 'timeout'
 }

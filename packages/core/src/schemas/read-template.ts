@@ -1,6 +1,5 @@
-import type { ParseResult } from './parse.js'
 import type { Button, QuickReply, Response, Template } from './templates.js'
-import { isNumber, isRecord, isString, optional } from './light-read.js'
+import { isNumber, isRecord, isString, listOf, optional } from './light-read.js'
 
 // The visitor's read path without a schema library: the relay validated and normalised what it stored, so these
 // guards check exactly what a chat UI relies on and fall back safely. They accept every reply the zod schemas in
@@ -26,62 +25,61 @@ const isItem = (v: unknown) =>
   optional(v.subtitle, isString) &&
   optional(v.media, isMediaRef) &&
   optional(v.buttons, isButtons)
-const isCard = isItem
-/** A coordinate: a 1–64 character string or a number, read as a string. */
-const coordinate = (v: unknown) =>
-  (isString(v) && v.length > 0 && v.length <= 64) || isNumber(v) ? String(v) : undefined
+/**
+ * A string of 1 to `max` characters or a number, read as a string (a coordinate, a traceId); else undefined.
+ *
+ * @example
+ * readShortText(52.1, 64) // '52.1'
+ */
+export const readShortText = (v: unknown, max: number): string | undefined =>
+  (isString(v) && v.length > 0 && v.length <= max) || isNumber(v) ? String(v) : undefined
 
 const readQuickReply = (v: unknown): QuickReply | undefined =>
   isRecord(v) && isString(v.label) && optional(v.value, isString) && optional(v.type, isString)
     ? {
-        ...v,
-        label: v.label,
+        ...(v as QuickReply),
         value: (v.value as string | undefined) ?? v.label,
         type: (v.type as string) ?? 'text',
       }
     : undefined
 
-/** Each known type's payload reader: the payload as the UI may use it, or undefined when it does not fit. */
+const readMedia = (p: Json) =>
+  isString(p.url) &&
+  optional(p.title, isString) &&
+  optional(p.thumbnailUrl, isString) &&
+  optional(p.duration, isNumber)
+    ? p
+    : undefined
+
+/**
+ * Each known type's payload reader: the payload as the UI may use it, or undefined when it does not fit. `media`
+ * is a kind of send, never a template type.
+ */
 const payloadReaders: Record<string, (p: Json) => unknown> = {
   text(p) {
     if (!isString(p.text)) return undefined
     if (p.quickReplies === undefined) return p
-    if (!Array.isArray(p.quickReplies)) return undefined
-    const quickReplies = p.quickReplies.map(readQuickReply)
-    return quickReplies.every(Boolean) ? { ...p, quickReplies } : undefined
+    const quickReplies = listOf(p.quickReplies, readQuickReply)
+    return quickReplies && { ...p, quickReplies }
   },
-  media: (p) =>
-    isString(p.url) &&
-    optional(p.title, isString) &&
-    optional(p.thumbnailUrl, isString) &&
-    optional(p.duration, isNumber)
-      ? p
-      : undefined,
+  image: readMedia,
+  video: readMedia,
+  audio: readMedia,
+  file: readMedia,
   location(p) {
-    const lat = coordinate(p.lat)
-    const long = coordinate(p.long)
+    // A coordinate has at most 64 characters.
+    const lat = readShortText(p.lat, 64)
+    const long = readShortText(p.long, 64)
     return lat && long && optional(p.title, isString) ? { ...p, lat, long } : undefined
   },
-  card: (p) => (isCard(p) ? p : undefined),
+  card: (p) => (isItem(p) ? p : undefined),
   buttons: (p) => (optional(p.title, isString) && isButtons(p.buttons) ? p : undefined),
-  carousel: (p) => (arrayOf(p.cards, isCard) ? p : undefined),
+  carousel: (p) => (arrayOf(p.cards, isItem) ? p : undefined),
   list: (p) =>
     arrayOf(p.items, (i) => isItem(i) && optional((i as Json).featured, (f) => typeof f === 'boolean')) &&
     optional(p.buttons, isButtons)
       ? p
       : undefined,
-}
-const readerOf = (type: string) =>
-  type === 'image' || type === 'video' || type === 'audio' || type === 'file'
-    ? payloadReaders.media
-    : Object.hasOwn(payloadReaders, type) && type !== 'media'
-      ? payloadReaders[type]
-      : undefined
-
-/** A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply. */
-function readDelay(v: unknown): number | undefined {
-  const n = isString(v) && v.trim() !== '' ? Number(v) : v
-  return isNumber(n) && n >= 0 ? n : undefined
 }
 
 /**
@@ -92,9 +90,10 @@ function readDelay(v: unknown): number | undefined {
  */
 export function readResponse(v: unknown): Response | undefined {
   if (!isRecord(v) || !isString(v.type)) return undefined
-  const delay = readDelay(v.delay)
-  const { delay: _delay, ...rest } = v
-  return { ...rest, type: v.type, ...(delay === undefined ? {} : { delay }) }
+  const { delay: given, ...rest } = v
+  // A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply.
+  const delay = isString(given) && given.trim() !== '' ? Number(given) : given
+  return { ...(rest as Response), ...(isNumber(delay) && delay >= 0 ? { delay } : {}) }
 }
 
 /**
@@ -108,22 +107,12 @@ export function readResponse(v: unknown): Response | undefined {
  */
 export function readTemplate(response: Response): Template {
   const delay = response.delay === undefined ? {} : { delay: response.delay }
-  const read = readerOf(response.type)
+  // Own keys only: a type such as `constructor` is unknown.
+  const read = Object.hasOwn(payloadReaders, response.type) ? payloadReaders[response.type] : undefined
   const payload = read && isRecord(response.payload) ? read(response.payload) : undefined
   if (payload === undefined) {
     const reason = read ? 'payload does not fit its type' : 'unsupported type'
     return { type: 'other', originalType: response.type, payload: response.payload, reason, ...delay }
   }
   return { type: response.type, payload, ...delay } as Template
-}
-
-/** A `ParseResult` of a light reader: the value, or the reason it was refused. */
-export function readResult<T>(value: T | undefined, what: string): ParseResult<T> {
-  return value === undefined
-    ? {
-        ok: false,
-        error: `(root): not a valid ${what}`,
-        issues: [{ path: '(root)', message: `not a valid ${what}` }],
-      }
-    : { ok: true, value }
 }
