@@ -1,6 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
-import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent, safeParse, threadIdSchema } from '@flowchat/core'
+import { decodeWebhookHead, FlowErrorCode, PROJECT_KINDS, safeParse, threadIdSchema } from '@flowchat/core'
 import { httpError } from './http-error.js'
 import { assertEventSize, assertJsonDepth } from './ingest-limits.js'
 import type { RelayContext } from './relay-context.js'
@@ -70,7 +70,9 @@ export function createWebhookIngest(context: {
         metrics.webhookRejected('json')
         throw httpError(FlowErrorCode.invalid_input, 'The webhook body is not valid JSON.')
       }
-      const parsed = parseWebhookEvent(json)
+      // Only the kind and thread id are needed: the body is stored as received. The head decoder decides both as
+      // the full decoder would (same checks, same refusals) without building the decoded data.
+      const parsed = decodeWebhookHead(json)
       if (!parsed.ok) {
         metrics.webhookRejected('invalid')
         const first = parsed.issues[0]
