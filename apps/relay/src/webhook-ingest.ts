@@ -101,7 +101,7 @@ export function createWebhookIngest(context: {
         threadId,
         kind: event.kind,
         type: event.type,
-        receivedAt: new Date().toISOString(),
+        receivedAt: receivedAt(),
         source: 'webhook' as const,
         body: json,
       }
@@ -128,7 +128,7 @@ export function createWebhookIngest(context: {
         })
       }
       if (result.duplicate) metrics.webhookDeduplicated()
-      return { duplicate: result.duplicate }
+      return result
     },
   }
 }
@@ -141,6 +141,22 @@ export function createWebhookIngest(context: {
  */
 export function webhookNotFound() {
   return httpError(FlowErrorCode.not_found, 'Not found.')
+}
+
+let lastMs = -1
+let lastIso = ''
+
+/**
+ * Now as an ISO string, formatted once per millisecond: under load many deliveries share a millisecond, and each
+ * stored envelope then holds the same string instead of its own copy.
+ */
+function receivedAt(): string {
+  const ms = Date.now()
+  if (ms !== lastMs) {
+    lastMs = ms
+    lastIso = new Date(ms).toISOString()
+  }
+  return lastIso
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
