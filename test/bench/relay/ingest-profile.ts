@@ -42,7 +42,10 @@ const server = await startChild(bare ? 'relay/bare-server.ts' : 'relay/relay-pro
   config,
   execArgv: [
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    ...(flag('perf') ? ['--perf-basic-prof'] : []),
+    // perf names JIT frames from /tmp/perf-<pid>.map; V8's own log goes to tmp, not the working directory.
+    ...(flag('perf')
+      ? ['--perf-basic-prof', `--logfile=${join(tmpdir(), 'ingest-v8.log')}`, '--no-logfile-per-isolate']
+      : []),
   ],
 })
 const postUrl = bare
