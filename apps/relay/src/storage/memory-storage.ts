@@ -139,8 +139,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   let closed = false
   let lastSweep = config.now()
 
-  function get(stream: StreamKey): Stream {
-    const name = streamName(stream)
+  /** The stream of that name (see `streamName`), created empty if need be. */
+  function get(name: string): Stream {
     let s = streams.get(name)
     if (!s) {
       s = { events: [], entries: [], head: 0, lastId: undefined }
@@ -224,8 +224,9 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     payload: Payload,
     now: number,
   ): string {
+    // The name once: it keys both the log and the listeners.
     const name = streamName(stream)
-    const s = get(stream)
+    const s = get(name)
     const id = nextId()
     const event: EventEnvelope = { id, ...envelope }
     const entry: Entry = { at: now, payload, gone: false, stream: s }
