@@ -14,6 +14,9 @@ export interface RelayMetrics {
   readonly contentType: string
 }
 
+/** How often prom-client samples event-loop lag, in ms (see createMetrics). */
+const EVENT_LOOP_SAMPLE_MS = 100
+
 /**
  * The relay's metrics on a `prom-client` registry of its own (several relays in one process do not collide),
  * with prom-client's default process and Node metrics (event-loop lag, heap, GC, handles) beside them.
@@ -26,7 +29,12 @@ export interface RelayMetrics {
  */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): RelayMetrics {
   const registry = new Registry()
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry })
+  if (options.defaultMetrics !== false) {
+    // Event-loop lag sampled every 100 ms, not prom-client's 10: its timer wakes the process at each sample, which
+    // cost 7.5 ms of CPU per second on a 2-core VM (idle or not, so 7.5 µs per webhook at 1,000/s) against 1 ms.
+    // A stall still shows in full once it spans a sample; stalls much shorter than 100 ms may go uncounted.
+    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
+  }
   let received = 0
   let delivered = 0
   let open = 0

@@ -23,7 +23,7 @@ export interface RegisterRouteOptions {
   tokens: TokenService
   /** Fastify route options (a body limit). */
   fastify?: RouteShorthandOptions
-  /** The route validates its body itself (webhooks: raw bytes, parsed by `parseWebhookEvent`). */
+  /** The route validates its body itself (webhooks: raw bytes, read by `decodeWebhookHead`). */
   rawBody?: boolean
 }
 

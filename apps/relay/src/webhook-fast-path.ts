@@ -9,6 +9,20 @@ const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]+$/
 /** The content types Flow.ai sends; the webhook route reads any type alike, these are the ones taken here. */
 const JSON_TYPE = /^application\/json(?:; ?charset=utf-8)?$/i
 
+/**
+ * The headers of a 200 to a delivery, as `send` builds them for a relay that is not closing. Frozen: they are shared
+ * by every answer, and `writeHead` only reads them.
+ */
+const okHeaders = (body: string): string[] =>
+  Object.freeze([
+    'content-type',
+    'application/json; charset=utf-8',
+    'content-length',
+    String(Buffer.byteLength(body)),
+  ]) as string[]
+const STORED_HEADERS = okHeaders(webhookAnswer(false))
+const DUPLICATE_HEADERS = okHeaders(webhookAnswer(true))
+
 /** pino's level check (Fastify's logger when logging is on; absent when it is off). */
 interface Leveled {
   isLevelEnabled(level: string): boolean
@@ -65,7 +79,13 @@ export function createWebhookFastPath(
   async function answer(res: ServerResponse, secret: string, raw: Buffer, reqLog: FastifyBaseLogger) {
     try {
       const { duplicate } = await ingest.accept(secret, raw, reqLog)
-      send(res, 200, webhookAnswer(duplicate))
+      const body = webhookAnswer(duplicate)
+      // The answer to nearly every delivery: its headers are built once (a closing relay adds `Connection: close`).
+      if (closing()) send(res, 200, body)
+      else {
+        res.writeHead(200, duplicate ? DUPLICATE_HEADERS : STORED_HEADERS)
+        res.end(body)
+      }
     } catch (error) {
       const failed = answerError(error, reqLog)
       send(res, failed.status, JSON.stringify(failed.body), failed.retryAfterSeconds)

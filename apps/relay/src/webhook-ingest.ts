@@ -1,6 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
-import { FlowErrorCode, PROJECT_KINDS, parseWebhookEvent, safeParse, threadIdSchema } from '@flowchat/core'
+import { decodeWebhookHead, FlowErrorCode, PROJECT_KINDS, safeParse, threadIdSchema } from '@flowchat/core'
 import { httpError } from './http-error.js'
 import { assertEventSize, assertJsonDepth } from './ingest-limits.js'
 import type { RelayContext } from './relay-context.js'
@@ -70,7 +70,9 @@ export function createWebhookIngest(context: {
         metrics.webhookRejected('json')
         throw httpError(FlowErrorCode.invalid_input, 'The webhook body is not valid JSON.')
       }
-      const parsed = parseWebhookEvent(json)
+      // Only the kind and thread id are needed: the body is stored as received. The head decoder decides both as
+      // the full decoder would (same checks, same refusals) without building the decoded data.
+      const parsed = decodeWebhookHead(json)
       if (!parsed.ok) {
         metrics.webhookRejected('invalid')
         const first = parsed.issues[0]
@@ -99,7 +101,7 @@ export function createWebhookIngest(context: {
         threadId,
         kind: event.kind,
         type: event.type,
-        receivedAt: new Date().toISOString(),
+        receivedAt: receivedAt(),
         source: 'webhook' as const,
         body: json,
       }
@@ -126,7 +128,7 @@ export function createWebhookIngest(context: {
         })
       }
       if (result.duplicate) metrics.webhookDeduplicated()
-      return { duplicate: result.duplicate }
+      return result
     },
   }
 }
@@ -139,6 +141,22 @@ export function createWebhookIngest(context: {
  */
 export function webhookNotFound() {
   return httpError(FlowErrorCode.not_found, 'Not found.')
+}
+
+let lastMs = -1
+let lastIso = ''
+
+/**
+ * Now as an ISO string, formatted once per millisecond: under load many deliveries share a millisecond, and each
+ * stored envelope then holds the same string instead of its own copy.
+ */
+function receivedAt(): string {
+  const ms = Date.now()
+  if (ms !== lastMs) {
+    lastMs = ms
+    lastIso = new Date(ms).toISOString()
+  }
+  return lastIso
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

@@ -85,6 +85,15 @@ function advance(s: Stream, count: number): void {
 
 type Listener = (event: EventEnvelope) => void
 
+/**
+ * A stream's listeners, and the list an append hands its event to: taken from the set on the first append after a
+ * change, instead of a copy per event, so (un)subscribing stays O(1) and delivering allocates nothing.
+ */
+interface Listeners {
+  set: Set<Listener>
+  list: Listener[] | undefined
+}
+
 const streamName = (stream: StreamKey): string =>
   stream === 'operators' ? 'operators' : `t:${stream.thread}`
 
@@ -116,9 +125,11 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
    * Listeners by stream name, apart from the logs: subscribing to a thread nobody writes to (most idle visitors)
    * creates no log entry.
    */
-  const listeners = new Map<string, Set<Listener>>()
+  const listeners = new Map<string, Listeners>()
   /** Dedupe keys in insertion order, so the oldest are forgotten first. */
   const keys = new Map<string, { result: AppendResult; at: number }>()
+  /** When the oldest dedupe key expires by age: until then (and under `maxKeys`) none is looked at. */
+  let keysExpireAt = Infinity
   /** Every entry in append order (oldest from `head`), for trimming by bytes across streams. */
   let order: Entry[] = []
   let head = 0
@@ -128,8 +139,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   let closed = false
   let lastSweep = config.now()
 
-  function get(stream: StreamKey): Stream {
-    const name = streamName(stream)
+  /** The stream of that name (see `streamName`), created empty if need be. */
+  function get(name: string): Stream {
     let s = streams.get(name)
     if (!s) {
       s = { events: [], entries: [], head: 0, lastId: undefined }
@@ -181,8 +192,13 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   }
 
   function forgetKeys(now: number): void {
+    if (keys.size <= config.maxKeys && now <= keysExpireAt) return
+    keysExpireAt = Infinity
     for (const [key, entry] of keys) {
-      if (keys.size <= config.maxKeys && now - entry.at <= config.maxAgeMs) break
+      if (keys.size <= config.maxKeys && now - entry.at <= config.maxAgeMs) {
+        keysExpireAt = entry.at + config.maxAgeMs
+        break
+      }
       keys.delete(key)
     }
   }
@@ -208,8 +224,9 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     payload: Payload,
     now: number,
   ): string {
+    // The name once: it keys both the log and the listeners.
     const name = streamName(stream)
-    const s = get(stream)
+    const s = get(name)
     const id = nextId()
     const event: EventEnvelope = { id, ...envelope }
     const entry: Entry = { at: now, payload, gone: false, stream: s }
@@ -221,12 +238,15 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     s.lastId = id
     trim(s, now)
     const own = listeners.get(name)
-    // A copy: a listener subscribed while this event is handed out starts with the next one.
-    for (const listener of own ? [...own] : []) {
-      try {
-        listener(event)
-      } catch {
-        // One broken listener must not stop the others or fail the append that was already stored.
+    if (own !== undefined) {
+      // The list as it is now: a listener subscribed while this event is handed out starts with the next one.
+      own.list ??= [...own.set]
+      for (const listener of own.list) {
+        try {
+          listener(event)
+        } catch {
+          // One broken listener must not stop the others or fail the append that was already stored.
+        }
       }
     }
     return id
@@ -247,11 +267,11 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
         envelope.threadId === null ? undefined : push({ thread: envelope.threadId }, envelope, payload, now)
       const operatorEventId = push('operators', envelope, payload, now)
       trimBytes(payload)
-      const result: AppendResult = {
-        duplicate: false,
-        ...(threadEventId === undefined ? {} : { threadEventId }),
-        operatorEventId,
-      }
+      const result: AppendResult =
+        threadEventId === undefined
+          ? { duplicate: false, operatorEventId }
+          : { duplicate: false, threadEventId, operatorEventId }
+      if (keys.size === 0) keysExpireAt = now + config.maxAgeMs
       keys.set(key, { result, at: now })
       return Promise.resolve(result)
     },
@@ -280,18 +300,20 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
 
     subscribe(stream: StreamKey, listener: Listener): () => void {
       const name = streamName(stream)
-      let set = listeners.get(name)
-      if (!set) {
-        set = new Set()
-        listeners.set(name, set)
-      }
       // A wrapper per call, so the same function subscribed twice is also removed twice.
       const own: Listener = (event) => listener(event)
-      set.add(own)
+      let entry = listeners.get(name)
+      if (!entry) {
+        entry = { set: new Set(), list: undefined }
+        listeners.set(name, entry)
+      }
+      entry.set.add(own)
+      entry.list = undefined
       return () => {
         const now = listeners.get(name)
-        if (!now?.delete(own)) return
-        if (now.size === 0) listeners.delete(name)
+        if (!now?.set.delete(own)) return
+        now.list = undefined
+        if (now.set.size === 0) listeners.delete(name)
       }
     },
 
@@ -304,6 +326,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       listeners.clear()
       streams.clear()
       keys.clear()
+      keysExpireAt = Infinity
       order = []
       head = 0
       held = 0

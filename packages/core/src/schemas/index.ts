@@ -58,6 +58,7 @@ export {
   parseWebhookEvent,
   webhookTypeFor,
 } from './webhook.js'
+export { decodeWebhookHead } from './webhook-head.js'
 
 export type { Originator, Profile, SendOriginator } from './primitives.js'
 export type { ParseIssue, ParseResult } from './parse.js'
@@ -104,4 +105,5 @@ export type {
   FlowEventOf,
   ThreadAction,
 } from './webhook.js'
+export type { WebhookHead } from './webhook-head.js'
 export { toEpochMs } from './epoch-ms.js'

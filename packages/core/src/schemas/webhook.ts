@@ -126,7 +126,8 @@ export interface EventDataMap {
   unknown: Record<string, unknown>
 }
 
-const dataSchemas: { [K in Exclude<EventKind, 'unknown'>]: z.ZodMiniType<unknown, unknown> } = {
+/** The schema of each known kind's data. Internal to the schemas (not exported from the package). */
+export const webhookDataSchemas: { [K in Exclude<EventKind, 'unknown'>]: z.ZodMiniType<unknown, unknown> } = {
   reply: replySchema,
   inbound: replySchema,
   outbound: replySchema,
@@ -171,6 +172,43 @@ export type FlowEventOf<K extends EventKind> = Extract<FlowEvent, { kind: K }>
  * if (r.ok) r.value.kind // 'paused'
  */
 export function parseWebhookEvent(json: unknown): ParseResult<FlowEvent> {
+  const located = locateWebhook(json)
+  if (!located.ok) return located
+  const { type, kind, payload, body } = located.value
+  const ids = readIds(payload, body)
+  if (kind === EventKind.unknown) {
+    return { ok: true, value: { kind, type, ...ids, data: payload, raw: json } }
+  }
+  const parsed = safeParse(webhookDataSchemas[kind], payload)
+  if (!parsed.ok) {
+    return {
+      ok: true,
+      value: { kind: EventKind.unknown, type, ...ids, data: payload, raw: json, issue: parsed.error },
+    }
+  }
+  return { ok: true, value: { kind, type, ...ids, data: parsed.value, raw: json } as FlowEvent }
+}
+
+/** Where a webhook body's parts are: what both decoders (this one and webhook-head.ts) read the same way. */
+export interface LocatedWebhook {
+  type: string
+  /** The kind its type names; whether the payload fits that kind is the caller's test. */
+  kind: EventKind
+  /** The payload its data and ids are read from (unwrapped from `payload` or `result`, or the flat body). */
+  payload: Record<string, unknown>
+  /** The whole body, where ids missing from the payload are looked for. */
+  body: Record<string, unknown>
+}
+
+/**
+ * The checks and unwrapping every webhook decoder starts with: a JSON object with a non-empty `type` of at most
+ * 200 characters, and its payload. Internal to the schemas (not exported from the package).
+ *
+ * @example
+ * const r = locateWebhook({ type: 'paused', payload: { threadId: 't1' } })
+ * if (r.ok) r.value.kind // 'paused'
+ */
+export function locateWebhook(json: unknown): ParseResult<LocatedWebhook> {
   if (!isRecord(json)) return failure('(root)', 'a webhook body must be a JSON object')
   const { type } = json
   if (typeof type !== 'string' || type.length === 0) return failure('type', 'must be a non-empty string')
@@ -185,20 +223,7 @@ export function parseWebhookEvent(json: unknown): ParseResult<FlowEvent> {
   if (isRecord(payload.result) && !('threadId' in payload && 'messages' in payload)) {
     payload = { ...payload.result, ...('threadId' in payload ? { threadId: payload.threadId } : {}) }
   }
-
-  const ids = readIds(payload, json)
-  const { kind } = kindOfType(type)
-  if (kind === EventKind.unknown) {
-    return { ok: true, value: { kind, type, ...ids, data: payload, raw: json } }
-  }
-  const parsed = safeParse(dataSchemas[kind], payload)
-  if (!parsed.ok) {
-    return {
-      ok: true,
-      value: { kind: EventKind.unknown, type, ...ids, data: payload, raw: json, issue: parsed.error },
-    }
-  }
-  return { ok: true, value: { kind, type, ...ids, data: parsed.value, raw: json } as FlowEvent }
+  return { ok: true, value: { type, kind: kindOfType(type).kind, payload, body: json } }
 }
 
 /** threadId and traceId from the payload or, failing that, the top level; invalid ones are left out. */
