@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compareEventIds as clientCompare } from '../client/message-id.js'
-import { compareEventIds, eventIdSchema, isEventId } from './event-id.js'
+import { compareEventIds, eventIdSchema, isEventId, parseEventId } from './event-id.js'
+import { seededRandom } from '../client/test-doubles.js'
 import { safeParse } from '../schemas/parse.js'
 
 describe('event ids', () => {
@@ -36,5 +37,27 @@ describe('event ids', () => {
     const bad = safeParse(eventIdSchema, '1_2')
     expect(bad.ok).toBe(false)
     if (!bad.ok) expect(bad.error).toContain('must look like <ms>-<seq>')
+  })
+
+  it('agree with the pattern and BigInt on every id, well-formed or not (seeded)', () => {
+    const random = seededRandom(15)
+    const digits = (n: number) =>
+      Array.from({ length: n }, () => '0123456789'[Math.floor(random() * 10)]).join('')
+    const junk = () =>
+      Array.from({ length: Math.floor(random() * 24) }, () => '0019-x '[Math.floor(random() * 7)]).join('')
+    const id = () =>
+      random() < 0.7
+        ? `${digits(1 + Math.floor(random() * 21))}-${digits(1 + Math.floor(random() * 21))}`
+        : junk()
+    const reference = (a: string, b: string) => {
+      const [x, y] = [parseEventId(a), parseEventId(b)]
+      if (!x || !y) return Number(!!x) - Number(!!y)
+      return Math.sign(Number(x.ms - y.ms)) || Math.sign(Number(x.seq - y.seq))
+    }
+    for (let i = 0; i < 20_000; i++) {
+      const a = id()
+      const b = random() < 0.2 ? a.replace(/^(\d)/, '0$1') : id()
+      expect(Math.sign(compareEventIds(a, b)), `${a} vs ${b}`).toBe(reference(a, b))
+    }
   })
 })
