@@ -10,16 +10,23 @@ const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]+$/
 const JSON_TYPE = /^application\/json(?:; ?charset=utf-8)?$/i
 
 /**
- * The headers of a 200 to a delivery, as `send` builds them for a relay that is not closing. Frozen: they are shared
- * by every answer, and `writeHead` only reads them.
+ * The headers of a JSON answer, with Fastify's names (lower case) and order, so both paths answer alike: the one
+ * list `send` and the prebuilt 200s read.
  */
-const okHeaders = (body: string): string[] =>
-  Object.freeze([
+function jsonHeaders(body: string, retryAfterSeconds?: number, close = false): string[] {
+  const headers = retryAfterSeconds === undefined ? [] : ['retry-after', String(retryAfterSeconds)]
+  headers.push(
     'content-type',
     'application/json; charset=utf-8',
     'content-length',
     String(Buffer.byteLength(body)),
-  ]) as string[]
+  )
+  if (close) headers.push('connection', 'close')
+  return headers
+}
+
+/** The headers of a 200 to a delivery for a relay that is not closing. Frozen: every answer shares them. */
+const okHeaders = (body: string): string[] => Object.freeze(jsonHeaders(body)) as string[]
 const STORED_HEADERS = okHeaders(webhookAnswer(false))
 const DUPLICATE_HEADERS = okHeaders(webhookAnswer(true))
 
@@ -65,14 +72,7 @@ export function createWebhookFastPath(
   const { ingest, bodyLimitBytes, maxParamLength, closing, log } = options
 
   function send(res: ServerResponse, status: number, body: string, retryAfterSeconds?: number): void {
-    // Fastify's header names (lower case) and order: the answers are the route's.
-    const headers =
-      retryAfterSeconds === undefined
-        ? ['content-type', 'application/json; charset=utf-8']
-        : ['retry-after', String(retryAfterSeconds), 'content-type', 'application/json; charset=utf-8']
-    headers.push('content-length', String(Buffer.byteLength(body)))
-    if (closing()) headers.push('connection', 'close')
-    res.writeHead(status, headers)
+    res.writeHead(status, jsonHeaders(body, retryAfterSeconds, closing()))
     res.end(body)
   }
 
