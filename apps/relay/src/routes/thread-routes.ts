@@ -121,9 +121,11 @@ export function threadRoutes(context: RelayContext) {
     })
 
     registerRoute(app, historyRoute, deps, async ({ params, query }, request) => {
-      const page = await upstream(() => rest.getHistory(params.threadId, query.page ?? 1))
-      // The page may hold copies of sends this relay has under way: pair them once their `sent` events are stored.
-      await underWay.settled(params.threadId, SEND_WAIT_MS)
+      // Page 1 may hold copies of sends this relay has under way: pair them once their `sent` events are stored.
+      // An older page cannot hold one (a send's copy is the thread's newest message as it is made): it need not wait.
+      const number = query.page ?? 1
+      const page = await upstream(() => rest.getHistory(params.threadId, number))
+      if (number === 1) await underWay.settled(params.threadId, SEND_WAIT_MS)
       try {
         return await labels.restore(params.threadId, page)
       } catch (error) {
