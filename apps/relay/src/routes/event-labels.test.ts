@@ -332,6 +332,34 @@ describe('createEventLabels: traceIds', () => {
     expect(traceIds(await labels.restore('t', newest))).toEqual([undefined, undefined, 'later'])
   })
 
+  it('removes every meta.traceId it did not give: the relay is the only author of the field', async () => {
+    const { storage, send } = sends()
+    await send(t0 + 100, { type: 'text', speech: 'yes', traceId: 'a' })
+    const labels = createEventLabels(storage, { skewMs: 1000 })
+    const withForeign = (entries: Said[]) => {
+      const given = historyOf(entries)
+      for (const entry of given.history)
+        entry.messages[0]!.meta = { ...entry.messages[0]!.meta, traceId: 'x' }
+      return given
+    }
+    const restored = await labels.restore(
+      't',
+      withForeign([
+        ['user', t0, said('yes')],
+        ['bot', t0 + 1000, said('ok')],
+        ['user', t0 + 9000, said('later')],
+      ]),
+    )
+    expect(traceIds(restored)).toEqual(['a', undefined, undefined])
+    expect(restored.history[1]!.messages[0]!.meta).toEqual({ msgId: `f${t0 + 1000}`, createdAt: t0 + 1000 })
+    // A page without the visitor's messages, or whose sends are not stored, reads nothing and still loses them.
+    const bots = withForeign([['bot', t0, said('hello')]])
+    expect(traceIds(await labels.restore('t', bots))).toEqual([undefined])
+    expect(traceIds(await labels.restore('other', withForeign([['user', t0, said('yes')]])))).toEqual([
+      undefined,
+    ])
+  })
+
   it('never gives a traceId to copies on two pages, wherever the edge falls between them', async () => {
     const { storage, send } = sends()
     const times = [0, 700, 1500, 2600, 3000, 3900, 5200, 6000]

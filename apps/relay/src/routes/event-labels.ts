@@ -28,7 +28,8 @@ export interface EventLabelsOptions {
 export interface EventLabels {
   /**
    * The page with `meta.traceId` set on each visitor message matched to a stored send (and `payload.label` on an
-   * event's response), the page itself when none is. Rejects when the storage cannot be read.
+   * event's response) and removed from every other message, the page itself when nothing changes. Rejects when
+   * the storage cannot be read.
    */
   restore(threadId: string, page: HistoryPage): Promise<HistoryPage>
 }
@@ -212,6 +213,27 @@ function pair(
 }
 
 /**
+ * The page without any `meta.traceId` on it (the page itself when it has none). The relay is the field's only
+ * author, giving a message its paired send's: one that came from elsewhere would have a client merge the message
+ * into a send it is not the record of (a bot's answer into the question).
+ *
+ * @example
+ * withoutTraceIds(page).history[0].messages[0].meta?.traceId // undefined
+ */
+export function withoutTraceIds(page: HistoryPage): HistoryPage {
+  if (!page.history.some((entry) => entry.messages.some((m) => m.meta?.traceId !== undefined))) return page
+  const history = page.history.map((entry) => ({
+    ...entry,
+    messages: entry.messages.map((message) => {
+      if (message.meta?.traceId === undefined) return message
+      const { traceId: _, ...meta } = message.meta
+      return { ...message, meta }
+    }),
+  }))
+  return { ...page, history }
+}
+
+/**
  * Flow.ai's history keeps what the visitor said, but not the traceId of the send (the relay's `sent` event and
  * the bot's answer name it by that), nor an event button's label; the relay's storage keeps both on the send's
  * `sent` event. For a history page, `restore` reads the thread's stored events around the times of the page's
@@ -281,7 +303,8 @@ export function createEventLabels(
   }
 
   return {
-    async restore(threadId, page) {
+    async restore(threadId, given) {
+      const page = withoutTraceIds(given)
       const copies = copiesOf(page)
       if (copies.length === 0) return page
       const sends = await sendsAround(threadId, [...new Set(copies.map((c) => c.at))])

@@ -6,7 +6,7 @@ import { principalKey } from '../auth.js'
 import { upstream } from '../http-error.js'
 import { assertEventSize } from '../ingest-limits.js'
 import { registerBusinessHours } from './business-hours.js'
-import { createEventLabels, withLabel } from './event-labels.js'
+import { createEventLabels, withLabel, withoutTraceIds } from './event-labels.js'
 import type { RelayContext } from '../relay-context.js'
 import { registerRoute } from '../register-route.js'
 import type { Principal } from '../token-service.js'
@@ -132,7 +132,7 @@ export function threadRoutes(context: RelayContext) {
         // Labels and traceIds only dress the page: without the storage, the visitor's events show their names,
         // and a tab that read a send's copy before its echo may show it twice until it reloads.
         request.log.warn({ err: error }, 'event labels not restored')
-        return page
+        return withoutTraceIds(page)
       }
     })
 
