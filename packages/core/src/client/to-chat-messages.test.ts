@@ -218,6 +218,15 @@ describe('a history page', () => {
     }
   })
 
+  it('declares meta.traceId: read as a string, and a malformed one dropped without failing the page', () => {
+    const message = (traceId: unknown) => ({ responses: [], meta: { msgId: 'f1', traceId } })
+    const parsed = safeParse(historyPageSchema, { history: [{ messages: [message(42), message('')] }] })
+    if (!parsed.ok) throw new Error(parsed.error)
+    const [numeric, empty] = parsed.value.history[0]!.messages
+    expect(numeric!.meta?.traceId).toBe('42')
+    expect(empty!.meta).toEqual({ msgId: 'f1' })
+  })
+
   it("never reads a bot's message as the record of a send, so it cannot swallow the send it answers", () => {
     const page = {
       history: [
