@@ -18,9 +18,9 @@ afterAll(() => deleteKeys(testRedisUrl, prefixes))
 
 /**
  * Flow.ai as the relays see it: it keeps each event send in history under its name only (no label), with the
- * time it got it, as Flow.ai's history does.
+ * time it got it, as Flow.ai's history does; with `traceId`, a `meta.traceId` of its own on each.
  */
-function flowHistory() {
+function flowHistory(traceId?: string) {
   const history: unknown[] = []
   const respond: FlowResponder = (call) => {
     if (call.method === 'POST' && call.path.startsWith('messages/')) {
@@ -35,7 +35,7 @@ function flowHistory() {
           {
             fallback: payload.eventName ?? payload.speech,
             createdAt: Date.now(),
-            meta: { msgId: `flow-${history.length}` },
+            meta: { msgId: `flow-${history.length}`, ...(traceId === undefined ? {} : { traceId }) },
             responses: [response],
           },
         ],
@@ -159,7 +159,7 @@ describe('event labels on the history page across relays', () => {
     await expectTraceIds(a, b)
   })
 
-  it('serves the page with event names, logging no label, when the storage cannot be read', async () => {
+  it('serves the page with event names and no traceId, logging no label, when the storage cannot be read', async () => {
     const inner = createMemoryStorage()
     let failing = false
     const storage: EventStorage = {
@@ -167,10 +167,12 @@ describe('event labels on the history page across relays', () => {
       readThreadRange: (...args) =>
         failing ? Promise.reject(new Error('storage down')) : inner.readThreadRange(...args),
     }
-    const a = await start(storage, flowHistory())
+    const a = await start(storage, flowHistory('flow-own'))
     await clickButton(a.relay, a.token)
     failing = true
     expect(await shown(a.relay, a.token)).toEqual([{ eventName: 'SHOW_MENU' }])
+    // Only the relay writes `meta.traceId`: not restored, the page carries none.
+    expect(await traceIdsShown(a.relay, a.token)).toEqual([{ msgId: 'flow-0' }])
     const logged = a.logs.lines.join('')
     expect(logged).toContain('event labels not restored')
     expect(logged).not.toContain(label)

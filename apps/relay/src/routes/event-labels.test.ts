@@ -293,6 +293,97 @@ describe('createEventLabels: traceIds', () => {
     const alone = historyOf([['user', t0, said('yes')]], { page: 1, pages: 1 })
     expect(traceIds(await labels.restore('t', alone))).toEqual(['a'])
   })
+
+  it("pairs page 1's newest send of a busy thread, whose page covers less than the skew", async () => {
+    const { storage, send } = sends()
+    const bot = Array.from({ length: 19 }, (_, i): Said => ['bot', t0 + i * 3000, said(`answer ${i}`)])
+    await send(t0 + 60_200, { type: 'text', speech: 'hi', traceId: 'hi' })
+    const labels = createEventLabels(storage)
+    const entries: Said[] = [...bot, ['user', t0 + 60_000, said('hi')]]
+    for (const numbers of [
+      { page: 1, pages: 1 },
+      { page: 1, pages: 2 },
+    ])
+      expect(traceIds(await labels.restore('t', historyOf(entries, numbers))).at(-1)).toBe('hi')
+    // The same words on page 2, 10 s before page 1's edge: that send stays unpaired (page 2's copy is nearer to
+    // it than any of page 1's), and takes nothing from the newest.
+    await send(t0 - 9800, { type: 'text', speech: 'hi', traceId: 'old' })
+    expect(traceIds(await labels.restore('t', historyOf(entries, { page: 1, pages: 2 }))).at(-1)).toBe('hi')
+    const older = historyOf([['user', t0 - 10_000, said('hi')]], { page: 2, pages: 2 })
+    expect(traceIds(await labels.restore('t', older))).toEqual([undefined])
+  })
+
+  it('leaves unpaired a copy that a send near the edge may belong to, and pairs the next with its own', async () => {
+    const { storage, send } = sends()
+    // Stored before Flow.ai's time of its copy: the clocks differ.
+    await send(t0 + 300, { type: 'text', speech: 'yes', traceId: 'edge' })
+    await send(t0 + 30_200, { type: 'text', speech: 'yes', traceId: 'later' })
+    const labels = createEventLabels(storage)
+    const newest = historyOf(
+      [
+        ['bot', t0, said('hello')],
+        ['user', t0 + 1000, said('yes')],
+        ['user', t0 + 30_000, said('yes')],
+      ],
+      { page: 1, pages: 2 },
+    )
+    // "edge" is nearer to page 1's oldest message than to its copy: page 2 could hold that copy. The first
+    // "yes" must not take "later" instead (it is nearer to "edge"); the second takes its own.
+    expect(traceIds(await labels.restore('t', newest))).toEqual([undefined, undefined, 'later'])
+  })
+
+  it('removes every meta.traceId it did not give: the relay is the only author of the field', async () => {
+    const { storage, send } = sends()
+    await send(t0 + 100, { type: 'text', speech: 'yes', traceId: 'a' })
+    const labels = createEventLabels(storage, { skewMs: 1000 })
+    const withForeign = (entries: Said[]) => {
+      const given = historyOf(entries)
+      for (const entry of given.history)
+        entry.messages[0]!.meta = { ...entry.messages[0]!.meta, traceId: 'x' }
+      return given
+    }
+    const restored = await labels.restore(
+      't',
+      withForeign([
+        ['user', t0, said('yes')],
+        ['bot', t0 + 1000, said('ok')],
+        ['user', t0 + 9000, said('later')],
+      ]),
+    )
+    expect(traceIds(restored)).toEqual(['a', undefined, undefined])
+    expect(restored.history[1]!.messages[0]!.meta).toEqual({ msgId: `f${t0 + 1000}`, createdAt: t0 + 1000 })
+    // A page without the visitor's messages, or whose sends are not stored, reads nothing and still loses them.
+    const bots = withForeign([['bot', t0, said('hello')]])
+    expect(traceIds(await labels.restore('t', bots))).toEqual([undefined])
+    expect(traceIds(await labels.restore('other', withForeign([['user', t0, said('yes')]])))).toEqual([
+      undefined,
+    ])
+  })
+
+  it('never gives a traceId to copies on two pages, wherever the edge falls between them', async () => {
+    const { storage, send } = sends()
+    const times = [0, 700, 1500, 2600, 3000, 3900, 5200, 6000]
+    for (const [i, at] of times.entries())
+      await send(t0 + at + (i % 3) * 150 - 100, {
+        type: 'text',
+        speech: i % 2 ? 'yes' : 'no',
+        traceId: `s${i}`,
+      })
+    const labels = createEventLabels(storage, { skewMs: 1000 })
+    const entries = times.map((at, i): Said => ['user', t0 + at, said(i % 2 ? 'yes' : 'no')])
+    let pairs = 0
+    for (let edge = 1; edge < entries.length; edge++) {
+      const newest = await labels.restore('t', historyOf(entries.slice(edge), { page: 1, pages: 2 }))
+      const oldest = await labels.restore('t', historyOf(entries.slice(0, edge), { page: 2, pages: 2 }))
+      const both = [...traceIds(oldest), ...traceIds(newest)].filter((id) => id !== undefined)
+      expect(new Set(both).size, `edge before message ${edge}`).toBe(both.length)
+      pairs += both.length
+      // Each copy pairs with its own send or none.
+      for (const [i, id] of [...traceIds(oldest), ...traceIds(newest)].entries())
+        expect([undefined, `s${i}`]).toContain(id)
+    }
+    expect(pairs).toBeGreaterThan(entries.length)
+  })
 })
 
 describe('withLabel', () => {

@@ -28,7 +28,8 @@ export interface EventLabelsOptions {
 export interface EventLabels {
   /**
    * The page with `meta.traceId` set on each visitor message matched to a stored send (and `payload.label` on an
-   * event's response), the page itself when none is. Rejects when the storage cannot be read.
+   * event's response) and removed from every other message, the page itself when nothing changes. Rejects when
+   * the storage cannot be read.
    */
   restore(threadId: string, page: HistoryPage): Promise<HistoryPage>
 }
@@ -161,9 +162,13 @@ function windowsAround(
  * pairing is one to one (two clicks of one button are two sends with two traceIds, and stay two messages), and a
  * copy whose send is not stored yet (under way when the page was read, always the newest) takes none.
  *
- * Another page's copies could take a send near this page's edge: a send within `skewMs` of an edge that has a page
- * beyond it (older when `page < pages`, newer when `page > 1`) leaves its content unpaired on this page, so no
- * send is ever given to two copies on two pages.
+ * Another page's copies could take a send near this page's edge, so each send is decided alone: beyond an edge
+ * with a page past it (older when `page < pages`, newer when `page > 1`) every message is at or past the edge's
+ * time, so a send is this page's only when one of this page's copies of its content is strictly nearer to it
+ * than that edge is. The page across the edge reads the same rule from its side, and no send meets both (it
+ * would lie strictly after this page's oldest message and strictly before the older page's newest, which is no
+ * later), so no send is ever given to copies on two pages. A copy nearer to a send that may be another page's
+ * than to the send it would take takes none (it may be the other's copy): left unpaired, never wrongly paired.
  */
 function pair(
   copies: readonly Copy[],
@@ -178,25 +183,54 @@ function pair(
     if (same) same.push(copy)
     else byKey.set(copy.key, [copy])
   }
+  const { older, newer } = edges
   for (const [key, own] of byKey) {
     own.sort((a, b) => a.at - b.at)
-    const near = sends.filter((s) => s.key === key && own.some((c) => Math.abs(s.at - c.at) <= skewMs))
-    const { older, newer } = edges
-    const shared = near.some(
-      (s) =>
-        (older !== undefined && s.at <= older + skewMs) || (newer !== undefined && s.at >= newer - skewMs),
-    )
-    if (shared) continue
+    const near: StoredSend[] = []
+    const across: StoredSend[] = []
+    for (const send of sends) {
+      if (send.key !== key) continue
+      const nearest = Math.min(...own.map((c) => Math.abs(send.at - c.at)))
+      if (nearest > skewMs) continue
+      const ours =
+        (older === undefined || nearest < send.at - older) &&
+        (newer === undefined || nearest < newer - send.at)
+      ;(ours ? near : across).push(send)
+    }
     let next = 0
     for (const copy of own) {
       while (near[next] !== undefined && (near[next] as StoredSend).at < copy.at - skewMs) next++
       const send = near[next]
       if (send === undefined || send.at > copy.at + skewMs) continue
+      // A send that may be another page's, nearer to this copy than the one it would take, may well be its own.
+      const distance = Math.abs(send.at - copy.at)
+      if (across.some((s) => Math.abs(s.at - copy.at) < distance)) continue
       paired.set(copy, send)
       next++
     }
   }
   return paired
+}
+
+/**
+ * The page without any `meta.traceId` on it (the page itself when it has none). The relay is the field's only
+ * author, giving a message its paired send's: one that came from elsewhere would have a client merge the message
+ * into a send it is not the record of (a bot's answer into the question).
+ *
+ * @example
+ * withoutTraceIds(page).history[0].messages[0].meta?.traceId // undefined
+ */
+export function withoutTraceIds(page: HistoryPage): HistoryPage {
+  if (!page.history.some((entry) => entry.messages.some((m) => m.meta?.traceId !== undefined))) return page
+  const history = page.history.map((entry) => ({
+    ...entry,
+    messages: entry.messages.map((message) => {
+      if (message.meta?.traceId === undefined) return message
+      const { traceId: _, ...meta } = message.meta
+      return { ...message, meta }
+    }),
+  }))
+  return { ...page, history }
 }
 
 /**
@@ -269,7 +303,8 @@ export function createEventLabels(
   }
 
   return {
-    async restore(threadId, page) {
+    async restore(threadId, given) {
+      const page = withoutTraceIds(given)
       const copies = copiesOf(page)
       if (copies.length === 0) return page
       const sends = await sendsAround(threadId, [...new Set(copies.map((c) => c.at))])

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Relay } from '../relay.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import type { EventEnvelope } from '../storage/types.js'
@@ -208,46 +208,121 @@ describe('send proxy, history and business hours', () => {
     ])
   })
 
-  it("pairs a page read while a send is under way with that send's traceId, once the send is stored", async () => {
-    const history: unknown[] = []
-    let ack = () => {}
-    const acked = new Promise<void>((resolve) => (ack = resolve))
-    let historyAsked = () => {}
-    const asked = new Promise<void>((resolve) => (historyAsked = resolve))
+  /** Waits (a bounded number of turns of the event loop, no timer) until `done`, else fails naming `what`. */
+  async function until(done: () => boolean, what: string) {
+    for (let turns = 0; !done(); turns++) {
+      if (turns === 10_000) throw new Error(`gave up waiting for ${what}`)
+      await new Promise(setImmediate)
+    }
+  }
+
+  /** 19 bot messages 3 s apart, the newest a minute ago: a busy thread's page 1 covers less than the skew. */
+  const botAnswers = (from: number) =>
+    Array.from({ length: 19 }, (_, i) => ({
+      originator: { name: 'Bot', role: 'bot' },
+      messages: [
+        { createdAt: from + i * 3000, responses: [{ type: 'text', payload: { text: `answer ${i}` } }] },
+      ],
+    }))
+
+  it.each([
+    { pages: 1, older: [] },
+    { pages: 2, older: botAnswers(Date.now() - 60_000) },
+  ])(
+    "pairs a page read while a send is under way with that send's traceId, once stored (page 1 of $pages)",
+    async ({ pages, older }) => {
+      const history: unknown[] = [...older]
+      let ack = () => {}
+      const acked = new Promise<void>((resolve) => (ack = resolve))
+      let historyAsked = () => {}
+      const asked = new Promise<void>((resolve) => (historyAsked = resolve))
+      const { visitor } = await setup(async (call) => {
+        if (call.method === 'POST') {
+          // Flow.ai has the message (its history shows it) before the relay has its answer.
+          const { payload } = JSON.parse(call.body) as { payload: { speech: string } }
+          history.push({
+            originator: { name: 'Ann', role: 'user' },
+            messages: [
+              { createdAt: Date.now(), responses: [{ type: 'text', payload: { text: payload.speech } }] },
+            ],
+          })
+          await acked
+          return undefined
+        }
+        if (!call.path.includes('sync=true')) return undefined
+        // The page is read while the send waits for Flow.ai's answer; the answer comes as the page is served.
+        historyAsked()
+        ack()
+        return new Response(
+          JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages } }),
+          {
+            headers: { 'content-type': 'application/json' },
+          },
+        )
+      })
+      const sending = send(visitor, { type: 'text', text: 'hi' })
+      await until(() => history.length > older.length, "Flow.ai's copy of the send")
+      const page = relay.app.inject({ url, headers: { authorization: `Bearer ${visitor}` } })
+      await asked
+      const [r, h] = await Promise.all([sending, page])
+      expect(r.statusCode).toBe(202)
+      const { history: got } = h.json<{
+        history: Array<{ messages: Array<{ meta?: { traceId?: string } }> }>
+      }>()
+      expect(got.map((e) => e.messages[0]!.meta?.traceId)).toEqual([
+        ...older.map(() => undefined),
+        r.json<{ traceId: string }>().traceId,
+      ])
+    },
+  )
+
+  it('waits at most 2 s for a send that hangs before serving page 1, and not at all for an older page', async () => {
+    const history = [
+      {
+        originator: { name: 'Ann', role: 'user' },
+        messages: [{ createdAt: Date.now(), responses: [{ type: 'text', payload: { text: 'hi' } }] }],
+      },
+    ]
+    let posted = false
     const { visitor } = await setup(async (call) => {
       if (call.method === 'POST') {
-        // Flow.ai has the message (its history shows it) before the relay has its answer.
-        const { payload } = JSON.parse(call.body) as { payload: { speech: string } }
-        history.push({
-          originator: { name: 'Ann', role: 'user' },
-          messages: [
-            { createdAt: Date.now(), responses: [{ type: 'text', payload: { text: payload.speech } }] },
-          ],
-        })
-        await acked
-        return undefined
+        posted = true
+        // Flow.ai never answers (until the test ends).
+        return new Promise<Response>(() => {})
       }
       if (!call.path.includes('sync=true')) return undefined
-      // The page is read while the send waits for Flow.ai's answer; the answer comes as the page is served.
-      historyAsked()
-      ack()
       return new Response(
-        JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages: 1 } }),
+        JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages: 2 } }),
         {
           headers: { 'content-type': 'application/json' },
         },
       )
     })
-    const sending = send(visitor, { type: 'text', text: 'hi' })
-    while (history.length === 0) await new Promise(setImmediate)
-    const page = relay.app.inject({ url, headers: { authorization: `Bearer ${visitor}` } })
-    await asked
-    const [r, h] = await Promise.all([sending, page])
-    expect(r.statusCode).toBe(202)
-    const { history: got } = h.json<{
-      history: Array<{ messages: Array<{ meta?: { traceId?: string } }> }>
-    }>()
-    expect(got.map((e) => e.messages[0]!.meta?.traceId)).toEqual([r.json<{ traceId: string }>().traceId])
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      void send(visitor, { type: 'text', text: 'hi' })
+      await until(() => posted, 'the send to reach Flow.ai')
+      // No timer runs: an older page is served at once, with the copy (it cannot be one) unpaired.
+      let older: { statusCode: number } | undefined
+      void relay.app
+        .inject({ url: `${url}?page=2`, headers: { authorization: `Bearer ${visitor}` } })
+        .then((r) => (older = r))
+      await until(() => older !== undefined, 'page 2, served without waiting for the send')
+      expect(older!.statusCode).toBe(200)
+      let served = false
+      const newest = relay.app
+        .inject({ url, headers: { authorization: `Bearer ${visitor}` } })
+        .then((r) => ((served = true), r))
+      await until(() => vi.getTimerCount() > 0, 'page 1 to wait for the send')
+      await vi.advanceTimersByTimeAsync(1999)
+      expect(served).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      const r = await newest
+      expect(r.statusCode).toBe(200)
+      expect(r.json().history[0].messages[0].meta?.traceId).toBeUndefined()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('names an over-long or non-string label', async () => {

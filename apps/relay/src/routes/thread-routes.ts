@@ -6,7 +6,7 @@ import { principalKey } from '../auth.js'
 import { upstream } from '../http-error.js'
 import { assertEventSize } from '../ingest-limits.js'
 import { registerBusinessHours } from './business-hours.js'
-import { createEventLabels, withLabel } from './event-labels.js'
+import { createEventLabels, withLabel, withoutTraceIds } from './event-labels.js'
 import type { RelayContext } from '../relay-context.js'
 import { registerRoute } from '../register-route.js'
 import type { Principal } from '../token-service.js'
@@ -121,16 +121,18 @@ export function threadRoutes(context: RelayContext) {
     })
 
     registerRoute(app, historyRoute, deps, async ({ params, query }, request) => {
-      const page = await upstream(() => rest.getHistory(params.threadId, query.page ?? 1))
-      // The page may hold copies of sends this relay has under way: pair them once their `sent` events are stored.
-      await underWay.settled(params.threadId, SEND_WAIT_MS)
+      // Page 1 may hold copies of sends this relay has under way: pair them once their `sent` events are stored.
+      // An older page cannot hold one (a send's copy is the thread's newest message as it is made): it need not wait.
+      const number = query.page ?? 1
+      const page = await upstream(() => rest.getHistory(params.threadId, number))
+      if (number === 1) await underWay.settled(params.threadId, SEND_WAIT_MS)
       try {
         return await labels.restore(params.threadId, page)
       } catch (error) {
         // Labels and traceIds only dress the page: without the storage, the visitor's events show their names,
         // and a tab that read a send's copy before its echo may show it twice until it reloads.
         request.log.warn({ err: error }, 'event labels not restored')
-        return page
+        return withoutTraceIds(page)
       }
     })
 

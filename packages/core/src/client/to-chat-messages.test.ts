@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { historyPageSchema } from '../schemas/responses.js'
 import { safeParse } from '../schemas/parse.js'
 import { buildSend } from './build-send.js'
+import { mergeMessages } from './merge-messages.js'
 import { readHistoryPage } from './read-thread-event.js'
 import { messageFromSent, messagesFromHistory } from './to-chat-messages.js'
 import type { ChatMessage } from './types.js'
@@ -215,5 +216,44 @@ describe('a history page', () => {
       expect(alone?.message.traceId).toBeUndefined()
       expect(alone?.echoOf).toBeUndefined()
     }
+  })
+
+  it('declares meta.traceId: read as a string, and a malformed one dropped without failing the page', () => {
+    const message = (traceId: unknown) => ({ responses: [], meta: { msgId: 'f1', traceId } })
+    const parsed = safeParse(historyPageSchema, { history: [{ messages: [message(42), message('')] }] })
+    if (!parsed.ok) throw new Error(parsed.error)
+    const [numeric, empty] = parsed.value.history[0]!.messages
+    expect(numeric!.meta?.traceId).toBe('42')
+    expect(empty!.meta).toEqual({ msgId: 'f1' })
+  })
+
+  it("never reads a bot's message as the record of a send, so it cannot swallow the send it answers", () => {
+    const page = {
+      history: [
+        {
+          originator: { name: 'Ann', role: 'user' },
+          messages: [
+            { responses: [{ type: 'text', payload: { text: 'hi' } }], meta: { msgId: 'f1', traceId: 'tr1' } },
+          ],
+        },
+        {
+          originator: { name: 'Bot', role: 'bot' },
+          messages: [
+            {
+              responses: [{ type: 'text', payload: { text: 'hello' } }],
+              meta: { msgId: 'f2', traceId: 'tr1' },
+            },
+          ],
+        },
+      ],
+    }
+    const [asked, answer] = messagesFromHistory(page, 'visitor')
+    expect(asked?.echoOf).toBe('tr1')
+    expect(answer?.echoOf).toBeUndefined()
+    const merged = mergeMessages({ messages: [] as ChatMessage[], aliases: {}, localTime: {} }, [
+      asked!,
+      answer!,
+    ])
+    expect(merged.messages.map((m) => m.sender)).toEqual(['visitor', 'bot'])
   })
 })

@@ -109,13 +109,21 @@ export function messagesFromHistory(page: HistoryPage, self: Sender): IncomingMe
   let previous = 0
   for (const entry of page.history) {
     for (const [index, part] of entry.messages.entries()) {
-      const traceId = str(part.meta?.traceId) || undefined
       // Entries without times keep their place after the one before them.
-      const message = fromReplyMessage(part, index, entry.originator, previous, self, traceId)
+      const message = fromReplyMessage(
+        part,
+        index,
+        entry.originator,
+        previous,
+        self,
+        str(part.meta?.traceId) || undefined,
+      )
       previous = message.createdAt
       out.push({
         message: message.own ? { ...message, state: 'delivered' } : message,
-        echoOf: traceId,
+        // Only the visitor's or an agent's message is the record of a send (as in a reply): a bot's must never
+        // merge into the send it answers.
+        echoOf: message.sender === 'bot' ? undefined : message.traceId,
         fromHistory: true,
       })
     }

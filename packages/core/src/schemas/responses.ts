@@ -18,6 +18,12 @@ export const replyMessageSchema = z.looseObject({
     z.looseObject({
       msgId: z.optional(z.string()),
       createdAt: z.optional(z.union([z.number(), z.string()])),
+      /**
+       * The relay's, on a visitor's history message it paired with its send: that send's traceId. Read leniently
+       * (one that is not a traceId is dropped, never failing the page): Flow.ai's own pages are read with this
+       * schema too, and the relay removes whatever it finds there.
+       */
+      traceId: z.catch(z.optional(traceIdSchema), undefined),
     }),
   ),
 })
