@@ -32,7 +32,8 @@ export class OpeningHoursController {
 
   /**
    * Asks `chat`, and again when the answer says the opening changes. The wait is held to a second at least and a
-   * day at most, so an odd answer can neither make the widget ask in a loop nor keep it from noticing new hours.
+   * day at most, so an odd answer can neither make the widget ask in a loop nor keep it from noticing new hours:
+   * an answer without a change (no hours, or no opening ahead) is asked again a day later, for hours added since.
    * A failed repeat (the state was about to change) is tried again a minute later.
    */
   #ask(chat?: FlowChat, again = false): void {
@@ -48,7 +49,7 @@ export class OpeningHoursController {
           if (!answer || chat !== this.#chat) return
           this.state = answer
           this.host.requestUpdate()
-          if (answer.nextChangeInMs !== undefined) later(answer.nextChangeInMs)
+          later(answer.nextChangeInMs ?? 864e5)
         },
         () => {
           if (again) later(6e4)
