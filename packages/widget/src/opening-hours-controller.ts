@@ -1,7 +1,10 @@
 import type { ReactiveControllerHost } from 'lit'
 import type { FlowChat } from './client-types.js'
 
-/** Whether the business is open, as the relay answered: `nextChangeAt` is the next opening while closed. */
+/**
+ * Whether the business is open, as the relay answered: `nextChangeAt` is the next opening while closed. No `open`
+ * (an older relay) is unknown and shows no closing banner.
+ */
 export type OpeningState = Pick<Awaited<ReturnType<FlowChat['opening']>>, 'open' | 'nextChangeAt'>
 
 /**

@@ -127,6 +127,13 @@ describe('<flow-chat> states', () => {
     expect(banner).to.contain(at.toLocaleDateString('en', { weekday: 'long' }))
   })
 
+  it('shows no closed banner when an older relay answers the hours without whether the business is open', async () => {
+    const { root, el, fake } = await mount({ opening: [{}] })
+    await settle(el)
+    expect(fake.openingCalls).to.eq(1)
+    expect(text(root, '[part~=banner-closed]')).to.eq(undefined)
+  })
+
   it('asks the relay again when the opening changes, and shows closed without a next opening', async () => {
     const { root, fake } = await mount({
       opening: [{ open: true, nextChangeAt: new Date().toISOString(), nextChangeInMs: 20 }, { open: false }],
