@@ -45,6 +45,91 @@ describe('openingState', () => {
     expect(zoneOffsetMinutes('Not/AZone', new Date())).toBe(0)
   })
 
+  describe('across daylight saving changes, each day with its own offset', () => {
+    const at = (zone: string, now: string) => openingState(week(zone), new Date(now))
+    const sunday = (zone: string, from: string, to: string): BusinessHours[] => [
+      { weekdays: [{ weekday: 'Sunday', content: [{ from, to }] }], holidays: [], timezone: zone },
+    ]
+
+    it('opens on Monday at 9:00 of the new offset after a weekend with a change', () => {
+      // Amsterdam springs forward on Sunday 31 March 2024 (UTC+1 → UTC+2), falls back on 27 October (→ UTC+1).
+      expect(at('Europe/Amsterdam', '2024-03-29T17:00:00Z').nextChange).toEqual(
+        new Date('2024-04-01T07:00:00Z'),
+      )
+      expect(at('Europe/Amsterdam', '2024-10-25T17:00:00Z').nextChange).toEqual(
+        new Date('2024-10-28T08:00:00Z'),
+      )
+      // New York springs forward on 10 March 2024 (UTC−5 → UTC−4), falls back on 3 November (→ UTC−5).
+      expect(at('America/New_York', '2024-03-08T23:00:00Z').nextChange).toEqual(
+        new Date('2024-03-11T13:00:00Z'),
+      )
+      expect(at('America/New_York', '2024-11-01T22:00:00Z').nextChange).toEqual(
+        new Date('2024-11-04T14:00:00Z'),
+      )
+      // The closing time on the Monday after, read while open.
+      expect(at('Europe/Amsterdam', '2024-04-01T07:30:00Z')).toEqual({
+        open: true,
+        nextChange: new Date('2024-04-01T15:00:00Z'),
+      })
+      expect(at('America/New_York', '2024-11-04T14:00:00Z')).toEqual({
+        open: true,
+        nextChange: new Date('2024-11-04T22:00:00Z'),
+      })
+    })
+
+    it('starts a slot in the skipped hour as if the clock had not moved yet', () => {
+      // 2:30 does not happen that night: it is 3:30 summer time, and 4:00 is summer time too.
+      expect(
+        openingState(sunday('Europe/Amsterdam', '2:30', '4:00'), new Date('2024-03-30T12:00:00Z')),
+      ).toEqual({
+        open: false,
+        nextChange: new Date('2024-03-31T01:30:00Z'),
+      })
+      // At 3:00 summer time the slot has not started yet: it starts at 3:30 (7:30 UTC).
+      expect(
+        openingState(sunday('America/New_York', '2:30', '4:00'), new Date('2024-03-10T07:00:00Z')),
+      ).toEqual({
+        open: false,
+        nextChange: new Date('2024-03-10T07:30:00Z'),
+      })
+    })
+
+    it('spans the change inside a slot, and opens at the first of a time that happens twice', () => {
+      // Midnight to 6:00 as clocks spring forward lasts five hours; as they fall back, seven.
+      expect(
+        openingState(sunday('Europe/Amsterdam', '0:00', '6:00'), new Date('2024-03-30T22:00:00Z')),
+      ).toEqual({
+        open: false,
+        nextChange: new Date('2024-03-30T23:00:00Z'),
+      })
+      expect(
+        openingState(sunday('Europe/Amsterdam', '0:00', '6:00'), new Date('2024-03-31T02:00:00Z')),
+      ).toEqual({
+        open: true,
+        nextChange: new Date('2024-03-31T04:00:00Z'),
+      })
+      expect(
+        openingState(sunday('America/New_York', '0:00', '6:00'), new Date('2024-11-03T05:00:00Z')),
+      ).toEqual({
+        open: true,
+        nextChange: new Date('2024-11-03T11:00:00Z'),
+      })
+      // 1:30 happens twice in New York that night (EDT, then EST): the slot opens at the first.
+      expect(
+        openingState(sunday('America/New_York', '1:30', '3:00'), new Date('2024-11-03T04:00:00Z')),
+      ).toEqual({
+        open: false,
+        nextChange: new Date('2024-11-03T05:30:00Z'),
+      })
+      expect(
+        openingState(sunday('Europe/Amsterdam', '2:30', '4:00'), new Date('2024-10-27T01:45:00Z')),
+      ).toEqual({
+        open: true,
+        nextChange: new Date('2024-10-27T03:00:00Z'),
+      })
+    })
+  })
+
   it('handles several slots a day, and a slot past midnight', () => {
     const split = week('(UTC+00:00) UTC', [
       { from: '0:20', to: '4:19' },

@@ -32,11 +32,32 @@ function weekdayIndex(name: unknown): number | undefined {
   return i === -1 ? undefined : i
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>()
+
+/** One formatter per zone name (building one costs far more than using it); an unknown name throws. */
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let format = formats.get(zone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
+    formats.set(zone, format)
+  }
+  return format
+}
+
 /**
  * The offset from UTC in minutes of a time zone at an instant. Flow.ai writes zones like
- * `"(UTC+03:00) Minsk"`; IANA names (`Europe/Amsterdam`) are understood too; anything else counts as UTC.
+ * `"(UTC+03:00) Minsk"` (a fixed offset); IANA names (`Europe/Amsterdam`) are understood too, with their daylight
+ * saving time; anything else counts as UTC.
  */
-export function zoneOffsetMinutes(zone: string | undefined, at: Date): number {
+export function zoneOffsetMinutes(zone: string | undefined, at: Date | number): number {
   if (!zone) return 0
   const fixed = /UTC\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?/.exec(zone)
   if (fixed) {
@@ -44,28 +65,49 @@ export function zoneOffsetMinutes(zone: string | undefined, at: Date): number {
     return sign * (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0))
   }
   try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone.trim(),
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    }).formatToParts(at)
+    const t = typeof at === 'number' ? at : at.getTime()
+    const parts = zoneFormat(zone.trim()).formatToParts(t)
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0)
     const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'))
-    return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000)
+    return Math.round((asUtc - Math.floor(t / 60_000) * 60_000) / 60_000)
   } catch {
     return 0
   }
 }
 
+/**
+ * The instant of a wall-clock time in a zone (`local`: that time's fields read as UTC milliseconds), with the
+ * offset in force then rather than now: a week's hours cross daylight saving changes. The offsets a day before and
+ * a day after are the only two candidates (zones change at most once in two days); the one that reads back is
+ * taken, the earlier when both do (a time that happens twice as clocks fall back). A time in the hour skipped as
+ * clocks spring forward happens as if the clock had not moved yet: 2:30 on that night is 3:30 summer time, as
+ * JavaScript's Date and Temporal's `compatible` read it.
+ */
+function zonedInstant(zone: string | undefined, local: number): number {
+  const before = zoneOffsetMinutes(zone, local - DAY_MS) * 60_000
+  if (zoneOffsetMinutes(zone, local - before) * 60_000 === before) return local - before
+  const after = zoneOffsetMinutes(zone, local + DAY_MS) * 60_000
+  return zoneOffsetMinutes(zone, local - after) * 60_000 === after ? local - after : local - before
+}
+
+/**
+ * The instant of each wall-clock time of one day in a zone (`dayStart`: its midnight read as UTC, its slots ending
+ * up to two days later). When the offset a day before equals the one three days after, nothing changed in between
+ * (zones change twice a year at most), so every slot takes it without asking Intl again: two look-ups a day instead
+ * of two or more per slot end.
+ */
+function dayInstants(zone: string | undefined, dayStart: number): (local: number) => number {
+  const before = zoneOffsetMinutes(zone, dayStart - DAY_MS) * 60_000
+  return before === zoneOffsetMinutes(zone, dayStart + 3 * DAY_MS) * 60_000
+    ? (local) => local - before
+    : (local) => zonedInstant(zone, local)
+}
+
 /** Opening intervals of one schedule as [start, end) instants, for the days around `now`. */
 function intervals(schedule: BusinessHours, now: Date): [number, number][] {
-  const offset = zoneOffsetMinutes(schedule.timezone, now) * 60_000
-  const localNow = now.getTime() + offset
-  const today = Math.floor(localNow / DAY_MS) * DAY_MS
+  const zone = schedule.timezone
+  // Today's date where the business is; each slot then takes the offset of its own day (daylight saving).
+  const today = Math.floor((now.getTime() + zoneOffsetMinutes(zone, now) * 60_000) / DAY_MS) * DAY_MS
   const holidays = new Set(
     (Array.isArray(schedule.holidays) ? schedule.holidays : [])
       .map((h) => (typeof h?.date === 'string' ? h.date.slice(0, 10) : ''))
@@ -77,6 +119,7 @@ function intervals(schedule: BusinessHours, now: Date): [number, number][] {
     const dayStart = today + d * DAY_MS
     const day = new Date(dayStart)
     if (holidays.has(day.toISOString().slice(0, 10))) continue
+    const instant = dayInstants(zone, dayStart)
     for (const entry of Array.isArray(schedule.weekdays) ? schedule.weekdays : []) {
       if (weekdayIndex(entry?.weekday) !== day.getUTCDay()) continue
       for (const slot of Array.isArray(entry.content) ? entry.content : []) {
@@ -84,7 +127,7 @@ function intervals(schedule: BusinessHours, now: Date): [number, number][] {
         let to = minutes(slot?.to)
         if (from === undefined || to === undefined) continue
         if (to <= from) to += 24 * 60
-        out.push([dayStart + from * 60_000 - offset, dayStart + to * 60_000 - offset])
+        out.push([instant(dayStart + from * 60_000), instant(dayStart + to * 60_000)])
       }
     }
   }

@@ -1,7 +1,10 @@
 import type { ReactiveControllerHost } from 'lit'
 import type { FlowChat } from './client-types.js'
 
-/** Whether the business is open, as the relay answered: `nextChangeAt` is the next opening while closed. */
+/**
+ * Whether the business is open, as the relay answered: `nextChangeAt` is the next opening while closed. No `open`
+ * (an older relay) is unknown and shows no closing banner.
+ */
 export type OpeningState = Pick<Awaited<ReturnType<FlowChat['opening']>>, 'open' | 'nextChangeAt'>
 
 /**
@@ -16,7 +19,9 @@ export type OpeningState = Pick<Awaited<ReturnType<FlowChat['opening']>>, 'open'
  */
 export class OpeningHoursController {
   state: OpeningState = { open: true }
-  #chat: FlowChat | undefined
+  // One per call to `follow`: an answer or timer of an older call is dropped, even for the same client (an element
+  // moved in the page follows its client again while the first answer is on its way: two loops otherwise).
+  #call = 0
   #timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly host: ReactiveControllerHost) {}
@@ -24,31 +29,31 @@ export class OpeningHoursController {
   /** Follows a client's opening (none: stops, and counts as open). A failed answer shows no closing banner. */
   follow(chat?: FlowChat): void {
     clearTimeout(this.#timer)
-    this.#chat = chat
     this.state = { open: true }
     this.host.requestUpdate()
-    this.#ask(chat)
+    this.#ask(chat, ++this.#call)
   }
 
   /**
    * Asks `chat`, and again when the answer says the opening changes. The wait is held to a second at least and a
-   * day at most, so an odd answer can neither make the widget ask in a loop nor keep it from noticing new hours.
+   * day at most, so an odd answer can neither make the widget ask in a loop nor keep it from noticing new hours:
+   * an answer without a change (no hours, or no opening ahead) is asked again a day later, for hours added since.
    * A failed repeat (the state was about to change) is tried again a minute later.
    */
-  #ask(chat?: FlowChat, again = false): void {
+  #ask(chat: FlowChat | undefined, call: number, again = false): void {
     const later = (ms: number) => {
-      if (chat === this.#chat)
-        this.#timer = setTimeout(() => this.#ask(chat, true), Math.min(Math.max(ms, 1e3), 864e5))
+      if (call === this.#call)
+        this.#timer = setTimeout(() => this.#ask(chat, call, true), Math.min(Math.max(ms, 1e3), 864e5))
     }
     // Through a promise: a page's own client that throws (or has no `opening`) costs only the banner.
     Promise.resolve(chat)
       .then((c) => c?.opening())
       .then(
         (answer) => {
-          if (!answer || chat !== this.#chat) return
+          if (!answer || call !== this.#call) return
           this.state = answer
           this.host.requestUpdate()
-          if (answer.nextChangeInMs !== undefined) later(answer.nextChangeInMs)
+          later(answer.nextChangeInMs ?? 864e5)
         },
         () => {
           if (again) later(6e4)

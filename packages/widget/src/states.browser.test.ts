@@ -127,12 +127,22 @@ describe('<flow-chat> states', () => {
     expect(banner).to.contain(at.toLocaleDateString('en', { weekday: 'long' }))
   })
 
-  it('asks the relay again when the opening changes, and shows closed without a next opening', async () => {
+  it('shows no closed banner when an older relay answers the hours without whether the business is open', async () => {
+    const { root, el, fake } = await mount({ opening: [{}] })
+    await settle(el)
+    expect(fake.openingCalls).to.eq(1)
+    expect(text(root, '[part~=banner-closed]')).to.eq(undefined)
+  })
+
+  it('asks the relay again when the opening changes, and shows closed without a next opening', async function () {
+    // The real timer is held to a second at least (checked with fake timers in test/opening-hours-controller.test.ts);
+    // the bounds leave a loaded machine twenty times that, and still end a widget that never asks again.
+    this.timeout(30_000)
     const { root, fake } = await mount({
       opening: [{ open: true, nextChangeAt: new Date().toISOString(), nextChangeInMs: 20 }, { open: false }],
     })
     await waitUntil(() => text(root, '[part~=banner-closed]') !== undefined, 'the closed banner shows', {
-      timeout: 3000,
+      timeout: 20_000,
     })
     expect(text(root, '[part~=banner-closed]')).to.eq('We are closed right now.')
     expect(fake.openingCalls).to.eq(2)

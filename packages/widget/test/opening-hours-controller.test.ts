@@ -68,6 +68,35 @@ describe('OpeningHoursController', () => {
     expect(opening.state.open).toBe(true)
   })
 
+  it('keeps one loop when it follows the same client again while the first answer is on its way', async () => {
+    const relay = client([{ open: true, nextChangeInMs: 1000 }])
+    const opening = new OpeningHoursController(host())
+    // connect() follows the client, then the element is moved in the page (or a session property changes).
+    opening.follow(relay.chat)
+    opening.follow()
+    opening.follow(relay.chat)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(relay.calls()).toBe(2)
+    await vi.advanceTimersByTimeAsync(5000)
+    // One ask a second after the second follow; two loops would have asked ten times.
+    expect(relay.calls()).toBe(7)
+  })
+
+  it('asks again a day later when the answer has no change ahead, so hours added since are seen', async () => {
+    const relay = client([{ open: true }, { open: false }, { open: false, nextChangeInMs: 3_600_000 }])
+    const opening = new OpeningHoursController(host())
+    opening.follow(relay.chat)
+    await vi.advanceTimersByTimeAsync(86_400_000 - 1)
+    expect(relay.calls()).toBe(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(relay.calls()).toBe(2)
+    expect(opening.state.open).toBe(false)
+    await vi.advanceTimersByTimeAsync(86_400_000)
+    expect(relay.calls()).toBe(3)
+    await vi.advanceTimersByTimeAsync(3_600_000)
+    expect(relay.calls()).toBe(4)
+  })
+
   it('stops asking when it follows no client, and drops an answer to an older one', async () => {
     const relay = client([{ open: false, nextChangeInMs: 1000 }])
     const opening = new OpeningHoursController(host())

@@ -16,6 +16,7 @@ function fakeRelay() {
     sendAnswer: (): Response | Error => json(202, { traceId: 'x', eventId: '1-0' }),
     refreshAnswer: (): Response | undefined => undefined,
     history: [] as unknown[],
+    hours: { businessHours: [], open: true } as unknown,
     posts: () => calls.filter((c) => c.method === 'POST' && c.path.endsWith('/messages')),
     fetch: (async (input: string, init: RequestInit = {}): Promise<Response> => {
       await Promise.resolve() // answer asynchronously, like the network
@@ -35,6 +36,7 @@ function fakeRelay() {
           expiresAt: 'x',
         })
       }
+      if (url.pathname === '/v1/business-hours') return json(200, relay.hours)
       if (method === 'GET' && url.pathname.endsWith('/messages')) {
         return json(200, { threadId: 't1', page: 1, pages: 1, history: relay.history })
       }
@@ -90,6 +92,21 @@ describe('createFlowChat', () => {
     chats.push(b.chat)
     expect(await b.chat.session()).toEqual({ threadId: 't1' })
     expect(relay.calls.filter((c) => c.path === '/v1/sessions')).toHaveLength(1)
+  })
+
+  it("gives an older relay's business hours, whose answer has no `open` (unknown)", async () => {
+    const relay = fakeRelay()
+    const { chat } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    const hours = [{ weekdays: [], holidays: [], timezone: '(UTC+00:00) UTC' }]
+    relay.hours = { businessHours: hours, open: false, nextChangeInMs: 5 }
+    expect(await chat.opening()).toEqual({ businessHours: hours, open: false, nextChangeInMs: 5 })
+    // A relay from before the hours were read on the relay answers them alone.
+    relay.hours = { businessHours: hours }
+    expect(await chat.businessHours()).toEqual(hours)
+    expect(await chat.opening()).toEqual({ businessHours: hours })
+    relay.hours = { businessHours: hours, open: 'yes' }
+    await expect(chat.businessHours()).rejects.toMatchObject({ code: 'invalid_response' })
   })
 
   it('calls the relay without a double slash when its URL ends in slashes', async () => {

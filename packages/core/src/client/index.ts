@@ -22,6 +22,7 @@ export type {
   OperatorApi,
   OperatorChat,
   OperatorChatOptions,
+  Opening,
   SendInput,
   ThreadHandle,
   ThreadSummary,

@@ -1,13 +1,8 @@
-import type {
-  BusinessHoursAnswer,
-  EventEnvelope,
-  SendAccepted,
-  Session,
-  StreamHello,
-} from '../protocol/index.js'
+import type { EventEnvelope, SendAccepted, Session, StreamHello } from '../protocol/index.js'
 import { isEventId } from '../protocol/event-id.js'
 import { isNumber, isRecord, isString, optional } from '../schemas/light-read.js'
 import { MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
+import type { Opening } from './types.js'
 
 // Light readers of the relay's answers for the visitor's client: the relay validated and normalised what it
 // stores, so these check what the client relies on and refuse the rest, without a schema library in the
@@ -87,17 +82,19 @@ export function readHello(v: unknown): StreamHello | undefined {
 
 /**
  * The business hours answer, or undefined. The hours themselves are passed on as the relay read them (with the
- * protocol's schema, from Flow.ai): the client relies only on `open` and the next change.
+ * protocol's schema, from Flow.ai): the client relies only on `open` and the next change. `open` may be missing:
+ * a relay older than the reading of the hours on the relay answers the hours alone (see `Opening`).
  *
  * @example
  * readBusinessHours({ businessHours: [], open: true })?.open // true
+ * readBusinessHours({ businessHours: [] })?.open // undefined (an older relay)
  */
-export function readBusinessHours(v: unknown): BusinessHoursAnswer | undefined {
+export function readBusinessHours(v: unknown): Opening | undefined {
   return isRecord(v) &&
     Array.isArray(v.businessHours) &&
-    typeof v.open === 'boolean' &&
+    optional(v.open, (o) => typeof o === 'boolean') &&
     optional(v.nextChangeAt, isString) &&
     optional(v.nextChangeInMs, isNumber)
-    ? (v as BusinessHoursAnswer)
+    ? (v as Opening)
     : undefined
 }

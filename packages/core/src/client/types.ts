@@ -156,6 +156,15 @@ export interface OperatorApi {
   markRead(threadId: string): void
 }
 
+/**
+ * `chat.opening()`'s answer: the relay's `GET /v1/business-hours` answer. A relay older than the reading of the
+ * hours on the relay answers `businessHours` alone: `open` is then missing, and whether the business is open is
+ * unknown (the widget shows no closing banner, and `businessHours()` still gives the hours).
+ */
+export type Opening = Pick<BusinessHoursAnswer, 'businessHours' | 'nextChangeAt' | 'nextChangeInMs'> & {
+  open?: boolean
+}
+
 export interface FlowChat {
   /** Resolves the session (creating an anonymous one when needed) and gives its thread id. */
   session(): Promise<{ threadId: string }>
@@ -165,9 +174,10 @@ export interface FlowChat {
   businessHours(): Promise<BusinessHours[]>
   /**
    * The business hours with the relay's reading of them now: whether `open`, and when that next changes
-   * (`nextChangeInMs` counts from the answer, so ask again after it, whatever the local clock says).
+   * (`nextChangeInMs` counts from the answer, so ask again after it, whatever the local clock says). An older
+   * relay answers the hours alone: `open` is then missing (unknown).
    */
-  opening(): Promise<BusinessHoursAnswer>
+  opening(): Promise<Opening>
   /** Closes every stream and timer. */
   close(): void
   /**

@@ -1,4 +1,9 @@
-import type { businessHoursRoute, historyRoute, sendMessageRoute } from '../protocol/thread-routes.js'
+import type {
+  BusinessHoursAnswer,
+  businessHoursRoute,
+  historyRoute,
+  sendMessageRoute,
+} from '../protocol/thread-routes.js'
 import type { createSessionRoute } from '../protocol/session-routes.js'
 import type { threadEventsRoute } from '../protocol/stream-routes.js'
 import { readHistoryPage } from './read-thread-event.js'
@@ -23,11 +28,14 @@ export const loadHistory = routeRef<typeof historyRoute>(
   '/v1/threads/{threadId}/messages',
   readHistoryPage,
 )
-/** `GET /v1/business-hours`. */
+/**
+ * `GET /v1/business-hours`. Its reader also takes an older relay's answer, without `open`: the client gives it as
+ * an `Opening` (whose `open` is optional), never as the table's type.
+ */
 export const loadBusinessHours = routeRef<typeof businessHoursRoute>(
   'GET',
   '/v1/business-hours',
-  readBusinessHours,
+  readBusinessHours as (v: unknown) => BusinessHoursAnswer | undefined,
 )
 /** `GET /v1/threads/{threadId}/events` (the SSE stream; its frames are read by `relay-readers`). */
 export const threadEvents = routeRef<typeof threadEventsRoute>('GET', '/v1/threads/{threadId}/events')

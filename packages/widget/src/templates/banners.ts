@@ -51,11 +51,15 @@ export function renderBanners(state: BannerState, s: FlowChatStrings): TemplateR
         ? banner('paused', s.botPaused)
         : nothing
   const o = state.opening
-  const hours = o.open
-    ? nothing
-    : banner(
-        'closed',
-        o.nextChangeAt ? format(s.closedUntil, { time: state.when(new Date(o.nextChangeAt)) }) : s.closedNow,
-      )
+  // Not `!o.open`: an older relay answers no `open` (unknown), which shows no banner.
+  const hours =
+    o.open === false
+      ? banner(
+          'closed',
+          o.nextChangeAt
+            ? format(s.closedUntil, { time: state.when(new Date(o.nextChangeAt)) })
+            : s.closedNow,
+        )
+      : nothing
   return html`${connection}${bot}${hours}`
 }
