@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import { minifyTemplates } from './scripts/minify-templates.ts'
+import { sealedRxjs } from './scripts/sealed-rxjs.ts'
 
 /**
  * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with Lit, the RxJS it uses and
@@ -12,7 +13,8 @@ export default defineConfig({
   // `production` spelled out: a build started from a test (NODE_ENV=test) would otherwise get Lit's dev build.
   mode: 'production',
   resolve: { conditions: ['@flowchat/source', 'es2015', 'module', 'browser', 'production'] },
-  plugins: [minifyTemplates()],
+  // sealedRxjs(): the bundled RxJS's global config is unreachable from the page, so its defaults are constants.
+  plugins: [minifyTemplates(), sealedRxjs()],
   define: {
     // Lit's production build: no dev-mode warnings, smaller.
     'process.env.NODE_ENV': '"production"',
@@ -36,8 +38,9 @@ export default defineConfig({
       // modules (which declare no `sideEffects`) are dropped when nothing of them is used.
       // Reading a property has no side effect in this code or its dependencies (no getter is read for its effect),
       // so the reads left over from dropped code go too: zod's global config, an enum's members (-0.1 KB gzip).
+      // RxJS's `nextNotification`/`errorNotification` only build objects, for a hook sealedRxjs() turns off.
       treeshake: {
-        manualPureFunctions: ['z'],
+        manualPureFunctions: ['z', 'nextNotification', 'errorNotification'],
         propertyReadSideEffects: false,
         moduleSideEffects: (id: string) => !/[\\/]node_modules[\\/](\.pnpm[\\/])?zod[@\\/]/.test(id),
       },

@@ -64,6 +64,11 @@ describe('dist/flow-chat.js', () => {
     expect(gzipBytes(readFileSync(bundle))).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES)
   })
 
+  it("holds RxJS's global config as constants (scripts/sealed-rxjs.ts): its opt-in branches are gone", () => {
+    const code = readFileSync(bundle, 'utf8')
+    expect(code).not.toMatch(/useDeprecated|onStoppedNotification|onUnhandledError/)
+  })
+
   it('renders every reply template', async () => {
     const templates = Object.values(sampleTemplates())
     await mount([
