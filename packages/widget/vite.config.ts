@@ -13,7 +13,7 @@ export default defineConfig({
   // `production` spelled out: a build started from a test (NODE_ENV=test) would otherwise get Lit's dev build.
   mode: 'production',
   resolve: { conditions: ['@flowchat/source', 'es2015', 'module', 'browser', 'production'] },
-  // sealedRxjs(): the bundled RxJS's global config is unreachable from the page, so its defaults are constants.
+  // sealedRxjs(): no page reaches the bundled RxJS, so its config defaults are constants and unused members go.
   plugins: [minifyTemplates(), sealedRxjs()],
   define: {
     // Lit's production build: no dev-mode warnings, smaller.

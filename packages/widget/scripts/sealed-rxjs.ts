@@ -9,12 +9,33 @@ const CONFIG: Record<string, string> = {
   useDeprecatedNextContext: 'false',
 }
 
+/** A method of RxJS's ES2015 build, from its signature to its closing brace (indented four spaces). */
+const method = (signature: string) =>
+  new RegExp(`\\n    ${signature.replace(/[()]/g, '\\$&')} \\{\\n[\\s\\S]*?\\n    \\}(?=\\n)`)
+
 /**
- * Reads of RxJS's global `config` and of `timeoutProvider.delegate` become their default values in the single file.
- * The file exports no RxJS, so no page can reach the copy inside it to change them (only `rxjs/testing` sets the
- * delegate), and none of this code base's code does: the values are constants, and the branches that only run
- * when a page opts into RxJS's deprecated error handling, `this` in observers or a custom `Promise` drop out.
- * The build fails if RxJS declares other defaults, so an upgrade cannot change behaviour silently.
+ * Members of RxJS's classes that no code in the single file calls: `lift` (what RxJS's own operators build on;
+ * the code base writes its operators as plain functions), the promise bridges `forEach` and `toPromise`, and the
+ * deprecated static `create`s. Without `Subject.lift` and `Subject.create`, `AnonymousSubject` goes too.
+ */
+const UNUSED: Record<string, RegExp[]> = {
+  'Observable.js': [
+    method('lift(operator)'),
+    method('forEach(next, promiseCtor)'),
+    method('toPromise(promiseCtor)'),
+    /\nObservable\.create = [\s\S]*?\n\};/,
+  ],
+  'Subject.js': [method('lift(operator)'), /\nSubject\.create = [\s\S]*?\n\};/],
+  'Subscriber.js': [method('static create(next, error, complete)')],
+}
+
+/**
+ * The single file's copy of RxJS is sealed: it exports no RxJS, so no page can reach that copy's global `config`,
+ * its `timeoutProvider.delegate` (only `rxjs/testing` sets it) or its objects, and this code base sets none of
+ * them. So reads of `config` become its default values, which drops the branches that only run when a page opts
+ * into RxJS's deprecated error handling, `this` in observers or a custom `Promise`; and the class members that
+ * nothing calls ({@link UNUSED}) are left out. The build fails if RxJS declares other defaults or its code
+ * changed, and if the bundle ever calls `lift` or `toPromise` (an RxJS operator added to core, say).
  *
  * @example
  * build({ plugins: [sealedRxjs()] })
@@ -43,7 +64,17 @@ export function sealedRxjs(): Plugin {
         out = out
           .replace(/\bconst \{ (\w+) \} = config;/g, (_, key: string) => `const ${key} = ${valueOf(key)};`)
           .replace(/(?<![\w.])config\.(\w+)/g, (_, key: string) => valueOf(key))
+      const file = /[\\/]internal[\\/](\w+\.js)$/.exec(id)?.[1] ?? ''
+      for (const member of UNUSED[file] ?? []) {
+        if (!member.test(out)) this.error(`sealed-rxjs: ${id} no longer has ${member.source}`)
+        out = out.replace(member, '')
+      }
       return out === code ? null : { code: out, map: null }
+    },
+    renderChunk(code) {
+      if (/\.(lift|toPromise)\(/.test(code))
+        this.error('sealed-rxjs: the bundle calls lift or toPromise, which this plugin leaves out of RxJS')
+      return null
     },
   }
 }
