@@ -15,8 +15,9 @@ const method = (signature: string) =>
 
 /**
  * Members of RxJS's classes that no code in the single file calls: `lift` (what RxJS's own operators build on;
- * the code base writes its operators as plain functions), the promise bridges `forEach` and `toPromise`, and the
- * deprecated static `create`s. Without `Subject.lift` and `Subject.create`, `AnonymousSubject` goes too.
+ * the code base writes its operators as plain functions), the promise bridges `forEach` and `toPromise`,
+ * `Subject.observed` and the deprecated static `create`s. Without `Subject.lift` and `Subject.create`,
+ * `AnonymousSubject` goes too.
  */
 const UNUSED: Record<string, RegExp[]> = {
   'Observable.js': [
@@ -25,7 +26,7 @@ const UNUSED: Record<string, RegExp[]> = {
     method('toPromise(promiseCtor)'),
     /\nObservable\.create = [\s\S]*?\n\};/,
   ],
-  'Subject.js': [method('lift(operator)'), /\nSubject\.create = [\s\S]*?\n\};/],
+  'Subject.js': [method('lift(operator)'), method('get observed()'), /\nSubject\.create = [\s\S]*?\n\};/],
   'Subscriber.js': [method('static create(next, error, complete)')],
 }
 
@@ -72,8 +73,10 @@ export function sealedRxjs(): Plugin {
       return out === code ? null : { code: out, map: null }
     },
     renderChunk(code) {
-      if (/\.(lift|toPromise)\(/.test(code))
-        this.error('sealed-rxjs: the bundle calls lift or toPromise, which this plugin leaves out of RxJS')
+      if (/\.(lift|toPromise)\(|\.observed\b/.test(code))
+        this.error(
+          'sealed-rxjs: the bundle uses lift, toPromise or observed, which this plugin leaves out of RxJS',
+        )
       return null
     },
   }
