@@ -1,4 +1,4 @@
-import { css } from 'lit'
+import { unsafeCSS } from 'lit'
 
 /**
  * The widget's styles. Internal custom properties are short (`--_a` accent, `--_at` text on it, `--_bg`, `--_t`
@@ -7,8 +7,11 @@ import { css } from 'lit'
  * Colours come from custom properties with light and dark defaults (`light-dark()`
  * follows `prefers-color-scheme`, or `color-scheme` set on the element); spacing uses logical properties so
  * right-to-left pages mirror the layout.
+ * One literal with no interpolation, so `unsafeCSS` makes the same `CSSResult` as the `css` tag would, without
+ * bringing the tag's checks of interpolated values into the single file (-0.15 KB gzip); nothing here comes
+ * from outside the source.
  */
-export const styles = css`
+export const styles = unsafeCSS(`
   :host {
     color-scheme: light dark;
     --_a: var(--flow-chat-accent, #2b59c3);
@@ -534,4 +537,4 @@ export const styles = css`
       animation: none;
     }
   }
-`
+`)
