@@ -15,15 +15,16 @@ const method = (signature: string) =>
 
 /**
  * Members of RxJS's classes that no code in the single file calls: `lift` (what RxJS's own operators build on;
- * the code base writes its operators as plain functions), the promise bridges `forEach` and `toPromise`,
- * `Subject.observed` and the deprecated static `create`s. Without `Subject.lift` and `Subject.create`,
- * `AnonymousSubject` goes too.
+ * the code base writes its operators as plain functions), the promise bridges `forEach` and `toPromise`, the
+ * `Symbol.observable` hook (for other libraries, which never get this copy's observables), `Subject.observed`
+ * and the deprecated static `create`s. Without `Subject.lift` and `Subject.create`, `AnonymousSubject` goes too.
  */
 const UNUSED: Record<string, RegExp[]> = {
   'Observable.js': [
     method('lift(operator)'),
     method('forEach(next, promiseCtor)'),
     method('toPromise(promiseCtor)'),
+    /\n    \[Symbol_observable\]\(\) \{\n        return this;\n    \}/,
     /\nObservable\.create = [\s\S]*?\n\};/,
   ],
   'Subject.js': [method('lift(operator)'), method('get observed()'), /\nSubject\.create = [\s\S]*?\n\};/],
