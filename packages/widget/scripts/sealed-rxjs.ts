@@ -24,7 +24,7 @@ const UNUSED: Record<string, RegExp[]> = {
     method('lift(operator)'),
     method('forEach(next, promiseCtor)'),
     method('toPromise(promiseCtor)'),
-    /\n    \[Symbol_observable\]\(\) \{\n        return this;\n    \}/,
+    /\n {4}\[Symbol_observable\]\(\) \{\n {8}return this;\n {4}\}/,
     /\nObservable\.create = [\s\S]*?\n\};/,
   ],
   'Subject.js': [method('lift(operator)'), method('get observed()'), /\nSubject\.create = [\s\S]*?\n\};/],
