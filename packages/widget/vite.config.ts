@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import { minifyTemplates } from './scripts/minify-templates.ts'
 import { sealedRxjs } from './scripts/sealed-rxjs.ts'
+import { terserPass } from './scripts/terser-pass.ts'
 
 /**
  * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with Lit, the RxJS it uses and
@@ -14,7 +15,7 @@ export default defineConfig({
   mode: 'production',
   resolve: { conditions: ['@flowchat/source', 'es2015', 'module', 'browser', 'production'] },
   // sealedRxjs(): no page reaches the bundled RxJS, so its config defaults are constants and unused members go.
-  plugins: [minifyTemplates(), sealedRxjs()],
+  plugins: [minifyTemplates(), sealedRxjs(), terserPass()],
   define: {
     // Lit's production build: no dev-mode warnings, smaller.
     'process.env.NODE_ENV': '"production"',
