@@ -15,6 +15,7 @@ export default defineConfig({
   mode: 'production',
   resolve: { conditions: ['@flowchat/source', 'es2015', 'module', 'browser', 'production'] },
   // sealedRxjs(): no page reaches the bundled RxJS, so its config defaults are constants and unused members go.
+  // terserPass(): a second minifier over Oxc's output, once the bundle is final (generateBundle).
   plugins: [minifyTemplates(), sealedRxjs(), terserPass()],
   define: {
     // Lit's production build: no dev-mode warnings, smaller.
