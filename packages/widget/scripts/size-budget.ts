@@ -19,10 +19,13 @@ import { gzipSync } from 'node:zlib'
  * browser code reads, single-use helpers and the long names of its message index (-402); 33.3 KB with 33,998 bytes
  * once the opening controller kept one loop per follow() (+8), asked again a day after an answer with no change
  * (+1) and showed no banner for an older relay's answer without `open` (+3); 33,996 bytes once a bot's history
- * message no longer took a visitor send's traceId (-2). Issue 15's target is 30 KB: lower this as the file shrinks, never raise it to fit a feature without saying what it costs
+ * message no longer took a visitor send's traceId (-2); 32,927 bytes (32.2 KB) once the single file's RxJS copy was
+ * sealed (its global config's defaults inlined, the class members nothing calls left out: -641), the styles came
+ * from `unsafeCSS` without the `css` tag's checks (-149) and a Terser pass followed Oxc (-279). Issue 15's target
+ * is 30 KB: lower this as the file shrinks, never raise it to fit a feature without saying what it costs
  * (`node scripts/size-breakdown.ts --files` shows where the bytes go).
  */
-export const BUNDLE_BUDGET_BYTES = 33.3 * 1024
+export const BUNDLE_BUDGET_BYTES = 32.25 * 1024
 
 /**
  * The gzip size of a built file, level 9.
