@@ -55,7 +55,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (typeof exp !== 'number' || typeof sub !== 'string' || sub.length === 0) throw malformed()
     const expiresAt = new Date(exp * 1000)
     if (scope === 'thread') {
-      return { scope, threadId: sub, ...(typeof name === 'string' ? { name } : {}), expiresAt }
+      return typeof name === 'string'
+        ? { scope, threadId: sub, name, expiresAt }
+        : { scope, threadId: sub, expiresAt }
     }
     if (scope === 'operator') return { scope, operator: sub, expiresAt }
     throw malformed()
