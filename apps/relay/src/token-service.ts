@@ -71,13 +71,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const body =
         'operator' in claims
           ? { scope: 'operator', sub: claims.operator, iat, exp }
-          : {
-              scope: 'thread',
-              ...(claims.name === undefined ? {} : { name: claims.name }),
-              sub: claims.threadId,
-              iat,
-              exp,
-            }
+          : claims.name === undefined
+            ? { scope: 'thread', sub: claims.threadId, iat, exp }
+            : { scope: 'thread', name: claims.name, sub: claims.threadId, iat, exp }
       return Promise.resolve({ token: jwt.sign(body), expiresAt: new Date(exp * 1000) })
     },
     verify: (token) => decode(token, 0),

@@ -54,7 +54,8 @@ export function streamRoutes(context: RelayContext) {
     }
     reply.hijack()
     const res = reply.raw
-    res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...STREAM_HEADERS })
+    // getHeaders() answers a fresh object (the hooks' headers, CORS): the stream's own join it there.
+    res.writeHead(200, Object.assign(reply.getHeaders() as Record<string, string>, STREAM_HEADERS))
     // Flushed on its own: written as a string, Node's header text is flattened in place, and an idle stream then
     // keeps one string instead of the tree of about 20 pieces it was built from (0.6 KB).
     res.flushHeaders()
