@@ -107,9 +107,9 @@ function openingFrame(retryMs: number, heartbeatMs: number): SseFrame {
 }
 
 /**
- * Serves one SSE stream on a raw response whose headers are set (written with its first bytes): the `retry:` hint
- * and the `hello` frame (announcing `heartbeatMs`), then the events after `lastEventId` (or `reset` when that id is
- * not retained), then live events, with a `heartbeat` event every `heartbeatMs`.
+ * Serves one SSE stream on a raw response whose headers are already written: the `retry:` hint and the `hello`
+ * frame (announcing `heartbeatMs`), then the events after `lastEventId` (or `reset` when that id is not retained),
+ * then live events, with a `heartbeat` event every `heartbeatMs`.
  *
  * No gap, no duplicate: it subscribes to live events first and holds them, reads the log after the client's id,
  * then releases the held events newer than the last one sent.
