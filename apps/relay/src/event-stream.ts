@@ -7,6 +7,7 @@ import {
   createSseWriter,
   eventFrame,
   textFrame,
+  type SseFrame,
   type SseWriter,
   type SseWriterOptions,
 } from './sse-writer.js'
@@ -68,16 +69,41 @@ export interface EventStreamOptions {
   retryMs: number
   /** Unsent bytes (buffered in the socket and in Node) past which the reader is disconnected. */
   maxBufferedBytes: number
+  /** Counts the stream open while it is, and each event it delivers. */
   metrics: RelayMetrics
-  /** Called once, when the stream ends for any reason. */
-  onClose: () => void
+  /** Released once, when the stream ends for any reason (the stream's slot in the registry). */
+  slot: { release(): void }
 }
 
 /** An open SSE stream, as the relay's registry sees it. */
 export interface OpenEventStream {
   /** Ends the stream with a retry hint (graceful shutdown). */
   end(retryMs: number): void
+  /** Resolves when the stream has ended. */
   readonly closed: Promise<void>
+}
+
+/**
+ * Calls `finish` when the response closes or fails: one listener for both (a closure passed, not a named one, which
+ * a build that keeps function names would give a property table of its own).
+ */
+function onEnd(res: ServerResponse, finish: () => void): void {
+  res.on('close', finish)
+  res.on('error', finish)
+}
+
+/** `retry:` and `hello` frames by their two intervals: every stream of a relay starts with the same bytes. */
+const openingFrames = new Map<string, SseFrame>()
+
+function openingFrame(retryMs: number, heartbeatMs: number): SseFrame {
+  const key = `${retryMs}/${heartbeatMs}`
+  let frame = openingFrames.get(key)
+  if (!frame) {
+    // The hello announces the heartbeat interval: a client that hears nothing for two of them reconnects.
+    frame = textFrame(`retry: ${retryMs}\n\n${helloFrame(heartbeatMs)}`)
+    openingFrames.set(key, frame)
+  }
+  return frame
 }
 
 /**
@@ -96,32 +122,37 @@ export interface OpenEventStream {
  */
 export function serveEventStream(res: ServerResponse, options: EventStreamOptions): OpenEventStream {
   const served = new EventStream(res, options)
-  served.start()
+  served.start(options)
   return served
 }
 
 /**
  * The state of one open stream. A class rather than closures: thousands of idle streams share its methods, and
- * each holds only its fields, the writer and two small listeners.
+ * each holds only its fields, the writer and two small listeners (its storage subscription and its response's
+ * end). The options object is not kept: an idle stream holds what it uses, not what it was opened with.
  */
 class EventStream implements OpenEventStream, SseWriterOptions {
-  readonly closed: Promise<void>
   readonly maxBufferedBytes: number
-  #resolveClosed!: () => void
   #lastSent: string | undefined
   /** Live events that arrive while a resume replays the log; undefined once live. */
-  #held: EventEnvelope[] | undefined = []
+  #held: EventEnvelope[] | undefined
   #done = false
+  /** Made when someone waits for the end (a graceful shutdown), not for every stream. */
+  #closed: { promise: Promise<void>; resolve: () => void } | undefined
   readonly #res: ServerResponse
-  readonly #options: EventStreamOptions
   readonly #writer: SseWriter
   readonly #unsubscribe: () => void
+  readonly #metrics: RelayMetrics
+  readonly #slot: { release(): void }
+  readonly #heartbeatMs: number
 
   constructor(res: ServerResponse, options: EventStreamOptions) {
     this.#res = res
-    this.#options = options
+    this.#metrics = options.metrics
+    this.#slot = options.slot
+    this.#heartbeatMs = options.heartbeatMs
     this.maxBufferedBytes = options.maxBufferedBytes
-    this.closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve))
+    this.#held = options.lastEventId === undefined ? undefined : []
     this.#writer = createSseWriter(res, this)
     this.#unsubscribe = options.storage.subscribe(options.stream, (event) => {
       if (this.#held) this.#held.push(event)
@@ -129,16 +160,25 @@ class EventStream implements OpenEventStream, SseWriterOptions {
     })
   }
 
-  start(): void {
+  get closed(): Promise<void> {
+    if (this.#done) return Promise.resolve()
+    if (!this.#closed) {
+      let resolve!: () => void
+      const promise = new Promise<void>((r) => (resolve = r))
+      this.#closed = { promise, resolve }
+    }
+    return this.#closed.promise
+  }
+
+  start({ storage, stream, lastEventId, retryMs }: EventStreamOptions): void {
     const res = this.#res
-    res.on('close', () => this.#finish())
-    res.on('error', () => this.#finish())
-    joinHeartbeat(this.#options.heartbeatMs, this)
-    // The hello announces the heartbeat interval: a client that hears nothing for two of them reconnects.
-    this.#writer.push(
-      textFrame(`retry: ${this.#options.retryMs}\n\n${helloFrame(this.#options.heartbeatMs)}`),
-    )
-    void this.#replay().catch(() => {
+    this.#metrics.streamOpened()
+    onEnd(res, () => this.#finish())
+    joinHeartbeat(this.#heartbeatMs, this)
+    this.#writer.push(openingFrame(retryMs, this.#heartbeatMs))
+    // A stream that starts live has nothing to read first.
+    if (lastEventId === undefined) return
+    void this.#replay(storage, stream, lastEventId).catch(() => {
       // The log could not be read (storage down): end the stream; the client reconnects and resumes.
       this.#finish()
       res.end()
@@ -166,48 +206,46 @@ class EventStream implements OpenEventStream, SseWriterOptions {
     if (this.#lastSent !== undefined && !isNewer(event.id, this.#lastSent)) return
     this.#lastSent = event.id
     this.#writer.push(eventFrame(event))
-    this.#options.metrics.eventDelivered()
+    this.#metrics.eventDelivered()
   }
 
   #finish(): void {
     if (this.#done) return
     this.#done = true
     this.#writer.discard()
-    leaveHeartbeat(this.#options.heartbeatMs, this)
+    leaveHeartbeat(this.#heartbeatMs, this)
     this.#unsubscribe()
-    this.#options.onClose()
-    this.#resolveClosed()
+    this.#metrics.streamClosed()
+    this.#slot.release()
+    this.#closed?.resolve()
   }
 
-  async #replay(): Promise<void> {
-    const { storage, stream, lastEventId } = this.#options
+  async #replay(storage: EventStorage, stream: StreamKey, lastEventId: string): Promise<void> {
     const res = this.#res
-    if (lastEventId !== undefined) {
-      let after = lastEventId
-      for (;;) {
-        const page = await storage.read(stream, after, REPLAY_PAGE)
-        if (this.#done) return
-        if (page.reset) {
-          this.#writer.push(
-            textFrame(`event: ${RESET_EVENT}\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`),
-          )
-          break
-        }
-        for (const event of page.events) {
-          this.#send(event)
-          // Memory storage answers a read at once: without waiting for the socket, a long gap would pile up in
-          // Node's buffer, pass maxBufferedBytes and cut the reader off before it got a byte, on every retry.
-          // So the replay writes about a socket buffer at a time and waits for the reader to take it.
-          if (this.#writer.queuedBytes >= res.writableHighWaterMark) {
-            this.#writer.flush()
-            if (this.#writer.needsDrain) await this.#writer.drained()
-          }
-          if (this.#done) return
-        }
-        const last = page.events.at(-1)
-        if (!last || page.events.length < REPLAY_PAGE) break
-        after = last.id
+    let after = lastEventId
+    for (;;) {
+      const page = await storage.read(stream, after, REPLAY_PAGE)
+      if (this.#done) return
+      if (page.reset) {
+        this.#writer.push(
+          textFrame(`event: ${RESET_EVENT}\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`),
+        )
+        break
       }
+      for (const event of page.events) {
+        this.#send(event)
+        // Memory storage answers a read at once: without waiting for the socket, a long gap would pile up in
+        // Node's buffer, pass maxBufferedBytes and cut the reader off before it got a byte, on every retry.
+        // So the replay writes about a socket buffer at a time and waits for the reader to take it.
+        if (this.#writer.queuedBytes >= res.writableHighWaterMark) {
+          this.#writer.flush()
+          if (this.#writer.needsDrain) await this.#writer.drained()
+        }
+        if (this.#done) return
+      }
+      const last = page.events.at(-1)
+      if (!last || page.events.length < REPLAY_PAGE) break
+      after = last.id
     }
     const pending = this.#held ?? []
     this.#held = undefined

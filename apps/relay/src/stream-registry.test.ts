@@ -3,7 +3,8 @@ import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Relay } from './relay.js'
 import { deleteKeys, randomPrefix, requireRedis, testRedisUrl } from './storage/redis-test-support.js'
-import { createStreamRegistry } from './stream-registry.js'
+import type { OpenEventStream } from './event-stream.js'
+import { createStreamRegistry, type StreamSlot } from './stream-registry.js'
 import { createTestRelay } from './testing/fake-flow.js'
 import { rawStream } from './testing/sse-helpers.js'
 
@@ -19,14 +20,45 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
 describe('stream caps', () => {
   it('in memory: per token and per address, and a slot is freed once', async () => {
     const registry = createStreamRegistry({ perToken: 1, perIp: 2 })
-    const release = await registry.reserve('thread:a', '1.1.1.1')
+    const slot = await registry.reserve('thread:a', '1.1.1.1')
     await expect(registry.reserve('thread:a', '1.1.1.1')).rejects.toMatchObject({ code: 'rate_limited' })
     await registry.reserve('thread:b', '1.1.1.1')
     await expect(registry.reserve('thread:c', '1.1.1.1')).rejects.toMatchObject({ code: 'rate_limited' })
-    release()
-    release()
+    slot.release()
+    slot.release()
     await registry.reserve('thread:a', '1.1.1.1')
     await expect(registry.reserve('thread:d', '1.1.1.1')).rejects.toMatchObject({ code: 'rate_limited' })
+  })
+
+  it('holds the streams of its slots until they are released, and ends them all', async () => {
+    const registry = createStreamRegistry({ perToken: 5, perIp: 5 })
+    const ended: number[] = []
+    const stream = (slot: StreamSlot): OpenEventStream => {
+      let resolve!: () => void
+      const closed = new Promise<void>((r) => (resolve = r))
+      return {
+        closed,
+        end(retryMs) {
+          ended.push(retryMs)
+          slot.release()
+          resolve()
+        },
+      }
+    }
+    const a = await registry.reserve('thread:a', '1.1.1.1')
+    const b = await registry.reserve('thread:b', '1.1.1.1')
+    a.hold(stream(a))
+    b.hold(stream(b))
+    expect(registry.size).toBe(2)
+    b.release()
+    expect(registry.size).toBe(1)
+    // A released slot holds nothing, even when asked to.
+    b.hold(stream(b))
+    expect(registry.size).toBe(1)
+    await registry.endAll(500)
+    expect(ended).toEqual([500])
+    expect(registry.size).toBe(0)
+    await registry.reserve('thread:a', '1.1.1.1')
   })
 
   describe('shared through Redis', () => {

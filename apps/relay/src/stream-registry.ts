@@ -5,13 +5,20 @@ import { httpError } from './http-error.js'
 import type { OpenEventStream } from './event-stream.js'
 
 export interface StreamRegistry {
-  /** Reserves a slot for a new stream, or throws 429 past a cap. Resolves the function that frees it. */
-  reserve(tokenKey: string, ip: string): Promise<() => void>
-  track(stream: OpenEventStream): void
+  /** Reserves a slot for a new stream, or throws 429 past a cap. */
+  reserve(tokenKey: string, ip: string): Promise<StreamSlot>
   /** Open streams now (this instance). */
   readonly size: number
   /** Ends every stream with a retry hint and waits until they are closed. */
   endAll(retryMs: number): Promise<void>
+}
+
+/** A stream's place under the caps, from {@link StreamRegistry.reserve} until the stream closes. */
+export interface StreamSlot {
+  /** Holds the stream served in this slot, for {@link StreamRegistry.endAll}, until the slot is released. */
+  hold(stream: OpenEventStream): void
+  /** Frees the slot and forgets its stream; later calls do nothing. */
+  release(): void
 }
 
 export interface StreamRegistryOptions {
@@ -62,7 +69,8 @@ const tooMany = (what: 'token' | 'address', cap: number) =>
  * fails, each instance still enforces the caps on its own streams.
  *
  * @example
- * const release = await registry.reserve(principalKey(who), request.ip)
+ * const slot = await registry.reserve(principalKey(who), request.ip)
+ * slot.hold(serveEventStream(res, { ...options, slot }))
  */
 export function createStreamRegistry(options: StreamRegistryOptions): StreamRegistry {
   const { perToken, perIp, redis } = options
@@ -70,7 +78,7 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
   const leaseMs = options.leaseMs ?? 30_000
   const byToken = new Map<string, number>()
   const byIp = new Map<string, number>()
-  const open = new Set<OpenEventStream>()
+  const open = new Set<Slot>()
   /** Shared leases held by this instance: member → its keys. */
   const leases = new Map<string, string[]>()
   let renewTimer: ReturnType<typeof setInterval> | undefined
@@ -125,6 +133,15 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
     }
   }
 
+  /** What a slot needs of the registry, shared by every slot rather than captured per slot. */
+  const shared: SlotHost = { open, release: unreserve }
+
+  function unreserve(tokenKey: string, ip: string, member: string | undefined): void {
+    inc(byToken, tokenKey, -1)
+    inc(byIp, ip, -1)
+    releaseShared(member)
+  }
+
   return {
     async reserve(tokenKey, ip) {
       if ((byToken.get(tokenKey) ?? 0) >= perToken) throw tooMany('token', perToken)
@@ -133,35 +150,60 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
       inc(byToken, tokenKey, 1)
       inc(byIp, ip, 1)
       let member: string | undefined
-      try {
-        member = await reserveShared(tokenKey, ip)
-      } catch (error) {
-        inc(byToken, tokenKey, -1)
-        inc(byIp, ip, -1)
-        throw error
+      if (redis) {
+        try {
+          member = await reserveShared(tokenKey, ip)
+        } catch (error) {
+          inc(byToken, tokenKey, -1)
+          inc(byIp, ip, -1)
+          throw error
+        }
       }
-      let released = false
-      return () => {
-        if (released) return
-        released = true
-        inc(byToken, tokenKey, -1)
-        inc(byIp, ip, -1)
-        releaseShared(member)
-      }
-    },
-    track(stream) {
-      open.add(stream)
-      void stream.closed.then(() => open.delete(stream))
+      return new Slot(shared, tokenKey, ip, member)
     },
     get size() {
       return open.size
     },
     async endAll(retryMs) {
-      const all = [...open]
+      const all = [...open].flatMap((slot) => (slot.stream ? [slot.stream] : []))
       for (const s of all) s.end(retryMs)
       await Promise.all(all.map((s) => s.closed))
       if (renewTimer) clearInterval(renewTimer)
       renewTimer = undefined
     },
+  }
+}
+
+interface SlotHost {
+  /** Slots holding an open stream. */
+  open: Set<Slot>
+  release(tokenKey: string, ip: string, member: string | undefined): void
+}
+
+/** One reserved slot: a small object per open stream instead of a closure and its scope. */
+class Slot implements StreamSlot {
+  stream: OpenEventStream | undefined
+  #released = false
+
+  constructor(
+    readonly host: SlotHost,
+    readonly tokenKey: string,
+    readonly ip: string,
+    /** The shared lease's member, when the caps are shared over Redis. */
+    readonly member: string | undefined,
+  ) {}
+
+  hold(stream: OpenEventStream): void {
+    if (this.#released) return
+    this.stream = stream
+    this.host.open.add(this)
+  }
+
+  release(): void {
+    if (this.#released) return
+    this.#released = true
+    this.stream = undefined
+    this.host.open.delete(this)
+    this.host.release(this.tokenKey, this.ip, this.member)
   }
 }

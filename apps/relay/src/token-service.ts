@@ -1,5 +1,5 @@
-import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 import { FlowErrorCode } from '@flowchat/core'
+import { createHs256Jwt } from './hs256-jwt.js'
 import { httpError } from './http-error.js'
 
 /** Who a request acts for, from its token. */
@@ -17,66 +17,68 @@ export interface TokenService {
   /** Signs a token; resolves the JWT and its expiry. */
   issue(claims: TokenClaims, ttlSeconds?: number): Promise<{ token: string; expiresAt: Date }>
   /** Verifies a token, throwing `unauthorized` (401) when it is malformed, forged or expired. */
-  verify(token: string): Promise<Principal>
+  verify(token: string): Principal
   /** Verifies a thread token for a refresh: it may have expired up to the grace period ago. */
-  verifyForRefresh(token: string): Promise<Principal>
+  verifyForRefresh(token: string): Principal
 }
 
-const ALG = 'HS256'
+export interface TokenServiceOptions {
+  secret: string
+  ttlSeconds: number
+  /** The clock, in ms since the epoch. Default `Date.now`. */
+  now?: () => number
+}
 
 /**
  * HS256 JWTs signed with the relay's token secret (docs/relay-protocol.md, Tokens): `scope`, `sub`, `name`,
- * `iat`, `exp`.
+ * `iat`, `exp`. Verifying is synchronous (see {@link createHs256Jwt}): every SSE stream opens with one.
  *
  * @example
  * const tokens = createTokenService({ secret, ttlSeconds: 3600 })
  * const { token } = await tokens.issue({ threadId: 't1', name: 'Ann' })
  */
-export function createTokenService(options: { secret: string; ttlSeconds: number }): TokenService {
-  const key = new TextEncoder().encode(options.secret)
+export function createTokenService(options: TokenServiceOptions): TokenService {
+  const jwt = createHs256Jwt(options.secret)
+  const now = options.now ?? Date.now
 
-  async function decode(token: string, graceSeconds: number): Promise<Principal> {
-    let payload: JWTPayload
-    try {
-      ;({ payload } = await jwtVerify(token, key, { algorithms: [ALG], clockTolerance: graceSeconds }))
-    } catch (error) {
-      const expired = error instanceof joseErrors.JWTExpired
+  function decode(token: string, graceSeconds: number): Principal {
+    const check = jwt.verify(token, Math.floor(now() / 1000), graceSeconds)
+    if (!check.ok) {
       throw httpError(
         FlowErrorCode.unauthorized,
-        expired
+        check.reason === 'expired'
           ? 'The token has expired: get a fresh one from POST /v1/sessions.'
           : 'The token is not valid: get one from POST /v1/sessions (visitors) or POST /v1/operator/sessions.',
       )
     }
-    const exp = typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : undefined
-    const { scope, sub, name } = payload as JWTPayload & { scope?: unknown; name?: unknown }
-    if (!exp || typeof sub !== 'string' || sub.length === 0) throw malformed()
+    const { scope, sub, name, exp } = check.claims
+    if (typeof exp !== 'number' || typeof sub !== 'string' || sub.length === 0) throw malformed()
+    const expiresAt = new Date(exp * 1000)
     if (scope === 'thread') {
-      return { scope, threadId: sub, ...(typeof name === 'string' ? { name } : {}), expiresAt: exp }
+      return typeof name === 'string'
+        ? { scope, threadId: sub, name, expiresAt }
+        : { scope, threadId: sub, expiresAt }
     }
-    if (scope === 'operator') return { scope, operator: sub, expiresAt: exp }
+    if (scope === 'operator') return { scope, operator: sub, expiresAt }
     throw malformed()
   }
 
   return {
-    async issue(claims, ttlSeconds = options.ttlSeconds) {
-      const now = Math.floor(Date.now() / 1000)
-      const exp = now + Math.max(1, Math.floor(ttlSeconds))
+    issue(claims, ttlSeconds = options.ttlSeconds) {
+      const iat = Math.floor(now() / 1000)
+      const exp = iat + Math.max(1, Math.floor(ttlSeconds))
+      // The claims in the order jose wrote them, so a token reads as it did: scope, name, sub, iat, exp.
       const body =
         'operator' in claims
-          ? { scope: 'operator' }
-          : { scope: 'thread', ...(claims.name === undefined ? {} : { name: claims.name }) }
-      const token = await new SignJWT(body)
-        .setProtectedHeader({ alg: ALG, typ: 'JWT' })
-        .setSubject('operator' in claims ? claims.operator : claims.threadId)
-        .setIssuedAt(now)
-        .setExpirationTime(exp)
-        .sign(key)
-      return { token, expiresAt: new Date(exp * 1000) }
+          ? { scope: 'operator', sub: claims.operator, iat, exp }
+          : claims.name === undefined
+            ? { scope: 'thread', sub: claims.threadId, iat, exp }
+            : { scope: 'thread', name: claims.name, sub: claims.threadId, iat, exp }
+      return Promise.resolve({ token: jwt.sign(body), expiresAt: new Date(exp * 1000) })
     },
     verify: (token) => decode(token, 0),
-    async verifyForRefresh(token) {
-      const principal = await decode(token, REFRESH_GRACE_SECONDS)
+    verifyForRefresh(token) {
+      const principal = decode(token, REFRESH_GRACE_SECONDS)
       if (principal.scope !== 'thread') {
         throw httpError(FlowErrorCode.forbidden, 'Only a thread token can be refreshed at POST /v1/sessions.')
       }

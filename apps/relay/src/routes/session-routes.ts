@@ -25,7 +25,7 @@ export function sessionRoutes(context: RelayContext) {
       await context.limits.take('sessionsPerIp', request, reply, request.ip, limitMessage)
       const presented = bearerOf(request)
       if (presented !== undefined) {
-        const who = await tokens.verifyForRefresh(presented)
+        const who = tokens.verifyForRefresh(presented)
         if (who.scope !== 'thread')
           throw httpError(FlowErrorCode.forbidden, 'Only thread tokens are refreshed.')
         // A token for a thread id every other route refuses is never renewed.
