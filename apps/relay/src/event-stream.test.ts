@@ -250,6 +250,31 @@ describe('SSE streams over real sockets', () => {
     await until(() => active() === 0, 'every subscription to go')
   })
 
+  it('gives the slot back when a stream cannot start (its subscription throws)', async () => {
+    const inner = createMemoryStorage()
+    let failNext = true
+    const storage: EventStorage = {
+      ...inner,
+      subscribe(stream, listener) {
+        if (failNext) {
+          failNext = false
+          throw new Error('subscribe failed')
+        }
+        return inner.subscribe(stream, listener)
+      },
+    }
+    const { streamUrl, token } = await setup({ maxStreamsPerToken: 1, storage })
+    // The failed stream is cut off (its headers may have gone out); with its slot leaked, the cap of 1 would
+    // answer the next one 429. The relay gives the slot back before it cuts the connection.
+    await rawStream(streamUrl, { authorization: `Bearer ${token}` }).then(
+      (res) => res.destroy(),
+      () => undefined,
+    )
+    const next = await rawStream(streamUrl, { authorization: `Bearer ${token}` })
+    expect(next.statusCode).toBe(200)
+    next.destroy()
+  })
+
   it('caps streams per IP', async () => {
     const { base, relay: r } = await setup({ maxStreamsPerIp: 1 })
     const t1 = await r.issueToken({ threadId: 'x' })

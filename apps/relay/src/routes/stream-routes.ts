@@ -52,25 +52,33 @@ export function streamRoutes(context: RelayContext) {
       slot.release()
       return
     }
-    reply.hijack()
-    const res = reply.raw
-    // getHeaders() answers a fresh object (the hooks' headers, CORS): the stream's own join it there.
-    res.writeHead(200, Object.assign(reply.getHeaders() as Record<string, string>, STREAM_HEADERS))
-    // Flushed on its own: written as a string, Node's header text is flattened in place, and an idle stream then
-    // keeps one string instead of the tree of about 20 pieces it was built from (0.6 KB).
-    res.flushHeaders()
-    const { settings } = context
-    slot.hold(
-      serveEventStream(res, {
-        storage: context.storage,
-        stream,
-        lastEventId,
-        heartbeatMs: settings.heartbeatMs,
-        retryMs: settings.retryMs,
-        maxBufferedBytes: settings.maxBufferedBytes,
-        metrics: context.metrics,
-        slot,
-      }),
-    )
+    try {
+      reply.hijack()
+      const res = reply.raw
+      // getHeaders() answers a fresh object (the hooks' headers, CORS): the stream's own join it there.
+      res.writeHead(200, Object.assign(reply.getHeaders() as Record<string, string>, STREAM_HEADERS))
+      // Flushed on its own: written as a string, Node's header text is flattened in place, and an idle stream then
+      // keeps one string instead of the tree of about 20 pieces it was built from (0.6 KB).
+      res.flushHeaders()
+      const { settings } = context
+      slot.hold(
+        serveEventStream(res, {
+          storage: context.storage,
+          stream,
+          lastEventId,
+          heartbeatMs: settings.heartbeatMs,
+          retryMs: settings.retryMs,
+          maxBufferedBytes: settings.maxBufferedBytes,
+          metrics: context.metrics,
+          slot,
+        }),
+      )
+    } catch (error) {
+      // The stream never started (a failed write or subscribe): nothing else will give the slot back, and Fastify
+      // no longer answers a hijacked request.
+      slot.release()
+      reply.raw.destroy()
+      request.log.error({ err: error }, 'could not open the event stream')
+    }
   }
 }
