@@ -114,15 +114,11 @@ function applyEvent(
         if (message.sender === 'bot') fromBot = true
         answeredAt = Math.max(answeredAt, message.createdAt)
       }
-      if (!fromBot) return merged
       // A bot answer means Flow.ai got the message it answers, and everything sent before it.
-      return markDelivered(
-        merged,
-        (m) => m.id === event.traceId || (m.state === 'sent' && m.createdAt <= answeredAt),
-      )
+      return fromBot ? markDelivered(merged, event.traceId, answeredAt) : merged
     }
     case 'delivered':
-      return event.traceId === undefined ? state : markDelivered(state, (m) => m.id === event.traceId)
+      return event.traceId === undefined ? state : markDelivered(state, event.traceId)
     case 'paused':
     case 'handover':
     case 'takeover': {
@@ -147,11 +143,17 @@ function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
   return same ? state : { ...state, botStatus }
 }
 
-function markDelivered(state: ThreadState, match: (m: ChatMessage) => boolean): ThreadState {
+/**
+ * Marks delivered the own message `traceId` names and every one `sent` by `sentUntil`. Takes no predicate: a
+ * closure over the event would be made for every answer, though most find nothing undelivered.
+ */
+function markDelivered(state: ThreadState, traceId?: string, sentUntil = -Infinity): ThreadState {
   return indexOf(state.messages)._undelivered === 0
     ? state
     : change(state, (m) =>
-        undelivered(m) === 0 || !match(m) ? m : withoutError({ ...m, state: 'delivered' }),
+        undelivered(m) > 0 && (m.id === traceId || (m.state === 'sent' && m.createdAt <= sentUntil))
+          ? withoutError({ ...m, state: 'delivered' })
+          : m,
       )
 }
 
