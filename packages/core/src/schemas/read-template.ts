@@ -90,10 +90,9 @@ const payloadReaders: Record<string, (p: Json) => unknown> = {
  */
 export function readResponse(v: unknown): Response | undefined {
   if (!isRecord(v) || !isString(v.type)) return undefined
-  const given = v.delay
   // A response without a delay is taken as it is, not copied: this runs for every event folded.
   if (!('delay' in v)) return v as Response
-  const { delay: _given, ...rest } = v
+  const { delay: given, ...rest } = v
   // A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply.
   const delay = isString(given) && given.trim() !== '' ? Number(given) : given
   return { ...(rest as Response), ...(isNumber(delay) && delay >= 0 ? { delay } : {}) }
