@@ -30,7 +30,7 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
       return receive(state, action.envelope)
     case 'envelopes/received': {
       let next = state
-      // Lists made during this action are seen by nobody else: later merges change them in place.
+      // A state and list made during this action are seen by nobody else: later events change them in place.
       for (const envelope of action.envelopes)
         next = receive(next, envelope, next.messages !== state.messages)
       return next
@@ -83,9 +83,11 @@ export function acceptsEnvelope(
   return lastEventId === undefined || compareEventIds(envelope.id, lastEventId) > 0
 }
 
+/** The state with the envelope taken; `inPlace`: the state and its list were made during the same action. */
 function receive(state: ThreadState, envelope: EventEnvelope, inPlace = false): ThreadState {
   if (!acceptsEnvelope(state.threadId, state.lastEventId, envelope)) return state
-  const next: ThreadState = { ...state, lastEventId: envelope.id }
+  const next: { -readonly [K in keyof ThreadState]: ThreadState[K] } = inPlace ? state : { ...state }
+  next.lastEventId = envelope.id
   const receivedAt = toEpochMs(envelope.receivedAt) ?? 0
   if (envelope.kind === 'sent') {
     const sent = messageFromSent(envelope, state.self)
