@@ -97,6 +97,14 @@ describe('light template reader', () => {
     else expect(actual).toEqual(expected)
   })
 
+  it('gives back a response without a delay as it is, and copies one whose delay it reads', () => {
+    const plain = { type: 'text', payload: { text: 'x' } }
+    expect(readResponse(plain)).toBe(plain)
+    const timed = { type: 'text', payload: { text: 'x' }, delay: '500' }
+    expect(readResponse(timed)).toEqual({ ...timed, delay: 500 })
+    expect(timed.delay).toBe('500')
+  })
+
   it('reads a type named like an Object.prototype member as unknown (decodeTemplate throws on these)', () => {
     for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       expect(readTemplate({ type, payload: {} })).toMatchObject({ type: 'other', originalType: type })

@@ -91,8 +91,8 @@ function strip(m: ChatMessage): ChatMessage {
  * of an own send (same traceId; a history copy the relay paired with its send carries that traceId too), or,
  * for a history copy of an own send that the relay did not pair (it has another id), by content and time; an own
  * message whose traceId the bot already answered is delivered. Then keeps the list in order (by time, answers
- * after their questions). Pure unless `inPlace`, which changes `state.messages` itself (a list made during the
- * same action, that nobody else has seen).
+ * after their questions). Pure unless `inPlace`, which changes `state` and `state.messages` themselves (made during
+ * the same action, that nobody else has seen).
  *
  * Costs what is merged, not the length of the list, when the new messages go at the end in order (a live
  * event): one copy of the list, none in place; anything else sorts the list.
@@ -197,7 +197,7 @@ export function mergeMessages<S extends MergeInput>(
     answersFollow(list, asked, true)
     list.sort(byTime)
   }
-  return { ...state, messages: list, aliases, localTime }
+  return Object.assign(inPlace ? state : { ...state }, { messages: list, aliases, localTime })
 }
 
 /**

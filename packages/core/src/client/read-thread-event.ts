@@ -111,17 +111,19 @@ export function readThreadEvent(body: unknown, kind: string): ThreadEvent | unde
   // Every kind folded names its thread the same way (a reply's reader asks it again).
   if (!optional(payload.threadId, isThreadId)) return undefined
   const traceId = readTraceId(payload.traceId ?? body.traceId)
-  const trace = traceId === undefined ? {} : { traceId }
   // The kinds of `EventKind`, as literals: the browser bundle needs no table of them.
   switch (kind) {
     case 'reply':
     case 'inbound':
     case 'outbound': {
       const data = readReply(payload)
-      return data && { kind, ...trace, data }
+      // One literal per shape, without a spread: this runs for every reply folded.
+      return data && (traceId === undefined ? { kind, data } : { kind, traceId, data })
     }
     case 'delivered':
-      return optional(payload.traceId, (t) => readTraceId(t) !== undefined) ? { kind, ...trace } : undefined
+      return optional(payload.traceId, (t) => readTraceId(t) !== undefined)
+        ? { kind, ...(traceId === undefined ? {} : { traceId }) }
+        : undefined
     case 'paused':
     case 'resumed':
     case 'handover':

@@ -391,7 +391,7 @@ describe('envelopes/received (many at once)', () => {
     return out
   }
 
-  it.each([1, 2, 3])('never changes the messages of a state it returned before (seed %i)', (seed) => {
+  it.each([1, 2, 3])('never changes a state or its messages once returned (seed %i)', (seed) => {
     const list = events(seed, 300)
     const actions: ThreadStateAction[] = []
     for (const [i, envelope] of list.entries()) {
@@ -406,13 +406,18 @@ describe('envelopes/received (many at once)', () => {
       )
     }
     actions.push(historyPage([{ role: 'bot', text: 'older', msgId: 'older', ms: -5 }], 2, 2))
-    const seen: { state: ThreadState; messages: ChatMessage[] }[] = []
+    const seen: { state: ThreadState; fields: ThreadState; messages: ChatMessage[] }[] = []
     let state = initialThreadState(T, 'visitor')
     for (const action of actions) {
       state = threadReducer(state, action)
-      seen.push({ state, messages: [...state.messages] })
+      seen.push({ state, fields: { ...state }, messages: [...state.messages] })
     }
-    for (const { state, messages } of seen) expect(state.messages).toEqual(messages)
+    for (const { state, fields, messages } of seen) {
+      // A burst changes the state and list it made in place: never one it returned before.
+      expect(state).toEqual({ ...fields, messages: state.messages })
+      expect(state.messages).toBe(fields.messages)
+      expect(state.messages).toEqual(messages)
+    }
   })
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('gives what one envelope/received per event gives (seed %i)', (seed) => {

@@ -30,7 +30,7 @@ export function threadReducer(state: ThreadState, action: ThreadStateAction): Th
       return receive(state, action.envelope)
     case 'envelopes/received': {
       let next = state
-      // Lists made during this action are seen by nobody else: later merges change them in place.
+      // A state and list made during this action are seen by nobody else: later events change them in place.
       for (const envelope of action.envelopes)
         next = receive(next, envelope, next.messages !== state.messages)
       return next
@@ -83,9 +83,11 @@ export function acceptsEnvelope(
   return lastEventId === undefined || compareEventIds(envelope.id, lastEventId) > 0
 }
 
+/** The state with the envelope taken; `inPlace`: the state and its list were made during the same action. */
 function receive(state: ThreadState, envelope: EventEnvelope, inPlace = false): ThreadState {
   if (!acceptsEnvelope(state.threadId, state.lastEventId, envelope)) return state
-  const next: ThreadState = { ...state, lastEventId: envelope.id }
+  const next: { -readonly [K in keyof ThreadState]: ThreadState[K] } = inPlace ? state : { ...state }
+  next.lastEventId = envelope.id
   const receivedAt = toEpochMs(envelope.receivedAt) ?? 0
   if (envelope.kind === 'sent') {
     const sent = messageFromSent(envelope, state.self)
@@ -114,15 +116,11 @@ function applyEvent(
         if (message.sender === 'bot') fromBot = true
         answeredAt = Math.max(answeredAt, message.createdAt)
       }
-      if (!fromBot) return merged
       // A bot answer means Flow.ai got the message it answers, and everything sent before it.
-      return markDelivered(
-        merged,
-        (m) => m.id === event.traceId || (m.state === 'sent' && m.createdAt <= answeredAt),
-      )
+      return fromBot ? markDelivered(merged, event.traceId, answeredAt) : merged
     }
     case 'delivered':
-      return event.traceId === undefined ? state : markDelivered(state, (m) => m.id === event.traceId)
+      return event.traceId === undefined ? state : markDelivered(state, event.traceId)
     case 'paused':
     case 'handover':
     case 'takeover': {
@@ -147,11 +145,17 @@ function withBotStatus(state: ThreadState, botStatus: BotStatus): ThreadState {
   return same ? state : { ...state, botStatus }
 }
 
-function markDelivered(state: ThreadState, match: (m: ChatMessage) => boolean): ThreadState {
+/**
+ * Marks delivered the own message `traceId` names and every one `sent` by `sentUntil`. Takes no predicate: a
+ * closure over the event would be made for every answer, though most find nothing undelivered.
+ */
+function markDelivered(state: ThreadState, traceId?: string, sentUntil = -Infinity): ThreadState {
   return indexOf(state.messages)._undelivered === 0
     ? state
     : change(state, (m) =>
-        undelivered(m) === 0 || !match(m) ? m : withoutError({ ...m, state: 'delivered' }),
+        undelivered(m) > 0 && (m.id === traceId || (m.state === 'sent' && m.createdAt <= sentUntil))
+          ? withoutError({ ...m, state: 'delivered' })
+          : m,
       )
 }
 

@@ -27,16 +27,14 @@ export function senderOf(role: string | undefined): Sender {
 
 export { toEpochMs }
 
-function who(
-  originator: Originator | undefined,
-  role = originator?.role,
-): Pick<ChatMessage, 'sender' | 'senderName' | 'avatarUrl'> {
-  const sender = senderOf(role)
-  return {
-    sender,
-    ...(originator?.name ? { senderName: originator.name } : {}),
-    ...(originator?.profile?.picture ? { avatarUrl: originator.profile.picture } : {}),
-  }
+/** A message being built: optional fields are set only when present. */
+type Draft = { -readonly [K in keyof ChatMessage]: ChatMessage[K] }
+
+/** The message with its sender's name and avatar when the originator has them (no temporaries to spread). */
+function withWho(message: Draft, originator: Originator | undefined): ChatMessage {
+  if (originator?.name) message.senderName = originator.name
+  if (originator?.profile?.picture) message.avatarUrl = originator.profile.picture
+  return message
 }
 
 /** What an event shows: its label (what the visitor clicked) when it has a non-empty one, else its name. */
@@ -69,19 +67,20 @@ function fromReplyMessage(
   traceId?: string,
 ): ChatMessage {
   const createdAt = toEpochMs(part.meta?.createdAt) ?? toEpochMs(part.createdAt) ?? turnTime
-  const base = who(originator)
+  const sender = senderOf(originator?.role)
   const id =
     part.meta?.msgId ??
     derivedMessageId(`${originator?.role ?? ''}:${originator?.name ?? ''}`, createdAt, index)
-  return {
+  const message: Draft = {
     id,
-    ...base,
+    sender,
     createdAt,
     templates: part.responses.map(templateOf),
-    ...(part.fallback ? { fallback: part.fallback } : {}),
-    own: base.sender === self,
-    ...(traceId === undefined ? {} : { traceId }),
+    own: sender === self,
   }
+  if (part.fallback) message.fallback = part.fallback
+  if (traceId !== undefined) message.traceId = traceId
+  return withWho(message, originator)
 }
 
 /**
@@ -157,21 +156,21 @@ export function messageFromSent(envelope: EventEnvelope, self: Sender): Incoming
   // The relay checked the send (a traceId of 1–128 characters, or none).
   const traceId = str(payload.traceId) || envelope.id
   const originator = isRecord(payload.originator) ? (payload.originator as Originator) : undefined
-  const base = who(
-    originator,
-    originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'),
-  )
+  const sender = senderOf(originator?.role ?? (envelope.source === 'operator' ? 'moderator' : 'external'))
   // An upload's bytes went to Flow.ai, not into the event: the title (or media type) stands in for it.
   const upload = payload.type === 'media' && typeof payload.url !== 'string'
-  const message: ChatMessage = {
-    id: traceId,
-    ...base,
-    fallback: upload ? (typeof payload.title === 'string' ? payload.title : 'file') : undefined,
-    createdAt: toEpochMs(envelope.receivedAt) ?? 0,
-    templates: templatesOfPayload(payload),
-    own: base.sender === self,
-    traceId,
-    state: base.sender === self ? 'sent' : undefined,
-  }
+  const message = withWho(
+    {
+      id: traceId,
+      sender,
+      fallback: upload ? (typeof payload.title === 'string' ? payload.title : 'file') : undefined,
+      createdAt: toEpochMs(envelope.receivedAt) ?? 0,
+      templates: templatesOfPayload(payload),
+      own: sender === self,
+      traceId,
+      state: sender === self ? 'sent' : undefined,
+    },
+    originator,
+  )
   return { message, echoOf: traceId }
 }

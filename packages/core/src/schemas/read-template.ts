@@ -90,6 +90,8 @@ const payloadReaders: Record<string, (p: Json) => unknown> = {
  */
 export function readResponse(v: unknown): Response | undefined {
   if (!isRecord(v) || !isString(v.type)) return undefined
+  // A response without a delay is taken as it is, not copied: this runs for every event folded.
+  if (!('delay' in v)) return v as Response
   const { delay: given, ...rest } = v
   // A delay in ms: a number or a numeric string; anything else is dropped rather than failing the reply.
   const delay = isString(given) && given.trim() !== '' ? Number(given) : given
@@ -106,13 +108,20 @@ export function readResponse(v: unknown): Response | undefined {
  * readTemplate({ type: 'webview', payload: {} }).type      // 'other'
  */
 export function readTemplate(response: Response): Template {
-  const delay = response.delay === undefined ? {} : { delay: response.delay }
+  const { type, delay } = response
   // Own keys only: a type such as `constructor` is unknown.
-  const read = Object.hasOwn(payloadReaders, response.type) ? payloadReaders[response.type] : undefined
+  const read = Object.hasOwn(payloadReaders, type) ? payloadReaders[type] : undefined
   const payload = read && isRecord(response.payload) ? read(response.payload) : undefined
   if (payload === undefined) {
     const reason = read ? 'payload does not fit its type' : 'unsupported type'
-    return { type: 'other', originalType: response.type, payload: response.payload, reason, ...delay }
+    return {
+      type: 'other',
+      originalType: type,
+      payload: response.payload,
+      reason,
+      ...(delay === undefined ? {} : { delay }),
+    }
   }
-  return { type: response.type, payload, ...delay } as Template
+  // One literal per shape, without a spread: this runs for every template folded.
+  return (delay === undefined ? { type, payload } : { type, payload, delay }) as Template
 }
