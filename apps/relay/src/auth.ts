@@ -28,14 +28,10 @@ export function bearerOf(request: FastifyRequest, allowQuery = false): string | 
  * The principal of a request with a valid token; 401 without one.
  *
  * @example
- * const who = await authenticate(request, tokens)
+ * const who = authenticate(request, tokens)
  * authorizeThread(who, threadId)
  */
-export async function authenticate(
-  request: FastifyRequest,
-  tokens: TokenService,
-  allowQuery = false,
-): Promise<Principal> {
+export function authenticate(request: FastifyRequest, tokens: TokenService, allowQuery = false): Principal {
   const token = bearerOf(request, allowQuery)
   if (token === undefined) {
     throw httpError(

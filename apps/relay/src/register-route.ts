@@ -75,7 +75,7 @@ export function registerRoute<R extends RelayRoute>(
       const params = route.params ? parseInput(route.params, request.params ?? {}) : undefined
       let who: Principal | undefined
       if (needsToken) {
-        who = await authenticate(request, tokens, route.accessTokenQuery === true)
+        who = authenticate(request, tokens, route.accessTokenQuery === true)
         if (route.auth === RouteAuth.operator) requireOperator(who)
         if (route.auth === RouteAuth.thread) {
           authorizeThread(who, (params as { threadId: string } | undefined)?.threadId ?? '')
