@@ -7,6 +7,9 @@
 //   --perf          `perf record` of the server during the measured runs (/tmp/ingest-perf.data; JIT names mapped)
 //   --strace        `strace -c` of the server during the measured runs (system calls per POST)
 //   --idle          the server's CPU while idle for 5 s (timers that cost whether or not webhooks come)
+//   --retention=N   events the relay retains per stream (default 20000, as in `pnpm bench`)
+//   --snapshot-after=MS  a heap snapshot of the server that long into the measured runs (written to the temp dir)
+//   --node=FLAG     a Node or V8 flag for the server (repeatable: --node=--trace-gc --node=--max-semi-space-size=16)
 // Each run prints CPU µs per POST (process), its user/system split and each thread's share (/proc: GC workers
 // apart from the event loop). BENCH_RELAY_SOURCE is honoured as by `pnpm bench` (A/B of a relay source copy).
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -34,13 +37,17 @@ const config: RelayConfig = {
   secrets: { apiKey: secret(), webhookSecret: secret(), tokenSecret: secret() },
   storage: 'memory',
   keyPrefix: 'ingest',
-  retentionEvents: 20_000,
+  retentionEvents: option('retention', 20_000),
   maxStreamsPerIp: 5_000,
   maxStreamsPerToken: 500,
 }
 const server = await startChild(bare ? 'relay/bare-server.ts' : 'relay/relay-process.ts', {
   config,
   execArgv: [
+    ...(option('snapshot-after', 0) > 0
+      ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${tmpdir()}`]
+      : []),
+    ...process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length)),
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     // perf names JIT frames from /tmp/perf-<pid>.map; V8's own log goes to tmp, not the working directory.
     ...(flag('perf')
@@ -149,6 +156,8 @@ const detach = attach()
 if (flag('strace') || flag('perf')) await new Promise((resolve) => setTimeout(resolve, 1_000))
 // The monotonic clock V8's profile timestamps use too: the summary keeps the samples of the measured runs.
 const from = micros()
+const snapshotAfter = option('snapshot-after', 0)
+if (snapshotAfter > 0) setTimeout(() => process.kill(server.pid, 'SIGUSR2'), snapshotAfter).unref()
 if (paced) await run(posts, paced)
 else for (let i = 0; i < 3; i++) await run(Math.round(posts / 3))
 const to = micros()

@@ -369,6 +369,14 @@ interface Memory {
   external: number
 }
 
+/**
+ * Node or V8 flags for the relay processes only, from `BENCH_RELAY_NODE_FLAGS` (space-separated): to measure how a
+ * deployment's flags (e.g. `--no-allocation-site-pretenuring`) change the relay's figures beside the same bare server.
+ */
+function relayNodeFlags(): string[] {
+  return (process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
+}
+
 async function withRig<T>(
   options: RelayBenchOptions,
   prefix: string,
@@ -381,6 +389,7 @@ async function withRig<T>(
       config,
       execArgv: [
         '--expose-gc',
+        ...relayNodeFlags(),
         ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, prefix)}`] : []),
       ],
     })
@@ -532,7 +541,7 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
           async () => {
             const second = await startChild('relay/relay-process.ts', {
               config: { ...rig.config, keepKeys: true } satisfies RelayConfig,
-              execArgv: ['--expose-gc'],
+              execArgv: ['--expose-gc', ...relayNodeFlags()],
             })
             try {
               const figures = await fanOut(

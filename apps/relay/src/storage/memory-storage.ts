@@ -31,28 +31,28 @@ const defaults = {
   now: Date.now,
 } satisfies Required<MemoryStorageOptions>
 
-/** The bytes of one appended event, shared by its entries in its thread's stream and the operators' stream. */
-interface Payload {
-  size: number
-  /** Entries still holding it; its bytes are released with the last one. */
-  refs: number
-}
-
-/** What a stream knows of each of its events besides the event; holds no reference to the event itself. */
-interface Entry {
-  /** Time stored, for age retention. */
+/**
+ * One append: what it counts against `maxBytes`, the streams that hold its event, and the ids a retry of it is
+ * answered with. One object per append serves as its dedupe entry, its place in the global order and its slot in
+ * both streams: every object an append leaves behind is one more for the garbage collector to copy and mark.
+ */
+interface Stored {
+  /** Time stored, for age retention of its events and of its dedupe key. */
   at: number
-  payload: Payload
-  /** Set once trimmed from its stream, so the global order can skip it. */
-  gone: boolean
-  stream: Stream
+  size: number
+  /** Its thread's stream (undefined for a project event, and once no stream holds its event). */
+  thread: Stream | undefined
+  /** Streams that still hold its event (its thread's and the operators'); its bytes are released at 0. */
+  streams: number
+  threadEventId: string | undefined
+  operatorEventId: string
 }
 
 interface Stream {
   /** Its events from `head` on, oldest first; slots before `head` are trimmed (cleared, compacted now and then). */
   events: (EventEnvelope | undefined)[]
-  /** Parallel to `events`. */
-  entries: (Entry | undefined)[]
+  /** Parallel to `events`: the append each came from. */
+  stored: (Stored | undefined)[]
   /**
    * Index of the oldest retained event. Trimming moves it instead of splicing the arrays, which copied the whole
    * stream on every append once a stream was full (the operators' stream always is): O(retained) per event.
@@ -62,6 +62,8 @@ interface Stream {
   lastId: string | undefined
 }
 
+const emptyStream = (): Stream => ({ events: [], stored: [], head: 0, lastId: undefined })
+
 /** Retained events of a stream. */
 const retained = (s: Stream): number => s.events.length - s.head
 
@@ -69,16 +71,16 @@ const retained = (s: Stream): number => s.events.length - s.head
 function advance(s: Stream, count: number): void {
   for (let i = s.head; i < s.head + count; i++) {
     s.events[i] = undefined
-    s.entries[i] = undefined
+    s.stored[i] = undefined
   }
   s.head += count
   if (s.head === s.events.length) {
     s.events = []
-    s.entries = []
+    s.stored = []
     s.head = 0
   } else if (s.head >= 1024 && s.head * 2 >= s.events.length) {
     s.events = s.events.slice(s.head)
-    s.entries = s.entries.slice(s.head)
+    s.stored = s.stored.slice(s.head)
     s.head = 0
   }
 }
@@ -94,8 +96,19 @@ interface Listeners {
   list: Listener[] | undefined
 }
 
-const streamName = (stream: StreamKey): string =>
-  stream === 'operators' ? 'operators' : `t:${stream.thread}`
+/**
+ * Streams by key: threads by their id, the operators' stream apart, so finding a stream builds no name (a string
+ * per append, hashed again on every lookup).
+ */
+interface ByStream<T> {
+  threads: Map<string, T>
+  operators: T | undefined
+}
+
+const byStream = <T>(): ByStream<T> => ({ threads: new Map(), operators: undefined })
+
+const lookUp = <T>(all: ByStream<T>, stream: StreamKey): T | undefined =>
+  stream === 'operators' ? all.operators : all.threads.get(stream.thread)
 
 /**
  * The embedded event log of one relay process. Retention per stream by count and age, and over all streams
@@ -120,73 +133,83 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     }
   }
   const nextId = createIdGenerator(config.now)
-  const streams = new Map<string, Stream>()
+  const streams = byStream<Stream>()
   /**
-   * Listeners by stream name, apart from the logs: subscribing to a thread nobody writes to (most idle visitors)
+   * Listeners by stream, apart from the logs: subscribing to a thread nobody writes to (most idle visitors)
    * creates no log entry.
    */
-  const listeners = new Map<string, Listeners>()
+  const listeners = byStream<Listeners>()
   /** Dedupe keys in insertion order, so the oldest are forgotten first. */
-  const keys = new Map<string, { result: AppendResult; at: number }>()
+  const keys = new Map<string, Stored>()
   /** When the oldest dedupe key expires by age: until then (and under `maxKeys`) none is looked at. */
   let keysExpireAt = Infinity
-  /** Every entry in append order (oldest from `head`), for trimming by bytes across streams. */
-  let order: Entry[] = []
+  /** Every append in order (oldest from `head`), for trimming by bytes across streams. */
+  let order: Stored[] = []
   let head = 0
-  /** Entries held by streams now, and the bytes of their payloads. */
+  /** Events held by streams now (an append's event counts once per stream), and the bytes of their appends. */
   let held = 0
   let bytes = 0
   let closed = false
   let lastSweep = config.now()
 
-  /** The stream of that name (see `streamName`), created empty if need be. */
-  function get(name: string): Stream {
-    let s = streams.get(name)
+  /** The stream of that thread, created empty if need be. */
+  function threadStream(threadId: string): Stream {
+    let s = streams.threads.get(threadId)
     if (!s) {
-      s = { events: [], entries: [], head: 0, lastId: undefined }
-      streams.set(name, s)
+      s = emptyStream()
+      streams.threads.set(threadId, s)
     }
     return s
   }
 
-  function drop(entry: Entry): void {
-    entry.gone = true
+  /** One stream lets go of the event of `stored`. */
+  function drop(stored: Stored): void {
     held--
-    if (--entry.payload.refs === 0) bytes -= entry.payload.size
+    if (--stored.streams === 0) {
+      bytes -= stored.size
+      // Its dedupe entry may outlive it: it must not keep a released stream alive.
+      stored.thread = undefined
+    }
   }
 
   function trim(s: Stream, now: number): void {
     const size = retained(s)
     let count = Math.max(0, size - config.maxEvents)
-    while (count < size && now - (s.entries[s.head + count] as Entry).at > config.maxAgeMs) count++
+    while (count < size && now - (s.stored[s.head + count] as Stored).at > config.maxAgeMs) count++
     if (count === 0) return
-    for (let i = s.head; i < s.head + count; i++) drop(s.entries[i] as Entry)
+    for (let i = s.head; i < s.head + count; i++) drop(s.stored[i] as Stored)
     advance(s, count)
   }
 
+  /** Takes the event of `stored` out of `s` when it is that stream's oldest (it is, unless trimmed there already). */
+  function dropOldest(s: Stream | undefined, stored: Stored): void {
+    if (s !== undefined && s.stored[s.head] === stored) {
+      drop(stored)
+      advance(s, 1)
+    }
+  }
+
   /**
-   * Drops the oldest entries of any stream until the bytes fit, then forgets what the order still lists of them.
+   * Drops the oldest appends of any stream until the bytes fit, then forgets what the order still lists of them.
    * The event just appended stays, even alone over the bound: an append that resolved is readable.
    */
-  function trimBytes(newest: Payload): void {
+  function trimBytes(newest: Stored): void {
     while (bytes > config.maxBytes && head < order.length) {
-      const entry = order[head] as Entry
-      if (entry.payload === newest) break
+      const stored = order[head] as Stored
+      if (stored === newest) break
       head++
-      // Older entries of its stream went before it, so a live entry is its stream's first.
-      const s = entry.stream
-      if (!entry.gone && s.entries[s.head] === entry) {
-        drop(entry)
-        advance(s, 1)
-      }
+      // Older appends went before it, so where its event is still held it is its stream's oldest.
+      if (stored.streams === 0) continue
+      dropOldest(stored.thread, stored)
+      dropOldest(streams.operators, stored)
     }
     if (head > 1024 && head * 2 > order.length) {
       order = order.slice(head)
       head = 0
     }
-    // Entries trimmed by count or age stay listed until the order reaches them: compact when they dominate.
+    // Appends trimmed by count or age stay listed until the order reaches them: compact when they dominate.
     if (order.length - head > 2 * held + 1024) {
-      order = order.slice(head).filter((entry) => !entry.gone)
+      order = order.slice(head).filter((stored) => stored.streams > 0)
       head = 0
     }
   }
@@ -194,50 +217,46 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   function forgetKeys(now: number): void {
     if (keys.size <= config.maxKeys && now <= keysExpireAt) return
     keysExpireAt = Infinity
-    for (const [key, entry] of keys) {
-      if (keys.size <= config.maxKeys && now - entry.at <= config.maxAgeMs) {
-        keysExpireAt = entry.at + config.maxAgeMs
+    for (const [key, stored] of keys) {
+      if (keys.size <= config.maxKeys && now - stored.at <= config.maxAgeMs) {
+        keysExpireAt = stored.at + config.maxAgeMs
         break
       }
       keys.delete(key)
     }
   }
 
-  /** Stream entries of idle threads go away; the id generator is global, so new ids still increase. */
-  function release(name: string, s: Stream): void {
-    if (retained(s) === 0) streams.delete(name)
-  }
-
   /** Now and then, trims every stream by age so idle threads do not hold memory until someone reads them. */
   function sweep(now: number): void {
     if (now - lastSweep < Math.min(config.maxAgeMs, 60_000)) return
     lastSweep = now
-    for (const [name, s] of streams) {
+    // Streams of idle threads go away; the id generator is global, so new ids still increase.
+    for (const [thread, s] of streams.threads) {
       trim(s, now)
-      release(name, s)
+      if (retained(s) === 0) streams.threads.delete(thread)
+    }
+    const ops = streams.operators
+    if (ops) {
+      trim(ops, now)
+      if (retained(ops) === 0) streams.operators = undefined
     }
   }
 
   function push(
-    stream: StreamKey,
+    s: Stream,
+    own: Listeners | undefined,
     envelope: Omit<EventEnvelope, 'id'>,
-    payload: Payload,
+    stored: Stored,
     now: number,
   ): string {
-    // The name once: it keys both the log and the listeners.
-    const name = streamName(stream)
-    const s = get(name)
     const id = nextId()
     const event: EventEnvelope = { id, ...envelope }
-    const entry: Entry = { at: now, payload, gone: false, stream: s }
-    payload.refs++
+    stored.streams++
     held++
     s.events.push(event)
-    s.entries.push(entry)
-    order.push(entry)
+    s.stored.push(stored)
     s.lastId = id
     trim(s, now)
-    const own = listeners.get(name)
     if (own !== undefined) {
       // The list as it is now: a listener subscribed while this event is handed out starts with the next one.
       own.list ??= [...own.set]
@@ -259,27 +278,35 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       forgetKeys(now)
       sweep(now)
       const seen = keys.get(key)
-      if (seen) return Promise.resolve({ ...seen.result, duplicate: true })
+      if (seen) return Promise.resolve(resultOf(seen, true))
       const size = hint !== undefined && Number.isFinite(hint) && hint >= 0 ? hint : sizeOf(envelope)
-      const payload: Payload = { size, refs: 0 }
-      bytes += payload.size
-      const threadEventId =
-        envelope.threadId === null ? undefined : push({ thread: envelope.threadId }, envelope, payload, now)
-      const operatorEventId = push('operators', envelope, payload, now)
-      trimBytes(payload)
-      const result: AppendResult =
-        threadEventId === undefined
-          ? { duplicate: false, operatorEventId }
-          : { duplicate: false, threadEventId, operatorEventId }
+      const stored: Stored = {
+        at: now,
+        size,
+        thread: undefined,
+        streams: 0,
+        threadEventId: undefined,
+        operatorEventId: '',
+      }
+      bytes += size
+      order.push(stored)
+      const { threadId } = envelope
+      if (threadId !== null) {
+        const s = threadStream(threadId)
+        stored.thread = s
+        stored.threadEventId = push(s, listeners.threads.get(threadId), envelope, stored, now)
+      }
+      streams.operators ??= emptyStream()
+      stored.operatorEventId = push(streams.operators, listeners.operators, envelope, stored, now)
+      trimBytes(stored)
       if (keys.size === 0) keysExpireAt = now + config.maxAgeMs
-      keys.set(key, { result, at: now })
-      return Promise.resolve(result)
+      keys.set(key, stored)
+      return Promise.resolve(resultOf(stored, false))
     },
 
     read(stream: StreamKey, afterId: string, limit: number): Promise<ReadResult> {
       if (closed) return Promise.reject(new Error('The memory storage is closed.'))
-      const name = streamName(stream)
-      const s = streams.get(name)
+      const s = lookUp(streams, stream)
       if (s) trim(s, config.now())
       if (s && s.lastId === afterId) return Promise.resolve({ reset: false, events: [] })
       const index = s ? binarySearch(s, afterId) : -1
@@ -293,27 +320,29 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
     },
 
     lastId(stream: StreamKey): Promise<string | undefined> {
-      const s = streams.get(streamName(stream))
+      const s = lookUp(streams, stream)
       if (s) trim(s, config.now())
       return Promise.resolve(s && retained(s) > 0 ? s.events.at(-1)?.id : undefined)
     },
 
     subscribe(stream: StreamKey, listener: Listener): () => void {
-      const name = streamName(stream)
       // A wrapper per call, so the same function subscribed twice is also removed twice.
       const own: Listener = (event) => listener(event)
-      let entry = listeners.get(name)
+      let entry = lookUp(listeners, stream)
       if (!entry) {
         entry = { set: new Set(), list: undefined }
-        listeners.set(name, entry)
+        if (stream === 'operators') listeners.operators = entry
+        else listeners.threads.set(stream.thread, entry)
       }
       entry.set.add(own)
       entry.list = undefined
       return () => {
-        const now = listeners.get(name)
+        const now = lookUp(listeners, stream)
         if (!now?.set.delete(own)) return
         now.list = undefined
-        if (now.set.size === 0) listeners.delete(name)
+        if (now.set.size > 0) return
+        if (stream === 'operators') listeners.operators = undefined
+        else listeners.threads.delete(stream.thread)
       }
     },
 
@@ -323,8 +352,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
 
     close(): Promise<void> {
       closed = true
-      listeners.clear()
-      streams.clear()
+      listeners.threads.clear()
+      listeners.operators = undefined
+      streams.threads.clear()
+      streams.operators = undefined
       keys.clear()
       keysExpireAt = Infinity
       order = []
@@ -336,7 +367,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
 
     readThreadRange(threadId, fromMs, toMs, limit, newestFirst = false): Promise<EventEnvelope[]> {
       if (closed) return Promise.reject(new Error('The memory storage is closed.'))
-      const s = streams.get(streamName({ thread: threadId }))
+      const s = streams.threads.get(threadId)
       if (!s) return Promise.resolve([])
       trim(s, config.now())
       const found: EventEnvelope[] = []
@@ -363,6 +394,14 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
 export interface MemoryUsage {
   /** Bytes of the events held, as counted against `maxBytes`. */
   usage(): { bytes: number; events: number }
+}
+
+/** The answer to an append, or to a retry of it (`duplicate`). */
+function resultOf(stored: Stored, duplicate: boolean): AppendResult {
+  const { threadEventId, operatorEventId } = stored
+  return threadEventId === undefined
+    ? { duplicate, operatorEventId }
+    : { duplicate, threadEventId, operatorEventId }
 }
 
 /** The bytes an event counts against `maxBytes`: the UTF-8 length of its JSON. */
