@@ -27,9 +27,9 @@ export interface RelayBenchOptions {
 /** Sizes and bounds of every scenario; the report prints them next to the figures. */
 export const scenario = {
   concurrency: 16,
-  a: { threads: 1_000, posts: 2_000, warmupPosts: 1_000 },
+  a: { threads: 1_000, posts: 8_000, warmupPosts: 1_000 },
   /** (a) again at a fixed 1,000 POSTs/s: latency of the storage path, not of the generator's own queue. */
-  paced: { threads: 1_000, posts: 2_000, ratePerSecond: 1_000 },
+  paced: { threads: 1_000, posts: 5_000, ratePerSecond: 1_000 },
   b: { threads: 10, subscribersPerThread: 100, posts: 1_000, warmupPosts: 100 },
   c: { connections: 10_000 },
   d: { missed: 10_000 },
