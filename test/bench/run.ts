@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { format, resolveConfig } from 'prettier'
-import { repoRoot } from './lib/child-process.js'
+import { repoRoot, startChild } from './lib/child-process.js'
 import { machine, versions } from './lib/machine.js'
 import { connectRedis } from './lib/redis-commands.js'
 import {
@@ -16,7 +16,6 @@ import {
   type Report,
   type Section,
 } from './lib/report.js'
-import { runFoldBenchmark } from './core/fold-benchmark.js'
 import { measureCrossInstanceLatency } from './redis-cross-instance.js'
 import { runRelayBenchmarks } from './relay/relay-benchmarks.js'
 import { targets } from './targets.js'
@@ -262,7 +261,12 @@ async function main(): Promise<void> {
   if (wants('fold')) {
     console.log('core, fold')
     try {
-      sections.push(runFoldBenchmark())
+      const child = await startChild('core/fold-process.ts')
+      try {
+        sections.push(await child.call<Section>('run', undefined, 300_000))
+      } finally {
+        await child.stop()
+      }
     } catch (error) {
       sections.push({
         ...skipped('fold', 'Core: folding events into thread state', String(error)),
