@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Relay } from '../relay.js'
 import { createTestRelay } from '../testing/fake-flow.js'
+import { createTokenService } from '../token-service.js'
 
 /** Every route that touches a thread, with a body that would be valid. */
 const threadRoutes = (thread: string) => {
@@ -25,11 +26,13 @@ const operatorOnly = [
 
 describe('authorization on every route', () => {
   let relay: Relay
+  let tokenSecret: string
   let calls: { path: string }[]
   let tokenA: string
   beforeAll(async () => {
     const made = await createTestRelay()
     relay = made.relay
+    tokenSecret = made.secrets.tokenSecret
     calls = made.flow.calls
     tokenA = await relay.issueToken({ threadId: 'A|o_1' })
   })
@@ -87,8 +90,9 @@ describe('authorization on every route', () => {
   )
 
   it('an expired token is 401 and says how to get a fresh one', async () => {
-    const expired = await relay.issueToken({ threadId: 'A|o_1' }, 1)
-    await new Promise((r) => setTimeout(r, 2100))
+    // Issued with the relay's secret by a clock an hour behind: a one-second token that expired long ago.
+    const past = createTokenService({ secret: tokenSecret, ttlSeconds: 1, now: () => Date.now() - 3_600_000 })
+    const { token: expired } = await past.issue({ threadId: 'A|o_1' })
     const r = await relay.app.inject({
       url: '/v1/threads/A%7Co_1/messages',
       headers: { authorization: `Bearer ${expired}` },
