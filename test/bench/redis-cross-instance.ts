@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { deleteKeys, randomPrefix, requireRedis } from '../../apps/relay/src/storage/redis-test-support.js'
+import { freshSecrets } from './relay/relay-config.js'
 import {
   openStream,
   postWebhook,
@@ -53,12 +54,12 @@ export async function measureCrossInstanceLatency(
   const threadCount = options.threads ?? 10
   const redisUrl = options.redisUrl ?? process.env.FLOWCHAT_REDIS_URL ?? 'redis://127.0.0.1:6379'
   await requireRedis(redisUrl)
-  const secret = () => randomBytes(24).toString('base64url')
+  const { webhookSecret, tokenSecret } = freshSecrets()
   const config = {
     redisUrl,
     keyPrefix: randomPrefix('bench'),
-    webhookSecret: secret(),
-    tokenSecret: secret(),
+    webhookSecret,
+    tokenSecret,
     retryMs: 100,
   }
   const streams: StreamRecorder[] = []

@@ -2,9 +2,12 @@ import { createHmac } from 'node:crypto'
 import { SignJWT, jwtVerify, type JWTHeaderParameters } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { FlowError, FlowErrorCode } from '@flowchat/core'
+import { testSecrets } from './testing/fake-flow.js'
 import { REFRESH_GRACE_SECONDS, createTokenService } from './token-service.js'
 
-const secret = 'a-token-secret-of-at-least-32-characters'
+// Random per run (testSecrets), as every relay test's: no secret is written into the repository.
+const { tokenSecret: secret } = testSecrets()
+const { tokenSecret: anotherSecret } = testSecrets()
 const key = new TextEncoder().encode(secret)
 const NOW = 1_800_000_000
 const INVALID = /^The token is not valid: get one from POST \/v1\/sessions/
@@ -80,9 +83,7 @@ describe('token service', () => {
   it('refuses a forged signature', async () => {
     const { token } = await tokensAt().issue({ threadId: 't1' })
     const [header, payload, signature] = token.split('.') as [string, string, string]
-    expectInvalid(
-      handSigned({ alg: 'HS256', typ: 'JWT' }, threadClaims, 'another-secret-of-at-least-32-chars!'),
-    )
+    expectInvalid(handSigned({ alg: 'HS256', typ: 'JWT' }, threadClaims, anotherSecret))
     // The claims of another thread under this token's signature.
     expectInvalid(`${header}.${b64(JSON.stringify({ ...threadClaims, sub: 't9' }))}.${signature}`)
     const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`

@@ -12,6 +12,7 @@ import { createMemoryStorage } from '../../../apps/relay/src/storage/memory-stor
 import { eventFrame, type SseFrame } from '../../../apps/relay/src/sse-writer.js'
 import { createWebhookIngest, type WebhookIngest } from '../../../apps/relay/src/webhook-ingest.js'
 import type { RelayMetrics } from '../../../apps/relay/src/metrics.js'
+import { freshSecrets } from './relay-config.js'
 
 const option = (name: string, fallback: number) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -27,7 +28,7 @@ const metrics = {
   webhookDeduplicated: noop,
   webhookRejected: noop,
 } as unknown as RelayMetrics
-const webhookSecret = 'micro-secret-micro-secret-micro-secret'
+const { webhookSecret } = freshSecrets()
 const ingest = createWebhookIngest({ storage, metrics, settings: { webhookSecret, bodyLimitBytes: 1 << 20 } })
 const log = { error: noop } as unknown as Parameters<WebhookIngest['accept']>[2]
 

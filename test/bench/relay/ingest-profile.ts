@@ -13,13 +13,12 @@
 // Each run prints CPU µs per POST (process), its user/system split and each thread's share (/proc: GC workers
 // apart from the event loop). BENCH_RELAY_SOURCE is honoured as by `pnpm bench` (A/B of a relay source copy).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startChild } from '../lib/child-process.js'
 import type { PostJob, PostResult } from './post-generator.js'
-import type { RelayConfig, RelayInfo } from './relay-config.js'
+import { freshSecrets, type RelayConfig, type RelayInfo } from './relay-config.js'
 import type { OpenJob, OpenResult } from './sse-subscribers.js'
 
 const flag = (name: string) => process.argv.includes(`--${name}`)
@@ -32,9 +31,8 @@ const paced = option('paced', 0)
 const bare = flag('bare')
 const profileDir = flag('cpu-prof') ? mkdtempSync(join(tmpdir(), 'ingest-prof-')) : undefined
 
-const secret = () => randomBytes(32).toString('base64url')
 const config: RelayConfig = {
-  secrets: { apiKey: secret(), webhookSecret: secret(), tokenSecret: secret() },
+  secrets: freshSecrets(),
   storage: 'memory',
   keyPrefix: 'ingest',
   retentionEvents: option('retention', 20_000),

@@ -1,12 +1,11 @@
 // Relay scenarios (a)–(e) of issue 9, each driven from this process through separate relay, generator and
 // subscriber processes on loopback.
-import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { startChild, type Child } from '../lib/child-process.js'
 import type { Figure, Section } from '../lib/report.js'
 import { summarize } from '../lib/stats.js'
 import type { PostJob, PostResult } from './post-generator.js'
-import type { RelayConfig, RelayInfo } from './relay-config.js'
+import { freshSecrets, type RelayConfig, type RelayInfo } from './relay-config.js'
 import type {
   CatchUpJob,
   CatchUpResult,
@@ -40,10 +39,8 @@ export const scenario = {
 
 /** What a benchmark relay lifts above production defaults, so the figures measure speed, not limits. */
 export function relayConfig(options: RelayBenchOptions, prefix: string): RelayConfig {
-  // Fresh secrets per run: nothing here is a credential anyone could reuse.
-  const secret = () => randomBytes(32).toString('base64url')
   return {
-    secrets: { apiKey: secret(), webhookSecret: secret(), tokenSecret: secret() },
+    secrets: freshSecrets(),
     storage: options.storage,
     redisUrl: options.redisUrl,
     keyPrefix: prefix,

@@ -1,3 +1,17 @@
+import { randomBytes } from 'node:crypto'
+
+/**
+ * Secrets made fresh for one run: nothing a benchmark uses is a credential anyone could reuse, and none is written
+ * into the repository.
+ *
+ * @example
+ * const { webhookSecret } = freshSecrets()
+ */
+export function freshSecrets(): RelayConfig['secrets'] {
+  const secret = () => randomBytes(32).toString('base64url')
+  return { apiKey: secret(), webhookSecret: secret(), tokenSecret: secret() }
+}
+
 /** What the benchmark passes to `relay-process.ts`. */
 export interface RelayConfig {
   storage: 'memory' | 'redis'
