@@ -108,7 +108,7 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
   return storage
 }
 
-async function printToken(argv: string[]): Promise<number> {
+function printToken(argv: string[]): number {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -136,7 +136,7 @@ async function printToken(argv: string[]): Promise<number> {
   const claims = values.operator
     ? { operator: values.operator }
     : { threadId: values.thread as string, ...(values.name ? { name: values.name } : {}) }
-  const { token } = await service.issue(claims, ttl)
+  const { token } = service.issue(claims, ttl)
   process.stdout.write(`${token}\n`)
   return 0
 }

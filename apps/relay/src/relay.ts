@@ -325,7 +325,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       relay.webhookUrl = `${url}/webhooks/${encodeURIComponent(o.webhookSecret)}`
       return url
     },
-    issueToken: async (claims, ttlSeconds) => (await tokens.issue(claims, ttlSeconds)).token,
+    issueToken: (claims, ttlSeconds) => Promise.resolve(tokens.issue(claims, ttlSeconds).token),
     close: () => (closing ??= app.close()),
   }
   return relay

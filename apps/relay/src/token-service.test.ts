@@ -42,7 +42,7 @@ function expectInvalid(token: string) {
 describe('token service', () => {
   it('writes the tokens jose wrote, byte for byte, and jose verifies them', async () => {
     const tokens = tokensAt()
-    const { token, expiresAt } = await tokens.issue({ threadId: 't1', name: 'Ann' })
+    const { token, expiresAt } = tokens.issue({ threadId: 't1', name: 'Ann' })
     const byJose = await new SignJWT({ scope: 'thread', name: 'Ann' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject('t1')
@@ -56,7 +56,7 @@ describe('token service', () => {
       currentDate: new Date(NOW * 1000),
     })
     expect(payload).toEqual({ scope: 'thread', name: 'Ann', sub: 't1', iat: NOW, exp: NOW + 3600 })
-    const operator = await tokens.issue({ operator: 'ops' }, 10)
+    const operator = tokens.issue({ operator: 'ops' }, 10)
     expect(tokens.verify(operator.token)).toEqual({
       scope: 'operator',
       operator: 'ops',
@@ -80,8 +80,8 @@ describe('token service', () => {
     }
   })
 
-  it('refuses a forged signature', async () => {
-    const { token } = await tokensAt().issue({ threadId: 't1' })
+  it('refuses a forged signature', () => {
+    const { token } = tokensAt().issue({ threadId: 't1' })
     const [header, payload, signature] = token.split('.') as [string, string, string]
     expectInvalid(handSigned({ alg: 'HS256', typ: 'JWT' }, threadClaims, anotherSecret))
     // The claims of another thread under this token's signature.
@@ -106,8 +106,8 @@ describe('token service', () => {
     expect(tokensAt().verify(handSigned({ alg: 'HS256', kid: 'k1' }, threadClaims)).scope).toBe('thread')
   })
 
-  it('refuses malformed parts', async () => {
-    const { token } = await tokensAt().issue({ threadId: 't1' })
+  it('refuses malformed parts', () => {
+    const { token } = tokensAt().issue({ threadId: 't1' })
     const [header, payload, signature] = token.split('.') as [string, string, string]
     for (const bad of [
       '',
@@ -126,8 +126,8 @@ describe('token service', () => {
     expectInvalid(`${signedText}.${createHmac('sha256', secret).update(signedText).digest('base64url')}`)
   })
 
-  it('refuses what is not base64url, or not UTF-8', async () => {
-    const { token } = await tokensAt().issue({ threadId: 't1' })
+  it('refuses what is not base64url, or not UTF-8', () => {
+    const { token } = tokensAt().issue({ threadId: 't1' })
     const [header, payload] = token.split('.') as [string, string, string]
     const signed = (h: string, p: string) =>
       `${h}.${p}.${createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url')}`
@@ -142,8 +142,8 @@ describe('token service', () => {
     expectInvalid(`${header}.${payload}.${signature.slice(0, -2)}+/`)
   })
 
-  it('refuses an expired token, and one whose dates are not numbers or not yet valid', async () => {
-    const { token } = await tokensAt(NOW - 3600).issue({ threadId: 't1' })
+  it('refuses an expired token, and one whose dates are not numbers or not yet valid', () => {
+    const { token } = tokensAt(NOW - 3600).issue({ threadId: 't1' })
     // jose's rule: expired when exp <= now.
     const error = refusal(() => tokensAt().verify(token))
     expect(error.code).toBe(FlowErrorCode.unauthorized)
@@ -170,8 +170,8 @@ describe('token service', () => {
     }
   })
 
-  it('refreshes a thread token up to the grace period after it expired, not later, and never an operator token', async () => {
-    const { token } = await tokensAt(NOW - 3600).issue({ threadId: 't1', name: 'Ann' })
+  it('refreshes a thread token up to the grace period after it expired, not later, and never an operator token', () => {
+    const { token } = tokensAt(NOW - 3600).issue({ threadId: 't1', name: 'Ann' })
     const expiredAt = NOW
     expect(refusal(() => tokensAt(expiredAt + 10).verify(token)).message).toMatch(EXPIRED)
     expect(tokensAt(expiredAt + REFRESH_GRACE_SECONDS - 1).verifyForRefresh(token)).toEqual({
@@ -183,7 +183,7 @@ describe('token service', () => {
     const late = refusal(() => tokensAt(expiredAt + REFRESH_GRACE_SECONDS).verifyForRefresh(token))
     expect(late.code).toBe(FlowErrorCode.unauthorized)
     expect(late.message).toMatch(EXPIRED)
-    const operator = await tokensAt().issue({ operator: 'ops' })
+    const operator = tokensAt().issue({ operator: 'ops' })
     const refused = refusal(() => tokensAt().verifyForRefresh(operator.token))
     expect(refused.code).toBe(FlowErrorCode.forbidden)
   })

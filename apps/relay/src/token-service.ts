@@ -15,7 +15,7 @@ export const REFRESH_GRACE_SECONDS = 24 * 60 * 60
 
 export interface TokenService {
   /** Signs a token; resolves the JWT and its expiry. */
-  issue(claims: TokenClaims, ttlSeconds?: number): Promise<{ token: string; expiresAt: Date }>
+  issue(claims: TokenClaims, ttlSeconds?: number): { token: string; expiresAt: Date }
   /** Verifies a token, throwing `unauthorized` (401) when it is malformed, forged or expired. */
   verify(token: string): Principal
   /** Verifies a thread token for a refresh: it may have expired up to the grace period ago. */
@@ -35,7 +35,7 @@ export interface TokenServiceOptions {
  *
  * @example
  * const tokens = createTokenService({ secret, ttlSeconds: 3600 })
- * const { token } = await tokens.issue({ threadId: 't1', name: 'Ann' })
+ * const { token } = tokens.issue({ threadId: 't1', name: 'Ann' })
  */
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const jwt = createHs256Jwt(options.secret)
@@ -74,7 +74,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
           : claims.name === undefined
             ? { scope: 'thread', sub: claims.threadId, iat, exp }
             : { scope: 'thread', name: claims.name, sub: claims.threadId, iat, exp }
-      return Promise.resolve({ token: jwt.sign(body), expiresAt: new Date(exp * 1000) })
+      return { token: jwt.sign(body), expiresAt: new Date(exp * 1000) }
     },
     verify: (token) => decode(token, 0),
     verifyForRefresh(token) {

@@ -92,7 +92,7 @@ describe('authorization on every route', () => {
   it('an expired token is 401 and says how to get a fresh one', async () => {
     // Issued with the relay's secret by a clock an hour behind: a one-second token that expired long ago.
     const past = createTokenService({ secret: tokenSecret, ttlSeconds: 1, now: () => Date.now() - 3_600_000 })
-    const { token: expired } = await past.issue({ threadId: 'A|o_1' })
+    const { token: expired } = past.issue({ threadId: 'A|o_1' })
     const r = await relay.app.inject({
       url: '/v1/threads/A%7Co_1/messages',
       headers: { authorization: `Bearer ${expired}` },

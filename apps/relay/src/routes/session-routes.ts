@@ -33,7 +33,7 @@ export function sessionRoutes(context: RelayContext) {
           throw httpError(FlowErrorCode.forbidden, 'This token is for a thread id the relay does not serve.')
         }
         const name = body.name ?? who.name
-        const { token, expiresAt } = await tokens.issue({ threadId: who.threadId, ...(name ? { name } : {}) })
+        const { token, expiresAt } = tokens.issue({ threadId: who.threadId, ...(name ? { name } : {}) })
         return reply.code(200).send({ threadId: who.threadId, token, expiresAt: expiresAt.toISOString() })
       }
       if (!settings.anonymousSessions) {
@@ -43,7 +43,7 @@ export function sessionRoutes(context: RelayContext) {
         )
       }
       const threadId = randomUUID()
-      const { token, expiresAt } = await tokens.issue({ threadId, ...(body.name ? { name: body.name } : {}) })
+      const { token, expiresAt } = tokens.issue({ threadId, ...(body.name ? { name: body.name } : {}) })
       return reply.code(201).send({ threadId, token, expiresAt: expiresAt.toISOString() })
     })
 
@@ -59,7 +59,7 @@ export function sessionRoutes(context: RelayContext) {
           'Send the operator password as `Authorization: Bearer <password>`.',
         )
       }
-      const { token, expiresAt } = await tokens.issue({ operator: body.name ?? 'operator' })
+      const { token, expiresAt } = tokens.issue({ operator: body.name ?? 'operator' })
       return reply.code(201).send({ token, expiresAt: expiresAt.toISOString() })
     })
     done()
