@@ -17,6 +17,7 @@ import {
   type Section,
 } from './lib/report.js'
 import { measureCrossInstanceLatency } from './redis-cross-instance.js'
+import { buildRelay } from './relay/relay-build.js'
 import { runRelayBenchmarks } from './relay/relay-benchmarks.js'
 import { targets } from './targets.js'
 import { runRenderBenchmark } from './widget/render-benchmark.js'
@@ -242,11 +243,15 @@ async function main(): Promise<void> {
   // Other work on the machine skews every figure: the report says how busy it was.
   const loadAtStart = loadavg()[0]!.toFixed(2)
   const sections: Section[] = []
-  if (wants('memory')) {
+  // The relay processes run the relay as built: build it from the current source first.
+  const relayMissing = wants('memory') || wants('redis') ? buildRelay() : undefined
+  if (relayMissing)
+    sections.push({ id: 'relay', title: 'Relay', status: 'failed', reason: relayMissing, figures: [] })
+  else if (wants('memory')) {
     console.log('relay, memory storage')
     sections.push(...(await runRelayBenchmarks({ storage: 'memory', profileDir })))
   }
-  if (wants('redis')) {
+  if (wants('redis') && !relayMissing) {
     const missing = await redisAvailable()
     if (missing) sections.push(skipped('redis-a', 'Relay with Redis storage', missing))
     else {

@@ -19,6 +19,11 @@ export interface StartOptions {
   config?: unknown
   /** The child is killed when it has not said `ready` by then. */
   readyTimeoutMs?: number
+  /**
+   * Workspace packages as built (`dist/`, what a user installs) instead of their TypeScript source. The entry
+   * itself still runs through tsx. Build them first (see `buildRelay`).
+   */
+  built?: boolean
 }
 
 /** A benchmark process: a relay, a bare server or a load generator, driven over IPC. */
@@ -35,8 +40,8 @@ export interface Child {
 }
 
 /**
- * Starts `entry` (a TypeScript file under test/bench) in its own Node process with the workspace's source
- * condition and tsx, and waits for it to report `ready`.
+ * Starts `entry` (a TypeScript file under test/bench) in its own Node process with tsx and, unless `built`, the
+ * workspace's source condition, and waits for it to report `ready`.
  *
  * @example
  * const relay = await startChild('relay/relay-process.ts', { config: { storage: 'memory' } })
@@ -47,7 +52,7 @@ export async function startChild(entry: string, options: StartOptions = {}): Pro
     process.execPath,
     [
       ...(options.execArgv ?? []),
-      '--conditions=@flowchat/source',
+      ...(options.built ? [] : ['--conditions=@flowchat/source']),
       '--import',
       'tsx',
       join(import.meta.dirname, '..', entry),

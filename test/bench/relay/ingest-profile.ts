@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startChild } from '../lib/child-process.js'
 import type { PostJob, PostResult } from './post-generator.js'
+import { buildRelay, relayBuilt } from './relay-build.js'
 import { freshSecrets, type RelayConfig, type RelayInfo } from './relay-config.js'
 import type { OpenJob, OpenResult } from './sse-subscribers.js'
 
@@ -39,8 +40,11 @@ const config: RelayConfig = {
   maxStreamsPerIp: 5_000,
   maxStreamsPerToken: 500,
 }
+const unbuilt = bare ? undefined : buildRelay()
+if (unbuilt) throw new Error(unbuilt)
 const server = await startChild(bare ? 'relay/bare-server.ts' : 'relay/relay-process.ts', {
   config,
+  built: !bare && relayBuilt(),
   execArgv: [
     ...(option('snapshot-after', 0) > 0
       ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${tmpdir()}`]

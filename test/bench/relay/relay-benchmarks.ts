@@ -6,6 +6,7 @@ import type { Figure, Section } from '../lib/report.js'
 import { summarize } from '../lib/stats.js'
 import type { PostJob, PostResult } from './post-generator.js'
 import { freshSecrets, type RelayConfig, type RelayInfo } from './relay-config.js'
+import { relayBuilt } from './relay-build.js'
 import type {
   CatchUpJob,
   CatchUpResult,
@@ -384,6 +385,7 @@ async function withRig<T>(
   try {
     const relay = await startChild('relay/relay-process.ts', {
       config,
+      built: relayBuilt(),
       execArgv: [
         '--expose-gc',
         ...relayNodeFlags(),
@@ -451,7 +453,11 @@ const lifted = (options: RelayBenchOptions) => {
 export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Section[]> {
   const tag = options.storage === 'memory' ? '' : `${options.storage}-`
   const label = options.storage === 'memory' ? 'memory storage' : 'Redis storage'
-  const base = { concurrency: scenario.concurrency, ...lifted(options) }
+  const base = {
+    concurrency: scenario.concurrency,
+    ...lifted(options),
+    relay: relayBuilt() ? 'built (dist/)' : 'source (tsx)',
+  }
   const prefix = `bench${Date.now().toString(36)}${tag.replace('-', '')}`
   const sections: Section[] = []
   const main = withRig(options, `${prefix}-main`, async (rig) => {
@@ -538,6 +544,7 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
           async () => {
             const second = await startChild('relay/relay-process.ts', {
               config: { ...rig.config, keepKeys: true } satisfies RelayConfig,
+              built: relayBuilt(),
               execArgv: ['--expose-gc', ...relayNodeFlags()],
             })
             try {

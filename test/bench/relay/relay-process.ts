@@ -2,29 +2,25 @@
 import { pathToFileURL } from 'node:url'
 import type * as RelayModule from '@flowchat/relay'
 import type { EventStorage } from '@flowchat/relay'
-import type * as RedisModule from '../../../apps/relay/src/storage/redis-storage.js'
 import { childConfig, failStart, serveParent } from '../lib/child-process.js'
 import { connectRedis, deleteKeys } from '../lib/redis-commands.js'
 import type { RelayConfig, RelayInfo } from './relay-config.js'
 
 const config = childConfig<RelayConfig>()
-// BENCH_RELAY_SOURCE points at a copy of apps/relay/src/index.ts with a candidate fix, so a fix can be measured
-// before and after without touching the relay's own files.
-const { createMemoryStorage, createRelay } = (await import(
+// The relay as users run it: `@flowchat/relay` resolves to its built `dist/` (the parent starts this process without
+// the workspace's source condition and builds the relay first: see relay-build.ts). BENCH_RELAY_SOURCE points at
+// another relay's entry (a checkout's `apps/relay/dist/index.js`, or a source copy's `src/index.ts`), so a fix can
+// be measured before and after without touching the relay's own files.
+const { createMemoryStorage, createRedisStorage, createRelay } = (await import(
   process.env.BENCH_RELAY_SOURCE ? pathToFileURL(process.env.BENCH_RELAY_SOURCE).href : '@flowchat/relay'
 )) as typeof RelayModule
 const retention = { maxEvents: config.retentionEvents, maxAgeMs: 60 * 60 * 1000 }
 
-async function storageFor(): Promise<{
+function storageFor(): {
   storage: EventStorage
   cleanup: () => Promise<void>
-}> {
+} {
   if (config.storage === 'memory') return { storage: createMemoryStorage(retention), cleanup: async () => {} }
-  const { createRedisStorage } = (await import(
-    process.env.BENCH_RELAY_SOURCE
-      ? pathToFileURL(process.env.BENCH_RELAY_SOURCE.replace(/index\.ts$/, 'storage/redis-storage.ts')).href
-      : '../../../apps/relay/src/storage/redis-storage.js'
-  )) as typeof RedisModule
   const url = config.redisUrl ?? 'redis://127.0.0.1:6379'
   const storage = createRedisStorage({ url, keyPrefix: config.keyPrefix, ...retention })
   const cleanup = async () => {
@@ -40,7 +36,7 @@ async function storageFor(): Promise<{
 }
 
 try {
-  const { storage, cleanup } = await storageFor()
+  const { storage, cleanup } = storageFor()
   const relay = await createRelay({
     ...config.secrets,
     storage,
