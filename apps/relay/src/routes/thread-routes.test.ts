@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Relay } from '../relay.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
-import type { EventEnvelope } from '../storage/types.js'
+import type { EventEnvelope, EventStorage } from '../storage/types.js'
 import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
 
 const T = 'A|o_1'
@@ -276,54 +276,72 @@ describe('send proxy, history and business hours', () => {
     },
   )
 
-  it('waits at most 2 s for a send that hangs before serving page 1, and not at all for an older page', async () => {
-    const history = [
-      {
-        originator: { name: 'Ann', role: 'user' },
-        messages: [{ createdAt: Date.now(), responses: [{ type: 'text', payload: { text: 'hi' } }] }],
-      },
-    ]
-    let posted = false
-    const { visitor } = await setup(async (call) => {
-      if (call.method === 'POST') {
-        posted = true
-        // Flow.ai never answers (until the test ends).
-        return new Promise<Response>(() => {})
-      }
-      if (!call.path.includes('sync=true')) return undefined
-      return new Response(
-        JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages: 2 } }),
+  /** The memory storage as a storage written before sends under way were shared: without those methods. */
+  const withoutSendMarks = (): EventStorage => {
+    const storage: EventStorage = { ...createMemoryStorage() }
+    delete storage.markSendUnderWay
+    delete storage.clearSendUnderWay
+    delete storage.countSendsUnderWay
+    return storage
+  }
+
+  it.each([
+    { storage: 'memory storage', make: () => createMemoryStorage() },
+    { storage: 'a storage without marks of sends', make: withoutSendMarks },
+  ])(
+    'waits at most 2 s for a send that hangs before serving page 1, and not at all for an older page ($storage)',
+    async ({ make }) => {
+      const history = [
         {
-          headers: { 'content-type': 'application/json' },
+          originator: { name: 'Ann', role: 'user' },
+          messages: [{ createdAt: Date.now(), responses: [{ type: 'text', payload: { text: 'hi' } }] }],
         },
+      ]
+      let posted = false
+      const { visitor } = await setup(
+        async (call) => {
+          if (call.method === 'POST') {
+            posted = true
+            // Flow.ai never answers (until the test ends).
+            return new Promise<Response>(() => {})
+          }
+          if (!call.path.includes('sync=true')) return undefined
+          return new Response(
+            JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages: 2 } }),
+            {
+              headers: { 'content-type': 'application/json' },
+            },
+          )
+        },
+        { storage: make() },
       )
-    })
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    try {
-      void send(visitor, { type: 'text', text: 'hi' })
-      await until(() => posted, 'the send to reach Flow.ai')
-      // No timer runs: an older page is served at once, with the copy (it cannot be one) unpaired.
-      let older: { statusCode: number } | undefined
-      void relay.app
-        .inject({ url: `${url}?page=2`, headers: { authorization: `Bearer ${visitor}` } })
-        .then((r) => (older = r))
-      await until(() => older !== undefined, 'page 2, served without waiting for the send')
-      expect(older!.statusCode).toBe(200)
-      let served = false
-      const newest = relay.app
-        .inject({ url, headers: { authorization: `Bearer ${visitor}` } })
-        .then((r) => ((served = true), r))
-      await until(() => vi.getTimerCount() > 0, 'page 1 to wait for the send')
-      await vi.advanceTimersByTimeAsync(1999)
-      expect(served).toBe(false)
-      await vi.advanceTimersByTimeAsync(1)
-      const r = await newest
-      expect(r.statusCode).toBe(200)
-      expect(r.json().history[0].messages[0].meta?.traceId).toBeUndefined()
-    } finally {
-      vi.useRealTimers()
-    }
-  })
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      try {
+        void send(visitor, { type: 'text', text: 'hi' })
+        await until(() => posted, 'the send to reach Flow.ai')
+        // No timer runs: an older page is served at once, with the copy (it cannot be one) unpaired.
+        let older: { statusCode: number } | undefined
+        void relay.app
+          .inject({ url: `${url}?page=2`, headers: { authorization: `Bearer ${visitor}` } })
+          .then((r) => (older = r))
+        await until(() => older !== undefined, 'page 2, served without waiting for the send')
+        expect(older!.statusCode).toBe(200)
+        let served = false
+        const newest = relay.app
+          .inject({ url, headers: { authorization: `Bearer ${visitor}` } })
+          .then((r) => ((served = true), r))
+        await until(() => vi.getTimerCount() > 0, 'page 1 to wait for the send')
+        await vi.advanceTimersByTimeAsync(1999)
+        expect(served).toBe(false)
+        await vi.advanceTimersByTimeAsync(1)
+        const r = await newest
+        expect(r.statusCode).toBe(200)
+        expect(r.json().history[0].messages[0].meta?.traceId).toBeUndefined()
+      } finally {
+        vi.useRealTimers()
+      }
+    },
+  )
 
   it('names an over-long or non-string label', async () => {
     const { visitor, flow } = await setup()

@@ -10,6 +10,7 @@ import { createEventLabels, withLabel, withoutTraceIds } from './event-labels.js
 import type { RelayContext } from '../relay-context.js'
 import { registerRoute } from '../register-route.js'
 import type { Principal } from '../token-service.js'
+import { createSendsUnderWay } from './sends-under-way.js'
 import { receiveUpload } from './upload.js'
 
 type Common = Pick<SendMessageBody, 'traceId' | 'lang' | 'timezone' | 'params' | 'originator'>
@@ -48,7 +49,7 @@ export function commonFields(who: Principal, body: Common): MessageCommon & { tr
 export function threadRoutes(context: RelayContext) {
   const { rest, storage, metrics } = context
   const labels = createEventLabels(storage)
-  const underWay = createSendsUnderWay()
+  const underWay = createSendsUnderWay(storage)
 
   const deps = { tokens: context.tokens }
   const limitMessage = 'Too many messages; slow down and retry later.'
@@ -110,22 +111,27 @@ export function threadRoutes(context: RelayContext) {
       // for the history route to put back (`createEventLabels`).
       const sent = withLabel(sentBody(message), label)
       assertEventSize(sentEnvelope(who, threadId, message, sent), context.settings.bodyLimitBytes)
-      // Until its `sent` event is stored, a history page may hold Flow.ai's copy of it with nothing to pair it
-      // with. (An upload's copy never pairs: its URL is Flow.ai's.)
-      const eventId = await underWay.during(threadId, async () => {
-        await upstream(() => rest.sendMessage(threadId, message))
-        metrics.sendObserved((performance.now() - started) / 1000)
-        return publishSent(request, who, threadId, message, common.traceId, sent)
-      })
+      // Until its `sent` event is stored, a history page (read through any relay instance on this storage) may
+      // hold Flow.ai's copy of it with nothing to pair it with. (An upload's copy never pairs: its URL is Flow.ai's.)
+      const eventId = await underWay.during(
+        threadId,
+        async () => {
+          await upstream(() => rest.sendMessage(threadId, message))
+          metrics.sendObserved((performance.now() - started) / 1000)
+          return publishSent(request, who, threadId, message, common.traceId, sent)
+        },
+        request.log,
+      )
       return reply.code(202).send({ traceId: common.traceId, ...(eventId ? { eventId } : {}) })
     })
 
     registerRoute(app, historyRoute, deps, async ({ params, query }, request) => {
-      // Page 1 may hold copies of sends this relay has under way: pair them once their `sent` events are stored.
-      // An older page cannot hold one (a send's copy is the thread's newest message as it is made): it need not wait.
+      // Page 1 may hold copies of sends under way (through this relay instance or, with a shared storage, any
+      // other): pair them once their `sent` events are stored. An older page cannot hold one (a send's copy is the
+      // thread's newest message as it is made): it need not wait.
       const number = query.page ?? 1
       const page = await upstream(() => rest.getHistory(params.threadId, number))
-      if (number === 1) await underWay.settled(params.threadId, SEND_WAIT_MS)
+      if (number === 1) await underWay.settled(params.threadId, SEND_WAIT_MS, request.log)
       try {
         return await labels.restore(params.threadId, page)
       } catch (error) {
@@ -142,42 +148,12 @@ export function threadRoutes(context: RelayContext) {
 }
 
 /**
- * Longest a history read waits for this relay's sends under way to the thread: a send is under way for Flow.ai's
- * answer time (tens to hundreds of ms); one that hangs must not hold the page longer than this.
+ * Longest a history read waits for the thread's sends under way: a send is under way for Flow.ai's answer time
+ * (tens to hundreds of ms); one that hangs must not hold the page longer than this. The sends are seen through the
+ * storage (`createSendsUnderWay`): with Redis, those of every relay instance on it; with a storage that has no
+ * marks of sends, this instance's own only.
  */
 const SEND_WAIT_MS = 2000
-
-/**
- * The sends each thread has under way on this relay instance: from the request to its `sent` event stored (or
- * its failure). Sends through another instance are not seen: a page read there meanwhile may miss their traceIds.
- */
-function createSendsUnderWay() {
-  const threads = new Map<string, Set<Promise<unknown>>>()
-  return {
-    /** Runs a send, under way until `work` settles. */
-    async during<T>(threadId: string, work: () => Promise<T>): Promise<T> {
-      const sends = threads.get(threadId) ?? new Set<Promise<unknown>>()
-      threads.set(threadId, sends)
-      const send = work()
-      sends.add(send)
-      try {
-        return await send
-      } finally {
-        sends.delete(send)
-        if (sends.size === 0) threads.delete(threadId)
-      }
-    },
-    /** Resolves when the thread's sends under way now are done, or after `limitMs`. */
-    async settled(threadId: string, limitMs: number): Promise<void> {
-      const sends = threads.get(threadId)
-      if (!sends) return
-      let timer: NodeJS.Timeout | undefined
-      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)))
-      await Promise.race([Promise.allSettled(sends), limit])
-      clearTimeout(timer)
-    },
-  }
-}
 
 /**
  * The dedupe key of a `sent` event: one per thread and traceId. Both are length-prefixed, so no pair can spell

@@ -17,6 +17,22 @@ describe('memory storage', () => {
     expect(r.reset === false && r.events.map((e) => e.id)).toEqual([b.threadEventId])
   })
 
+  it('counts a send under way until exactly its TTL has passed, by its clock', async () => {
+    let now = 1_000
+    const s = createMemoryStorage({ now: () => now })
+    await s.markSendUnderWay!('t1', 'a', 100)
+    now += 50
+    await s.markSendUnderWay!('t1', 'b', 100)
+    now += 49
+    expect(await s.countSendsUnderWay!('t1')).toBe(2)
+    now += 1
+    expect(await s.countSendsUnderWay!('t1')).toBe(1)
+    now += 50
+    expect(await s.countSendsUnderWay!('t1')).toBe(0)
+    await s.close()
+    await expect(s.countSendsUnderWay!('t1')).rejects.toThrow(/closed/)
+  })
+
   it('forgets dedupe keys past maxKeys, so memory stays bounded', async () => {
     const s = createMemoryStorage({ maxKeys: 2 })
     await s.append({ key: 'k1', envelope: testEnvelope('t1') })

@@ -1,4 +1,5 @@
 import { compareEventIds, createIdGenerator } from './event-id.js'
+import { createSendMarks } from './send-marks.js'
 import type {
   AppendInput,
   AppendResult,
@@ -151,6 +152,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
   let bytes = 0
   let closed = false
   let lastSweep = config.now()
+  /** Sends under way: this process's only, as everything here is. */
+  const sendMarks = createSendMarks(config.now)
 
   /** The stream of that thread, created empty if need be. */
   function threadStream(threadId: string): Stream {
@@ -357,6 +360,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
       streams.threads.clear()
       streams.operators = undefined
       keys.clear()
+      sendMarks.clearAll()
       keysExpireAt = Infinity
       order = []
       head = 0
@@ -386,6 +390,22 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): EventSt
         found.push(event)
       }
       return Promise.resolve(found)
+    },
+
+    markSendUnderWay(threadId, sendId, ttlMs): Promise<void> {
+      if (closed) return Promise.reject(new Error('The memory storage is closed.'))
+      // A TTL that is no positive number throws: the executor turns that into the rejection.
+      return new Promise((resolve) => resolve(sendMarks.mark(threadId, sendId, ttlMs)))
+    },
+
+    clearSendUnderWay(threadId, sendId): Promise<void> {
+      sendMarks.clear(threadId, sendId)
+      return Promise.resolve()
+    },
+
+    countSendsUnderWay(threadId): Promise<number> {
+      if (closed) return Promise.reject(new Error('The memory storage is closed.'))
+      return Promise.resolve(sendMarks.count(threadId))
     },
   }
 }

@@ -4,8 +4,8 @@ import { clusterSlot, clusterSlots } from './redis-slot.js'
  * The Redis key layout of one relay (or tenant): everything under `<prefix>:`, and every key an append touches
  * in one hash slot, so the append script runs on Redis Cluster too. The slot is the thread's shard:
  * `<prefix>:{o<shard>}:thread:<threadId>` (with several shards the tag may be `o<shard>.<n>`, see `shardTag`) (the thread's stream), `<prefix>:{o<shard>}:dedupe:<key>` (its dedupe
- * keys, webhook and `sent` alike) and `<prefix>:{o<shard>}:ops` (the operators' stream of that shard). A thread
- * always falls in the same shard, so its stream, dedupe keys and the operators' entries of it stay together.
+ * keys, webhook and `sent` alike), `<prefix>:{o<shard>}:under-way:<threadId>` (its sends under way) and
+ * `<prefix>:{o<shard>}:ops` (the operators' stream of that shard). A thread always falls in the same shard, so its stream, dedupe keys and the operators' entries of it stay together.
  */
 export interface RedisKeys {
   /** How many shards the operators' stream has. */
@@ -19,6 +19,8 @@ export interface RedisKeys {
   operatorsTrimmed(shard: number): string
   /** A key written only to have something to `WAIT` on, in the shard's slot. */
   sync(shard: number): string
+  /** The thread's sends under way (a sorted set), in its shard's slot beside its stream. */
+  sendsUnderWay(threadId: string): string
 }
 
 /**
@@ -56,6 +58,7 @@ export function createRedisKeys(prefix: string, shards: number): RedisKeys {
     operators: (shard) => `${tag(shard)}:ops`,
     operatorsTrimmed: (shard) => `${tag(shard)}:ops-trimmed`,
     sync: (shard) => `${tag(shard)}:sync`,
+    sendsUnderWay: (threadId) => `${tag(shardOf(threadId))}:under-way:${threadId}`,
   }
 }
 

@@ -211,6 +211,38 @@ if #last == 0 then return false end
 return last[1][1]
 `)
 
+/** Lua: `now`, Redis's clock in ms, the one clock every instance's marks of sends under way are timed by. */
+const nowMs = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`
+
+/**
+ * Marks a send under way: its id in the thread's sorted set of sends, scored by its expiry (Redis's clock), the
+ * expired ones dropped, and the key itself expiring with its newest mark, so a mark nobody clears (its instance
+ * died) leaves nothing behind.
+ *
+ * KEYS: the thread's sends under way. ARGV: send id, TTL ms (a positive integer).
+ */
+export const markSendScript = script(`
+${nowMs}
+local ttl = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now))
+redis.call('ZADD', KEYS[1], string.format('%.0f', now + ttl), ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+`)
+
+/**
+ * How many sends to a thread are under way: marks whose expiry is after now (Redis's clock). Reads only.
+ *
+ * KEYS: the thread's sends under way.
+ */
+export const countSendsScript = script(`
+${nowMs}
+return redis.call('ZCOUNT', KEYS[1], '(' .. string.format('%.0f', now), '+inf')
+`)
+
 /**
  * Runs a script by SHA1 and falls back to sending its source once when Redis answers NOSCRIPT
  * (a restarted Redis has lost its script cache).

@@ -96,6 +96,49 @@ describe('redis storage', () => {
     expect(slots.size).toBe(1)
   })
 
+  it("keeps a thread's sends under way in one key of its slot, expiring with its newest mark", async () => {
+    const keyPrefix = prefix()
+    const s = open({ keyPrefix })
+    await s.markSendUnderWay!('t|1', 'send-1', 30_000)
+    const key = `${keyPrefix}:{o0}:under-way:t|1`
+    expect(await admin.zrange(key, '0', '-1')).toEqual(['send-1'])
+    expect(clusterSlot(key)).toBe(clusterSlot(`${keyPrefix}:{o0}:thread:t|1`))
+    const ttl = await admin.pttl(key)
+    expect(ttl).toBeGreaterThan(25_000)
+    expect(ttl).toBeLessThanOrEqual(30_000)
+    // A shorter mark does not shorten the key's life; the last clear removes the key.
+    await s.markSendUnderWay!('t|1', 'send-2', 1_000)
+    expect(await admin.pttl(key)).toBeGreaterThan(25_000)
+    await s.clearSendUnderWay!('t|1', 'send-1')
+    await s.clearSendUnderWay!('t|1', 'send-2')
+    expect(await admin.exists(key)).toBe(0)
+    // A mark nobody clears (its instance died) leaves no key behind.
+    await s.markSendUnderWay!('t|1', 'crashed', 50)
+    expect(await admin.exists(key)).toBe(1)
+    const deadline = Date.now() + 10_000
+    while ((await admin.exists(key)) === 1) {
+      if (Date.now() > deadline) throw new Error('the key of an expired mark is still there')
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  })
+
+  it("puts a thread's sends under way in its own shard's slot", async () => {
+    const keyPrefix = prefix()
+    const s = open({ keyPrefix, shards: 3 })
+    const threads = ['t1', 't2', 't3', 't4', 't5', 't6']
+    for (const thread of threads) await s.markSendUnderWay!(thread, 'send', 30_000)
+    const found = await admin.keys(`${keyPrefix}:*:under-way:*`)
+    expect(found).toHaveLength(threads.length)
+    await Promise.all(threads.map((thread) => s.append({ key: thread, envelope: testEnvelope(thread) })))
+    for (const key of found) {
+      const thread = key.slice(key.lastIndexOf(':') + 1)
+      expect(key.slice(0, key.indexOf('}') + 1)).toMatch(new RegExp(`^${keyPrefix}:\\{o\\d`))
+      const [stream] = await admin.keys(`${keyPrefix}:*:thread:${thread}`)
+      expect(clusterSlot(key)).toBe(clusterSlot(stream!))
+    }
+    expect(new Set(found.map(clusterSlot)).size).toBeGreaterThan(1)
+  })
+
   it('names the option that is wrong', () => {
     expect(() => createRedisStorage({ url: testRedisUrl, keyPrefix: 'a{b}' })).toThrow(/keyPrefix/)
     expect(() => createRedisStorage({ sentinels: [{ host: '127.0.0.1', port: 1 }] })).toThrow(/masterName/)

@@ -8,7 +8,16 @@ import {
 } from './redis-connection.js'
 import { toEntries, toEnvelope } from './redis-entries.js'
 import { createRedisKeys } from './redis-keys.js'
-import { appendScript, lastIdScript, readScript, runScript, runScriptAndWait } from './redis-scripts.js'
+import {
+  appendScript,
+  countSendsScript,
+  lastIdScript,
+  markSendScript,
+  readScript,
+  runScript,
+  runScriptAndWait,
+} from './redis-scripts.js'
+import { sendMarkTtl } from './send-marks.js'
 import { readShards, readShardsOnce } from './redis-shard-merge.js'
 import { createShardedSource } from './redis-sharded-source.js'
 import { createOperatorsTail, createStreamSource, type OperatorsTail, type TailFilter } from './redis-tail.js'
@@ -425,6 +434,27 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
         ),
       )
       return entries.map((entry) => toEnvelope(entry.json, entry.id))
+    },
+
+    // Marks of sends under way are hints with a TTL, not events: they never wait for replicas (a failover that
+    // loses one costs a history page its wait, nothing more).
+    async markSendUnderWay(threadId, sendId, ttlMs): Promise<void> {
+      const ttl = sendMarkTtl(ttlMs)
+      await withCommands((redis) =>
+        runScript(redis, markSendScript, [keys.sendsUnderWay(threadId)], [sendId, ttl]),
+      )
+    },
+
+    async clearSendUnderWay(threadId, sendId): Promise<void> {
+      await withCommands((redis) => redis.zrem(keys.sendsUnderWay(threadId), sendId))
+    },
+
+    async countSendsUnderWay(threadId): Promise<number> {
+      const reply = await withCommands((redis) =>
+        runScript(redis, countSendsScript, [keys.sendsUnderWay(threadId)], []),
+      )
+      if (typeof reply !== 'number') throw new Error('redis storage: unexpected count of sends under way')
+      return reply
     },
   }
 }

@@ -44,6 +44,15 @@ async function until(check: () => boolean, timeoutMs: number, what: string | (()
   }
 }
 
+/** The storage's three send methods, which every backend of this repository has (they are optional to others). */
+function sendsUnderWay(s: EventStorage) {
+  const mark = s.markSendUnderWay?.bind(s)
+  const clear = s.clearSendUnderWay?.bind(s)
+  const count = s.countSendsUnderWay?.bind(s)
+  if (!mark || !clear || !count) throw new Error('the storage has no methods for sends under way')
+  return { mark, clear, count }
+}
+
 const texts = (events: EventEnvelope[]) =>
   events.map((e) => (e.body as { payload: { text: string } }).payload.text)
 
@@ -295,6 +304,60 @@ export function describeStorageContract(
       const fresh = await aged.append({ key: 'fresh', envelope: testEnvelope('t2', 'fresh') })
       const from = ms(old.threadEventId!) - 1000
       expect(await aged.readThreadRange('t1', from, ms(fresh.threadEventId!) + 1000, 100)).toEqual([])
+    })
+
+    it("counts a thread's sends under way from mark to clear, each thread apart", async () => {
+      const s = await open()
+      const { mark, clear, count } = sendsUnderWay(s)
+      expect(await count('t1')).toBe(0)
+      await mark('t1', 'send-1', 60_000)
+      await mark('t1', 'send-2', 60_000)
+      await mark('t2', 'send-3', 60_000)
+      expect([await count('t1'), await count('t2'), await count('t3')]).toEqual([2, 1, 0])
+      // Marking a send again is one mark still.
+      await mark('t1', 'send-1', 60_000)
+      expect(await count('t1')).toBe(2)
+      await clear('t1', 'send-1')
+      expect(await count('t1')).toBe(1)
+      // Clearing what is not marked (any more, or ever) is no error.
+      await clear('t1', 'send-1')
+      await clear('t3', 'send-1')
+      await clear('t2', 'send-2')
+      expect([await count('t1'), await count('t2')]).toEqual([1, 1])
+      await clear('t1', 'send-2')
+      await clear('t2', 'send-3')
+      expect([await count('t1'), await count('t2')]).toEqual([0, 0])
+      // A thread marked anew after its marks were cleared counts again.
+      await mark('t1', 'send-4', 60_000)
+      expect(await count('t1')).toBe(1)
+    })
+
+    it('stops counting a send nobody clears once its TTL has passed', async () => {
+      const s = await open()
+      const { mark, count } = sendsUnderWay(s)
+      await mark('t1', 'crashed', ageMs)
+      await mark('t1', 'alive', 60_000)
+      await mark('t2', 'crashed', ageMs)
+      expect(await count('t1')).toBe(2)
+      let left = [2, 1]
+      const deadline = Date.now() + 10_000
+      while (left[0] !== 1 || left[1] !== 0) {
+        if (Date.now() > deadline) throw new Error(`marks still counted after their TTL: ${left.join()}`)
+        await new Promise((r) => setTimeout(r, 5))
+        left = [await count('t1'), await count('t2')]
+      }
+      // An expired mark is gone, not hidden: marking the thread again counts the live marks only.
+      await mark('t2', 'next', 60_000)
+      expect([await count('t1'), await count('t2')]).toEqual([1, 1])
+    })
+
+    it('rejects a mark with no positive TTL', async () => {
+      const s = await open()
+      const { mark, count } = sendsUnderWay(s)
+      for (const ttl of [0, -1, Number.NaN, Infinity]) {
+        await expect(mark('t1', 'send-1', ttl)).rejects.toThrow(/ttlMs/)
+      }
+      expect(await count('t1')).toBe(0)
     })
   })
 }

@@ -65,6 +65,21 @@ export interface EventStorage {
     limit: number,
     newestFirst?: boolean,
   ): Promise<EventEnvelope[]>
+  /**
+   * Marks a send to a thread as under way (its request is at Flow.ai, its `sent` event not stored yet) until
+   * `clearSendUnderWay` or, should the instance that marked it die first, for `ttlMs`. The history route's page 1
+   * waits while a thread has sends under way, so its copy of a send pairs with the send's traceId: with a storage
+   * shared by several relay instances, it waits for the sends of every instance.
+   *
+   * The three send methods are optional, all or none: a storage without them (one of your own) keeps each relay
+   * instance waiting for its own sends only. Resolves once the mark is visible to `countSendsUnderWay` of every
+   * instance.
+   */
+  markSendUnderWay?(threadId: string, sendId: string, ttlMs: number): Promise<void>
+  /** Ends the mark of a send (stored, or failed); a send that is not marked (any more) is no error. */
+  clearSendUnderWay?(threadId: string, sendId: string): Promise<void>
+  /** How many sends to the thread are marked under way now: marked, not cleared, not expired. */
+  countSendsUnderWay?(threadId: string): Promise<number>
 }
 
 /** Retention per stream: the newest `maxEvents`, none older than `maxAgeMs`. */

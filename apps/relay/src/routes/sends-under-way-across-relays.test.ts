@@ -1,0 +1,180 @@
+// Page 1 of a thread's history served by one relay while another relay on the same storage has a send to that
+// thread under way: it waits for the send (its `sent` event stored, or its failure) and pairs the page's copy of
+// it with the send's traceId. With memory storage two relays share nothing, and nothing changes.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Relay } from '../relay.js'
+import { createMemoryStorage } from '../storage/memory-storage.js'
+import { createRedisStorage } from '../storage/redis-storage.js'
+import { deleteKeys, randomPrefix, requireRedis, testRedisUrl } from '../storage/redis-test-support.js'
+import type { EventStorage } from '../storage/types.js'
+import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
+
+const T = 'A|o_1'
+const url = `/v1/threads/${encodeURIComponent(T)}/messages`
+const prefixes: string[] = []
+
+beforeAll(() => requireRedis(testRedisUrl))
+afterAll(() => deleteKeys(testRedisUrl, prefixes))
+
+/** Waits (polling, no fixed sleep) until `done`, else fails naming `what`. */
+async function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/**
+ * Flow.ai shared by the relays: a send goes into its history at once, but its answer waits for `release`
+ * (ok, or a 500); a history read answers at once.
+ */
+function heldFlow() {
+  const history: unknown[] = []
+  let release: (ok: boolean) => void = () => {}
+  const released = new Promise<boolean>((resolve) => (release = resolve))
+  const respond: FlowResponder = async (call) => {
+    if (call.method === 'POST' && call.path.startsWith('messages/')) {
+      const { payload } = JSON.parse(call.body) as { payload: { speech: string } }
+      history.push({
+        originator: { name: 'Ann', role: 'external' },
+        messages: [
+          {
+            createdAt: Date.now(),
+            meta: { msgId: `flow-${history.length}` },
+            responses: [{ type: 'text', payload: { text: payload.speech } }],
+          },
+        ],
+      })
+      if (await released) return undefined
+      return new Response(JSON.stringify({ status: 'error' }), { status: 500 })
+    }
+    if (!call.path.includes('sync=true')) return undefined
+    return new Response(
+      JSON.stringify({ status: 'ok', result: { history, threadId: T, page: 1, pages: 1 } }),
+      { headers: { 'content-type': 'application/json' } },
+    )
+  }
+  return { respond, history, release }
+}
+
+/** The storage, with every answer of `countSendsUnderWay` recorded (when it has the method). */
+function counted(storage: EventStorage) {
+  const counts: number[] = []
+  const count = storage.countSendsUnderWay?.bind(storage)
+  const wrapped: EventStorage = count
+    ? {
+        ...storage,
+        countSendsUnderWay: async (threadId) => {
+          const n = await count(threadId)
+          counts.push(n)
+          return n
+        },
+      }
+    : storage
+  return { storage: wrapped, counts }
+}
+
+describe('sends under way across relays', () => {
+  const relays: Relay[] = []
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.close()))
+  })
+
+  async function start(storage: EventStorage, respond: FlowResponder, tokenSecret?: string) {
+    const logs = captureLogs()
+    const made = await createTestRelay(
+      { storage, logger: logs.logger, ...(tokenSecret ? { tokenSecret } : {}) },
+      respond,
+    )
+    relays.push(made.relay)
+    const token = await made.relay.issueToken({ threadId: T, name: 'Ann' })
+    return { ...made, token, logs }
+  }
+
+  async function redisPair(flow: ReturnType<typeof heldFlow>) {
+    const keyPrefix = randomPrefix('under-way')
+    prefixes.push(keyPrefix)
+    const redis = () => createRedisStorage({ url: testRedisUrl, keyPrefix, onError: () => undefined })
+    const b = counted(redis())
+    const a = await start(redis(), flow.respond)
+    return { a, b: await start(b.storage, flow.respond, a.secrets.tokenSecret), counts: b.counts }
+  }
+
+  const pageTraceIds = (r: { json: () => unknown }) =>
+    (r.json() as { history: Array<{ messages: Array<{ meta?: { traceId?: string } }> }> }).history.map(
+      (e) => e.messages[0]!.meta?.traceId,
+    )
+
+  it("redis storage: B's page 1 waits for A's send, then pairs its copy with the send's traceId", async () => {
+    const flow = heldFlow()
+    const { a, b, counts } = await redisPair(flow)
+    const sending = a.relay.app.inject({
+      method: 'POST',
+      url,
+      payload: { type: 'text', text: 'hi' },
+      headers: { authorization: `Bearer ${a.token}` },
+    })
+    await until(() => flow.history.length === 1, "Flow.ai's copy of A's send")
+    let served = false
+    const page = b.relay.app
+      .inject({ url, headers: { authorization: `Bearer ${b.token}` } })
+      .then((r) => ((served = true), r))
+    // B has read the page from Flow.ai and looked at the sends under way twice, finding A's: it is still waiting.
+    await until(() => served || counts.filter((n) => n > 0).length >= 2, 'B to wait for the send')
+    expect(served).toBe(false)
+    flow.release(true)
+    const sent = await sending
+    expect(sent.statusCode).toBe(202)
+    const r = await page
+    expect(r.statusCode).toBe(200)
+    expect(pageTraceIds(r)).toEqual([sent.json<{ traceId: string }>().traceId])
+    // Released by the storage's answer, not by the time limit.
+    expect(counts.at(-1)).toBe(0)
+  })
+
+  it("redis storage: a send that fails upstream releases B's page too", async () => {
+    const flow = heldFlow()
+    const { a, b, counts } = await redisPair(flow)
+    const sending = a.relay.app.inject({
+      method: 'POST',
+      url,
+      payload: { type: 'text', text: 'hi' },
+      headers: { authorization: `Bearer ${a.token}` },
+    })
+    await until(() => flow.history.length === 1, "Flow.ai's copy of A's send")
+    let served = false
+    const page = b.relay.app
+      .inject({ url, headers: { authorization: `Bearer ${b.token}` } })
+      .then((r) => ((served = true), r))
+    await until(() => served || counts.filter((n) => n > 0).length >= 2, 'B to wait for the send')
+    expect(served).toBe(false)
+    flow.release(false)
+    expect((await sending).statusCode).toBe(502)
+    const r = await page
+    expect(r.statusCode).toBe(200)
+    expect(pageTraceIds(r)).toEqual([undefined])
+    expect(counts.at(-1)).toBe(0)
+  })
+
+  it("memory storage: two relays share nothing, and B's page does not wait for A's send", async () => {
+    const flow = heldFlow()
+    const a = await start(createMemoryStorage(), flow.respond)
+    const { storage, counts } = counted(createMemoryStorage())
+    const b = await start(storage, flow.respond, a.secrets.tokenSecret)
+    const sending = a.relay.app.inject({
+      method: 'POST',
+      url,
+      payload: { type: 'text', text: 'hi' },
+      headers: { authorization: `Bearer ${a.token}` },
+    })
+    await until(() => flow.history.length === 1, "Flow.ai's copy of A's send")
+    // Served while A's send is still held: B knows nothing of it, as before.
+    const r = await b.relay.app.inject({ url, headers: { authorization: `Bearer ${b.token}` } })
+    expect(r.statusCode).toBe(200)
+    expect(pageTraceIds(r)).toEqual([undefined])
+    expect(counts.filter((n) => n > 0)).toEqual([])
+    flow.release(true)
+    expect((await sending).statusCode).toBe(202)
+  })
+})

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest'
+import { createMemoryStorage } from '../storage/memory-storage.js'
+import type { EventStorage } from '../storage/types.js'
+import { createSendsUnderWay } from './sends-under-way.js'
+
+/** A log that keeps its warnings' messages. */
+function warnings() {
+  const messages: string[] = []
+  return { messages, log: { warn: (_details: unknown, message: string) => void messages.push(message) } }
+}
+
+/** A send held until `release` (which fails it with `error`). */
+function held() {
+  let release: (error?: Error) => void = () => {}
+  const done = new Promise<string>((resolve, reject) => {
+    release = (error) => (error ? reject(error) : resolve('stored'))
+  })
+  return { work: () => done, release }
+}
+
+/** Waits (polling every millisecond, at most 10 s) until `done` answers true, else fails naming `what`. */
+async function until(done: () => boolean | Promise<boolean>, what: string) {
+  const deadline = Date.now() + 10_000
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+}
+
+/** The storage, counting its reads of sends under way. */
+function countingReads(storage: EventStorage) {
+  const reads = { count: 0 }
+  const count = storage.countSendsUnderWay!.bind(storage)
+  const counted: EventStorage = {
+    ...storage,
+    countSendsUnderWay: (threadId) => (reads.count++, count(threadId)),
+  }
+  return { reads, storage: counted }
+}
+
+/** The storage as one written before sends under way were shared: without the three methods. */
+function withoutMarks(storage: EventStorage): EventStorage {
+  const rest: EventStorage = { ...storage }
+  delete rest.markSendUnderWay
+  delete rest.clearSendUnderWay
+  delete rest.countSendsUnderWay
+  return rest
+}
+
+/** Whether `promise` has settled, tracked from now. */
+function tracked(promise: Promise<unknown>) {
+  const state = { settled: false }
+  void promise.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  )
+  return state
+}
+
+describe('sends under way', () => {
+  it.each([
+    { outcome: 'stored', fail: undefined },
+    { outcome: 'failed', fail: new Error('Flow.ai failed') },
+  ])("waits for another instance's send on the same storage until it is $outcome", async ({ fail }) => {
+    const storage = createMemoryStorage()
+    const { log, messages } = warnings()
+    const other = countingReads(storage)
+    const [a, b] = [createSendsUnderWay(storage), createSendsUnderWay(other.storage)]
+    const send = held()
+    const sending = a.during('t1', send.work, log)
+    await until(async () => (await storage.countSendsUnderWay!('t1')) === 1, 'the send to be marked')
+    const page = tracked(b.settled('t1', 10_000, log))
+    await until(() => other.reads.count >= 3, 'the page to look again')
+    expect(page.settled).toBe(false)
+    send.release(fail)
+    await (fail ? expect(sending).rejects.toBe(fail) : expect(sending).resolves.toBe('stored'))
+    await until(() => page.settled, 'the page to be released')
+    expect(await storage.countSendsUnderWay!('t1')).toBe(0)
+    expect(messages).toEqual([])
+  })
+
+  it('reads the storage once, and waits for nothing, when the thread has no send under way', async () => {
+    const { storage, reads } = countingReads(createMemoryStorage())
+    const { log } = warnings()
+    const underWay = createSendsUnderWay(storage)
+    await underWay.during('t2', () => Promise.resolve(), log)
+    await underWay.settled('t1', 10_000, log)
+    expect(reads.count).toBe(1)
+  })
+
+  it('looks again as soon as a send of its own is done, not at its next poll', async () => {
+    const storage = createMemoryStorage()
+    const { log } = warnings()
+    const underWay = createSendsUnderWay(storage, { pollMs: 60_000 })
+    const send = held()
+    const sending = underWay.during('t1', send.work, log)
+    await until(async () => (await storage.countSendsUnderWay!('t1')) === 1, 'the send to be marked')
+    const page = tracked(underWay.settled('t1', 60_000, log))
+    send.release()
+    await sending
+    // Only a wake-up by the send itself can release the page within the test's time.
+    await until(() => page.settled, 'the page to be released')
+  })
+
+  it('stops waiting after the limit for a send that is never done', async () => {
+    const storage = createMemoryStorage()
+    const { log } = warnings()
+    const [a, b] = [createSendsUnderWay(storage), createSendsUnderWay(storage)]
+    void a.during('t1', () => new Promise<never>(() => {}), log)
+    await until(async () => (await storage.countSendsUnderWay!('t1')) === 1, 'the send to be marked')
+    const page = tracked(b.settled('t1', 30, log))
+    await until(() => page.settled, 'the page to give up waiting')
+  })
+
+  it('without marks in the storage, waits for its own sends only, as before they were shared', async () => {
+    const storage = withoutMarks(createMemoryStorage())
+    const { log, messages } = warnings()
+    const [a, b] = [createSendsUnderWay(storage), createSendsUnderWay(storage)]
+    const send = held()
+    const sending = a.during('t1', send.work, log)
+    // Another instance does not know of the send.
+    await b.settled('t1', 60_000, log)
+    const page = tracked(a.settled('t1', 60_000, log))
+    for (let turn = 0; turn < 20; turn++) await new Promise(setImmediate)
+    expect(page.settled).toBe(false)
+    send.release()
+    await sending
+    await until(() => page.settled, 'the page to be released')
+    expect(messages).toEqual([])
+  })
+
+  it('sends and serves pages when the storage fails to mark, clear or count, with a warning each', async () => {
+    const inner = createMemoryStorage()
+    const failing: EventStorage = {
+      ...inner,
+      markSendUnderWay: () => Promise.reject(new Error('storage down')),
+      clearSendUnderWay: () => Promise.reject(new Error('storage down')),
+      countSendsUnderWay: () => Promise.reject(new Error('storage down')),
+    }
+    const { log, messages } = warnings()
+    const underWay = createSendsUnderWay(failing)
+    const send = held()
+    const sending = underWay.during('t1', send.work, log)
+    // The count fails: the page falls back to the sends of its own instance, and waits for this one.
+    const page = tracked(underWay.settled('t1', 60_000, log))
+    await until(() => messages.includes('sends under way not read'), 'the failed read')
+    expect(page.settled).toBe(false)
+    send.release()
+    expect(await sending).toBe('stored')
+    await until(() => page.settled, 'the page to be released')
+    await until(() => messages.length === 3, 'the warnings')
+    expect(messages.sort()).toEqual([
+      'send under way not cleared',
+      'send under way not marked',
+      'sends under way not read',
+    ])
+  })
+
+  it('sends after markWaitMs when the storage does not answer the mark', async () => {
+    const storage: EventStorage = {
+      ...createMemoryStorage(),
+      markSendUnderWay: () => new Promise<never>(() => {}),
+    }
+    const { log } = warnings()
+    const underWay = createSendsUnderWay(storage, { markWaitMs: 20 })
+    expect(await underWay.during('t1', () => Promise.resolve('sent'), log)).toBe('sent')
+  })
+})
