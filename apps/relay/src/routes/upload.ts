@@ -46,14 +46,23 @@ export function receiveUpload(
     let queryError: unknown
     let started = false
     let settled = false
+    /** Set once busboy finds the body malformed: it wins over what the upload to Flow.ai failed with. */
+    let malformed: Error | undefined
     const controller = new AbortController()
     const fail = (error: unknown) => {
       if (settled) return
       settled = true
       controller.abort()
       request.raw.unpipe(bb)
+      // Ends a file stream still open (the client went away mid-file): what reads it stops waiting for bytes.
+      bb.destroy()
       request.raw.resume() // drain, so the answer can be read by the client
       reject(error instanceof Error ? error : new Error(String(error)))
+    }
+    /** Busboy fails the form and the file stream open in it with the same error: one answer, 400. */
+    const failMalformed = (error: Error) => {
+      malformed ??= malformedBody(error)
+      fail(malformed)
     }
 
     bb.on('field', (name, value) => {
@@ -70,6 +79,8 @@ export function receiveUpload(
     })
 
     bb.on('file', (name, file: Readable & { truncated?: boolean }, info) => {
+      // Every file stream, read or skipped, errors when the form is cut off: unheard, that kills the process.
+      file.on('error', failMalformed)
       if (name !== 'file' || started) {
         file.resume()
         return
@@ -111,7 +122,7 @@ export function receiveUpload(
             settled = true
             resolve({ message: sent, traceId: sent.traceId })
           },
-          (error: unknown) => fail(tooLarge ? tooLargeError(handlers.limitBytes) : error),
+          (error: unknown) => fail(tooLarge ? tooLargeError(handlers.limitBytes) : (malformed ?? error)),
         )
     })
 
@@ -122,10 +133,21 @@ export function receiveUpload(
             httpError(FlowErrorCode.invalid_input, 'file: a `file` part is required.', { path: 'file' }),
         )
     })
-    bb.on('error', () => fail(httpError(FlowErrorCode.invalid_input, 'The multipart body is malformed.')))
+    bb.on('error', failMalformed)
     request.raw.on('error', (error) => fail(error))
     request.raw.pipe(bb)
   })
+}
+
+/** Busboy's findings, said so that a client can fix its request. */
+function malformedBody(error: Error) {
+  const cutOff = /^Unexpected end of (form|file)$/.test(error.message)
+  const message = cutOff
+    ? 'The multipart body ends before its closing boundary (cut off, or its Content-Length is short).'
+    : error.message === 'Malformed part header'
+      ? 'The multipart body has a malformed part header.'
+      : 'The multipart body is malformed.'
+  return httpError(FlowErrorCode.invalid_input, message)
 }
 
 function tooLargeError(limit: number) {
