@@ -16,7 +16,8 @@ const STREAM_HEADERS = {
 }
 
 /**
- * `GET /v1/threads/:threadId/events` (a thread's stream) and `GET /v1/events` (operators: everything).
+ * `GET /v1/threads/:threadId/events` (a thread's stream) and `GET /v1/events` (operators: everything). Their HEAD
+ * twins answer the headers alone and open nothing.
  *
  * @example
  * app.register(streamRoutes(context))
@@ -46,6 +47,14 @@ export function streamRoutes(context: RelayContext) {
       typeof header === 'string' && header.length > 0
         ? parseInput(eventIdSchema, header, 'Last-Event-ID')
         : fromQuery
+    if (request.method === 'HEAD') {
+      // A HEAD asks what a GET would answer, not for the stream: the headers, then the end, holding no slot. Not
+      // `Connection: keep-alive` (it would override a client's `close`), and no `Content-Length: 0` (Fastify's).
+      const { Connection: _keep, ...headers } = STREAM_HEADERS
+      reply.hijack()
+      reply.raw.writeHead(200, Object.assign(reply.getHeaders() as Record<string, string>, headers)).end()
+      return
+    }
     const slot = await context.streams.reserve(principalKey(who), request.ip)
     if (request.raw.destroyed) {
       // The client left while the slot was taken (a shared cap answers over Redis): give it back.
