@@ -4,6 +4,8 @@ import { Redis } from 'ioredis'
 import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
+import { answerClientError, refuseMissingHost } from './client-errors.js'
+import { ConfigError } from './config-error.js'
 import { answerError, toHttpError } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
@@ -96,6 +98,17 @@ export interface RelayOptions {
   metricsPort?: number
   /** `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string
+  /**
+   * Time to receive a whole request, headers and body, from its first byte. Past it the client gets 408 and the
+   * connection closes, so a client that stops sending mid-body does not hold it. SSE responses are not limited
+   * (their requests are complete once the headers are in). Default 30 000; 0 turns the limit off.
+   */
+  requestTimeoutMs?: number
+  /**
+   * How long `close()` lets in-flight requests (webhooks, sends) finish before it cuts their connections, so a
+   * platform's stop grace (Docker: 10 s) is not spent. Default 8000.
+   */
+  shutdownTimeoutMs?: number
 }
 
 export interface Relay {
@@ -111,7 +124,10 @@ export interface Relay {
   /** Every route registered (method and Fastify path), CORS preflights and HEAD twins included. */
   readonly routes: readonly { method: string; url: string }[]
   issueToken(claims: TokenClaims, ttlSeconds?: number): Promise<string>
-  /** Graceful: stops accepting, finishes in-flight webhooks, closes streams with a retry hint, closes storage. */
+  /**
+   * Graceful: stops accepting, ends streams with a retry hint, lets in-flight requests finish for up to
+   * `shutdownTimeoutMs`, then cuts the connections left, and closes storage. A webhook answered 2xx is stored.
+   */
   close(): Promise<void>
 }
 
@@ -119,7 +135,6 @@ export interface Relay {
 interface ServerFactoryOptions {
   http?: ServerOptions
   keepAliveTimeout: number
-  requestTimeout: number
   connectionTimeout: number
   maxRequestsPerSocket: number
 }
@@ -136,6 +151,8 @@ interface ServerFactoryOptions {
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   // One table holds the rules and defaults of the CLI and of these options (relay-settings.ts).
   const o = validateRelayOptions(options)
+  const requestTimeoutMs = timeoutOption(options, 'requestTimeoutMs', 30_000)
+  const shutdownTimeoutMs = timeoutOption(options, 'shutdownTimeoutMs', 8000)
   const storage =
     options.storage ??
     createMemoryStorage({
@@ -170,11 +187,22 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     // Fastify's own HTTP/1 server, with the webhook fast path in front of its handler.
     serverFactory: (handler, fastifyOptions) => {
       const opts = fastifyOptions as unknown as ServerFactoryOptions
-      const server = createServer(opts.http ?? {}, (req, res) => {
-        if (!fastPath(req, res)) handler(req, res)
-      })
+      const server = createServer(
+        {
+          ...opts.http,
+          // Given at creation: Node derives `headersTimeout` (≤ this) from it then. Node checks the timeouts every
+          // `connectionsCheckingInterval` (30 s by default, which would let a 30 s limit run to 60 s).
+          requestTimeout: requestTimeoutMs,
+          connectionsCheckingInterval:
+            requestTimeoutMs > 0 ? Math.min(1000, Math.max(10, Math.floor(requestTimeoutMs / 4))) : 30_000,
+          // Checked below, to answer in the relay's error shape.
+          requireHostHeader: false,
+        },
+        (req, res) => {
+          if (!refuseMissingHost(req, res) && !fastPath(req, res)) handler(req, res)
+        },
+      )
       server.keepAliveTimeout = opts.keepAliveTimeout
-      server.requestTimeout = opts.requestTimeout
       server.setTimeout(opts.connectionTimeout)
       if (opts.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = opts.maxRequestsPerSocket
       return server
@@ -184,6 +212,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     routerOptions: { maxParamLength },
     trustProxy: o.trustProxy,
     return503OnClosing: true,
+    // Requests Node's parser refuses, or not received within `requestTimeoutMs`, in the error shape.
+    clientErrorHandler: answerClientError(requestTimeoutMs),
     // A `__proto__` or `constructor.prototype` key is dropped from JSON bodies, not answered "not valid JSON".
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
@@ -326,7 +356,47 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return url
     },
     issueToken: (claims, ttlSeconds) => Promise.resolve(tokens.issue(claims, ttlSeconds).token),
-    close: () => (closing ??= app.close()),
+    close: () => (closing ??= closeWithin(app, shutdownTimeoutMs)),
   }
   return relay
+}
+
+/**
+ * Closes the app, cutting the connections still open after `deadlineMs` (slow bodies, sends waiting on Flow.ai):
+ * Fastify's close then carries on (its `onClose` hooks close storage). A webhook is answered only once stored, so
+ * cutting one that was not answered loses nothing acknowledged: Flow.ai delivers it again.
+ */
+async function closeWithin(app: FastifyInstance, deadlineMs: number): Promise<void> {
+  const closed = app.close()
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), deadlineMs)
+  })
+  try {
+    if (await Promise.race([closed.then(() => false), late])) {
+      app.log.warn(
+        { deadlineMs },
+        'requests still in flight at the shutdown deadline: closing their connections',
+      )
+      app.server.closeAllConnections()
+      await closed
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** A timeout option in milliseconds: an integer from 0 (off) to a day. */
+function timeoutOption(
+  options: RelayOptions,
+  name: 'requestTimeoutMs' | 'shutdownTimeoutMs',
+  fallback: number,
+) {
+  const value = options[name] ?? fallback
+  if (!Number.isInteger(value) || value < 0 || value > 86_400_000) {
+    throw ConfigError.of('Invalid relay options', [
+      { setting: name, message: 'must be an integer from 0 to 86400000 (ms)' },
+    ])
+  }
+  return value
 }
