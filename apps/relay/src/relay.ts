@@ -101,7 +101,8 @@ export interface RelayOptions {
   /**
    * Time to receive a whole request, headers and body, from its first byte. Past it the client gets 408 and the
    * connection closes, so a client that stops sending mid-body does not hold it. SSE responses are not limited
-   * (their requests are complete once the headers are in). Default 30 000; 0 turns the limit off.
+   * (their requests are complete once the headers are in). A multipart upload must arrive within it too: raise it
+   * when large uploads come over slow links. Default 30 000; 0 turns the limit off.
    */
   requestTimeoutMs?: number
   /**
