@@ -1,4 +1,6 @@
+import { Duplex } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
+import { answerClientError } from './client-errors.js'
 import type { Relay } from './relay.js'
 import { createTestRelay } from './testing/fake-flow.js'
 import { rawClient } from './testing/raw-socket.js'
@@ -115,5 +117,36 @@ describe('requests refused before they reach a route', () => {
     expect(res.destroyed).toBe(false)
     expect(text).not.toContain('408')
     res.destroy()
+  })
+
+  it('writes nothing onto a socket that cannot take it or whose answer is under way, and closes it', () => {
+    const handler = answerClientError(30_000).bind({ log: { debug: () => undefined } } as never)
+    const socket = (extra: object) => {
+      const written: string[] = []
+      const s = Object.assign(
+        new Duplex({
+          read() {},
+          write(chunk: Buffer, _enc, cb) {
+            written.push(chunk.toString())
+            cb()
+          },
+        }),
+        extra,
+      )
+      return { s, written }
+    }
+    const parseError = Object.assign(new Error('Parse Error'), { code: 'HPE_INVALID_METHOD' })
+    const ended = socket({})
+    ended.s.end()
+    handler(parseError, ended.s)
+    expect(ended.written).toEqual([])
+    expect(ended.s.destroyed).toBe(true)
+    const streaming = socket({ _httpMessage: { headersSent: true } })
+    handler(parseError, streaming.s)
+    expect(streaming.written).toEqual([])
+    expect(streaming.s.destroyed).toBe(true)
+    const fresh = socket({})
+    handler(parseError, fresh.s)
+    expect(fresh.written.join('')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
   })
 })
