@@ -101,8 +101,9 @@ export interface RelayOptions {
   /**
    * Time to receive a whole request, headers and body, from its first byte. Past it the client gets 408 and the
    * connection closes, so a client that stops sending mid-body does not hold it. SSE responses are not limited
-   * (their requests are complete once the headers are in). A multipart upload must arrive within it too: raise it
-   * when large uploads come over slow links. Default 30 000; 0 turns the limit off.
+   * (their requests are complete once the headers are in). A multipart upload must arrive within it too, so the
+   * default leaves a 25 MiB upload 2 minutes (about 1.7 Mbit/s, a slow mobile link); a webhook takes milliseconds.
+   * Default 120 000 (Node's own is 300 000); 0 turns the limit off.
    */
   requestTimeoutMs?: number
   /**
@@ -152,7 +153,7 @@ interface ServerFactoryOptions {
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   // One table holds the rules and defaults of the CLI and of these options (relay-settings.ts).
   const o = validateRelayOptions(options)
-  const requestTimeoutMs = timeoutOption(options, 'requestTimeoutMs', 30_000)
+  const requestTimeoutMs = timeoutOption(options, 'requestTimeoutMs', 120_000)
   const shutdownTimeoutMs = timeoutOption(options, 'shutdownTimeoutMs', 8000)
   const storage =
     options.storage ??
