@@ -423,6 +423,33 @@ describe('the API key never appears in an error', () => {
     expect(leaks(err)).toEqual([])
   })
 
+  it('a key that the 200-character clip would cut, at every offset around it, in an error answer and a status error', async () => {
+    // Clipped before redaction, `<185 x> key=<key>` used to end in the key's first characters.
+    const c = client({ retry: false })
+    for (let pad = 150; pad <= 205; pad++) {
+      const said = `${'x'.repeat(pad)} key=${KEY}`
+      flow.queue({ status: 500, body: { message: said } })
+      flow.queue({ status: 502, body: said })
+      flow.queue({ body: { status: 'error', message: said } })
+      const errors = [
+        await failure(c.getThreads()),
+        await failure(c.getThreads()),
+        await failure(c.pause(THREAD)),
+      ]
+      for (const err of errors) {
+        expect(err.message, `pad ${pad}`).not.toContain(KEY.slice(0, 4))
+        expect(leaks(err)).toEqual([])
+      }
+    }
+  })
+
+  it('a key with a space, split over a line break in the answer, is redacted once the message is on one line', async () => {
+    const key = 'ab  cd-0123456789'
+    flow.queue({ status: 500, body: { message: `echo ab\n\ncd-0123456789 and ${key}` } })
+    const err = await failure(client({ apiKey: key, retry: false }).getThreads())
+    expect(err.message).toContain('echo [redacted] and [redacted]')
+  })
+
   it('a timeout, a refused connection and invalid input', async () => {
     flow.queue(() => new Promise<never>(() => undefined))
     const port = await closedPort()

@@ -66,7 +66,7 @@ export function createTransport(options: FlowRestClientOptions): Transport {
   const sleep = options.sleep ?? timerSleep
   const random = options.random ?? Math.random
 
-  const redact = (text: string) => text.split(apiKey).join('[redacted]')
+  const redact = (text: string) => redactKey(text, apiKey)
 
   async function attempt(call: HttpCall, label: string): Promise<unknown> {
     const timeout = AbortSignal.timeout(timeoutMs)
@@ -125,8 +125,9 @@ export function createTransport(options: FlowRestClientOptions): Transport {
     const code = codeForStatus(status)
     const retryAfterMs =
       status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined
-    const said = serverMessage(text)
-    const quoted = said ? `: ${redact(said)}` : ''
+    // Redacted inside, before it is clipped: a key cut by the clip would no longer be recognised.
+    const said = serverMessage(text, apiKey)
+    const quoted = said ? `: ${said}` : ''
     const advice: Partial<Record<FlowErrorCode, string>> = {
       unauthorized:
         " Check apiKey and auth: 'raw' sends `Authorization: <key>` (current reference), 'bearer' sends `Authorization: Bearer <key>` (older one).",
@@ -175,8 +176,12 @@ export function createTransport(options: FlowRestClientOptions): Transport {
   }
 }
 
-/** The message an error answer carries (`{"message": …}`, `{"error": …}`), or a short plain-text body. */
-function serverMessage(text: string): string | undefined {
+/**
+ * The message an error answer carries (`{"message": …}`, `{"error": …}`), or a short plain-text body: on one
+ * line, scrubbed of `apiKey`, then clipped. The order matters: a clip first could cut the key, and a cut key is no
+ * longer recognised by a redaction after it.
+ */
+function serverMessage(text: string, apiKey: string): string | undefined {
   const trimmed = text.trim()
   if (!trimmed) return undefined
   try {
@@ -184,17 +189,32 @@ function serverMessage(text: string): string | undefined {
     if (parsed.ok) {
       const { message, error } = parsed.value
       const said = message ?? (typeof error === 'string' ? error : undefined)
-      return said === undefined ? undefined : clip(said)
+      return said === undefined ? undefined : quotable(said, apiKey)
     }
     return undefined
   } catch {
-    return /^</.test(trimmed) ? undefined : clip(trimmed) // an HTML error page says nothing useful
+    return /^</.test(trimmed) ? undefined : quotable(trimmed, apiKey) // an HTML error page says nothing useful
   }
 }
 
-function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ')
-  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine
+/**
+ * Text from Flow.ai fit to quote in an error: the key redacted (also as it reads once line breaks are collapsed),
+ * on one line, then clipped to `max` characters. Nothing is appended to it raw afterwards.
+ *
+ * @example
+ * quotable('bad key=k3y', 'k3y') // 'bad key=[redacted]'
+ */
+export function quotable(text: string, apiKey: string, max = 200): string {
+  const oneLine = redactKey(redactKey(text, apiKey).replace(/\s+/g, ' '), apiKey)
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine
+}
+
+/** `text` with every occurrence of the key, and of the key with its runs of spaces collapsed, replaced. */
+function redactKey(text: string, apiKey: string): string {
+  let out = text.split(apiKey).join('[redacted]')
+  const collapsed = apiKey.replace(/\s+/g, ' ')
+  if (collapsed !== apiKey) out = out.split(collapsed).join('[redacted]')
+  return out
 }
 
 /** The innermost reason of a fetch failure (`ECONNREFUSED`), without any request detail. */

@@ -16,7 +16,7 @@ import {
   type MessageRequest,
   type ParseResult,
 } from '../schemas/index.js'
-import { createTransport, type HttpCall } from './http.js'
+import { createTransport, quotable, type HttpCall } from './http.js'
 import { createMultipartBody, isBlob, knownSize, MAX_UPLOAD_BYTES, tooLarge } from './multipart.js'
 import type { FlowRestClient, FlowRestClientOptions, UploadSource } from './types.js'
 import { isRecord } from '../schemas/light-read.js'
@@ -78,7 +78,7 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
   /** Fails on `{"status":"error"}` whatever the HTTP status said. */
   function rejectErrorStatus(body: unknown, label: string): void {
     if (isRecord(body) && body.status === 'error') {
-      const said = typeof body.message === 'string' ? `: ${body.message.slice(0, 200)}` : ''
+      const said = typeof body.message === 'string' ? `: ${quotable(body.message, options.apiKey)}` : ''
       throw new FlowError(FlowErrorCode.server_error, `Flow.ai reported an error for ${label}${said}.`)
     }
   }
