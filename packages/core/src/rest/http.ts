@@ -31,6 +31,16 @@ export interface HttpCall {
 export type Transport = (call: HttpCall) => Promise<unknown>
 
 /**
+ * Whether a value can be sent as the API key: a non-empty string of printable ASCII without surrounding spaces. A
+ * key with a line break or control character would make fetch throw an error that quotes the header value.
+ *
+ * @example
+ * isUsableApiKey('ab\ncd') // false
+ */
+export const isUsableApiKey = (apiKey: unknown): apiKey is string =>
+  typeof apiKey === 'string' && /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(apiKey)
+
+/**
  * Creates the transport behind `createFlowRestClient`. The API key only ever goes into the `Authorization`
  * header; every error message is built from the method, the path and the status, and any text the server
  * sent back is scrubbed of the key before it is quoted.
@@ -41,8 +51,7 @@ export type Transport = (call: HttpCall) => Promise<unknown>
  */
 export function createTransport(options: FlowRestClientOptions): Transport {
   const { apiKey } = options
-  // A key with a line break or control character would make fetch throw an error that quotes the header value.
-  if (typeof apiKey !== 'string' || !/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(apiKey)) {
+  if (!isUsableApiKey(apiKey)) {
     throw new FlowError(
       FlowErrorCode.invalid_input,
       'apiKey must be a non-empty string of printable ASCII characters without surrounding spaces.',
