@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ConfigError, loadConfig, relayOptions } from './config.js'
 import { createRelay } from './relay.js'
 import { testSecrets } from './testing/fake-flow.js'
@@ -386,6 +387,59 @@ describe('the CLI', { timeout: 60_000 }, () => {
       expect(out.code, setting).toBe(2)
       expect(out.stderr).toContain(setting)
       expect(out.stderr).not.toContain('apikey_ab')
+    }
+  })
+
+  it('a second SIGTERM while stopping exits at once (143), logged, without waiting for a send to Flow.ai', async () => {
+    // A Flow.ai that never answers keeps a send in flight, so the graceful close has something to wait for.
+    const held: ServerResponse[] = []
+    const received: IncomingMessage[] = []
+    const flow = createServer((req, res) => {
+      received.push(req)
+      held.push(res)
+    })
+    await new Promise<void>((resolve) => flow.listen(0, '127.0.0.1', resolve))
+    const flowPort = (flow.address() as { port: number }).port
+    const child = spawn(process.execPath, [bin, '--port', '0', '--log-level', 'info'], {
+      env: {
+        PATH: process.env.PATH,
+        ...env(),
+        FLOWCHAT_FLOW_BASE_URL: `http://127.0.0.1:${flowPort}/`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    )
+    try {
+      await vi.waitFor(() => expect(stdout).toMatch(/listening on (\S+) /), { timeout: 20_000, interval: 50 })
+      const url = /listening on (\S+) /.exec(stdout)![1]!
+      const session = (await (await fetch(`${url}/v1/sessions`, { method: 'POST' })).json()) as {
+        threadId: string
+        token: string
+      }
+      const send = fetch(`${url}/v1/threads/${encodeURIComponent(session.threadId)}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'text', text: 'hi' }),
+      }).catch(() => undefined)
+      await vi.waitFor(() => expect(received.length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 })
+      child.kill('SIGTERM')
+      await vi.waitFor(() => expect(stdout).toContain('stopping'), { timeout: 10_000, interval: 20 })
+      child.kill('SIGTERM')
+      const end = await Promise.race([
+        exited,
+        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5000)),
+      ])
+      expect(end).toEqual({ code: 143, signal: null })
+      expect(stdout).toContain('second signal while stopping: exiting at once')
+      await send
+    } finally {
+      child.kill('SIGKILL')
+      for (const res of held) res.destroy()
+      await new Promise((resolve) => flow.close(resolve))
     }
   })
 
