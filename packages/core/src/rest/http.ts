@@ -25,6 +25,33 @@ export interface HttpCall {
   /** Safe to send again: reads, and sends that carry a traceId. */
   retry: boolean
   signal?: AbortSignal | undefined
+  /** All attempts and back-off waits together; absent: the client's `deadlineMs` (`undefined` for uploads). */
+  deadlineMs?: number | undefined
+  /** A streamed upload, whose time grows with its size: the client's `deadlineMs` does not apply to it. */
+  upload?: boolean
+}
+
+/** A running deadline of one call: its signal aborts when the time is up; `stop` clears its timer. */
+interface Deadline {
+  ms: number
+  at: number
+  signal: AbortSignal
+  stop: () => void
+}
+
+/** Starts a deadline with the global timer (which tests may fake), not `AbortSignal.timeout` (which they cannot). */
+function startDeadline(ms: number): Deadline {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new Error(`deadline of ${ms} ms passed`)), ms)
+  return { ms, at: Date.now() + ms, signal: controller.signal, stop: () => clearTimeout(timer) }
+}
+
+const checkDeadline = (ms: unknown, where: string): void => {
+  if (ms !== undefined && (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0)) {
+    throw new FlowError(FlowErrorCode.invalid_input, `${where} must be a positive number of milliseconds.`, {
+      path: where,
+    })
+  }
 }
 
 /** Sends calls to Flow.ai: auth header, timeouts, retries, error mapping. Resolves with the parsed JSON answer. */
@@ -74,12 +101,14 @@ export function createTransport(options: FlowRestClientOptions): Transport {
     options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry }
   const sleep = options.sleep ?? timerSleep
   const random = options.random ?? Math.random
+  checkDeadline(options.deadlineMs, 'deadlineMs')
 
   const redact = (text: string) => redactKey(text, apiKey)
 
-  async function attempt(call: HttpCall, label: string): Promise<unknown> {
+  async function attempt(call: HttpCall, label: string, deadline: Deadline | undefined): Promise<unknown> {
     const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout
+    const signals = [call.signal, timeout, deadline?.signal].filter((s) => s !== undefined)
+    const signal = signals.length === 1 ? timeout : AbortSignal.any(signals)
     const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' }
     let body: BodyInit | undefined
     let failure: (() => FlowError | undefined) | undefined
@@ -106,6 +135,13 @@ export function createTransport(options: FlowRestClientOptions): Transport {
         throw new FlowError(FlowErrorCode.aborted, `${label} was aborted by the caller.`, {
           cause: call.signal.reason,
         })
+      }
+      if (deadline?.signal.aborted) {
+        throw new FlowError(
+          FlowErrorCode.timeout,
+          `${label} got no complete answer within ${deadline.ms} ms, all attempts included.`,
+          { cause: deadline.signal.reason },
+        )
       }
       if (timeout.aborted) {
         throw new FlowError(
@@ -162,25 +198,37 @@ export function createTransport(options: FlowRestClientOptions): Transport {
 
   return async function send(call: HttpCall): Promise<unknown> {
     const label = `${call.method} ${call.path}`
-    for (let n = 0; ; n++) {
-      try {
-        return await attempt(call, label)
-      } catch (error) {
-        const err = error as FlowError
-        const again = call.retry && n < retry.retries && isTransientFailure(err)
-        if (!again) throw err
-        let delay = backoffDelay(n + 1, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs, random })
-        if (err.retryAfterMs !== undefined) {
-          // The server said how long; waiting less would only be refused again.
-          if (err.retryAfterMs > retry.maxDelayMs) throw err
-          delay = err.retryAfterMs
-        }
+    checkDeadline(call.deadlineMs, 'deadlineMs')
+    const deadlineMs = call.deadlineMs ?? (call.upload ? undefined : options.deadlineMs)
+    const deadline = deadlineMs === undefined ? undefined : startDeadline(deadlineMs)
+    try {
+      for (let n = 0; ; n++) {
         try {
-          await sleepUnlessAborted(sleep, delay, call.signal)
-        } catch (reason) {
-          throw new FlowError(FlowErrorCode.aborted, `${label} was aborted by the caller.`, { cause: reason })
+          return await attempt(call, label, deadline)
+        } catch (error) {
+          const err = error as FlowError
+          const again =
+            call.retry && n < retry.retries && isTransientFailure(err) && !deadline?.signal.aborted
+          if (!again) throw err
+          let delay = backoffDelay(n + 1, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs, random })
+          if (err.retryAfterMs !== undefined) {
+            // The server said how long; waiting less would only be refused again.
+            if (err.retryAfterMs > retry.maxDelayMs) throw err
+            delay = err.retryAfterMs
+          }
+          // A wait that would outlast the deadline only delays the same answer: Flow.ai's own is more telling.
+          if (deadline && Date.now() + delay >= deadline.at) throw err
+          try {
+            await sleepUnlessAborted(sleep, delay, call.signal)
+          } catch (reason) {
+            throw new FlowError(FlowErrorCode.aborted, `${label} was aborted by the caller.`, {
+              cause: reason,
+            })
+          }
         }
       }
+    } finally {
+      deadline?.stop()
     }
   }
 }
