@@ -69,7 +69,8 @@ describe('redaction of a secret spelled any way, with bad escapes around it', ()
   )
 
   it('leaves other text alone, and a secret differing in case is not the secret', () => {
-    const scrub = logRedaction([s]).hooks.streamWrite
+    const { hooks } = logRedaction([s])
+    const scrub = (line: string) => hooks.streamWrite(line)
     expect(scrub('{"url":"/v1/threads/abc%zz/events"}')).toBe('{"url":"/v1/threads/abc%zz/events"}')
     expect(scrub(s.toUpperCase())).toBe(s.toUpperCase())
     expect(redactUrl(`/v1/threads/${s.toUpperCase()}/events`, [s])).toBe(

@@ -147,7 +147,7 @@ describe('send proxy, history and business hours', () => {
     // A Flow.ai that never answers, but lets go when the relay gives up (as a real fetch does).
     const attempts: string[] = []
     const silent: typeof fetch = (input, init) => {
-      attempts.push(String(input))
+      attempts.push(input instanceof Request ? input.url : input.toString())
       return new Promise((_resolve, reject) => {
         init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error), { once: true })
       })

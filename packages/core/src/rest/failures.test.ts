@@ -370,7 +370,7 @@ describe('timeouts and abort', () => {
   function silentFetch() {
     const attempts: string[] = []
     const fetch: typeof globalThis.fetch = (input, init) => {
-      attempts.push(String(input))
+      attempts.push(input instanceof Request ? input.url : input.toString())
       return new Promise((_resolve, reject) => {
         const signal = init?.signal
         signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true })
