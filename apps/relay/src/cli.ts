@@ -5,9 +5,20 @@
  * Everything the running relay says is a JSON log line on stdout (pino); a configuration that cannot start is one
  * line on stderr and exit code 2; any other failure to start, one line on stderr and exit code 1.
  */
+import { constants } from 'node:os'
 import { parseArgs } from 'node:util'
+import { safeParse, threadIdSchema } from '@flowchat/core'
+import { sessionBodySchema } from '@flowchat/core/protocol'
 import { pino, type Logger } from 'pino'
-import { ConfigError, loadConfig, relayOptions, withoutLeadingDashes, type RelayConfig } from './config.js'
+import type { ConfigIssue } from './config-error.js'
+import {
+  ConfigError,
+  loadConfig,
+  readSetting,
+  relayOptions,
+  withoutLeadingDashes,
+  type RelayConfig,
+} from './config.js'
 import { logSerializers } from './log-redaction.js'
 import { createRelay } from './relay.js'
 import { relayHelp } from './relay-help.js'
@@ -25,8 +36,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (argv[0] === 'token') return printToken(argv.slice(1))
 
-  const config = loadConfig(argv, process.env)
+  const warnings: string[] = []
+  const config = loadConfig(argv, process.env, { warnings })
   const log = pino({ level: config.logLevel, serializers: logSerializers })
+  for (const warning of warnings) log.warn(`configuration: ${warning}`)
   const storage = await openStorage(config, log)
   const relay = await createRelay({
     ...relayOptions(config),
@@ -51,7 +64,13 @@ async function main(argv: string[]): Promise<number> {
   )
   let stopping = false
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return
+    if (stopping) {
+      // Ctrl-C twice: the operator does not want to wait for the graceful close. 128 + the signal's number
+      // (130 for SIGINT, 143 for SIGTERM), as a shell reports a process the signal ended.
+      const code = 128 + constants.signals[signal]
+      log.warn({ signal, code }, 'second signal while stopping: exiting at once')
+      process.exit(code)
+    }
     stopping = true
     log.info({ signal }, 'stopping: closing streams and finishing in-flight webhooks')
     relay.close().then(
@@ -122,20 +141,38 @@ function printToken(argv: string[]): number {
     strict: true,
   })
   const passThrough = [
-    ...(values['token-secret'] ? ['--token-secret', values['token-secret']] : []),
-    ...(values['token-ttl'] ? ['--token-ttl', values['token-ttl']] : []),
+    ...(values['token-secret'] === undefined ? [] : ['--token-secret', values['token-secret']]),
+    ...(values['token-ttl'] === undefined ? [] : ['--token-ttl', values['token-ttl']]),
   ]
   const config = loadConfig(passThrough, process.env, { only: ['tokenSecret', 'tokenTtlSeconds'] })
-  if (Boolean(values.thread) === Boolean(values.operator)) {
+  if ((values.thread === undefined) === (values.operator === undefined)) {
     throw new ConfigError(`token: give exactly one of --thread <id> or --operator <name> (${TOKEN_USAGE})`)
   }
-  const ttl = values.ttl === undefined ? config.tokenTtlSeconds : Number(values.ttl)
-  if (!Number.isInteger(ttl) || ttl < 1)
-    throw new ConfigError('token: --ttl must be a whole number of seconds')
+  // The rules the relay applies to what it issues and accepts: a token it would refuse is not printed.
+  const issues: ConfigIssue[] = []
+  let ttl = config.tokenTtlSeconds
+  if (values.ttl !== undefined) {
+    const read = readSetting('tokenTtlSeconds', values.ttl)
+    if (read.ok) ttl = read.value
+    else issues.push({ setting: '--ttl', message: `${read.message} (the rule of --token-ttl)` })
+  }
+  if (values.thread !== undefined) {
+    const thread = safeParse(threadIdSchema, values.thread)
+    if (!thread.ok) issues.push({ setting: '--thread', message: thread.issues[0]?.message ?? thread.error })
+  }
+  for (const flag of ['name', 'operator'] as const) {
+    const value = values[flag]
+    if (value === undefined) continue
+    const name = safeParse(sessionBodySchema, { name: value })
+    if (value === '') issues.push({ setting: `--${flag}`, message: 'empty value' })
+    else if (!name.ok) issues.push({ setting: `--${flag}`, message: name.issues[0]?.message ?? name.error })
+  }
+  if (issues.length > 0) throw ConfigError.of('token', issues)
   const service = createTokenService({ secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds })
-  const claims = values.operator
-    ? { operator: values.operator }
-    : { threadId: values.thread as string, ...(values.name ? { name: values.name } : {}) }
+  const claims =
+    values.operator !== undefined
+      ? { operator: values.operator }
+      : { threadId: values.thread!, ...(values.name ? { name: values.name } : {}) }
   const { token } = service.issue(claims, ttl)
   process.stdout.write(`${token}\n`)
   return 0
@@ -157,9 +194,11 @@ main(withoutLeadingDashes(process.argv.slice(2))).then(
       process.exit(2)
     }
     const code = (error as NodeJS.ErrnoException | undefined)?.code
+    const port = (error as { port?: unknown } | undefined)?.port
+    const which = typeof port === 'number' ? `port ${String(port)}` : 'the port'
     const message =
       code === 'EADDRINUSE'
-        ? 'the port is already in use; choose another with --port (FLOWCHAT_PORT)'
+        ? `${which} is already in use; choose another with --port (FLOWCHAT_PORT), or with --metrics-port (FLOWCHAT_METRICS_PORT) if it is that one`
         : error instanceof Error
           ? error.message
           : String(error)

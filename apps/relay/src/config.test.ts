@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ConfigError, loadConfig, relayOptions } from './config.js'
 import { createRelay } from './relay.js'
 import { testSecrets } from './testing/fake-flow.js'
@@ -149,6 +150,86 @@ describe('configuration', () => {
     expect(() => loadConfig(['--redis-key-prefix', 'a{b}'], env())).toThrow(/no braces/)
   })
 
+  it('refuses a flag given an empty value, naming the flag, even after a good one', () => {
+    for (const args of [
+      ['--port', ''],
+      ['--port', '47150', '--port', ''],
+      ['--metrics-token', ''],
+      ['--operator-password', ''],
+      ['--cors-origins', ''],
+      ['--api-key', ''],
+    ]) {
+      const error = thrown(() => loadConfig(args, env()))
+      expect(error, args.join(' ')).toBeInstanceOf(ConfigError)
+      expect(error.message, args.join(' ')).toContain(`${args.at(-2)}: empty value`)
+    }
+  })
+
+  it('takes a variable set to the empty string as unset, with a warning naming it', () => {
+    const warnings: string[] = []
+    const config = loadConfig(
+      [],
+      env({ FLOWCHAT_PORT: '', FLOWCHAT_METRICS_TOKEN: '', FLOWCHAT_OPERATOR_PASSWORD_FILE: '' }),
+      { warnings },
+    )
+    expect(config.port).toBe(8788)
+    expect(config.metricsToken).toBeUndefined()
+    expect(warnings.toSorted()).toEqual([
+      'FLOWCHAT_METRICS_TOKEN is set but empty: treated as unset',
+      'FLOWCHAT_OPERATOR_PASSWORD_FILE is set but empty: treated as unset',
+      'FLOWCHAT_PORT is set but empty: treated as unset',
+    ])
+  })
+
+  it('warns of Redis settings that memory storage ignores', () => {
+    const warnings: string[] = []
+    loadConfig(
+      ['--storage', 'memory', '--redis-url', 'redis://127.0.0.1:6379', '--redis-min-replicas', '3'],
+      env(),
+      {
+        warnings,
+      },
+    )
+    expect(warnings).toEqual([
+      '--redis-url, --redis-min-replicas ignored: the storage is memory (--storage redis uses them)',
+    ])
+  })
+
+  it.each([
+    [
+      'a key with a line break',
+      { FLOWCHAT_API_KEY: 'apikey_ab\ncd-0123' },
+      '--api-key (FLOWCHAT_API_KEY): must be printable ASCII',
+    ],
+    [
+      'a non-ASCII key',
+      { FLOWCHAT_API_KEY: 'apikey_abé-0123' },
+      '--api-key (FLOWCHAT_API_KEY): must be printable ASCII',
+    ],
+    [
+      'a key with a trailing space',
+      { FLOWCHAT_API_KEY: 'apikey_ab-0123 ' },
+      '--api-key (FLOWCHAT_API_KEY): must be printable ASCII',
+    ],
+    [
+      'a Redis URL that is not a URL',
+      { FLOWCHAT_REDIS_URL: 'redis://u:p@[bad' },
+      '--redis-url (FLOWCHAT_REDIS_URL): must be a valid URL',
+    ],
+    [
+      'the metrics port equal to the port',
+      { FLOWCHAT_PORT: '47150', FLOWCHAT_METRICS_PORT: '47150' },
+      '--metrics-port (FLOWCHAT_METRICS_PORT): must differ from --port (FLOWCHAT_PORT)',
+    ],
+  ])('refuses %s up front, naming the setting and not the value', (_name, extra, message) => {
+    const error = thrown(() => loadConfig([], env(extra)))
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toContain(message)
+    for (const value of Object.values(extra)) if (value.length > 6) expect(error.message).not.toContain(value)
+    expect(error.message).not.toContain('apikey_ab')
+    expect(error.message).not.toContain('u:p@')
+  })
+
   it('reads rate limits (decimal rates too), the metrics port and the retention bytes into createRelay options', () => {
     const options = relayOptions(
       loadConfig(
@@ -264,6 +345,102 @@ describe('the CLI', { timeout: 60_000 }, () => {
       Buffer.from(token.stdout.trim().split('.')[1]!, 'base64url').toString(),
     ) as Record<string, unknown>
     expect(claims).toMatchObject({ scope: 'thread', sub: 't1|o_1', name: 'Ann' })
+  })
+
+  it('token: exits 2 naming --ttl, --thread or --name when the relay would refuse the token', async () => {
+    const e = env()
+    for (const [args, message] of [
+      [['--thread', 't1', '--ttl', '1e20'], '--ttl: must be a whole number'],
+      [['--thread', 't1', '--ttl', String(7 * 24 * 3600 + 1)], '--ttl: must be at most 604800'],
+      [['--thread', 't1', '--ttl', '1'], '--ttl: must be at least 60'],
+      [['--thread', 't1', '--ttl', ''], '--ttl: empty value'],
+      [['--thread', 'x'.repeat(400)], '--thread: must be at most 256 characters'],
+      [['--thread', 't1', '--name', 'n'.repeat(300)], '--name: '],
+      [['--operator', ''], '--operator: empty value'],
+    ] as const) {
+      const out = await run(['token', ...args], e)
+      expect(out.code, args.join(' ')).toBe(2)
+      expect(out.stderr, args.join(' ')).toContain(`token: ${message}`)
+      expect(out.stdout).toBe('')
+    }
+    const ok = await run(['token', '--thread', 't1', '--ttl', '60'], e)
+    expect(ok.code).toBe(0)
+    const claims = JSON.parse(Buffer.from(ok.stdout.split('.')[1]!, 'base64url').toString()) as {
+      iat: number
+      exp: number
+    }
+    expect(claims.exp - claims.iat).toBe(60)
+  })
+
+  it('exits 2, not 1, on a key that is not printable ASCII, a bad Redis URL or a metrics port equal to the port', async () => {
+    for (const [extra, flags, setting] of [
+      [{ FLOWCHAT_API_KEY: 'apikey_ab\ncd-0123' }, [], '--api-key (FLOWCHAT_API_KEY)'],
+      [
+        { FLOWCHAT_REDIS_URL: 'redis://u:p@[bad' },
+        ['--storage', 'redis'],
+        '--redis-url (FLOWCHAT_REDIS_URL)',
+      ],
+      [{}, ['--port', '47150', '--metrics-port', '47150'], '--metrics-port (FLOWCHAT_METRICS_PORT)'],
+      [{}, ['--port', '47150', '--port', ''], '--port: empty value'],
+    ] as const) {
+      const out = await run(['--', ...flags], { ...env(), FLOWCHAT_LOG_LEVEL: 'silent', ...extra })
+      expect(out.code, setting).toBe(2)
+      expect(out.stderr).toContain(setting)
+      expect(out.stderr).not.toContain('apikey_ab')
+    }
+  })
+
+  it('a second SIGTERM while stopping exits at once (143), logged, without waiting for a send to Flow.ai', async () => {
+    // A Flow.ai that never answers keeps a send in flight, so the graceful close has something to wait for.
+    const held: ServerResponse[] = []
+    const received: IncomingMessage[] = []
+    const flow = createServer((req, res) => {
+      received.push(req)
+      held.push(res)
+    })
+    await new Promise<void>((resolve) => flow.listen(0, '127.0.0.1', resolve))
+    const flowPort = (flow.address() as { port: number }).port
+    const child = spawn(process.execPath, [bin, '--port', '0', '--log-level', 'info'], {
+      env: {
+        PATH: process.env.PATH,
+        ...env(),
+        FLOWCHAT_FLOW_BASE_URL: `http://127.0.0.1:${flowPort}/`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    )
+    try {
+      await vi.waitFor(() => expect(stdout).toMatch(/listening on (\S+) /), { timeout: 20_000, interval: 50 })
+      const url = /listening on (\S+) /.exec(stdout)![1]!
+      const session = (await (await fetch(`${url}/v1/sessions`, { method: 'POST' })).json()) as {
+        threadId: string
+        token: string
+      }
+      const send = fetch(`${url}/v1/threads/${encodeURIComponent(session.threadId)}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'text', text: 'hi' }),
+      }).catch(() => undefined)
+      await vi.waitFor(() => expect(received.length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 })
+      child.kill('SIGTERM')
+      await vi.waitFor(() => expect(stdout).toContain('stopping'), { timeout: 10_000, interval: 20 })
+      child.kill('SIGTERM')
+      const end = await Promise.race([
+        exited,
+        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5000)),
+      ])
+      expect(end).toEqual({ code: 143, signal: null })
+      expect(stdout).toContain('second signal while stopping: exiting at once')
+      await send
+    } finally {
+      child.kill('SIGKILL')
+      for (const res of held) res.destroy()
+      await new Promise((resolve) => flow.close(resolve))
+    }
   })
 
   it('exits 2 naming an unknown flag', async () => {

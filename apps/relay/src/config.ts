@@ -50,15 +50,18 @@ export const withoutLeadingDashes = (args: readonly string[]): string[] =>
  * Reads the configuration from flags (which win), `FLOWCHAT_*` variables, the files named by `FLOWCHAT_*_FILE`
  * variables (secrets; trailing newline trimmed) and `PORT` (when `FLOWCHAT_PORT` is unset), and validates it with
  * the rules `createRelay` uses. Throws one `ConfigError` naming every missing or bad setting; secrets' values never
- * appear in it.
+ * appear in it. A flag given an empty value (`--port ''`) is such an error; a variable set to the empty string
+ * counts as unset, as compose and shells write unset values, and is listed in `options.warnings`, as is a setting
+ * that the chosen storage ignores.
  *
  * @example
- * const config = loadConfig(process.argv.slice(2), process.env)
+ * const warnings: string[] = []
+ * const config = loadConfig(process.argv.slice(2), process.env, { warnings })
  */
 export function loadConfig(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: { only?: CliSettingName[] } = {},
+  options: { only?: CliSettingName[]; warnings?: string[] } = {},
 ): RelayConfig {
   let values: Record<string, string | boolean | undefined>
   try {
@@ -74,16 +77,58 @@ export function loadConfig(
   }
   const names = options.only ?? cliSettingNames()
   const issues: ConfigIssue[] = []
+  const warnings = options.warnings ?? []
   const typed: Partial<Record<RelaySettingName, unknown>> = {}
   for (const name of names) {
     const s: RelaySetting = RELAY_SETTINGS[name]
-    const text = rawValue(s, values[s.flag!], env, issues)
+    const text = rawValue(s, values[s.flag!], env, issues, warnings)
     if (text === undefined) continue
     const value = readText(s, text)
     if (value === undefined) issues.push({ setting: settingLabel(name, 'cli'), message: readRule(s) })
     else typed[name] = value
   }
-  return resolveSettings(names, typed, 'cli', issues)
+  const config = resolveSettings(names, typed, 'cli', issues)
+  if (config.storage === 'memory') {
+    const ignored = REDIS_SETTINGS.filter((name) => typed[name] !== undefined)
+    if (ignored.length > 0) {
+      warnings.push(
+        `${ignored.map((name) => `--${RELAY_SETTINGS[name].flag}`).join(', ')} ignored: the storage is memory (--storage redis uses them)`,
+      )
+    }
+  }
+  return config
+}
+
+/** Settings only Redis storage reads. */
+const REDIS_SETTINGS = [
+  'redisUrl',
+  'redisSentinels',
+  'redisMasterName',
+  'redisCluster',
+  'redisMinReplicas',
+  'redisReplicaWaitMs',
+  'redisShards',
+  'redisKeyPrefix',
+] as const satisfies readonly CliSettingName[]
+
+/**
+ * One setting's text read and checked by the table's rule, as the relay reads it: the value, or the rule it
+ * breaks (never the text). For commands that take a setting under another flag (`token --ttl`).
+ *
+ * @example
+ * readSetting('tokenTtlSeconds', '1e20') // { ok: false, message: 'must be a whole number' }
+ */
+export function readSetting<K extends CliSettingName>(
+  name: K,
+  text: string,
+): { ok: true; value: RelayConfig[K] } | { ok: false; message: string } {
+  const s: RelaySetting = RELAY_SETTINGS[name]
+  if (text === '') return { ok: false, message: 'empty value' }
+  const value = readText(s, text)
+  if (value === undefined) return { ok: false, message: readRule(s) }
+  const parsed = s.rule.safeParse(value)
+  if (parsed.success) return { ok: true, value: parsed.data as RelayConfig[K] }
+  return { ok: false, message: parsed.error.issues[0]?.message ?? 'is invalid' }
 }
 
 /** The text of one setting: the flag, else its variable, its `_FILE`, or its fallback variable. */
@@ -92,8 +137,20 @@ function rawValue(
   flag: string | boolean | undefined,
   env: NodeJS.ProcessEnv,
   issues: ConfigIssue[],
+  warnings: string[],
 ): string | undefined {
   const variable = s.env!
+  // An explicit empty flag is a mistake (a shell variable that expanded to nothing); it would otherwise fall back
+  // to the variable or the default unseen.
+  if (flag === '') {
+    issues.push({ setting: `--${s.flag}`, message: 'empty value' })
+    return undefined
+  }
+  const variables = [variable, ...(s.secret ? [fileVariable(variable)] : [])]
+  for (const name of variables) {
+    if (env[name] === '' && typeof flag !== 'string')
+      warnings.push(`${name} is set but empty: treated as unset`)
+  }
   const direct = nonEmpty(env[variable])
   const file = s.secret ? nonEmpty(env[fileVariable(variable)]) : undefined
   if (direct !== undefined && file !== undefined) {
@@ -103,7 +160,7 @@ function rawValue(
     })
     return undefined
   }
-  if (typeof flag === 'string' && flag !== '') return flag
+  if (typeof flag === 'string') return flag
   if (direct !== undefined) return direct
   if (file !== undefined) {
     try {

@@ -2,16 +2,20 @@ import type { FastifyRequest } from 'fastify'
 
 const REDACTED = '[redacted]'
 
-/** A path segment percent-decoded until it stops changing (`%2577` → `%77` → `w`); bad encodings kept as they are. */
+/** The text as a string of its UTF-8 bytes, one character each, so that decoded escapes compare byte for byte. */
+const bytesOf = (text: string): string => Buffer.from(text, 'utf8').toString('latin1')
+
+/**
+ * A path segment as bytes, each valid `%XX` (either case) decoded and a bad escape (`%zz`, a lone `%`) kept as it
+ * is, until it stops changing (`%2577` → `%77` → `w`). Unlike `decodeURIComponent`, one bad escape anywhere does not
+ * leave the rest undecoded. Compare it with `bytesOf(secret)`.
+ */
 function decodeSegment(segment: string): string {
-  let current = segment
+  let current = bytesOf(segment)
   for (let i = 0; i < 4 && current.includes('%'); i++) {
-    let next: string
-    try {
-      next = decodeURIComponent(current)
-    } catch {
-      return current
-    }
+    const next = current.replaceAll(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    )
     if (next === current) break
     current = next
   }
@@ -31,7 +35,7 @@ function decodeSegment(segment: string): string {
 export function redactUrl(url: string, secrets: readonly string[] = []): string {
   const q = url.indexOf('?')
   const path = q === -1 ? url : url.slice(0, q)
-  const wanted = secrets.filter((s) => s.length > 0)
+  const wanted = secrets.filter((s) => s.length > 0).map(bytesOf)
   const segments = path.split('/')
   let afterWebhooks = false
   const redacted = segments.map((segment) => {
@@ -60,29 +64,52 @@ export const logSerializers = { req: requestSerializer([]) }
 /**
  * Logger options that keep `secrets` out of every log line: request URLs redacted by route match and by value
  * (`redactUrl`), and, as a last guard for anything else that quotes a URL (an error message), each line scrubbed
- * of the secrets' values in plain and percent-encoded form before it is written.
+ * of the secrets' values in any spelling: each character plain or percent-encoded, once or more (`%2577`), hex
+ * digits in either case.
  *
  * @example
  * Fastify({ logger: { level: 'info', ...logRedaction([webhookSecret]) } })
  */
 export function logRedaction(secrets: readonly string[]) {
   const wanted = secrets.filter((s) => s.length > 0)
-  const spellings = [...new Set(wanted.flatMap((s) => [s, encodeURIComponent(s), percentEncodeAll(s)]))]
+  const spellings = wanted.map((s) => anySpelling(s))
   return {
     serializers: { req: requestSerializer(wanted) },
     hooks: {
       streamWrite(line: string): string {
         let out = line
-        for (const s of spellings) if (out.includes(s)) out = out.replaceAll(s, REDACTED)
+        for (const spelling of spellings) out = out.replaceAll(spelling, REDACTED)
         return out
       },
     },
   }
 }
 
-/** Every byte percent-encoded: `ab` → `%61%62`. */
-function percentEncodeAll(value: string): string {
-  return [...Buffer.from(value, 'utf8')]
-    .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
+/**
+ * A pattern matching `value` whatever the spelling of each of its characters: as is, or each of its UTF-8 bytes as
+ * `%XX` (hex digits in either case), where the `%` and each digit may themselves be spelled either way, up to
+ * three levels deep (`%2577`, `%25%37%37`).
+ *
+ * @example
+ * anySpelling('ab').test('%61%25%36%32') // true
+ */
+export function anySpelling(value: string, depth = 3): RegExp {
+  return new RegExp([...value].map((char) => spelling(char, depth)).join(''), 'g')
+}
+
+/** The pattern of one character spelled up to `depth` levels of percent-encoding. */
+function spelling(char: string, depth: number): string {
+  const plain = char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+  if (depth === 0) return plain
+  const digit = (d: string) =>
+    /[a-f]/.test(d)
+      ? `(?:${spelling(d, depth - 1)}|${spelling(d.toUpperCase(), depth - 1)})`
+      : spelling(d, depth - 1)
+  const bytes = [...Buffer.from(char, 'utf8')]
+    .map((byte) => {
+      const [high, low] = byte.toString(16).padStart(2, '0')
+      return `${spelling('%', depth - 1)}${digit(high!)}${digit(low!)}`
+    })
     .join('')
+  return `(?:${plain}|${bytes})`
 }

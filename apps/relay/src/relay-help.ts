@@ -60,6 +60,7 @@ export function relayHelp(): string {
     'Usage:',
     '  flowchat-relay [flags]',
     '  flowchat-relay token (--thread <id> [--name <visitor>] | --operator <name>) [--ttl <seconds>]',
+    '      --ttl: seconds the token lasts, by the rule of --token-ttl (default: --token-ttl)',
     '',
     'Every flag can be set by its variable instead; a flag wins. Secrets can also be read from the file named by',
     '<variable>_FILE (trailing newline trimmed). Logs are JSON lines on stdout.',

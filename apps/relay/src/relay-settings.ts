@@ -1,3 +1,4 @@
+import { isUsableApiKey } from '@flowchat/core/rest'
 import * as z from 'zod'
 
 /**
@@ -76,7 +77,11 @@ export const RELAY_SETTINGS = {
     flag: 'api-key',
     env: 'FLOWCHAT_API_KEY',
     read: 'text',
-    rule: secret(1),
+    // The REST client's own rule, checked here so that a bad key is a configuration error naming the setting.
+    rule: secret(1).refine(
+      isUsableApiKey,
+      'must be printable ASCII, without line breaks, tabs or surrounding spaces',
+    ),
     required: true,
     secret: true,
     placeholder: 'key',
@@ -390,7 +395,11 @@ export const RELAY_SETTINGS = {
     read: 'text',
     rule: z
       .string({ error: 'must be a redis:// or rediss:// URL' })
-      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .refine(
+        (url) => URL.canParse(url),
+        'must be a valid URL: redis://[user:password@]host:port[/db] (percent-encode reserved characters)',
+      ),
     secret: true,
     placeholder: 'url',
     description: '`redis://…` (may hold a password), required with `--storage redis`',

@@ -76,6 +76,12 @@ export function resolveSettings<K extends RelaySettingName>(
       })
     }
   }
+  if (typeof out.metricsPort === 'number' && out.metricsPort !== 0 && out.metricsPort === out.port) {
+    issues.push({
+      setting: settingLabel('metricsPort', audience),
+      message: `must differ from ${settingLabel('port', audience)} (it is a second listener)`,
+    })
+  }
   if (typeof out.maxBufferedBytes === 'number' && typeof out.bodyLimitBytes === 'number') {
     const least = minReaderBufferBytes(out.bodyLimitBytes)
     if (out.maxBufferedBytes < least) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Relay } from '../relay.js'
+import { FLOW_INTERACTIVE_DEADLINE_MS } from './thread-routes.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import type { EventEnvelope, EventStorage } from '../storage/types.js'
 import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
@@ -140,6 +141,46 @@ describe('send proxy, history and business hours', () => {
     const r = await send(visitor, { type: 'text', text: 'hi', traceId: 'x' })
     expect(r.statusCode).toBe(429)
     expect(r.headers['retry-after']).toBe('120')
+  })
+
+  it('answers a send and a history read 503 once Flow.ai has been silent 15 s, all attempts included', async () => {
+    // A Flow.ai that never answers, but lets go when the relay gives up (as a real fetch does).
+    const attempts: string[] = []
+    const silent: typeof fetch = (input, init) => {
+      attempts.push(input instanceof Request ? input.url : input.toString())
+      return new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error), { once: true })
+      })
+    }
+    const { visitor } = await setup(undefined, { fetch: silent })
+    // Only timers are faked: the deadline's timer is one; the per-attempt timeout (30 s) never fires here.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      for (const request of [
+        () => send(visitor, { type: 'text', text: 'Hello' }),
+        () => relay.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${visitor}` } }),
+      ]) {
+        const before = attempts.length
+        let answered: Awaited<ReturnType<typeof send>> | undefined
+        void request().then((r) => (answered = r))
+        // Not vi.waitFor: with fake timers it advances them while it polls.
+        for (let i = 0; i < 10_000 && attempts.length === before; i++) {
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        expect(attempts.length).toBe(before + 1)
+        await vi.advanceTimersByTimeAsync(FLOW_INTERACTIVE_DEADLINE_MS - 1)
+        expect(answered).toBeUndefined()
+        await vi.advanceTimersByTimeAsync(1)
+        for (let i = 0; i < 10_000 && answered === undefined; i++) {
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        expect(answered?.statusCode).toBe(503)
+        expect(answered?.json()).toMatchObject({ error: { code: 'unavailable' } })
+        expect(attempts.length).toBe(before + 1)
+      }
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('rate-limits sends per token with Retry-After', async () => {

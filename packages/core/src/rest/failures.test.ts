@@ -366,6 +366,67 @@ describe('timeouts and abort', () => {
     expect(flow.requests).toHaveLength(2)
   })
 
+  /** A fetch that never answers (until its signal aborts), counting the attempts. */
+  function silentFetch() {
+    const attempts: string[] = []
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      attempts.push(input instanceof Request ? input.url : input.toString())
+      return new Promise((_resolve, reject) => {
+        const signal = init?.signal
+        signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true })
+      })
+    }
+    return { attempts, fetch }
+  }
+
+  it('deadlineMs bounds all attempts together: a silent Flow.ai fails the call with timeout by then', async () => {
+    const silent = silentFetch()
+    const started = performance.now()
+    const err = await failure(
+      client({ fetch: silent.fetch, timeoutMs: 10_000, deadlineMs: 300 }).getThreads(),
+    )
+    expect(err.code).toBe('timeout')
+    expect(err.message).toContain('within 300 ms, all attempts included')
+    expect(performance.now() - started).toBeLessThan(5000) // without the deadline: 10 s per attempt, 3 attempts
+    expect(silent.attempts).toHaveLength(1)
+  })
+
+  it('deadlineMs counts the retries: each attempt times out, the next starts, until the deadline', async () => {
+    const silent = silentFetch()
+    const err = await failure(
+      client({ fetch: silent.fetch, timeoutMs: 50, deadlineMs: 400, retry: { retries: 100 } }).getThreads(),
+    )
+    expect(err.code).toBe('timeout')
+    expect(silent.attempts.length).toBeGreaterThanOrEqual(2)
+    expect(silent.attempts.length).toBeLessThan(100)
+  })
+
+  it('a per-call deadlineMs overrides the client one, and a back-off that would outlast it is not waited', async () => {
+    const silent = silentFetch()
+    const err = await failure(
+      client({ fetch: silent.fetch, timeoutMs: 10_000, deadlineMs: 60_000 }).sendMessage(
+        THREAD,
+        text('hi', 't1'),
+        { deadlineMs: 200 },
+      ),
+    )
+    expect(err.code).toBe('timeout')
+    expect(err.message).toContain('within 200 ms')
+
+    flow.queue({ status: 503, headers: { 'retry-after': '2' } })
+    const unavailable = await failure(client({ deadlineMs: 1000 }).getThreads())
+    expect(unavailable).toMatchObject({ code: 'unavailable', status: 503 })
+    expect(sleeps).toEqual([])
+    expect(flow.requests).toHaveLength(1)
+  })
+
+  it('refuses a deadlineMs that is not a positive number', async () => {
+    expect(() => client({ deadlineMs: 0 })).toThrow(/deadlineMs must be a positive number/)
+    const err = await failure(client().getThreads(1, { deadlineMs: Number.NaN }))
+    expect(err.code).toBe('invalid_input')
+    expect(flow.requests).toHaveLength(0)
+  })
+
   it("aborts with the caller's signal, without retrying", async () => {
     stall()
     const controller = new AbortController()
@@ -421,6 +482,33 @@ describe('the API key never appears in an error', () => {
     arrange()
     const err = await failure(client({ retry: false }).getThreads())
     expect(leaks(err)).toEqual([])
+  })
+
+  it('a key that the 200-character clip would cut, at every offset around it, in an error answer and a status error', async () => {
+    // Clipped before redaction, `<185 x> key=<key>` used to end in the key's first characters.
+    const c = client({ retry: false })
+    for (let pad = 150; pad <= 205; pad++) {
+      const said = `${'x'.repeat(pad)} key=${KEY}`
+      flow.queue({ status: 500, body: { message: said } })
+      flow.queue({ status: 502, body: said })
+      flow.queue({ body: { status: 'error', message: said } })
+      const errors = [
+        await failure(c.getThreads()),
+        await failure(c.getThreads()),
+        await failure(c.pause(THREAD)),
+      ]
+      for (const err of errors) {
+        expect(err.message, `pad ${pad}`).not.toContain(KEY.slice(0, 4))
+        expect(leaks(err)).toEqual([])
+      }
+    }
+  })
+
+  it('a key with a space, split over a line break in the answer, is redacted once the message is on one line', async () => {
+    const key = 'ab  cd-0123456789'
+    flow.queue({ status: 500, body: { message: `echo ab\n\ncd-0123456789 and ${key}` } })
+    const err = await failure(client({ apiKey: key, retry: false }).getThreads())
+    expect(err.message).toContain('echo [redacted] and [redacted]')
   })
 
   it('a timeout, a refused connection and invalid input', async () => {

@@ -25,10 +25,47 @@ export interface HttpCall {
   /** Safe to send again: reads, and sends that carry a traceId. */
   retry: boolean
   signal?: AbortSignal | undefined
+  /** All attempts and back-off waits together; absent: the client's `deadlineMs` (`undefined` for uploads). */
+  deadlineMs?: number | undefined
+  /** A streamed upload, whose time grows with its size: the client's `deadlineMs` does not apply to it. */
+  upload?: boolean
+}
+
+/** A running deadline of one call: its signal aborts when the time is up; `stop` clears its timer. */
+interface Deadline {
+  ms: number
+  at: number
+  signal: AbortSignal
+  stop: () => void
+}
+
+/** Starts a deadline with the global timer (which tests may fake), not `AbortSignal.timeout` (which they cannot). */
+function startDeadline(ms: number): Deadline {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new Error(`deadline of ${ms} ms passed`)), ms)
+  return { ms, at: Date.now() + ms, signal: controller.signal, stop: () => clearTimeout(timer) }
+}
+
+const checkDeadline = (ms: unknown, where: string): void => {
+  if (ms !== undefined && (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0)) {
+    throw new FlowError(FlowErrorCode.invalid_input, `${where} must be a positive number of milliseconds.`, {
+      path: where,
+    })
+  }
 }
 
 /** Sends calls to Flow.ai: auth header, timeouts, retries, error mapping. Resolves with the parsed JSON answer. */
 export type Transport = (call: HttpCall) => Promise<unknown>
+
+/**
+ * Whether a value can be sent as the API key: a non-empty string of printable ASCII without surrounding spaces. A
+ * key with a line break or control character would make fetch throw an error that quotes the header value.
+ *
+ * @example
+ * isUsableApiKey('ab\ncd') // false
+ */
+export const isUsableApiKey = (apiKey: unknown): apiKey is string =>
+  typeof apiKey === 'string' && /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(apiKey)
 
 /**
  * Creates the transport behind `createFlowRestClient`. The API key only ever goes into the `Authorization`
@@ -41,8 +78,7 @@ export type Transport = (call: HttpCall) => Promise<unknown>
  */
 export function createTransport(options: FlowRestClientOptions): Transport {
   const { apiKey } = options
-  // A key with a line break or control character would make fetch throw an error that quotes the header value.
-  if (typeof apiKey !== 'string' || !/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(apiKey)) {
+  if (!isUsableApiKey(apiKey)) {
     throw new FlowError(
       FlowErrorCode.invalid_input,
       'apiKey must be a non-empty string of printable ASCII characters without surrounding spaces.',
@@ -65,12 +101,14 @@ export function createTransport(options: FlowRestClientOptions): Transport {
     options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry }
   const sleep = options.sleep ?? timerSleep
   const random = options.random ?? Math.random
+  checkDeadline(options.deadlineMs, 'deadlineMs')
 
-  const redact = (text: string) => text.split(apiKey).join('[redacted]')
+  const redact = (text: string) => redactKey(text, apiKey)
 
-  async function attempt(call: HttpCall, label: string): Promise<unknown> {
+  async function attempt(call: HttpCall, label: string, deadline: Deadline | undefined): Promise<unknown> {
     const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout
+    const signals = [call.signal, timeout, deadline?.signal].filter((s) => s !== undefined)
+    const signal = signals.length === 1 ? timeout : AbortSignal.any(signals)
     const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' }
     let body: BodyInit | undefined
     let failure: (() => FlowError | undefined) | undefined
@@ -97,6 +135,13 @@ export function createTransport(options: FlowRestClientOptions): Transport {
         throw new FlowError(FlowErrorCode.aborted, `${label} was aborted by the caller.`, {
           cause: call.signal.reason,
         })
+      }
+      if (deadline?.signal.aborted) {
+        throw new FlowError(
+          FlowErrorCode.timeout,
+          `${label} got no complete answer within ${deadline.ms} ms, all attempts included.`,
+          { cause: deadline.signal.reason },
+        )
       }
       if (timeout.aborted) {
         throw new FlowError(
@@ -125,8 +170,9 @@ export function createTransport(options: FlowRestClientOptions): Transport {
     const code = codeForStatus(status)
     const retryAfterMs =
       status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined
-    const said = serverMessage(text)
-    const quoted = said ? `: ${redact(said)}` : ''
+    // Redacted inside, before it is clipped: a key cut by the clip would no longer be recognised.
+    const said = serverMessage(text, apiKey)
+    const quoted = said ? `: ${said}` : ''
     const advice: Partial<Record<FlowErrorCode, string>> = {
       unauthorized:
         " Check apiKey and auth: 'raw' sends `Authorization: <key>` (current reference), 'bearer' sends `Authorization: Bearer <key>` (older one).",
@@ -152,31 +198,47 @@ export function createTransport(options: FlowRestClientOptions): Transport {
 
   return async function send(call: HttpCall): Promise<unknown> {
     const label = `${call.method} ${call.path}`
-    for (let n = 0; ; n++) {
-      try {
-        return await attempt(call, label)
-      } catch (error) {
-        const err = error as FlowError
-        const again = call.retry && n < retry.retries && isTransientFailure(err)
-        if (!again) throw err
-        let delay = backoffDelay(n + 1, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs, random })
-        if (err.retryAfterMs !== undefined) {
-          // The server said how long; waiting less would only be refused again.
-          if (err.retryAfterMs > retry.maxDelayMs) throw err
-          delay = err.retryAfterMs
-        }
+    checkDeadline(call.deadlineMs, 'deadlineMs')
+    const deadlineMs = call.deadlineMs ?? (call.upload ? undefined : options.deadlineMs)
+    const deadline = deadlineMs === undefined ? undefined : startDeadline(deadlineMs)
+    try {
+      for (let n = 0; ; n++) {
         try {
-          await sleepUnlessAborted(sleep, delay, call.signal)
-        } catch (reason) {
-          throw new FlowError(FlowErrorCode.aborted, `${label} was aborted by the caller.`, { cause: reason })
+          return await attempt(call, label, deadline)
+        } catch (error) {
+          const err = error as FlowError
+          const again =
+            call.retry && n < retry.retries && isTransientFailure(err) && !deadline?.signal.aborted
+          if (!again) throw err
+          let delay = backoffDelay(n + 1, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs, random })
+          if (err.retryAfterMs !== undefined) {
+            // The server said how long; waiting less would only be refused again.
+            if (err.retryAfterMs > retry.maxDelayMs) throw err
+            delay = err.retryAfterMs
+          }
+          // A wait that would outlast the deadline only delays the same answer: Flow.ai's own is more telling.
+          if (deadline && Date.now() + delay >= deadline.at) throw err
+          try {
+            await sleepUnlessAborted(sleep, delay, call.signal)
+          } catch (reason) {
+            throw new FlowError(FlowErrorCode.aborted, `${label} was aborted by the caller.`, {
+              cause: reason,
+            })
+          }
         }
       }
+    } finally {
+      deadline?.stop()
     }
   }
 }
 
-/** The message an error answer carries (`{"message": …}`, `{"error": …}`), or a short plain-text body. */
-function serverMessage(text: string): string | undefined {
+/**
+ * The message an error answer carries (`{"message": …}`, `{"error": …}`), or a short plain-text body: on one
+ * line, scrubbed of `apiKey`, then clipped. The order matters: a clip first could cut the key, and a cut key is no
+ * longer recognised by a redaction after it.
+ */
+function serverMessage(text: string, apiKey: string): string | undefined {
   const trimmed = text.trim()
   if (!trimmed) return undefined
   try {
@@ -184,17 +246,32 @@ function serverMessage(text: string): string | undefined {
     if (parsed.ok) {
       const { message, error } = parsed.value
       const said = message ?? (typeof error === 'string' ? error : undefined)
-      return said === undefined ? undefined : clip(said)
+      return said === undefined ? undefined : quotable(said, apiKey)
     }
     return undefined
   } catch {
-    return /^</.test(trimmed) ? undefined : clip(trimmed) // an HTML error page says nothing useful
+    return /^</.test(trimmed) ? undefined : quotable(trimmed, apiKey) // an HTML error page says nothing useful
   }
 }
 
-function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ')
-  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine
+/**
+ * Text from Flow.ai fit to quote in an error: the key redacted (also as it reads once line breaks are collapsed),
+ * on one line, then clipped to `max` characters. Nothing is appended to it raw afterwards.
+ *
+ * @example
+ * quotable('bad key=k3y', 'k3y') // 'bad key=[redacted]'
+ */
+export function quotable(text: string, apiKey: string, max = 200): string {
+  const oneLine = redactKey(redactKey(text, apiKey).replace(/\s+/g, ' '), apiKey)
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine
+}
+
+/** `text` with every occurrence of the key, and of the key with its runs of spaces collapsed, replaced. */
+function redactKey(text: string, apiKey: string): string {
+  let out = text.split(apiKey).join('[redacted]')
+  const collapsed = apiKey.replace(/\s+/g, ' ')
+  if (collapsed !== apiKey) out = out.split(collapsed).join('[redacted]')
+  return out
 }
 
 /** The innermost reason of a fetch failure (`ECONNREFUSED`), without any request detail. */

@@ -16,7 +16,7 @@ import {
   type MessageRequest,
   type ParseResult,
 } from '../schemas/index.js'
-import { createTransport, type HttpCall } from './http.js'
+import { createTransport, quotable, type HttpCall } from './http.js'
 import { createMultipartBody, isBlob, knownSize, MAX_UPLOAD_BYTES, tooLarge } from './multipart.js'
 import type { FlowRestClient, FlowRestClientOptions, UploadSource } from './types.js'
 import { isRecord } from '../schemas/light-read.js'
@@ -78,7 +78,7 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
   /** Fails on `{"status":"error"}` whatever the HTTP status said. */
   function rejectErrorStatus(body: unknown, label: string): void {
     if (isRecord(body) && body.status === 'error') {
-      const said = typeof body.message === 'string' ? `: ${body.message.slice(0, 200)}` : ''
+      const said = typeof body.message === 'string' ? `: ${quotable(body.message, options.apiKey)}` : ''
       throw new FlowError(FlowErrorCode.server_error, `Flow.ai reported an error for ${label}${said}.`)
     }
   }
@@ -128,7 +128,14 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
     async sendMessage(threadId, message, o = {}) {
       const path = `messages/${threadPath(threadId)}`
       const json = encode(message)
-      await ack({ method: 'POST', path, json, retry: json.payload.traceId !== undefined, signal: o.signal })
+      await ack({
+        method: 'POST',
+        path,
+        json,
+        retry: json.payload.traceId !== undefined,
+        signal: o.signal,
+        deadlineMs: o.deadlineMs,
+      })
     },
 
     async sendMessageSync(threadId, message, o = {}) {
@@ -140,6 +147,7 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
         json,
         retry: json.payload.traceId !== undefined,
         signal: o.signal,
+        deadlineMs: o.deadlineMs,
       }
       const body = await send(call)
       const label = `POST ${path}`
@@ -162,6 +170,8 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
         path,
         retry: message.traceId !== undefined && isBlob(file),
         signal: o.signal,
+        deadlineMs: o.deadlineMs,
+        upload: true,
         body: () => {
           if (built && !isBlob(file))
             throw new FlowError(FlowErrorCode.invalid_input, 'A stream can be sent once.')
@@ -183,18 +193,28 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
     async requestHistory(threadId, page, o = {}) {
       const n = pageNumber(page)
       const path = `messages/${threadPath(threadId)}${n === undefined ? '' : `?page=${n}`}`
-      await ack({ method: 'GET', path, retry: true, signal: o.signal })
+      await ack({ method: 'GET', path, retry: true, signal: o.signal, deadlineMs: o.deadlineMs })
     },
 
     async getHistory(threadId, page, o = {}) {
       const n = pageNumber(page)
       const path = `messages/${threadPath(threadId)}?sync=true${n === undefined ? '' : `&page=${n}`}`
-      return (await data({ method: 'GET', path, retry: true, signal: o.signal }, historyResponseSchema))
-        .result
+      return (
+        await data(
+          { method: 'GET', path, retry: true, signal: o.signal, deadlineMs: o.deadlineMs },
+          historyResponseSchema,
+        )
+      ).result
     },
 
     async requestThreads(page = 1, o = {}) {
-      await ack({ method: 'GET', path: `threads?page=${pageNumber(page)}`, retry: true, signal: o.signal })
+      await ack({
+        method: 'GET',
+        path: `threads?page=${pageNumber(page)}`,
+        retry: true,
+        signal: o.signal,
+        deadlineMs: o.deadlineMs,
+      })
     },
 
     async getThreads(page = 1, o = {}) {
@@ -203,7 +223,8 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
         path: `threads?sync=true&page=${pageNumber(page)}`,
         retry: true,
       }
-      return (await data({ ...call, signal: o.signal }, threadsResponseSchema)).result
+      return (await data({ ...call, signal: o.signal, deadlineMs: o.deadlineMs }, threadsResponseSchema))
+        .result
     },
 
     async takeover(threadId, o = {}) {
@@ -213,6 +234,7 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
         json: {},
         retry: false,
         signal: o.signal,
+        deadlineMs: o.deadlineMs,
       })
     },
 
@@ -221,15 +243,27 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
       const json = check(
         safeParse(handoverRequestSchema, secondsToPause === undefined ? {} : { secondsToPause }),
       )
-      await ack({ method: 'POST', path, json, retry: false, signal: o.signal })
+      await ack({ method: 'POST', path, json, retry: false, signal: o.signal, deadlineMs: o.deadlineMs })
     },
 
     async requestTriggerEvents(o = {}) {
-      await ack({ method: 'GET', path: 'trigger/event', retry: true, signal: o.signal })
+      await ack({
+        method: 'GET',
+        path: 'trigger/event',
+        retry: true,
+        signal: o.signal,
+        deadlineMs: o.deadlineMs,
+      })
     },
 
     async getTriggerEvents(o = {}) {
-      const call: HttpCall = { method: 'GET', path: 'trigger/event?sync=true', retry: true, signal: o.signal }
+      const call: HttpCall = {
+        method: 'GET',
+        path: 'trigger/event?sync=true',
+        retry: true,
+        signal: o.signal,
+        deadlineMs: o.deadlineMs,
+      }
       return (await data(call, triggerEventsResponseSchema)).result.items
     },
 
@@ -239,15 +273,27 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
         throw invalidInput('eventName', 'must not be empty')
       if (eventName.length > 255) throw invalidInput('eventName', 'must be at most 255 characters')
       const path = `trigger/event/${thread}?eventName=${encodeURIComponent(eventName)}`
-      await ack({ method: 'POST', path, json: {}, retry: false, signal: o.signal })
+      await ack({ method: 'POST', path, json: {}, retry: false, signal: o.signal, deadlineMs: o.deadlineMs })
     },
 
     async requestBusinessHours(o = {}) {
-      await ack({ method: 'GET', path: 'businesshours', retry: true, signal: o.signal })
+      await ack({
+        method: 'GET',
+        path: 'businesshours',
+        retry: true,
+        signal: o.signal,
+        deadlineMs: o.deadlineMs,
+      })
     },
 
     async getBusinessHours(o = {}) {
-      const call: HttpCall = { method: 'GET', path: 'businesshours?sync=true', retry: true, signal: o.signal }
+      const call: HttpCall = {
+        method: 'GET',
+        path: 'businesshours?sync=true',
+        retry: true,
+        signal: o.signal,
+        deadlineMs: o.deadlineMs,
+      }
       return (await data(call, businessHoursResponseSchema)).businessHours
     },
 
@@ -258,6 +304,7 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
         json: {},
         retry: false,
         signal: o.signal,
+        deadlineMs: o.deadlineMs,
       })
     },
 
@@ -268,16 +315,23 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
         json: {},
         retry: false,
         signal: o.signal,
+        deadlineMs: o.deadlineMs,
       })
     },
 
     async requestBotStatus(threadId, o = {}) {
-      await ack({ method: 'GET', path: `pause/${threadPath(threadId)}`, retry: true, signal: o.signal })
+      await ack({
+        method: 'GET',
+        path: `pause/${threadPath(threadId)}`,
+        retry: true,
+        signal: o.signal,
+        deadlineMs: o.deadlineMs,
+      })
     },
 
     async getBotStatus(threadId, o = {}) {
       const call: HttpCall = { method: 'GET', path: `pause/${threadPath(threadId)}?sync=true`, retry: true }
-      return data({ ...call, signal: o.signal }, botStatusResponseSchema)
+      return data({ ...call, signal: o.signal, deadlineMs: o.deadlineMs }, botStatusResponseSchema)
     },
   }
 }

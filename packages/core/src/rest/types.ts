@@ -31,6 +31,13 @@ export interface FlowRestClientOptions {
   fetch?: typeof fetch
   /** Per request, including reading the body. Default 30 000 ms. */
   timeoutMs?: number
+  /**
+   * Per call, all attempts and back-off waits included: past it the call fails with `timeout`, and a back-off
+   * wait that would end past it is not started (the call fails with the last error). Default: none (each attempt
+   * has `timeoutMs`, so with the default retries a silent Flow.ai holds a call about 90 s). Not applied to
+   * `uploadMedia`, whose time grows with the file: give it a per-call `deadlineMs`.
+   */
+  deadlineMs?: number
   retry?: RetryOptions | false
   /** Injected for tests: waits `ms` (default setTimeout). */
   sleep?: (ms: number) => Promise<void>
@@ -43,6 +50,8 @@ export interface FlowRestClientOptions {
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal
+  /** This call's deadline, all attempts and back-off waits included; overrides the client's `deadlineMs`. */
+  deadlineMs?: number
 }
 
 /** Per-call options of an upload. */
