@@ -5,7 +5,6 @@ import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { answerClientError, refuseMissingHost } from './client-errors.js'
-import { ConfigError } from './config-error.js'
 import { answerError, toHttpError } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
@@ -153,8 +152,7 @@ interface ServerFactoryOptions {
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   // One table holds the rules and defaults of the CLI and of these options (relay-settings.ts).
   const o = validateRelayOptions(options)
-  const requestTimeoutMs = timeoutOption(options, 'requestTimeoutMs', 120_000)
-  const shutdownTimeoutMs = timeoutOption(options, 'shutdownTimeoutMs', 8000)
+  const { requestTimeoutMs, shutdownTimeoutMs } = o
   const storage =
     options.storage ??
     createMemoryStorage({
@@ -386,19 +384,4 @@ async function closeWithin(app: FastifyInstance, deadlineMs: number): Promise<vo
   } finally {
     clearTimeout(timer)
   }
-}
-
-/** A timeout option in milliseconds: an integer from 0 (off) to a day. */
-function timeoutOption(
-  options: RelayOptions,
-  name: 'requestTimeoutMs' | 'shutdownTimeoutMs',
-  fallback: number,
-) {
-  const value = options[name] ?? fallback
-  if (!Number.isInteger(value) || value < 0 || value > 86_400_000) {
-    throw ConfigError.of('Invalid relay options', [
-      { setting: name, message: 'must be an integer from 0 to 86400000 (ms)' },
-    ])
-  }
-  return value
 }
