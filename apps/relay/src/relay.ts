@@ -5,7 +5,7 @@ import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { answerClientError, refuseMissingHost } from './client-errors.js'
-import { answerError, toHttpError } from './http-error.js'
+import { FLOW_INTERACTIVE_DEADLINE_MS, answerError, toHttpError } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
@@ -166,6 +166,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     baseUrl: o.flowBaseUrl,
     auth: o.auth,
     maxUploadBytes: o.uploadLimitBytes,
+    // Someone waits for every call but an upload: 15 s at most, all attempts included (uploads are not bound).
+    deadlineMs: FLOW_INTERACTIVE_DEADLINE_MS,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })
   // Rate-limit counts are best effort (skipped while Redis fails): do not queue commands for long.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Relay } from '../relay.js'
-import { FLOW_INTERACTIVE_DEADLINE_MS } from './thread-routes.js'
+import { FLOW_INTERACTIVE_DEADLINE_MS } from '../http-error.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import type { EventEnvelope, EventStorage } from '../storage/types.js'
 import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
@@ -143,7 +143,7 @@ describe('send proxy, history and business hours', () => {
     expect(r.headers['retry-after']).toBe('120')
   })
 
-  it('answers a send and a history read 503 once Flow.ai has been silent 15 s, all attempts included', async () => {
+  it('answers a send, a history read and operator calls 503 once Flow.ai has been silent 15 s, all attempts included', async () => {
     // A Flow.ai that never answers, but lets go when the relay gives up (as a real fetch does).
     const attempts: string[] = []
     const silent: typeof fetch = (input, init) => {
@@ -152,13 +152,17 @@ describe('send proxy, history and business hours', () => {
         init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error), { once: true })
       })
     }
-    const { visitor } = await setup(undefined, { fetch: silent })
+    const { visitor, operator } = await setup(undefined, { fetch: silent })
+    const asOperator = (url: string) =>
+      relay.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${operator}` } })
     // Only timers are faked: the deadline's timer is one; the per-attempt timeout (30 s) never fires here.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
       for (const request of [
         () => send(visitor, { type: 'text', text: 'Hello' }),
         () => relay.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${visitor}` } }),
+        () => asOperator('/v1/threads'),
+        () => asOperator(`/v1/threads/${encodeURIComponent(T)}/status`),
       ]) {
         const before = attempts.length
         let answered: Awaited<ReturnType<typeof send>> | undefined

@@ -13,14 +13,6 @@ import type { Principal } from '../token-service.js'
 import { createSendsUnderWay } from './sends-under-way.js'
 import { receiveUpload } from './upload.js'
 
-/**
- * How long a send (JSON) or a history read waits for Flow.ai, all attempts and back-off waits included, before it is
- * answered 503: someone is waiting for it. The REST client's own bounds (30 s an attempt, two retries) would hold a
- * send to a silent Flow.ai about 90 s. A send cut off here may still reach Flow.ai; a retry by the client with the
- * same `traceId` is how it is made safe, as for any 503.
- */
-export const FLOW_INTERACTIVE_DEADLINE_MS = 15_000
-
 type Common = Pick<SendMessageBody, 'traceId' | 'lang' | 'timezone' | 'params' | 'originator'>
 
 /**
@@ -124,9 +116,7 @@ export function threadRoutes(context: RelayContext) {
       const eventId = await underWay.during(
         threadId,
         async () => {
-          await upstream(() =>
-            rest.sendMessage(threadId, message, { deadlineMs: FLOW_INTERACTIVE_DEADLINE_MS }),
-          )
+          await upstream(() => rest.sendMessage(threadId, message))
           metrics.sendObserved((performance.now() - started) / 1000)
           return publishSent(request, who, threadId, message, common.traceId, sent)
         },
@@ -140,9 +130,7 @@ export function threadRoutes(context: RelayContext) {
       // other): pair them once their `sent` events are stored. An older page cannot hold one (a send's copy is the
       // thread's newest message as it is made): it need not wait.
       const number = query.page ?? 1
-      const page = await upstream(() =>
-        rest.getHistory(params.threadId, number, { deadlineMs: FLOW_INTERACTIVE_DEADLINE_MS }),
-      )
+      const page = await upstream(() => rest.getHistory(params.threadId, number))
       if (number === 1) await underWay.settled(params.threadId, SEND_WAIT_MS, request.log)
       try {
         return await labels.restore(params.threadId, page)
