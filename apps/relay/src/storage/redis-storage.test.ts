@@ -327,4 +327,92 @@ describe('redis storage while Redis is down', () => {
     // Redis came back empty (no persistence): a client resuming from before the outage must refetch.
     expect((await s.read({ thread: 't1' }, before.threadEventId!, 10)).reset).toBe(true)
   })
+
+  /** Until both storages answer again after a restart. */
+  async function back(...storages: EventStorage[]): Promise<void> {
+    const deadline = Date.now() + 10_000
+    for (;;) {
+      const answers = await Promise.all(storages.map((s) => s.ready()))
+      if (answers.every(Boolean)) return
+      if (Date.now() > deadline) throw new Error('timed out waiting for Redis to answer again')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
+  it('delivers to subscribers that came during the outage and after it, while the tail from before runs on', async () => {
+    const keyPrefix = prefix()
+    const s = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
+    const other = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
+    opened.push(s, other)
+    const early: EventEnvelope[] = []
+    s.subscribe({ thread: 'early' }, (e) => early.push(e))
+    await s.lastId('operators')
+    await other.append({ key: 'before', envelope: testEnvelope('early', 'before') })
+    await until(() => early.length === 1, 'the event before the outage')
+
+    await redis.stop()
+    // Its starting point cannot be read from Redis now: it starts from the clock.
+    const during: EventEnvelope[] = []
+    s.subscribe({ thread: 'during' }, (e) => during.push(e))
+    await expect(s.lastId({ thread: 'during' })).rejects.toThrow()
+    await redis.start()
+    await back(s, other)
+    const after: EventEnvelope[] = []
+    s.subscribe({ thread: 'after' }, (e) => after.push(e))
+    // Its starting point is read before anything appended below.
+    await s.lastId('operators')
+    for (const thread of ['early', 'during', 'after']) {
+      await other.append({ key: thread, envelope: testEnvelope(thread, 'after') })
+    }
+    await until(() => early.length === 2 && during.length === 1 && after.length === 1, 'every event after it')
+    expect([early, during, after].map(texts)).toEqual([['before', 'after'], ['after'], ['after']])
+  })
+
+  it('delivers to a new subscriber when Redis restarted empty and its new ids are below those the tail saw', async () => {
+    const keyPrefix = prefix()
+    const s = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
+    const other = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
+    opened.push(s, other)
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: 0 })
+    admin.on('error', () => undefined)
+    const early: EventEnvelope[] = []
+    s.subscribe({ thread: 'early' }, (e) => early.push(e))
+    await s.lastId('operators')
+    await other.append({ key: 'first', envelope: testEnvelope('early', 'first') })
+    // The Redis before the restart ran a minute ahead (a clock stepped back, or a restart on another host): its
+    // ids are above every id the Redis after the restart gives out for a minute.
+    await admin.xsetid(`${keyPrefix}:{o0}:ops`, `${Date.now() + 60_000}-0`)
+    await other.append({ key: 'ahead', envelope: testEnvelope('early', 'ahead') })
+    await until(() => early.length === 2, "the events before the outage, the tail's cursor a minute ahead")
+    admin.disconnect()
+
+    await redis.stop()
+    await redis.start()
+    await back(s, other)
+    // The tail is back and blocked in its XREAD: whatever it did on coming back is done before anyone new subscribes.
+    const watcher = new Redis(redis.url, { maxRetriesPerRequest: 0 })
+    watcher.on('error', () => undefined)
+    try {
+      const tailName = ` name=${keyPrefix}-relay-tail `
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        const clients = String(await watcher.client('LIST').catch(() => ''))
+        const tail = clients.split('\n').find((line) => line.includes(tailName))
+        if (tail?.includes(' cmd=xread')) break
+        if (Date.now() > deadline) throw new Error('timed out waiting for the tail to block in XREAD again')
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    } finally {
+      watcher.disconnect()
+    }
+    const after: EventEnvelope[] = []
+    s.subscribe({ thread: 'after' }, (e) => after.push(e))
+    await s.lastId('operators')
+    await other.append({ key: 'after', envelope: testEnvelope('after', 'after') })
+    await until(() => after.length === 1, 'the event appended after the restart')
+    expect(texts(after)).toEqual(['after'])
+    // A client resuming from before the restart is told to refetch.
+    const reopened = await s.read({ thread: 'early' }, early[1]!.id, 10)
+    expect(reopened.reset).toBe(true)
+  })
 })

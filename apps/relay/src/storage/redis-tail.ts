@@ -66,6 +66,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const headFromClock = () => `${Date.now() - 1_000}-0`
 
 /**
+ * Where the tail reads on from when its cursor's entry is gone. Trimming removes the oldest entries, so then all
+ * that is left comes after the cursor, and reading from the start reads the same. But a Redis restarted empty
+ * hands out new ids from its clock, which can be below the cursor (a clock behind the old one: another host, a
+ * clock stepped back): read from the cursor, every event appended until that clock passes it would be skipped,
+ * for every subscriber, also those that subscribed after the restart. Subscribers still get nothing twice: each
+ * takes only ids above the last one it got.
+ */
+const restartCursor = '0-0'
+
+/**
  * Live fan-out for one relay instance: a single loop over the operators' stream (which carries every event, and
  * for thread events the id in the thread's stream) dispatches to local subscribers by thread. Its source is a
  * blocking `XREAD` on one stream, or the shards of a sharded stream merged in id order. So an instance holds the
@@ -75,7 +85,8 @@ const headFromClock = () => `${Date.now() - 1_000}-0`
  * The loop runs only while someone listens. When its connection drops it waits for ioredis to reconnect
  * and goes on from the last id it saw. If that id was trimmed meanwhile (or Redis restarted empty), the
  * operators' stream no longer shows what was missed, so each thread subscriber catches up from its thread's
- * stream instead. Each subscriber remembers the newest id it got, so nothing reaches it twice.
+ * stream instead, and the loop reads the operators' stream from its start (see `restartCursor`). Each
+ * subscriber remembers the newest id it got, so nothing reaches it twice.
  *
  * @example
  * const tail = createOperatorsTail({ source, head, after, blockMs: 5000, batch: 500, onError })
@@ -157,7 +168,10 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
         await options.source.ready()
         if (failures > 0) {
           // Back after a failure: if entries after the cursor are gone, subscribers catch up from their streams.
-          if (!(await options.source.intact(cursor))) await catchUp()
+          if (!(await options.source.intact(cursor))) {
+            await catchUp()
+            cursor = restartCursor
+          }
           failures = 0
         }
         const entries = await options.source.next(cursor)
