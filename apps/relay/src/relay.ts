@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
@@ -21,6 +21,7 @@ import { streamRoutes } from './routes/stream-routes.js'
 import { threadRoutes } from './routes/thread-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { createMemoryStorage } from './storage/memory-storage.js'
+import { createRedisConnection, whenReady } from './storage/redis-connection.js'
 import type { EventStorage } from './storage/types.js'
 import { createStreamRegistry } from './stream-registry.js'
 import { createTokenService, type TokenClaims } from './token-service.js'
@@ -170,10 +171,21 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     deadlineMs: FLOW_INTERACTIVE_DEADLINE_MS,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })
-  // Rate-limit counts are best effort (skipped while Redis fails): do not queue commands for long.
+  // Rate-limit counts and stream caps are best effort (the local caps hold while Redis fails): the connection
+  // fails fast, as the storage's does. One that queued commands while Redis was away held every stream opening
+  // behind its reconnect back-off (seconds after Redis was back), or for good while Redis hung.
   const ownRedis =
-    typeof options.redis === 'string' ? new Redis(options.redis, { maxRetriesPerRequest: 1 }) : undefined
-  ownRedis?.on('error', () => undefined)
+    typeof options.redis === 'string'
+      ? (createRedisConnection({
+          target: { url: options.redis },
+          name: 'flowchat-relay-limits',
+          commandTimeoutMs: 1000,
+          onError: () => undefined,
+        }) as Redis)
+      : undefined
+  // Commands are not queued: the first requests count on Redis only once it is connected. Unreachable now, the
+  // relay starts on the local caps and shares them once ioredis has reconnected.
+  if (ownRedis) await whenReady(ownRedis, 2_000).catch(() => undefined)
   const redis = ownRedis ?? (typeof options.redis === 'object' ? options.redis : undefined)
   const logger =
     options.logger === undefined || options.logger === false
