@@ -5,6 +5,20 @@ import { sealedRxjs } from './scripts/sealed-rxjs.ts'
 import { terserPass } from './scripts/terser-pass.ts'
 
 /**
+ * Property names that only code inside the single file reads, so the minifier may shorten them:
+ * - names starting with `_`, internal by this code base's rule and RxJS's: the element's state properties
+ *   (`_draft`; state, never attributes), RxJS's `_subscribe`, `_finalizers`, … (-0.1 KB gzip). An attribute
+ *   property must never start with `_`;
+ * - Lit's own minified privates (`_$AH`, `_$E_`: `_$` and one or two letters), which only the Lit inside this file
+ *   reads (-68 B); Lit's cross-copy markers (`_$litType$`, `_$litPart$`, `_$cssResult$`, …) keep their names;
+ * - the state fields of RxJS's subscribers and subjects, which RxJS reads only on its own objects (a subscriber of
+ *   another RxJS copy is called through `next`, `error`, `complete`, `add` and `unsubscribe` alone) and which no
+ *   DOM object has (-53 B). `destination` is not among them: an `AudioContext` has one.
+ */
+const INTERNAL_PROPERTIES =
+  /^(_[a-zA-Z]|_\$[A-Z][A-Za-z_]?$|(currentObservers|observers|thrownError|hasError|isStopped|initialTeardown|partialObserver)$)/
+
+/**
  * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with Lit, the RxJS it uses and
  * `@flowchat/core` inside. Workspace sources resolve through the `@flowchat/source` condition; the widget
  * uses no decorators, so Vite 8 (which does not transform them) needs no extra plugin.
@@ -48,17 +62,13 @@ export default defineConfig({
       },
       // Tree-shaking annotations (`/* @__PURE__ */`, about 400 of them) have done their work once the bundle is
       // built: leaving them out saves about 0.4 KB gzip. License comments (Lit's, 0.1 KB) stay.
-      // Names starting with `_` are internal by this code base's rule and RxJS's: the element's state properties
-      // (`_draft`; state, never attributes), RxJS's `_subscribe`, `_finalizers`, … are renamed everywhere in the
-      // file at once (-0.1 KB gzip). An attribute property must never start with `_`. So are Lit's own minified
-      // privates (`_$AH`, `_$E_`: `_$` and one or two letters), which only the Lit inside this file reads (-68 B);
-      // Lit's cross-copy markers (`_$litType$`, `_$litPart$`, `_$cssResult$`, …) keep their names.
+      // The properties INTERNAL_PROPERTIES names are renamed everywhere in the file at once.
       output: {
         minify: {
           compress: true,
           mangle: true,
           codegen: true,
-          mangleProps: { include: /^_([a-zA-Z]|\$[A-Z][A-Za-z_]?$)/ },
+          mangleProps: { include: INTERNAL_PROPERTIES },
         },
         codeSplitting: false,
         comments: { legal: true, annotation: false, jsdoc: false },
