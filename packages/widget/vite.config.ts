@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import { minifyTemplates } from './scripts/minify-templates.ts'
+import { sealedLit } from './scripts/sealed-lit.ts'
 import { sealedRxjs } from './scripts/sealed-rxjs.ts'
 import { terserPass } from './scripts/terser-pass.ts'
 
@@ -29,8 +30,9 @@ export default defineConfig({
   mode: 'production',
   resolve: { conditions: ['@flowchat/source', 'es2015', 'module', 'browser', 'production'] },
   // sealedRxjs(): no page reaches the bundled RxJS, so its config defaults are constants and unused members go.
+  // sealedLit(): nor the bundled Lit, so its polyfill, hydration and version hooks on `globalThis` go.
   // terserPass(): a second minifier over Oxc's output, once the bundle is final (generateBundle).
-  plugins: [minifyTemplates(), sealedRxjs(), terserPass()],
+  plugins: [minifyTemplates(), sealedRxjs(), sealedLit(), terserPass()],
   define: {
     // Lit's production build: no dev-mode warnings, smaller.
     'process.env.NODE_ENV': '"production"',
