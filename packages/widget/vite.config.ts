@@ -10,14 +10,17 @@ import { terserPass } from './scripts/terser-pass.ts'
  * - names starting with `_`, internal by this code base's rule and RxJS's: the element's state properties
  *   (`_draft`; state, never attributes), RxJS's `_subscribe`, `_finalizers`, … (-0.1 KB gzip). An attribute
  *   property must never start with `_`;
- * - Lit's own minified privates (`_$AH`, `_$E_`: `_$` and one or two letters), which only the Lit inside this file
- *   reads (-68 B); Lit's cross-copy markers (`_$litType$`, `_$litPart$`, `_$cssResult$`, …) keep their names;
+ * - the privates of Lit's modules, as its own build names them (`_$E…` ReactiveElement's, `_$C…` lit-html's,
+ *   `_$D…` LitElement's: each only in its own module), which only the Lit inside this file reads (-28 B). Lit's
+ *   cross-package names (`_$A…`: a part's `_$AH` committed value, a directive's `_$AS` resolve, …) and markers
+ *   (`_$litType$`, …) keep theirs: the file exports `FlowChatElement`, and a page's subclass may render its own
+ *   Lit's templates and directives with it;
  * - the state fields of RxJS's subscribers and subjects, which RxJS reads only on its own objects (a subscriber of
  *   another RxJS copy is called through `next`, `error`, `complete`, `add` and `unsubscribe` alone) and which no
  *   DOM object has (-53 B). `destination` is not among them: an `AudioContext` has one.
  */
 const INTERNAL_PROPERTIES =
-  /^(_[a-zA-Z]|_\$[A-Z][A-Za-z_]?$|(currentObservers|observers|thrownError|hasError|isStopped|initialTeardown|partialObserver)$)/
+  /^(_[a-zA-Z]|_\$[CDE][A-Za-z_]?$|(currentObservers|observers|thrownError|hasError|isStopped|initialTeardown|partialObserver)$)/
 
 /**
  * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with Lit, the RxJS it uses and
