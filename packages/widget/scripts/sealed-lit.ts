@@ -17,8 +17,9 @@ const EXPECTED: Record<string, { hooks: number; versions: number }> = {
 }
 
 /**
- * The single file's copy of Lit is sealed, as its RxJS is (`sealed-rxjs.ts`): it exports no Lit, and no page
- * renders into this element with its own. So the hooks it offers on `globalThis` are left out:
+ * The single file's copy of Lit is sealed, as its RxJS is (`sealed-rxjs.ts`): it exports no Lit (only the
+ * element, which keeps Lit's cross-package names for a subclass's own templates). So the hooks it offers on
+ * `globalThis` are left out:
  * - the ShadyDOM polyfill hooks (`lit/polyfill-support.js` sets them): every browser the file's ES2022 runs in
  *   has shadow DOM and custom elements natively;
  * - the SSR hydration hook (`@lit-labs/ssr-client` sets it), for elements a page's own Lit rendered on a server:
