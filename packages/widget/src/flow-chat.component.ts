@@ -80,17 +80,18 @@ import { UnreadController } from './unread-controller.js'
 export class FlowChatElement extends LitElement {
   static override styles = styles
 
+  // A property is a string attribute unless it says otherwise (Lit's default `type`).
   static override properties = {
-    relay: { type: String },
-    threadId: { type: String, attribute: 'thread-id' },
-    token: { type: String },
-    mode: { type: String, reflect: true },
-    heading: { type: String },
-    position: { type: String, reflect: true },
-    offset: { type: String },
-    placeholder: { type: String },
-    locale: { type: String },
-    visitorName: { type: String, attribute: 'visitor-name' },
+    relay: {},
+    threadId: { attribute: 'thread-id' },
+    token: {},
+    mode: { reflect: true },
+    heading: {},
+    position: { reflect: true },
+    offset: {},
+    placeholder: {},
+    locale: {},
+    visitorName: { attribute: 'visitor-name' },
     profile: { attribute: false },
     visitor: { attribute: false },
     opened: { type: Boolean, reflect: true, attribute: 'open' },
