@@ -1,8 +1,26 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import { minifyTemplates } from './scripts/minify-templates.ts'
+import { sealedLit } from './scripts/sealed-lit.ts'
 import { sealedRxjs } from './scripts/sealed-rxjs.ts'
 import { terserPass } from './scripts/terser-pass.ts'
+
+/**
+ * Property names that only code inside the single file reads, so the minifier may shorten them:
+ * - names starting with `_`, internal by this code base's rule and RxJS's: the element's state properties
+ *   (`_draft`; state, never attributes), RxJS's `_subscribe`, `_finalizers`, … (-0.1 KB gzip). An attribute
+ *   property must never start with `_`;
+ * - the privates of Lit's modules, as its own build names them (`_$E…` ReactiveElement's, `_$C…` lit-html's,
+ *   `_$D…` LitElement's: each only in its own module), which only the Lit inside this file reads (-28 B). Lit's
+ *   cross-package names (`_$A…`: a part's `_$AH` committed value, a directive's `_$AS` resolve, …) and markers
+ *   (`_$litType$`, …) keep theirs: the file exports `FlowChatElement`, and a page's subclass may render its own
+ *   Lit's templates and directives with it;
+ * - the state fields of RxJS's subscribers and subjects, which RxJS reads only on its own objects (a subscriber of
+ *   another RxJS copy is called through `next`, `error`, `complete`, `add` and `unsubscribe` alone) and which no
+ *   DOM object has (-53 B). `destination` is not among them: an `AudioContext` has one.
+ */
+const INTERNAL_PROPERTIES =
+  /^(_[a-zA-Z]|_\$[CDE][A-Za-z_]?$|(currentObservers|observers|thrownError|hasError|isStopped|initialTeardown|partialObserver)$)/
 
 /**
  * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with Lit, the RxJS it uses and
@@ -15,8 +33,9 @@ export default defineConfig({
   mode: 'production',
   resolve: { conditions: ['@flowchat/source', 'es2015', 'module', 'browser', 'production'] },
   // sealedRxjs(): no page reaches the bundled RxJS, so its config defaults are constants and unused members go.
+  // sealedLit(): nor the bundled Lit, so its polyfill, hydration and version hooks on `globalThis` go.
   // terserPass(): a second minifier over Oxc's output, once the bundle is final (generateBundle).
-  plugins: [minifyTemplates(), sealedRxjs(), terserPass()],
+  plugins: [minifyTemplates(), sealedRxjs(), sealedLit(), terserPass()],
   define: {
     // Lit's production build: no dev-mode warnings, smaller.
     'process.env.NODE_ENV': '"production"',
@@ -48,11 +67,14 @@ export default defineConfig({
       },
       // Tree-shaking annotations (`/* @__PURE__ */`, about 400 of them) have done their work once the bundle is
       // built: leaving them out saves about 0.4 KB gzip. License comments (Lit's, 0.1 KB) stay.
-      // Names starting with `_` (not Lit's `_$…`) are internal by this code base's rule and RxJS's: the element's
-      // state properties (`_draft`; state, never attributes), RxJS's `_subscribe`, `_finalizers`, … are renamed
-      // everywhere in the file at once (-0.1 KB gzip). An attribute property must never start with `_`.
+      // The properties INTERNAL_PROPERTIES names are renamed everywhere in the file at once.
       output: {
-        minify: { compress: true, mangle: true, codegen: true, mangleProps: { include: /^_[a-zA-Z]/ } },
+        minify: {
+          compress: true,
+          mangle: true,
+          codegen: true,
+          mangleProps: { include: INTERNAL_PROPERTIES },
+        },
         codeSplitting: false,
         comments: { legal: true, annotation: false, jsdoc: false },
       },

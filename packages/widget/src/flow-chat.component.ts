@@ -1,14 +1,17 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
-// Second, as `@flowchat/core` (which it brings) was: the single file orders modules by first import, and core
-// placed after the controllers costs about 250 bytes gzip.
+// The order of these imports is the order of the modules in the single file, which gzip reads with a 32 KB
+// window: measured, not alphabetical. Session second, as `@flowchat/core` (which it brings) was: core placed after
+// the controllers costs about 250 bytes gzip. The styles last but one, beside the templates whose class names they
+// repeat (-60 B); the other moves from the earlier order (file drop, open state, events, unread) save 44 B more.
 import { SESSION_KEYS, SessionController } from './session-controller.js'
 import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
 import { mediaTypeOf, type Profile, type Template } from '@flowchat/core/schemas'
 import { formatDate } from './date-format.js'
-import { FileDropController } from './file-drop-controller.js'
 import { HiddenTabController } from './hidden-tab-controller.js'
 import { LocationController } from './location-controller.js'
-import { UnreadController } from './unread-controller.js'
+import { rememberOpen, wasOpen } from './open-state.js'
+import { FileDropController } from './file-drop-controller.js'
+import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
 import {
   FlowChatClosedEvent,
   FlowChatConnectionChangedEvent,
@@ -17,15 +20,14 @@ import {
   FlowChatOpenedEvent,
   type SentDetail,
 } from './events.js'
-import { styles } from './flow-chat.styles.js'
-import { rememberOpen, wasOpen } from './open-state.js'
-import { directionOf, format, stringsFor, type FlowChatStrings } from './strings.js'
 import { TranscriptController } from './transcript-controller.js'
 import { banner, renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
 import type { MessageContext } from './templates/message.js'
 import { renderMessage } from './templates/message.js'
 import { renderQuickReplies } from './templates/quick-replies.js'
+import { styles } from './flow-chat.styles.js'
+import { UnreadController } from './unread-controller.js'
 
 /**
  * `<flow-chat>`: a chat with a Flow.ai bot (and human agents) through a flowchat relay.
@@ -78,17 +80,18 @@ import { renderQuickReplies } from './templates/quick-replies.js'
 export class FlowChatElement extends LitElement {
   static override styles = styles
 
+  // A property is a string attribute unless it says otherwise (Lit's default `type`).
   static override properties = {
-    relay: { type: String },
-    threadId: { type: String, attribute: 'thread-id' },
-    token: { type: String },
-    mode: { type: String, reflect: true },
-    heading: { type: String },
-    position: { type: String, reflect: true },
-    offset: { type: String },
-    placeholder: { type: String },
-    locale: { type: String },
-    visitorName: { type: String, attribute: 'visitor-name' },
+    relay: {},
+    threadId: { attribute: 'thread-id' },
+    token: {},
+    mode: { reflect: true },
+    heading: {},
+    position: { reflect: true },
+    offset: {},
+    placeholder: {},
+    locale: {},
+    visitorName: { attribute: 'visitor-name' },
     profile: { attribute: false },
     visitor: { attribute: false },
     opened: { type: Boolean, reflect: true, attribute: 'open' },

@@ -63,18 +63,14 @@ export const styles = unsafeCSS(`
     font: inherit;
     color: inherit;
   }
-  .launcher,
-  .icon-button,
-  .new-messages,
-  .link-button {
-    border: none;
-  }
+  /* .button and .chip set their own border further down. */
   .launcher,
   .icon-button,
   .new-messages,
   .link-button,
   .button,
   .chip {
+    border: none;
     cursor: pointer;
   }
   svg {

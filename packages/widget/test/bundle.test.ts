@@ -69,6 +69,11 @@ describe('dist/flow-chat.js', () => {
     expect(code).not.toMatch(/useDeprecated|onStoppedNotification|onUnhandledError|toPromise|lift\(/)
   })
 
+  it("offers none of Lit's global polyfill, hydration and version hooks (scripts/sealed-lit.ts)", () => {
+    const code = readFileSync(bundle, 'utf8')
+    expect(code).not.toMatch(/PolyfillSupport|HydrateSupport|Versions\?\?=/)
+  })
+
   it('renders every reply template', async () => {
     const templates = Object.values(sampleTemplates())
     await mount([

@@ -29,8 +29,11 @@ export interface EventStreamOptions {
   backoff?: BackoffOptions
 }
 
-/** Every event name the relay sends; an EventSource only delivers named events someone listens to. */
-const EVENT_NAMES = [...new Set([...Object.values(EnvelopeKind), 'message'])]
+/**
+ * Every event name the relay sends; an EventSource only delivers named events someone listens to. A name listed
+ * twice would do no harm: adding the same listener for the same name again is a no-op.
+ */
+const EVENT_NAMES = [...Object.values(EnvelopeKind), 'message']
 
 /** An SSE frame's data as JSON; undefined when it is not JSON (such a frame is skipped). */
 function dataOf(event: Event): unknown {

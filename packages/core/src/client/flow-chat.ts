@@ -1,19 +1,21 @@
+// The order of these imports is the order of the visitor client's modules in the widget's single file
+// (packages/widget/dist/flow-chat.js), which gzip reads with a 32 KB window: measured, not alphabetical (-38 B).
+import { timerScheduler } from './timer-scheduler.js'
 import { BehaviorSubject, type SchedulerLike } from 'rxjs'
 import { FlowError } from '../errors.js'
 import type { StreamAuth } from './event-stream.js'
-import { FetchEventSource } from './fetch-event-source.js'
 import { defaultStorage, readJson } from './memory-storage.js'
-import { outboxKey } from './outbox.js'
 import { readSession } from './relay-readers.js'
-import { newTraceId } from './message-id.js'
-import { timerScheduler } from './timer-scheduler.js'
+import { outboxKey } from './outbox.js'
 import { defaultOnline$ } from './online.js'
+import { newTraceId } from './message-id.js'
 import { callRoute } from './relay-call.js'
-import { createRelayHttp, type RelayHttp } from './relay-http.js'
 import { loadBusinessHours } from './visitor-routes.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
+import { createRelayHttp, type RelayHttp } from './relay-http.js'
 import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
 import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
+import { FetchEventSource } from './fetch-event-source.js'
 import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage, Sender } from './types.js'
 
 /**
