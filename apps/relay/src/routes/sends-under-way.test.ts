@@ -129,31 +129,70 @@ describe('sends under way', () => {
     expect(messages).toEqual([])
   })
 
-  it('sends and serves pages when the storage fails to mark, clear or count, with a warning each', async () => {
+  it.each([
+    { how: 'rejects', down: () => Promise.reject(new Error('storage down')) },
+    {
+      how: "throws (a storage of one's own)",
+      down: (): Promise<never> => {
+        throw new Error('storage down')
+      },
+    },
+  ])(
+    'sends and serves pages when the storage $how to mark, clear or count, with a warning each',
+    async ({ down }) => {
+      const inner = createMemoryStorage()
+      const failing: EventStorage = {
+        ...inner,
+        markSendUnderWay: down,
+        clearSendUnderWay: down,
+        countSendsUnderWay: down,
+      }
+      const { log, messages } = warnings()
+      const underWay = createSendsUnderWay(failing)
+      const send = held()
+      const sending = underWay.during('t1', send.work, log)
+      // The count fails: the page falls back to the sends of its own instance, and waits for this one.
+      const page = tracked(underWay.settled('t1', 60_000, log))
+      await until(() => messages.includes('sends under way not read'), 'the failed read')
+      expect(page.settled).toBe(false)
+      send.release()
+      expect(await sending).toBe('stored')
+      await until(() => page.settled, 'the page to be released')
+      await until(() => messages.length === 3, 'the warnings')
+      expect(messages.sort()).toEqual([
+        'send under way not cleared',
+        'send under way not marked',
+        'sends under way not read',
+      ])
+    },
+  )
+
+  it('clears a mark slower than markWaitMs only after it has landed, so it does not outlive its send', async () => {
     const inner = createMemoryStorage()
-    const failing: EventStorage = {
+    const calls: string[] = []
+    let land: () => void = () => {}
+    const landed = new Promise<void>((resolve) => (land = resolve))
+    // A mark that takes longer than the send waits for it (a Redis that lost its scripts and is sent it again).
+    const slow: EventStorage = {
       ...inner,
-      markSendUnderWay: () => Promise.reject(new Error('storage down')),
-      clearSendUnderWay: () => Promise.reject(new Error('storage down')),
-      countSendsUnderWay: () => Promise.reject(new Error('storage down')),
+      markSendUnderWay: async (threadId, sendId, ttlMs) => {
+        await landed
+        calls.push('mark')
+        return inner.markSendUnderWay!(threadId, sendId, ttlMs)
+      },
+      clearSendUnderWay: (threadId, sendId) => {
+        calls.push('clear')
+        return inner.clearSendUnderWay!(threadId, sendId)
+      },
     }
-    const { log, messages } = warnings()
-    const underWay = createSendsUnderWay(failing)
-    const send = held()
-    const sending = underWay.during('t1', send.work, log)
-    // The count fails: the page falls back to the sends of its own instance, and waits for this one.
-    const page = tracked(underWay.settled('t1', 60_000, log))
-    await until(() => messages.includes('sends under way not read'), 'the failed read')
-    expect(page.settled).toBe(false)
-    send.release()
-    expect(await sending).toBe('stored')
-    await until(() => page.settled, 'the page to be released')
-    await until(() => messages.length === 3, 'the warnings')
-    expect(messages.sort()).toEqual([
-      'send under way not cleared',
-      'send under way not marked',
-      'sends under way not read',
-    ])
+    const { log } = warnings()
+    const underWay = createSendsUnderWay(slow, { markWaitMs: 5 })
+    const failed = new Error('Flow.ai refused it')
+    await expect(underWay.during('t1', () => Promise.reject(failed), log)).rejects.toBe(failed)
+    land()
+    await until(() => calls.length === 2, 'the mark and its clear')
+    expect(calls).toEqual(['mark', 'clear'])
+    expect(await inner.countSendsUnderWay!('t1')).toBe(0)
   })
 
   it('sends after markWaitMs when the storage does not answer the mark', async () => {

@@ -9,7 +9,8 @@ export interface Log {
 export interface SendsUnderWayOptions {
   /**
    * How long a send's mark lasts in the storage when nobody clears it (its relay instance died). Longer than any
-   * page waits; a live send clears its mark as soon as it is done. Default 30 000.
+   * page waits, and than a send can take (15 s with Flow.ai, then its `sent` event stored); a live send clears its
+   * mark as soon as it is done. Default 20 000.
    */
   markTtlMs?: number
   /** How often a page waiting for sends of other instances asks the storage again. Default 25. */
@@ -23,17 +24,23 @@ export interface SendsUnderWayOptions {
 }
 
 const defaults = {
-  markTtlMs: 30_000,
+  markTtlMs: 20_000,
   pollMs: 25,
   markWaitMs: 250,
 } satisfies Required<SendsUnderWayOptions>
 
-/** The storage's three send methods, when it has them all. */
+/**
+ * The storage's three send methods, when it has them all, each answering a promise even when a storage of one's own
+ * throws instead of rejecting: a failure of the marks must never fail a send or a page.
+ */
 function sharedMarks(storage: EventStorage) {
-  const mark = storage.markSendUnderWay?.bind(storage)
-  const clear = storage.clearSendUnderWay?.bind(storage)
-  const count = storage.countSendsUnderWay?.bind(storage)
-  return mark && clear && count ? { mark, clear, count } : undefined
+  if (!storage.markSendUnderWay || !storage.clearSendUnderWay || !storage.countSendsUnderWay) return undefined
+  return {
+    mark: async (threadId: string, sendId: string, ttlMs: number) =>
+      storage.markSendUnderWay!(threadId, sendId, ttlMs),
+    clear: async (threadId: string, sendId: string) => storage.clearSendUnderWay!(threadId, sendId),
+    count: async (threadId: string) => storage.countSendsUnderWay!(threadId),
+  }
 }
 
 /** What `Promise.race` answers when a page's time is up. */
@@ -91,9 +98,11 @@ export function createSendsUnderWay(storage: EventStorage, options: SendsUnderWa
           return await work()
         } finally {
           // Not awaited: the answer to the send need not wait for it. A page here re-reads once the send is done,
-          // after this clear (one connection keeps commands in order).
-          shared
-            .clear(threadId, sendId)
+          // after this clear (one connection keeps commands in order). After the mark has settled, never before: a
+          // mark slower than `markWaitMs` (a Redis that lost its scripts answers NOSCRIPT and the mark is sent
+          // again) would otherwise land after its clear and hold every page of the thread until its TTL.
+          void marking
+            .then(() => shared.clear(threadId, sendId))
             .catch((error: unknown) => log.warn({ err: error }, 'send under way not cleared'))
         }
       })()
