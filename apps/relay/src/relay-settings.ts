@@ -278,7 +278,7 @@ export const RELAY_SETTINGS = {
     env: 'FLOWCHAT_SHUTDOWN_TIMEOUT_MS',
     read: 'int',
     rule: int(0, 86_400_000),
-    default: 8000,
+    default: 6000,
     placeholder: 'ms',
     description: 'time a stop lets in-flight requests finish before it cuts their connections',
   },
