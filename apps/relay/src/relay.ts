@@ -108,7 +108,8 @@ export interface RelayOptions {
   requestTimeoutMs?: number
   /**
    * How long `close()` lets in-flight requests (webhooks, sends) finish before it cuts their connections, so a
-   * platform's stop grace (Docker: 10 s) is not spent: closing storage after it takes up to 3 s more when Redis hangs. Default 6000.
+   * platform's stop grace (Docker: 10 s) is not spent: closing storage after it takes up to 3 s more when Redis
+   * hangs. Default 6000.
    */
   shutdownTimeoutMs?: number
 }
