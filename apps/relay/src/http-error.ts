@@ -42,6 +42,22 @@ export function answerError(error: unknown, log: FastifyBaseLogger): HttpErrorAn
   return answer
 }
 
+/**
+ * The refusal of a compressed body (`Content-Encoding` other than `identity`): the relay reads JSON and multipart as
+ * sent, and a gzip body read as JSON would only be "not valid JSON". A 415 like Fastify's for an unsupported type;
+ * the encoding is named, clipped and printable only.
+ *
+ * @example
+ * throw unsupportedContentEncoding('gzip') // 415 "The body is compressed (Content-Encoding: gzip), …"
+ */
+export function unsupportedContentEncoding(encoding: string): Error {
+  const named = encoding.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)
+  return Object.assign(
+    new Error(`The body is compressed (Content-Encoding: ${named}), which the relay does not read`),
+    { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' },
+  )
+}
+
 /** Fastify's own errors (bad JSON, body too large, unsupported type) carry a `statusCode` and an `FST_` code. */
 function isFastifyError(e: unknown): e is Error & { statusCode: number; code: string } {
   return e instanceof Error && typeof (e as { statusCode?: unknown }).statusCode === 'number'

@@ -5,7 +5,12 @@ import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { answerClientError, refuseMissingHost } from './client-errors.js'
-import { FLOW_INTERACTIVE_DEADLINE_MS, answerError, toHttpError } from './http-error.js'
+import {
+  FLOW_INTERACTIVE_DEADLINE_MS,
+  answerError,
+  toHttpError,
+  unsupportedContentEncoding,
+} from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
@@ -268,6 +273,17 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       },
     }),
   )
+  // A body sent compressed is refused by name before anything reads it (the webhook fast path leaves it here).
+  app.addHook('onRequest', (request, _reply, done) => {
+    const encoding = request.headers['content-encoding']
+    const compressed =
+      encoding !== undefined && !/^\s*identity\s*$/i.test(String(encoding)) && encoding !== ''
+    done(
+      compressed && request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS'
+        ? unsupportedContentEncoding(String(encoding))
+        : undefined,
+    )
+  })
   let closing: Promise<void> | undefined
   // Keep-alive connections that finish a request while closing would hold close() open: ask them to close.
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -57,10 +57,10 @@ export interface WebhookFastPathOptions {
  * answers are the route's, byte for byte: status, JSON body, `Retry-After`, `Connection: close` while closing,
  * and the request log lines (`incoming request`, `request completed`) when info logging is on.
  *
- * Only the plain shape is taken: `POST /webhooks/<unreserved characters>` with no query, a JSON content type
- * and a `Content-Length` within the body limit. Anything else (chunked, too large, odd paths, another method,
- * a closing relay, a client address to read from `X-Forwarded-For` for the log) returns false and goes to
- * Fastify, whose answer is then the relay's.
+ * Only the plain shape is taken: `POST /webhooks/<unreserved characters>` with no query, a JSON content type,
+ * no `Content-Encoding` and a `Content-Length` within the body limit. Anything else (chunked, compressed, too
+ * large, odd paths, another method, a closing relay, a client address to read from `X-Forwarded-For` for the log)
+ * returns false and goes to Fastify, whose answer is then the relay's.
  *
  * @example
  * const fastPath = createWebhookFastPath({ ingest, bodyLimitBytes, ... })
@@ -102,6 +102,7 @@ export function createWebhookFastPath(
     if (
       !(length > 0 && length <= bodyLimitBytes) ||
       headers['transfer-encoding'] !== undefined ||
+      headers['content-encoding'] !== undefined ||
       !JSON_TYPE.test(headers['content-type'] ?? '')
     ) {
       return false

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http'
+import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Relay } from '../relay.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
@@ -30,6 +31,37 @@ describe('odd input gets a clear answer in the error shape', () => {
     const operator = `Bearer ${await relay.issueToken({ operator: 'ops' })}`
     return { ...made, operator }
   }
+
+  it('refuses a compressed body with 415 naming its Content-Encoding, on both webhook paths and on sends', async () => {
+    const { flow } = await setup()
+    const url = await relay.listen()
+    const visitor = `Bearer ${await relay.issueToken({ threadId: 't1' })}`
+    const json = JSON.stringify({ type: 'text', text: 'hi' })
+    const post = (to: string, encoding: string, headers: Record<string, string> = {}) =>
+      fetch(to, {
+        method: 'POST',
+        body: encoding === 'gzip' ? gzipSync(json) : json,
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding, ...headers },
+      })
+    // The webhook URL as Flow.ai calls it (the fast path's shape), and with a query (Fastify's route).
+    for (const to of [relay.webhookUrl!, `${relay.webhookUrl!}?from=test`, `${url}/v1/threads/t1/messages`]) {
+      const r = await post(to, 'gzip', { authorization: visitor })
+      expect(r.status, to).toBe(415)
+      const body = (await r.json()) as { error: { code: string; message: string } }
+      expect(body.error.code).toBe('invalid_input')
+      expect(body.error.message).toContain('Content-Encoding: gzip')
+    }
+    expect(flow.calls).toEqual([])
+    // `identity` is no compression: the send goes through.
+    expect((await post(`${url}/v1/threads/t1/messages`, 'identity', { authorization: visitor })).status).toBe(
+      202,
+    )
+    // A GET carries no body: the header means nothing there.
+    const history = await fetch(`${url}/v1/threads/t1/messages`, {
+      headers: { authorization: visitor, 'content-encoding': 'gzip' },
+    })
+    expect(history.status).toBe(200)
+  })
 
   it('refuses the thread ids `.` and `..` on every thread route, before calling Flow.ai', async () => {
     const { flow, operator } = await setup()
