@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Relay } from './relay.js'
 import {
+  redisCommand,
   redisServerFlags,
   redisTempDir,
   requireRedisBinaries,
@@ -14,6 +15,15 @@ import {
 } from './storage/redis-servers-test-support.js'
 import { createTestRelay } from './testing/fake-flow.js'
 import { rawStream } from './testing/sse-helpers.js'
+
+/** Polls an async condition every 25 ms (no fixed sleeps), failing after 10 s. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
 
 describe("the relay's own Redis connection while Redis hangs", () => {
   let redis: RedisProcess
@@ -51,5 +61,15 @@ describe("the relay's own Redis connection while Redis hangs", () => {
     expect(await stream()).toBe(200)
     // The local cap still holds: a third stream of the token is refused.
     expect(await stream()).toBe(429)
+    // Redis answers again and runs what was sent while it hung: the second stream's late lease is taken back, so
+    // once it closes the token has its slot again (a lease left behind counted for 30 s: 429 until it ended).
+    process.kill(redis.pid, 'SIGCONT')
+    const leases = async () => {
+      const [key] = (await redisCommand(redis.port, 'KEYS', 'flowchat:streams:token:*')) as string[]
+      return Number(await redisCommand(redis.port, 'ZCARD', key ?? 'none'))
+    }
+    await until(async () => (await leases()) === 1, "the hung request's lease to be taken back")
+    open[1]!.destroy()
+    await until(async () => (await stream()) === 200, 'a stream to open again')
   })
 })

@@ -113,7 +113,9 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
       }
     } catch (error) {
       if (error instanceof Error && 'code' in error && error.code === FlowErrorCode.rate_limited) throw error
-      // Redis failing: the local caps below still hold.
+      // Redis failing: the local caps below still hold. A command that timed out may still run once Redis answers
+      // again (a Redis that hung): take the lease back after it, or it would count against the caps until it ends.
+      for (const key of [tokenSet, ipSet]) redis.zrem(key, member).catch(() => undefined)
       return undefined
     }
     leases.set(member, [tokenSet, ipSet])
