@@ -177,9 +177,10 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     deadlineMs: FLOW_INTERACTIVE_DEADLINE_MS,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })
-  // Rate-limit counts and stream caps are best effort (the local caps hold while Redis fails): the connection
-  // fails fast, as the storage's does. One that queued commands while Redis was away held every stream opening
-  // behind its reconnect back-off (seconds after Redis was back), or for good while Redis hung.
+  // Shared rate-limit counts and stream caps are best effort: while Redis does not answer, each instance holds the
+  // stream caps on its own streams and the rate limits are not counted (`skipOnError`). So the connection fails
+  // fast, as the storage's does: one that queued commands while Redis was away held every stream opening behind
+  // its reconnect back-off (seconds after Redis was back), or for good while Redis hung.
   const ownRedis =
     typeof options.redis === 'string'
       ? (createRedisConnection({
@@ -273,17 +274,6 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       },
     }),
   )
-  // A body sent compressed is refused by name before anything reads it (the webhook fast path leaves it here).
-  app.addHook('onRequest', (request, _reply, done) => {
-    const encoding = request.headers['content-encoding']
-    const compressed =
-      encoding !== undefined && !/^\s*identity\s*$/i.test(String(encoding)) && encoding !== ''
-    done(
-      compressed && request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS'
-        ? unsupportedContentEncoding(String(encoding))
-        : undefined,
-    )
-  })
   let closing: Promise<void> | undefined
   // Keep-alive connections that finish a request while closing would hold close() open: ask them to close.
   app.addHook('onSend', (_request, reply, payload, done) => {
@@ -302,6 +292,15 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     }
   })
   await registerCors(app, o.corsOrigins)
+  // A body sent compressed is refused by name before anything reads it (the webhook fast path leaves it here). In
+  // `preParsing`, after the CORS hook, so a browser can read the answer.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const encoding = request.headers['content-encoding']
+    const compressed =
+      encoding !== undefined && encoding !== '' && !/^\s*identity\s*$/i.test(String(encoding))
+    const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS'
+    done(compressed && hasBody ? unsupportedContentEncoding(String(encoding)) : null, payload)
+  })
   const context: RelayContext = {
     storage,
     tokens,

@@ -33,7 +33,7 @@ describe('odd input gets a clear answer in the error shape', () => {
   }
 
   it('refuses a compressed body with 415 naming its Content-Encoding, on both webhook paths and on sends', async () => {
-    const { flow } = await setup()
+    const { flow } = await setup({ corsOrigins: ['https://shop.example'] })
     const url = await relay.listen()
     const visitor = `Bearer ${await relay.issueToken({ threadId: 't1' })}`
     const json = JSON.stringify({ type: 'text', text: 'hi' })
@@ -52,6 +52,13 @@ describe('odd input gets a clear answer in the error shape', () => {
       expect(body.error.message).toContain('Content-Encoding: gzip')
     }
     expect(flow.calls).toEqual([])
+    // A browser can read the refusal: the CORS headers are set.
+    const fromPage = await post(`${url}/v1/threads/t1/messages`, 'gzip', {
+      authorization: visitor,
+      origin: 'https://shop.example',
+    })
+    expect(fromPage.status).toBe(415)
+    expect(fromPage.headers.get('access-control-allow-origin')).toBe('https://shop.example')
     // `identity` is no compression: the send goes through.
     expect((await post(`${url}/v1/threads/t1/messages`, 'identity', { authorization: visitor })).status).toBe(
       202,
