@@ -106,36 +106,10 @@ describe('sends under way across relays', () => {
       (e) => e.messages[0]!.meta?.traceId,
     )
 
-  it("redis storage: B's page 1 waits for A's send, then pairs its copy with the send's traceId", async () => {
-    const flow = heldFlow()
-    const { a, b, counts } = await redisPair(flow)
-    const sending = a.relay.app.inject({
-      method: 'POST',
-      url,
-      payload: { type: 'text', text: 'hi' },
-      headers: { authorization: `Bearer ${a.token}` },
-    })
-    await until(() => flow.history.length === 1, "Flow.ai's copy of A's send")
-    let served = false
-    const page = b.relay.app
-      .inject({ url, headers: { authorization: `Bearer ${b.token}` } })
-      .then((r) => ((served = true), r))
-    // B has read the page from Flow.ai and looked at the sends under way twice, finding A's: it is still waiting.
-    await until(() => served || counts.filter((n) => n > 0).length >= 2, 'B to wait for the send')
-    expect(served).toBe(false)
-    flow.release(true)
-    const sent = await sending
-    expect(sent.statusCode).toBe(202)
-    const r = await page
-    expect(r.statusCode).toBe(200)
-    expect(pageTraceIds(r)).toEqual([sent.json<{ traceId: string }>().traceId])
-    // Released by the storage's answer, not by the time limit.
-    expect(counts.at(-1)).toBe(0)
-  })
+  type Started = Awaited<ReturnType<typeof start>>
 
-  it("redis storage: a send that fails upstream releases B's page too", async () => {
-    const flow = heldFlow()
-    const { a, b, counts } = await redisPair(flow)
+  /** A's send, held by Flow.ai once it has its copy, and B's page 1 asked for meanwhile. */
+  async function sendThenPage(flow: ReturnType<typeof heldFlow>, a: Started, b: Started) {
     const sending = a.relay.app.inject({
       method: 'POST',
       url,
@@ -143,34 +117,45 @@ describe('sends under way across relays', () => {
       headers: { authorization: `Bearer ${a.token}` },
     })
     await until(() => flow.history.length === 1, "Flow.ai's copy of A's send")
-    let served = false
+    const state = { served: false }
     const page = b.relay.app
       .inject({ url, headers: { authorization: `Bearer ${b.token}` } })
-      .then((r) => ((served = true), r))
-    await until(() => served || counts.filter((n) => n > 0).length >= 2, 'B to wait for the send')
-    expect(served).toBe(false)
-    flow.release(false)
-    expect((await sending).statusCode).toBe(502)
-    const r = await page
-    expect(r.statusCode).toBe(200)
-    expect(pageTraceIds(r)).toEqual([undefined])
-    expect(counts.at(-1)).toBe(0)
-  })
+      .then((r) => ((state.served = true), r))
+    return { sending, page, state }
+  }
+
+  it.each([
+    { outcome: 'stored', accepted: true, status: 202 },
+    { outcome: 'refused by Flow.ai', accepted: false, status: 502 },
+  ])(
+    "redis storage: B's page 1 waits for A's send until it is $outcome, then pairs the copy with its traceId",
+    async ({ accepted, status }) => {
+      const flow = heldFlow()
+      const { a, b, counts } = await redisPair(flow)
+      const { sending, page, state } = await sendThenPage(flow, a, b)
+      // B has read the page from Flow.ai and looked at the sends under way twice, finding A's: it is still waiting.
+      await until(() => state.served || counts.filter((n) => n > 0).length >= 2, 'B to wait for the send')
+      expect(state.served).toBe(false)
+      flow.release(accepted)
+      const sent = await sending
+      expect(sent.statusCode).toBe(status)
+      const r = await page
+      expect(r.statusCode).toBe(200)
+      // A refused send stores no `sent` event: its copy has nothing to pair with.
+      expect(pageTraceIds(r)).toEqual([accepted ? sent.json<{ traceId: string }>().traceId : undefined])
+      // Released by the storage's answer, not by the time limit.
+      expect(counts.at(-1)).toBe(0)
+    },
+  )
 
   it("memory storage: two relays share nothing, and B's page does not wait for A's send", async () => {
     const flow = heldFlow()
     const a = await start(createMemoryStorage(), flow.respond)
     const { storage, counts } = counted(createMemoryStorage())
     const b = await start(storage, flow.respond, a.secrets.tokenSecret)
-    const sending = a.relay.app.inject({
-      method: 'POST',
-      url,
-      payload: { type: 'text', text: 'hi' },
-      headers: { authorization: `Bearer ${a.token}` },
-    })
-    await until(() => flow.history.length === 1, "Flow.ai's copy of A's send")
+    const { sending, page } = await sendThenPage(flow, a, b)
     // Served while A's send is still held: B knows nothing of it, as before.
-    const r = await b.relay.app.inject({ url, headers: { authorization: `Bearer ${b.token}` } })
+    const r = await page
     expect(r.statusCode).toBe(200)
     expect(pageTraceIds(r)).toEqual([undefined])
     expect(counts.filter((n) => n > 0)).toEqual([])
