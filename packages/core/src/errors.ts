@@ -1,3 +1,5 @@
+import { selfNamed } from './self-named.js'
+
 const codes = [
   'invalid_input',
   'unauthorized',
@@ -16,11 +18,9 @@ const codes = [
 
 /**
  * Error codes of `FlowError`; every failure crossing a package boundary carries one. Each code is its own name
- * (built from the list, which a browser bundle holds once instead of twice).
+ * (`selfNamed`).
  */
-export const FlowErrorCode = /* @__PURE__ */ Object.fromEntries(codes.map((code) => [code, code])) as {
-  readonly [C in (typeof codes)[number]]: C
-}
+export const FlowErrorCode = /* @__PURE__ */ selfNamed(codes)
 export type FlowErrorCode = (typeof FlowErrorCode)[keyof typeof FlowErrorCode]
 
 export interface FlowErrorOptions {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { safeParse, type ParseResult } from './parse.js'
 import { threadIdSchema, traceIdSchema } from './primitives.js'
 import { isRecord } from './light-read.js'
+import { selfNamed } from '../self-named.js'
 import {
   businessHoursSchema,
   historyPageSchema,
@@ -33,12 +34,9 @@ const kinds = [
 ] as const
 
 /**
- * The one vocabulary both webhook dialects are decoded into. Each kind is its own name (built from the list,
- * which a browser bundle holds once instead of twice).
+ * The one vocabulary both webhook dialects are decoded into. Each kind is its own name (`selfNamed`).
  */
-export const EventKind = /* @__PURE__ */ Object.fromEntries(kinds.map((kind) => [kind, kind])) as {
-  readonly [K in (typeof kinds)[number]]: K
-}
+export const EventKind = /* @__PURE__ */ selfNamed(kinds)
 export type EventKind = (typeof EventKind)[keyof typeof EventKind]
 
 /** Webhook event naming: `current` (`message`, `paused`, …) or `legacy` (`message.reply`, `control.pause`, …). */
