@@ -299,6 +299,17 @@ describe('redis storage while Redis is down', () => {
     await redis?.stop()
   })
 
+  /** Until both storages answer again after a restart. */
+  async function back(...storages: EventStorage[]): Promise<void> {
+    const deadline = Date.now() + 10_000
+    for (;;) {
+      const answers = await Promise.all(storages.map((s) => s.ready()))
+      if (answers.every(Boolean)) return
+      if (Date.now() > deadline) throw new Error('timed out waiting for Redis to answer again')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
   it('rejects appends and reports not ready, keeps subscriptions, and resumes when Redis is back', async () => {
     const keyPrefix = prefix()
     const s = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
@@ -316,10 +327,7 @@ describe('redis storage while Redis is down', () => {
     await expect(s.read({ thread: 't1' }, before.threadEventId!, 10)).rejects.toThrow()
 
     await redis.start()
-    for (;;) {
-      if ((await s.ready()) && (await other.ready())) break
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    await back(s, other)
     // Appended by another instance: the first one's live tail has reconnected by itself.
     await other.append({ key: 'during', envelope: testEnvelope('t1', 'after') })
     await until(() => seen.length === 2, 'the event after the outage')
@@ -327,17 +335,6 @@ describe('redis storage while Redis is down', () => {
     // Redis came back empty (no persistence): a client resuming from before the outage must refetch.
     expect((await s.read({ thread: 't1' }, before.threadEventId!, 10)).reset).toBe(true)
   })
-
-  /** Until both storages answer again after a restart. */
-  async function back(...storages: EventStorage[]): Promise<void> {
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      const answers = await Promise.all(storages.map((s) => s.ready()))
-      if (answers.every(Boolean)) return
-      if (Date.now() > deadline) throw new Error('timed out waiting for Redis to answer again')
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
 
   it('delivers to subscribers that came during the outage and after it, while the tail from before runs on', async () => {
     const keyPrefix = prefix()
