@@ -20,15 +20,16 @@ export interface HttpCall {
   path: string
   /** A JSON body, sent as `application/json`. */
   json?: unknown
-  /** A body built fresh for each attempt (multipart uploads). */
+  /**
+   * A body built fresh for each attempt (multipart uploads). Its time grows with its size: the client's
+   * `deadlineMs` does not apply to such a call.
+   */
   body?: () => { body: BodyInit; contentType: string; failure?: () => FlowError | undefined }
   /** Safe to send again: reads, and sends that carry a traceId. */
   retry: boolean
   signal?: AbortSignal | undefined
-  /** All attempts and back-off waits together; absent: the client's `deadlineMs` (`undefined` for uploads). */
+  /** All attempts and back-off waits together; absent: the client's `deadlineMs` (none for a `body`). */
   deadlineMs?: number | undefined
-  /** A streamed upload, whose time grows with its size: the client's `deadlineMs` does not apply to it. */
-  upload?: boolean
 }
 
 /** A running deadline of one call: its signal aborts when the time is up; `stop` clears its timer. */
@@ -199,7 +200,7 @@ export function createTransport(options: FlowRestClientOptions): Transport {
   return async function send(call: HttpCall): Promise<unknown> {
     const label = `${call.method} ${call.path}`
     checkDeadline(call.deadlineMs, 'deadlineMs')
-    const deadlineMs = call.deadlineMs ?? (call.upload ? undefined : options.deadlineMs)
+    const deadlineMs = call.deadlineMs ?? (call.body ? undefined : options.deadlineMs)
     const deadline = deadlineMs === undefined ? undefined : startDeadline(deadlineMs)
     try {
       for (let n = 0; ; n++) {

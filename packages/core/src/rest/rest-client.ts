@@ -18,7 +18,7 @@ import {
 } from '../schemas/index.js'
 import { createTransport, quotable, type HttpCall } from './http.js'
 import { createMultipartBody, isBlob, knownSize, MAX_UPLOAD_BYTES, tooLarge } from './multipart.js'
-import type { FlowRestClient, FlowRestClientOptions, UploadSource } from './types.js'
+import type { CallOptions, FlowRestClient, FlowRestClientOptions, UploadSource } from './types.js'
 import { isRecord } from '../schemas/light-read.js'
 
 type Schema = Parameters<typeof safeParse>[0]
@@ -55,6 +55,9 @@ function encode(message: MessageInput | MediaUploadInput, upload = false): Messa
   return check(encodeMessage(message, { upload }))
 }
 
+/** A call as a method builds it; `asked` adds what its caller asked of it. */
+type Call = Omit<HttpCall, 'signal' | 'deadlineMs'>
+
 /**
  * Creates a typed client for every endpoint of the Flow.ai REST API v1, in either auth style.
  *
@@ -83,17 +86,28 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
     }
   }
 
+  /** A call with what its caller asked of it: an abort signal, a deadline. */
+  const asked = (call: Call, o: CallOptions): HttpCall => ({
+    ...call,
+    signal: o.signal,
+    deadlineMs: o.deadlineMs,
+  })
+
   /** Async calls: resolves on the `{"status":"ok"}` ack (an empty 2xx answer counts too). */
-  async function ack(call: HttpCall): Promise<void> {
-    const body = await send(call)
+  async function ack(call: Call, o: CallOptions): Promise<void> {
+    const body = await send(asked(call, o))
     const label = `${call.method} ${call.path}`
     rejectErrorStatus(body, label)
     if (body !== undefined) answer(ackSchema, body, label)
   }
 
   /** Sync calls: the answer parsed with its schema. */
-  async function data<S extends Schema>(call: HttpCall, schema: S): Promise<ReturnType<typeof answer<S>>> {
-    const body = await send(call)
+  async function data<S extends Schema>(
+    call: Call,
+    schema: S,
+    o: CallOptions,
+  ): Promise<ReturnType<typeof answer<S>>> {
+    const body = await send(asked(call, o))
     const label = `${call.method} ${call.path}`
     rejectErrorStatus(body, label)
     return answer(schema, body, label)
@@ -128,28 +142,15 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
     async sendMessage(threadId, message, o = {}) {
       const path = `messages/${threadPath(threadId)}`
       const json = encode(message)
-      await ack({
-        method: 'POST',
-        path,
-        json,
-        retry: json.payload.traceId !== undefined,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      })
+      await ack({ method: 'POST', path, json, retry: json.payload.traceId !== undefined }, o)
     },
 
     async sendMessageSync(threadId, message, o = {}) {
       const path = `messages/${threadPath(threadId)}?sync=true`
       const json = encode(message)
-      const call: HttpCall = {
-        method: 'POST',
-        path,
-        json,
-        retry: json.payload.traceId !== undefined,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      }
-      const body = await send(call)
+      const body = await send(
+        asked({ method: 'POST', path, json, retry: json.payload.traceId !== undefined }, o),
+      )
       const label = `POST ${path}`
       rejectErrorStatus(body, label)
       // The reply comes beside `status`, or (like history and threads) inside `result`: both are read.
@@ -165,27 +166,27 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
       checkFile(file)
       const stream = streamsRequestBodies() || !isBlob(file)
       let built = false
-      await ack({
-        method: 'POST',
-        path,
-        retry: message.traceId !== undefined && isBlob(file),
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-        upload: true,
-        body: () => {
-          if (built && !isBlob(file))
-            throw new FlowError(FlowErrorCode.invalid_input, 'A stream can be sent once.')
-          built = true
-          return createMultipartBody({
-            query,
-            file,
-            limit: uploadLimit,
-            stream,
-            ...(message.mimeType === undefined ? {} : { fallbackContentType: message.mimeType }),
-            ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
-          })
+      await ack(
+        {
+          method: 'POST',
+          path,
+          retry: message.traceId !== undefined && isBlob(file),
+          body: () => {
+            if (built && !isBlob(file))
+              throw new FlowError(FlowErrorCode.invalid_input, 'A stream can be sent once.')
+            built = true
+            return createMultipartBody({
+              query,
+              file,
+              limit: uploadLimit,
+              stream,
+              ...(message.mimeType === undefined ? {} : { fallbackContentType: message.mimeType }),
+              ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+            })
+          },
         },
-      })
+        o,
+      )
       // A Blob body gives no progress while it goes out: report it whole once it has.
       if (!stream && isBlob(file)) o.onProgress?.(file.size)
     },
@@ -193,49 +194,28 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
     async requestHistory(threadId, page, o = {}) {
       const n = pageNumber(page)
       const path = `messages/${threadPath(threadId)}${n === undefined ? '' : `?page=${n}`}`
-      await ack({ method: 'GET', path, retry: true, signal: o.signal, deadlineMs: o.deadlineMs })
+      await ack({ method: 'GET', path, retry: true }, o)
     },
 
     async getHistory(threadId, page, o = {}) {
       const n = pageNumber(page)
       const path = `messages/${threadPath(threadId)}?sync=true${n === undefined ? '' : `&page=${n}`}`
-      return (
-        await data(
-          { method: 'GET', path, retry: true, signal: o.signal, deadlineMs: o.deadlineMs },
-          historyResponseSchema,
-        )
-      ).result
+      return (await data({ method: 'GET', path, retry: true }, historyResponseSchema, o)).result
     },
 
     async requestThreads(page = 1, o = {}) {
-      await ack({
-        method: 'GET',
-        path: `threads?page=${pageNumber(page)}`,
-        retry: true,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      })
+      const path = `threads?page=${pageNumber(page)}`
+      await ack({ method: 'GET', path, retry: true }, o)
     },
 
     async getThreads(page = 1, o = {}) {
-      const call: HttpCall = {
-        method: 'GET',
-        path: `threads?sync=true&page=${pageNumber(page)}`,
-        retry: true,
-      }
-      return (await data({ ...call, signal: o.signal, deadlineMs: o.deadlineMs }, threadsResponseSchema))
-        .result
+      const path = `threads?sync=true&page=${pageNumber(page)}`
+      return (await data({ method: 'GET', path, retry: true }, threadsResponseSchema, o)).result
     },
 
     async takeover(threadId, o = {}) {
-      await ack({
-        method: 'POST',
-        path: `takeover/${threadPath(threadId)}`,
-        json: {},
-        retry: false,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      })
+      const path = `takeover/${threadPath(threadId)}`
+      await ack({ method: 'POST', path, json: {}, retry: false }, o)
     },
 
     async handover(threadId, secondsToPause, o = {}) {
@@ -243,28 +223,16 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
       const json = check(
         safeParse(handoverRequestSchema, secondsToPause === undefined ? {} : { secondsToPause }),
       )
-      await ack({ method: 'POST', path, json, retry: false, signal: o.signal, deadlineMs: o.deadlineMs })
+      await ack({ method: 'POST', path, json, retry: false }, o)
     },
 
     async requestTriggerEvents(o = {}) {
-      await ack({
-        method: 'GET',
-        path: 'trigger/event',
-        retry: true,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      })
+      await ack({ method: 'GET', path: 'trigger/event', retry: true }, o)
     },
 
     async getTriggerEvents(o = {}) {
-      const call: HttpCall = {
-        method: 'GET',
-        path: 'trigger/event?sync=true',
-        retry: true,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      }
-      return (await data(call, triggerEventsResponseSchema)).result.items
+      const call: Call = { method: 'GET', path: 'trigger/event?sync=true', retry: true }
+      return (await data(call, triggerEventsResponseSchema, o)).result.items
     },
 
     async triggerEvent(threadId, eventName, o = {}) {
@@ -273,65 +241,39 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
         throw invalidInput('eventName', 'must not be empty')
       if (eventName.length > 255) throw invalidInput('eventName', 'must be at most 255 characters')
       const path = `trigger/event/${thread}?eventName=${encodeURIComponent(eventName)}`
-      await ack({ method: 'POST', path, json: {}, retry: false, signal: o.signal, deadlineMs: o.deadlineMs })
+      await ack({ method: 'POST', path, json: {}, retry: false }, o)
     },
 
     async requestBusinessHours(o = {}) {
-      await ack({
-        method: 'GET',
-        path: 'businesshours',
-        retry: true,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      })
+      await ack({ method: 'GET', path: 'businesshours', retry: true }, o)
     },
 
     async getBusinessHours(o = {}) {
-      const call: HttpCall = {
-        method: 'GET',
-        path: 'businesshours?sync=true',
-        retry: true,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      }
-      return (await data(call, businessHoursResponseSchema)).businessHours
+      const call: Call = { method: 'GET', path: 'businesshours?sync=true', retry: true }
+      return (await data(call, businessHoursResponseSchema, o)).businessHours
     },
 
     async pause(threadId, o = {}) {
-      await ack({
-        method: 'POST',
-        path: `pause/${threadPath(threadId)}`,
-        json: {},
-        retry: false,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      })
+      const path = `pause/${threadPath(threadId)}`
+      await ack({ method: 'POST', path, json: {}, retry: false }, o)
     },
 
     async resume(threadId, o = {}) {
-      await ack({
-        method: 'DELETE',
-        path: `pause/${threadPath(threadId)}`,
-        json: {},
-        retry: false,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      })
+      const path = `pause/${threadPath(threadId)}`
+      await ack({ method: 'DELETE', path, json: {}, retry: false }, o)
     },
 
     async requestBotStatus(threadId, o = {}) {
-      await ack({
-        method: 'GET',
-        path: `pause/${threadPath(threadId)}`,
-        retry: true,
-        signal: o.signal,
-        deadlineMs: o.deadlineMs,
-      })
+      const path = `pause/${threadPath(threadId)}`
+      await ack({ method: 'GET', path, retry: true }, o)
     },
 
     async getBotStatus(threadId, o = {}) {
-      const call: HttpCall = { method: 'GET', path: `pause/${threadPath(threadId)}?sync=true`, retry: true }
-      return data({ ...call, signal: o.signal, deadlineMs: o.deadlineMs }, botStatusResponseSchema)
+      return data(
+        { method: 'GET', path: `pause/${threadPath(threadId)}?sync=true`, retry: true },
+        botStatusResponseSchema,
+        o,
+      )
     },
   }
 }
