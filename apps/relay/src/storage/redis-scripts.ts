@@ -11,10 +11,19 @@ function script(source: string): RedisScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') }
 }
 
-/** Lua: `minId`, the oldest id age retention keeps, from Redis's own clock (the one that assigns the ids). */
-const minIdFrom = (maxAgeArg: string) => `
+/**
+ * Lua: `time` (Redis's TIME) and `now`, its clock in ms: the clock that assigns the ids, and the one every
+ * instance's marks of sends under way are timed by.
+ */
+const nowMs = `
 local time = redis.call('TIME')
-local minId = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) - tonumber(${maxAgeArg})
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`
+
+/** Lua: `now` (see `nowMs`) and `minId`, the oldest id age retention keeps. */
+const minIdFrom = (maxAgeArg: string) => `
+${nowMs}
+local minId = now - tonumber(${maxAgeArg})
 if minId < 0 then minId = 0 end
 minId = string.format('%.0f', minId)
 `
@@ -162,10 +171,10 @@ return redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
 export const shardReadScript = script(`
 ${minIdFrom('ARGV[3]')}
 ${trimShard}
-local now = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
+local nowText = string.format('%.0f', now)
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  if ARGV[4] == 'owner' then return {now, 1, '', {}} end
-  return {now, 0, '', {}}
+  if ARGV[4] == 'owner' then return {nowText, 1, '', {}} end
+  return {nowText, 0, '', {}}
 end
 trimShard(KEYS[1], KEYS[2], nil, minId, 2 * tonumber(ARGV[3]))
 local function parse(id)
@@ -179,14 +188,14 @@ if ARGV[4] == 'owner' then
     for i = 1, #info, 2 do
       if info[i] == 'last-generated-id' and info[i + 1] == ARGV[1] then kept = true end
     end
-    if not kept then return {now, 1, '', {}} end
+    if not kept then return {nowText, 1, '', {}} end
   end
 elseif ARGV[4] == 'other' then
   local gone = redis.call('GET', KEYS[2])
   if gone then
     local dm, ds = parse(gone)
     local am, as = parse(ARGV[1])
-    if dm > am or (dm == am and ds > as) then return {now, 1, '', {}} end
+    if dm > am or (dm == am and ds > as) then return {nowText, 1, '', {}} end
   end
 end
 local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -194,7 +203,7 @@ local newest = ''
 if #top > 0 then newest = top[1][1] end
 local entries = {}
 if tonumber(ARGV[2]) > 0 then entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2]) end
-return {now, 0, newest, entries}
+return {nowText, 0, newest, entries}
 `)
 
 /**
@@ -210,12 +219,6 @@ local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if #last == 0 then return false end
 return last[1][1]
 `)
-
-/** Lua: `now`, Redis's clock in ms, the one clock every instance's marks of sends under way are timed by. */
-const nowMs = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-`
 
 /**
  * Marks a send under way: its id in the thread's sorted set of sends, scored by its expiry (Redis's clock), the
