@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto'
 import type { EventStorage } from '../storage/types.js'
 
 /** Where a send or a page logs what the storage failed to do (a request's logger). */
-export interface Log {
+interface Log {
   warn(details: { err: unknown }, message: string): void
 }
 
-export interface SendsUnderWayOptions {
-  /**
-   * How long a send's mark lasts in the storage when nobody clears it (its relay instance died). Longer than any
-   * page waits, and than a send can take (15 s with Flow.ai, then its `sent` event stored); a live send clears its
-   * mark as soon as it is done. Default 20 000.
-   */
-  markTtlMs?: number
+/**
+ * How long a send's mark lasts in the storage when nobody clears it (its relay instance died). Longer than any
+ * page waits, and than a send can take (15 s with Flow.ai, then its `sent` event stored); a live send clears its
+ * mark as soon as it is done.
+ */
+const MARK_TTL_MS = 20_000
+
+interface SendsUnderWayOptions {
   /** How often a page waiting for sends of other instances asks the storage again. Default 25. */
   pollMs?: number
   /**
@@ -23,11 +24,7 @@ export interface SendsUnderWayOptions {
   markWaitMs?: number
 }
 
-const defaults = {
-  markTtlMs: 20_000,
-  pollMs: 25,
-  markWaitMs: 250,
-} satisfies Required<SendsUnderWayOptions>
+const defaults = { pollMs: 25, markWaitMs: 250 } satisfies Required<SendsUnderWayOptions>
 
 /**
  * The storage's three send methods, when it has them all, each answering a promise even when a storage of one's own
@@ -91,7 +88,7 @@ export function createSendsUnderWay(storage: EventStorage, options: SendsUnderWa
         const sendId = randomUUID()
         // Marked before Flow.ai has the message: a page that can hold its copy is read after that.
         const marking = shared
-          .mark(threadId, sendId, config.markTtlMs)
+          .mark(threadId, sendId, MARK_TTL_MS)
           .catch((error: unknown) => log.warn({ err: error }, 'send under way not marked'))
         await atMost(marking, config.markWaitMs)
         try {

@@ -1,6 +1,6 @@
 /**
  * Sends under way, as one process holds them: for the memory backend's `markSendUnderWay`,
- * `clearSendUnderWay` and `countSendsUnderWay` (see `EventStorage`).
+ * `clearSendUnderWay` and `countSendsUnderWay` (see `EventStorage`); and the TTL rule both backends check.
  */
 
 /**
