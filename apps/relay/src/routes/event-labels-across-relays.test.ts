@@ -6,7 +6,7 @@ import { createMemoryStorage } from '../storage/memory-storage.js'
 import { createRedisStorage } from '../storage/redis-storage.js'
 import { deleteKeys, randomPrefix, requireRedis, testRedisUrl } from '../storage/redis-test-support.js'
 import type { EventStorage } from '../storage/types.js'
-import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
+import { relaysOfOneThread, type FlowResponder } from '../testing/fake-flow.js'
 
 const T = 'A|o_1'
 const url = `/v1/threads/${encodeURIComponent(T)}/messages`
@@ -54,22 +54,10 @@ function flowHistory(traceId?: string) {
 }
 
 describe('event labels on the history page across relays', () => {
-  const relays: Relay[] = []
-  afterEach(async () => {
-    await Promise.all(relays.splice(0).map((r) => r.close()))
-  })
+  const relays = relaysOfOneThread(T)
+  afterEach(() => relays.closeAll())
+  const start = relays.start
 
-  /** A relay on `storage` whose Flow.ai history is `respond`'s; all relays get the same token secret. */
-  async function start(storage: EventStorage, respond: FlowResponder, tokenSecret?: string) {
-    const logs = captureLogs()
-    const made = await createTestRelay(
-      { storage, logger: logs.logger, ...(tokenSecret ? { tokenSecret } : {}) },
-      respond,
-    )
-    relays.push(made.relay)
-    const token = await made.relay.issueToken({ threadId: T, name: 'Ann' })
-    return { ...made, token, logs }
-  }
   /** Sends (an event button's click by default) and gives the send's traceId. */
   const clickButton = async (
     relay: Relay,
@@ -138,7 +126,6 @@ describe('event labels on the history page across relays', () => {
     expect(await shown(b.relay, b.token)).toEqual([{ eventName: 'SHOW_MENU', label }])
     // A restart: A goes away with everything in its process; a new relay on the same Redis takes its place.
     await a.relay.close()
-    relays.splice(relays.indexOf(a.relay), 1)
     const restarted = await start(redis(), respond, a.secrets.tokenSecret)
     expect(await shown(restarted.relay, a.token)).toEqual([{ eventName: 'SHOW_MENU', label }])
     for (const relay of [a, b, restarted]) expect(relay.logs.lines.join('')).not.toContain(label)

@@ -2,12 +2,12 @@
 // thread under way: it waits for the send (its `sent` event stored, or its failure) and pairs the page's copy of
 // it with the send's traceId. With memory storage two relays share nothing, and nothing changes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Relay } from '../relay.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import { createRedisStorage } from '../storage/redis-storage.js'
 import { deleteKeys, randomPrefix, requireRedis, testRedisUrl } from '../storage/redis-test-support.js'
-import type { EventStorage } from '../storage/types.js'
-import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
+import { relaysOfOneThread, type FlowResponder } from '../testing/fake-flow.js'
+import { until } from '../testing/sse-helpers.js'
+import { recordingSendCounts } from '../testing/storage-wrappers.js'
 
 const T = 'A|o_1'
 const url = `/v1/threads/${encodeURIComponent(T)}/messages`
@@ -15,15 +15,6 @@ const prefixes: string[] = []
 
 beforeAll(() => requireRedis(testRedisUrl))
 afterAll(() => deleteKeys(testRedisUrl, prefixes))
-
-/** Waits (polling, no fixed sleep) until `done`, else fails naming `what`. */
-async function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 /**
  * Flow.ai shared by the relays: a send goes into its history at once, but its answer waits for `release`
@@ -58,45 +49,16 @@ function heldFlow() {
   return { respond, history, release }
 }
 
-/** The storage, with every answer of `countSendsUnderWay` recorded (when it has the method). */
-function counted(storage: EventStorage) {
-  const counts: number[] = []
-  const count = storage.countSendsUnderWay?.bind(storage)
-  const wrapped: EventStorage = count
-    ? {
-        ...storage,
-        countSendsUnderWay: async (threadId) => {
-          const n = await count(threadId)
-          counts.push(n)
-          return n
-        },
-      }
-    : storage
-  return { storage: wrapped, counts }
-}
-
 describe('sends under way across relays', () => {
-  const relays: Relay[] = []
-  afterEach(async () => {
-    await Promise.all(relays.splice(0).map((r) => r.close()))
-  })
-
-  async function start(storage: EventStorage, respond: FlowResponder, tokenSecret?: string) {
-    const logs = captureLogs()
-    const made = await createTestRelay(
-      { storage, logger: logs.logger, ...(tokenSecret ? { tokenSecret } : {}) },
-      respond,
-    )
-    relays.push(made.relay)
-    const token = await made.relay.issueToken({ threadId: T, name: 'Ann' })
-    return { ...made, token, logs }
-  }
+  const relays = relaysOfOneThread(T)
+  afterEach(() => relays.closeAll())
+  const start = relays.start
 
   async function redisPair(flow: ReturnType<typeof heldFlow>) {
     const keyPrefix = randomPrefix('under-way')
     prefixes.push(keyPrefix)
     const redis = () => createRedisStorage({ url: testRedisUrl, keyPrefix, onError: () => undefined })
-    const b = counted(redis())
+    const b = recordingSendCounts(redis())
     const a = await start(redis(), flow.respond)
     return { a, b: await start(b.storage, flow.respond, a.secrets.tokenSecret), counts: b.counts }
   }
@@ -151,7 +113,7 @@ describe('sends under way across relays', () => {
   it("memory storage: two relays share nothing, and B's page does not wait for A's send", async () => {
     const flow = heldFlow()
     const a = await start(createMemoryStorage(), flow.respond)
-    const { storage, counts } = counted(createMemoryStorage())
+    const { storage, counts } = recordingSendCounts(createMemoryStorage())
     const b = await start(storage, flow.respond, a.secrets.tokenSecret)
     const { sending, page } = await sendThenPage(flow, a, b)
     // Served while A's send is still held: B knows nothing of it, as before.

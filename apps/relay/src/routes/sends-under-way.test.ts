@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import type { EventStorage } from '../storage/types.js'
+import { until } from '../testing/sse-helpers.js'
+import { recordingSendCounts, withoutSendMarks } from '../testing/storage-wrappers.js'
 import { createSendsUnderWay } from './sends-under-way.js'
 
 /** A log that keeps its warnings' messages. */
@@ -16,35 +18,6 @@ function held() {
     release = (error) => (error ? reject(error) : resolve('stored'))
   })
   return { work: () => done, release }
-}
-
-/** Waits (polling every millisecond, at most 10 s) until `done` answers true, else fails naming `what`. */
-async function until(done: () => boolean | Promise<boolean>, what: string) {
-  const deadline = Date.now() + 10_000
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 1))
-  }
-}
-
-/** The storage, counting its reads of sends under way. */
-function countingReads(storage: EventStorage) {
-  const reads = { count: 0 }
-  const count = storage.countSendsUnderWay!.bind(storage)
-  const counted: EventStorage = {
-    ...storage,
-    countSendsUnderWay: (threadId) => (reads.count++, count(threadId)),
-  }
-  return { reads, storage: counted }
-}
-
-/** The storage as one written before sends under way were shared: without the three methods. */
-function withoutMarks(storage: EventStorage): EventStorage {
-  const rest: EventStorage = { ...storage }
-  delete rest.markSendUnderWay
-  delete rest.clearSendUnderWay
-  delete rest.countSendsUnderWay
-  return rest
 }
 
 /** Whether `promise` has settled, tracked from now. */
@@ -64,13 +37,13 @@ describe('sends under way', () => {
   ])("waits for another instance's send on the same storage until it is $outcome", async ({ fail }) => {
     const storage = createMemoryStorage()
     const { log, messages } = warnings()
-    const other = countingReads(storage)
+    const other = recordingSendCounts(storage)
     const [a, b] = [createSendsUnderWay(storage), createSendsUnderWay(other.storage)]
     const send = held()
     const sending = a.during('t1', send.work, log)
     await until(async () => (await storage.countSendsUnderWay!('t1')) === 1, 'the send to be marked')
     const page = tracked(b.settled('t1', 10_000, log))
-    await until(() => other.reads.count >= 3, 'the page to look again')
+    await until(() => other.counts.length >= 3, 'the page to look again')
     expect(page.settled).toBe(false)
     send.release(fail)
     await (fail ? expect(sending).rejects.toBe(fail) : expect(sending).resolves.toBe('stored'))
@@ -80,12 +53,12 @@ describe('sends under way', () => {
   })
 
   it('reads the storage once, and waits for nothing, when the thread has no send under way', async () => {
-    const { storage, reads } = countingReads(createMemoryStorage())
+    const { storage, counts } = recordingSendCounts(createMemoryStorage())
     const { log } = warnings()
     const underWay = createSendsUnderWay(storage)
     await underWay.during('t2', () => Promise.resolve(), log)
     await underWay.settled('t1', 10_000, log)
-    expect(reads.count).toBe(1)
+    expect(counts.length).toBe(1)
   })
 
   it('looks again as soon as a send of its own is done, not at its next poll', async () => {
@@ -113,7 +86,7 @@ describe('sends under way', () => {
   })
 
   it('without marks in the storage, waits for its own sends only, as before they were shared', async () => {
-    const storage = withoutMarks(createMemoryStorage())
+    const storage = withoutSendMarks(createMemoryStorage())
     const { log, messages } = warnings()
     const [a, b] = [createSendsUnderWay(storage), createSendsUnderWay(storage)]
     const send = held()

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Relay } from '../relay.js'
 import { FLOW_INTERACTIVE_DEADLINE_MS } from '../http-error.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
-import type { EventEnvelope, EventStorage } from '../storage/types.js'
+import type { EventEnvelope } from '../storage/types.js'
 import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
+import { withoutSendMarks } from '../testing/storage-wrappers.js'
 
 const T = 'A|o_1'
 const url = `/v1/threads/${encodeURIComponent(T)}/messages`
@@ -321,18 +322,9 @@ describe('send proxy, history and business hours', () => {
     },
   )
 
-  /** The memory storage as a storage written before sends under way were shared: without those methods. */
-  const withoutSendMarks = (): EventStorage => {
-    const storage: EventStorage = { ...createMemoryStorage() }
-    delete storage.markSendUnderWay
-    delete storage.clearSendUnderWay
-    delete storage.countSendsUnderWay
-    return storage
-  }
-
   it.each([
     { storage: 'memory storage', make: () => createMemoryStorage() },
-    { storage: 'a storage without marks of sends', make: withoutSendMarks },
+    { storage: 'a storage without marks of sends', make: () => withoutSendMarks(createMemoryStorage()) },
   ])(
     'waits at most 2 s for a send that hangs before serving page 1, and not at all for an older page ($storage)',
     async ({ make }) => {

@@ -97,3 +97,34 @@ export async function createTestRelay(
   })
   return { relay, flow, secrets }
 }
+
+/**
+ * Relays of one deployment serving one thread (instances behind a balancer, or one restarted): each `start` makes
+ * a relay on `storage` whose Flow.ai answers with `respond`, logging to memory, with a visitor token for
+ * `threadId`; pass the first one's token secret to the others so a token is good on all. `closeAll` after each test.
+ *
+ * @example
+ * const relays = relaysOfOneThread('A|o_1')
+ * afterEach(() => relays.closeAll())
+ * const a = await relays.start(storage, respond)
+ * const b = await relays.start(storage, respond, a.secrets.tokenSecret)
+ */
+export function relaysOfOneThread(threadId: string) {
+  const relays: Relay[] = []
+  return {
+    start: async (storage: RelayOptions['storage'], respond: FlowResponder, tokenSecret?: string) => {
+      const logs = captureLogs()
+      const made = await createTestRelay(
+        { storage, logger: logs.logger, ...(tokenSecret ? { tokenSecret } : {}) },
+        respond,
+      )
+      relays.push(made.relay)
+      const token = await made.relay.issueToken({ threadId, name: 'Ann' })
+      return { ...made, token, logs }
+    },
+    closeAll: async () => {
+      // `close` may be called again: a test that closed one itself (a restart) has it closed once.
+      await Promise.all(relays.splice(0).map((r) => r.close()))
+    },
+  }
+}
