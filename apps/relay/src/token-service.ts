@@ -14,7 +14,7 @@ export type TokenClaims = { threadId: string; name?: string } | { operator: stri
 export const REFRESH_GRACE_SECONDS = 24 * 60 * 60
 
 export interface TokenService {
-  /** Signs a token; resolves the JWT and its expiry. */
+  /** Signs a token; returns the JWT and its expiry. */
   issue(claims: TokenClaims, ttlSeconds?: number): { token: string; expiresAt: Date }
   /** Verifies a token, throwing `unauthorized` (401) when it is malformed, forged or expired. */
   verify(token: string): Principal

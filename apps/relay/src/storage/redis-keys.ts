@@ -3,9 +3,11 @@ import { clusterSlot, clusterSlots } from './redis-slot.js'
 /**
  * The Redis key layout of one relay (or tenant): everything under `<prefix>:`, and every key an append touches
  * in one hash slot, so the append script runs on Redis Cluster too. The slot is the thread's shard:
- * `<prefix>:{o<shard>}:thread:<threadId>` (with several shards the tag may be `o<shard>.<n>`, see `shardTag`) (the thread's stream), `<prefix>:{o<shard>}:dedupe:<key>` (its dedupe
- * keys, webhook and `sent` alike), `<prefix>:{o<shard>}:under-way:<threadId>` (its sends under way) and
- * `<prefix>:{o<shard>}:ops` (the operators' stream of that shard). A thread always falls in the same shard, so its stream, dedupe keys and the operators' entries of it stay together.
+ * `<prefix>:{o<shard>}:thread:<threadId>` (the thread's stream; with several shards the tag may be `o<shard>.<n>`,
+ * see `shardTag`), `<prefix>:{o<shard>}:dedupe:<key>` (its dedupe keys, webhook and `sent` alike),
+ * `<prefix>:{o<shard>}:under-way:<threadId>` (its sends under way) and `<prefix>:{o<shard>}:ops` (the operators'
+ * stream of that shard). A thread always falls in the same shard, so its stream, dedupe keys, sends under way and
+ * the operators' entries of it stay together.
  */
 export interface RedisKeys {
   /** How many shards the operators' stream has. */

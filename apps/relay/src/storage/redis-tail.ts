@@ -71,7 +71,8 @@ const headFromClock = () => `${Date.now() - 1_000}-0`
  * hands out new ids from its clock, which can be below the cursor (a clock behind the old one: another host, a
  * clock stepped back): read from the cursor, every event appended until that clock passes it would be skipped,
  * for every subscriber, also those that subscribed after the restart. Subscribers still get nothing twice: each
- * takes only ids above the last one it got.
+ * takes only ids above the last one it got, so one that got ids from before the restart above the new ones still
+ * skips them until the clock passes its last id.
  */
 const restartCursor = '0-0'
 
