@@ -46,8 +46,6 @@ export function receiveUpload(
     let queryError: unknown
     let started = false
     let settled = false
-    /** Set once busboy finds the body malformed: it wins over what the upload to Flow.ai failed with. */
-    let malformed: Error | undefined
     const controller = new AbortController()
     const fail = (error: unknown) => {
       if (settled) return
@@ -59,11 +57,11 @@ export function receiveUpload(
       request.raw.resume() // drain, so the answer can be read by the client
       reject(error instanceof Error ? error : new Error(String(error)))
     }
-    /** Busboy fails the form and the file stream open in it with the same error: one answer, 400. */
-    const failMalformed = (error: Error) => {
-      malformed ??= malformedBody(error)
-      fail(malformed)
-    }
+    /**
+     * Busboy fails the form and the file stream open in it with the same error: one answer, 400 (`fail` answers
+     * once, so it wins over what the upload to Flow.ai fails with afterwards).
+     */
+    const failMalformed = (error: Error) => fail(malformedBody(error))
 
     bb.on('field', (name, value) => {
       if (name !== 'query' || message) return
@@ -122,7 +120,7 @@ export function receiveUpload(
             settled = true
             resolve({ message: sent, traceId: sent.traceId })
           },
-          (error: unknown) => fail(tooLarge ? tooLargeError(handlers.limitBytes) : (malformed ?? error)),
+          (error: unknown) => fail(tooLarge ? tooLargeError(handlers.limitBytes) : error),
         )
     })
 
