@@ -100,8 +100,7 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
     pipeline.exec().catch(() => undefined)
   }
 
-  async function reserveShared(tokenKey: string, ip: string): Promise<string | undefined> {
-    if (!redis) return undefined
+  async function reserveShared(redis: Redis, tokenKey: string, ip: string): Promise<string | undefined> {
     const member = randomUUID()
     const tokenSet = `${prefix}token:${tokenKey.length}:${tokenKey}`
     const ipSet = `${prefix}ip:${ip}`
@@ -154,10 +153,9 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
       let member: string | undefined
       if (redis) {
         try {
-          member = await reserveShared(tokenKey, ip)
+          member = await reserveShared(redis, tokenKey, ip)
         } catch (error) {
-          inc(byToken, tokenKey, -1)
-          inc(byIp, ip, -1)
+          unreserve(tokenKey, ip, undefined)
           throw error
         }
       }
@@ -167,7 +165,8 @@ export function createStreamRegistry(options: StreamRegistryOptions): StreamRegi
       return open.size
     },
     async endAll(retryMs) {
-      const all = [...open].flatMap((slot) => (slot.stream ? [slot.stream] : []))
+      // A slot is open only while it holds its stream.
+      const all = [...open].map((slot) => slot.stream!)
       for (const s of all) s.end(retryMs)
       await Promise.all(all.map((s) => s.closed))
       if (renewTimer) clearInterval(renewTimer)
