@@ -4,6 +4,7 @@ import { ConfigError, type ConfigIssue } from './config-error.js'
 import type { RelayOptions } from './relay.js'
 import { RELAY_SETTINGS, settingLabel, type RelaySetting, type RelaySettingName } from './relay-settings.js'
 import {
+  checkRule,
   cliSettingNames,
   resolveSettings,
   writeOptionPath,
@@ -89,7 +90,8 @@ export function loadConfig(
   }
   const config = resolveSettings(names, typed, 'cli', issues)
   if (config.storage === 'memory') {
-    const ignored = REDIS_SETTINGS.filter((name) => typed[name] !== undefined)
+    // Settings only Redis storage reads: the table's `redis…` entries.
+    const ignored = names.filter((name) => name.startsWith('redis') && typed[name] !== undefined)
     if (ignored.length > 0) {
       warnings.push(
         `${ignored.map((name) => `--${RELAY_SETTINGS[name].flag}`).join(', ')} ignored: the storage is memory (--storage redis uses them)`,
@@ -98,18 +100,6 @@ export function loadConfig(
   }
   return config
 }
-
-/** Settings only Redis storage reads. */
-const REDIS_SETTINGS = [
-  'redisUrl',
-  'redisSentinels',
-  'redisMasterName',
-  'redisCluster',
-  'redisMinReplicas',
-  'redisReplicaWaitMs',
-  'redisShards',
-  'redisKeyPrefix',
-] as const satisfies readonly CliSettingName[]
 
 /**
  * One setting's text read and checked by the table's rule, as the relay reads it: the value, or the rule it
@@ -126,9 +116,8 @@ export function readSetting<K extends CliSettingName>(
   if (text === '') return { ok: false, message: 'empty value' }
   const value = readText(s, text)
   if (value === undefined) return { ok: false, message: readRule(s) }
-  const parsed = s.rule.safeParse(value)
-  if (parsed.success) return { ok: true, value: parsed.data as RelayConfig[K] }
-  return { ok: false, message: parsed.error.issues[0]?.message ?? 'is invalid' }
+  const checked = checkRule(s, value)
+  return checked.ok ? { ok: true, value: checked.value as RelayConfig[K] } : checked
 }
 
 /** The text of one setting: the flag, else its variable, its `_FILE`, or its fallback variable. */

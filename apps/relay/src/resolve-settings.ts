@@ -1,7 +1,13 @@
 import type * as z from 'zod'
 import { ConfigError, type ConfigIssue } from './config-error.js'
 import { minReaderBufferBytes } from './ingest-limits.js'
-import { RELAY_SETTINGS, relaySettingEntries, settingLabel, type RelaySettingName } from './relay-settings.js'
+import {
+  RELAY_SETTINGS,
+  relaySettingEntries,
+  settingLabel,
+  type RelaySetting,
+  type RelaySettingName,
+} from './relay-settings.js'
 
 type Settings = typeof RELAY_SETTINGS
 type Value<K extends RelaySettingName> = z.output<Settings[K]['rule']>
@@ -48,12 +54,9 @@ export function resolveSettings<K extends RelaySettingName>(
         continue
       }
     }
-    const parsed = s.rule.safeParse(value)
-    if (parsed.success) out[name] = parsed.data
-    else {
-      const issue = parsed.error.issues[0]
-      issues.push({ setting: settingLabel(name, audience), message: issue?.message ?? 'is invalid' })
-    }
+    const checked = checkRule(s, value)
+    if (checked.ok) out[name] = checked.value
+    else issues.push({ setting: settingLabel(name, audience), message: checked.message })
   }
   if (wanted.has('storage') && out.storage === 'redis') {
     const nodes = [out.redisUrl, out.redisSentinels, out.redisCluster].filter((v) => v !== undefined)
@@ -161,4 +164,20 @@ export function validateRelayOptions(options: object): ResolvedSettings<ApiSetti
     values[name] = readOptionPath(options, (RELAY_SETTINGS[name] as { option: string }).option)
   }
   return resolveSettings(apiSettingNames(), values, 'api')
+}
+
+/**
+ * A setting's value checked by the table's rule: the value as the rule gives it back, or the rule's message
+ * (never the value).
+ *
+ * @example
+ * checkRule(RELAY_SETTINGS.port, 70000) // { ok: false, message: 'must be at most 65535' }
+ */
+export function checkRule(
+  s: RelaySetting,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  const parsed = s.rule.safeParse(value)
+  if (parsed.success) return { ok: true, value: parsed.data }
+  return { ok: false, message: parsed.error.issues[0]?.message ?? 'is invalid' }
 }
