@@ -191,15 +191,6 @@ export function upstreamStatus(error: unknown): number | undefined {
 }
 
 /**
- * How long any call the relay makes to Flow.ai for a client waits, all attempts and back-off waits included, before
- * it is answered 503 (the REST client's `deadlineMs`; uploads, whose time grows with their size, are not bound by
- * it): someone is waiting for it. The REST client's own bounds (30 s an attempt, two retries) would hold a send to a
- * silent Flow.ai about 90 s. A send cut off here may still reach Flow.ai; a retry by the client with the same
- * `traceId` is how it is made safe, as for any 503.
- */
-export const FLOW_INTERACTIVE_DEADLINE_MS = 15_000
-
-/**
  * Runs a call to Flow.ai; its failure becomes an `UpstreamError`.
  *
  * @example

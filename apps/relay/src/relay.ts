@@ -5,12 +5,7 @@ import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { answerClientError, refuseMissingHost } from './client-errors.js'
-import {
-  FLOW_INTERACTIVE_DEADLINE_MS,
-  answerError,
-  toHttpError,
-  unsupportedContentEncoding,
-} from './http-error.js'
+import { answerError, toHttpError, unsupportedContentEncoding } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
@@ -148,6 +143,15 @@ interface ServerFactoryOptions {
 }
 
 /**
+ * How long any call the relay makes to Flow.ai for a client waits, all attempts and back-off waits included, before
+ * it is answered 503 (the REST client's `deadlineMs`; uploads, whose time grows with their size, are not bound by
+ * it): someone is waiting for it. The REST client's own bounds (30 s an attempt, two retries) would hold a send to a
+ * silent Flow.ai about 90 s. A send cut off here may still reach Flow.ai; a retry by the client with the same
+ * `traceId` is how it is made safe, as for any 503.
+ */
+export const FLOW_INTERACTIVE_DEADLINE_MS = 15_000
+
+/**
  * Creates a relay: webhook ingest, per-thread SSE with resume, the send proxy that keeps the API key, visitor
  * and operator auth (docs/relay-protocol.md).
  *
@@ -173,7 +177,6 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     baseUrl: o.flowBaseUrl,
     auth: o.auth,
     maxUploadBytes: o.uploadLimitBytes,
-    // Someone waits for every call but an upload: 15 s at most, all attempts included (uploads are not bound).
     deadlineMs: FLOW_INTERACTIVE_DEADLINE_MS,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })

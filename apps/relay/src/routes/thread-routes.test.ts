@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Relay } from '../relay.js'
-import { FLOW_INTERACTIVE_DEADLINE_MS } from '../http-error.js'
+import { FLOW_INTERACTIVE_DEADLINE_MS, type Relay } from '../relay.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import type { EventEnvelope } from '../storage/types.js'
 import { captureLogs, createTestRelay, type FlowResponder } from '../testing/fake-flow.js'
