@@ -32,7 +32,7 @@ const parserMessages: Record<string, string> = {
  * @example
  * clientErrorAnswer(Object.assign(new Error('x'), { code: 'HPE_HEADER_OVERFLOW' }), 30_000).status // 431
  */
-export function clientErrorAnswer(
+function clientErrorAnswer(
   error: Error & { code?: string },
   requestTimeoutMs: number,
 ): ClientErrorAnswer {

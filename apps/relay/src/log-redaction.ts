@@ -85,16 +85,19 @@ export function logRedaction(secrets: readonly string[]) {
   }
 }
 
+/** Levels of percent-encoding the scrub reads through (`%2577`, `%25%37%37`). */
+const SPELLING_DEPTH = 3
+
 /**
  * A pattern matching `value` whatever the spelling of each of its characters: as is, or each of its UTF-8 bytes as
  * `%XX` (hex digits in either case), where the `%` and each digit may themselves be spelled either way, up to
- * three levels deep (`%2577`, `%25%37%37`).
+ * `SPELLING_DEPTH` levels deep.
  *
  * @example
  * anySpelling('ab').test('%61%25%36%32') // true
  */
-export function anySpelling(value: string, depth = 3): RegExp {
-  return new RegExp([...value].map((char) => spelling(char, depth)).join(''), 'g')
+function anySpelling(value: string): RegExp {
+  return new RegExp([...value].map((char) => spelling(char, SPELLING_DEPTH)).join(''), 'g')
 }
 
 /** The pattern of one character spelled up to `depth` levels of percent-encoding. */
