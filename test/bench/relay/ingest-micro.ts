@@ -12,12 +12,9 @@ import { createMemoryStorage } from '../../../apps/relay/src/storage/memory-stor
 import { eventFrame, type SseFrame } from '../../../apps/relay/src/sse-writer.js'
 import { createWebhookIngest, type WebhookIngest } from '../../../apps/relay/src/webhook-ingest.js'
 import type { RelayMetrics } from '../../../apps/relay/src/metrics.js'
+import { option } from '../lib/argv.js'
 import { freshSecrets } from './relay-config.js'
 
-const option = (name: string, fallback: number) => {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`))
-  return arg ? Number(arg.slice(name.length + 3)) : fallback
-}
 const posts = option('posts', 18_000)
 const runs = option('runs', 5)
 

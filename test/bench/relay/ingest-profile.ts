@@ -11,22 +11,18 @@
 //   --snapshot-after=MS  a heap snapshot of the server that long into the measured runs (written to the temp dir)
 //   --node=FLAG     a Node or V8 flag for the server (repeatable: --node=--trace-gc --node=--max-semi-space-size=16)
 // Each run prints CPU µs per POST (process), its user/system split and each thread's share (/proc: GC workers
-// apart from the event loop). BENCH_RELAY_SOURCE is honoured as by `pnpm bench` (A/B of a relay source copy).
+// apart from the event loop). BENCH_RELAY_SOURCE and BENCH_RELAY_NODE_FLAGS are honoured as by `pnpm bench`.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { flag, option } from '../lib/argv.js'
 import { startChild } from '../lib/child-process.js'
 import type { PostJob, PostResult } from './post-generator.js'
-import { buildRelay, relayBuilt } from './relay-build.js'
+import { buildRelay, startRelayProcess } from './relay-build.js'
 import { freshSecrets, type RelayConfig, type RelayInfo } from './relay-config.js'
 import type { OpenJob, OpenResult } from './sse-subscribers.js'
 
-const flag = (name: string) => process.argv.includes(`--${name}`)
-const option = (name: string, fallback: number) => {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`))
-  return arg ? Number(arg.slice(name.length + 3)) : fallback
-}
 const posts = option('posts', 15_000)
 const paced = option('paced', 0)
 const bare = flag('bare')
@@ -42,21 +38,19 @@ const config: RelayConfig = {
 }
 const unbuilt = bare ? undefined : buildRelay()
 if (unbuilt) throw new Error(unbuilt)
-const server = await startChild(bare ? 'relay/bare-server.ts' : 'relay/relay-process.ts', {
-  config,
-  built: !bare && relayBuilt(),
-  execArgv: [
-    ...(option('snapshot-after', 0) > 0
-      ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${tmpdir()}`]
-      : []),
-    ...process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length)),
-    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    // perf names JIT frames from /tmp/perf-<pid>.map; V8's own log goes to tmp, not the working directory.
-    ...(flag('perf')
-      ? ['--perf-basic-prof', `--logfile=${join(tmpdir(), 'ingest-v8.log')}`, '--no-logfile-per-isolate']
-      : []),
-  ],
-})
+const snapshotAfter = option('snapshot-after', 0)
+const execArgv = [
+  ...(snapshotAfter > 0 ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${tmpdir()}`] : []),
+  ...process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length)),
+  ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  // perf names JIT frames from /tmp/perf-<pid>.map; V8's own log goes to tmp, not the working directory.
+  ...(flag('perf')
+    ? ['--perf-basic-prof', `--logfile=${join(tmpdir(), 'ingest-v8.log')}`, '--no-logfile-per-isolate']
+    : []),
+]
+const server = bare
+  ? await startChild('relay/bare-server.ts', { config, execArgv })
+  : await startRelayProcess(config, execArgv)
 const postUrl = bare
   ? `${(server.info as { url: string }).url}/{thread}`
   : (server.info as RelayInfo).webhookUrl
@@ -158,7 +152,6 @@ const detach = attach()
 if (flag('strace') || flag('perf')) await new Promise((resolve) => setTimeout(resolve, 1_000))
 // The monotonic clock V8's profile timestamps use too: the summary keeps the samples of the measured runs.
 const from = micros()
-const snapshotAfter = option('snapshot-after', 0)
 if (snapshotAfter > 0) setTimeout(() => process.kill(server.pid, 'SIGUSR2'), snapshotAfter).unref()
 if (paced) await run(posts, paced)
 else for (let i = 0; i < 3; i++) await run(Math.round(posts / 3))

@@ -6,7 +6,7 @@ import type { Figure, Section } from '../lib/report.js'
 import { summarize } from '../lib/stats.js'
 import type { PostJob, PostResult } from './post-generator.js'
 import { freshSecrets, type RelayConfig, type RelayInfo } from './relay-config.js'
-import { relayBuilt } from './relay-build.js'
+import { relayBuilt, startRelayProcess } from './relay-build.js'
 import type {
   CatchUpJob,
   CatchUpResult,
@@ -367,14 +367,6 @@ interface Memory {
   external: number
 }
 
-/**
- * Node or V8 flags for the relay processes only, from `BENCH_RELAY_NODE_FLAGS` (space-separated): to measure how a
- * deployment's flags (e.g. `--no-allocation-site-pretenuring`) change the relay's figures beside the same bare server.
- */
-function relayNodeFlags(): string[] {
-  return (process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
-}
-
 async function withRig<T>(
   options: RelayBenchOptions,
   prefix: string,
@@ -383,15 +375,10 @@ async function withRig<T>(
   const children: Child[] = []
   const config = relayConfig(options, prefix)
   try {
-    const relay = await startChild('relay/relay-process.ts', {
-      config,
-      built: relayBuilt(),
-      execArgv: [
-        '--expose-gc',
-        ...relayNodeFlags(),
-        ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, prefix)}`] : []),
-      ],
-    })
+    const relay = await startRelayProcess(config, [
+      '--expose-gc',
+      ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, prefix)}`] : []),
+    ])
     children.push(relay)
     const gen = await startChild('relay/post-generator.ts')
     children.push(gen)
@@ -542,11 +529,7 @@ export async function runRelayBenchmarks(options: RelayBenchOptions): Promise<Se
           `(b) Fan-out over two relay instances, each with half the subscribers, ${label}`,
           { ...base, ...scenario.b, instances: 2 },
           async () => {
-            const second = await startChild('relay/relay-process.ts', {
-              config: { ...rig.config, keepKeys: true } satisfies RelayConfig,
-              built: relayBuilt(),
-              execArgv: ['--expose-gc', ...relayNodeFlags()],
-            })
+            const second = await startRelayProcess({ ...rig.config, keepKeys: true }, ['--expose-gc'])
             try {
               const figures = await fanOut(
                 rig,

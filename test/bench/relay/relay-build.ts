@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
-import { repoRoot } from '../lib/child-process.js'
+import { repoRoot, startChild, type Child } from '../lib/child-process.js'
+import type { RelayConfig } from './relay-config.js'
 
 /**
  * Whether relay processes run the relay as built (its `dist/` and core's, what a user installs) rather than from
@@ -26,4 +27,27 @@ export function buildRelay(): string | undefined {
   })
   if (result.status !== 0) return `the relay build failed: ${(result.stderr || result.stdout).slice(-500)}`
   return undefined
+}
+
+/**
+ * Node or V8 flags for the relay processes only, from `BENCH_RELAY_NODE_FLAGS` (space-separated): to measure how a
+ * deployment's flags (e.g. `--no-allocation-site-pretenuring`) change the relay's figures beside the same bare server.
+ */
+function relayNodeFlags(): string[] {
+  return (process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
+}
+
+/**
+ * A relay process (`relay/relay-process.ts`) as every benchmark starts one: the relay as built unless
+ * BENCH_RELAY_SOURCE names a source copy, with `BENCH_RELAY_NODE_FLAGS` and then `execArgv`.
+ *
+ * @example
+ * const relay = await startRelayProcess(config, ['--expose-gc'])
+ */
+export function startRelayProcess(config: RelayConfig, execArgv: string[] = []): Promise<Child> {
+  return startChild('relay/relay-process.ts', {
+    config,
+    built: relayBuilt(),
+    execArgv: [...relayNodeFlags(), ...execArgv],
+  })
 }
