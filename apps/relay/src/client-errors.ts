@@ -32,10 +32,7 @@ const parserMessages: Record<string, string> = {
  * @example
  * clientErrorAnswer(Object.assign(new Error('x'), { code: 'HPE_HEADER_OVERFLOW' }), 30_000).status // 431
  */
-function clientErrorAnswer(
-  error: Error & { code?: string },
-  requestTimeoutMs: number,
-): ClientErrorAnswer {
+function clientErrorAnswer(error: Error & { code?: string }, requestTimeoutMs: number): ClientErrorAnswer {
   switch (error.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return {
