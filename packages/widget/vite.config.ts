@@ -10,9 +10,8 @@ import { terserPass } from './scripts/terser-pass.ts'
  * - names starting with `_`, internal by this code base's rule and RxJS's: the element's state properties
  *   (`_draft`; state, never attributes), RxJS's `_subscribe`, `_finalizers`, … (-0.1 KB gzip). An attribute
  *   property must never start with `_`;
- * - the privates of Lit's modules, as its own build names them (`_$E…` ReactiveElement's, `_$C…` lit-html's,
- *   `_$D…` LitElement's: each only in its own module), which only the Lit inside this file reads (-28 B). Lit's
- *   cross-package names (`_$A…`: a part's `_$AH` committed value, a directive's `_$AS` resolve, …) and markers
+ * - the privates of lit-html, as its own build names them (`_$C…`: only in its own module), which only the
+ *   lit-html inside this file reads. Lit's cross-package names (`_$A…`: a part's `_$AH` committed value, a directive's `_$AS` resolve, …) and markers
  *   (`_$litType$`, …) keep theirs: the file exports `FlowChatElement`, and a page's subclass may render its own
  *   Lit's templates and directives with it;
  * - the state fields of RxJS's subscribers and subjects, which RxJS reads only on its own objects (a subscriber of
@@ -20,7 +19,7 @@ import { terserPass } from './scripts/terser-pass.ts'
  *   DOM object has (-53 B). `destination` is not among them: an `AudioContext` has one.
  */
 const INTERNAL_PROPERTIES =
-  /^(_[a-zA-Z]|_\$[CDE][A-Za-z_]?$|(currentObservers|observers|thrownError|hasError|isStopped|initialTeardown|partialObserver)$)/
+  /^(_[a-zA-Z]|_\$C[A-Za-z_]?$|(currentObservers|observers|thrownError|hasError|isStopped|initialTeardown|partialObserver)$)/
 
 /**
  * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with Lit, the RxJS it uses and

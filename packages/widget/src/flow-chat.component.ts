@@ -1,4 +1,5 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit'
+import { html, nothing } from 'lit/html.js'
+import { FlowElement, type PropertyValues } from './flow-element.js'
 // The order of these imports is the order of the modules in the single file, which gzip reads with a 32 KB
 // window: measured, not alphabetical. Session second, as `@flowchat/core` (which it brings) was: core placed after
 // the controllers costs about 250 bytes gzip. The styles last but one, beside the templates whose class names they
@@ -77,10 +78,10 @@ import { UnreadController } from './unread-controller.js'
  * @cssprop --flow-chat-offset-side - distance of the launcher from the side (also the `offset` property)
  * @cssprop --flow-chat-offset-bottom - distance of the launcher from the bottom
  */
-export class FlowChatElement extends LitElement {
+export class FlowChatElement extends FlowElement {
   static override styles = styles
 
-  // A property is a string attribute unless it says otherwise (Lit's default `type`).
+  // A property is a string attribute unless it says otherwise (`FlowElement`'s default, as Lit's).
   static override properties = {
     relay: {},
     threadId: { attribute: 'thread-id' },

@@ -1,6 +1,6 @@
 /**
  * `@flowchat/widget`: `import '@flowchat/widget'` registers `<flow-chat>` where a custom element registry exists (a
- * browser; in Node, Lit's SSR DOM shim), so importing it without a DOM does not throw.
+ * browser, or a DOM shim), so importing it without a DOM does not throw.
  *
  * @example
  * import '@flowchat/widget'

@@ -1,4 +1,4 @@
-import { render, type TemplateResult } from 'lit'
+import { render, type TemplateResult } from 'lit/html.js'
 
 interface Row<T> {
   item: T

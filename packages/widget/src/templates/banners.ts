@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { BotStatus, Connection } from '../client-types.js'
 import type { OpeningState } from '../opening-hours-controller.js'
 import { format, type FlowChatStrings } from '../strings.js'

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { Button, ButtonsTemplate } from '@flowchat/core/schemas'
 import { safeLinkUrl, telUrl } from '../safe-url.js'
 import { MAX_LENGTH } from './composer.js'

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit'
+import { html, type TemplateResult } from 'lit/html.js'
 import type { CarouselTemplate } from '@flowchat/core/schemas'
 import { format } from '../strings.js'
 import { renderCard } from './card.js'

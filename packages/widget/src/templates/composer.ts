@@ -1,5 +1,5 @@
 import { MAX_TEXT_LENGTH } from '@flowchat/core/schemas'
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit/html.js'
 import { format, type FlowChatStrings } from '../strings.js'
 
 /** The longest text Flow.ai accepts in one message. */

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { ListTemplate } from '@flowchat/core/schemas'
 import { renderButtonRow } from './buttons.js'
 import { renderCardMedia } from './card.js'

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit'
+import { html, type TemplateResult } from 'lit/html.js'
 import type { LocationTemplate } from '@flowchat/core/schemas'
 import { mapUrl } from '../safe-url.js'
 import type { TemplateContext } from './context.js'

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { MediaTemplate } from '@flowchat/core/schemas'
 import { safeLinkUrl, safeSourceUrl } from '../safe-url.js'
 import type { TemplateContext } from './context.js'

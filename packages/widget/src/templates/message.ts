@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { ChatMessage } from '../client-types.js'
 import type { Template } from '@flowchat/core/schemas'
 import { safeSourceUrl } from '../safe-url.js'

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { QuickReply } from '@flowchat/core/schemas'
 import { MAX_LENGTH } from './composer.js'
 import type { TemplateContext } from './context.js'

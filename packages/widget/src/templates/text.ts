@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit/html.js'
 import { safeLinkUrl } from '../safe-url.js'
 
 /** http(s) URLs and `www.` hosts in running text. Trailing punctuation is left out of the link. */
