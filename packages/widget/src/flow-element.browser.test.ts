@@ -584,23 +584,37 @@ describe('FlowElement', () => {
         static override properties: Record<string, PropertyOptions> = { mode: { reflect: true } }
         declare mode: string | undefined
         override render() {
-          return html`${this.mode} ${(this as unknown as { extra?: string }).extra}`
+          const { extra, more } = this as unknown as { extra?: string; more?: string }
+          return html`${this.mode} ${extra} ${more}`
         }
       }
       define(Base)
-      class Page extends Base {
-        static override properties = { extra: {} }
+      // Never defined itself: its subclass's definition still takes its properties and its base's.
+      class Middle extends Base {
+        static override properties: Record<string, PropertyOptions> = { extra: {} }
         declare extra: string | undefined
       }
+      class Page extends Middle {
+        static override properties = { more: { type: Boolean } }
+        declare more: boolean | undefined
+      }
       const el = create(Page)
+      expect(
+        [...(Page as unknown as { observedAttributes: string[] }).observedAttributes].sort(),
+      ).to.deep.equal(['extra', 'mode', 'more'])
       el.mode = 'launcher'
       el.extra = 'more'
       await el.updateComplete
-      expect(text(el)).to.eq('launcher more')
+      expect(text(el)).to.eq('launcher more ')
       expect(el.getAttribute('mode')).to.eq('launcher')
       el.setAttribute('mode', 'inline')
       el.setAttribute('extra', 'less')
-      expect([el.mode, el.extra]).to.deep.equal(['inline', 'less'])
+      el.setAttribute('more', '')
+      expect([el.mode, el.extra, el.more]).to.deep.equal(['inline', 'less', true])
+      await el.updateComplete
+      expect(text(el)).to.eq('inline less true')
+      // The base keeps its own list.
+      expect((Base as unknown as { observedAttributes: string[] }).observedAttributes).to.deep.equal(['mode'])
     })
   })
 })
