@@ -73,6 +73,13 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
   static #attributes(element: ElementClass): Map<string, string> {
     const known = attributes.get(element)
     if (known) return known
+    const base = Object.getPrototypeOf(element) as ElementClass
+    // A subclass's properties add to its base's, as in Lit: the class keeps them all from here on.
+    if (base.properties)
+      (element as { properties: object }).properties = {
+        ...(FlowElement.#attributes(base) && base.properties),
+        ...element.properties,
+      }
     const map = new Map<string, string>()
     for (const [name, options] of Object.entries(element.properties)) {
       const attribute = attributeOf(name, options)
@@ -156,13 +163,13 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
     const element = this.constructor as unknown as ElementClass
     const name = FlowElement.#attributes(element).get(attribute) as string
-    const boolean = element.properties[name]?.type === Boolean
+    const boolean = (element.properties[name] as PropertyOptions).type === Boolean
     ;(this as unknown as Record<string, unknown>)[name] = boolean ? value !== null : (value ?? undefined)
   }
 
   /** Notes a change of `name` (from `old`) and renders in the next microtask. With no name, renders again. */
   requestUpdate(name?: string, old?: unknown): void {
-    if (name !== undefined) {
+    if (name) {
       if (Object.is((this as unknown as Record<string, unknown>)[name], old)) return
       if (!this.#changed.has(name as keyof this)) this.#changed.set(name as keyof this, old)
     }
