@@ -542,6 +542,44 @@ describe('FlowElement', () => {
       document.body.append(b)
       expect(b.renderRoot.adoptedStyleSheets).to.have.length(1)
     })
+
+    it('shares one sheet between classes with the same styles text, and falls back to a <style> where none can be constructed', async () => {
+      class Same extends FlowElement {
+        static override styles = Styled.styles
+        override render() {
+          return html`<p>same</p>`
+        }
+      }
+      const styled = create(Styled)
+      const same = create(Same)
+      await Promise.all([styled.updateComplete, same.updateComplete])
+      expect(same.renderRoot.adoptedStyleSheets[0]).to.eq(styled.renderRoot.adoptedStyleSheets[0])
+
+      // As in Safari before 16.4, where `new CSSStyleSheet()` throws.
+      const constructable = window.CSSStyleSheet
+      window.CSSStyleSheet = function () {
+        throw new TypeError('Illegal constructor')
+      } as unknown as typeof CSSStyleSheet
+      let old: FlowElement
+      try {
+        class Old extends FlowElement {
+          static override styles = 'p { color: rgb(7, 8, 9) }'
+          override render() {
+            return html`<p>old</p>`
+          }
+        }
+        old = create(Old)
+      } finally {
+        window.CSSStyleSheet = constructable
+      }
+      await old.updateComplete
+      expect(old.renderRoot.adoptedStyleSheets).to.have.length(0)
+      expect(old.renderRoot.querySelectorAll('style')).to.have.length(1)
+      expect(getComputedStyle(old.renderRoot.querySelector('p')!).color).to.eq('rgb(7, 8, 9)')
+      old.remove()
+      document.body.append(old)
+      expect(old.renderRoot.querySelectorAll('style')).to.have.length(1)
+    })
   })
 
   describe('errors', () => {

@@ -24,8 +24,8 @@ interface ElementClass {
 
 /** Per element class: attribute → property, for the attributes its properties read. */
 const attributes = new WeakMap<ElementClass, Map<string, string>>()
-/** Per element class: its `styles`, made a style sheet once. */
-const sheets = new WeakMap<ElementClass, CSSStyleSheet>()
+/** Each `styles` text, made a style sheet once and shared by every class and element that has it. */
+const sheets = new Map<string, CSSStyleSheet>()
 
 /** The attribute a property reads, or none. */
 const attributeOf = (name: string, options: PropertyOptions): string | undefined =>
@@ -42,7 +42,7 @@ const Base =
 /**
  * The widget's element base: reactive properties, attributes, controllers and an update batched to a microtask
  * that renders a lit-html template into an open shadow root. It is Lit's `ReactiveElement` lifecycle with what
- * `<flow-chat>` uses and nothing else (no decorators, converters, `shouldUpdate` or SSR hooks): 0.6 KB gzip
+ * `<flow-chat>` uses and nothing else (no decorators, converters, `shouldUpdate` or SSR hooks): 0.8 KB gzip
  * where `LitElement` costs 2.2 KB in the single file. The order is Lit's, so controllers written for Lit work:
  * `willUpdate(changed)`, each controller's `hostUpdate`, the attributes reflected, `render()`, each
  * controller's `hostUpdated`, then `updated(changed)`. A property set in `willUpdate` joins the update under way;
@@ -74,12 +74,12 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
     const known = attributes.get(element)
     if (known) return known
     const base = Object.getPrototypeOf(element) as ElementClass
-    // A subclass's properties add to its base's, as in Lit: the class keeps them all from here on.
-    if (base.properties)
-      (element as { properties: object }).properties = {
-        ...(FlowElement.#attributes(base) && base.properties),
-        ...element.properties,
-      }
+    // A subclass's properties add to its base's, as in Lit (the base's own first, which also gives the base its
+    // accessors): the class keeps them all from here on.
+    if (base.properties) {
+      FlowElement.#attributes(base)
+      ;(element as { properties: object }).properties = { ...base.properties, ...element.properties }
+    }
     const map = new Map<string, string>()
     for (const [name, options] of Object.entries(element.properties)) {
       const attribute = attributeOf(name, options)
@@ -117,11 +117,23 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
 
   constructor() {
     super()
-    const element = this.constructor as unknown as ElementClass
-    for (const name of Object.keys(element.properties)) {
+    const { properties, styles } = this.constructor as unknown as ElementClass
+    for (const name of Object.keys(properties)) {
       if (!Object.hasOwn(this, name)) continue
       this.#early.push([name, (this as unknown as Record<string, unknown>)[name]])
       delete (this as unknown as Record<string, unknown>)[name]
+    }
+    try {
+      let sheet = sheets.get(styles)
+      if (!sheet) {
+        sheet = new CSSStyleSheet()
+        sheet.replaceSync(styles)
+        sheets.set(styles, sheet)
+      }
+      this.renderRoot.adoptedStyleSheets = [sheet]
+    } catch {
+      // Safari before 16.4 constructs no style sheets: a <style> in the shadow root instead, as Lit does there.
+      this.renderRoot.append(Object.assign(document.createElement('style'), { textContent: styles }))
     }
   }
 
@@ -140,14 +152,6 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
   }
 
   connectedCallback(): void {
-    const element = this.constructor as unknown as ElementClass
-    let sheet = sheets.get(element)
-    if (!sheet) {
-      sheet = new CSSStyleSheet()
-      sheet.replaceSync(element.styles)
-      sheets.set(element, sheet)
-    }
-    this.renderRoot.adoptedStyleSheets = [sheet]
     for (const c of this.#controllers) c.hostConnected?.()
     this.requestUpdate()
   }
