@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit/html.js'
-import { FlowElement, type PropertyValues } from './flow-element.js'
+import { FlowElement, type PropertyOptions, type PropertyValues } from './flow-element.js'
 // The order of these imports is the order of the modules in the single file, which gzip reads with a 32 KB
 // window: measured, not alphabetical. Session second, as `@flowchat/core` (which it brings) was: core placed after
 // the controllers costs about 250 bytes gzip. The styles last but one, beside the templates whose class names they
@@ -82,7 +82,7 @@ export class FlowChatElement extends FlowElement {
   static override styles = styles
 
   // A property is a string attribute unless it says otherwise (`FlowElement`'s default, as Lit's).
-  static override properties = {
+  static override properties: Readonly<Record<string, PropertyOptions>> = {
     relay: {},
     threadId: { attribute: 'thread-id' },
     token: {},
