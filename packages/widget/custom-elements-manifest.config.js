@@ -10,7 +10,7 @@ const isPublic = (name) => !name.startsWith('_') && !name.startsWith('#')
 /**
  * Completes what the analyzer reads from the class doc: a tag that names several parts at once, variants named in a
  * description, parts the templates use; keeps only documented events (the analyzer also guesses some from
- * `dispatchEvent(new X(arg))`); drops internal state; points module paths at the built files.
+ * `dispatchEvent(new X(arg))`); drops internal state; points module paths (its own, a superclass's, an inherited member's) at the built files.
  */
 function flowchatManifest() {
   return {
@@ -31,6 +31,11 @@ function flowchatManifest() {
           decl.events = (decl.events ?? []).filter((e) => doc.fires.has(e.name))
           decl.members = (decl.members ?? []).filter((m) => isPublic(m.name) && m.privacy !== 'private')
           decl.attributes = (decl.attributes ?? []).filter((a) => isPublic(a.fieldName ?? a.name))
+        }
+        for (const decl of mod.declarations ?? []) {
+          if (decl.superclass?.module) decl.superclass.module = shipped(decl.superclass.module)
+          for (const m of [...(decl.members ?? []), ...(decl.attributes ?? []), ...(decl.events ?? [])])
+            if (m.inheritedFrom?.module) m.inheritedFrom.module = shipped(m.inheritedFrom.module)
         }
         mod.path = shipped(mod.path)
         for (const e of mod.exports ?? [])

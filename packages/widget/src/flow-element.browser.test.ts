@@ -426,28 +426,30 @@ describe('FlowElement', () => {
       expect(log).to.deep.equal(['gone.hostConnected'])
     })
 
-    it('renders nothing while disconnected, everything set meanwhile on connecting, and again after that', async () => {
+    it('renders out of the document once it has rendered, as Lit does, and again after reconnecting', async () => {
       const el = create(class extends Hooks {})
       await el.updateComplete
-      el.remove()
       el.log.length = 0
+      el.remove()
       el.mode = 'one'
       await el.updateComplete
+      expect(text(el)).to.eq('one')
       el.mode = 'two'
       await el.updateComplete
-      await new Promise((r) => setTimeout(r, 0))
-      expect(el.log).to.deep.equal([])
-      expect(text(el)).to.eq('inline')
+      expect(el.log).to.deep.equal([
+        'c.hostDisconnected',
+        ...['one', 'two'].flatMap(() => [
+          'willUpdate hasUpdated=true reflected=true',
+          'c.hostUpdate',
+          'render reflected=true',
+          'c.hostUpdated',
+          'updated hasUpdated=true',
+        ]),
+      ])
+      el.log.length = 0
       document.body.append(el)
       await el.updateComplete
-      expect(el.log).to.deep.equal([
-        'c.hostConnected',
-        'willUpdate hasUpdated=true reflected=true',
-        'c.hostUpdate',
-        'render reflected=true',
-        'c.hostUpdated',
-        'updated hasUpdated=true',
-      ])
+      expect(el.log[0]).to.eq('c.hostConnected')
       expect(text(el)).to.eq('two')
       expect(el.getAttribute('mode')).to.eq('two')
       el.mode = 'three'
@@ -459,6 +461,29 @@ describe('FlowElement', () => {
       await el.updateComplete
       expect(text(el)).to.eq('four')
       expect(el.log.filter((l) => l.startsWith('firstUpdated'))).to.deep.equal([])
+    })
+  })
+
+  describe('during the DOM write', () => {
+    it('renders again for a property set while lit-html writes the template (an element it connects sets it)', async () => {
+      // A template cannot bind a tag name: the probe has a fixed one, defined by this test alone.
+      customElements.define(
+        'fe-probe-ping',
+        class extends HTMLElement {
+          connectedCallback() {
+            ;((this.getRootNode() as ShadowRoot).host as Named).name = 'pinged'
+          }
+        },
+      )
+      const el = create(
+        class extends Named {
+          override render() {
+            return html`${super.render()}${this.name === undefined ? html`<fe-probe-ping></fe-probe-ping>` : ''}`
+          }
+        },
+      )
+      while (!(await el.updateComplete));
+      expect(text(el)).to.eq('pinged')
     })
   })
 

@@ -184,23 +184,28 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
 
   async #perform(): Promise<boolean> {
     await Promise.resolve()
-    if (!this.isConnected) {
-      // Updates wait for the element to be in a document, as Lit's do; connecting asks again.
+    if (!this.isConnected && !this.hasUpdated) {
+      // The first update waits for the element to be in a document, as Lit's does; connecting asks again. Later
+      // ones render out of the document too, as Lit's do.
       this.#pending = false
       return true
     }
     for (const [name, value] of this.#early.splice(0))
       (this as unknown as Record<string, unknown>)[name] = value
     const changed = this.#changed
+    let template: unknown
     try {
       this.willUpdate(changed)
       for (const c of this.#controllers) c.hostUpdate?.()
       this.#reflect(changed)
-      render(this.render(), this.renderRoot, { host: this })
+      template = this.render()
     } finally {
       this.#changed = new Map()
       this.#pending = false
     }
+    // Written to the DOM once this update is done with, as Lit does: a property set meanwhile (by an element the
+    // template connects, say) asks for the next update.
+    render(template, this.renderRoot, { host: this })
     for (const c of this.#controllers) c.hostUpdated?.()
     if (!this.hasUpdated) {
       this.hasUpdated = true

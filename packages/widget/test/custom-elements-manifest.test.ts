@@ -2,7 +2,7 @@
 // page can use. The expected lists come from the component itself (its reactive properties, its event classes,
 // its class doc, its templates and styles), not from a copy here, so a property or part added later is checked too.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -83,6 +83,18 @@ describe('custom-elements.json', () => {
         .map((e) => `${m.path} ${e.name}`),
     )
     expect(definitions).toEqual(['dist/lib/flow-chat.js flow-chat'])
+  })
+
+  it('points every module it names (superclass, inherited members) at a file the package ships', () => {
+    const modules = [
+      ...JSON.stringify(manifest).matchAll(/"(?:superclass|inheritedFrom)":\{[^}]*"module":"([^"]+)"/g),
+    ].map((m) => m[1]!)
+    expect(modules.length).toBeGreaterThan(1)
+    // `dist/lib/x.js` is what tsc builds from `src/x.ts` (the package ships `dist`).
+    const shipped = (m: string) =>
+      /^dist\/lib\/.+\.js$/.test(m) &&
+      existsSync(join(widget, m.replace(/^dist\/lib\/(.+)\.js$/, 'src/$1.ts')))
+    expect(modules.filter((m) => !shipped(m))).toEqual([])
   })
 
   it('lists every attribute and every public property, and no internal state', () => {
