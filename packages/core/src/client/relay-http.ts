@@ -33,12 +33,7 @@ export interface RelayHttp {
 
 /** The FlowError for a relay error answer (`{"error":{code,message,path}}`), whatever its body. */
 export async function relayError(response: Response): Promise<FlowError> {
-  let body: unknown
-  try {
-    body = await response.json()
-  } catch {
-    body = undefined
-  }
+  const body: unknown = await response.json().catch(() => undefined)
   const error = (body as { error?: { code?: unknown; message?: unknown; path?: unknown } } | undefined)?.error
   const code =
     typeof error?.code === 'string' && Object.hasOwn(FlowErrorCode, error.code)
@@ -70,15 +65,12 @@ export async function readAnswer<T>(
 ): Promise<T | undefined> {
   if (!response.ok) throw await relayError(response)
   if (!read) return undefined
-  let json: unknown
-  try {
-    json = await response.json()
-  } catch (error) {
+  const json: unknown = await response.json().catch((error: unknown) => {
     throw new FlowError('invalid_response', `The relay's answer to ${request} is not JSON.`, {
       status: response.status,
       cause: error,
     })
-  }
+  })
   const parsed = read(json)
   if (!parsed.ok) {
     throw new FlowError(
