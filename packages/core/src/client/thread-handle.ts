@@ -53,11 +53,13 @@ export interface ThreadHandleInternal extends ThreadHandle {
  * thread.messages$.subscribe(render)
  */
 export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
-  const { threadId, http, session, scheduler } = ctx
+  const { threadId, http, scheduler } = ctx
   const store = createThreadStore(threadId, ctx.self)
   const closed$ = new BehaviorSubject(false)
-  const pager = createHistoryPager({ store, http, session, threadId, scheduler })
+  const pager = createHistoryPager({ ...ctx, store })
+  // The context's session, scheduler, self and backoff, and the thread's own parts.
   const queue = createSendQueue({
+    ...ctx,
     store,
     outbox: createOutbox({
       storage: ctx.storage,
@@ -65,25 +67,17 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       owner: ctx.owner,
       now: () => scheduler.now(),
     }),
-    deliver: createDeliverSend({ http, session, threadId, fetch: ctx.fetch }),
-    session,
-    scheduler,
+    deliver: createDeliverSend(ctx),
     isOnline: () => ctx.online.value,
-    self: ctx.self,
-    backoff: ctx.backoff,
   })
 
   const open = (): Observable<StreamSignal> =>
+    // The context's EventSource, auth, fetch, session, scheduler and backoff.
     createEventStream({
+      ...ctx,
       url: (query) => http.url(routePath(threadEvents, { threadId }), query),
-      EventSource: ctx.EventSource,
-      auth: ctx.auth,
-      fetch: ctx.fetch,
-      session,
       lastEventId: () => store.value.lastEventId,
       online$: ctx.online,
-      scheduler,
-      backoff: ctx.backoff,
     })
   const stream$ = createThreadStream({
     store,
