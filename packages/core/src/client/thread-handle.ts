@@ -61,12 +61,8 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const queue = createSendQueue({
     ...ctx,
     store,
-    outbox: createOutbox({
-      storage: ctx.storage,
-      key: outboxKey(threadId),
-      owner: ctx.owner,
-      now: () => scheduler.now(),
-    }),
+    // The context's storage and owner.
+    outbox: createOutbox({ ...ctx, key: outboxKey(threadId), now: () => scheduler.now() }),
     deliver: createDeliverSend(ctx),
     isOnline: () => ctx.online.value,
   })
