@@ -141,7 +141,7 @@ export function createSendQueue(options: {
     countQueued()
     store.dispatch({ type: 'send/started', traceId: item.traceId })
     try {
-      await options.deliver({ traceId: item.traceId, body: item.body, file }, (progress) =>
+      await options.deliver({ ...item, file }, (progress) =>
         store.dispatch({ type: 'send/progress', traceId: item.traceId, progress }),
       )
       settle(item.traceId)
