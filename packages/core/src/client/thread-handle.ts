@@ -68,12 +68,11 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   })
 
   const open = (): Observable<StreamSignal> =>
-    // The context's EventSource, auth, fetch, session, scheduler and backoff.
+    // The context's EventSource, auth, fetch, session, online, scheduler and backoff.
     createEventStream({
       ...ctx,
       url: (query) => http.url(routePath(threadEvents, { threadId }), query),
       lastEventId: () => store.value.lastEventId,
-      online$: ctx.online,
     })
   const stream$ = createThreadStream({
     store,
