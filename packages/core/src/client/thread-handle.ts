@@ -57,14 +57,13 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
   const store = createThreadStore(threadId, ctx.self)
   const closed$ = new BehaviorSubject(false)
   const pager = createHistoryPager({ ...ctx, store })
-  // The context's session, scheduler, self and backoff, and the thread's own parts.
+  // The context's session, scheduler, online, self and backoff, and the thread's own parts.
   const queue = createSendQueue({
     ...ctx,
     store,
     // The context's storage and owner.
     outbox: createOutbox({ ...ctx, key: outboxKey(threadId), now: () => scheduler.now() }),
     deliver: createDeliverSend(ctx),
-    isOnline: () => ctx.online.value,
   })
 
   const open = (): Observable<StreamSignal> =>
