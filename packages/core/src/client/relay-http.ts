@@ -83,28 +83,6 @@ export async function readAnswer<T>(
 }
 
 /**
- * One signal for a request: aborted by the caller's signal or after `timeoutMs` (a `TimeoutError`, so that
- * `toFlowError` names it `timeout`). `done()` releases the timer.
- */
-function requestSignal(signal: AbortSignal | undefined, timeoutMs: number) {
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(signal?.reason)
-  if (signal?.aborted) onAbort()
-  else signal?.addEventListener('abort', onAbort, { once: true })
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`No answer within ${timeoutMs} ms.`, 'TimeoutError')),
-    timeoutMs,
-  )
-  return {
-    signal: controller.signal,
-    done() {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-    },
-  }
-}
-
-/**
  * The relay's JSON routes over an injected `fetch`, each request bounded by a timeout and cancellable.
  *
  * @example
@@ -131,7 +109,18 @@ export function createRelayHttp(options: {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (token) headers.authorization = `Bearer ${token}`
     if (req.body !== undefined) headers['content-type'] = 'application/json'
-    const bound = requestSignal(req.signal, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS)
+    // One signal for the request: aborted by the caller's signal or after the timeout (a `TimeoutError`, so that
+    // `toFlowError` names it `timeout`).
+    const { signal } = req
+    const timeoutMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS
+    const bound = new AbortController()
+    const onAbort = () => bound.abort(signal?.reason)
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
+    const timer = setTimeout(
+      () => bound.abort(new DOMException(`No answer within ${timeoutMs} ms.`, 'TimeoutError')),
+      timeoutMs,
+    )
     try {
       const response = await options.fetch(url(path, req.query), {
         method,
@@ -145,7 +134,8 @@ export function createRelayHttp(options: {
       // The reason of an aborted fetch: the caller's, or the TimeoutError of the bound.
       throw toFlowError(bound.signal.aborted ? (bound.signal.reason ?? error) : error)
     } finally {
-      bound.done()
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
     }
   }
 
