@@ -5,7 +5,7 @@ import type { BackoffOptions } from '../retry/backoff.js'
 import { buildSend, pendingMessage } from './build-send.js'
 import { createDeliverSend } from './deliver-send.js'
 import { createEventStream, type StreamSignal } from './event-stream.js'
-import { createHistoryPager } from './history-pager.js'
+import { createHistoryPager, hasOlderPages } from './history-pager.js'
 import { newTraceId } from './message-id.js'
 import { alongside, selectDistinct, until } from './observables.js'
 import { createOutbox, outboxKey } from './outbox.js'
@@ -110,7 +110,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       )
     }),
     queued$: view((s) => s.queued),
-    hasOlder$: view((s) => s.pages === undefined || s.pagesLoaded < s.pages),
+    hasOlder$: view(hasOlderPages),
     send(input: SendInput) {
       const traceId = newTraceId()
       const now = scheduler.now()
