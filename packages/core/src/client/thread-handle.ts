@@ -1,10 +1,11 @@
+// build-send comes after event-stream: the order of their modules in the widget's single file that gzips best (-9 B).
 import type { Observable } from 'rxjs'
 import { BehaviorSubject } from 'rxjs'
 import type { Profile } from '../schemas/primitives.js'
 import type { BackoffOptions } from '../retry/backoff.js'
-import { buildSend, pendingMessage } from './build-send.js'
 import { createDeliverSend } from './deliver-send.js'
 import { createEventStream, type StreamSignal } from './event-stream.js'
+import { buildSend, pendingMessage } from './build-send.js'
 import { createHistoryPager, hasOlderPages } from './history-pager.js'
 import { newTraceId } from './message-id.js'
 import { alongside, selectDistinct, until } from './observables.js'
