@@ -50,7 +50,8 @@ export class FlowError extends Error {
   declare readonly path: string | undefined
 
   constructor(code: FlowErrorCode, message: string, options: FlowErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    // Error takes `cause` from the options, and only when they have one: an undefined cause is none.
+    super(message, options.cause === undefined ? undefined : options)
     this.code = code
     this.status = options.status
     this.retryAfterMs = options.retryAfterMs

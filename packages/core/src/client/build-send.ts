@@ -90,28 +90,20 @@ export function buildSend(
   const problem = checkSend(body)
   if (problem) return { error: problem }
 
-  // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
-  const shown = templatesOfPayload(body)
+  const title = typeof body.title === 'string' ? body.title : undefined
   const message: ChatMessage = {
     ...pendingMessage(
       traceId,
       self,
       now,
+      // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
       upload
-        ? [
-            {
-              type: body.mediaType as 'file',
-              payload: {
-                url: localUrl(upload.file),
-                title: typeof body.title === 'string' ? body.title : '',
-              },
-            },
-          ]
-        : shown,
+        ? [{ type: body.mediaType as 'file', payload: { url: localUrl(upload.file), title: title ?? '' } }]
+        : templatesOfPayload(body),
     ),
     senderName: visitor?.name || undefined,
     avatarUrl: visitor?.profile?.picture || undefined,
-    fallback: upload && typeof body.title === 'string' ? body.title : undefined,
+    fallback: upload && title,
     progress: upload ? 0 : undefined,
   }
   return { body, message, upload }

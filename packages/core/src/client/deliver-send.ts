@@ -38,13 +38,13 @@ export function createDeliverSend(options: {
       await callRoute(http, sendMessage, { params: { threadId }, body: body as never })
       return
     }
+    // The held file and its name.
     await uploadMessage({
+      ...file,
+      fetch: options.fetch,
       url: http.url(routePath(sendMessage, { threadId })),
       token: session.token(),
       query: body,
-      file: file.file,
-      filename: file.filename,
-      fetch: options.fetch,
       onProgress,
     })
   }

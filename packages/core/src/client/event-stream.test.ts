@@ -34,7 +34,7 @@ function setup(
     fetch: overrides.fetch ?? (() => Promise.reject(new Error('unused'))),
     session,
     lastEventId: () => lastId,
-    online$,
+    online: online$,
     scheduler,
     backoff: { baseMs: 100, maxMs: 1000, healthyMs: 5000, random: () => 1 },
   })

@@ -24,7 +24,8 @@ export interface EventStreamOptions {
   session: SessionManager
   /** The id to resume after, read at each connection attempt. */
   lastEventId: () => string | undefined
-  online$: Observable<boolean>
+  /** Whether the network is up (`FlowChatOptions.online$`'s values). */
+  online: Observable<boolean>
   scheduler: SchedulerLike
   backoff?: BackoffOptions
 }
@@ -49,12 +50,12 @@ function dataOf(event: Event): unknown {
  * browser's blind auto-retry never runs: the next attempt waits a jittered exponential back-off (reset once a
  * connection stayed up `healthyMs`) and resumes with `lastEventId`. `open` is reported only after the EventSource
  * opened. 401/403 trigger one token refresh; if that fails or the relay refuses again, the stream ends `failed`.
- * Offline (from `online$`) closes the stream and reconnects at once when back online. The relay's `hello` frame
+ * Offline (from `online`) closes the stream and reconnects at once when back online. The relay's `hello` frame
  * announces its heartbeat interval; when no frame at all arrives for `MISSED_HEARTBEATS` intervals (a proxy that
  * buffers, a half-dead NAT), the connection is taken for stalled and replaced at once, resuming from the last id.
  *
  * @example
- * createEventStream({ url, EventSource, auth: 'header', fetch, session, lastEventId, online$, scheduler })
+ * createEventStream({ url, EventSource, auth: 'header', fetch, session, lastEventId, online, scheduler })
  *   .subscribe((signal) => dispatch(signal))
  */
 export function createEventStream(options: EventStreamOptions): Observable<StreamSignal> {
@@ -214,7 +215,7 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
     const sessionSub = session.status$.subscribe((status) => {
       if (status.state === 'failed') finish(status.reason)
     })
-    const onlineSub = options.online$.subscribe((up) => {
+    const onlineSub = options.online.subscribe((up) => {
       if (done || up === online) return
       online = up
       if (!up) {

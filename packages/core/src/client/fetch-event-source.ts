@@ -9,6 +9,9 @@
  * const es = new FetchEventSource(url, { fetch: withAuthorization })
  * es.addEventListener('reply', (e) => console.log((e as MessageEvent<string>).data))
  */
+/** A line's field and value: before and after its first colon, less one space after it (no colon: all field). */
+const FIELD_LINE = /^([^:]*)(?:: ?(.*))?$/s
+
 export class FetchEventSource extends EventTarget {
   // Set by the constructor; declared so that it is not also emitted as a class field.
   declare readonly url: string
@@ -73,10 +76,8 @@ export class FetchEventSource extends EventTarget {
             name = ''
             continue
           }
-          const colon = line.indexOf(':')
-          if (colon === 0) continue
-          const field = colon < 0 ? line : line.slice(0, colon)
-          const text = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1))
+          // Matches every line. A comment (`:` first) has the empty field, which is none of these.
+          const [, field, text = ''] = FIELD_LINE.exec(line)!
           if (field === 'data') data.push(text)
           else if (field === 'event') name = text
           else if (field === 'id' && !text.includes('\0')) id = text

@@ -2,6 +2,7 @@ import type { SchedulerLike } from 'rxjs'
 import { callRoute } from './relay-call.js'
 import type { RelayHttp } from './relay-http.js'
 import type { SessionManager } from './session-manager.js'
+import type { ThreadState } from './thread-state.js'
 import type { ThreadStore } from './thread-store.js'
 import { loadHistory } from './visitor-routes.js'
 
@@ -14,6 +15,9 @@ export interface HistoryPager {
   /** Reloads the newest page in the background (after a reset, or a first connection); failures are ignored. */
   refetch(): void
 }
+
+/** Whether a thread has history pages older than those loaded (unknown until the first page says how many). */
+export const hasOlderPages = (s: ThreadState): boolean => s.pages === undefined || s.pagesLoaded < s.pages
 
 /**
  * Creates the history pager of one thread over `GET /v1/threads/:id/messages?page=N`; the reducer merges each
@@ -40,8 +44,7 @@ export function createHistoryPager(options: {
     load,
     async loadOlder() {
       const s = store.value
-      if (s.pages !== undefined && s.pagesLoaded >= s.pages) return
-      await load(s.pagesLoaded + 1)
+      if (hasOlderPages(s)) await load(s.pagesLoaded + 1)
     },
     refetch: () => void load(1).catch(() => undefined),
   }

@@ -8,6 +8,7 @@ import { selectDistinct } from './observables.js'
  * defaultOnline$().subscribe((up) => console.log(up ? 'online' : 'offline'))
  */
 export function defaultOnline$(): Observable<boolean> {
+  // The window's, where there is one (not in Node); then they are the global functions used below.
   const win = globalThis as {
     addEventListener?: Window['addEventListener']
     navigator?: { onLine?: boolean }
@@ -19,11 +20,11 @@ export function defaultOnline$(): Observable<boolean> {
     const up = () => subscriber.next(true)
     const down = () => subscriber.next(false)
     subscriber.next(win.navigator?.onLine !== false)
-    win.addEventListener?.('online', up)
-    win.addEventListener?.('offline', down)
+    addEventListener('online', up)
+    addEventListener('offline', down)
     return () => {
-      globalThis.removeEventListener('online', up)
-      globalThis.removeEventListener('offline', down)
+      removeEventListener('online', up)
+      removeEventListener('offline', down)
     }
   }).pipe(selectDistinct((up) => up))
 }

@@ -51,7 +51,7 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
     fetch: parts.fetch,
     session,
     lastEventId: () => lastId,
-    online$: online,
+    online,
     scheduler,
     ...(options.backoff ? { backoff: options.backoff } : {}),
   }).pipe(

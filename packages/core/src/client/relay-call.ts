@@ -6,7 +6,7 @@ import {
   type RouteOutput,
 } from '../protocol/relay-route.js'
 import { safeParse, type ParseResult } from '../schemas/parse.js'
-import type { AnswerReader, RelayCallOptions, RelayHttp } from './relay-http.js'
+import type { AnswerReader, RelayCallOptions, RelayHttp, RelayRequest } from './relay-http.js'
 
 /**
  * Where a route of the protocol's table lives and how its answer is read, without the table's zod schemas:
@@ -54,12 +54,13 @@ export function callRoute<R extends RelayRoute>(
   input: RouteInput<R>,
   options: RelayCallOptions = {},
 ): Promise<RouteOutput<R>> {
-  const { params, query, body } = input as { params?: object; query?: object; body?: unknown }
-  return http.request<RouteOutput<R>>(
-    route.method,
-    routePath(route, params as Record<string, unknown> | undefined),
-    { ...options, read: route.read, query: query as Record<string, string | number | undefined>, body },
-  )
+  const { params } = input as { params?: Record<string, unknown> }
+  // The request takes the input's `query` and `body`, and has no use for its `params`.
+  return http.request<RouteOutput<R>>(route.method, routePath(route, params), {
+    ...options,
+    ...(input as Pick<RelayRequest<unknown>, 'query' | 'body'>),
+    read: route.read,
+  })
 }
 
 /**

@@ -33,12 +33,7 @@ export interface RelayHttp {
 
 /** The FlowError for a relay error answer (`{"error":{code,message,path}}`), whatever its body. */
 export async function relayError(response: Response): Promise<FlowError> {
-  let body: unknown
-  try {
-    body = await response.json()
-  } catch {
-    body = undefined
-  }
+  const body: unknown = await response.json().catch(() => undefined)
   const error = (body as { error?: { code?: unknown; message?: unknown; path?: unknown } } | undefined)?.error
   const code =
     typeof error?.code === 'string' && Object.hasOwn(FlowErrorCode, error.code)
@@ -70,15 +65,12 @@ export async function readAnswer<T>(
 ): Promise<T | undefined> {
   if (!response.ok) throw await relayError(response)
   if (!read) return undefined
-  let json: unknown
-  try {
-    json = await response.json()
-  } catch (error) {
+  const json: unknown = await response.json().catch((error: unknown) => {
     throw new FlowError('invalid_response', `The relay's answer to ${request} is not JSON.`, {
       status: response.status,
       cause: error,
     })
-  }
+  })
   const parsed = read(json)
   if (!parsed.ok) {
     throw new FlowError(
@@ -88,28 +80,6 @@ export async function readAnswer<T>(
     )
   }
   return parsed.value
-}
-
-/**
- * One signal for a request: aborted by the caller's signal or after `timeoutMs` (a `TimeoutError`, so that
- * `toFlowError` names it `timeout`). `done()` releases the timer.
- */
-function requestSignal(signal: AbortSignal | undefined, timeoutMs: number) {
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(signal?.reason)
-  if (signal?.aborted) onAbort()
-  else signal?.addEventListener('abort', onAbort, { once: true })
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`No answer within ${timeoutMs} ms.`, 'TimeoutError')),
-    timeoutMs,
-  )
-  return {
-    signal: controller.signal,
-    done() {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-    },
-  }
 }
 
 /**
@@ -139,7 +109,18 @@ export function createRelayHttp(options: {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (token) headers.authorization = `Bearer ${token}`
     if (req.body !== undefined) headers['content-type'] = 'application/json'
-    const bound = requestSignal(req.signal, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS)
+    // One signal for the request: aborted by the caller's signal or after the timeout (a `TimeoutError`, so that
+    // `toFlowError` names it `timeout`).
+    const { signal } = req
+    const timeoutMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS
+    const bound = new AbortController()
+    const onAbort = () => bound.abort(signal?.reason)
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
+    const timer = setTimeout(
+      () => bound.abort(new DOMException(`No answer within ${timeoutMs} ms.`, 'TimeoutError')),
+      timeoutMs,
+    )
     try {
       const response = await options.fetch(url(path, req.query), {
         method,
@@ -153,7 +134,8 @@ export function createRelayHttp(options: {
       // The reason of an aborted fetch: the caller's, or the TimeoutError of the bound.
       throw toFlowError(bound.signal.aborted ? (bound.signal.reason ?? error) : error)
     } finally {
-      bound.done()
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
     }
   }
 

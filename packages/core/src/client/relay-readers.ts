@@ -24,7 +24,7 @@ export function isThreadId(v: unknown): v is string {
     v.length > 0 &&
     v.length <= MAX_THREAD_ID_LENGTH &&
     // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    !/[\u0000-\u001f\u007f]/.test(v) &&
+    !/[\0-\x1f\x7f]/.test(v) &&
     v !== '.' &&
     v !== '..'
   )

@@ -32,7 +32,11 @@ function page(storage: KeyValueStorage, scheduler = new VirtualTimeScheduler(), 
     deliver,
     session: stubSession(),
     scheduler,
-    isOnline: () => online,
+    online: {
+      get value() {
+        return online
+      },
+    },
     self: 'visitor',
     backoff: { baseMs: 100, maxMs: 1000, random: () => 1 },
   })

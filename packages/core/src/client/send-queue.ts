@@ -41,7 +41,7 @@ export interface SendQueue {
  * refreshes the session. The body and file of a send are released as soon as it is accepted.
  *
  * @example
- * const queue = createSendQueue({ store, outbox, deliver, session, scheduler, isOnline: () => navigator.onLine, self: 'visitor' })
+ * const queue = createSendQueue({ store, outbox, deliver, session, scheduler, online, self: 'visitor' })
  * queue.enqueue(traceId, body)
  */
 export function createSendQueue(options: {
@@ -50,7 +50,8 @@ export function createSendQueue(options: {
   deliver: DeliverSend
   session: SessionManager
   scheduler: SchedulerLike
-  isOnline: () => boolean
+  /** Whether the network is up now (the client's online subject). */
+  online: { readonly value: boolean }
   self: Sender
   backoff?: BackoffOptions
 }): SendQueue {
@@ -127,7 +128,7 @@ export function createSendQueue(options: {
       countQueued()
       return true
     }
-    if (!options.isOnline()) return false
+    if (!options.online.value) return false
     if (!outbox.claim(item.traceId, LEASE_MS)) return true
     const file = held.get(item.traceId)?.file
     if (item.upload && !file) {
@@ -141,7 +142,7 @@ export function createSendQueue(options: {
     countQueued()
     store.dispatch({ type: 'send/started', traceId: item.traceId })
     try {
-      await options.deliver({ traceId: item.traceId, body: item.body, file }, (progress) =>
+      await options.deliver({ ...item, file }, (progress) =>
         store.dispatch({ type: 'send/progress', traceId: item.traceId, progress }),
       )
       settle(item.traceId)
@@ -174,7 +175,7 @@ export function createSendQueue(options: {
       for (const item of outbox.list()) {
         if (closed) return
         if (!(await deliver(item))) {
-          if (options.isOnline()) scheduleRetry()
+          if (options.online.value) scheduleRetry()
           break
         }
       }

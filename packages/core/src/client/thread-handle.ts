@@ -1,11 +1,12 @@
+// build-send comes after event-stream: the order of their modules in the widget's single file that gzips best (-9 B).
 import type { Observable } from 'rxjs'
 import { BehaviorSubject } from 'rxjs'
 import type { Profile } from '../schemas/primitives.js'
 import type { BackoffOptions } from '../retry/backoff.js'
-import { buildSend, pendingMessage } from './build-send.js'
 import { createDeliverSend } from './deliver-send.js'
 import { createEventStream, type StreamSignal } from './event-stream.js'
-import { createHistoryPager } from './history-pager.js'
+import { buildSend, pendingMessage } from './build-send.js'
+import { createHistoryPager, hasOlderPages } from './history-pager.js'
 import { newTraceId } from './message-id.js'
 import { alongside, selectDistinct, until } from './observables.js'
 import { createOutbox, outboxKey } from './outbox.js'
@@ -53,37 +54,25 @@ export interface ThreadHandleInternal extends ThreadHandle {
  * thread.messages$.subscribe(render)
  */
 export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
-  const { threadId, http, session, scheduler } = ctx
+  const { threadId, http, scheduler } = ctx
   const store = createThreadStore(threadId, ctx.self)
   const closed$ = new BehaviorSubject(false)
-  const pager = createHistoryPager({ store, http, session, threadId, scheduler })
+  const pager = createHistoryPager({ ...ctx, store })
+  // The context's session, scheduler, online, self and backoff, and the thread's own parts.
   const queue = createSendQueue({
+    ...ctx,
     store,
-    outbox: createOutbox({
-      storage: ctx.storage,
-      key: outboxKey(threadId),
-      owner: ctx.owner,
-      now: () => scheduler.now(),
-    }),
-    deliver: createDeliverSend({ http, session, threadId, fetch: ctx.fetch }),
-    session,
-    scheduler,
-    isOnline: () => ctx.online.value,
-    self: ctx.self,
-    backoff: ctx.backoff,
+    // The context's storage and owner.
+    outbox: createOutbox({ ...ctx, key: outboxKey(threadId), now: () => scheduler.now() }),
+    deliver: createDeliverSend(ctx),
   })
 
   const open = (): Observable<StreamSignal> =>
+    // The context's EventSource, auth, fetch, session, online, scheduler and backoff.
     createEventStream({
+      ...ctx,
       url: (query) => http.url(routePath(threadEvents, { threadId }), query),
-      EventSource: ctx.EventSource,
-      auth: ctx.auth,
-      fetch: ctx.fetch,
-      session,
       lastEventId: () => store.value.lastEventId,
-      online$: ctx.online,
-      scheduler,
-      backoff: ctx.backoff,
     })
   const stream$ = createThreadStream({
     store,
@@ -122,7 +111,7 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       )
     }),
     queued$: view((s) => s.queued),
-    hasOlder$: view((s) => s.pages === undefined || s.pagesLoaded < s.pages),
+    hasOlder$: view(hasOlderPages),
     send(input: SendInput) {
       const traceId = newTraceId()
       const now = scheduler.now()
