@@ -98,7 +98,12 @@ export function minifyTemplates(): Plugin {
       if (!/\/packages\/widget\/src\/.*\.ts$/.test(id) || id.includes('.test.')) return null
       const css = id.endsWith('.styles.ts')
       const out = mapTemplateText(code, (raw) => {
-        let min = raw.replace(/\s*\n\s*/g, ' ').replace(/>\s+</g, '><')
+        let min = raw
+        // Line breaks between a tag and an interpolation are only the source's layout, as those between two tags
+        // are: the element, the carousel's and the transcript's rows are flex or block boxes, and a button's or a
+        // block's text loses its leading and trailing spaces anyway (-13 B gzip).
+        if (!css) min = min.replace(/>\s*\n\s*$/, '>').replace(/^\s*\n\s*</, '<')
+        min = min.replace(/\s*\n\s*/g, ' ').replace(/>\s+</g, '><')
         // Before a tag's `>` (which Prettier puts on a line of its own after a long tag's attributes) a space is
         // never needed; no template text outside a tag holds a `>` (-11 B gzip).
         if (!css) min = min.replace(/\s+>/g, '>')
