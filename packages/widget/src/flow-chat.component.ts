@@ -22,7 +22,7 @@ import {
   type SentDetail,
 } from './events.js'
 import { TranscriptController } from './transcript-controller.js'
-import { banner, renderBanners } from './templates/banners.js'
+import { renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
 import type { MessageContext } from './templates/message.js'
 import { renderMessage } from './templates/message.js'
@@ -485,19 +485,9 @@ export class FlowChatElement extends FlowElement {
               </button>`
         }
       </header>
-      ${renderBanners(
-        {
-          connection: session.connection.value,
-          queued: session.queued.value,
-          botStatus: session.botStatus.value,
-          opening: session.opening.state,
-          when: (d) =>
-            formatDate(this.#locale, d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
-          locale: this.#locale,
-        },
-        s,
+      ${renderBanners(session, s, this.#locale, (d) =>
+        formatDate(this.#locale, d.getTime(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }),
       )}
-      ${session.error ? banner('failed', format(s.connectionFailed, { reason: session.error }), 'alert') : nothing}
       <div class="transcript-frame">
         <div
           class="transcript"
