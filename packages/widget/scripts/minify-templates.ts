@@ -107,6 +107,9 @@ export function minifyTemplates(): Plugin {
         // Before a tag's `>` (which Prettier puts on a line of its own after a long tag's attributes) a space is
         // never needed; no template text outside a tag holds a `>` (-11 B gzip).
         if (!css) min = min.replace(/\s+>/g, '>')
+        // An attribute value of letters, digits and dashes needs no quotes (`type=button`), as HTML and Lit's own
+        // template scanner read it; one right before a self-closing `/>` keeps them (-26 B gzip).
+        if (!css) min = min.replace(/="([\w-]+)"(?!\/)/g, '=$1')
         // A colon followed by whitespace is always a declaration's (selectors write `:hover` attached). The
         // styles have no URLs and no strings but attribute values and font names, so comments, the spaces around
         // `/` (`16 / 9`, `rgb(0 0 0 / 25%)`) and before `!important`, and the leading zero of a fraction
