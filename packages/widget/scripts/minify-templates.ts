@@ -98,10 +98,18 @@ export function minifyTemplates(): Plugin {
       if (!/\/packages\/widget\/src\/.*\.ts$/.test(id) || id.includes('.test.')) return null
       const css = id.endsWith('.styles.ts')
       const out = mapTemplateText(code, (raw) => {
-        let min = raw.replace(/\s*\n\s*/g, ' ').replace(/>\s+</g, '><')
+        let min = raw
+        // Line breaks between a tag and an interpolation are only the source's layout, as those between two tags
+        // are: the element, the carousel's and the transcript's rows are flex or block boxes, and a button's or a
+        // block's text loses its leading and trailing spaces anyway (-13 B gzip).
+        if (!css) min = min.replace(/>\s*\n\s*$/, '>').replace(/^\s*\n\s*</, '<')
+        min = min.replace(/\s*\n\s*/g, ' ').replace(/>\s+</g, '><')
         // Before a tag's `>` (which Prettier puts on a line of its own after a long tag's attributes) a space is
         // never needed; no template text outside a tag holds a `>` (-11 B gzip).
         if (!css) min = min.replace(/\s+>/g, '>')
+        // An attribute value of letters, digits and dashes needs no quotes (`type=button`), as HTML and Lit's own
+        // template scanner read it; one right before a self-closing `/>` keeps them (-26 B gzip).
+        if (!css) min = min.replace(/="([\w-]+)"(?!\/)/g, '=$1')
         // A colon followed by whitespace is always a declaration's (selectors write `:hover` attached). The
         // styles have no URLs and no strings but attribute values and font names, so comments, the spaces around
         // `/` (`16 / 9`, `rgb(0 0 0 / 25%)`) and before `!important`, and the leading zero of a fraction

@@ -141,7 +141,7 @@ export const styles = `
     height: 36px;
     flex: none;
     border-radius: 50%;
-    background: transparent;
+    background: none;
   }
   .icon-button:disabled {
     opacity: 0.4;
@@ -265,7 +265,7 @@ export const styles = `
   .bubble-image,
   .bubble-video {
     padding: 0;
-    background: transparent;
+    background: none;
   }
   .bubble-carousel {
     width: 100%;
@@ -378,11 +378,13 @@ export const styles = `
     font-size: 1.5em;
     line-height: 1;
   }
+  .list {
+    background: var(--_bg);
+  }
   .list ul {
     list-style: none;
     margin: 0;
     padding: 0;
-    background: var(--_bg);
   }
   .list-item {
     border-block-end: 1px solid var(--_l);
@@ -390,9 +392,6 @@ export const styles = `
   }
   .list-item:not(.featured) .card-media {
     display: none;
-  }
-  .list > .buttons {
-    background: var(--_bg);
   }
   .media {
     margin: 0;

@@ -1,65 +1,57 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js'
-import type { BotStatus, Connection } from '../client-types.js'
-import type { OpeningState } from '../opening-hours-controller.js'
+import type { SessionController } from '../session-controller.js'
 import { format, type FlowChatStrings } from '../strings.js'
 
 /** What the banners show. */
-export interface BannerState {
-  connection: Connection
-  queued: number
-  botStatus: BotStatus
-  opening: OpeningState
-  /** Formats the next opening time. */
-  when(date: Date): string
-  /** The locale, for plural forms. */
-  locale: string
-}
+/** What the banners show: the session's connection, queue, bot status, opening hours and error. */
+export type BannerState = Pick<SessionController, 'connection' | 'queued' | 'botStatus' | 'opening' | 'error'>
 
-/**
- * One banner: `kind` names its class and part (`banner-offline`), `role` how urgently it is read out.
- *
- * @example
- * banner('failed', 'Cannot connect to the chat: offline', 'alert')
- */
 export function banner(kind: string, text: string, role: 'status' | 'alert' = 'status'): TemplateResult {
   return html`<div class="banner banner-${kind}" part="banner banner-${kind}" role=${role}>${text}</div>`
 }
 
 /**
  * Notices above the transcript: the connection (reconnecting, offline with the queued count, failed), a human
- * agent or a paused bot, and closing hours with the next opening time.
+ * agent or a paused bot, closing hours with the next opening time, and a session that could not start.
  *
  * @example
- * renderBanners({ connection: { state: 'offline' }, queued: 2, botStatus: { state: 'active' }, opening: { open: true }, when: String, locale: 'en' }, strings)
+ * renderBanners(session, strings, 'en', (date) => date.toLocaleString())
  */
-export function renderBanners(state: BannerState, s: FlowChatStrings): TemplateResult {
-  const c = state.connection
+export function renderBanners(
+  state: BannerState,
+  s: FlowChatStrings,
+  locale: string,
+  when: (date: Date) => string,
+): TemplateResult {
+  const c = state.connection.value
+  const queued = state.queued.value
   let connection: TemplateResult | typeof nothing = nothing
   if (c?.state === 'reconnecting') connection = banner('reconnecting', s.reconnecting)
   else if (c?.state === 'offline') {
     connection = banner(
       'offline',
-      state.queued > 0 ? format(s.offlineQueued, { count: state.queued }, state.locale) : s.offline,
+      queued > 0 ? format(s.offlineQueued, { count: queued }, locale) : s.offline,
     )
   } else if (c?.state === 'failed') {
     connection = banner('failed', format(s.connectionFailed, { reason: String(c.reason ?? '') }), 'alert')
   }
   const bot =
-    state.botStatus?.state === 'handover'
+    state.botStatus.value?.state === 'handover'
       ? banner('agent', s.agentJoined)
-      : state.botStatus?.state === 'paused'
+      : state.botStatus.value?.state === 'paused'
         ? banner('paused', s.botPaused)
         : nothing
-  const o = state.opening
+  const o = state.opening.state
   // Not `!o.open`: an older relay answers no `open` (unknown), which shows no banner.
   const hours =
     o.open === false
       ? banner(
           'closed',
-          o.nextChangeAt
-            ? format(s.closedUntil, { time: state.when(new Date(o.nextChangeAt)) })
-            : s.closedNow,
+          o.nextChangeAt ? format(s.closedUntil, { time: when(new Date(o.nextChangeAt)) }) : s.closedNow,
         )
       : nothing
-  return html`${connection}${bot}${hours}`
+  const error = state.error
+    ? banner('failed', format(s.connectionFailed, { reason: state.error }), 'alert')
+    : nothing
+  return html`${connection}${bot}${hours}${error}`
 }

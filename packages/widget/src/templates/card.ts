@@ -5,17 +5,25 @@ import { renderButtonRow } from './buttons.js'
 import type { TemplateContext } from './context.js'
 
 /**
- * The card's picture (or video), when its URL is safe to load.
+ * What a card and a list item both show: media (when its URL is safe to load), title, subtitle and buttons.
  *
  * @example
- * renderCardMedia({ url: 'https://example.com/a.png', type: 'image' }, 'A')
+ * renderCardContent({ title: 'Shoes', media: { url: 'https://example.com/a.png', type: 'image' } }, ctx)
  */
-export function renderCardMedia(media: CardTemplate['media'], alt: string) {
-  const src = safeSourceUrl(media?.url)
-  if (!src) return nothing
-  if (media?.type === 'video')
-    return html`<video class="card-media" src=${src} controls preload="metadata"></video>`
-  return html`<img class="card-media" src=${src} alt=${alt} loading="lazy" />`
+export function renderCardContent(item: CardTemplate, ctx: TemplateContext) {
+  const src = safeSourceUrl(item.media?.url)
+  return html`${
+      !src
+        ? nothing
+        : item.media?.type === 'video'
+          ? html`<video class="card-media" src=${src} controls preload="metadata"></video>`
+          : html`<img class="card-media" src=${src} alt=${item.title ?? ''} loading="lazy" />`
+    }
+    <div class="card-body">
+      ${item.title ? html`<h3 class="card-title" dir="auto">${item.title}</h3>` : nothing}
+      ${item.subtitle ? html`<p class="card-subtitle" dir="auto">${item.subtitle}</p>` : nothing}
+    </div>
+    ${renderButtonRow(item.buttons, ctx)}`
 }
 
 /**
@@ -26,11 +34,6 @@ export function renderCardMedia(media: CardTemplate['media'], alt: string) {
  */
 export function renderCard(payload: CardTemplate, ctx: TemplateContext, label?: string): TemplateResult {
   return html`<article class="card" part="card" aria-label=${label ?? payload.title ?? nothing}>
-    ${renderCardMedia(payload.media, payload.title ?? '')}
-    <div class="card-body">
-      ${payload.title ? html`<h3 class="card-title" dir="auto">${payload.title}</h3>` : nothing}
-      ${payload.subtitle ? html`<p class="card-subtitle" dir="auto">${payload.subtitle}</p>` : nothing}
-    </div>
-    ${renderButtonRow(payload.buttons, ctx)}
+    ${renderCardContent(payload, ctx)}
   </article>`
 }

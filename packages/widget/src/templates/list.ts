@@ -1,7 +1,7 @@
-import { html, nothing, type TemplateResult } from 'lit/html.js'
+import { html, type TemplateResult } from 'lit/html.js'
 import type { ListTemplate } from '@flowchat/core/schemas'
 import { renderButtonRow } from './buttons.js'
-import { renderCardMedia } from './card.js'
+import { renderCardContent } from './card.js'
 import type { TemplateContext } from './context.js'
 
 /**
@@ -17,12 +17,7 @@ export function renderList(payload: ListTemplate, ctx: TemplateContext): Templat
       ${items.map(
         (item) =>
           html`<li class=${item.featured === true ? 'list-item featured' : 'list-item'}>
-            ${renderCardMedia(item.media, item.title ?? '')}
-            <div class="card-body">
-              ${item.title ? html`<h3 class="card-title" dir="auto">${item.title}</h3>` : nothing}
-              ${item.subtitle ? html`<p class="card-subtitle" dir="auto">${item.subtitle}</p>` : nothing}
-            </div>
-            ${renderButtonRow(item.buttons, ctx)}
+            ${renderCardContent(item, ctx)}
           </li>`,
       )}
     </ul>
