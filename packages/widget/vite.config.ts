@@ -4,6 +4,7 @@ import { minifyTemplates } from './scripts/minify-templates.ts'
 import { sealedLit } from './scripts/sealed-lit.ts'
 import { sealedRxjs } from './scripts/sealed-rxjs.ts'
 import { terserPass } from './scripts/terser-pass.ts'
+import { WIDGET_CONTROLLER_NAMES } from './scripts/internal-names.ts'
 
 /**
  * Property names that only code inside the single file reads, so the minifier may shorten them:
@@ -18,21 +19,9 @@ import { terserPass } from './scripts/terser-pass.ts'
  *   another RxJS copy is called through `next`, `error`, `complete`, `add` and `unsubscribe` alone) and which no
  *   DOM object has (-53 B). `destination` is not among them: an `AudioContext` has one;
  * - the members of the widget's controllers and the objects it passes its templates that only the widget's own
- *   code reads (WIDGET_CONTROLLER_NAMES, -108 B gzip). None is a DOM name, a name `@flowchat/core`, Lit or RxJS
- *   read, a field of the relay's JSON, a `{placeholder}` of the strings (`format` reads those by name) or part of
- *   what the file exports (`FlowChatElement`, the events, `ObserveController`): a page's own `chat` is read through
- *   `thread`, `messages$`, `send`, `loadOlder`, …, which keep their names. A name added here must be all of that.
+ *   code reads (`scripts/internal-names.ts`, -108 B gzip, with the rules a name there must meet, which
+ *   `test/internal-names.test.ts` and `test/bundle.test.ts` check).
  */
-const WIDGET_CONTROLLER_NAMES = [
-  // The element's controllers, each held in a private field of the element (no page reaches them).
-  ...['follow', 'show', 'arrived', 'onScroll', 'unseen', 'sync', 'item', 'node'], // transcript, keyed list
-  ...['handle', 'connectedAt', 'awaitingReply', 'hasOlder'], // session
-  ...['enabled', 'ask', 'dragging', 'onDrag', 'onDrop', 'onPaste', 'onPosition', 'onNotice'], // tab, drop, location
-  // What the element hands its templates (the template modules are not exported) and its strings cache.
-  ...['sendText', 'sendEvent', 'when', 'overrides'],
-  ...['draft', 'notice', 'onInput', 'onSubmit', 'onFiles', 'onLocation'], // the composer's state
-]
-
 const INTERNAL_PROPERTIES = new RegExp(
   '^(_[a-zA-Z]|_\\$C[A-Za-z_]?$|(currentObservers|observers|thrownError|hasError|isStopped|initialTeardown|partialObserver)$|' +
     `(${WIDGET_CONTROLLER_NAMES.join('|')})$)`,

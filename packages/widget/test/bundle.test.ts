@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sampleTemplates } from '../src/testing/samples.ts'
 import { BUNDLE_BUDGET_BYTES, gzipBytes } from '../scripts/size-budget.ts'
+import { WIDGET_CONTROLLER_NAMES } from '../scripts/internal-names.ts'
 import { buildBundle, launchChromium, servePage } from './bundle-page.ts'
 
 let dir: string
@@ -67,6 +68,16 @@ describe('dist/flow-chat.js', () => {
   it("holds RxJS's global config as constants and no unused RxJS members (scripts/sealed-rxjs.ts)", () => {
     const code = readFileSync(bundle, 'utf8')
     expect(code).not.toMatch(/useDeprecated|onStoppedNotification|onUnhandledError|toPromise|lift\(/)
+  })
+
+  it('renames no name a DOM object has (scripts/internal-names.ts)', async () => {
+    const clashes = await page.evaluate((names: readonly string[]) => {
+      const objects: object[] = [window, document, navigator, location, history, localStorage, console, JSON]
+      for (const value of Object.getOwnPropertyNames(window).map((k) => (window as never)[k] as unknown))
+        if (typeof value === 'function' && value.prototype) objects.push(value.prototype as object)
+      return names.filter((name) => objects.some((o) => name in o))
+    }, WIDGET_CONTROLLER_NAMES)
+    expect(clashes).toEqual([])
   })
 
   it("offers none of Lit's global polyfill, hydration and version hooks (scripts/sealed-lit.ts)", () => {
