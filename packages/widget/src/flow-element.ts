@@ -24,8 +24,6 @@ interface ElementClass {
 
 /** Per element class: attribute → property, for the attributes its properties read. */
 const attributes = new WeakMap<ElementClass, Map<string, string>>()
-/** Each `styles` text, made a style sheet once and shared by every class and element that has it. */
-const sheets = new Map<string, CSSStyleSheet>()
 
 /** The attribute a property reads, or none. */
 const attributeOf = (name: string, options: PropertyOptions): string | undefined =>
@@ -58,7 +56,7 @@ const Base =
  */
 export abstract class FlowElement extends Base implements ReactiveControllerHost {
   static properties: Readonly<Record<string, PropertyOptions>> = {}
-  /** The shadow root's style sheet. */
+  /** The shadow root's styles, as CSS text. */
   static styles = ''
 
   /**
@@ -107,7 +105,8 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
   #changed: PropertyValues<this> = new Map()
   #controllers = new Set<ReactiveController>()
   #pending = false
-  #update: Promise<boolean> = Promise.resolve(true)
+  /** Settles once the update asked for so far has rendered: `true` unless another one is pending by then. */
+  readonly updateComplete: Promise<boolean> = Promise.resolve(true)
   /**
    * Properties a page set on the element before its class was defined (the script loads after the page's
    * code ran): own fields that would hide the accessors. Applied, over the constructor's defaults, before the
@@ -123,18 +122,12 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
       this.#early.push([name, (this as unknown as Record<string, unknown>)[name]])
       delete (this as unknown as Record<string, unknown>)[name]
     }
-    try {
-      let sheet = sheets.get(styles)
-      if (!sheet) {
-        sheet = new CSSStyleSheet()
-        sheet.replaceSync(styles)
-        sheets.set(styles, sheet)
-      }
-      this.renderRoot.adoptedStyleSheets = [sheet]
-    } catch {
-      // Safari before 16.4 constructs no style sheets: a <style> in the shadow root instead, as Lit does there.
-      this.renderRoot.append(Object.assign(document.createElement('style'), { textContent: styles }))
-    }
+    // A constructed sheet, which a page's CSP does not govern as it does a <style>. Every browser the widget's CSS
+    // needs (`light-dark()`: Chrome 123, Firefox 120, Safari 17.5) constructs them; one per element, as a page
+    // has one or two.
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(styles)
+    this.renderRoot.adoptedStyleSheets = [sheet]
   }
 
   addController(controller: ReactiveController): void {
@@ -144,11 +137,6 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
 
   removeController(controller: ReactiveController): void {
     this.#controllers.delete(controller)
-  }
-
-  /** Settles once the update asked for so far has rendered: `true` unless another one is pending by then. */
-  get updateComplete(): Promise<boolean> {
-    return this.#update
   }
 
   connectedCallback(): void {
@@ -174,12 +162,12 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
   /** Notes a change of `name` (from `old`) and renders in the next microtask. With no name, renders again. */
   requestUpdate(name?: string, old?: unknown): void {
     if (name) {
-      if (Object.is((this as unknown as Record<string, unknown>)[name], old)) return
+      if ((this as unknown as Record<string, unknown>)[name] === old) return
       if (!this.#changed.has(name as keyof this)) this.#changed.set(name as keyof this, old)
     }
     if (this.#pending) return
     this.#pending = true
-    this.#update = this.#perform()
+    ;(this as { updateComplete: Promise<boolean> }).updateComplete = this.#perform()
   }
 
   async #perform(): Promise<boolean> {
