@@ -31,7 +31,7 @@ export function buildWidget(): string | undefined {
 
 /**
  * Raw, gzip and brotli sizes of the built widget, gzip measured by the widget's own size rule (the one its build
- * and bundle test use), and where the gzip bytes go: Lit, RxJS, core and the widget's own code
+ * and bundle test use), and where the gzip bytes go: lit-html, RxJS, core and the widget's own code
  * (`packages/widget/scripts/size-breakdown.ts` has the per-file table).
  *
  * @example
@@ -56,7 +56,7 @@ export async function widgetSize(): Promise<Section> {
         value: kb(brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length),
         unit: 'KB',
       },
-      { key: 'litKB', label: 'of gzip: Lit', value: share('lit'), unit: 'KB' },
+      { key: 'litKB', label: 'of gzip: lit-html', value: share('lit'), unit: 'KB' },
       { key: 'rxjsKB', label: 'of gzip: RxJS', value: share('rxjs'), unit: 'KB' },
       { key: 'coreKB', label: 'of gzip: @flowchat/core', value: share('core/'), unit: 'KB' },
       { key: 'widgetKB', label: 'of gzip: the widget', value: share('widget/'), unit: 'KB' },
