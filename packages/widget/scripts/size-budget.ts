@@ -27,8 +27,8 @@ import { gzipSync } from 'node:zlib'
  * module's own privates (-81), Terser dropped unused parameters and repeated license notices (-29), the element's
  * and the visitor client's imports took the order that gzips best (-142), EventKind was built from its list and the
  * stream's event names lost a Set (-58), and the templates and styles lost a little more (-22); 32,532 bytes once
- * FlowErrorCode and EventKind shared one `selfNamed` helper (+6); 30,716 bytes (30.0 KB, issue 15's target) once
- * the element's base was its own `FlowElement` on lit-html instead of `LitElement` (-1,511 net of the review's
+ * FlowErrorCode and EventKind shared one `selfNamed` helper (+6); 30,715 bytes (30.0 KB, issue 15's target) once
+ * the element's base was its own `FlowElement` on lit-html instead of `LitElement` (-1,511 net of the reviews'
  * fixes), core's internal factories took their context spread instead of rebuilt (-156) and the widget's
  * controller members were renamed like its `_` names (-91 with the DOM names kept), its templates lost their
  * redundant quotes and line breaks (-39) and the list its copy of the card (-9). The budget is issue 15's 30 KB: never

@@ -596,6 +596,57 @@ describe('FlowElement', () => {
     })
   })
 
+  describe('what a subclass adds by hand, as Lit allows', () => {
+    it('renders for requestUpdate(name, old) of its own accessor, and reads its own observed attribute', async () => {
+      class Manual extends Named {
+        static override get observedAttributes() {
+          return [...super.observedAttributes, 'data-extra']
+        }
+        #extra = ''
+        seen: string[] = []
+        get extra() {
+          return this.#extra
+        }
+        set extra(value: string) {
+          const old = this.#extra
+          this.#extra = value
+          this.requestUpdate('extra', old)
+        }
+        override attributeChangedCallback(name: string, old: string | null, value: string | null) {
+          super.attributeChangedCallback(name, old, value)
+          if (name === 'data-extra') this.seen.push(value ?? '')
+        }
+        override render() {
+          return html`${this.name}/${this.extra}`
+        }
+      }
+      const el = create(Manual)
+      el.name = 'a'
+      el.extra = 'b'
+      expect(await el.updateComplete).to.eq(true)
+      expect(text(el)).to.eq('a/b')
+      el.setAttribute('data-extra', 'x')
+      expect(el.seen).to.deep.equal(['x'])
+      el.setAttribute('name', 'c')
+      expect(await el.updateComplete).to.eq(true)
+      expect(text(el)).to.eq('c/b')
+    })
+
+    it("starts where style sheets cannot be filled from text (jsdom, a page's own tests)", async () => {
+      const replaceSync = Object.getOwnPropertyDescriptor(CSSStyleSheet.prototype, 'replaceSync')!
+      delete (CSSStyleSheet.prototype as Partial<CSSStyleSheet>).replaceSync
+      let el: Named
+      try {
+        el = create(class extends Named {})
+      } finally {
+        Object.defineProperty(CSSStyleSheet.prototype, 'replaceSync', replaceSync)
+      }
+      el.name = 'started'
+      await el.updateComplete
+      expect(text(el)).to.eq('started')
+    })
+  })
+
   describe('subclasses', () => {
     it("a subclass's own properties add to its base's (as in Lit): both read attributes, render and reflect", async () => {
       class Base extends FlowElement {

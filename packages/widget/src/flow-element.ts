@@ -112,21 +112,22 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
    * code ran): own fields that would hide the accessors. Applied, over the constructor's defaults, before the
    * first update.
    */
-  #early: [string, unknown][] = []
+  #early: Record<string, unknown> = {}
 
   constructor() {
     super()
     const { properties, styles } = this.constructor as unknown as ElementClass
     for (const name of Object.keys(properties)) {
       if (!Object.hasOwn(this, name)) continue
-      this.#early.push([name, (this as unknown as Record<string, unknown>)[name]])
+      this.#early[name] = (this as unknown as Record<string, unknown>)[name]
       delete (this as unknown as Record<string, unknown>)[name]
     }
     // A constructed sheet, which a page's CSP does not govern as it does a <style>. Every browser the widget's CSS
     // needs (`light-dark()`: Chrome 123, Firefox 120, Safari 17.5) constructs them; one per element, as a page
     // has one or two.
     const sheet = new CSSStyleSheet()
-    sheet.replaceSync(styles)
+    // Optional: jsdom (a page's own tests) has style sheets without `replaceSync`; the element still starts there.
+    sheet.replaceSync?.(styles)
     this.renderRoot.adoptedStyleSheets = [sheet]
   }
 
@@ -154,7 +155,9 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
    */
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
     const element = this.constructor as unknown as ElementClass
-    const name = FlowElement.#attributes(element).get(attribute) as string
+    const name = FlowElement.#attributes(element).get(attribute)
+    // A subclass's own observed attribute, which it reads itself.
+    if (!name) return
     const boolean = (element.properties[name] as PropertyOptions).type === Boolean
     ;(this as unknown as Record<string, unknown>)[name] = boolean ? value !== null : (value ?? undefined)
   }
@@ -178,8 +181,8 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
       this.#pending = false
       return true
     }
-    for (const [name, value] of this.#early.splice(0))
-      (this as unknown as Record<string, unknown>)[name] = value
+    Object.assign(this, this.#early)
+    this.#early = {}
     const changed = this.#changed
     let template: unknown
     try {
@@ -206,8 +209,9 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
   #reflect(changed: PropertyValues<this>): void {
     const element = this.constructor as unknown as ElementClass
     for (const name of changed.keys()) {
-      const options = element.properties[name as string] as PropertyOptions
-      const attribute = options.reflect && attributeOf(name as string, options)
+      // `requestUpdate(name, old)` may name a subclass's own accessor, which has no options.
+      const options = element.properties[name as string]
+      const attribute = options?.reflect && attributeOf(name as string, options)
       if (!attribute) continue
       const value = (this as unknown as Record<string, unknown>)[name as string]
       if (options.type === Boolean) this.toggleAttribute(attribute, !!value)
