@@ -117,7 +117,10 @@ export interface RelayOptions {
 export interface Relay {
   /** The Fastify instance, for `app.inject()` tests. */
   app: FastifyInstance
-  /** Starts listening; resolves the base URL, e.g. `http://127.0.0.1:34567`. */
+  /**
+   * Starts listening; resolves the base URL, e.g. `http://127.0.0.1:34567`. When it cannot (a port in use), the relay
+   * is closed before the error is thrown: make a new one to try again.
+   */
   listen(): Promise<string>
   url: string | undefined
   /** `url + '/webhooks/' + secret`, after `listen`. */
@@ -374,15 +377,23 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     metricsUrl: undefined,
     routes,
     async listen() {
-      if (o.metricsPort !== undefined && !metricsServer) {
-        metricsServer = await serveMetricsOnPort(context.metrics, {
-          host: o.host,
-          port: o.metricsPort,
-          token: o.metricsToken,
-        })
-        relay.metricsUrl = `${metricsServer.url}/metrics`
+      let address: string
+      try {
+        if (o.metricsPort !== undefined && !metricsServer) {
+          metricsServer = await serveMetricsOnPort(context.metrics, {
+            host: o.host,
+            port: o.metricsPort,
+            token: o.metricsToken,
+          })
+          relay.metricsUrl = `${metricsServer.url}/metrics`
+        }
+        address = await app.listen({ host: o.host, port: o.port })
+      } catch (error) {
+        // A port in use, say: the relay lets go of what it holds (its Redis connection, which reconnects for good,
+        // the metrics port, the storage), so a program that does not call close() can still exit.
+        await relay.close().catch(() => undefined)
+        throw error
       }
-      const address = await app.listen({ host: o.host, port: o.port })
       const url = address.replace('[::1]', 'localhost')
       relay.url = url
       relay.webhookUrl = `${url}/webhooks/${encodeURIComponent(o.webhookSecret)}`
