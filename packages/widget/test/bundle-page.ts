@@ -15,7 +15,8 @@ export async function buildBundle(outDir: string): Promise<string> {
 
 /**
  * A page script: a stand-in client made of tiny subjects (the bundle's RxJS is not reachable from outside, and
- * the widget only calls `subscribe`), exposed as `window.fake`.
+ * the widget only calls `subscribe`), made by `window.makeFake()`. It records what the widget sends (`sent`) and
+ * how often it asked for a session, a thread, a reset and a close (`calls`).
  */
 const fakeScript = `
 function subject(value) {
@@ -33,11 +34,12 @@ window.makeFake = (opening = { open: true }) => {
     awaitingReply$: subject(false), queued$: subject(0), hasOlder$: subject(false),
   }
   const sent = []
+  const calls = { sessions: 0, threads: 0, resets: 0, closes: 0 }
   const handle = { threadId: 't', events$: subject(null), ...s,
     send: (i) => { sent.push(i); return done }, retry: () => done, loadOlder: async () => {} }
-  const chat = { session: async () => ({ threadId: 't' }), thread: () => handle,
-    opening: async () => ({ businessHours: [], ...opening }), close() {} }
-  return { chat, sent, ...s }
+  const chat = { session: async () => (calls.sessions++, { threadId: 't' }), thread: () => (calls.threads++, handle),
+    opening: async () => ({ businessHours: [], ...opening }), close() { calls.closes++ }, reset() { calls.resets++ } }
+  return { chat, sent, calls, ...s }
 }
 `
 
@@ -46,11 +48,14 @@ const SAMPLE_SVG =
   '<circle cx="520" cy="90" r="50" fill="#ffd166"/><path d="M0 360 L200 170 L380 360 Z" fill="#2b59c3"/>' +
   '<path d="M220 360 L420 200 L640 360 Z" fill="#1d3f91"/></svg>'
 
-/** Serves `/flow-chat.js` (the given file), a sample `/image.svg` (also late, as `/late-image.svg`) and a page that loads the bundle. */
+/**
+ * Serves `/flow-chat.js` (the given file), a sample `/image.svg` (also late, as `/late-image.svg`) and a page that
+ * loads the bundle. `extraHtml` comes after `makeFake` is defined and before the bundle runs.
+ */
 export async function servePage(bundle: string, extraHtml = ''): Promise<{ url: string; server: Server }> {
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <style>body{margin:0;font-family:sans-serif;background:#f3f4f6;min-height:100vh}</style></head>
-<body>${extraHtml}<script>${fakeScript}</script><script type="module" src="/flow-chat.js"></script></body></html>`
+<body><script>${fakeScript}</script>${extraHtml}<script type="module" src="/flow-chat.js"></script></body></html>`
   const server = createServer((req, res) => {
     if (req.url === '/image.svg') {
       res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(SAMPLE_SVG)
