@@ -12,14 +12,14 @@ import { WIDGET_CONTROLLER_NAMES } from './scripts/internal-names.ts'
  *   (`_draft`; state, never attributes), RxJS's `_subscribe`, `_finalizers`, … (-0.1 KB gzip). An attribute
  *   property must never start with `_`;
  * - the privates of lit-html, as its own build names them (`_$C…`: only in its own module), which only the
- *   lit-html inside this file reads. Lit's cross-package names (`_$A…`: a part's `_$AH` committed value, a directive's `_$AS` resolve, …) and markers
- *   (`_$litType$`, …) keep theirs: the file exports `FlowChatElement`, and a page's subclass may render its own
+ *   lit-html inside this file reads. Lit's cross-package names (`_$A…`: a part's `_$AH` committed value, a
+ *   directive's `_$AS` resolve, …) and markers (`_$litType$`, …) keep theirs: the file exports `FlowChatElement`, and a page's subclass may render its own
  *   Lit's templates and directives with it;
  * - the state fields of RxJS's subscribers and subjects, which RxJS reads only on its own objects (a subscriber of
  *   another RxJS copy is called through `next`, `error`, `complete`, `add` and `unsubscribe` alone) and which no
  *   DOM object has (-53 B). `destination` is not among them: an `AudioContext` has one;
  * - the members of the widget's controllers and the objects it passes its templates that only the widget's own
- *   code reads (`scripts/internal-names.ts`, -108 B gzip, with the rules a name there must meet, which
+ *   code reads (`scripts/internal-names.ts`, -91 B gzip, with the rules a name there must meet, which
  *   `test/internal-names.test.ts` and `test/bundle.test.ts` check).
  */
 const INTERNAL_PROPERTIES = new RegExp(
@@ -28,7 +28,7 @@ const INTERNAL_PROPERTIES = new RegExp(
 )
 
 /**
- * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with Lit, the RxJS it uses and
+ * The embeddable build: ONE minified ES module, `dist/flow-chat.js`, with lit-html, the RxJS it uses and
  * `@flowchat/core` inside. Workspace sources resolve through the `@flowchat/source` condition; the widget
  * uses no decorators, so Vite 8 (which does not transform them) needs no extra plugin.
  */

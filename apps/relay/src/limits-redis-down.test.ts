@@ -14,16 +14,7 @@ import {
   type RedisProcess,
 } from './storage/redis-servers-test-support.js'
 import { createTestRelay } from './testing/fake-flow.js'
-import { rawStream } from './testing/sse-helpers.js'
-
-/** Polls an async condition every 25 ms (no fixed sleeps), failing after 10 s. */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
+import { rawStream, until } from './testing/sse-helpers.js'
 
 describe("the relay's own Redis connection while Redis hangs", () => {
   let redis: RedisProcess

@@ -1,7 +1,7 @@
 /**
  * Members of the widget's controllers, and of the objects the element hands its templates, that only the widget's
  * own code reads: the single file's minifier shortens them as it does `_`-prefixed names (`vite.config.ts`,
- * -108 B gzip). Renaming is consistent inside the file, so a name here is safe only if nothing outside the file's
+ * -91 B gzip). Renaming is consistent inside the file, so a name here is safe only if nothing outside the file's
  * own code reads or writes it by that name:
  * - no DOM object has it (checked in Chromium by `test/bundle.test.ts`);
  * - `@flowchat/core` does not use it (core's objects cross into a page's own client, storage and other tabs), nor

@@ -2,11 +2,11 @@ import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { SessionController } from '../session-controller.js'
 import { format, type FlowChatStrings } from '../strings.js'
 
-/** What the banners show. */
 /** What the banners show: the session's connection, queue, bot status, opening hours and error. */
 export type BannerState = Pick<SessionController, 'connection' | 'queued' | 'botStatus' | 'opening' | 'error'>
 
-export function banner(kind: string, text: string, role: 'status' | 'alert' = 'status'): TemplateResult {
+/** One banner: `kind` names its class and part (`banner-offline`), `role` how urgently it is read out. */
+function banner(kind: string, text: string, role: 'status' | 'alert' = 'status'): TemplateResult {
   return html`<div class="banner banner-${kind}" part="banner banner-${kind}" role=${role}>${text}</div>`
 }
 
