@@ -124,6 +124,47 @@ describe('input is rejected before any request', () => {
     expect(flow.requests).toHaveLength(1)
   })
 
+  it.each([
+    ['baseUrl', 'no scheme', { baseUrl: 'api.flow.ai/rest/v1' }],
+    ['baseUrl', 'ftp:', { baseUrl: 'ftp://api.flow.ai/rest/v1/' }],
+    ['timeoutMs', 'NaN', { timeoutMs: Number.NaN }],
+    ['timeoutMs', '-5', { timeoutMs: -5 }],
+    ['timeoutMs', '0', { timeoutMs: 0 }],
+    // A timer given more than 2^31 - 1 ms fires at once: every call would time out.
+    ['timeoutMs', '2 ** 32', { timeoutMs: 2 ** 32 }],
+    ['deadlineMs', '2 ** 31', { deadlineMs: 2 ** 31 }],
+    ['retry.retries', '-1', { retry: { retries: -1 } }],
+    ['retry.retries', 'NaN', { retry: { retries: Number.NaN } }],
+    ['retry.retries', '1.5', { retry: { retries: 1.5 } }],
+    ['retry.baseDelayMs', 'NaN', { retry: { baseDelayMs: Number.NaN } }],
+    ['retry.maxDelayMs', '-1', { retry: { maxDelayMs: -1 } }],
+    ['retry.maxDelayMs', '2 ** 40', { retry: { maxDelayMs: 2 ** 40 } }],
+  ] satisfies [string, string, Partial<FlowRestClientOptions>][])(
+    'refuses %s (%s) when the client is created, naming the field',
+    (path, _label, options) => {
+      const error = (() => {
+        try {
+          client(options)
+        } catch (e) {
+          return e
+        }
+        return undefined
+      })()
+      expect(error).toBeInstanceOf(FlowError)
+      expect((error as FlowError).code).toBe('invalid_input')
+      expect((error as FlowError).path).toBe(path)
+      expect((error as FlowError).message).toContain(path)
+    },
+  )
+
+  it('takes retries: Infinity (bounded by deadlineMs) and retries: 0', async () => {
+    flow.queue({ status: 503 }, { status: 503 }, { body: { status: 'ok' } })
+    await client({ retry: { retries: Infinity } }).requestThreads()
+    expect(flow.requests).toHaveLength(3)
+    flow.queue({ status: 503 })
+    expect((await failure(client({ retry: { retries: 0 } }).requestThreads())).code).toBe('unavailable')
+  })
+
   it('refuses a bad apiKey or auth style when the client is created', () => {
     expect(() => createFlowRestClient({ apiKey: '', auth: 'raw' })).toThrow(FlowError)
     expect(() => createFlowRestClient({ apiKey: `${KEY}\r\nX: y`, auth: 'raw' })).toThrow(/apiKey/)

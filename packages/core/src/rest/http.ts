@@ -47,12 +47,61 @@ function startDeadline(ms: number): Deadline {
   return { ms, at: Date.now() + ms, signal: controller.signal, stop: () => clearTimeout(timer) }
 }
 
+/** The longest delay a timer takes: a longer one fires at once (Node and browsers alike). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 const checkDeadline = (ms: unknown, where: string): void => {
-  if (ms !== undefined && (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0)) {
-    throw new FlowError(FlowErrorCode.invalid_input, `${where} must be a positive number of milliseconds.`, {
-      path: where,
-    })
+  if (ms !== undefined && (typeof ms !== 'number' || !(ms > 0 && ms <= MAX_TIMER_MS))) {
+    throw new FlowError(
+      FlowErrorCode.invalid_input,
+      `${where} must be a positive number of milliseconds, at most ${MAX_TIMER_MS} (about 24 days).`,
+      { path: where },
+    )
   }
+}
+
+/** The base URL, ending in `/`: an absolute http(s) URL, or `invalid_input` naming `baseUrl`. */
+function baseUrlOf(baseUrl: string | undefined): URL {
+  let base: URL | undefined
+  try {
+    base = new URL(baseUrl ?? DEFAULT_BASE_URL)
+  } catch {
+    // Not a URL: refused below.
+  }
+  if (!base || (base.protocol !== 'https:' && base.protocol !== 'http:')) {
+    throw new FlowError(
+      FlowErrorCode.invalid_input,
+      'baseUrl must be an absolute http(s) URL, such as https://api.flow.ai/rest/v1/.',
+      { path: 'baseUrl' },
+    )
+  }
+  if (!base.pathname.endsWith('/')) base.pathname += '/'
+  return base
+}
+
+/**
+ * The retry options merged with the defaults, or `invalid_input` naming the field: `retries` is a whole number from
+ * 0 (`Infinity` retries until the deadline), the delays are milliseconds a timer can wait (given NaN, a negative or
+ * a longer delay, a timer fires at once).
+ */
+function retryOptionsOf(retry: RetryOptions | false | undefined): Required<RetryOptions> {
+  if (retry === false) return { ...DEFAULT_RETRY, retries: 0 }
+  const merged = { ...DEFAULT_RETRY, ...retry }
+  const delay = (ms: unknown) => typeof ms === 'number' && ms >= 0 && ms <= MAX_TIMER_MS
+  const rules = [
+    ['retries', merged.retries === Infinity || (Number.isSafeInteger(merged.retries) && merged.retries >= 0)],
+    ['baseDelayMs', delay(merged.baseDelayMs)],
+    ['maxDelayMs', delay(merged.maxDelayMs)],
+  ] as const
+  for (const [field, fits] of rules) {
+    if (!fits) {
+      const what = field === 'retries' ? 'a whole number' : `a number of milliseconds up to ${MAX_TIMER_MS}`
+      throw new FlowError(FlowErrorCode.invalid_input, `retry.${field} must be ${what}, from 0.`, {
+        path: `retry.${field}`,
+      })
+    }
+  }
+  return merged
 }
 
 /** Sends calls to Flow.ai: auth header, timeouts, retries, error mapping. Resolves with the parsed JSON answer. */
@@ -93,13 +142,12 @@ export function createTransport(options: FlowRestClientOptions): Transport {
       { path: 'auth' },
     )
   }
-  const base = new URL(options.baseUrl ?? DEFAULT_BASE_URL)
-  if (!base.pathname.endsWith('/')) base.pathname += '/'
+  const base = baseUrlOf(options.baseUrl)
   const authorization = options.auth === 'bearer' ? `Bearer ${apiKey}` : apiKey
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
+  checkDeadline(options.timeoutMs, 'timeoutMs')
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const retry: Required<RetryOptions> =
-    options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry }
+  const retry = retryOptionsOf(options.retry)
   const sleep = options.sleep ?? timerSleep
   const random = options.random ?? Math.random
   checkDeadline(options.deadlineMs, 'deadlineMs')

@@ -112,12 +112,21 @@ export function createMultipartBody(options: MultipartOptions): MultipartBody {
       async pull(controller) {
         if (stage === 'head') {
           stage = 'file'
-          chunks = chunksOf(file)
           controller.enqueue(head)
           return
         }
-        if (stage === 'file' && chunks) {
-          const { done, value } = await chunks.next()
+        if (stage === 'file') {
+          let read: IteratorResult<unknown, unknown>
+          try {
+            chunks ??= chunksOf(file)
+            read = await chunks.next()
+          } catch (error) {
+            // The caller's file failed (a missing path, a stream that is not one), not the network: say so.
+            failure = unreadable(error)
+            controller.error(failure)
+            return
+          }
+          const { done, value } = read
           if (done) {
             stage = 'tail'
           } else {
@@ -156,6 +165,15 @@ export function createMultipartBody(options: MultipartOptions): MultipartBody {
     { highWaterMark: 0 },
   )
   return { body, contentType, failure: () => failure }
+}
+
+/** The error for a file source that failed while it was read. */
+function unreadable(error: unknown): FlowError {
+  const reason = error instanceof Error ? error.message : String(error)
+  return new FlowError(FlowErrorCode.invalid_input, `file could not be read: ${reason}`, {
+    path: 'file',
+    cause: error,
+  })
 }
 
 /** The error for a file over the upload limit. */

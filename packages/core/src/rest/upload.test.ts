@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import busboy from 'busboy'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startFakeFlow, type FakeFlow, type RecordedRequest } from '../../test/fixtures/flow-server.js'
 import { FlowError } from '../errors.js'
 import type { MediaUploadInput } from '../schemas/index.js'
@@ -221,6 +224,39 @@ describe('uploadMedia (older reference: multipart/form-data, `file` + `query`)',
     const r = await received
     expect(r.file?.bytes ?? 0).toBeLessThanOrEqual(2 * MB)
     expect(r.error ?? (r.file === undefined ? 'incomplete' : undefined)).toBeDefined()
+  })
+
+  it.each([
+    [
+      'a file path that does not exist (README example, wrong name)',
+      () => createReadStream(join(tmpdir(), `flowchat-missing-${process.pid}.png`)),
+      /file could not be read: ENOENT/,
+    ],
+    [
+      'a stream that fails midway',
+      () =>
+        Readable.from(
+          (function* () {
+            yield new Uint8Array(1024)
+            throw new Error('disk went away')
+          })(),
+        ),
+      /file could not be read: disk went away/,
+    ],
+    ['a stream that is not one', () => 42 as unknown as Readable, /file could not be read/],
+  ])('%s: invalid_input naming the file, not a network error', async (_name, stream, expected) => {
+    flow.consume = true
+    const err = await client({ sleep: () => Promise.resolve() })
+      .uploadMedia(THREAD, { ...message, traceId: 't' }, { stream: stream(), filename: 'cat.png' })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FlowError)
+    expect(err).toMatchObject({
+      code: 'invalid_input',
+      path: 'file',
+      message: expect.stringMatching(expected),
+    })
+    // Sent once (the stream cannot be read again), and only that request: it reaches the server after the failure.
+    await vi.waitFor(() => expect(flow.requests).toHaveLength(1), { timeout: 10_000 })
   })
 
   it('cannot raise the limit above 250 MB', async () => {

@@ -222,6 +222,16 @@ describe('encodeMessage writes the documented form', () => {
       'payload.originator.name',
     ],
     ['an unknown type', { ...base, type: 'sticker' } as unknown as MessageInput, 'payload.type'],
+    // String() would have sent these as "NaN", "Infinity", "undefined" and "[object Object]".
+    ['lat NaN', { ...base, type: 'location', lat: Number.NaN, long: 4.89 }, 'payload.lat'],
+    ['long Infinity', { ...base, type: 'location', lat: 52.37, long: Infinity }, 'payload.long'],
+    ['a missing lat', { ...base, type: 'location', long: 4.89 } as unknown as MessageInput, 'payload.lat'],
+    [
+      'an object as long',
+      { ...base, type: 'location', lat: 52.37, long: {} } as unknown as MessageInput,
+      'payload.long',
+    ],
+    ['an empty lat', { ...base, type: 'location', lat: '', long: '4.89' }, 'payload.lat'],
   ])('fails on %s', (_name, input, path) => {
     const r = encodeMessage(input)
     expect(r.ok).toBe(false)

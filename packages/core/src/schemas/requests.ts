@@ -203,10 +203,11 @@ export function encodeMessage(
       payload = { type: 'event', eventName: input.eventName, ...shared }
       break
     case 'location':
+      // As given, so that the schema refuses what String() would turn into "NaN", "Infinity" or "undefined".
       payload = {
         type: 'location',
-        lat: String(input.lat),
-        long: String(input.long),
+        lat: input.lat,
+        long: input.long,
         ...opt('title', input.title),
         ...shared,
       }
@@ -226,6 +227,9 @@ export function encodeMessage(
   // One type's schema, not the union: a browser bundle that sends messages then carries no discriminated union.
   const parsed = safeParse(payloadSchemas[type], payload)
   if (!parsed.ok) return prefixed('payload', parsed)
+  // Coordinates go out as strings, as in every example (the schema wrote them so).
+  if (parsed.value.type === 'location')
+    payload = { ...payload, lat: parsed.value.lat, long: parsed.value.long }
   // Parsing re-reads tolerantly (it would keep `text` beside `speech`); the wire form is the one built above.
   return { ok: true, value: { payload } as MessageRequest }
 }
