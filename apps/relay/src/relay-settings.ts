@@ -310,7 +310,8 @@ export const RELAY_SETTINGS = {
     rule: bool,
     default: false,
     placeholder: 'bool',
-    description: 'read the client address from `X-Forwarded-For` (behind a proxy)',
+    description:
+      'behind a proxy: the client address is the last `X-Forwarded-For` entry (the one the proxy added)',
   },
   rateLimitSendsPerTokenBurst: {
     option: 'rateLimit.sendsPerToken.burst',
