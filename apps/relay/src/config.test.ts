@@ -280,6 +280,13 @@ describe('createRelay checks its options with the same rules and defaults', () =
       '--cors-origins',
       'not an origin',
     ],
+    [
+      // A page's URL, not its origin: no browser sends a path in `Origin`, so it would never match.
+      { corsOrigins: ['https://shop.example/chat'] },
+      'corsOrigins: each origin must be',
+      '--cors-origins',
+      'https://shop.example/chat',
+    ],
     [{ retention: { maxAgeMs: 10 } }, 'retention.maxAgeMs: must be at least 1 s', '--retention-max-age', '0'],
     [{ tokenTtlSeconds: 10 }, 'tokenTtlSeconds: must be at least 60', '--token-ttl', '10'],
   ] as const)('%j → %s, as the CLI refuses it', async (bad, message, flag, cliValue) => {
