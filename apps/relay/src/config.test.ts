@@ -397,6 +397,30 @@ describe('the CLI', { timeout: 60_000 }, () => {
     }
   })
 
+  it("logs the port it listens on in the start-up line's `port`, the scheme's default port (80) included", async () => {
+    // `new URL()` drops the default port (`http://127.0.0.9:80` has port `''`): read from it, the line said `"port":0`. A loopback
+    // address of its own keeps port 80 clear of anything else on the machine (these machines run as root).
+    const host = `127.0.${String(1 + Math.floor(Math.random() * 250))}.${String(2 + Math.floor(Math.random() * 250))}`
+    const child = spawn(process.execPath, [bin, '--host', host, '--port', '80', '--log-level', 'info'], {
+      env: { PATH: process.env.PATH, ...env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    try {
+      await vi.waitFor(() => expect(stdout).toMatch(/listening on (\S+) /), { timeout: 20_000, interval: 50 })
+      const line = stdout
+        .split('\n')
+        .map((text) => JSON.parse(text || '{}') as { msg?: string; port?: number; url?: string })
+        .find((entry) => entry.msg?.startsWith('flowchat-relay listening on'))
+      expect(line).toMatchObject({ url: `http://${host}:80`, port: 80 })
+    } finally {
+      child.kill('SIGTERM')
+      await exited
+    }
+  })
+
   it('a second SIGTERM while stopping exits at once (143), logged, without waiting for a send to Flow.ai', async () => {
     // A Flow.ai that never answers keeps a send in flight, so the graceful close has something to wait for.
     const held: ServerResponse[] = []
