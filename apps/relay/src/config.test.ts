@@ -398,8 +398,8 @@ describe('the CLI', { timeout: 60_000 }, () => {
   })
 
   it("logs the port it listens on in the start-up line's `port`, the scheme's default port (80) included", async () => {
-    // `new URL()` drops the default port (`http://127.0.0.9:80` has port `''`): read from it, the line said `"port":0`. A loopback
-    // address of its own keeps port 80 clear of anything else on the machine (these machines run as root).
+    // `new URL()` drops the default port (`http://127.0.0.9:80` has port `''`): read from it, the line said
+    // `"port":0`. A loopback address of its own keeps port 80 clear of anything else (these machines run as root).
     const host = `127.0.${String(1 + Math.floor(Math.random() * 250))}.${String(2 + Math.floor(Math.random() * 250))}`
     const child = spawn(process.execPath, [bin, '--host', host, '--port', '80', '--log-level', 'info'], {
       env: { PATH: process.env.PATH, ...env() },
