@@ -51,12 +51,14 @@ async function main(argv: string[]): Promise<number> {
       : {}),
   })
   const url = await relay.listen()
+  // The server's own port: `new URL(url).port` is '' for a scheme's default port (80), which read as 0.
+  const address = relay.app.server.address()
   // The URL is followed by a space, so that `listening on (\S+)` finds it in the JSON line too.
   log.info(
     {
       url,
       host: config.host,
-      port: Number(new URL(url).port),
+      port: typeof address === 'object' && address !== null ? address.port : config.port,
       webhookUrl: `${url}/webhooks/<webhook secret>`,
       storage: config.storage,
     },

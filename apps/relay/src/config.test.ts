@@ -280,6 +280,13 @@ describe('createRelay checks its options with the same rules and defaults', () =
       '--cors-origins',
       'not an origin',
     ],
+    [
+      // A page's URL, not its origin: no browser sends a path in `Origin`, so it would never match.
+      { corsOrigins: ['https://shop.example/chat'] },
+      'corsOrigins: each origin must be',
+      '--cors-origins',
+      'https://shop.example/chat',
+    ],
     [{ retention: { maxAgeMs: 10 } }, 'retention.maxAgeMs: must be at least 1 s', '--retention-max-age', '0'],
     [{ tokenTtlSeconds: 10 }, 'tokenTtlSeconds: must be at least 60', '--token-ttl', '10'],
   ] as const)('%j → %s, as the CLI refuses it', async (bad, message, flag, cliValue) => {
@@ -387,6 +394,30 @@ describe('the CLI', { timeout: 60_000 }, () => {
       expect(out.code, setting).toBe(2)
       expect(out.stderr).toContain(setting)
       expect(out.stderr).not.toContain('apikey_ab')
+    }
+  })
+
+  it("logs the port it listens on in the start-up line's `port`, the scheme's default port (80) included", async () => {
+    // `new URL()` drops the default port (`http://127.0.0.9:80` has port `''`): read from it, the line said
+    // `"port":0`. A loopback address of its own keeps port 80 clear of anything else (these machines run as root).
+    const host = `127.0.${String(1 + Math.floor(Math.random() * 250))}.${String(2 + Math.floor(Math.random() * 250))}`
+    const child = spawn(process.execPath, [bin, '--host', host, '--port', '80', '--log-level', 'info'], {
+      env: { PATH: process.env.PATH, ...env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    try {
+      await vi.waitFor(() => expect(stdout).toMatch(/listening on (\S+) /), { timeout: 20_000, interval: 50 })
+      const line = stdout
+        .split('\n')
+        .map((text) => JSON.parse(text || '{}') as { msg?: string; port?: number; url?: string })
+        .find((entry) => entry.msg?.startsWith('flowchat-relay listening on'))
+      expect(line).toMatchObject({ url: `http://${host}:80`, port: 80 })
+    } finally {
+      child.kill('SIGTERM')
+      await exited
     }
   })
 

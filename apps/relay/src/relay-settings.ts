@@ -63,6 +63,30 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` })
 const DAY = 24 * 3600
 
+const ORIGIN_RULE = 'each origin must be * or scheme://host[:port] without a path, like https://shop.example'
+/**
+ * A CORS origin as browsers send `Origin`: `scheme://host[:port]`, host in lower case, no default port, no path. A
+ * URL written with a trailing slash or capitals (copied from the address bar) is given in that form, or it would
+ * never match; one with a path, query or credentials (a page, not an origin) is refused.
+ */
+const corsOrigin = z.string().transform((text, ctx) => {
+  if (text === '*') return text
+  const url = URL.parse(text)
+  if (
+    !url ||
+    url.host === '' ||
+    (url.pathname !== '' && url.pathname !== '/') ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    ctx.addIssue({ code: 'custom', message: ORIGIN_RULE })
+    return z.NEVER
+  }
+  return `${url.protocol}//${url.host}`
+})
+
 /**
  * The relay's settings, one entry each: the CLI's flags and `FLOWCHAT_*` variables, `createRelay`'s validation and
  * defaults, `flowchat-relay --help` and the README's configuration table are all read from here. Adding a setting
@@ -167,15 +191,7 @@ export const RELAY_SETTINGS = {
     flag: 'cors-origins',
     env: 'FLOWCHAT_CORS_ORIGINS',
     read: 'list',
-    rule: z.array(
-      z.union(
-        [z.literal('*'), z.url({ error: 'each origin must be * or a URL like https://shop.example' })],
-        {
-          error: 'each origin must be * or a URL like https://shop.example',
-        },
-      ),
-      { error: 'must be a list of origins' },
-    ),
+    rule: z.array(corsOrigin, { error: 'must be a list of origins' }),
     default: [],
     placeholder: 'origins',
     description: 'comma-separated origins allowed by CORS, or `*`; none: same origin only',
@@ -310,7 +326,8 @@ export const RELAY_SETTINGS = {
     rule: bool,
     default: false,
     placeholder: 'bool',
-    description: 'read the client address from `X-Forwarded-For` (behind a proxy)',
+    description:
+      'behind a proxy: the client address is the last `X-Forwarded-For` entry (the one the proxy added)',
   },
   rateLimitSendsPerTokenBurst: {
     option: 'rateLimit.sendsPerToken.burst',

@@ -84,7 +84,11 @@ export interface RelayOptions {
   port?: number
   /** Passed to the REST client (tests, proxies). */
   fetch?: typeof fetch
-  /** Trust `X-Forwarded-For` (behind a reverse proxy) for per-IP limits. Default false. */
+  /**
+   * Behind a reverse proxy: the client address (per-address limits, stream caps, logs) is the last
+   * `X-Forwarded-For` entry, the one the proxy added; earlier entries, which a client can send, are not read.
+   * Default false.
+   */
   trustProxy?: boolean
   /**
    * Redis for state shared by relay instances (rate-limit counts): a client (not closed by the relay) or a
@@ -237,7 +241,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     bodyLimit: o.bodyLimitBytes,
     // Thread ids reach 256 characters, and URL-encoding can triple them.
     routerOptions: { maxParamLength },
-    trustProxy: o.trustProxy,
+    // One hop: the peer (the proxy in front of the relay) is trusted, and the address it appended to
+    // `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`, HAProxy's `option forwardfor`) is the client's. The
+    // entries before it are the client's own say: trusting them (Fastify's `true`) would let any client pick its
+    // address under the per-address rate limits and stream caps. (Fastify refuses a hop count: a function it is.)
+    trustProxy: o.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     return503OnClosing: true,
     // Requests Node's parser refuses, or not received within `requestTimeoutMs`, in the error shape.
     clientErrorHandler: answerClientError(requestTimeoutMs),

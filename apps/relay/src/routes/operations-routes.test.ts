@@ -117,6 +117,21 @@ describe('operations, operator routes and CORS', () => {
     expect(otherPreflight.statusCode).toBe(404)
   })
 
+  it('matches a configured origin written as a URL (trailing slash, capitals, default port) to what browsers send', async () => {
+    // `Origin` is always `scheme://host[:port]`, lower case, no default port, no path: an origin copied from the
+    // address bar (`https://Shop.example/`) must still match it, over a real socket as a browser sends it.
+    ;({ relay } = await createTestRelay({ corsOrigins: ['https://Shop.example/', 'http://b.example:80'] }))
+    const url = await relay.listen()
+    for (const origin of ['https://shop.example', 'http://b.example']) {
+      const pre = await fetch(`${url}/v1/sessions`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      })
+      expect(pre.status).toBe(204)
+      expect(pre.headers.get('access-control-allow-origin')).toBe(origin)
+    }
+  })
+
   it('answers any origin with `*`', async () => {
     ;({ relay } = await createTestRelay({ corsOrigins: ['*'] }))
     const pre = await relay.app.inject({

@@ -110,6 +110,25 @@ describe('a multipart upload that ends badly', () => {
     expect(await alive()).toBe(200)
   })
 
+  it('answers a `query` field past its bound 413 naming it, not "must be JSON"', async () => {
+    const { url, token, alive } = await setup()
+    // Valid JSON (a send's params), larger than the field bound: cut there, it no longer parsed.
+    const big = JSON.stringify({ type: 'media', mediaType: 'image', params: { note: 'x'.repeat(70_000) } })
+    const body = `${part('query', big)}\r\n${part('file', 'abc', 'a.png')}\r\n--b--\r\n`
+    const c = await rawClient(url, request(token, body))
+    await c.closed
+    expect(c.status()).toBe(413)
+    expect(c.json()).toEqual({
+      error: {
+        code: 'payload_too_large',
+        message: 'query: must be at most 65536 bytes.',
+        path: 'query',
+      },
+    })
+    expect(uploads.started).toBe(0)
+    expect(await alive()).toBe(200)
+  })
+
   it('abandons the upload to Flow.ai when the client goes away mid-file', async () => {
     const { url, token, alive } = await setup()
     const body = `${part('query', query)}\r\n${part('file', 'x'.repeat(4096), 'a.png')}`

@@ -15,6 +15,9 @@ export interface UploadHandlers {
   upload(message: MediaUploadInput, file: UploadSource, signal: AbortSignal): Promise<void>
 }
 
+/** Bytes of an upload's `query` field (the message as JSON, `params` included). */
+const QUERY_LIMIT_BYTES = 64 * 1024
+
 /**
  * Reads a `multipart/form-data` send (`query` = the JSON message, then `file` = the bytes) and streams the file
  * to Flow.ai as it arrives: the relay never holds a whole file. Past `limitBytes` the upload is aborted, 413.
@@ -32,7 +35,13 @@ export function receiveUpload(
     try {
       bb = busboy({
         headers: request.headers,
-        limits: { files: 1, fields: 4, fieldSize: 64 * 1024, fileSize: handlers.limitBytes, parts: 6 },
+        limits: {
+          files: 1,
+          fields: 4,
+          fieldSize: QUERY_LIMIT_BYTES,
+          fileSize: handlers.limitBytes,
+          parts: 6,
+        },
       })
     } catch {
       reject(
@@ -63,8 +72,17 @@ export function receiveUpload(
      */
     const failMalformed = (error: Error) => fail(malformedBody(error))
 
-    bb.on('field', (name, value) => {
+    bb.on('field', (name, value, info) => {
       if (name !== 'query' || message) return
+      if (info.valueTruncated) {
+        // Busboy cut it at the bound: what is left is not the client's JSON, and "must be JSON" would mislead.
+        queryError = httpError(
+          FlowErrorCode.payload_too_large,
+          `query: must be at most ${String(QUERY_LIMIT_BYTES)} bytes.`,
+          { path: 'query' },
+        )
+        return
+      }
       try {
         assertJsonDepth(value, 'query')
         message = handlers.build(parseInput(uploadQuerySchema, JSON.parse(value) as unknown, 'query'))
