@@ -132,6 +132,15 @@ describe('configuration', () => {
     expect(message).not.toContain('short-secret-value')
   })
 
+  it('takes --trust-proxy as a yes or no, or as the number of proxies in front of the relay', () => {
+    expect(loadConfig(['--trust-proxy', 'true'], env()).trustProxy).toBe(true)
+    expect(loadConfig(['--trust-proxy', 'no'], env()).trustProxy).toBe(false)
+    expect(loadConfig(['--trust-proxy', '2'], env()).trustProxy).toBe(2)
+    expect(loadConfig([], env({ FLOWCHAT_TRUST_PROXY: '0' })).trustProxy).toBe(0)
+    expect(() => loadConfig(['--trust-proxy', '11'], env())).toThrow(/--trust-proxy.*must be at most 10/)
+    expect(() => loadConfig(['--trust-proxy=-1'], env())).toThrow(/--trust-proxy.*must be true, false/)
+  })
+
   it('needs a Redis URL for redis storage', () => {
     expect(() => loadConfig(['--storage', 'redis'], env())).toThrow(/--redis-url \(FLOWCHAT_REDIS_URL\)/)
   })

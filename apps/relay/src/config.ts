@@ -176,12 +176,10 @@ function readText(s: RelaySetting, text: string): unknown {
       return /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : undefined
     case 'seconds':
       return /^\s*-?\d+\s*$/.test(text) ? Number(text) * 1000 : undefined
-    case 'bool': {
-      const v = text.trim().toLowerCase()
-      if (['true', '1', 'yes'].includes(v)) return true
-      if (['false', '0', 'no'].includes(v)) return false
-      return undefined
-    }
+    case 'bool':
+      return readBool(text)
+    case 'boolOrInt':
+      return /^\s*\d+\s*$/.test(text) ? Number(text) : readBool(text)
     case 'list':
       return text
         .split(',')
@@ -190,14 +188,23 @@ function readText(s: RelaySetting, text: string): unknown {
   }
 }
 
+function readBool(text: string): boolean | undefined {
+  const v = text.trim().toLowerCase()
+  if (['true', '1', 'yes'].includes(v)) return true
+  if (['false', '0', 'no'].includes(v)) return false
+  return undefined
+}
+
 const readRule = (s: RelaySetting): string =>
   s.read === 'bool'
     ? 'must be true, false, 1, 0, yes or no'
-    : s.read === 'seconds'
-      ? 'must be a whole number of seconds'
-      : s.read === 'number'
-        ? 'must be a number'
-        : 'must be a whole number'
+    : s.read === 'boolOrInt'
+      ? 'must be true, false, yes, no or a whole number'
+      : s.read === 'seconds'
+        ? 'must be a whole number of seconds'
+        : s.read === 'number'
+          ? 'must be a number'
+          : 'must be a whole number'
 
 /**
  * The `createRelay` options of a validated configuration (without storage, which the entry point chooses).

@@ -14,6 +14,8 @@ export const SettingReader = {
   int: 'int',
   number: 'number',
   bool: 'bool',
+  /** `true`/`false` words, or a whole number (`--trust-proxy 2`). */
+  boolOrInt: 'boolOrInt',
   list: 'list',
   seconds: 'seconds',
 } as const
@@ -322,12 +324,14 @@ export const RELAY_SETTINGS = {
     option: 'trustProxy',
     flag: 'trust-proxy',
     env: 'FLOWCHAT_TRUST_PROXY',
-    read: 'bool',
-    rule: bool,
+    read: 'boolOrInt',
+    rule: z.union([bool, int(0, 10)], {
+      error: 'must be true, false or the number of proxies in front of the relay (0 to 10)',
+    }),
     default: false,
-    placeholder: 'bool',
+    placeholder: 'bool|n',
     description:
-      'behind a proxy: the client address is the last `X-Forwarded-For` entry (the one the proxy added)',
+      'proxies in front of the relay (`true`: one): the client address is the `X-Forwarded-For` entry the outermost one added',
   },
   rateLimitSendsPerTokenBurst: {
     option: 'rateLimit.sendsPerToken.burst',

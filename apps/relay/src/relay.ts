@@ -85,11 +85,11 @@ export interface RelayOptions {
   /** Passed to the REST client (tests, proxies). */
   fetch?: typeof fetch
   /**
-   * Behind a reverse proxy: the client address (per-address limits, stream caps, logs) is the last
-   * `X-Forwarded-For` entry, the one the proxy added; earlier entries, which a client can send, are not read.
-   * Default false.
+   * Behind reverse proxies: how many there are in front of the relay (`true`: one, `false` or 0: none). The client
+   * address (per-address limits, stream caps, logs) is then the `X-Forwarded-For` entry the outermost proxy added,
+   * counted from the end; entries before it, which a client can send, are never read. Default false.
    */
-  trustProxy?: boolean
+  trustProxy?: boolean | number
   /**
    * Redis for state shared by relay instances (rate-limit counts): a client (not closed by the relay) or a
    * `redis://` URL (the relay connects and closes). Pass the same Redis as the storage's when running on Redis
@@ -170,6 +170,8 @@ export const FLOW_INTERACTIVE_DEADLINE_MS = 15_000
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   // One table holds the rules and defaults of the CLI and of these options (relay-settings.ts).
   const o = validateRelayOptions(options)
+  /** Proxies in front of the relay whose `X-Forwarded-For` entries are trusted. */
+  const proxies = o.trustProxy === true ? 1 : o.trustProxy === false ? 0 : o.trustProxy
   const { requestTimeoutMs, shutdownTimeoutMs } = o
   const storage =
     options.storage ??
@@ -241,11 +243,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     bodyLimit: o.bodyLimitBytes,
     // Thread ids reach 256 characters, and URL-encoding can triple them.
     routerOptions: { maxParamLength },
-    // One hop: the peer (the proxy in front of the relay) is trusted, and the address it appended to
+    // `proxies` hops: the peer and the proxies before it are trusted, and the address the outermost one appended to
     // `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`, HAProxy's `option forwardfor`) is the client's. The
     // entries before it are the client's own say: trusting them (Fastify's `true`) would let any client pick its
     // address under the per-address rate limits and stream caps. (Fastify refuses a hop count: a function it is.)
-    trustProxy: o.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
+    trustProxy: proxies > 0 ? (_address: string, hop: number) => hop < proxies : false,
     return503OnClosing: true,
     // Requests Node's parser refuses, or not received within `requestTimeoutMs`, in the error shape.
     clientErrorHandler: answerClientError(requestTimeoutMs),
@@ -369,7 +371,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     closing: () => shuttingDown || closing !== undefined,
     log: app.log,
     requestId,
-    trustProxy: o.trustProxy,
+    trustProxy: proxies > 0,
   })
   let metricsServer: MetricsServer | undefined
   app.addHook('onClose', async () => {

@@ -30,6 +30,19 @@ describe('--trust-proxy', () => {
     expect(await createSession(url, '198.51.100.1, 203.0.113.8')).toBe(201)
   })
 
+  it('behind two proxies (a CDN, then nginx), takes the address the outer one saw', async () => {
+    ;({ relay } = await createTestRelay({
+      trustProxy: 2,
+      rateLimit: { sessionsPerIp: { burst: 1, perSecond: 0 } },
+    }))
+    const url = await relay.listen()
+    // The client claims 198.51.100.x; the CDN saw 203.0.113.7; nginx saw the CDN's edge, 192.0.2.1.
+    expect(await createSession(url, '198.51.100.1, 203.0.113.7, 192.0.2.1')).toBe(201)
+    expect(await createSession(url, '198.51.100.2, 203.0.113.7, 192.0.2.1')).toBe(429)
+    // Another visitor through the same CDN edge has a limit of its own.
+    expect(await createSession(url, '203.0.113.8, 192.0.2.1')).toBe(201)
+  })
+
   it('without it, X-Forwarded-For is ignored: the peer is the client', async () => {
     ;({ relay } = await createTestRelay({ rateLimit: { sessionsPerIp: { burst: 1, perSecond: 0 } } }))
     const url = await relay.listen()
