@@ -100,7 +100,7 @@ describe('odd input gets a clear answer in the error shape', () => {
 
   it('refuses a webhook naming an invalid thread id instead of filing it as a project event', async () => {
     const { secrets } = await setup()
-    for (const threadId of ['..', 'x'.repeat(300), 'a\u0007b']) {
+    for (const threadId of ['..', 'x'.repeat(300), 'a\u0007b', 'a\ud800']) {
       for (const body of [
         { type: 'message', threadId, payload: {} },
         { type: 'message', payload: { threadId } },

@@ -13,7 +13,8 @@ const strings = (v: unknown, ...keys: string[]): v is Record<string, unknown> =>
   isRecord(v) && keys.every((k) => isString(v[k]))
 
 /**
- * The thread id rule of `threadIdSchema` (1–256 characters, no control characters, not `.` or `..`).
+ * The thread id rule of `threadIdSchema` (1–256 characters, no control characters or unpaired surrogates, not
+ * `.` or `..`).
  *
  * @example
  * isThreadId('a|b') // true
@@ -24,7 +25,7 @@ export function isThreadId(v: unknown): v is string {
     v.length > 0 &&
     v.length <= MAX_THREAD_ID_LENGTH &&
     // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    !/[\0-\x1f\x7f]/.test(v) &&
+    !/[\0-\x1f\x7f\p{Cs}]/u.test(v) &&
     v !== '.' &&
     v !== '..'
   )

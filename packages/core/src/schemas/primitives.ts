@@ -8,7 +8,7 @@ export const MAX_THREAD_ID_LENGTH = 256
 
 /**
  * A thread id, the one rule for every route, webhook and REST call: 1 to 256 characters, no control
- * characters, and not `.` or `..` (a path segment that would address another Flow.ai URL). Ids may contain `|`,
+ * characters, no unpaired surrogates, and not `.` or `..` (a path segment that would address another Flow.ai URL). Ids may contain `|`,
  * so they are always URL-encoded in paths.
  *
  * @example
@@ -20,6 +20,9 @@ export const threadIdSchema = z.string().check(
   // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   z.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
   z.refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."'),
+  // A lone surrogate has no UTF-8 form: Redis would file it under U+FFFD (with every other such id) and a Flow.ai
+  // URL could not be encoded.
+  z.refine((id) => !/\p{Cs}/u.test(id), 'must not contain unpaired surrogates'),
 )
 
 /** Documented as a number, carried as a string by real replies: both are read, as a string. */

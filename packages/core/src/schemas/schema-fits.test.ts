@@ -80,9 +80,9 @@ describe('schemaFits gives the answer of z.safeParse', () => {
 
   it('reads a thread id by every rule of the one thread id schema', () => {
     const fits = schemaFits(schemas.threadIdSchema)
-    for (const id of ['', '.', '..', 'a\u0000', 'x'.repeat(257), 1, null])
+    for (const id of ['', '.', '..', 'a\u0000', 'a\ud800', '\udc00b', 'x'.repeat(257), 1, null])
       expect(fits(id), String(id)).toBe(false)
-    for (const id of ['t1', '...', 'a|o_b', 'x'.repeat(256)]) expect(fits(id), id).toBe(true)
+    for (const id of ['t1', '...', 'a|o_b', 'a😀', 'x'.repeat(256)]) expect(fits(id), id).toBe(true)
   })
 
   it('a required key must be present, an optional or defaulted one may be missing', () => {
