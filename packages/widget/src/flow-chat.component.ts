@@ -482,7 +482,7 @@ export class FlowChatElement extends FlowElement {
                 aria-expanded="true"
                 @click=${this.#toggle}
               >
-                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" /></svg>
+                ×
               </button>`
         }
       </header>

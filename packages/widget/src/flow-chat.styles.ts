@@ -374,7 +374,8 @@ export const styles = `
     justify-content: flex-end;
     gap: 4px;
   }
-  .carousel-nav .icon-button {
+  .carousel-nav .icon-button,
+  .close {
     font-size: 1.5em;
     line-height: 1;
   }
