@@ -51,7 +51,7 @@ describe('locale modules', () => {
   it('are what `@flowchat/widget/locales/<tag>.js` imports, in the workspace and in the published package', async () => {
     // The README's `import de from '@flowchat/widget/locales/de.js'`: the exports map must name the subpath, or
     // bundlers and TypeScript refuse it ("not exported") although the files ship.
-    const de = (await import('@flowchat/widget/locales/de.js')) as { default: FlowChatStrings }
+    const de = await import('@flowchat/widget/locales/de.js')
     expect(de.default.send).toBe('Senden')
     const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
       exports: Record<string, unknown>
