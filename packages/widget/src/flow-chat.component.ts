@@ -254,8 +254,9 @@ export class FlowChatElement extends FlowElement {
     return value
   }
 
+  /** The locale in use, as a BCP 47 tag: pages often write `lang="en_US"`, which `Intl` refuses. */
   get #locale(): string {
-    return this.locale || document.documentElement.lang || navigator.language || 'en'
+    return (this.locale || document.documentElement.lang || navigator.language || 'en').replace(/_/g, '-')
   }
 
   get #inline(): boolean {

@@ -29,8 +29,7 @@ export const styles = `
     line-height: 1.4;
     color: var(--_t);
   }
-  :host([mode='launcher']),
-  :host(:not([mode])) {
+  :host(:not([mode='inline'])) {
     position: fixed;
     inset-block-end: var(--flow-chat-offset-bottom, 20px);
     inset-inline-end: var(--flow-chat-offset-side, 20px);

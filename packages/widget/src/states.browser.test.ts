@@ -232,6 +232,19 @@ describe('<flow-chat> states', () => {
     expect(count).to.eq(0)
   })
 
+  it('reads a locale written with an underscore (lang="nl_NL"), which Intl refuses, as its BCP 47 tag', async () => {
+    const { root, fake, el } = await mount({ locale: 'nl_NL' })
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hallo' } }])])
+    fake.connection$.next({ state: 'offline' })
+    fake.queued$.next(1)
+    await settle(el)
+    // Times as the visitor reads them (not 2026-05-01T09:30:00.000Z), plural forms by Dutch rules.
+    expect(text(root, 'time')).to.match(/^\d\d:\d\d$/)
+    expect(text(root, '[part~=banner-offline]')).to.eq(
+      'Je bent offline. 1 bericht wordt verstuurd zodra je weer online bent.',
+    )
+  })
+
   it('speaks Dutch, and takes your own strings on top', async () => {
     const { root, el } = await mount({ locale: 'nl-NL' })
     expect(root.querySelector('textarea')!.placeholder).to.eq('Typ een bericht…')
