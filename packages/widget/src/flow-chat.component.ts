@@ -429,7 +429,7 @@ export class FlowChatElement extends FlowElement {
 
   #renderLauncher(s: FlowChatStrings) {
     const unread = this.#unread.count
-    const label = unread > 0 ? `${s.open} (${format(s.unread, { count: unread })})` : s.open
+    const label = unread > 0 ? `${s.open} (${format(s.unread, { count: unread }, this.#locale)})` : s.open
     return html`<button
       class="launcher"
       part="launcher"

@@ -196,6 +196,18 @@ describe('<flow-chat> states', () => {
     expect(root.querySelector('[part=badge]')).to.eq(null)
   })
 
+  it("says the launcher's unread count in the plural form of the widget's locale, not the browser's", async () => {
+    const { root, fake, el } = await mount({ mode: 'launcher', locale: 'pl' })
+    // Polish plural rules (its texts are not registered here): 3 is `few`, where English, the browser's, says `other`.
+    el.strings = { unread: 'one:{count} nowa|few:{count} nowe|many:{count} nowych|other:{count} nowej' }
+    fake.messages$.next([hello])
+    await settle(el)
+    const three = ['A', 'B', 'C'].map((t) => botMessage([{ type: 'text', payload: { text: t } }]))
+    fake.messages$.next([hello, ...three])
+    await settle(el)
+    expect(root.querySelector('[part=launcher]')!.getAttribute('aria-label')).to.eq('Open chat (3 nowe)')
+  })
+
   it('fires opened, closed and message-received, bubbling out of the shadow root', async () => {
     const { fake, el } = await mount({ mode: 'launcher' })
     const seen: string[] = []
