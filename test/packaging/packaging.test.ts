@@ -225,7 +225,15 @@ describe('the packed packages', () => {
       ]
       expect(paths.length, p.name).toBeGreaterThan(0)
       for (const path of paths) {
-        expect(p.entries, `${p.name}: ${path}`).toContain(`package/${path.replace(/^\.\//, '')}`)
+        const entry = `package/${path.replace(/^\.\//, '')}`
+        // A subpath pattern (`./dist/lib/locales/*.js`) must match at least one shipped file.
+        if (entry.includes('*')) {
+          const [before, after] = entry.split('*') as [string, string]
+          expect(
+            p.entries.some((e) => e.startsWith(before) && e.endsWith(after) && e.length > entry.length),
+            `${p.name}: ${path}`,
+          ).toBe(true)
+        } else expect(p.entries, `${p.name}: ${path}`).toContain(entry)
       }
       // The Custom Elements Manifest points editors at modules: those must ship too.
       if (p.manifest.customElements) {
@@ -342,8 +350,10 @@ describe('installed with npm outside the workspace', () => {
   it('imports @flowchat/widget in Node without a DOM and registers nothing global but the element', async () => {
     const probe = `
       const widget = await import('@flowchat/widget')
+      const de = await import('@flowchat/widget/locales/de.js')
       console.log(JSON.stringify({
         element: typeof widget.FlowChatElement,
+        locale: de.default.send,
         events: [widget.FlowChatOpenedEvent.eventName, widget.FlowChatMessageReceivedEvent.eventName],
         htmlElement: typeof globalThis.HTMLElement,
         document: typeof globalThis.document,
@@ -352,6 +362,7 @@ describe('installed with npm outside the workspace', () => {
     expect(code, output).toBe(0)
     expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual({
       element: 'function',
+      locale: 'Senden',
       events: ['flow-chat-opened', 'flow-chat-message-received'],
       htmlElement: 'undefined',
       document: 'undefined',

@@ -38,13 +38,19 @@ export function parseElementDoc(source: string, className: string): ElementDoc {
     .join('\n')
   for (const m of text.matchAll(/@(fires|slot|csspart|cssprop)\s+([^@\n]*)/g)) {
     const into = doc[TAGS[m[1] as keyof typeof TAGS]]
-    const body = (m[2] ?? '').replace(/;\s*$/, '').trim()
+    // `@fires {FlowChatOpenedEvent} flow-chat-opened - …`: the type in braces is the analyzer's, not a name.
+    const body = (m[2] ?? '')
+      .replace(/;\s*$/, '')
+      .replace(/^\{[\w.<>]+\}\s*/, '')
+      .trim()
     const dash = body.indexOf(' - ')
     const names = (dash < 0 ? body : body.slice(0, dash)).split(',').map((n) => n.trim())
     const description = dash < 0 ? '' : body.slice(dash + 3).trim()
     for (const name of names) if (name) into.set(name, description)
     for (const also of description.matchAll(/`([\w-]+)`/g)) {
-      if (m[1] !== 'fires' && /\balso\b/.test(description)) into.set(also[1]!, `${description}`)
+      // A custom property's variants are custom properties: "(also the `offset` property)" names no CSS one.
+      const variant = m[1] === 'cssprop' ? also[1]!.startsWith('--') : m[1] !== 'fires'
+      if (variant && /\balso\b/.test(description)) into.set(also[1]!, `${description}`)
     }
   }
   return doc

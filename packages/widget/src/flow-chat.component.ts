@@ -34,13 +34,13 @@ import { formatDate } from './date-format.js'
 /**
  * `<flow-chat>`: a chat with a Flow.ai bot (and human agents) through a flowchat relay.
  *
- * @fires flow-chat-opened - {@link FlowChatOpenedEvent} the window opened (launcher mode)
- * @fires flow-chat-closed - {@link FlowChatClosedEvent} the window closed (launcher mode)
- * @fires flow-chat-message-sent - {@link FlowChatMessageSentEvent} the visitor sent something
- * @fires flow-chat-message-received - {@link FlowChatMessageReceivedEvent} a new bot or agent message arrived
+ * @fires {FlowChatOpenedEvent} flow-chat-opened - the window opened (launcher mode)
+ * @fires {FlowChatClosedEvent} flow-chat-closed - the window closed (launcher mode)
+ * @fires {FlowChatMessageSentEvent} flow-chat-message-sent - the visitor sent something
+ * @fires {FlowChatMessageReceivedEvent} flow-chat-message-received - a new bot or agent message arrived
  *
- * @fires flow-chat-unread-changed - {@link FlowChatUnreadChangedEvent} the unread count on the launcher changed
- * @fires flow-chat-connection-changed - {@link FlowChatConnectionChangedEvent} the relay connection changed state
+ * @fires {FlowChatUnreadChangedEvent} flow-chat-unread-changed - the unread count on the launcher changed
+ * @fires {FlowChatConnectionChangedEvent} flow-chat-connection-changed - the relay connection changed state
  *
  * @slot header - replaces the heading in the header
  * @slot empty - shown while the conversation has no messages
@@ -254,8 +254,9 @@ export class FlowChatElement extends FlowElement {
     return value
   }
 
+  /** The locale in use, as a BCP 47 tag: pages often write `lang="en_US"`, which `Intl` refuses. */
   get #locale(): string {
-    return this.locale || document.documentElement.lang || navigator.language || 'en'
+    return (this.locale || document.documentElement.lang || navigator.language || 'en').replace(/_/g, '-')
   }
 
   get #inline(): boolean {
@@ -428,7 +429,7 @@ export class FlowChatElement extends FlowElement {
 
   #renderLauncher(s: FlowChatStrings) {
     const unread = this.#unread.count
-    const label = unread > 0 ? `${s.open} (${format(s.unread, { count: unread })})` : s.open
+    const label = unread > 0 ? `${s.open} (${format(s.unread, { count: unread }, this.#locale)})` : s.open
     return html`<button
       class="launcher"
       part="launcher"
@@ -482,7 +483,7 @@ export class FlowChatElement extends FlowElement {
                 aria-expanded="true"
                 @click=${this.#toggle}
               >
-                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" /></svg>
+                ×
               </button>`
         }
       </header>

@@ -29,8 +29,7 @@ export const styles = `
     line-height: 1.4;
     color: var(--_t);
   }
-  :host([mode='launcher']),
-  :host(:not([mode])) {
+  :host(:not([mode='inline'])) {
     position: fixed;
     inset-block-end: var(--flow-chat-offset-bottom, 20px);
     inset-inline-end: var(--flow-chat-offset-side, 20px);
@@ -374,7 +373,8 @@ export const styles = `
     justify-content: flex-end;
     gap: 4px;
   }
-  .carousel-nav .icon-button {
+  .carousel-nav .icon-button,
+  .close {
     font-size: 1.5em;
     line-height: 1;
   }

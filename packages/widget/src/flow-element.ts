@@ -128,6 +128,7 @@ export abstract class FlowElement extends Base implements ReactiveControllerHost
     const sheet = new CSSStyleSheet()
     // Optional: jsdom (a page's own tests) has style sheets without `replaceSync`; the element still starts there.
     sheet.replaceSync?.(styles)
+    /** @ignore The shadow root's, not a field of the element (the manifest's analyzer would list it as one). */
     this.renderRoot.adoptedStyleSheets = [sheet]
   }
 

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { createFlowChat } from '@flowchat/core'
+import { backoffDelay, createFlowChat, isTransientFailure, toFlowError } from '@flowchat/core'
 import type { BotStatus, ChatMessage, Connection, FlowChat, ThreadHandle } from './client-types.js'
 import type { FlowChatElement } from './flow-chat.component.js'
 import { ObserveController } from './observe-controller.js'
@@ -90,8 +90,14 @@ export class SessionController implements ReactiveController {
     const host = this.#host
     const fail = (e: unknown) => {
       if (generation === this.#generation) {
-        this.error = e instanceof Error ? e.message : String(e)
+        const error = toFlowError(e)
+        this.error = error.message
         host.requestUpdate()
+        // A relay out of reach (restarting, or the visitor's network as the page loaded) is asked again after a
+        // back-off, as the client's streams are, instead of leaving the chat dead until a reload. Each start
+        // counts as an attempt, retries included, so the wait grows to back-off's ceiling (30 s) and stays there.
+        if (isTransientFailure(error))
+          setTimeout(() => generation === this.#generation && this.connect(), backoffDelay(generation))
       }
     }
     this.error = ''
@@ -118,10 +124,11 @@ export class SessionController implements ReactiveController {
     const client = chat
     this.connectedAt = Date.now()
     const threadId = host.threadId
-    const resolved = threadId ? Promise.resolve({ threadId }) : Promise.resolve().then(() => client.session())
-    resolved.then(({ threadId: id }) => {
-      if (generation === this.#generation) this.#setHandle(client.thread(id))
-    }, fail)
+    Promise.resolve()
+      .then(() => (threadId ? { threadId } : client.session()))
+      .then((session) => {
+        if (generation === this.#generation) this.#setHandle(client.thread(session.threadId))
+      }, fail)
     this.opening.follow(client)
   }
 

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing'
+import { FlowError } from '@flowchat/core'
 import type { FlowChat } from './client-types.js'
 import type { FlowChatElement } from './flow-chat.component.js'
 import { botMessage, fakeChat } from './testing/fake-chat.js'
@@ -48,6 +49,25 @@ describe('<flow-chat> session', () => {
     expect(root.querySelector('textarea')!.disabled).to.eq(true)
     el.chat = fake.chat
     await until(() => root.querySelector('[part~=banner-failed]') === null, 'the failure goes', el)
+    expect(root.querySelector('textarea')!.disabled).to.eq(false)
+  })
+
+  it('asks again after a back-off when the relay could not be reached', async () => {
+    const { el, fake, root } = await mount()
+    let sessions = 0
+    // The relay is out of reach for the first start (restarting, or the network as the page loaded).
+    el.chat = withSession(fake.chat, () =>
+      ++sessions === 1
+        ? Promise.reject(new FlowError('network', 'Network error: Failed to fetch.'))
+        : Promise.resolve({ threadId: 'thread-1' }),
+    )
+    fake.messages$.next(said('back again'))
+    await until(() => root.querySelector('[part~=banner-failed]') !== null, 'the failure shows', el)
+    const deadline = Date.now() + 5_000
+    while (!transcript(root).includes('back again') && Date.now() < deadline) await settle(el)
+    expect(transcript(root)).to.contain('back again')
+    expect(sessions).to.eq(2)
+    expect(root.querySelector('[part~=banner-failed]')).to.eq(null)
     expect(root.querySelector('textarea')!.disabled).to.eq(false)
   })
 

@@ -196,6 +196,18 @@ describe('<flow-chat> states', () => {
     expect(root.querySelector('[part=badge]')).to.eq(null)
   })
 
+  it("says the launcher's unread count in the plural form of the widget's locale, not the browser's", async () => {
+    const { root, fake, el } = await mount({ mode: 'launcher', locale: 'pl' })
+    // Polish plural rules (its texts are not registered here): 3 is `few`, where English, the browser's, says `other`.
+    el.strings = { unread: 'one:{count} nowa|few:{count} nowe|many:{count} nowych|other:{count} nowej' }
+    fake.messages$.next([hello])
+    await settle(el)
+    const three = ['A', 'B', 'C'].map((t) => botMessage([{ type: 'text', payload: { text: t } }]))
+    fake.messages$.next([hello, ...three])
+    await settle(el)
+    expect(root.querySelector('[part=launcher]')!.getAttribute('aria-label')).to.eq('Open chat (3 nowe)')
+  })
+
   it('fires opened, closed and message-received, bubbling out of the shadow root', async () => {
     const { fake, el } = await mount({ mode: 'launcher' })
     const seen: string[] = []
@@ -230,6 +242,19 @@ describe('<flow-chat> states', () => {
     fake.messages$.next([botMessage([], { createdAt: 1 }), old])
     await settle(el)
     expect(count).to.eq(0)
+  })
+
+  it('reads a locale written with an underscore (lang="nl_NL"), which Intl refuses, as its BCP 47 tag', async () => {
+    const { root, fake, el } = await mount({ locale: 'nl_NL' })
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hallo' } }])])
+    fake.connection$.next({ state: 'offline' })
+    fake.queued$.next(1)
+    await settle(el)
+    // Times as the visitor reads them (not 2026-05-01T09:30:00.000Z), plural forms by Dutch rules.
+    expect(text(root, 'time')).to.match(/^\d\d:\d\d$/)
+    expect(text(root, '[part~=banner-offline]')).to.eq(
+      'Je bent offline. 1 bericht wordt verstuurd zodra je weer online bent.',
+    )
   })
 
   it('speaks Dutch, and takes your own strings on top', async () => {

@@ -211,4 +211,42 @@ describe('dist/flow-chat.js', () => {
       { img: 0, text: 'The image could not be loaded.' },
     ])
   })
+
+  it('paints every icon button of the open window: the close button, attach, location and send', async () => {
+    // The close button once held a stroke-only SVG path under the styles' `fill: currentColor`: a focus ring
+    // around nothing, and no visible way out of the full-screen window on a phone.
+    await page.evaluate(async () => {
+      document.querySelector('flow-chat')?.remove()
+      const fake = (window as unknown as { makeFake(): { chat: unknown } }).makeFake()
+      const el = Object.assign(document.createElement('flow-chat'), { chat: fake.chat })
+      el.setAttribute('open', '')
+      document.body.append(el)
+      await (el as unknown as { updateComplete: Promise<boolean> }).updateComplete
+    })
+    const inked: Record<string, number> = {}
+    for (const selector of ['.close', '[part=attach]', '[part=location]', '[part=send]']) {
+      const box = await page.locator(`flow-chat ${selector}`).boundingBox()
+      expect(box, selector).not.toBeNull()
+      const png = (await page.screenshot({ clip: box! })).toString('base64')
+      // Pixels that differ from the button's corner (its background) by more than a faint shade.
+      inked[selector] = await page.evaluate(async (data) => {
+        const image = new Image()
+        image.src = `data:image/png;base64,${data}`
+        await image.decode()
+        const canvas = document.createElement('canvas')
+        canvas.width = image.width
+        canvas.height = image.height
+        const context = canvas.getContext('2d')!
+        context.drawImage(image, 0, 0)
+        const { data: px } = context.getImageData(0, 0, image.width, image.height)
+        let count = 0
+        for (let i = 0; i < px.length; i += 4) {
+          const d = Math.abs(px[i]! - px[0]!) + Math.abs(px[i + 1]! - px[1]!) + Math.abs(px[i + 2]! - px[2]!)
+          if (d > 60) count++
+        }
+        return count
+      }, png)
+    }
+    for (const [selector, count] of Object.entries(inked)) expect(count, selector).toBeGreaterThan(10)
+  })
 })

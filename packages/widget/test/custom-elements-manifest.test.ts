@@ -20,6 +20,7 @@ interface Named {
   name: string
   fieldName?: string
   kind?: string
+  type?: { text: string }
 }
 interface Declaration {
   name: string
@@ -121,6 +122,14 @@ describe('custom-elements.json', () => {
     expect(eventNames.length).toBeGreaterThan(0)
     expect(missing(eventNames, names(element.events)), 'events').toEqual([])
     expect(missing(doc.fires.keys(), names(element.events)), 'documented events').toEqual([])
+    // Each with its class as the type, for editors and framework wrappers that type listeners.
+    const classes = Object.fromEntries(
+      Object.entries(events).flatMap(([name, value]) => {
+        const eventName = (value as { eventName?: unknown }).eventName
+        return typeof eventName === 'string' ? [[eventName, name]] : []
+      }),
+    )
+    expect(Object.fromEntries((element.events ?? []).map((e) => [e.name, e.type?.text]))).toEqual(classes)
   })
 
   it('lists every slot, CSS part and custom property the templates and styles use or the class doc names', () => {
@@ -134,5 +143,22 @@ describe('custom-elements.json', () => {
       'custom properties',
     ).toEqual([])
     expect(names(element.cssParts).size).toBeGreaterThan(20)
+  })
+
+  it('names nothing the element does not have: custom properties are `--…`, members are declared', () => {
+    // The class doc's "(also the `offset` property)" once became a CSS custom property `offset`, and the base's
+    // `this.renderRoot.adoptedStyleSheets = …` an element field `adoptedStyleSheets`.
+    expect([...names(element.cssProperties)].filter((n) => !n.startsWith('--'))).toEqual([])
+    const sources = ['flow-chat.component.ts', 'flow-element.ts'].map((f) =>
+      readFileSync(join(src, f), 'utf8'),
+    )
+    const declared = (name: string) =>
+      sources.some((source) =>
+        new RegExp(
+          `^\\s*(?:(?:readonly|declare|static|override|async)\\s+)*${name}\\b[?!]?\\s*[:=(<]`,
+          'm',
+        ).test(source),
+      )
+    expect((element.members ?? []).map((m) => m.name).filter((n) => !declared(n))).toEqual([])
   })
 })

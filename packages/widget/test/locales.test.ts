@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -47,6 +47,24 @@ describe('locale modules', () => {
       }
     })
   }
+
+  it('are what `@flowchat/widget/locales/<tag>.js` imports, in the workspace and in the published package', async () => {
+    // The README's `import de from '@flowchat/widget/locales/de.js'`: the exports map must name the subpath, or
+    // bundlers and TypeScript refuse it ("not exported") although the files ship.
+    const de = await import('@flowchat/widget/locales/de.js')
+    expect(de.default.send).toBe('Senden')
+    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>
+      publishConfig: { exports: Record<string, unknown> }
+    }
+    // tsconfig.build.json compiles src/ into dist/lib/: src/locales/<tag>.ts ships as dist/lib/locales/<tag>.js.
+    for (const exports of [manifest.exports, manifest.publishConfig.exports]) {
+      expect(exports['./locales/*.js']).toMatchObject({
+        types: './dist/lib/locales/*.d.ts',
+        default: './dist/lib/locales/*.js',
+      })
+    }
+  })
 
   it('registers a language for every tag of it, fills missing keys from English, and knows right to left', async () => {
     const de = ((await import(join(dir, 'de.ts'))) as { default: FlowChatStrings }).default

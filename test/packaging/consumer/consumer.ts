@@ -8,8 +8,14 @@ import {
   FlowChatOpenedEvent,
   type FlowChatMessageReceivedEvent,
   type FlowChatMessageSentEvent,
+  registerLocale,
   type SentDetail,
 } from '@flowchat/widget'
+import de from '@flowchat/widget/locales/de.js'
+
+// The locale modules, as the widget README imports them.
+registerLocale('de', de)
+console.log(de.send.length)
 
 const chat = createFlowChat({ relayUrl: 'https://relay.example.com' })
 chat.thread('t1').messages$.subscribe((messages: readonly ChatMessage[]) => console.log(messages.length))

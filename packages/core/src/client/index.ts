@@ -7,6 +7,7 @@ export { createMemoryStorage } from './memory-storage.js'
 export { threadReducer } from './thread-reducer.js'
 export { initialThreadState } from './thread-state.js'
 export { backoffDelay } from '../retry/backoff.js'
+export { isTransientFailure } from '../retry/transient.js'
 export { ConnectionState, SendState, Sender } from './types.js'
 
 export type { BackoffOptions } from '../retry/backoff.js'
