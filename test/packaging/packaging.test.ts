@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
+import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { chromiumLaunchOptions } from '@flowchat/demo/stack'
 import { chromium, type Browser } from 'playwright-core'
+import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStaticServer, type StaticServer } from '../support/static-server.js'
 import { packWorkspace, run, type PackedPackage } from './pack-workspace.js'
@@ -367,6 +369,41 @@ describe('installed with npm outside the workspace', () => {
       htmlElement: 'undefined',
       document: 'undefined',
     })
+  })
+
+  it('bundles for the browser with a bundler left at its defaults: the client and the element bring no zod', async () => {
+    // The visitor's client reads the relay with light readers; its modules import no module that builds zod
+    // schemas, so an app's bundler (Vite here, without the single file's tree-shaking settings) drops zod.
+    const entries = {
+      client: "import { createFlowChat } from '@flowchat/core'\nglobalThis.createFlowChat = createFlowChat\n",
+      widget: "import '@flowchat/widget'\n",
+    }
+    for (const [name, code] of Object.entries(entries)) {
+      const entry = join(dir, `bundle-${name}.js`)
+      writeFileSync(entry, code)
+      const result = await timed(`vite build (${name})`, () =>
+        build({
+          root: dir,
+          configFile: false,
+          logLevel: 'silent',
+          build: { write: false, rolldownOptions: { input: entry } },
+        }),
+      )
+      const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) =>
+        'output' in r ? r.output.filter((o) => o.type === 'chunk') : [],
+      )
+      const modules = chunks.flatMap((c) => Object.keys(c.modules))
+      expect(
+        modules.some((id) => id.includes('@flowchat/')),
+        name,
+      ).toBe(true)
+      expect(
+        modules.filter((id) => /[\\/]node_modules[\\/]zod[\\/]/.test(id)),
+        name,
+      ).toEqual([])
+      const gzip = chunks.reduce((sum, c) => sum + gzipSync(c.code, { level: 9 }).length, 0)
+      console.log(`packaging: ${name} bundled by Vite with its defaults: ${gzip} B gzip`)
+    }
   })
 
   it('serves the built widget file from the tarball in Chromium and holds a conversation', async () => {

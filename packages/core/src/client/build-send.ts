@@ -1,5 +1,5 @@
-import { MAX_TEXT_LENGTH } from '../schemas/primitives.js'
-import { mediaTypeOf } from '../schemas/requests.js'
+import { MAX_TEXT_LENGTH } from '../schemas/limits.js'
+import { mediaTypeOf } from '../schemas/message-types.js'
 import type { Profile } from '../schemas/primitives.js'
 import { templatesOfPayload } from './to-chat-messages.js'
 import type { ChatMessage, SendInput, Sender } from './types.js'

@@ -1,5 +1,6 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs'
-import { EnvelopeKind, stallTimeoutMs, type EventEnvelope, type StreamFrame } from '../protocol/index.js'
+import { EnvelopeKind, type EventEnvelope } from '../protocol/envelope.js'
+import { stallTimeoutMs, type StreamFrame } from '../protocol/heartbeat.js'
 import { readEnvelope, readHello } from './relay-readers.js'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../retry/backoff.js'
 import { isTransientStatus } from '../retry/transient.js'

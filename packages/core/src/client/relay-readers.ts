@@ -1,7 +1,7 @@
 import type { EventEnvelope, SendAccepted, Session, StreamHello } from '../protocol/index.js'
 import { isEventId } from '../protocol/event-id.js'
 import { isNumber, isRecord, isString, optional } from '../schemas/light-read.js'
-import { MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
+import { MAX_THREAD_ID_LENGTH } from '../schemas/limits.js'
 import type { Opening } from './types.js'
 
 // Light readers of the relay's answers for the visitor's client: the relay validated and normalised what it

@@ -1,6 +1,4 @@
-import * as z from 'zod/mini'
-import { EventKind } from '../schemas/webhook.js'
-import { eventIdSchema } from './event-id.js'
+import { EventKind } from '../schemas/event-kind.js'
 
 /** Envelope kinds: every decoded Flow.ai kind, plus `sent` for a message accepted by the relay's send route. */
 export const EnvelopeKind = { ...EventKind, sent: 'sent' } as const
@@ -12,22 +10,6 @@ export type EventOrigin = (typeof EventOrigin)[keyof typeof EventOrigin]
 
 /** The SSE `event:` name that tells a client its `Last-Event-ID` is no longer retained: refetch history. */
 export const RESET_EVENT = 'reset'
-
-/**
- * The SSE `data` of every relay event.
- *
- * @example
- * const r = safeParse(envelopeSchema, JSON.parse(message.data))
- */
-export const envelopeSchema = z.looseObject({
-  id: eventIdSchema,
-  threadId: z.nullable(z.string()),
-  kind: z.string(),
-  type: z.string(),
-  receivedAt: z.string(),
-  source: z.enum([EventOrigin.webhook, EventOrigin.visitor, EventOrigin.operator]),
-  body: z.unknown(),
-})
 
 export interface EventEnvelope {
   /** `<ms>-<seq>`, increasing within its stream. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compareEventIds as clientCompare } from '../client/message-id.js'
-import { compareEventIds, eventIdSchema, isEventId, parseEventId } from './event-id.js'
+import { compareEventIds, isEventId, parseEventId } from './event-id.js'
+import { eventIdSchema } from './fields.js'
 import { seededRandom } from '../client/test-doubles.js'
 import { safeParse } from '../schemas/parse.js'
 

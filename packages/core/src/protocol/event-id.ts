@@ -1,5 +1,3 @@
-import * as z from 'zod/mini'
-
 /**
  * Event ids are `<ms>-<seq>` (the Redis stream id form), each part 1 to 20 digits, increasing within a stream.
  * They compare numerically, part by part: string order would put `9-0` after `10-0`.
@@ -8,14 +6,6 @@ export const EVENT_ID_PATTERN = /^(\d{1,20})-(\d{1,20})$/
 
 /** The rule a malformed event id breaks, as every refusal names it. */
 export const EVENT_ID_RULE = 'must look like <ms>-<seq>'
-
-/**
- * An event id on the wire (SSE `id`, `Last-Event-ID`, `?lastEventId=`, `eventId` of a send).
- *
- * @example
- * eventIdSchema.parse('1732170000000-0')
- */
-export const eventIdSchema = /* @__PURE__ */ z.string().check(z.regex(EVENT_ID_PATTERN, EVENT_ID_RULE))
 
 /**
  * True when `id` is a well-formed event id.

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { threadIdSchema } from '../schemas/primitives.js'
+import { EVENT_ID_PATTERN, EVENT_ID_RULE } from './event-id.js'
 import { RelayLimits } from './limits.js'
 
 /** A string of 1 to `max` characters. */
@@ -26,3 +27,11 @@ export const pageQuery = z.object({
 
 /** The answer of routes that only accept: `{}`. */
 export const emptyAnswerSchema = z.object({})
+
+/**
+ * An event id on the wire (SSE `id`, `Last-Event-ID`, `?lastEventId=`, `eventId` of a send).
+ *
+ * @example
+ * eventIdSchema.parse('1732170000000-0')
+ */
+export const eventIdSchema = z.string().check(z.regex(EVENT_ID_PATTERN, EVENT_ID_RULE))

@@ -1,5 +1,3 @@
-import * as z from 'zod/mini'
-
 /**
  * The relay stream's own frames, besides events: a `hello` first, announcing the heartbeat interval, then a
  * `heartbeat` every interval. Both are named SSE events with `data`, so a browser's `EventSource` (which hides
@@ -11,16 +9,12 @@ export type StreamFrame = (typeof StreamFrame)[keyof typeof StreamFrame]
 /** A client declares a stream stalled after this many heartbeats in a row did not come. */
 export const MISSED_HEARTBEATS = 2
 
-/**
- * The `data` of the `hello` frame: `heartbeatMs` is the interval in ms. A client ignores a value that is not a
- * positive number (checked by `stallTimeoutMs` users, not here: zod's number checks would cost the widget's
- * bundle about 0.6 KB gzip).
- *
- * @example
- * const hello = safeParse(streamHelloSchema, JSON.parse(event.data)) // { ok: true, value: { heartbeatMs: 15000 } }
- */
-export const streamHelloSchema = z.looseObject({ heartbeatMs: z.number() })
-export type StreamHello = z.output<typeof streamHelloSchema>
+/** The `data` of the `hello` frame: the heartbeat interval this stream keeps. */
+export interface StreamHello {
+  heartbeatMs: number
+  /** Fields a later relay may add are kept (the schema is loose). */
+  [field: string]: unknown
+}
 
 /**
  * The `hello` frame a stream starts with, after its `retry:` hint.

@@ -3,22 +3,22 @@
  * table, the event envelope and kinds, the event-id format and its comparison, the error body and the limits.
  * zod/mini only, no I/O.
  */
-export {
-  compareEventIds,
-  EVENT_ID_PATTERN,
-  EVENT_ID_RULE,
-  eventIdSchema,
-  isEventId,
-  parseEventId,
-} from './event-id.js'
-export { EnvelopeKind, envelopeSchema, EventOrigin, RESET_EVENT } from './envelope.js'
+export { compareEventIds, EVENT_ID_PATTERN, EVENT_ID_RULE, isEventId, parseEventId } from './event-id.js'
+export { EnvelopeKind, EventOrigin, RESET_EVENT } from './envelope.js'
 export { relayErrorBodySchema } from './error-body.js'
 export { RelayLimits } from './limits.js'
-export { emptyAnswerSchema, pageQuery, threadParams } from './fields.js'
+export { emptyAnswerSchema, eventIdSchema, pageQuery, threadParams } from './fields.js'
 export { defineRoute, RouteAuth, routePath, successAnswer } from './relay-route.js'
 export { createOperatorSessionRoute, createSessionRoute, sessionBodySchema } from './session-routes.js'
 export { operatorSessionSchema, sessionSchema } from './session.js'
-export { allEventsRoute, streamHeadersSchema, streamQuerySchema, threadEventsRoute } from './stream-routes.js'
+export {
+  allEventsRoute,
+  envelopeSchema,
+  streamHeadersSchema,
+  streamHelloSchema,
+  streamQuerySchema,
+  threadEventsRoute,
+} from './stream-routes.js'
 export { sendAcceptedSchema } from './send-accepted.js'
 export { sendMessageBodySchema, uploadQuerySchema } from './send-message-body.js'
 export {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { eventIdSchema } from './event-id.js'
+import { eventIdSchema } from './fields.js'
 
 // The answer only, apart from the send body: a client that reads it pulls none of the body's rules.
 

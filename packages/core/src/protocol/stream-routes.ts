@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
-import { envelopeSchema } from './envelope.js'
-import { eventIdSchema } from './event-id.js'
-import { threadParams } from './fields.js'
+import { EventOrigin } from './envelope.js'
+import { eventIdSchema, threadParams } from './fields.js'
+import type { StreamHello } from './heartbeat.js'
 import { defineRoute, RouteAuth } from './relay-route.js'
 
 /** The query of both SSE routes: where to resume, and the token for clients that cannot set headers. */
@@ -12,6 +12,34 @@ export const streamQuerySchema = z.object({
 
 /** The headers both SSE routes read: `Last-Event-ID` (sent by EventSource on every reconnect) wins. */
 export const streamHeadersSchema = z.object({ 'Last-Event-ID': z.optional(eventIdSchema) })
+
+/**
+ * The SSE `data` of every relay event.
+ *
+ * @example
+ * const r = safeParse(envelopeSchema, JSON.parse(message.data))
+ */
+export const envelopeSchema = z.looseObject({
+  id: eventIdSchema,
+  threadId: z.nullable(z.string()),
+  kind: z.string(),
+  type: z.string(),
+  receivedAt: z.string(),
+  source: z.enum([EventOrigin.webhook, EventOrigin.visitor, EventOrigin.operator]),
+  body: z.unknown(),
+})
+
+/**
+ * The `data` of the `hello` frame: `heartbeatMs` is the interval in ms. A client ignores a value that is not a
+ * positive number (checked by `stallTimeoutMs` users, not here: zod's number checks would cost the widget's
+ * bundle about 0.6 KB gzip).
+ *
+ * @example
+ * const hello = safeParse(streamHelloSchema, JSON.parse(event.data)) // { ok: true, value: { heartbeatMs: 15000 } }
+ */
+export const streamHelloSchema = z.looseObject({
+  heartbeatMs: z.number(),
+}) satisfies z.ZodMiniType<StreamHello>
 
 const sse = {
   description:

@@ -1,10 +1,7 @@
 import * as z from 'zod/mini'
+import { MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH } from './limits.js'
 
-/** The longest text Flow.ai accepts in one message. */
-export const MAX_TEXT_LENGTH = 255
-
-/** Longest thread id accepted anywhere (Flow.ai ids are `<uuid>|o_<uuid>`, about 80 characters). */
-export const MAX_THREAD_ID_LENGTH = 256
+export { MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH }
 
 /**
  * A thread id, the one rule for every route, webhook and REST call: 1 to 256 characters, no control

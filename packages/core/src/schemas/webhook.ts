@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { safeParse, type ParseResult } from './parse.js'
 import { threadIdSchema, traceIdSchema } from './primitives.js'
 import { isRecord } from './light-read.js'
-import { selfNamed } from '../self-named.js'
+import { EventKind, PROJECT_KINDS } from './event-kind.js'
 import {
   businessHoursSchema,
   historyPageSchema,
@@ -16,28 +16,7 @@ import {
   type TriggerEvents,
 } from './responses.js'
 
-const kinds = [
-  'reply',
-  'delivered',
-  'paused',
-  'resumed',
-  'handover',
-  'history',
-  'threads',
-  'triggerEvents',
-  'businessHours',
-  'botStatus',
-  'inbound',
-  'outbound',
-  'takeover',
-  'unknown',
-] as const
-
-/**
- * The one vocabulary both webhook dialects are decoded into. Each kind is its own name (`selfNamed`).
- */
-export const EventKind = /* @__PURE__ */ selfNamed(kinds)
-export type EventKind = (typeof EventKind)[keyof typeof EventKind]
+export { EventKind, PROJECT_KINDS }
 
 /** Webhook event naming: `current` (`message`, `paused`, …) or `legacy` (`message.reply`, `control.pause`, …). */
 export const Dialect = { current: 'current', legacy: 'legacy' } as const
@@ -66,9 +45,6 @@ export const WEBHOOK_TYPES = {
     'control.resume': 'resumed',
   },
 } as const satisfies Record<Dialect, Record<string, Exclude<EventKind, 'unknown'>>>
-
-/** Kinds that concern the whole project rather than one thread; the relay routes them to operators. */
-export const PROJECT_KINDS: ReadonlySet<EventKind> = new Set(['threads', 'triggerEvents', 'businessHours'])
 
 /**
  * The webhook type name a dialect uses for a kind, or undefined when that dialect has none.
