@@ -110,7 +110,8 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
       if (openedAt !== undefined && scheduler.now() - openedAt >= backoff.healthyMs) attempt = 0
       openedAt = undefined
       attempt++
-      const retryInMs = immediate ? 0 : backoffDelay(attempt, backoff)
+      // At once only as the first retry in a row: a stall or refresh that keeps coming back gets the back-off.
+      const retryInMs = immediate && attempt < 2 ? 0 : backoffDelay(attempt, backoff)
       report({ state: 'reconnecting', attempt, retryInMs, reason })
       retry = scheduler.schedule(() => void connect(), retryInMs)
     }
