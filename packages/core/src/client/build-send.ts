@@ -1,4 +1,5 @@
-import { MAX_TEXT_LENGTH } from '../schemas/primitives.js'
+import { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH } from '../schemas/primitives.js'
+import { readCoordinate } from '../schemas/read-template.js'
 import { mediaTypeOf } from '../schemas/requests.js'
 import type { Profile } from '../schemas/primitives.js'
 import { templatesOfPayload } from './to-chat-messages.js'
@@ -49,8 +50,9 @@ export function buildSend(
     case 'location':
       body = {
         type: 'location',
-        lat: String(input.lat),
-        long: String(input.long),
+        // Undefined when not a coordinate (String() would send NaN as "NaN"): refused below, naming the field.
+        lat: readCoordinate(input.lat),
+        long: readCoordinate(input.long),
         title: input.title,
       }
       break
@@ -79,7 +81,16 @@ export function buildSend(
     default:
       return { error: `type: must be one of text, event, location, media, upload` }
   }
-  if (input.params !== undefined) body.params = input.params
+  if (input.params !== undefined) {
+    // What JSON cannot hold (a BigInt, a cycle) could never be posted, nor kept in the outbox: refused here, or
+    // every attempt would fail alike and be retried as a network error.
+    try {
+      JSON.stringify(input.params)
+    } catch (error) {
+      return { error: `params: ${(error as Error).message}` }
+    }
+    body.params = input.params
+  }
   body.traceId = traceId
   if (visitor?.name || visitor?.profile)
     body.originator = { name: visitor.name || undefined, profile: visitor.profile }
@@ -109,7 +120,10 @@ export function buildSend(
   return { body, message, upload }
 }
 
-/** The rules of Flow.ai a person can break from a chat UI: empty or over-long text or label, an empty event name. */
+/**
+ * The rules of Flow.ai a person (or a browser's position) can break from a chat UI: empty or over-long text or
+ * label, an empty event name, a coordinate that is not one.
+ */
 function checkSend(body: Record<string, unknown>): string | undefined {
   const nonEmpty = (field: string, max: number) => {
     const value = body[field]
@@ -118,6 +132,10 @@ function checkSend(body: Record<string, unknown>): string | undefined {
     return undefined
   }
   if (body.type === 'text') return nonEmpty('text', MAX_TEXT_LENGTH)
+  if (body.type === 'location') {
+    const field = body.lat ? (body.long ? undefined : 'long') : 'lat'
+    return field && `${field}: must be a finite number or 1 to ${MAX_COORDINATE_LENGTH} characters`
+  }
   if (body.type === 'event') {
     return (
       nonEmpty('eventName', 255) ??

@@ -145,6 +145,7 @@ export function createClient(
           signals: share?.(`flowchat:stream:${relayUrl}:${threadId}`),
         })
         handles.set(threadId, handle)
+        if (closed) handle.close()
       }
       return handle
     },

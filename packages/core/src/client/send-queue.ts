@@ -184,7 +184,8 @@ export function createSendQueue(options: {
 
   const start = (traceId: string) => {
     const send = held.get(traceId)
-    if (!send) return false
+    // A closed queue takes nothing: not even into storage, for a later page to send unasked.
+    if (!send || closed) return false
     outbox.add({
       traceId,
       body: send.body,

@@ -28,9 +28,15 @@ export const traceIdSchema = z.pipe(
   z.transform((v) => String(v)),
 )
 
-/** Coordinates are strings in every example; numbers are read too. */
+/** The longest coordinate given as a string. */
+export const MAX_COORDINATE_LENGTH = 64
+
+/**
+ * Coordinates are strings in every example; numbers are read too (finite ones: zod's `number` refuses NaN and
+ * Infinity). `readCoordinate` is the same rule without a schema library, for the browser's send and read paths.
+ */
 export const coordinateSchema = z.pipe(
-  z.union([z.string().check(z.minLength(1), z.maxLength(64)), z.number()]),
+  z.union([z.string().check(z.minLength(1), z.maxLength(MAX_COORDINATE_LENGTH)), z.number()]),
   z.transform((v) => String(v)),
 )
 
