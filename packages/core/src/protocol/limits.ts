@@ -30,6 +30,8 @@ export const RelayLimits = {
   maxPage: 100_000,
   /** Default bound of JSON and webhook bodies, bytes (the relay's `bodyLimitBytes`). */
   bodyBytes: 1024 * 1024,
+  /** The highest `bodyLimitBytes` a relay takes, bytes: with `eventFrameOverheadBytes`, the largest frame there is. */
+  maxBodyBytes: 100 * 1024 * 1024,
   /**
    * Deepest nesting of arrays and objects in a JSON body the relay accepts (webhooks, sends, a send's `params`):
    * deeper bodies are answered 400, because serialising them for readers could overflow the stack.
