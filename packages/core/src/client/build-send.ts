@@ -48,12 +48,13 @@ export function buildSend(
       body = { type: 'event', eventName: input.eventName, label: input.label?.trim() || undefined }
       break
     case 'location':
-      body = {
-        type: 'location',
-        // Undefined when not a coordinate (String() would send NaN as "NaN"): refused below, naming the field.
-        lat: readCoordinate(input.lat),
-        long: readCoordinate(input.long),
-        title: input.title,
+      body = { type: 'location', title: input.title }
+      // String() would send NaN as "NaN": a coordinate is read as the REST client's schema reads it.
+      for (const field of ['lat', 'long'] as const) {
+        body[field] = readCoordinate(input[field])
+        if (!body[field]) {
+          return { error: `${field}: must be a finite number or 1 to ${MAX_COORDINATE_LENGTH} characters` }
+        }
       }
       break
     case 'media':
@@ -132,10 +133,6 @@ function checkSend(body: Record<string, unknown>): string | undefined {
     return undefined
   }
   if (body.type === 'text') return nonEmpty('text', MAX_TEXT_LENGTH)
-  if (body.type === 'location') {
-    const field = body.lat ? (body.long ? undefined : 'long') : 'lat'
-    return field && `${field}: must be a finite number or 1 to ${MAX_COORDINATE_LENGTH} characters`
-  }
   if (body.type === 'event') {
     return (
       nonEmpty('eventName', 255) ??

@@ -190,11 +190,11 @@ export function createSendQueue(options: {
       traceId,
       body: send.body,
       queuedAt: scheduler.now(),
-      ...(send.file
-        ? {
-            upload: { filename: send.file.filename ?? fileNameOf(send.file.file), size: send.file.file.size },
-          }
-        : {}),
+      // Undefined for a text send: JSON leaves it out.
+      upload: send.file && {
+        filename: send.file.filename ?? fileNameOf(send.file.file),
+        size: send.file.file.size,
+      },
     })
     if (send.file) outbox.claim(traceId, LEASE_MS)
     renewUploads()
