@@ -193,18 +193,15 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
     const onError = async (code: number | undefined, message: string | undefined) => {
       if (code === 401 || code === 403) {
         close()
-        if (refreshedSinceOpen)
-          return finish(`The relay refused the token (HTTP ${code}) even after a refresh.`)
+        const refused = `The relay refused the token (HTTP ${code})`
+        if (refreshedSinceOpen) return finish(`${refused} even after a refresh.`)
         refreshedSinceOpen = true
         const mine = generation
         const ok = await session.refresh()
+        // A refresh that failed the session has ended the stream already, with the session's reason (its status
+        // is watched below).
         if (mine !== generation || done) return
-        if (!ok) {
-          const status = session.status$.value
-          return finish(
-            status.state === 'failed' ? status.reason : `The relay refused the token (HTTP ${code}).`,
-          )
-        }
+        if (!ok) return finish(`${refused}.`)
         return scheduleRetry(`token refreshed after HTTP ${code}`, true)
       }
       // A 200 that is not an event stream (a captive portal, a proxy's page) is a network failure, not an answer.
