@@ -2,7 +2,7 @@ import { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH } from '../schemas/primitives.js
 import { readCoordinate } from '../schemas/read-template.js'
 import { mediaTypeOf } from '../schemas/requests.js'
 import type { Profile } from '../schemas/primitives.js'
-import { templatesOfPayload } from './to-chat-messages.js'
+import { templatesOfPayload, withWho } from './to-chat-messages.js'
 import type { ChatMessage, SendInput, Sender } from './types.js'
 
 /**
@@ -103,21 +103,23 @@ export function buildSend(
   if (problem) return { error: problem }
 
   const title = typeof body.title === 'string' ? body.title : undefined
-  const message: ChatMessage = {
-    ...pendingMessage(
-      traceId,
-      self,
-      now,
-      // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
-      upload
-        ? [{ type: body.mediaType as 'file', payload: { url: localUrl(upload.file), title: title ?? '' } }]
-        : templatesOfPayload(body),
-    ),
-    senderName: visitor?.name || undefined,
-    avatarUrl: visitor?.profile?.picture || undefined,
-    fallback: upload && title,
-    progress: upload ? 0 : undefined,
-  }
+  // The visitor's name and avatar as a message from the relay shows them.
+  const message = withWho(
+    {
+      ...pendingMessage(
+        traceId,
+        self,
+        now,
+        // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
+        upload
+          ? [{ type: body.mediaType as 'file', payload: { url: localUrl(upload.file), title: title ?? '' } }]
+          : templatesOfPayload(body),
+      ),
+      fallback: upload && title,
+      progress: upload ? 0 : undefined,
+    },
+    visitor,
+  )
   return { body, message, upload }
 }
 
