@@ -6,8 +6,10 @@ import { createRelayHttp } from './relay-http.js'
 import { createSessionManager } from './session-manager.js'
 import { advance, fakeJwt } from './test-doubles.js'
 
-const json = async (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (status: number, body: unknown) =>
+  Promise.resolve(
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  )
 
 const noFetch = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch
 
@@ -51,10 +53,10 @@ describe('createSessionManager', () => {
       let calls = 0
       const http = createRelayHttp({
         relayUrl: 'http://relay.test',
-        fetch: (() =>
+        fetch: () =>
           ++calls === 1
             ? answer()
-            : json(201, { threadId: 't1', token: fakeJwt({ exp: 9e9 }), expiresAt: 'x' })) as typeof fetch,
+            : json(201, { threadId: 't1', token: fakeJwt({ exp: 9e9 }), expiresAt: 'x' }),
         token: () => undefined,
       })
       const session = createSessionManager({
@@ -73,8 +75,7 @@ describe('createSessionManager', () => {
   it('fails the session for good when the relay refuses to start one (403)', async () => {
     const http = createRelayHttp({
       relayUrl: 'http://relay.test',
-      fetch: (() =>
-        json(403, { error: { code: 'forbidden', message: 'origin not allowed' } })) as typeof fetch,
+      fetch: () => json(403, { error: { code: 'forbidden', message: 'origin not allowed' } }),
       token: () => undefined,
     })
     const session = createSessionManager({
