@@ -1,4 +1,5 @@
 import { isUsableApiKey } from '@flowchat/core/rest'
+import { RelayLimits } from '@flowchat/core/protocol'
 import * as z from 'zod'
 
 /**
@@ -255,8 +256,8 @@ export const RELAY_SETTINGS = {
     flag: 'body-limit',
     env: 'FLOWCHAT_BODY_LIMIT',
     read: 'int',
-    rule: int(1024, 100 * 1024 * 1024),
-    default: 1024 * 1024,
+    rule: int(1024, RelayLimits.maxBodyBytes),
+    default: RelayLimits.bodyBytes,
     placeholder: 'bytes',
     description: 'JSON and webhook body bytes',
   },

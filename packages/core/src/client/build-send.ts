@@ -1,7 +1,8 @@
-import { MAX_TEXT_LENGTH } from '../schemas/limits.js'
+import { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH } from '../schemas/limits.js'
 import { mediaTypeOf } from '../schemas/message-types.js'
+import { readCoordinate } from '../schemas/read-template.js'
 import type { Profile } from '../schemas/primitives.js'
-import { templatesOfPayload } from './to-chat-messages.js'
+import { templatesOfPayload, withWho } from './to-chat-messages.js'
 import type { ChatMessage, SendInput, Sender } from './types.js'
 
 /**
@@ -47,11 +48,13 @@ export function buildSend(
       body = { type: 'event', eventName: input.eventName, label: input.label?.trim() || undefined }
       break
     case 'location':
-      body = {
-        type: 'location',
-        lat: String(input.lat),
-        long: String(input.long),
-        title: input.title,
+      body = { type: 'location', title: input.title }
+      // String() would send NaN as "NaN": a coordinate is read as the REST client's schema reads it.
+      for (const field of ['lat', 'long'] as const) {
+        body[field] = readCoordinate(input[field])
+        if (!body[field]) {
+          return { error: `${field}: must be a finite number or 1 to ${MAX_COORDINATE_LENGTH} characters` }
+        }
       }
       break
     case 'media':
@@ -79,7 +82,16 @@ export function buildSend(
     default:
       return { error: `type: must be one of text, event, location, media, upload` }
   }
-  if (input.params !== undefined) body.params = input.params
+  if (input.params !== undefined) {
+    // What JSON cannot hold (a BigInt, a cycle) could never be posted, nor kept in the outbox: refused here, or
+    // every attempt would fail alike and be retried as a network error.
+    try {
+      JSON.stringify(input.params)
+    } catch (error) {
+      return { error: `params: ${(error as Error).message}` }
+    }
+    body.params = input.params
+  }
   body.traceId = traceId
   if (visitor?.name || visitor?.profile)
     body.originator = { name: visitor.name || undefined, profile: visitor.profile }
@@ -91,25 +103,30 @@ export function buildSend(
   if (problem) return { error: problem }
 
   const title = typeof body.title === 'string' ? body.title : undefined
-  const message: ChatMessage = {
-    ...pendingMessage(
-      traceId,
-      self,
-      now,
-      // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
-      upload
-        ? [{ type: body.mediaType as 'file', payload: { url: localUrl(upload.file), title: title ?? '' } }]
-        : templatesOfPayload(body),
-    ),
-    senderName: visitor?.name || undefined,
-    avatarUrl: visitor?.profile?.picture || undefined,
-    fallback: upload && title,
-    progress: upload ? 0 : undefined,
-  }
+  // The visitor's name and avatar as a message from the relay shows them.
+  const message = withWho(
+    {
+      ...pendingMessage(
+        traceId,
+        self,
+        now,
+        // An event shows its label when it has one (the relay passes it to other tabs and history), else its name.
+        upload
+          ? [{ type: body.mediaType as 'file', payload: { url: localUrl(upload.file), title: title ?? '' } }]
+          : templatesOfPayload(body),
+      ),
+      fallback: upload && title,
+      progress: upload ? 0 : undefined,
+    },
+    visitor,
+  )
   return { body, message, upload }
 }
 
-/** The rules of Flow.ai a person can break from a chat UI: empty or over-long text or label, an empty event name. */
+/**
+ * The rules of Flow.ai a person (or a browser's position) can break from a chat UI: empty or over-long text or
+ * label, an empty event name, a coordinate that is not one.
+ */
 function checkSend(body: Record<string, unknown>): string | undefined {
   const nonEmpty = (field: string, max: number) => {
     const value = body[field]

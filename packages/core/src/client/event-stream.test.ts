@@ -234,11 +234,34 @@ describe('createEventStream', () => {
       state: 'reconnecting',
       reason: expect.stringMatching(/stalled/),
     })
-    // The new connection is watched too, with the interval its own hello announces.
+    // The new connection is watched too, with the interval its own hello announces; it stalls before it stayed
+    // up `healthyMs`, so it is replaced after a back-off (the second retry: up to 200 ms), not at once.
     FakeEventSource.last().open()
     FakeEventSource.last().emit('hello', { heartbeatMs: 400 })
     await advance(t.scheduler, 1000)
+    expect(FakeEventSource.instances).toHaveLength(2)
+    await advance(t.scheduler, 200)
     expect(FakeEventSource.instances).toHaveLength(3)
+  })
+
+  it('backs off when every connection stalls at once (a hello whose interval is never kept)', async () => {
+    const t = setup()
+    await settle()
+    // A relay (or something in between) that announces 1 ms and never keeps it: every connection stalls at once. A
+    // real timer given an interval over 2^31 - 1 ms (a hello of 1e300) fires at once too, the same storm.
+    const start = t.scheduler.now()
+    while (t.scheduler.now() - start < 3_000) {
+      const es = FakeEventSource.last()
+      es.open()
+      es.emit('hello', { heartbeatMs: 1 })
+      for (let waited = 0; FakeEventSource.last() === es && waited < 2_000; waited++) {
+        await advance(t.scheduler, 1)
+      }
+    }
+    const waits = t.connections().flatMap((c) => (c.state === 'reconnecting' ? [c.retryInMs] : []))
+    // Only the first replacement is immediate; then the back-off grows (base 100 ms, max 1 s, random 1).
+    expect(waits.slice(0, 6)).toEqual([0, 200, 400, 800, 1000, 1000])
+    expect(FakeEventSource.instances.length).toBeLessThan(10)
   })
 
   it('detects no stall before a hello announced the interval (an older relay)', async () => {

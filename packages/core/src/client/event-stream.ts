@@ -111,7 +111,8 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
       if (openedAt !== undefined && scheduler.now() - openedAt >= backoff.healthyMs) attempt = 0
       openedAt = undefined
       attempt++
-      const retryInMs = immediate ? 0 : backoffDelay(attempt, backoff)
+      // At once only as the first retry in a row: a stall or refresh that keeps coming back gets the back-off.
+      const retryInMs = immediate && attempt < 2 ? 0 : backoffDelay(attempt, backoff)
       report({ state: 'reconnecting', attempt, retryInMs, reason })
       retry = scheduler.schedule(() => void connect(), retryInMs)
     }
@@ -193,18 +194,15 @@ export function createEventStream(options: EventStreamOptions): Observable<Strea
     const onError = async (code: number | undefined, message: string | undefined) => {
       if (code === 401 || code === 403) {
         close()
-        if (refreshedSinceOpen)
-          return finish(`The relay refused the token (HTTP ${code}) even after a refresh.`)
+        const refused = `The relay refused the token (HTTP ${code})`
+        if (refreshedSinceOpen) return finish(`${refused} even after a refresh.`)
         refreshedSinceOpen = true
         const mine = generation
         const ok = await session.refresh()
+        // A refresh that failed the session has ended the stream already, with the session's reason (its status
+        // is watched below).
         if (mine !== generation || done) return
-        if (!ok) {
-          const status = session.status$.value
-          return finish(
-            status.state === 'failed' ? status.reason : `The relay refused the token (HTTP ${code}).`,
-          )
-        }
+        if (!ok) return finish(`${refused}.`)
         return scheduleRetry(`token refreshed after HTTP ${code}`, true)
       }
       // A 200 that is not an event stream (a captive portal, a proxy's page) is a network failure, not an answer.

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FetchEventSource } from './fetch-event-source.js'
+import { FetchEventSource, MAX_FRAME_CHARS } from './fetch-event-source.js'
 
 let server: Server | undefined
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
@@ -108,4 +108,47 @@ describe('FetchEventSource', () => {
     expect(events).toEqual(['hello'])
     expect(es.readyState).toBe(2)
   })
+
+  it.each([
+    ['a line that never ends', 'x'.repeat(1024 * 1024)],
+    ['data lines that never end a frame', `data: ${'x'.repeat(1024 * 1024 - 7)}\n`],
+  ])(
+    'fails the connection on %s past the largest frame a relay sends, instead of buffering without bound',
+    async (_, chunk) => {
+      let written = 0
+      let closed!: () => void
+      const gone = new Promise<void>((resolve) => (closed = resolve))
+      const url = await serve((res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        res.write('event: hello\ndata: {}\n\n')
+        res.on('close', closed)
+        // As fast as the reader takes it, until it hangs up.
+        const pump = () => {
+          while (!res.destroyed) {
+            written += chunk.length
+            if (!res.write(chunk)) return void res.once('drain', pump)
+          }
+        }
+        pump()
+      })
+      const es = new FetchEventSource(url)
+      const { seen, done } = record(es, ['hello', 'message'])
+      let message: string | undefined
+      es.addEventListener('error', (e) => (message = (e as Event & { message?: string }).message))
+      await done
+      const read = written
+      es.close()
+      await gone
+      expect(seen).toEqual([
+        { type: 'open' },
+        { type: 'hello', data: '{}', lastEventId: '' },
+        { type: 'error', code: undefined },
+      ])
+      expect(message).toMatch(/frame too large/)
+      // Stopped soon after the cap (what was still on the way is a few chunks), not at whatever the server sent.
+      expect(read).toBeGreaterThan(MAX_FRAME_CHARS)
+      expect(read).toBeLessThan(MAX_FRAME_CHARS + 64 * chunk.length)
+    },
+    30_000,
+  )
 })

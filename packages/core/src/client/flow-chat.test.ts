@@ -1,9 +1,9 @@
-import { Subject, VirtualTimeScheduler } from 'rxjs'
+import { firstValueFrom, Subject, VirtualTimeScheduler } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createFlowChat } from './flow-chat.js'
 import { createMemoryStorage } from './memory-storage.js'
 import { FakeEventSource, advance, fakeJwt, settle } from './test-doubles.js'
-import type { ChatMessage, FlowChat, KeyValueStorage } from './types.js'
+import type { ChatMessage, FlowChat, KeyValueStorage, SendInput } from './types.js'
 
 const BASE = 1_732_170_000_000
 
@@ -287,19 +287,73 @@ describe('createFlowChat', () => {
     [{ type: 'text', text: 'x'.repeat(256) }, /text: must be at most 255 characters/],
     [{ type: 'text', text: '' }, /text: must not be empty/],
     [{ type: 'event', eventName: '' }, /eventName: must not be empty/],
-  ] as const)('rejects %j at once with a clear error, without a request', async (input, message) => {
+    // String() would have posted these as "NaN", "undefined" and "Infinity" (the REST client refuses them too).
+    [{ type: 'location', lat: Number.NaN, long: 4.89 }, /^invalid_input: lat: must be a finite number/],
+    [
+      { type: 'location', long: 4.89 } as unknown as SendInput,
+      /^invalid_input: lat: must be a finite number/,
+    ],
+    [{ type: 'location', lat: 52.37, long: -Infinity }, /^invalid_input: long: must be a finite number/],
+    [{ type: 'location', lat: '', long: '4.89' }, /^invalid_input: lat: .*1 to 64 characters/],
+    [{ type: 'location', lat: '5'.repeat(65), long: '4.89' }, /^invalid_input: lat: .*1 to 64 characters/],
+  ] satisfies [SendInput, RegExp][])(
+    'rejects %j at once with a clear error, without a request',
+    async (input, message) => {
+      const relay = fakeRelay()
+      const { chat } = client(relay, createMemoryStorage())
+      chats.push(chat)
+      const states: string[] = []
+      let error: string | undefined
+      const thread = chat.thread('t1')
+      thread.messages$.subscribe((ms) => (error = ms.at(-1)?.error))
+      thread.send(input).subscribe((s) => states.push(s))
+      await settle()
+      expect(states).toEqual(['failed'])
+      expect(error).toMatch(message)
+      expect(relay.posts()).toHaveLength(0)
+    },
+  )
+
+  it('posts a location as the strings Flow.ai shows, from numbers or strings', async () => {
     const relay = fakeRelay()
     const { chat } = client(relay, createMemoryStorage())
     chats.push(chat)
     const states: string[] = []
-    let error: string | undefined
-    const thread = chat.thread('t1')
-    thread.messages$.subscribe((ms) => (error = ms.at(-1)?.error))
-    thread.send(input).subscribe((s) => states.push(s))
+    chat
+      .thread('t1')
+      .send({ type: 'location', lat: 52.37, long: '-4.89', title: 'Office' })
+      .subscribe((s) => states.push(s))
     await settle()
-    expect(states).toEqual(['failed'])
-    expect(error).toMatch(message)
-    expect(relay.posts()).toHaveLength(0)
+    expect(states).toEqual(['pending', 'sent'])
+    expect(relay.posts()[0]?.body).toMatchObject({
+      type: 'location',
+      lat: '52.37',
+      long: '-4.89',
+      title: 'Office',
+    })
+  })
+
+  it('gives a closed handle after close(): its views complete at once, it opens no stream and sends nothing', async () => {
+    const relay = fakeRelay()
+    const storage = createMemoryStorage()
+    const { chat } = client(relay, storage)
+    chat.close()
+    const thread = chat.thread('t1')
+    expect(chat.thread('t1')).toBe(thread)
+    const seen: string[] = []
+    const done = { messages: false, send: false }
+    thread.messages$.subscribe({ next: () => seen.push('messages'), complete: () => (done.messages = true) })
+    thread.send({ type: 'text', text: 'too late' }).subscribe({
+      next: (s) => seen.push(s),
+      complete: () => (done.send = true),
+    })
+    await settle()
+    expect(done).toEqual({ messages: true, send: true })
+    expect(seen).toEqual([])
+    expect(FakeEventSource.instances).toHaveLength(0)
+    expect(relay.calls).toEqual([])
+    // Not kept for a later page to send either: the closed client took nothing.
+    expect(storage.getItem('flowchat:outbox:t1')).toBeNull()
   })
 
   it('two tabs sharing storage send a queued message once', async () => {
@@ -409,6 +463,56 @@ describe('createFlowChat with a stored session', () => {
 })
 
 describe('createFlowChat outbox', () => {
+  it('sends while storage refuses writes (full localStorage, or blocked), keeping the outbox in the page', async () => {
+    FakeEventSource.reset()
+    const relay = fakeRelay()
+    const full: KeyValueStorage = {
+      ...createMemoryStorage(),
+      setItem: () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+      },
+    }
+    const { chat, online$ } = client(relay, full)
+    chats.push(chat)
+    online$.next(false)
+    const thread = chat.thread('t1')
+    const states: string[] = []
+    thread.send({ type: 'text', text: 'no room' }).subscribe((s) => states.push(s))
+    const queued: number[] = []
+    thread.queued$.subscribe((n) => queued.push(n))
+    await settle()
+    // Offline, it waits in the page's memory: counted as queued, still pending.
+    expect(last(queued)).toBe(1)
+    expect(states).toEqual(['pending'])
+    online$.next(true)
+    await settle()
+    expect(relay.posts().map((p) => p.body)).toMatchObject([{ type: 'text', text: 'no room' }])
+    expect(states).toEqual(['pending', 'sent'])
+    expect(last(queued)).toBe(0)
+  })
+
+  it('refuses params that JSON cannot hold (a BigInt, a cycle) at once, naming the field, and posts nothing', async () => {
+    FakeEventSource.reset()
+    const relay = fakeRelay()
+    const { chat } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    const thread = chat.thread('t1')
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    for (const params of [{ n: 1n }, cyclic]) {
+      const states: string[] = []
+      thread.send({ type: 'text', text: 'hi', params }).subscribe((s) => states.push(s))
+      await settle()
+      expect(states).toEqual(['failed'])
+    }
+    const failed = (await firstValueFrom(thread.messages$)).filter((m) => m.state === 'failed')
+    expect(failed.map((m) => m.error)).toEqual([
+      expect.stringMatching(/^invalid_input: params: .*BigInt/),
+      expect.stringMatching(/^invalid_input: params: .*circular/),
+    ])
+    expect(relay.posts()).toHaveLength(0)
+  })
+
   it('drops a queued send from the outbox once its echo proved it arrived (a 202 lost on the way back)', async () => {
     FakeEventSource.reset()
     const relay = fakeRelay()

@@ -4,13 +4,13 @@ import { timerScheduler } from './timer-scheduler.js'
 import { BehaviorSubject, type SchedulerLike } from 'rxjs'
 import { FlowError } from '../errors.js'
 import type { StreamAuth } from './event-stream.js'
-import { defaultStorage, readJson } from './memory-storage.js'
 import { readSession } from './relay-readers.js'
+import { defaultStorage, readJson } from './memory-storage.js'
 import { outboxKey } from './outbox.js'
 import { defaultOnline$ } from './online.js'
 import { newTraceId } from './message-id.js'
-import { callRoute } from './relay-call.js'
 import { loadBusinessHours } from './visitor-routes.js'
+import { callRoute } from './relay-call.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
 import { createRelayHttp, type RelayHttp } from './relay-http.js'
 import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
@@ -145,6 +145,7 @@ export function createClient(
           signals: share?.(`flowchat:stream:${relayUrl}:${threadId}`),
         })
         handles.set(threadId, handle)
+        if (closed) handle.close()
       }
       return handle
     },

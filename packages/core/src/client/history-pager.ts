@@ -1,4 +1,3 @@
-import type { SchedulerLike } from 'rxjs'
 import { callRoute } from './relay-call.js'
 import type { RelayHttp } from './relay-http.js'
 import type { SessionManager } from './session-manager.js'
@@ -24,7 +23,7 @@ export const hasOlderPages = (s: ThreadState): boolean => s.pages === undefined 
  * page with what the stream already brought, so a page loaded twice adds nothing.
  *
  * @example
- * const pager = createHistoryPager({ store, http, session, threadId: 't1', scheduler })
+ * const pager = createHistoryPager({ store, http, session, threadId: 't1' })
  * await pager.loadOlder()
  */
 export function createHistoryPager(options: {
@@ -32,13 +31,12 @@ export function createHistoryPager(options: {
   http: RelayHttp
   session: SessionManager
   threadId: string
-  scheduler: SchedulerLike
 }): HistoryPager {
-  const { store, http, session, threadId, scheduler } = options
+  const { store, http, session, threadId } = options
   const load = async (page: number) => {
     await session.ready()
     const result = await callRoute(http, loadHistory, { params: { threadId }, query: { page } })
-    store.dispatch({ type: 'history/loaded', page: result, pageNumber: page, receivedAt: scheduler.now() })
+    store.dispatch({ type: 'history/loaded', page: result, pageNumber: page })
   }
   return {
     load,

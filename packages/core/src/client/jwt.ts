@@ -1,3 +1,5 @@
+import { isNumber } from '../schemas/light-read.js'
+
 /** Claims the client reads from a relay token (it never verifies them: the relay does). */
 export interface TokenClaims {
   /** Expiry, epoch ms. */
@@ -13,13 +15,12 @@ export interface TokenClaims {
  * decodeTokenClaims(token)?.exp // epoch ms
  */
 export function decodeTokenClaims(token: string): TokenClaims | undefined {
-  const payload = token.split('.')[1]
-  if (payload === undefined) return undefined
   try {
     // base64url to base64; `atob` needs no padding. The claims read are numbers: the payload's other strings
-    // may stay undecoded UTF-8 bytes.
+    // may stay undecoded UTF-8 bytes. A token without a payload part throws here too.
+    const payload = token.split('.')[1]!
     const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
-    const ms = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v * 1000 : undefined)
+    const ms = (v: unknown) => (isNumber(v) ? v * 1000 : undefined)
     return { exp: ms(json.exp), iat: ms(json.iat) }
   } catch {
     return undefined

@@ -58,11 +58,14 @@ export function createOutbox(options: {
   now: () => number
 }): Outbox {
   const { storage, key, owner, now } = options
+  /** The items while storage refuses them (quota full, storage blocked for writes): the page keeps them itself. */
+  let kept: OutboxItem[] | false = false
   const read = (): OutboxItem[] => {
-    const value = readJson(storage, key)
+    const value = kept || readJson(storage, key)
     return Array.isArray(value) ? value.filter(isItem) : []
   }
-  const write = (items: OutboxItem[]) => writeJson(storage, key, items.length === 0 ? undefined : items)
+  const write = (items: OutboxItem[]) =>
+    (kept = !writeJson(storage, key, items.length === 0 ? undefined : items) && items)
   const find = (traceId: string) => read().find((i) => i.traceId === traceId)
   /** Sets (or with `ms` undefined, drops: written as JSON, an undefined lease is no lease) the picked leases. */
   const lease = (pick: (item: OutboxItem) => boolean, ms?: number) =>

@@ -1,5 +1,5 @@
 import type { SendAccepted } from '../protocol/index.js'
-import { FlowError, toFlowError } from '../errors.js'
+import { toFlowError } from '../errors.js'
 import { readAnswer } from './relay-http.js'
 import { sendMessage } from './visitor-routes.js'
 
@@ -43,9 +43,8 @@ function uploadWithXhr(request: UploadRequest): Promise<SendAccepted> {
     xhr.upload.addEventListener('progress', (e) => {
       if (e.lengthComputable && e.total > 0) request.onProgress(e.loaded / e.total)
     })
-    xhr.addEventListener('error', () =>
-      reject(new FlowError('network', 'Network error while uploading. Check the connection.')),
-    )
+    // What fetch throws when there is no answer, so that it reads like any other network failure.
+    xhr.addEventListener('error', () => reject(toFlowError(new TypeError('the upload got no answer'))))
     xhr.addEventListener('load', () => {
       const response = new Response(xhr.responseText, {
         status: xhr.status,

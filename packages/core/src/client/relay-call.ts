@@ -65,7 +65,7 @@ export function callRoute<R extends RelayRoute>(
 
 /**
  * Calls a route of the protocol's table: method, path (parameters encoded) and answer schema come from the
- * route, and so do the input and answer types. Every call has the client's timeout and may carry a signal.
+ * route, and so do the input and answer types. Every call has the client's timeout.
  *
  * @example
  * const { isPaused } = await callRelay(http, botStatusRoute, { params: { threadId: 't1' } })

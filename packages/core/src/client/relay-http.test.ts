@@ -83,19 +83,6 @@ describe('the relay caller', () => {
     expect(error.code).toBe('timeout')
   })
 
-  it("is cancelled by the caller's signal", async () => {
-    let arrived!: () => void
-    const requested = new Promise<void>((resolve) => (arrived = resolve))
-    const { http } = await serve(() => arrived())
-    const controller = new AbortController()
-    const pending = caught(
-      callRelay(http(), pauseRoute, { params: { threadId: 't' } }, { signal: controller.signal }),
-    )
-    await requested
-    controller.abort()
-    expect((await pending).code).toBe('aborted')
-  })
-
   it('reads Retry-After as seconds or as an HTTP date', async () => {
     const inAMinute = new Date(Date.now() + 60_000).toUTCString()
     let header = '7'

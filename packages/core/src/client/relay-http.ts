@@ -8,10 +8,6 @@ export const DEFAULT_RELAY_TIMEOUT_MS = 30_000
 export interface RelayCallOptions {
   /** Bearer token; `null` sends none. Default: the current session token. */
   token?: string | null
-  /** Cancels the request (a `FlowError` with code `aborted`). */
-  signal?: AbortSignal
-  /** Fails the request with code `timeout` after this long. Default: the client's (30 s). */
-  timeoutMs?: number
 }
 
 /** Reads a relay answer: the value, or the rule it broke (a zod schema's `safeParse`; a light reader's is `''`). */
@@ -39,13 +35,13 @@ export async function relayError(response: Response): Promise<FlowError> {
     typeof error?.code === 'string' && Object.hasOwn(FlowErrorCode, error.code)
       ? (error.code as FlowErrorCode)
       : codeForStatus(response.status)
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
   return new FlowError(
     code,
     typeof error?.message === 'string' ? error.message : `The relay answered HTTP ${response.status}.`,
     {
       status: response.status,
-      retryAfterMs: retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined,
+      // A wait of 0 (a date already past) is no wait.
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) || undefined,
       path: typeof error?.path === 'string' ? error.path : undefined,
     },
   )
@@ -65,25 +61,19 @@ export async function readAnswer<T>(
 ): Promise<T | undefined> {
   if (!response.ok) throw await relayError(response)
   if (!read) return undefined
-  const json: unknown = await response.json().catch((error: unknown) => {
-    throw new FlowError('invalid_response', `The relay's answer to ${request} is not JSON.`, {
+  // Undefined when the answer is not JSON at all.
+  const parsed = await response.json().then(read, () => undefined)
+  if (!parsed?.ok) {
+    const what = parsed ? `as documented${parsed.error && `: ${parsed.error}`}` : 'JSON'
+    throw new FlowError('invalid_response', `The relay's answer to ${request} is not ${what}`, {
       status: response.status,
-      cause: error,
     })
-  })
-  const parsed = read(json)
-  if (!parsed.ok) {
-    throw new FlowError(
-      'invalid_response',
-      `The relay's answer to ${request} is not as documented${parsed.error && `: ${parsed.error}`}`,
-      { status: response.status },
-    )
   }
   return parsed.value
 }
 
 /**
- * The relay's JSON routes over an injected `fetch`, each request bounded by a timeout and cancellable.
+ * The relay's JSON routes over an injected `fetch`, each request bounded by a timeout.
  *
  * @example
  * const http = createRelayHttp({ relayUrl, fetch, token: () => session.token() })
@@ -109,14 +99,10 @@ export function createRelayHttp(options: {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (token) headers.authorization = `Bearer ${token}`
     if (req.body !== undefined) headers['content-type'] = 'application/json'
-    // One signal for the request: aborted by the caller's signal or after the timeout (a `TimeoutError`, so that
-    // `toFlowError` names it `timeout`).
-    const { signal } = req
-    const timeoutMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS
+    // The request, answer body included, is aborted after the timeout with a `TimeoutError`, which `toFlowError`
+    // names `timeout`.
+    const timeoutMs = options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS
     const bound = new AbortController()
-    const onAbort = () => bound.abort(signal?.reason)
-    if (signal?.aborted) onAbort()
-    else signal?.addEventListener('abort', onAbort, { once: true })
     const timer = setTimeout(
       () => bound.abort(new DOMException(`No answer within ${timeoutMs} ms.`, 'TimeoutError')),
       timeoutMs,
@@ -131,11 +117,10 @@ export function createRelayHttp(options: {
       })
       return await readAnswer(response, `${method} ${path}`, req.read)
     } catch (error) {
-      // The reason of an aborted fetch: the caller's, or the TimeoutError of the bound.
-      throw toFlowError(bound.signal.aborted ? (bound.signal.reason ?? error) : error)
+      // An aborted fetch rejects with an AbortError in older runtimes: the bound's reason says why.
+      throw toFlowError(bound.signal.reason ?? error)
     } finally {
       clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
     }
   }
 

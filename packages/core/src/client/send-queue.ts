@@ -184,16 +184,17 @@ export function createSendQueue(options: {
 
   const start = (traceId: string) => {
     const send = held.get(traceId)
-    if (!send) return false
+    // A closed queue takes nothing: not even into storage, for a later page to send unasked.
+    if (!send || closed) return false
     outbox.add({
       traceId,
       body: send.body,
       queuedAt: scheduler.now(),
-      ...(send.file
-        ? {
-            upload: { filename: send.file.filename ?? fileNameOf(send.file.file), size: send.file.file.size },
-          }
-        : {}),
+      // Undefined for a text send: JSON leaves it out.
+      upload: send.file && {
+        filename: send.file.filename ?? fileNameOf(send.file.file),
+        size: send.file.file.size,
+      },
     })
     if (send.file) outbox.claim(traceId, LEASE_MS)
     renewUploads()

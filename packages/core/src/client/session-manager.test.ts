@@ -6,6 +6,11 @@ import { createRelayHttp } from './relay-http.js'
 import { createSessionManager } from './session-manager.js'
 import { advance, fakeJwt } from './test-doubles.js'
 
+const json = (status: number, body: unknown) =>
+  Promise.resolve(
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  )
+
 const noFetch = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch
 
 describe('createSessionManager', () => {
@@ -32,6 +37,59 @@ describe('createSessionManager', () => {
     // Once expired, a network that stays down is asked every 30 s, not in a tight loop.
     await advance(scheduler, 101_000)
     expect(times.slice(5)).toEqual([99_750, 100_750, 130_750, 160_750, 190_750])
+  })
+
+  it.each([
+    [
+      'a gateway timeout (504)',
+      () => json(504, { error: { code: 'timeout', message: 'upstream timed out' } }),
+    ],
+    ['rate limiting (429)', () => json(429, { error: { code: 'rate_limited', message: 'slow down' } })],
+    ['no answer in time', () => Promise.reject(new DOMException('No answer', 'TimeoutError'))],
+    ['the network', () => Promise.reject(new TypeError('fetch failed'))],
+  ])(
+    'lets the next call start the session again after %s, instead of failing it for good',
+    async (_, answer) => {
+      let calls = 0
+      const http = createRelayHttp({
+        relayUrl: 'http://relay.test',
+        fetch: () =>
+          ++calls === 1
+            ? answer()
+            : json(201, { threadId: 't1', token: fakeJwt({ exp: 9e9 }), expiresAt: 'x' }),
+        token: () => undefined,
+      })
+      const session = createSessionManager({
+        session: { anonymous: true },
+        http,
+        storage: createMemoryStorage(),
+        storageKey: 'k',
+        scheduler: new VirtualTimeScheduler(),
+      })
+      await expect(session.ready()).rejects.toThrow()
+      expect(session.status$.value.state).toBe('pending')
+      await expect(session.ready()).resolves.toMatchObject({ state: 'ready', threadId: 't1' })
+    },
+  )
+
+  it('fails the session for good when the relay refuses to start one (403)', async () => {
+    const http = createRelayHttp({
+      relayUrl: 'http://relay.test',
+      fetch: () => json(403, { error: { code: 'forbidden', message: 'origin not allowed' } }),
+      token: () => undefined,
+    })
+    const session = createSessionManager({
+      session: { anonymous: true },
+      http,
+      storage: createMemoryStorage(),
+      storageKey: 'k',
+      scheduler: new VirtualTimeScheduler(),
+    })
+    await expect(session.ready()).rejects.toThrow(/origin not allowed/)
+    expect(session.status$.value).toEqual({
+      state: 'failed',
+      reason: 'Could not start a session: origin not allowed',
+    })
   })
 
   it('reads exp and iat from a JWT and refreshes at 80% of its life', () => {

@@ -1,5 +1,6 @@
 import { BehaviorSubject, type SchedulerLike, type Subscription } from 'rxjs'
 import { FlowError, toFlowError } from '../errors.js'
+import { isTransientFailure } from '../retry/transient.js'
 import type { Session } from '../protocol/index.js'
 import { callRoute } from './relay-call.js'
 import { readSession } from './relay-readers.js'
@@ -152,9 +153,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     ready() {
       starting ??= start().catch((error: unknown) => {
         const err = toFlowError(error)
-        // A network failure may pass: let the next call try again. A refusal is final.
-        if (err.code === 'network' || err.code === 'unavailable' || err.code === 'server_error')
-          starting = undefined
+        // A failure that may pass (no answer, a timeout, 429, 5xx: the one rule of the outbox and the REST client)
+        // lets the next call try again. Any other answer, a refusal, is final.
+        if (isTransientFailure(err)) starting = undefined
         else fail(`Could not start a session: ${err.message}`)
         throw err
       })

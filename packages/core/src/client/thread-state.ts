@@ -28,7 +28,13 @@ export interface ThreadState {
 /** Everything that can happen to a thread. */
 export type ThreadStateAction =
   /** A history page arrived (page 1 after a reset or on open, older ones from `loadOlder`). */
-  | { type: 'history/loaded'; page: HistoryPage; pageNumber: number; receivedAt: number }
+  | {
+      type: 'history/loaded'
+      page: HistoryPage
+      pageNumber: number
+      /** Unused: a history entry has its own times (kept so that actions built with it still type-check). */
+      receivedAt?: number
+    }
   /** An event arrived on the stream (duplicates and older ids are ignored). */
   | { type: 'envelope/received'; envelope: EventEnvelope }
   /**

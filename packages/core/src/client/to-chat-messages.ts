@@ -31,7 +31,10 @@ export { toEpochMs }
 type Draft = { -readonly [K in keyof ChatMessage]: ChatMessage[K] }
 
 /** The message with its sender's name and avatar when the originator has them (no temporaries to spread). */
-function withWho(message: Draft, originator: Originator | undefined): ChatMessage {
+export function withWho(
+  message: Draft,
+  originator: Pick<Originator, 'name' | 'profile'> | undefined,
+): ChatMessage {
   if (originator?.name) message.senderName = originator.name
   if (originator?.profile?.picture) message.avatarUrl = originator.profile.picture
   return message

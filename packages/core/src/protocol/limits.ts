@@ -1,4 +1,4 @@
-import { MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH } from '../schemas/primitives.js'
+import { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH } from '../schemas/limits.js'
 
 /**
  * The relay protocol's bounds, in one place: validation, the OpenAPI document and the relay's defaults read
@@ -25,11 +25,13 @@ export const RelayLimits = {
   /** Characters of a language tag. */
   langLength: 35,
   /** Characters of a coordinate given as a string. */
-  coordinateLength: 64,
+  coordinateLength: MAX_COORDINATE_LENGTH,
   /** Highest history or threads page asked for. */
   maxPage: 100_000,
   /** Default bound of JSON and webhook bodies, bytes (the relay's `bodyLimitBytes`). */
   bodyBytes: 1024 * 1024,
+  /** The highest `bodyLimitBytes` a relay takes, bytes: with `eventFrameOverheadBytes`, the largest frame there is. */
+  maxBodyBytes: 100 * 1024 * 1024,
   /**
    * Deepest nesting of arrays and objects in a JSON body the relay accepts (webhooks, sends, a send's `params`):
    * deeper bodies are answered 400, because serialising them for readers could overflow the stack.

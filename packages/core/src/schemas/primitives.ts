@@ -1,12 +1,12 @@
 import * as z from 'zod/mini'
-import { MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH } from './limits.js'
+import { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH } from './limits.js'
 
-export { MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH }
+export { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH }
 
 /**
  * A thread id, the one rule for every route, webhook and REST call: 1 to 256 characters, no control
- * characters, no unpaired surrogates, and not `.` or `..` (a path segment that would address another Flow.ai URL). Ids may contain `|`,
- * so they are always URL-encoded in paths.
+ * characters, no unpaired surrogates, and not `.` or `..` (a path segment that would address another Flow.ai
+ * URL). Ids may contain `|`, so they are always URL-encoded in paths.
  *
  * @example
  * threadIdSchema.parse('a4ad8a02|o_21361542') // ok
@@ -28,9 +28,12 @@ export const traceIdSchema = z.pipe(
   z.transform((v) => String(v)),
 )
 
-/** Coordinates are strings in every example; numbers are read too. */
+/**
+ * Coordinates are strings in every example; numbers are read too (finite ones: zod's `number` refuses NaN and
+ * Infinity). `readCoordinate` is the same rule without a schema library, for the browser's send and read paths.
+ */
 export const coordinateSchema = z.pipe(
-  z.union([z.string().check(z.minLength(1), z.maxLength(64)), z.number()]),
+  z.union([z.string().check(z.minLength(1), z.maxLength(MAX_COORDINATE_LENGTH)), z.number()]),
   z.transform((v) => String(v)),
 )
 

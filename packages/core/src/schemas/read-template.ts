@@ -1,5 +1,6 @@
 import type { Button, QuickReply, Response, Template } from './templates.js'
 import { isNumber, isRecord, isString, listOf, optional } from './light-read.js'
+import { MAX_COORDINATE_LENGTH } from './limits.js'
 
 // The visitor's read path without a schema library: the relay validated and normalised what it stored, so these
 // guards check exactly what a chat UI relies on and fall back safely. They accept every reply the zod schemas in
@@ -34,6 +35,15 @@ const isItem = (v: unknown) =>
 export const readShortText = (v: unknown, max: number): string | undefined =>
   (isString(v) && v.length > 0 && v.length <= max) || isNumber(v) ? String(v) : undefined
 
+/**
+ * A coordinate as a string, by `coordinateSchema`'s rule (a finite number, or 1 to 64 characters); else undefined.
+ *
+ * @example
+ * readCoordinate(52.37) // '52.37'
+ * readCoordinate(NaN)   // undefined
+ */
+export const readCoordinate = (v: unknown): string | undefined => readShortText(v, MAX_COORDINATE_LENGTH)
+
 const readQuickReply = (v: unknown): QuickReply | undefined =>
   isRecord(v) && isString(v.label) && optional(v.value, isString) && optional(v.type, isString)
     ? {
@@ -67,9 +77,8 @@ const payloadReaders: Record<string, (p: Json) => unknown> = {
   audio: readMedia,
   file: readMedia,
   location(p) {
-    // A coordinate has at most 64 characters.
-    const lat = readShortText(p.lat, 64)
-    const long = readShortText(p.long, 64)
+    const lat = readCoordinate(p.lat)
+    const long = readCoordinate(p.long)
     return lat && long && optional(p.title, isString) ? { ...p, lat, long } : undefined
   },
   card: (p) => (isItem(p) ? p : undefined),
