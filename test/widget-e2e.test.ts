@@ -50,7 +50,7 @@ let relayUrl: string
 const pageErrors: string[] = []
 const consoleErrors: string[] = []
 const failedRequests: string[] = []
-/** Requests to anywhere else (the emulator's sample video is an external URL): blocked, and only counted. */
+/** Requests to anywhere else (none are expected: the emulator serves its sample media itself): blocked, and counted. */
 const externalRequests: string[] = []
 /** While the page reloads, the open event stream is cut on purpose. */
 let reloading = false
@@ -113,7 +113,7 @@ beforeAll(async () => {
 
   browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 900, height: 760 } })
-  // Hermetic: nothing leaves the machine (the emulator's sample video points at an external host).
+  // Hermetic: nothing leaves the machine, whatever a reply links to.
   await context.route(
     (url) => !isLocal(url.href),
     (route) => {
@@ -437,6 +437,39 @@ describe('the built <flow-chat>, served as a static file, against relay + emulat
       expect(texts).not.toContain('GOOD_MORNING')
     } finally {
       await other.close()
+    }
+  }, 90_000)
+
+  it('a thread-id without its token starts an anonymous session of its own, not a 403 on the other thread', async () => {
+    // A fresh visitor (no stored session) on a page that names a thread but gives no token for it.
+    site?.set('/named-thread', {
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>thread-id only</title>
+<link rel="icon" href="data:,"></head><body><script type="module" src="/flow-chat.js"></script>
+<flow-chat relay="${relayUrl}" mode="inline" thread-id="${threadId}"></flow-chat></body></html>`,
+    })
+    const context = await browser!.newContext()
+    const other = await context.newPage()
+    other.setDefaultTimeout(30_000)
+    try {
+      await other.goto(`${site?.origin}/named-thread`)
+      const chat = other.locator('flow-chat')
+      await chat.locator('textarea').fill('hello there')
+      await chat.locator('textarea').press('Enter')
+      await visible(chat.locator('[part~="message-bot"]').getByText('You said: hello there', { exact: true }))
+      expect(await chat.locator('[part~="banner-failed"]').count()).toBe(0)
+      const ownThread = await other.evaluate(() => {
+        const key = Object.keys(localStorage).find((k) => k.startsWith('flowchat:session:'))
+        return key
+          ? (JSON.parse(localStorage.getItem(key) ?? '{}') as { threadId?: string }).threadId
+          : undefined
+      })
+      expect(ownThread).toMatch(/\S/)
+      expect(ownThread).not.toBe(threadId)
+      // The named thread's transcript never reached this visitor.
+      expect(await chat.locator('[part~="message-visitor"]').count()).toBe(1)
+    } finally {
+      await context.close()
     }
   }, 90_000)
 })

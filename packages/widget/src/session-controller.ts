@@ -123,7 +123,9 @@ export class SessionController implements ReactiveController {
     }
     const client = chat
     this.connectedAt = Date.now()
-    const threadId = host.threadId
+    // A `thread-id` without its `token` cannot be the element's own client's (its anonymous session is another
+    // thread): that client's session is used. A page's `chat` knows its threads, and takes the id alone.
+    const threadId = host.chat || host.token ? host.threadId : undefined
     Promise.resolve()
       .then(() => (threadId ? { threadId } : client.session()))
       .then((session) => {
