@@ -22,7 +22,7 @@ import {
 import { logSerializers } from './log-redaction.js'
 import { createRelay } from './relay.js'
 import { relayHelp } from './relay-help.js'
-import { createRedisStorage } from './storage/redis-storage.js'
+import { createRedisStorage, isCredentialsRefusal, warnOnChange } from './storage/redis-storage.js'
 import type { EventStorage } from './storage/types.js'
 import { createTokenService } from './token-service.js'
 
@@ -107,7 +107,13 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
   const clusterNodes = nodes(config.redisCluster)
   // Name the setting that says where Redis is, never its value (a URL may hold a password).
   const setting = sentinels ? '--redis-sentinels' : clusterNodes ? '--redis-cluster' : '--redis-url'
+  const warn = warnOnChange()
+  let refusal: string | undefined
   const storage = createRedisStorage({
+    onError: (error) => {
+      if (isCredentialsRefusal(error)) refusal ??= (error as Error).message
+      warn(error)
+    },
     ...(config.redisUrl === undefined ? {} : { url: config.redisUrl }),
     ...(sentinels ? { sentinels, masterName: config.redisMasterName } : {}),
     ...(clusterNodes ? { clusterNodes } : {}),
@@ -118,12 +124,18 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
     maxEvents: config.retentionMaxEvents,
     maxAgeMs: config.retentionMaxAge,
   })
+  const deadline = Date.now() + 30_000
   for (let attempt = 1; !(await storage.ready()); attempt++) {
-    if (attempt === 1) log.warn({ setting }, `waiting for Redis (${setting}) to answer`)
-    if (attempt === 30) {
+    // A refused password stays refused: say so now instead of waiting out the deadline.
+    const failure =
+      refusal === undefined
+        ? Date.now() >= deadline && `did not answer within 30 s`
+        : `refused the relay's credentials (${refusal}): check the user and password ${setting} gives`
+    if (failure) {
       await storage.close()
-      throw new Error(`Redis (${setting}) did not answer within 30 s`)
+      throw new Error(`Redis (${setting}) ${failure}`)
     }
+    if (attempt === 1) log.warn({ setting }, `waiting for Redis (${setting}) to answer`)
     await new Promise((resolve) => setTimeout(resolve, 1000))
   }
   return storage

@@ -477,8 +477,22 @@ function toAppendResult(reply: unknown): AppendResult {
   }
 }
 
-/** Logs an error unless it repeats the previous one: a Redis outage is one line, not one per reconnect. */
-function warnOnChange(): (error: unknown) => void {
+/**
+ * Whether Redis refused the connection's credentials or rights (a wrong or missing password, an ACL user without
+ * the commands): waiting does not help, unlike an outage.
+ *
+ * @example
+ * isCredentialsRefusal(new Error('WRONGPASS invalid username-password pair or user is disabled.')) // true
+ */
+export function isCredentialsRefusal(error: unknown): boolean {
+  return error instanceof Error && /^(WRONGPASS|NOAUTH|NOPERM)\b|^ERR invalid password/.test(error.message)
+}
+
+/**
+ * Logs an error unless it repeats the previous one: a Redis outage is one line, not one per reconnect. The default
+ * `onError`.
+ */
+export function warnOnChange(): (error: unknown) => void {
   let last = ''
   return (error) => {
     const message = error instanceof Error ? error.message : String(error)
