@@ -81,7 +81,7 @@ export function registerRoute<R extends RelayRoute>(
           authorizeThread(who, (params as { threadId: string } | undefined)?.threadId ?? '')
         }
       }
-      const query = route.query ? parseInput(route.query, request.query ?? {}) : undefined
+      const query = route.query ? parseInput(route.query, singleValued(request.query)) : undefined
       let body: unknown
       const isMultipart =
         multipart && request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')
@@ -100,4 +100,17 @@ export function registerRoute<R extends RelayRoute>(
       return handler({ params, query, body, who } as ValidatedInput<R>, request, reply)
     },
   })
+}
+
+/**
+ * The query as the route's schema reads it, or 400 naming a parameter given more than once (`?page=1&page=2`):
+ * no route takes a list, and the schema would only say that a list is not a number.
+ */
+function singleValued(query: unknown): unknown {
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (Array.isArray(value)) {
+      throw httpError(FlowErrorCode.invalid_input, `${key}: must be given once`, { path: key })
+    }
+  }
+  return query ?? {}
 }

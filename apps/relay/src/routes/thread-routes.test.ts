@@ -209,6 +209,12 @@ describe('send proxy, history and business hours', () => {
     })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().error.path).toBe('page')
+    const twice = await relay.app.inject({
+      url: `${url}?page=1&page=2`,
+      headers: { authorization: `Bearer ${visitor}` },
+    })
+    expect(twice.statusCode).toBe(400)
+    expect(twice.json().error).toMatchObject({ path: 'page', message: 'page: must be given once' })
   })
 
   it("keeps an event's label off Flow.ai, on the sent event and on the matching history message", async () => {
