@@ -20,6 +20,10 @@ describe('metrics (prom-client)', () => {
     expect(r.body).toMatch(/^flowchat_webhooks_received_total 1$/m)
     expect(r.body).toMatch(/# TYPE flowchat_send_duration_seconds histogram/)
     expect(r.body).toMatch(/^flowchat_open_streams 0$/m)
+    // Every rejection reason is there from the start, at 0, so `rate()` and alerts see it before the first one.
+    for (const reason of ['secret', 'json', 'too_large', 'invalid', 'storage']) {
+      expect(r.body).toMatch(new RegExp(`^flowchat_webhooks_rejected_total\\{reason="${reason}"\\} 0$`, 'm'))
+    }
     for (const name of [
       'nodejs_eventloop_lag_seconds',
       'nodejs_heap_size_used_bytes',

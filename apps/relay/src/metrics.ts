@@ -1,9 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
+/** Why a webhook delivery was refused: each is a `reason` of `flowchat_webhooks_rejected_total`. */
+const REJECTION_REASONS = ['secret', 'json', 'too_large', 'invalid', 'storage'] as const
+
 export interface RelayMetrics {
   webhookReceived(): void
   webhookDeduplicated(): void
-  webhookRejected(reason: 'secret' | 'json' | 'too_large' | 'invalid' | 'storage'): void
+  webhookRejected(reason: (typeof REJECTION_REASONS)[number]): void
   eventDelivered(): void
   streamOpened(): void
   streamClosed(): void
@@ -60,6 +63,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Relay
     labelNames: ['reason'],
     registers: [registry],
   })
+  // Every reason from the start, at 0: a series that appears only at its first rejection is missed by `rate()` and
+  // by an alert on its increase.
+  for (const reason of REJECTION_REASONS) rejected.inc({ reason }, 0)
   new Counter({
     name: 'flowchat_events_delivered_total',
     help: 'Events written to SSE streams.',
