@@ -61,6 +61,12 @@ describe('requests refused before they reach a route', () => {
       ['HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 400, /speaks HTTP\/1\.1/],
       ['no Host', 'GET /healthz HTTP/1.1\r\n\r\n', 400, /must have a Host header/],
       [
+        'an Expect other than 100-continue',
+        'POST /v1/sessions HTTP/1.1\r\nHost: a\r\nExpect: bogus\r\nContent-Length: 2\r\n\r\n{}',
+        417,
+        /only 100-continue/,
+      ],
+      [
         'headers too large',
         `GET /healthz HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
         431,

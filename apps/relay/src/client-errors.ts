@@ -103,17 +103,33 @@ export function answerClientError(requestTimeoutMs: number) {
  */
 export function refuseMissingHost(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.headers.host !== undefined || req.httpVersionMajor !== 1 || req.httpVersionMinor !== 1) return false
-  const body = errorJson(FlowErrorCode.invalid_input, 'An HTTP/1.1 request must have a Host header.')
+  answerAndClose(req, res, 400, 'An HTTP/1.1 request must have a Host header.')
+  return true
+}
+
+/**
+ * Answers a request whose `Expect` is not `100-continue` 417 in the error shape (the server's `checkExpectation`
+ * listener). Node's own answer is an empty 417.
+ *
+ * @example
+ * server.on('checkExpectation', refuseExpectation)
+ */
+export function refuseExpectation(req: IncomingMessage, res: ServerResponse): void {
+  answerAndClose(req, res, 417, 'Expect: only 100-continue is supported.')
+}
+
+/** A JSON error answer that ends the connection; the request's body, if any, is read and dropped. */
+function answerAndClose(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
+  const body = errorJson(FlowErrorCode.invalid_input, message)
   res.shouldKeepAlive = false
   res
-    .writeHead(400, {
+    .writeHead(status, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
       Connection: 'close',
     })
     .end(body)
   req.resume()
-  return true
 }
 
 function errorJson(code: FlowErrorCode, message: string): string {

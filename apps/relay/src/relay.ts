@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis'
 import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
-import { answerClientError, refuseMissingHost } from './client-errors.js'
+import { answerClientError, refuseExpectation, refuseMissingHost } from './client-errors.js'
 import { answerError, toHttpError, unsupportedContentEncoding } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
@@ -235,6 +235,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
           if (!refuseMissingHost(req, res) && !fastPath(req, res)) handler(req, res)
         },
       )
+      server.on('checkExpectation', refuseExpectation)
       server.keepAliveTimeout = opts.keepAliveTimeout
       server.setTimeout(opts.connectionTimeout)
       if (opts.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = opts.maxRequestsPerSocket
