@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createNetServer } from 'node:net'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,6 +28,35 @@ function thrown(f: () => unknown): Error {
   }
   throw new Error('expected an error')
 }
+
+/** Whether this process may listen on `host:port` (port 80: root on Linux, and the address must exist). */
+const canListen = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createNetServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, host, () => server.close(() => resolve(true)))
+  })
+
+/**
+ * A module for `--import` that has a server asked for port 80 listen on a free port and report 80 as its address:
+ * what a relay on port 80 sees, for a test that may not listen there.
+ */
+const reportPort80 = `data:text/javascript,${encodeURIComponent(`
+import net from 'node:net'
+const { listen, address } = net.Server.prototype
+const as80 = new WeakSet()
+net.Server.prototype.listen = function (options, ...rest) {
+  if (options && typeof options === 'object' && Number(options.port) === 80) {
+    as80.add(this)
+    options = { ...options, port: 0 }
+  }
+  return listen.call(this, options, ...rest)
+}
+net.Server.prototype.address = function () {
+  const a = address.call(this)
+  return as80.has(this) && a && typeof a === 'object' ? { ...a, port: 80 } : a
+}
+`)}`
 
 describe('configuration', () => {
   let dir: string
@@ -296,6 +326,13 @@ describe('createRelay checks its options with the same rules and defaults', () =
       '--cors-origins',
       'https://shop.example/chat',
     ],
+    [
+      // A subdomain wildcard: origins are matched whole and no browser sends a `*`, so it would never match either.
+      { corsOrigins: ['https://*.shop.example'] },
+      'corsOrigins: each origin must be * or scheme://host[:port] without a path or a wildcard',
+      '--cors-origins',
+      'https://*.shop.example',
+    ],
     [{ retention: { maxAgeMs: 10 } }, 'retention.maxAgeMs: must be at least 1 s', '--retention-max-age', '0'],
     [{ tokenTtlSeconds: 10 }, 'tokenTtlSeconds: must be at least 60', '--token-ttl', '10'],
   ] as const)('%j → %s, as the CLI refuses it', async (bad, message, flag, cliValue) => {
@@ -408,17 +445,30 @@ describe('the CLI', { timeout: 60_000 }, () => {
 
   it("logs the port it listens on in the start-up line's `port`, the scheme's default port (80) included", async () => {
     // `new URL()` drops the default port (`http://127.0.0.9:80` has port `''`): read from it, the line said
-    // `"port":0`. A loopback address of its own keeps port 80 clear of anything else (these machines run as root).
-    const host = `127.0.${String(1 + Math.floor(Math.random() * 250))}.${String(2 + Math.floor(Math.random() * 250))}`
+    // `"port":0`. A loopback address of its own keeps port 80 clear of anything else. Only root may listen on port
+    // 80 on Linux (macOS has 127.0.0.1 only): elsewhere the relay listens on a free port of 127.0.0.1 and its
+    // server reports 80, which its URL and the start-up line then carry, as they would on port 80 itself.
+    let host = `127.0.${String(1 + Math.floor(Math.random() * 250))}.${String(2 + Math.floor(Math.random() * 250))}`
+    const real = await canListen(host, 80)
+    if (!real) host = '127.0.0.1'
     const child = spawn(process.execPath, [bin, '--host', host, '--port', '80', '--log-level', 'info'], {
-      env: { PATH: process.env.PATH, ...env() },
+      env: {
+        PATH: process.env.PATH,
+        ...env(),
+        ...(real ? {} : { NODE_OPTIONS: `--import=${reportPort80}` }),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
+    let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const exited = new Promise((resolve) => child.on('exit', resolve))
     try {
-      await vi.waitFor(() => expect(stdout).toMatch(/listening on (\S+) /), { timeout: 20_000, interval: 50 })
+      await vi.waitFor(() => expect(stdout, stderr).toMatch(/listening on (\S+) /), {
+        timeout: 20_000,
+        interval: 50,
+      })
       const line = stdout
         .split('\n')
         .map((text) => JSON.parse(text || '{}') as { msg?: string; port?: number; url?: string })

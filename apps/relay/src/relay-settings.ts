@@ -66,11 +66,13 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` })
 const DAY = 24 * 3600
 
-const ORIGIN_RULE = 'each origin must be * or scheme://host[:port] without a path, like https://shop.example'
+const ORIGIN_RULE =
+  'each origin must be * or scheme://host[:port] without a path or a wildcard, like https://shop.example'
 /**
  * A CORS origin as browsers send `Origin`: `scheme://host[:port]`, host in lower case, no default port, no path. A
  * URL written with a trailing slash or capitals (copied from the address bar) is given in that form, or it would
- * never match; one with a path, query or credentials (a page, not an origin) is refused.
+ * never match; one with a path, query or credentials (a page, not an origin) is refused, and so is a wildcard in the
+ * host (`https://*.shop.example`): origins are matched whole, and no browser sends a `*`.
  */
 const corsOrigin = z.string().transform((text, ctx) => {
   if (text === '*') return text
@@ -78,6 +80,7 @@ const corsOrigin = z.string().transform((text, ctx) => {
   if (
     !url ||
     url.host === '' ||
+    url.host.includes('*') ||
     (url.pathname !== '' && url.pathname !== '/') ||
     url.search !== '' ||
     url.hash !== '' ||
