@@ -61,6 +61,33 @@ describe('createOperatorChat', () => {
     expect(completed).toEqual(['events$', 'connection$', 'threads$'])
   })
 
+  it('opens nothing for a stream subscribed after close: it ends at once', async () => {
+    const calls: string[] = []
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
+      fetch: ((input: string) => {
+        calls.push(new URL(input).pathname)
+        return Promise.resolve(json(200, { threads: [], page: 1, pages: 1 }))
+      }) as typeof globalThis.fetch,
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+    })
+    const opened = FakeEventSource.instances.length
+    chat.close()
+    const completed: string[] = []
+    const streams: [string, Observable<unknown>][] = [
+      ['events$', chat.events$],
+      ['connection$', chat.connection$],
+      ['threads$', chat.threads$],
+    ]
+    for (const [name, stream$] of streams) stream$.subscribe({ complete: () => completed.push(name) })
+    await settle()
+    expect(completed).toEqual(['events$', 'connection$', 'threads$'])
+    expect(FakeEventSource.instances.length).toBe(opened)
+    expect(calls).toEqual([])
+  })
+
   it('keeps the visitor client: sessions, threads and business hours come from createFlowChat', () => {
     const chat = createOperatorChat({
       relayUrl: 'http://relay.test',

@@ -1,5 +1,6 @@
 import {
   BehaviorSubject,
+  ReplaySubject,
   Subject,
   defer,
   distinctUntilChanged,
@@ -37,8 +38,9 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
     createOperatorSession(options.session.operatorToken, scheduler),
   )
   const { http, session, scheduler, online } = parts
-  // Ends the operator's streams when the client closes (close, or reset, which closes).
-  const closed$ = new Subject<void>()
+  // Ends the operator's streams when the client closes (close, or reset, which closes). It replays: a stream
+  // subscribed after that ends at once instead of opening a connection nobody can close.
+  const closed$ = new ReplaySubject<void>(1)
 
   // One stream of every thread, with its own resume position.
   let lastId: string | undefined
