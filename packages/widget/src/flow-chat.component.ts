@@ -7,7 +7,7 @@ import { FlowElement, type PropertyOptions, type PropertyValues } from './flow-e
 // and the date format last 7 B.
 import { SESSION_KEYS, SessionController } from './session-controller.js'
 import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
-import { mediaTypeOf, type Profile, type Template } from '@flowchat/core/schemas'
+import type { Profile, Template } from '@flowchat/core/schemas'
 import { HiddenTabController } from './hidden-tab-controller.js'
 import { LocationController } from './location-controller.js'
 import { rememberOpen, wasOpen } from './open-state.js'
@@ -369,9 +369,10 @@ export class FlowChatElement extends FlowElement {
   }
 
   #upload = (files: FileList | readonly File[] | null | undefined) => {
+    // The client takes the media type from the file's and the title from its name.
     for (const file of Array.from(files ?? [])) {
       this.#send(
-        { type: 'upload', file, filename: file.name, mediaType: mediaTypeOf(file.type), title: file.name },
+        { type: 'upload', file, filename: file.name },
         { type: 'upload', filename: file.name, size: file.size, mimeType: file.type },
       )
     }
