@@ -64,18 +64,24 @@ export class FlowError extends Error {
   }
 }
 
+/** The codes of the HTTP statuses that have their own; any other status is a `server_error`. */
+const STATUS_CODES: Readonly<Partial<Record<number, FlowErrorCode>>> = {
+  400: 'invalid_input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  408: 'timeout',
+  409: 'conflict',
+  413: 'payload_too_large',
+  422: 'invalid_input',
+  429: 'rate_limited',
+  503: 'unavailable',
+  504: 'timeout',
+}
+
 /** The code an HTTP status maps to. */
 export function codeForStatus(status: number): FlowErrorCode {
-  if (status === 400 || status === 422) return 'invalid_input'
-  if (status === 401) return 'unauthorized'
-  if (status === 403) return 'forbidden'
-  if (status === 404) return 'not_found'
-  if (status === 409) return 'conflict'
-  if (status === 413) return 'payload_too_large'
-  if (status === 429) return 'rate_limited'
-  if (status === 503) return 'unavailable'
-  if (status === 408 || status === 504) return 'timeout'
-  return 'server_error'
+  return STATUS_CODES[status] ?? 'server_error'
 }
 
 /**

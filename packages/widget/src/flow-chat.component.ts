@@ -7,7 +7,7 @@ import { FlowElement, type PropertyOptions, type PropertyValues } from './flow-e
 // and the date format last 7 B.
 import { SESSION_KEYS, SessionController } from './session-controller.js'
 import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
-import { mediaTypeOf, type Profile, type Template } from '@flowchat/core/schemas'
+import type { Profile, Template } from '@flowchat/core/schemas'
 import { HiddenTabController } from './hidden-tab-controller.js'
 import { LocationController } from './location-controller.js'
 import { rememberOpen, wasOpen } from './open-state.js'
@@ -163,7 +163,7 @@ export class FlowChatElement extends FlowElement {
   #drop = new FileDropController(this, (files) => this.#upload(files))
   #unread = new UnreadController(this)
   #location = new LocationController(this, {
-    onPosition: (lat, long) => this.#send({ type: 'location', lat, long }, { type: 'location', lat, long }),
+    onPosition: (lat, long) => this.#send({ type: 'location', lat, long }),
     onNotice: (notice) => {
       const s = this.#text
       this._notice =
@@ -335,7 +335,8 @@ export class FlowChatElement extends FlowElement {
     return `${who}: ${text || m.fallback || ''}`.trim()
   }
 
-  #send(input: SendInput, detail: SentDetail): void {
+  /** Sends `input`, and tells the page what was sent: `detail`, or `input` itself when that says it already. */
+  #send(input: SendInput, detail = input as SentDetail): void {
     const handle = this.#session.handle
     if (!handle) return
     this.#transcript.follow()
@@ -359,18 +360,19 @@ export class FlowChatElement extends FlowElement {
 
   #sendText = (text: string) => {
     const value = text.trim().slice(0, MAX_LENGTH)
-    if (value) this.#send({ type: 'text', text: value }, { type: 'text', text: value })
+    if (value) this.#send({ type: 'text', text: value })
   }
 
   #sendEvent = (eventName: string, label?: string) => {
     if (!eventName) return
-    this.#send({ type: 'event', eventName, ...(label ? { label } : {}) }, { type: 'event', eventName, label })
+    this.#send({ type: 'event', eventName, label })
   }
 
   #upload = (files: FileList | readonly File[] | null | undefined) => {
+    // The client takes the media type from the file's and the title from its name.
     for (const file of Array.from(files ?? [])) {
       this.#send(
-        { type: 'upload', file, filename: file.name, mediaType: mediaTypeOf(file.type), title: file.name },
+        { type: 'upload', file, filename: file.name },
         { type: 'upload', filename: file.name, size: file.size, mimeType: file.type },
       )
     }

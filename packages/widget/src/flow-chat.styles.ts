@@ -46,8 +46,8 @@ export const styles = `
     display: none;
   }
   *,
-  *::before,
-  *::after {
+  ::before,
+  ::after {
     box-sizing: border-box;
   }
   :focus-visible {
