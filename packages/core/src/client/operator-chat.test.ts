@@ -3,9 +3,22 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryStorage } from './memory-storage.js'
 import { createOperatorChat } from './operator-chat.js'
 import { FakeEventSource, fakeJwt, settle } from './test-doubles.js'
+import type { OperatorChat } from './types.js'
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+/** Subscribes to the chat's streams; the returned list names each one as it completes. */
+function completions(chat: OperatorChat): string[] {
+  const completed: string[] = []
+  const streams: [string, Observable<unknown>][] = [
+    ['events$', chat.events$],
+    ['connection$', chat.connection$],
+    ['threads$', chat.threads$],
+  ]
+  for (const [name, stream$] of streams) stream$.subscribe({ complete: () => completed.push(name) })
+  return completed
+}
 
 describe('createOperatorChat', () => {
   it('asks for the thread list with the operator token, on the very first subscription', async () => {
@@ -49,13 +62,7 @@ describe('createOperatorChat', () => {
       storage: createMemoryStorage(),
       online$: of(false),
     })
-    const completed: string[] = []
-    const streams: [string, Observable<unknown>][] = [
-      ['events$', chat.events$],
-      ['connection$', chat.connection$],
-      ['threads$', chat.threads$],
-    ]
-    for (const [name, stream$] of streams) stream$.subscribe({ complete: () => completed.push(name) })
+    const completed = completions(chat)
     expect(completed).toEqual([])
     chat[end]()
     expect(completed).toEqual(['events$', 'connection$', 'threads$'])
@@ -75,13 +82,7 @@ describe('createOperatorChat', () => {
     })
     const opened = FakeEventSource.instances.length
     chat.close()
-    const completed: string[] = []
-    const streams: [string, Observable<unknown>][] = [
-      ['events$', chat.events$],
-      ['connection$', chat.connection$],
-      ['threads$', chat.threads$],
-    ]
-    for (const [name, stream$] of streams) stream$.subscribe({ complete: () => completed.push(name) })
+    const completed = completions(chat)
     await settle()
     expect(completed).toEqual(['events$', 'connection$', 'threads$'])
     expect(FakeEventSource.instances.length).toBe(opened)
