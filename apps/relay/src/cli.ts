@@ -125,16 +125,18 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
     maxAgeMs: config.retentionMaxAge,
   })
   const deadline = Date.now() + 30_000
+  const giveUp = async (why: string) => {
+    await storage.close()
+    return new Error(`Redis (${setting}) ${why}`)
+  }
   for (let attempt = 1; !(await storage.ready()); attempt++) {
     // A refused password stays refused: say so now instead of waiting out the deadline.
-    const failure =
-      refusal === undefined
-        ? Date.now() >= deadline && `did not answer within 30 s`
-        : `refused the relay's credentials (${refusal}): check the user and password ${setting} gives`
-    if (failure) {
-      await storage.close()
-      throw new Error(`Redis (${setting}) ${failure}`)
+    if (refusal !== undefined) {
+      throw await giveUp(
+        `refused the relay's credentials (${refusal}): check the user and password ${setting} gives`,
+      )
     }
+    if (Date.now() >= deadline) throw await giveUp('did not answer within 30 s')
     if (attempt === 1) log.warn({ setting }, `waiting for Redis (${setting}) to answer`)
     await new Promise((resolve) => setTimeout(resolve, 1000))
   }

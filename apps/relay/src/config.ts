@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ConfigError, type ConfigIssue } from './config-error.js'
 import type { RelayOptions } from './relay.js'
-import { RELAY_SETTINGS, settingLabel, type RelaySetting, type RelaySettingName } from './relay-settings.js'
+import {
+  RELAY_SETTINGS,
+  settingLabel,
+  type RelaySetting,
+  type RelaySettingName,
+  type SettingReader,
+} from './relay-settings.js'
 import {
   checkRule,
   cliSettingNames,
@@ -195,16 +201,19 @@ function readBool(text: string): boolean | undefined {
   return undefined
 }
 
-const readRule = (s: RelaySetting): string =>
-  s.read === 'bool'
-    ? 'must be true, false, 1, 0, yes or no'
-    : s.read === 'boolOrInt'
-      ? 'must be true, false, yes, no or a whole number'
-      : s.read === 'seconds'
-        ? 'must be a whole number of seconds'
-        : s.read === 'number'
-          ? 'must be a number'
-          : 'must be a whole number'
+/** What a setting's text must look like, by its reader (the zod rule then checks the value). */
+const READ_RULES: Record<SettingReader, string> = {
+  // `readText` takes any text and any list: these two are never said.
+  text: 'must be text',
+  list: 'must be a comma-separated list',
+  int: 'must be a whole number',
+  number: 'must be a number',
+  seconds: 'must be a whole number of seconds',
+  bool: 'must be true, false, 1, 0, yes or no',
+  boolOrInt: 'must be true, false, yes, no or a whole number',
+}
+
+const readRule = (s: RelaySetting): string => READ_RULES[s.read]
 
 /**
  * The `createRelay` options of a validated configuration (without storage, which the entry point chooses).

@@ -13,6 +13,16 @@ const json = (status: number, body: unknown) =>
 
 const noFetch = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch
 
+/** An anonymous session whose relay answers with `fetch`. */
+const anonymousSession = (fetch: typeof globalThis.fetch) =>
+  createSessionManager({
+    session: { anonymous: true },
+    http: createRelayHttp({ relayUrl: 'http://relay.test', fetch, token: () => undefined }),
+    storage: createMemoryStorage(),
+    storageKey: 'k',
+    scheduler: new VirtualTimeScheduler(),
+  })
+
 describe('createSessionManager', () => {
   it('retries a refresh that failed on the network, sooner than the expiry', async () => {
     const scheduler = new VirtualTimeScheduler()
@@ -51,21 +61,11 @@ describe('createSessionManager', () => {
     'lets the next call start the session again after %s, instead of failing it for good',
     async (_, answer) => {
       let calls = 0
-      const http = createRelayHttp({
-        relayUrl: 'http://relay.test',
-        fetch: () =>
-          ++calls === 1
-            ? answer()
-            : json(201, { threadId: 't1', token: fakeJwt({ exp: 9e9 }), expiresAt: 'x' }),
-        token: () => undefined,
-      })
-      const session = createSessionManager({
-        session: { anonymous: true },
-        http,
-        storage: createMemoryStorage(),
-        storageKey: 'k',
-        scheduler: new VirtualTimeScheduler(),
-      })
+      const session = anonymousSession(() =>
+        ++calls === 1
+          ? answer()
+          : json(201, { threadId: 't1', token: fakeJwt({ exp: 9e9 }), expiresAt: 'x' }),
+      )
       await expect(session.ready()).rejects.toThrow()
       expect(session.status$.value.state).toBe('pending')
       await expect(session.ready()).resolves.toMatchObject({ state: 'ready', threadId: 't1' })
@@ -73,18 +73,9 @@ describe('createSessionManager', () => {
   )
 
   it('fails the session for good when the relay refuses to start one (403)', async () => {
-    const http = createRelayHttp({
-      relayUrl: 'http://relay.test',
-      fetch: () => json(403, { error: { code: 'forbidden', message: 'origin not allowed' } }),
-      token: () => undefined,
-    })
-    const session = createSessionManager({
-      session: { anonymous: true },
-      http,
-      storage: createMemoryStorage(),
-      storageKey: 'k',
-      scheduler: new VirtualTimeScheduler(),
-    })
+    const session = anonymousSession(() =>
+      json(403, { error: { code: 'forbidden', message: 'origin not allowed' } }),
+    )
     await expect(session.ready()).rejects.toThrow(/origin not allowed/)
     expect(session.status$.value).toEqual({
       state: 'failed',
