@@ -21,7 +21,7 @@ import { streamRoutes } from './routes/stream-routes.js'
 import { threadRoutes } from './routes/thread-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { createMemoryStorage } from './storage/memory-storage.js'
-import { createRedisConnection, whenReady } from './storage/redis-connection.js'
+import { closeRedisConnection, createRedisConnection, whenReady } from './storage/redis-connection.js'
 import type { EventStorage } from './storage/types.js'
 import { createStreamRegistry } from './stream-registry.js'
 import { createTokenService, type TokenClaims } from './token-service.js'
@@ -378,7 +378,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   app.addHook('onClose', async () => {
     await metricsServer?.close()
     await storage.close()
-    if (ownRedis) await ownRedis.quit().catch(() => ownRedis.disconnect())
+    if (ownRedis) await closeRedisConnection(ownRedis, { graceful: true })
   })
 
   const relay: Relay = {

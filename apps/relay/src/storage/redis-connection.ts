@@ -146,7 +146,38 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCli
   }
   // Without a listener ioredis prints every reconnect error; the storage reports them through onError.
   redis.on('error', options.onError)
+  redis.on('end', () => {
+    if (closing.has(redis)) return
+    // ioredis gives a connection up in a few races it does not retry, though its retry strategy never gives up:
+    // through Sentinel, a `+switch-master` that arrives while it asks a sentinel for the master ends the connection
+    // for good (its failover detector closes the connector that is connecting). Nothing else would connect it again.
+    options.onError(
+      new Error(`redis storage: ioredis closed the connection ${options.name}; connecting again`),
+    )
+    setTimeout(() => {
+      if (!closing.has(redis) && redis.status === 'end') redis.connect().catch(() => undefined)
+    }, retryStrategy(1)).unref()
+  })
   return redis
+}
+
+/** Connections the relay closed on purpose: only these stay closed. */
+const closing = new WeakSet<RedisClient>()
+
+/**
+ * Closes a connection for good; every other end of one is a loss, connected again. `QUIT` lets commands in
+ * flight finish; without `graceful`, or when Redis is unreachable, the socket is dropped at once.
+ *
+ * @example
+ * await closeRedisConnection(commands, { graceful: true })
+ */
+export async function closeRedisConnection(
+  redis: RedisClient,
+  { graceful = false }: { graceful?: boolean } = {},
+): Promise<void> {
+  closing.add(redis)
+  if (graceful) await redis.quit().catch(() => redis.disconnect())
+  else redis.disconnect()
 }
 
 /**

@@ -1,4 +1,4 @@
-import { whenReady, type RedisClient } from './redis-connection.js'
+import { closeRedisConnection, whenReady, type RedisClient } from './redis-connection.js'
 import { readShardsOnce, shardOfEventId, type ShardMergeOptions } from './redis-shard-merge.js'
 import type { StoredEntry } from './redis-entries.js'
 import type { OperatorsSource } from './redis-tail.js'
@@ -77,7 +77,7 @@ export function createShardedSource(options: ShardedSourceOptions): OperatorsSou
     },
     ready: () => whenReady(options.commands, options.blockMs),
     close() {
-      for (const redis of connections.values()) redis.disconnect()
+      for (const redis of connections.values()) void closeRedisConnection(redis)
     },
   }
 }

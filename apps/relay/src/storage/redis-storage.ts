@@ -1,6 +1,7 @@
 import { compareEventIds, isEventId } from './event-id.js'
 import {
   checkRedisTarget,
+  closeRedisConnection,
   createRedisConnection,
   whenAllReady,
   type RedisClient,
@@ -415,8 +416,7 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       if (closed) return
       closed = true
       await tail?.close()
-      // QUIT lets commands in flight finish; when Redis is unreachable there is nothing to wait for.
-      await commands.quit().catch(() => commands.disconnect())
+      await closeRedisConnection(commands, { graceful: true })
     },
 
     async readThreadRange(threadId, fromMs, toMs, limit, newestFirst = false): Promise<EventEnvelope[]> {
@@ -498,7 +498,8 @@ export function warnOnChange(): (error: unknown) => void {
     const message = error instanceof Error ? error.message : String(error)
     if (message === last) return
     last = message
-    console.warn(`flowchat relay: redis storage: ${message}`)
+    // The storage's own errors already say where they come from.
+    console.warn(`flowchat relay: redis storage: ${message.replace(/^redis storage: /, '')}`)
   }
 }
 

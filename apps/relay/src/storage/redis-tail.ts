@@ -1,4 +1,4 @@
-import { whenReady, type RedisClient } from './redis-connection.js'
+import { closeRedisConnection, whenReady, type RedisClient } from './redis-connection.js'
 import { compareEventIds } from './event-id.js'
 import { shardOfEventId } from './redis-shard-merge.js'
 import { toEntries, toEnvelope, type StoredEntry } from './redis-entries.js'
@@ -308,7 +308,7 @@ export function createStreamSource(options: {
       return still.length > 0
     },
     ready: () => whenReady(options.blocking, options.blockMs),
-    close: () => options.blocking.disconnect(),
+    close: () => void closeRedisConnection(options.blocking),
   }
 }
 

@@ -1,0 +1,60 @@
+import { once } from 'node:events'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  closeRedisConnection,
+  createRedisConnection,
+  whenReady,
+  type RedisClient,
+} from './redis-connection.js'
+import { requireRedis, testRedisUrl } from './redis-test-support.js'
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+describe('a Redis connection of the relay', () => {
+  beforeAll(() => requireRedis(testRedisUrl))
+
+  function connect(errors: Error[]): RedisClient {
+    return createRedisConnection({
+      target: { url: testRedisUrl },
+      name: 'flowchat-test-connection',
+      commandTimeoutMs: 1_000,
+      onError: (error) => errors.push(error),
+    })
+  }
+
+  // ioredis ends a connection for good in races of its own (a Sentinel failover noticed while it reconnects); an
+  // instance whose live tail lost its connection that way stopped delivering events until it was restarted.
+  it('connects again when it ends without the relay closing it', async () => {
+    const errors: Error[] = []
+    const redis = connect(errors)
+    await whenReady(redis, 2_000)
+    const ended = once(redis, 'end')
+    redis.disconnect()
+    await ended
+    await until(() => redis.status === 'ready', 'the connection to be ready again')
+    expect(await redis.ping()).toBe('PONG')
+    expect(errors.map((error) => error.message)).toContain(
+      'redis storage: ioredis closed the connection flowchat-test-connection; connecting again',
+    )
+    await closeRedisConnection(redis)
+  })
+
+  it('stays closed when the relay closes it, quietly', async () => {
+    for (const graceful of [false, true]) {
+      const errors: Error[] = []
+      const redis = connect(errors)
+      await whenReady(redis, 2_000)
+      const ended = once(redis, 'end')
+      await closeRedisConnection(redis, { graceful })
+      await ended
+      expect(redis.status).toBe('end')
+      expect(errors).toEqual([])
+    }
+  })
+})
