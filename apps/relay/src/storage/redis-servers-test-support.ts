@@ -1,7 +1,7 @@
 /**
  * Test support (not shipped: imported by tests only): private Redis topologies started on spare ports and
  * stopped by PID, a Sentinel-managed master with a replica and three sentinels, and a three-master Redis
- * Cluster. Every process started is listed, so `stopAllRedisServers()` in `afterAll` stops what a failed test
+ * Cluster (with replicas if asked). Every process started is listed, so `stopAllRedisServers()` in `afterAll` stops what a failed test
  * left behind, and every temp dir is removed.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
@@ -256,36 +256,50 @@ export async function startSentinelGroup(downAfterMs = 1_000): Promise<SentinelG
   }
 }
 
-/** A Redis Cluster of three masters (no replicas). */
+/** A Redis Cluster of three masters, each with `replicas` replicas. */
 export interface RedisClusterGroup {
   readonly nodes: { host: string; port: number }[]
+  /** Every node by port, to kill one. */
+  readonly servers: Map<number, RedisProcess>
+  /** The port of each master now (`CLUSTER NODES`, asked of a live node), in no particular order. */
+  masterPorts(): Promise<number[]>
+  /**
+   * Starts a killed node again with its cluster config, empty (a crashed node coming back): it rejoins as a
+   * replica of the node that took its slots. Resolves once its replication link is up.
+   */
+  restart(port: number): Promise<void>
 }
 
 /**
- * Starts three `redis-server --cluster-enabled yes` nodes and joins them with `redis-cli --cluster create`.
+ * Starts three `redis-server --cluster-enabled yes` masters, and `replicas` replicas of each, and joins them with
+ * `redis-cli --cluster create`. A master that stops answering is failed over after about `nodeTimeoutMs`.
  *
  * @example
  * const cluster = await startRedisCluster()
  * const storage = createRedisStorage({ clusterNodes: cluster.nodes, keyPrefix })
  */
-export async function startRedisCluster(): Promise<RedisClusterGroup> {
+export async function startRedisCluster({
+  replicas = 0,
+  nodeTimeoutMs = 2_000,
+}: { replicas?: number; nodeTimeoutMs?: number } = {}): Promise<RedisClusterGroup> {
   const dir = await redisTempDir()
   const nodes: { host: string; port: number }[] = []
-  for (let i = 0; i < 3; i++) {
+  const servers = new Map<number, RedisProcess>()
+  const start = async (port: number) => {
+    const flags = [
+      ...redisServerFlags(port),
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--cluster-node-timeout',
+      String(nodeTimeoutMs),
+    ]
+    servers.set(port, await startRedisProcess(port, flags, dir))
+  }
+  for (let i = 0; i < 3 * (1 + replicas); i++) {
     const port = await spareClusterPort()
-    await startRedisProcess(
-      port,
-      [
-        ...redisServerFlags(port),
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        join(dir, `nodes-${port}.conf`),
-        '--cluster-node-timeout',
-        '2000',
-      ],
-      dir,
-    )
+    await start(port)
     nodes.push({ host: '127.0.0.1', port })
   }
   await run('redis-cli', [
@@ -293,16 +307,50 @@ export async function startRedisCluster(): Promise<RedisClusterGroup> {
     'create',
     ...nodes.map((n) => `${n.host}:${n.port}`),
     '--cluster-replicas',
-    '0',
+    String(replicas),
     '--cluster-yes',
   ])
-  for (const { port } of nodes) {
-    await waitFor(
-      async () => /cluster_state:ok/.test(String(await redisCommand(port, 'CLUSTER', 'INFO'))),
-      `cluster node ${port} to be ok`,
-    )
+  const live = async () => {
+    for (const [port, server] of servers) if (await ping(server.port)) return port
+    throw new Error('no cluster node answers')
   }
-  return { nodes }
+  // A line of `CLUSTER NODES`: id, ip:port@bus, flags, master id, ping, pong, epoch, link state, then slots.
+  const masterPorts = async () =>
+    String(await redisCommand(await live(), 'CLUSTER', 'NODES'))
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(([, , flags = '', ...rest]) => {
+        const set = flags.split(',')
+        return set.includes('master') && !set.some((f) => f.startsWith('fail')) && rest.length > 5
+      })
+      .map(([, address = '']) => Number(/:(\d+)@/.exec(address)?.[1]))
+  for (const { port } of nodes) {
+    await waitFor(async () => {
+      const info = String(await redisCommand(port, 'CLUSTER', 'INFO'))
+      return /cluster_state:ok/.test(info) && new RegExp(`cluster_known_nodes:${nodes.length}\\b`).test(info)
+    }, `cluster node ${port} to be ok`)
+  }
+  if (replicas > 0) {
+    // Ready for a failover once every replica is in sync with its master.
+    for (const { port } of nodes) {
+      await waitFor(async () => {
+        const info = String(await redisCommand(port, 'INFO', 'replication'))
+        return /role:master/.test(info) || /master_link_status:up/.test(info)
+      }, `cluster replica ${port} to sync`)
+    }
+  }
+  return {
+    nodes,
+    servers,
+    masterPorts,
+    async restart(port) {
+      await start(port)
+      await waitFor(
+        async () => /master_link_status:up/.test(String(await redisCommand(port, 'INFO', 'replication'))),
+        `the restarted node ${port} to replicate`,
+      )
+    },
+  }
 }
 
 /**
