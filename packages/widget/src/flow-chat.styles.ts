@@ -410,7 +410,8 @@ export const styles = `
     aspect-ratio: auto 16 / 9;
     object-fit: contain;
   }
-  .media img[hidden],
+  /* An image that did not load (broken() in media.ts), in a figure or a card. */
+  [hidden],
   .unavailable {
     display: none;
   }

@@ -212,6 +212,30 @@ describe('dist/flow-chat.js', () => {
     ])
   })
 
+  it('shows a card whose image answers with a web page by its title alone, said once', async () => {
+    // The page server answers any unknown path with HTML, as a CDN's error page or a login wall does.
+    await mount([
+      {
+        id: 'c',
+        sender: 'bot',
+        createdAt: Date.now(),
+        own: false,
+        templates: [
+          {
+            type: 'card',
+            payload: { title: 'Shoes', media: { url: `${page.url()}shoes.png`, type: 'image' } },
+          },
+        ],
+      },
+    ])
+    const img = page.locator('flow-chat .card-media')
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete)).toBe(true)
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.offsetHeight)).toBe(0)
+    // The card's heading names it: an alt text would say the title a second time.
+    expect(await img.getAttribute('alt')).toBe('')
+    expect(await page.locator('flow-chat [part=card]').innerText()).toBe('Shoes')
+  })
+
   it('paints every icon button of the open window: the close button, attach, location and send', async () => {
     // The close button once held a stroke-only SVG path under the styles' `fill: currentColor`: a focus ring
     // around nothing, and no visible way out of the full-screen window on a phone.

@@ -3,6 +3,7 @@ import type { CardTemplate } from '@flowchat/core/schemas'
 import { safeSourceUrl } from '../safe-url.js'
 import { renderButtonRow } from './buttons.js'
 import type { TemplateContext } from './context.js'
+import { broken } from './media.js'
 
 /**
  * What a card and a list item both show: media (when its URL is safe to load), title, subtitle and buttons.
@@ -17,7 +18,8 @@ export function renderCardContent(item: CardTemplate, ctx: TemplateContext) {
         ? nothing
         : item.media?.type === 'video'
           ? html`<video class="card-media" src=${src} controls preload="metadata"></video>`
-          : html`<img class="card-media" src=${src} alt=${item.title ?? ''} loading="lazy" />`
+          : // The title below names the card: an alt text would say it twice.
+            html`<img class="card-media" src=${src} alt="" loading="lazy" @error=${broken} />`
     }
     <div class="card-body">
       ${item.title ? html`<h3 class="card-title" dir="auto">${item.title}</h3>` : nothing}

@@ -5,7 +5,14 @@ import type { TemplateContext } from './context.js'
 
 type MediaKind = 'image' | 'video' | 'audio' | 'file'
 
-function broken(e: Event): void {
+/**
+ * An image's error listener: the image hides instead of showing the broken-image icon, and its parent is marked
+ * `broken` (a figure then shows its caption, or says the image is unavailable).
+ *
+ * @example
+ * html`<img src=${src} alt="" @error=${broken} />`
+ */
+export function broken(e: Event): void {
   const img = e.currentTarget as HTMLImageElement
   img.hidden = true
   img.parentElement?.classList.add('broken')
