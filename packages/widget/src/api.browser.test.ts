@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing'
 import type { FlowChatConnectionChangedEvent, FlowChatUnreadChangedEvent } from './events.js'
-import { botMessage } from './testing/fake-chat.js'
-import { mount, settle } from './testing/mount.js'
+import { botMessage, fakeChat } from './testing/fake-chat.js'
+import { mount, settle, until } from './testing/mount.js'
 import ar from './locales/ar.js'
 import { registerLocale } from './strings.js'
 
@@ -71,11 +71,50 @@ describe('<flow-chat> host page API', () => {
     }
   })
 
-  it('sends text for the page', async () => {
+  it('sends text for the page, and refuses text it cannot send with an error that says why', async () => {
     const { el, fake } = await mount()
     el.send('  I have a question  ')
-    el.send('   ')
+    // Cut to 255 characters, a page's 100 KB would reach the bot as its first 255 without anyone knowing.
+    expect(() => el.send('   ')).to.throw(RangeError, 'send(text): must be 1 to 255 characters')
+    expect(() => el.send('y'.repeat(100_000))).to.throw(RangeError, 'send(text): must be 1 to 255 characters')
     expect(fake.sent).to.deep.equal([{ type: 'text', text: 'I have a question' }])
+  })
+
+  it('keeps what the page sends before the chat connected, and sends it once connected, unless reset', async () => {
+    const fake = fakeChat()
+    const sessions: ((session: { threadId: string }) => void)[] = []
+    fake.chat.session = () => new Promise((resolve) => sessions.push(resolve))
+    const el = document.createElement('flow-chat')
+    el.chat = fake.chat
+    el.mode = 'inline'
+    const sentEvents: unknown[] = []
+    el.addEventListener('flow-chat-message-sent', (e) => sentEvents.push(e.detail))
+    // What a help button on the page does as the page loads: open the chat with a question.
+    el.open()
+    el.send('Where is my order?')
+    document.body.append(el)
+    try {
+      await until(() => sessions.length === 1, 'the session was asked for', el)
+      expect(fake.sent).to.deep.equal([])
+      sessions[0]!({ threadId: 'thread-1' })
+      await until(() => fake.sent.length === 1, 'the early text was sent', el)
+      expect(fake.sent).to.deep.equal([{ type: 'text', text: 'Where is my order?' }])
+      expect(sentEvents).to.deep.equal([{ type: 'text', text: 'Where is my order?' }])
+      // A logout before the chat connected takes the page's text with it: the next visitor's chat never sends it.
+      el.chat = fakeChat().chat
+      el.chat.session = () => new Promise(() => undefined)
+      await settle(el)
+      el.send('Private question')
+      el.reset()
+      const next = fakeChat()
+      el.chat = next.chat
+      await until(() => next.openingCalls > 0, "the next visitor's chat started", el)
+      await settle(el)
+      expect(next.sent).to.deep.equal([])
+      expect(sentEvents).to.have.length(1)
+    } finally {
+      el.remove()
+    }
   })
 
   it('reports the unread count and the connection state as events', async () => {

@@ -7,7 +7,7 @@ import { FlowElement, type PropertyOptions, type PropertyValues } from './flow-e
 // and the date format last 7 B.
 import { SESSION_KEYS, SessionController } from './session-controller.js'
 import type { ChatMessage, FlowChat, SendInput } from './client-types.js'
-import type { Profile, Template } from '@flowchat/core/schemas'
+import type { Profile } from '@flowchat/core/schemas'
 import { HiddenTabController } from './hidden-tab-controller.js'
 import { LocationController } from './location-controller.js'
 import { rememberOpen, wasOpen } from './open-state.js'
@@ -25,7 +25,7 @@ import { TranscriptController } from './transcript-controller.js'
 import { renderBanners } from './templates/banners.js'
 import { MAX_LENGTH, renderComposer } from './templates/composer.js'
 import type { MessageContext } from './templates/message.js'
-import { renderMessage } from './templates/message.js'
+import { renderMessage, templatesOf } from './templates/message.js'
 import { renderQuickReplies } from './templates/quick-replies.js'
 import { styles } from './flow-chat.styles.js'
 import { UnreadController } from './unread-controller.js'
@@ -171,6 +171,8 @@ export class FlowChatElement extends FlowElement {
     },
   })
   #seen = new Set<string>()
+  /** What the page sent before the thread was open, sent once it is. */
+  #early: [SendInput, SentDetail?][] = []
   #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
   #connectionState = 'idle'
@@ -219,14 +221,17 @@ export class FlowChatElement extends FlowElement {
   }
 
   /**
-   * Sends a text message as the visitor (trimmed, at most 255 characters), as if typed in the composer. Does
-   * nothing before the chat is connected or for empty text.
+   * Sends a text message as the visitor, as if typed in the composer: 1 to 255 characters once trimmed, else a
+   * `RangeError` that says so. Text sent before the chat connected goes once it has (unless `reset()` came first).
    *
    * @example
    * chat.open(); chat.send('I have a question about my order')
    */
   send(text: string): void {
-    this.#sendText(String(text ?? ''))
+    const value = String(text ?? '').trim()
+    if (!value || value.length > MAX_LENGTH)
+      throw new RangeError(`send(text): must be 1 to ${MAX_LENGTH} characters`)
+    this.#send({ type: 'text', text: value })
   }
 
   /**
@@ -238,6 +243,7 @@ export class FlowChatElement extends FlowElement {
    * logoutButton.addEventListener('click', () => document.querySelector('flow-chat')?.reset())
    */
   reset(): void {
+    this.#early = []
     this.#session.reset()
     this.opened = false
     rememberOpen(false)
@@ -266,6 +272,7 @@ export class FlowChatElement extends FlowElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || SESSION_KEYS.some((k) => changed.has(k))) this.#session.connect()
     if (!this.hasUpdated && !this.#inline && !this.opened && wasOpen()) this.opened = true
+    if (this.#session.handle) for (const early of this.#early.splice(0)) this.#send(...early)
     const connection = this.#session.connection.value
     // A hostile stream may hand the observer a null: the widget treats it as no connection yet.
     const state = connection?.state ?? 'idle'
@@ -313,7 +320,6 @@ export class FlowChatElement extends FlowElement {
     this.#transcript.arrived(fresh.length)
     // The first list is the conversation so far: readable in the transcript, not read out.
     if (last) this.#announcement = fresh.map((m) => this.#spoken(m)).join('\n')
-    this.#hidden.enabled = this.notify
     if (last) for (const m of fresh) this.#hidden.arrived(this.heading || this.#text.title, this.#spoken(m))
     this.#unread.arrived(fresh.length, { unseen: !this.#inline && !this.opened, sound: this.sound })
   }
@@ -327,9 +333,8 @@ export class FlowChatElement extends FlowElement {
   #spoken(m: ChatMessage): string {
     const s = this.#text
     const who = m.senderName || (m.sender === 'agent' ? s.agent : s.bot)
-    const templates: readonly (Template | null)[] = Array.isArray(m.templates) ? m.templates : []
-    const text = templates
-      .map((t) => (t?.type === 'text' ? t.payload.text : ''))
+    const text = templatesOf(m)
+      .map((t) => t.type === 'text' && t.payload?.text)
       .filter(Boolean)
       .join(' ')
     return `${who}: ${text || m.fallback || ''}`.trim()
@@ -338,9 +343,8 @@ export class FlowChatElement extends FlowElement {
   /** Sends `input`, and tells the page what was sent: `detail`, or `input` itself when that says it already. */
   #send(input: SendInput, detail = input as SentDetail): void {
     const handle = this.#session.handle
-    if (!handle) return
+    if (!handle) return void this.#early.push([input, detail])
     this.#transcript.follow()
-    this.#hidden.enabled = this.notify
     this.#hidden.ask()
     try {
       handle.send(input).subscribe({ error: () => undefined })
@@ -363,9 +367,8 @@ export class FlowChatElement extends FlowElement {
     if (value) this.#send({ type: 'text', text: value })
   }
 
-  #sendEvent = (eventName: string, label?: string) => {
-    if (!eventName) return
-    this.#send({ type: 'event', eventName, label })
+  #sendEvent = (eventName: string, label: string) => {
+    if (eventName) this.#send({ type: 'event', eventName, label: label.trim().slice(0, MAX_LENGTH) })
   }
 
   #upload = (files: FileList | readonly File[] | null | undefined) => {
@@ -459,7 +462,7 @@ export class FlowChatElement extends FlowElement {
     const last = session.messages.value.at(-1)
     const quick =
       last && !last.own
-        ? last.templates.findLast((t) => t.type === 'text' && Array.isArray(t.payload.quickReplies))
+        ? templatesOf(last).findLast((t) => t.type === 'text' && Array.isArray(t.payload?.quickReplies))
         : undefined
     return html`<section
       class=${this.#drop.dragging ? 'panel dragging' : 'panel'}

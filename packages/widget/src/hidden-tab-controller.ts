@@ -10,12 +10,13 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit'
  * this.#hidden.arrived('Bot', 'Your order shipped')
  */
 export class HiddenTabController implements ReactiveController {
-  /** Whether the visitor opted in. */
-  enabled = false
+  readonly #host: ReactiveControllerHost & { readonly notify: boolean }
   #count = 0
   #title: string | undefined
 
-  constructor(host: ReactiveControllerHost) {
+  /** The host's `notify` says whether the visitor opted in. */
+  constructor(host: ReactiveControllerHost & { readonly notify: boolean }) {
+    this.#host = host
     host.addController(this)
   }
 
@@ -30,14 +31,14 @@ export class HiddenTabController implements ReactiveController {
 
   /** Asks for permission to notify, if the visitor opted in and was not asked yet. Call from a user gesture. */
   ask(): void {
-    if (this.enabled && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+    if (this.#host.notify && typeof Notification !== 'undefined' && Notification.permission === 'default') {
       void Notification.requestPermission().catch(() => undefined)
     }
   }
 
   /** A reply arrived: counts it in the title and notifies, when the tab is hidden and the visitor opted in. */
   arrived(title: string, body: string): void {
-    if (!this.enabled || document.visibilityState !== 'hidden') return
+    if (!this.#host.notify || document.visibilityState !== 'hidden') return
     this.#title ??= document.title
     this.#count++
     document.title = `(${this.#count}) ${this.#title}`

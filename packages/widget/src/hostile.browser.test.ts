@@ -120,6 +120,26 @@ describe('<flow-chat> hostile input', () => {
     expect(root.querySelector('.transcript')!.textContent).to.contain('still alive')
   })
 
+  it('survives a newest message of the wrong shape, on start and as it arrives', async () => {
+    // The newest message is where the quick replies and the live region read it: a shape those did not expect
+    // once threw from render, and the window stopped updating.
+    const shapes = [null, 'x', [null], [{ type: 'text', payload: null }], [{ type: 'text' }], { length: 1 }]
+    for (const templates of shapes) {
+      const { root, fake, el } = await mount()
+      const junk = () => ({ ...botMessage([]), templates, fallback: 'Fallback' }) as unknown as ChatMessage
+      fake.messages$.next([junk()])
+      await settle(el)
+      fake.messages$.next([...fake.messages$.value, junk()])
+      await settle(el)
+      fake.messages$.next([
+        ...fake.messages$.value,
+        botMessage([{ type: 'text', payload: { text: 'alive' } }]),
+      ])
+      await settle(el)
+      expect(root.querySelector('.transcript')!.textContent, JSON.stringify(templates)).to.contain('alive')
+    }
+  })
+
   it('keeps very long text inside the window', async () => {
     const { root, fake, el } = await mount()
     fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'x'.repeat(5000) } }])])

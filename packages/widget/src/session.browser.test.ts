@@ -1,22 +1,11 @@
 import { expect } from '@open-wc/testing'
 import { FlowError } from '@flowchat/core'
 import type { FlowChat } from './client-types.js'
-import type { FlowChatElement } from './flow-chat.component.js'
 import { botMessage, fakeChat } from './testing/fake-chat.js'
-import { mount, settle } from './testing/mount.js'
+import { mount, settle, until } from './testing/mount.js'
 
 const said = (text: string) => [botMessage([{ type: 'text', payload: { text } }])]
 const transcript = (root: ShadowRoot) => root.querySelector('[part=transcript]')?.textContent ?? ''
-
-/** Resolves once `check` holds, polling on timers (background tabs get no animation frames). */
-async function until(check: () => boolean, what: string, el: FlowChatElement): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await settle(el)
-    if (check()) return
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`timed out waiting until ${what}`)
-}
 
 /** The fake client with its `session()` answered by the test. */
 function withSession(chat: FlowChat, session: () => Promise<{ threadId: string }>): FlowChat {

@@ -1,23 +1,12 @@
 import { expect } from '@open-wc/testing'
-import type { FlowChatElement } from './flow-chat.component.js'
 import { botMessage, ownMessage } from './testing/fake-chat.js'
-import { mount, settle } from './testing/mount.js'
+import { mount, settle, until } from './testing/mount.js'
 import { WINDOW_MAX, WINDOW_PAGE } from './transcript-controller.js'
 
 const says = (text: string) => botMessage([{ type: 'text', payload: { text } }])
 const many = (n: number, prefix = 'Message') => Array.from({ length: n }, (_, i) => says(`${prefix} ${i}`))
 const rendered = (root: ShadowRoot) =>
   [...root.querySelectorAll('.message')].map((m) => m.querySelector('.text')?.textContent?.trim())
-
-/** Resolves once `check` holds, polling on timers (background tabs get no animation frames). */
-async function until(check: () => boolean, what: string, el: FlowChatElement): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await settle(el)
-    if (check()) return
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`timed out waiting until ${what}`)
-}
 
 const atBottom = (t: HTMLElement) => t.scrollHeight - t.scrollTop - t.clientHeight < 2
 

@@ -253,10 +253,17 @@ describe('dist/flow-chat.js page API', () => {
 
   it('sends text for the page, and what the visitor clicks, to the client with message-sent events', async () => {
     await mount('inline')
-    await page.evaluate(async () => {
+    const refused = await page.evaluate(async () => {
       const { el, fake, settle, bot } = (window as unknown as Win).bundleApi
       el.send('  I have a question  ')
-      el.send('   ')
+      const errors: string[] = []
+      for (const text of ['   ', 'y'.repeat(100_000)]) {
+        try {
+          el.send(text)
+        } catch (e) {
+          errors.push(`${(e as Error).name}: ${(e as Error).message}`)
+        }
+      }
       const buttons = {
         id: 'b',
         sender: 'bot',
@@ -279,7 +286,12 @@ describe('dist/flow-chat.js page API', () => {
       quick.templates[0]!.payload.quickReplies = [{ label: 'Trigger', value: 'EVT', type: 'event' }]
       fake.messages$.next([buttons, quick])
       await settle()
+      return errors
     })
+    expect(refused).toEqual([
+      'RangeError: send(text): must be 1 to 255 characters',
+      'RangeError: send(text): must be 1 to 255 characters',
+    ])
     await page.locator('flow-chat [part=button]', { hasText: 'Say hello' }).click()
     await page.locator('flow-chat [part=button]', { hasText: 'Welcome' }).click()
     await page.locator('flow-chat [part=quick-reply]', { hasText: 'Trigger' }).click()

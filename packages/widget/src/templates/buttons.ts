@@ -1,7 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { Button, ButtonsTemplate } from '@flowchat/core/schemas'
 import { safeLinkUrl, telUrl } from '../safe-url.js'
-import { MAX_LENGTH } from './composer.js'
 import type { TemplateContext } from './context.js'
 
 /**
@@ -38,7 +37,7 @@ export function renderButton(button: Button, ctx: TemplateContext): TemplateResu
         class="button"
         part="button"
         type="button"
-        @click=${() => ctx.sendEvent(value, label.trim().slice(0, MAX_LENGTH))}
+        @click=${() => ctx.sendEvent(value, label)}
       >
         ${label}
       </button>`

@@ -42,22 +42,17 @@ export function renderCarousel(payload: CarouselTemplate, ctx: TemplateContext):
     ${
       cards.length > 1
         ? html`<div class="carousel-nav">
-            <button
-              type="button"
-              class="icon-button"
-              aria-label=${ctx.strings.previous}
-              @click=${(e: Event) => step(e, -1)}
-            >
-              ‹
-            </button>
-            <button
-              type="button"
-              class="icon-button"
-              aria-label=${ctx.strings.next}
-              @click=${(e: Event) => step(e, 1)}
-            >
-              ›
-            </button>
+            ${([-1, 1] as const).map(
+              (dir) =>
+                html`<button
+                  type="button"
+                  class="icon-button"
+                  aria-label=${dir < 0 ? ctx.strings.previous : ctx.strings.next}
+                  @click=${(e: Event) => step(e, dir)}
+                >
+                  ${dir < 0 ? '‹' : '›'}
+                </button>`,
+            )}
           </div>`
         : ''
     }

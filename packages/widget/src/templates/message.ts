@@ -87,6 +87,18 @@ function status(message: ChatMessage, ctx: MessageContext) {
 }
 
 /**
+ * A message's templates as the widget can read them: none when the list is not one, and no entry that is not an
+ * object (a hostile or broken stream may send either).
+ *
+ * @example
+ * templatesOf(message).findLast((t) => t.type === 'text')
+ */
+export const templatesOf = (message: ChatMessage): Template[] =>
+  (Array.isArray(message.templates) ? message.templates : []).filter(
+    (t): t is Template => typeof t === 'object' && t !== null,
+  )
+
+/**
  * One message: who sent it (for agents), its templates in order, its time and, for own messages, the
  * delivery state with a retry action when it failed.
  *
@@ -99,14 +111,11 @@ export function renderMessage(message: ChatMessage, ctx: MessageContext): Templa
     ? ctx.strings.you
     : message.senderName || (sender === 'agent' ? ctx.strings.agent : ctx.strings.bot)
   const avatar = message.own ? undefined : safeSourceUrl(message.avatarUrl)
-  const templates = (Array.isArray(message.templates) ? message.templates : []).filter(
-    (t): t is Template => typeof t === 'object' && t !== null,
-  )
   return html`<div class="message ${sender}" part="message message-${sender}" data-id=${message.id}>
     ${avatar ? html`<img class="avatar" part="avatar" src=${avatar} alt="" />` : nothing}
     <div class="message-body">
       <span class=${sender === 'agent' ? 'sender' : 'visually-hidden'} dir="auto">${name}</span>
-      ${templates.map(
+      ${templatesOf(message).map(
         (t) =>
           html`<div class="bubble bubble-${String(t.type)}" part="bubble">
             ${renderTemplate(t, message.fallback, ctx)}

@@ -1,6 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { QuickReply } from '@flowchat/core/schemas'
-import { MAX_LENGTH } from './composer.js'
 import type { TemplateContext } from './context.js'
 
 /**
@@ -20,7 +19,7 @@ export function renderQuickReplies(
     const label = typeof q.label === 'string' ? q.label : ''
     const value = typeof q.value === 'string' && q.value ? q.value : label
     if (q.type === 'location') ctx.shareLocation()
-    else if (q.type === 'event') ctx.sendEvent(value, label.trim().slice(0, MAX_LENGTH))
+    else if (q.type === 'event') ctx.sendEvent(value, label)
     else ctx.sendText(value)
   }
   return html`<div

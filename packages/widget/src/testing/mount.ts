@@ -33,3 +33,13 @@ export async function settle(el: FlowChatElement): Promise<void> {
   await new Promise((r) => setTimeout(r, 0))
   await el.updateComplete
 }
+
+/** Resolves once `check` holds, polling on timers (background tabs get no animation frames). */
+export async function until(check: () => boolean, what: string, el: FlowChatElement): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    await settle(el)
+    if (check()) return
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  throw new Error(`timed out waiting until ${what}`)
+}
