@@ -16,7 +16,7 @@ export interface PackageManifest {
   customElements?: string
   sideEffects?: unknown
   engines?: { node?: string }
-  repository?: { directory?: string }
+  repository?: { url?: string; directory?: string }
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
 }

@@ -4,7 +4,7 @@
 // script, a type check of a consumer, a Node import of the widget and the built widget file in Chromium.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { gzipSync } from 'node:zlib'
@@ -15,6 +15,7 @@ import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStaticServer, type StaticServer } from '../support/static-server.js'
 import { packWorkspace, run, type PackedPackage } from './pack-workspace.js'
+import { brokenLinks } from './readme-links.js'
 
 const root = join(import.meta.dirname, '..', '..')
 const tsc7 = join(root, 'node_modules', 'typescript7', 'bin', 'tsc')
@@ -276,6 +277,28 @@ describe('the packed packages', () => {
     }
   })
 
+  it('link from their README and CHANGELOG only to what a reader on npm can open', () => {
+    const problems: string[] = []
+    for (const p of packed) {
+      const inPackage = (path: string) => join(dir, 'node_modules', p.name, path)
+      const shipped = (path: string) =>
+        p.entries.some((e) => e === `package/${path}` || e.startsWith(`package/${path}/`))
+      const repositoryUrl = (p.manifest.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '')
+      expect(repositoryUrl, `${p.name}: repository.url`).toMatch(/^https:\/\/github\.com\//)
+      for (const path of p.entries.filter((e) => /^package\/[^/]+\.md$/.test(e)).map((e) => e.slice(8))) {
+        const found = brokenLinks(readFileSync(inPackage(path), 'utf8'), {
+          path,
+          shipped,
+          repositoryUrl,
+          repositoryFile: (file) => readIfThere(join(root, file)),
+          shippedMarkdown: (file) => (shipped(file) ? readIfThere(inPackage(file)) : undefined),
+        })
+        problems.push(...found.map((problem) => `${p.name}: ${problem}`))
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
   it('ship source maps whose sources are inlined (no src/ needed)', () => {
     for (const p of packed) {
       for (const file of p.entries.filter((e) => e.endsWith('.js.map'))) {
@@ -432,6 +455,15 @@ describe('installed with npm outside the workspace', () => {
     expect(pageErrors).toEqual([])
   })
 })
+
+/** A file's text, '' for a folder, undefined when there is neither. */
+function readIfThere(path: string): string | undefined {
+  try {
+    return statSync(path).isDirectory() ? '' : readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
 
 /** Every file path in an `exports` map, any depth. */
 function targets(exports: unknown): string[] {
