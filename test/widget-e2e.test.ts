@@ -337,6 +337,61 @@ describe('the built <flow-chat>, served as a static file, against relay + emulat
     await visible(list.getByRole('button', { name: 'More' }))
   }, 90_000)
 
+  it('keeps following the conversation while every reply template and its media load', async () => {
+    // A visitor of their own (a fresh thread) who never scrolls: images, the video's metadata and cards grow after
+    // the jump to the bottom, and the transcript must stay on the newest message without a "new messages" cue.
+    const context = await browser!.newContext({ viewport: { width: 900, height: 760 } })
+    await context.route(
+      (url) => !isLocal(url.href),
+      (route) => route.abort('blockedbyclient'),
+    )
+    const visitor = await context.newPage()
+    visitor.setDefaultTimeout(30_000)
+    try {
+      await visitor.goto(`${site?.origin}/`)
+      const chat = visitor.locator('flow-chat')
+      const area = chat.locator('textarea[part="input"]')
+      await visitor.waitForFunction(() => {
+        const area = document.querySelector('flow-chat')?.shadowRoot?.querySelector('textarea')
+        return area !== null && area !== undefined && !area.disabled
+      })
+      const scrolledOff = async () => {
+        await visitor.waitForFunction(() => {
+          const root = document.querySelector('flow-chat')?.shadowRoot
+          const images = [...(root?.querySelectorAll('img') ?? [])].every((img) => img.complete)
+          const videos = [...(root?.querySelectorAll('video') ?? [])].every((v) => v.readyState >= 1)
+          return images && videos
+        })
+        // Settled: two frames in which the scroll position no longer moves.
+        return chat.locator('.transcript').evaluate(async (el: HTMLElement) => {
+          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve))
+          for (let last = -1; last !== el.scrollTop;) {
+            last = el.scrollTop
+            await frame()
+            await frame()
+          }
+          return el.scrollHeight - el.scrollTop - el.clientHeight
+        })
+      }
+      // Each word with how many bubbles the bot has shown once it answered (help answers with two).
+      for (const [text, bubbles] of [
+        ['help', 2],
+        ['image', 3],
+        ['help', 5],
+        ['video', 6],
+        ['all', 17],
+      ] as const) {
+        await area.fill(text)
+        await area.press('Enter')
+        await visible(chat.locator('[part~="message-bot"] .bubble').nth(bubbles - 1))
+        expect(await scrolledOff(), `after "${text}"`).toBeLessThan(48)
+        expect(await chat.locator('[part="new-messages"]').count(), `after "${text}"`).toBe(0)
+      }
+    } finally {
+      await context.close()
+    }
+  }, 90_000)
+
   it('a postback button, an event button and a quick reply chip each get their answer', async () => {
     // postback: sends its value as the visitor's text; the bot answers with another carousel
     await botMessages().locator('.bubble-buttons').getByRole('button', { name: 'Show a carousel' }).click()

@@ -39,7 +39,9 @@ import { gzipSync } from 'node:zlib'
  * and title to the client, which derives them alike (-13), and the styles lost a redundant `*` (-1); 30,716 once `send()` kept a page's text sent before the chat connected
  * (+33) and refused empty or over-long text (+20), a card's failed image hid (+2) and a newest message of the wrong
  * shape stopped throwing, paid for by the hidden-tab controller reading `notify` itself (-17), one template for the
- * carousel's two nav buttons (-7) and a shorter live-region reader. The budget is
+ * carousel's two nav buttons (-7) and a shorter live-region reader; 30,719 once the transcript kept following when
+ * content grows under it (+39), paid for by a third Terser pass (-10) and the reading position anchored to the
+ * message's element instead of a lookup by id (-27). The budget is
  * issue 15's 30 KB: never raise it to fit a feature without saying what it costs
  * (`node scripts/size-breakdown.ts --files` shows where the
  * bytes go).

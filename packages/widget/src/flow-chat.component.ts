@@ -231,7 +231,7 @@ export class FlowChatElement extends FlowElement {
     const value = String(text ?? '').trim()
     if (!value || value.length > MAX_LENGTH)
       throw new RangeError(`send(text): must be 1 to ${MAX_LENGTH} characters`)
-    this.#send({ type: 'text', text: value })
+    this.#sendText(value)
   }
 
   /**

@@ -31,10 +31,13 @@ export class TranscriptController<T extends { readonly id: string }> implements 
   #end: string | undefined
   #count = WINDOW_PAGE
   #following = true
+  /** The scroll position last seen or set. */
+  #top = 0
   #list: readonly T[] = []
   #start = 0
   #stop = 0
-  #anchor: { id: string; offset: number } | undefined
+  /** The first message in view before an update, and how far below the top it was. */
+  #anchor: { el: HTMLElement; offset: number } | undefined
   #items: readonly T[] = []
   #key: unknown
   #view: (item: T) => TemplateResult = () => {
@@ -94,7 +97,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
   }
 
   hostConnected(): void {
-    this.#resize ??= new ResizeObserver(() => this.#stick())
+    this.#resize ??= new ResizeObserver(() => this.#scroll())
   }
 
   hostDisconnected(): void {
@@ -110,7 +113,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     const top = scroller.scrollTop
     for (const el of scroller.querySelectorAll<HTMLElement>('[data-id]')) {
       if (el.offsetTop + el.offsetHeight > top) {
-        this.#anchor = { id: el.dataset.id ?? '', offset: el.offsetTop - top }
+        this.#anchor = { el, offset: el.offsetTop - top }
         return
       }
     }
@@ -127,20 +130,22 @@ export class TranscriptController<T extends { readonly id: string }> implements 
       this.#resize?.observe(scroller)
       this.#observed = content
     }
-    if (this.#following) {
-      scroller.scrollTop = scroller.scrollHeight
-      return
-    }
+    if (this.#following) return this.#scroll()
+    // Lit updates a message's element in place, and the window moves rows rather than render them again: the
+    // element is still the message's unless it left the window.
     const anchor = this.#anchor
-    if (!anchor) return
-    const el = scroller.querySelector<HTMLElement>(`[data-id="${CSS.escape(anchor.id)}"]`)
-    if (el) scroller.scrollTop = el.offsetTop - anchor.offset
+    if (anchor?.el.isConnected) this.#scroll(anchor.el.offsetTop - anchor.offset)
   }
 
   /** The transcript's scroll listener: moves the window and loads older history at the top. */
   onScroll = (e: Event): void => {
     const scroller = e.currentTarget as HTMLElement
     const { scrollTop, scrollHeight, clientHeight } = scroller
+    // Only the visitor moves the view up. Content that grows in a following view (an image or a video's metadata
+    // loading in the same frame as the jump to the bottom) leaves it short of the bottom, moving down or not at
+    // all: that is not the visitor leaving, nor reaching the top of a short transcript.
+    const up = scrollTop < this.#top
+    this.#top = scrollTop
     const atBottom = scrollHeight - scrollTop - clientHeight < EDGE
     if (atBottom && this.#end !== undefined) {
       // Reading back down through a window that ends before the newest: move it down a page.
@@ -151,13 +156,12 @@ export class TranscriptController<T extends { readonly id: string }> implements 
       this.host.requestUpdate()
       return
     }
-    if (atBottom !== this.#following) {
-      this.#following = atBottom
-      if (atBottom) this.follow()
-      this.host.requestUpdate()
-    }
+    if (atBottom && !this.#following) this.follow()
+    if (!up) return
+    // Moving up leaves the newest message, unless it stays in view; at the top (a short transcript is at both
+    // ends at once) it always does.
+    this.#following &&= atBottom && scrollTop >= EDGE
     if (scrollTop >= EDGE) return
-    this.#following = false
     if (this.#start === 0) {
       // At the top of everything loaded: ask for older history, with room in the window for a page of it.
       this.#count = Math.min(WINDOW_MAX, this.#stop + WINDOW_PAGE)
@@ -173,9 +177,15 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     this.host.requestUpdate()
   }
 
-  #stick(): void {
+  /**
+   * Moves the view to `top`, or without it to the newest message if the visitor follows, and remembers where it
+   * ended (the browser stops at the bottom).
+   */
+  #scroll(top?: number): void {
     const scroller = this.#scroller
-    if (scroller && this.#following) scroller.scrollTop = scroller.scrollHeight
+    if (!scroller || (top === undefined && !this.#following)) return
+    scroller.scrollTop = top ?? scroller.scrollHeight
+    this.#top = scroller.scrollTop
   }
 
   get #scroller(): HTMLElement | null {
