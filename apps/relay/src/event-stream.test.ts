@@ -206,6 +206,45 @@ describe('SSE streams over real sockets', () => {
     expect(es.received[1]!.event).toBe('reply')
   })
 
+  it('sends one reset and then only what follows it when the storage resets a stream during its resume', async () => {
+    const memory = createMemoryStorage()
+    let resetStream: ((reason: string) => void) | undefined
+    let reading = false
+    let releaseRead: () => void = () => undefined
+    const readGate = new Promise<void>((resolve) => (releaseRead = resolve))
+    const storage: EventStorage = {
+      ...memory,
+      subscribe: (stream, listener, onReset) => {
+        resetStream = onReset
+        return memory.subscribe(stream, listener)
+      },
+      read: async (...args) => {
+        reading = true
+        await readGate
+        return memory.read(...args)
+      },
+    }
+    const { open, streamUrl } = await setup({ storage })
+    await webhook('seen')
+    const seen = await memory.lastId({ thread: T })
+    await webhook('old log')
+    const es = open(`${streamUrl}?lastEventId=${seen}`)
+    await until(() => reading, 'the replay to read the log')
+    // Redis restarted empty while the replay read: what the replay or a held live event would send is from before.
+    resetStream!('event gone')
+    await webhook('new log')
+    releaseRead()
+    await until(() => es.received.length === 2, 'the reset and the event after it')
+    expect(es.received.map((e) => (e.event === 'reset' ? 'reset' : e.data.id))).toEqual([
+      'reset',
+      expect.any(String),
+    ])
+    expect(texts(es.received.slice(1))).toEqual(['new log'])
+    await webhook('live')
+    await until(() => es.received.length === 3, 'the live event')
+    expect(texts(es.received.slice(1))).toEqual(['new log', 'live'])
+  })
+
   it('starts with a retry hint, sends heartbeats, honours Last-Event-ID and rejects a malformed one', async () => {
     const { streamUrl, token } = await setup({ heartbeatMs: 50 })
     const res = await rawStream(streamUrl, { authorization: `Bearer ${token}` })

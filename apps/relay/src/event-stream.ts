@@ -92,6 +92,10 @@ function onEnd(res: ServerResponse, finish: () => void): void {
   res.on('error', finish)
 }
 
+/** Tells the client to refetch history: the relay cannot give it what it missed. */
+const resetFrame = (reason: string): SseFrame =>
+  textFrame(`event: ${RESET_EVENT}\ndata: ${JSON.stringify({ reason })}\n\n`)
+
 /** `retry:` and `hello` frames by their two intervals: every stream of a relay starts with the same bytes. */
 const openingFrames = new Map<string, SseFrame>()
 
@@ -137,6 +141,8 @@ class EventStream implements OpenEventStream, SseWriterOptions {
   /** Live events that arrive while a resume replays the log; undefined once live. */
   #held: EventEnvelope[] | undefined
   #done = false
+  /** A reset came while the replay ran: it stops, and sends only what came after the reset. */
+  #replayCut = false
   /** Made when someone waits for the end (a graceful shutdown), not for every stream. */
   #closed: { promise: Promise<void>; resolve: () => void } | undefined
   readonly #res: ServerResponse
@@ -154,10 +160,14 @@ class EventStream implements OpenEventStream, SseWriterOptions {
     this.maxBufferedBytes = options.maxBufferedBytes
     this.#held = options.lastEventId === undefined ? undefined : []
     this.#writer = createSseWriter(res, this)
-    this.#unsubscribe = options.storage.subscribe(options.stream, (event) => {
-      if (this.#held) this.#held.push(event)
-      else this.#send(event)
-    })
+    this.#unsubscribe = options.storage.subscribe(
+      options.stream,
+      (event) => {
+        if (this.#held) this.#held.push(event)
+        else this.#send(event)
+      },
+      (reason) => this.#reset(reason),
+    )
   }
 
   get closed(): Promise<void> {
@@ -209,6 +219,21 @@ class EventStream implements OpenEventStream, SseWriterOptions {
     this.#metrics.eventDelivered()
   }
 
+  /**
+   * The storage lost events this stream may not have sent (Redis restarted empty): the client refetches history, and
+   * the events that follow come from the new log, whose ids may be below the last one sent.
+   */
+  #reset(reason: string): void {
+    if (this.#done) return
+    this.#writer.push(resetFrame(reason))
+    this.#lastSent = undefined
+    // A replay under way reads the old log: what it or the held live events would still send comes before the reset.
+    if (this.#held) {
+      this.#held = []
+      this.#replayCut = true
+    }
+  }
+
   #finish(): void {
     if (this.#done) return
     this.#done = true
@@ -226,10 +251,9 @@ class EventStream implements OpenEventStream, SseWriterOptions {
     for (;;) {
       const page = await storage.read(stream, after, REPLAY_PAGE)
       if (this.#done) return
+      if (this.#replayCut) break
       if (page.reset) {
-        this.#writer.push(
-          textFrame(`event: ${RESET_EVENT}\ndata: ${JSON.stringify({ reason: page.reason })}\n\n`),
-        )
+        this.#writer.push(resetFrame(page.reason))
         break
       }
       for (const event of page.events) {
@@ -242,7 +266,9 @@ class EventStream implements OpenEventStream, SseWriterOptions {
           if (this.#writer.needsDrain) await this.#writer.drained()
         }
         if (this.#done) return
+        if (this.#replayCut) break
       }
+      if (this.#replayCut) break
       const last = page.events.at(-1)
       if (!last || page.events.length < REPLAY_PAGE) break
       after = last.id

@@ -342,7 +342,13 @@ describe('redis storage while Redis is down', () => {
     const other = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
     opened.push(s, other)
     const early: EventEnvelope[] = []
-    s.subscribe({ thread: 'early' }, (e) => early.push(e))
+    // Resets by subscriber: only one that got an event of the log Redis lost has anything to refetch.
+    const resets: string[] = []
+    s.subscribe(
+      { thread: 'early' },
+      (e) => early.push(e),
+      () => resets.push('early'),
+    )
     await s.lastId('operators')
     await other.append({ key: 'before', envelope: testEnvelope('early', 'before') })
     await until(() => early.length === 1, 'the event before the outage')
@@ -350,12 +356,20 @@ describe('redis storage while Redis is down', () => {
     await redis.stop()
     // Its starting point cannot be read from Redis now: it starts from the clock.
     const during: EventEnvelope[] = []
-    s.subscribe({ thread: 'during' }, (e) => during.push(e))
+    s.subscribe(
+      { thread: 'during' },
+      (e) => during.push(e),
+      () => resets.push('during'),
+    )
     await expect(s.lastId({ thread: 'during' })).rejects.toThrow()
     await redis.start()
     await back(s, other)
     const after: EventEnvelope[] = []
-    s.subscribe({ thread: 'after' }, (e) => after.push(e))
+    s.subscribe(
+      { thread: 'after' },
+      (e) => after.push(e),
+      () => resets.push('after'),
+    )
     // Its starting point is read before anything appended below.
     await s.lastId('operators')
     for (const thread of ['early', 'during', 'after']) {
@@ -363,6 +377,7 @@ describe('redis storage while Redis is down', () => {
     }
     await until(() => early.length === 2 && during.length === 1 && after.length === 1, 'every event after it')
     expect([early, during, after].map(texts)).toEqual([['before', 'after'], ['after'], ['after']])
+    expect(resets).toEqual(['early'])
   })
 
   it('delivers to a new subscriber when Redis restarted empty and its new ids are below those the tail saw', async () => {

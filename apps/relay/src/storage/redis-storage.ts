@@ -254,14 +254,22 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       return { operators: [newest(0)], thread: threadId === undefined ? '0-0' : newest(1) }
     })
 
-  /** A subscriber's own stream after an id, for the live tail's catch-up after a gap. */
-  const after = (filter: TailFilter, afterId: string, limit: number) =>
+  /**
+   * A subscriber's own stream after an id, for the live tail's catch-up after a gap; with `check`, undefined when the
+   * id is not retained (the subscriber must reset).
+   */
+  const after = (filter: TailFilter, afterId: string, limit: number, check: boolean) =>
     withCommands(async (redis) => {
       if (sharded && filter === 'operators') {
-        return (await readShards(redis, merge, afterId, limit, false, durableShards(redis))).entries
+        const merged = await readShards(redis, merge, afterId, limit, check, durableShards(redis))
+        return merged.reset ? undefined : merged.entries
       }
       const key = streamKey(filter === 'operators' ? 'operators' : { thread: filter.threadId })
-      const entries = toEntries(await redis.xrange(key, `(${afterId}`, '+', 'COUNT', limit))
+      const reply = check
+        ? await runScript(redis, readScript, [key], [afterId, limit, config.maxAgeMs])
+        : await redis.xrange(key, `(${afterId}`, '+', 'COUNT', limit)
+      if (reply === null) return undefined
+      const entries = toEntries(reply)
       if (config.minReplicas > 0 && entries.length > 0) await durable(redis)
       return entries
     })
@@ -396,11 +404,12 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
       return typeof reply === 'string' ? reply : undefined
     },
 
-    subscribe(stream: StreamKey, listener: (event: EventEnvelope) => void): () => void {
+    subscribe(stream, listener, onReset): () => void {
       if (closed) return () => undefined
       return liveTail().subscribe(
         stream === 'operators' ? 'operators' : { threadId: stream.thread },
         listener,
+        onReset,
       )
     },
 

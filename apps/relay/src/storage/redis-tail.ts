@@ -27,8 +27,16 @@ export interface OperatorsTailOptions {
    * before an append of this process is answered before it, which is what makes "from now on" exact.
    */
   head: (threadId: string | undefined) => Promise<{ operators: readonly string[]; thread: string }>
-  /** Entries of a subscriber's own stream after an id (exclusive), oldest first, for catching up after a gap. */
-  after: (filter: TailFilter, afterId: string, limit: number) => Promise<{ id: string; json: string }[]>
+  /**
+   * Entries of a subscriber's own stream after an id (exclusive), oldest first, for catching up after a gap. With
+   * `check`, undefined when that id is no longer retained (as `read` answers a reset): what followed it may be gone.
+   */
+  after: (
+    filter: TailFilter,
+    afterId: string,
+    limit: number,
+    check: boolean,
+  ) => Promise<{ id: string; json: string }[] | undefined>
   /** How long a source waits (also the longest an idle loop lingers after its last subscriber). */
   blockMs: number
   /** Most entries taken per catch-up read. */
@@ -42,8 +50,11 @@ export type TailFilter = { threadId: string } | 'operators'
 interface Subscriber {
   filter: TailFilter
   listener: (event: EventEnvelope) => void
+  onReset: ((reason: string) => void) | undefined
   /** The newest id (of its own stream) it was given or need not be given; until known, entries wait. */
   last: string | undefined
+  /** `last` was read from this clock while Redis was down (see `headFromClock`): no id its stream ever held. */
+  guessed: boolean
   /**
    * Operators over several shards: the newest id of each shard when it subscribed (ids of a shard up to it came
    * before the subscription), until the tail is past all of them.
@@ -53,7 +64,11 @@ interface Subscriber {
 }
 
 export interface OperatorsTail {
-  subscribe(filter: TailFilter, listener: (event: EventEnvelope) => void): () => void
+  subscribe(
+    filter: TailFilter,
+    listener: (event: EventEnvelope) => void,
+    onReset?: (reason: string) => void,
+  ): () => void
   close(): Promise<void>
 }
 
@@ -66,13 +81,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const headFromClock = () => `${Date.now() - 1_000}-0`
 
 /**
- * Where the tail reads on from when its cursor's entry is gone. Trimming removes the oldest entries, so then all
- * that is left comes after the cursor, and reading from the start reads the same. But a Redis restarted empty
- * hands out new ids from its clock, which can be below the cursor (a clock behind the old one: another host, a
- * clock stepped back): read from the cursor, every event appended until that clock passes it would be skipped,
- * for every subscriber, also those that subscribed after the restart. Subscribers still get nothing twice: each
- * takes only ids above the last one it got, so one that got ids from before the restart above the new ones still
- * skips them until the clock passes its last id.
+ * Where the tail reads on from when its cursor's entry is gone, and where a reset subscriber starts. Trimming removes
+ * the oldest entries, so then all that is left comes after the cursor, and reading from the start reads the same.
+ * But a Redis restarted empty hands out new ids from its clock, which can be below the cursor (a clock behind the
+ * old one: another host, a clock stepped back): read from the cursor, every event appended until that clock passes
+ * it would be skipped, for every subscriber, also those that subscribed after the restart. A subscriber whose last
+ * id is gone with the old log is reset (see `catchUp`) and takes the new log from its start, whatever its ids.
  */
 const restartCursor = '0-0'
 
@@ -86,8 +100,9 @@ const restartCursor = '0-0'
  * The loop runs only while someone listens. When its connection drops it waits for ioredis to reconnect
  * and goes on from the last id it saw. If that id was trimmed meanwhile (or Redis restarted empty), the
  * operators' stream no longer shows what was missed, so each thread subscriber catches up from its thread's
- * stream instead, and the loop reads the operators' stream from its start (see `restartCursor`). Each
- * subscriber remembers the newest id it got, so nothing reaches it twice.
+ * stream instead, and the loop reads the operators' stream from its start (see `restartCursor`); one whose last id
+ * is gone from its own stream too is reset (`onReset`). Each subscriber remembers the newest id it got, so nothing
+ * reaches it twice.
  *
  * @example
  * const tail = createOperatorsTail({ source, head, after, blockMs: 5000, batch: 500, onError })
@@ -115,6 +130,7 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     if (subscriber.last === undefined || !newer(subscriber.last)) return
     if (subscriber.floors !== undefined && !aboveFloor(subscriber, id)) return
     subscriber.last = id
+    subscriber.guessed = false
     try {
       subscriber.listener(envelope())
     } catch (error) {
@@ -148,13 +164,24 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
     }
   }
 
-  /** After a gap in the operators' stream: every subscriber reads its own stream after the last id it got. */
+  /**
+   * After a gap in the operators' stream: every subscriber reads its own stream after the last id it got. One whose
+   * last id is gone from its stream (Redis restarted empty, or trimmed past it) may have missed events that no read
+   * can give it: it is told to reset, as a client resuming from that id would be, and reads its stream from the start.
+   * Read from its last id, it would get nothing while the new log's ids stay below it: a live stream gone silent.
+   */
   async function catchUp(): Promise<void> {
     for (const subscriber of [...subscribers]) {
       for (;;) {
         const last = subscriber.last
         if (last === undefined || !subscribers.has(subscriber)) break
-        const entries = await options.after(subscriber.filter, last, options.batch)
+        // A start from the clock, or from an empty stream, is no entry a log could have lost.
+        const check = !subscriber.guessed && last !== restartCursor
+        const entries = await options.after(subscriber.filter, last, options.batch, check)
+        if (entries === undefined) {
+          reset(subscriber, `event ${last} is not in the retained log`)
+          continue
+        }
         for (const entry of entries) offer(subscriber, entry.id, () => toEnvelope(entry.json, entry.id))
         if (entries.length < options.batch) break
       }
@@ -191,8 +218,16 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
   }
 
   return {
-    subscribe(filter, listener) {
-      const subscriber: Subscriber = { filter, listener, last: undefined, floors: undefined, pending: [] }
+    subscribe(filter, listener, onReset) {
+      const subscriber: Subscriber = {
+        filter,
+        listener,
+        onReset,
+        last: undefined,
+        guessed: false,
+        floors: undefined,
+        pending: [],
+      }
       subscribers.add(subscriber)
       const index = filter === 'operators' ? operators : threadSet(filter.threadId)
       index.add(subscriber)
@@ -203,7 +238,10 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
           if (ids.operators.length > 1) subscriber.floors = ids.operators
           release(subscriber, oldest(ids.operators))
         },
-        () => release(subscriber, headFromClock()),
+        () => {
+          subscriber.guessed = true
+          release(subscriber, headFromClock())
+        },
       )
       loop ??= run(head.then((ids) => oldest(ids.operators)))
       return () => {
@@ -231,6 +269,17 @@ export function createOperatorsTail(options: OperatorsTailOptions): OperatorsTai
       byThread.set(threadId, set)
     }
     return set
+  }
+
+  function reset(subscriber: Subscriber, reason: string): void {
+    subscriber.last = restartCursor
+    subscriber.guessed = false
+    subscriber.floors = undefined
+    try {
+      subscriber.onReset?.(reason)
+    } catch (error) {
+      options.onError(error)
+    }
   }
 
   function release(subscriber: Subscriber, last: string): void {

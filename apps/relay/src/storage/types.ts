@@ -46,8 +46,16 @@ export interface EventStorage {
   /**
    * Calls `listener` with every event appended to the stream from now on, by any instance, in order.
    * Returns the function that stops it.
+   *
+   * When events the listener should have got are gone before it got them (Redis restarted empty, or trimmed past
+   * them while the live tail was away), a backend calls `onReset` with the reason, as `read` would answer a reset,
+   * and then hands the listener the stream's events from its new start: their ids may be below those it got.
    */
-  subscribe(stream: StreamKey, listener: (event: EventEnvelope) => void): () => void
+  subscribe(
+    stream: StreamKey,
+    listener: (event: EventEnvelope) => void,
+    onReset?: (reason: string) => void,
+  ): () => void
   /** True when the backend answers. */
   ready(): Promise<boolean>
   close(): Promise<void>

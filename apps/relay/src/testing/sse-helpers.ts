@@ -8,9 +8,9 @@ export function countingStorage(inner: EventStorage = createMemoryStorage()) {
   let active = 0
   const storage: EventStorage = {
     ...inner,
-    subscribe(stream, listener) {
+    subscribe(stream, listener, onReset) {
       active++
-      const off = inner.subscribe(stream, listener)
+      const off = inner.subscribe(stream, listener, onReset)
       let done = false
       return () => {
         if (done) return
