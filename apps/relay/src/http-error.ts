@@ -165,15 +165,19 @@ function answer(
   }
 }
 
-/** Shorthand for the relay's own errors: `throw httpError('forbidden', 'This token is for another thread.')`. */
+/**
+ * Shorthand for the relay's own errors: `throw httpError('forbidden', 'This token is for another thread.')`. A
+ * `cause` reaches the log line of a 5xx answer, never the client.
+ */
 export function httpError(
   code: FlowErrorCode,
   message: string,
-  options: { path?: string; retryAfterSeconds?: number } = {},
+  options: { path?: string; retryAfterSeconds?: number; cause?: unknown } = {},
 ): FlowError {
   return new FlowError(code, message, {
     ...(options.path === undefined ? {} : { path: options.path }),
     ...(options.retryAfterSeconds === undefined ? {} : { retryAfterMs: options.retryAfterSeconds * 1000 }),
+    ...(options.cause === undefined ? {} : { cause: options.cause }),
   })
 }
 

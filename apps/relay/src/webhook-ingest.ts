@@ -23,7 +23,9 @@ export interface WebhookIngest {
   /**
    * Checks the secret the delivery came with, then checks, decodes and stores its raw body. Resolves `duplicate`
    * once stored; throws the relay's HTTP errors (404 wrong secret, 400 bad JSON or not an event, 413 too large
-   * once stored, 503 storage failed) after counting the rejection in the metrics.
+   * once stored, 503 storage failed, with the storage's error as its `cause`) after counting the rejection in the
+   * metrics. It logs nothing: the caller logs the answer (`answerError`), with the storage's reason in that one
+   * line. `log` is not used any more; the ingest benchmark (test/bench) still passes it.
    */
   accept(secret: string, raw: Buffer, log: FastifyBaseLogger): Promise<{ duplicate: boolean }>
 }
@@ -51,7 +53,7 @@ export function createWebhookIngest(context: {
   return {
     secretMatches,
 
-    async accept(secret, raw, log) {
+    async accept(secret, raw) {
       if (!secretMatches(secret)) {
         metrics.webhookRejected('secret')
         throw webhookNotFound()
@@ -122,9 +124,10 @@ export function createWebhookIngest(context: {
         })
       } catch (error) {
         metrics.webhookRejected('storage')
-        log.error({ err: error }, 'webhook not stored: storage failed')
+        // Logged once, where the 503 is answered (`answerError`), with the storage's reason as its cause.
         throw httpError(FlowErrorCode.unavailable, 'The relay could not store the event; retry later.', {
           retryAfterSeconds: 5,
+          cause: error,
         })
       }
       if (result.duplicate) metrics.webhookDeduplicated()

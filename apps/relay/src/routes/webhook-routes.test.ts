@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import type { EventStorage } from '../storage/types.js'
-import { createTestRelay } from '../testing/fake-flow.js'
+import { captureLogs, createTestRelay } from '../testing/fake-flow.js'
 import type { Relay } from '../relay.js'
 
 const reply = (threadId: string, text = 'Hi') =>
@@ -121,5 +121,34 @@ describe('webhook ingest', () => {
     failing = false
     const ok = await post(reply('t1'))
     expect(ok.json()).toEqual({ status: 'ok', duplicate: false })
+  })
+
+  it('logs a delivery the storage refused once, with the reason, on both HTTP paths', async () => {
+    const inner = createMemoryStorage()
+    const storage: EventStorage = { ...inner, append: () => Promise.reject(new Error('Command timed out')) }
+    const logs = captureLogs()
+    const made = await createTestRelay({ storage, logger: logs.logger })
+    relay = made.relay
+    await relay.listen()
+    // Through Fastify (inject), and through the fast path ahead of it (a real socket).
+    const injected = await relay.app.inject({
+      method: 'POST',
+      url: `/webhooks/${made.secrets.webhookSecret}`,
+      payload: reply('t1'),
+      headers: { 'content-type': 'application/json' },
+    })
+    const fast = await fetch(relay.webhookUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: reply('t2'),
+    })
+    expect([injected.statusCode, fast.status]).toEqual([503, 503])
+    // One line per refused delivery: an outage at 1,000 deliveries/s is 1,000 error lines a second, not 2,000.
+    const errors = logs.lines.map((line) => JSON.parse(line) as { level: number; err?: { message: string } })
+    const failures = errors.filter((line) => line.level >= 50)
+    expect(failures.map((line) => line.err?.message)).toEqual([
+      expect.stringContaining('Command timed out'),
+      expect.stringContaining('Command timed out'),
+    ])
   })
 })
