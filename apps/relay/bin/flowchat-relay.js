@@ -29,10 +29,25 @@ if (tsx === undefined) {
   }
   await import(pathToFileURL(dist).href)
 } else {
+  // The relay runs in a process group of its own, so it hears each stop once, from this process: in ours, a signal to
+  // the whole group (Ctrl-C in a shell, `pnpm start` stopping its script) reached it twice, directly and passed on,
+  // and it took one Ctrl-C for two (exit at once, cutting in-flight requests). A group signal that ends this process
+  // without a word (SIGKILL) then no longer reaches it: it stops itself, gracefully, once this process is gone (its
+  // IPC channel closes), and the channel does not keep it running otherwise.
+  const stopWithParent =
+    'data:text/javascript,process.channel.unref();process.on("disconnect",()=>process.kill(process.pid,"SIGTERM"))'
   const child = spawn(
     process.execPath,
-    ['--conditions=@flowchat/source', '--import', tsx, source, ...process.argv.slice(2)],
-    { stdio: 'inherit' },
+    [
+      '--conditions=@flowchat/source',
+      '--import',
+      stopWithParent,
+      '--import',
+      tsx,
+      source,
+      ...process.argv.slice(2),
+    ],
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true },
   )
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => child.kill(signal))

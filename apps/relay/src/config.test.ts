@@ -480,6 +480,59 @@ describe('the CLI', { timeout: 60_000 }, () => {
     }
   })
 
+  it('one Ctrl-C (SIGINT to its whole process group) stops gracefully, answering the send in flight', async () => {
+    // Flow.ai holds the send until the relay says it is stopping, then answers: the send must get its 202.
+    const held: ServerResponse[] = []
+    const flow = createServer((_req, res) => held.push(res))
+    await new Promise<void>((resolve) => flow.listen(0, '127.0.0.1', resolve))
+    const flowPort = (flow.address() as { port: number }).port
+    // A process group of its own, as a shell gives a foreground command: Ctrl-C signals all of that group.
+    const child = spawn(process.execPath, [bin, '--port', '0', '--log-level', 'info'], {
+      env: { PATH: process.env.PATH, ...env(), FLOWCHAT_FLOW_BASE_URL: `http://127.0.0.1:${flowPort}/` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    )
+    try {
+      await vi.waitFor(() => expect(stdout).toMatch(/listening on (\S+) /), { timeout: 20_000, interval: 50 })
+      const url = /listening on (\S+) /.exec(stdout)![1]!
+      const session = (await (await fetch(`${url}/v1/sessions`, { method: 'POST' })).json()) as {
+        threadId: string
+        token: string
+      }
+      const send = fetch(`${url}/v1/threads/${encodeURIComponent(session.threadId)}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'text', text: 'hi' }),
+      }).then(
+        (response) => response.status,
+        () => 'no answer',
+      )
+      await vi.waitFor(() => expect(held.length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 })
+      // The bin wrapper runs the relay in a child process: when both heard the group's SIGINT and the wrapper passed
+      // its own on, the relay took it for Ctrl-C pressed twice and exited at once, cutting the send.
+      process.kill(-child.pid!, 'SIGINT')
+      await vi.waitFor(() => expect(stdout).toContain('stopping'), { timeout: 10_000, interval: 20 })
+      for (const res of held)
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
+      expect(await send).toBe(202)
+      expect(await exited).toEqual({ code: 0, signal: null })
+      expect(stdout).not.toContain('second signal')
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+      for (const res of held) res.destroy()
+      await new Promise((resolve) => flow.close(resolve))
+    }
+  })
+
   it('a second SIGTERM while stopping exits at once (143), logged, without waiting for a send to Flow.ai', async () => {
     // A Flow.ai that never answers keeps a send in flight, so the graceful close has something to wait for.
     const held: ServerResponse[] = []
