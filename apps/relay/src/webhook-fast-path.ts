@@ -78,7 +78,7 @@ export function createWebhookFastPath(
 
   async function answer(res: ServerResponse, secret: string, raw: Buffer, reqLog: FastifyBaseLogger) {
     try {
-      const { duplicate } = await ingest.accept(secret, raw, reqLog)
+      const { duplicate } = await ingest.accept(secret, raw)
       const body = webhookAnswer(duplicate)
       // The answer to nearly every delivery: its headers are built once (a closing relay adds `Connection: close`).
       if (closing()) send(res, 200, body)

@@ -1,5 +1,4 @@
 import { hash, timingSafeEqual } from 'node:crypto'
-import type { FastifyBaseLogger } from 'fastify'
 import { decodeWebhookHead, FlowErrorCode, PROJECT_KINDS, safeParse, threadIdSchema } from '@flowchat/core'
 import { httpError } from './http-error.js'
 import { assertEventSize, assertJsonDepth } from './ingest-limits.js'
@@ -25,9 +24,9 @@ export interface WebhookIngest {
    * once stored; throws the relay's HTTP errors (404 wrong secret, 400 bad JSON or not an event, 413 too large
    * once stored, 503 storage failed, with the storage's error as its `cause`) after counting the rejection in the
    * metrics. It logs nothing: the caller logs the answer (`answerError`), with the storage's reason in that one
-   * line. `log` is not used any more; the ingest benchmark (test/bench) still passes it.
+   * line.
    */
-  accept(secret: string, raw: Buffer, log: FastifyBaseLogger): Promise<{ duplicate: boolean }>
+  accept(secret: string, raw: Buffer): Promise<{ duplicate: boolean }>
 }
 
 /**
@@ -37,7 +36,7 @@ export interface WebhookIngest {
  *
  * @example
  * const ingest = createWebhookIngest(context)
- * const { duplicate } = await ingest.accept(params.secret, rawBody, request.log)
+ * const { duplicate } = await ingest.accept(params.secret, rawBody)
  */
 export function createWebhookIngest(context: {
   storage: RelayContext['storage']

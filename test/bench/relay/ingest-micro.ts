@@ -10,7 +10,7 @@ import { webhookBody } from '../lib/webhook-body.js'
 import { GCProfiler } from 'node:v8'
 import { createMemoryStorage } from '../../../apps/relay/src/storage/memory-storage.js'
 import { eventFrame, type SseFrame } from '../../../apps/relay/src/sse-writer.js'
-import { createWebhookIngest, type WebhookIngest } from '../../../apps/relay/src/webhook-ingest.js'
+import { createWebhookIngest } from '../../../apps/relay/src/webhook-ingest.js'
 import type { RelayMetrics } from '../../../apps/relay/src/metrics.js'
 import { option } from '../lib/argv.js'
 import { freshSecrets } from './relay-config.js'
@@ -27,7 +27,6 @@ const metrics = {
 } as unknown as RelayMetrics
 const { webhookSecret } = freshSecrets()
 const ingest = createWebhookIngest({ storage, metrics, settings: { webhookSecret, bodyLimitBytes: 1 << 20 } })
-const log = { error: noop } as unknown as Parameters<WebhookIngest['accept']>[2]
 
 const threads = Array.from({ length: 1000 }, (_, i) => `ingest|t${i}`)
 // One reader per thread: it frames each event as an SSE stream does, and keeps the frame as a queue would.
@@ -48,7 +47,7 @@ async function run(count: number): Promise<void> {
   const cpu0 = process.cpuUsage()
   const main0 = process.threadCpuUsage()
   for (let i = 0; i < count; i++) {
-    await ingest.accept(webhookSecret, bodies[i]!, log)
+    await ingest.accept(webhookSecret, bodies[i]!)
     // A stream's queue is written and emptied once per turn or so.
     if (queued.length > 16) queued.length = 0
   }

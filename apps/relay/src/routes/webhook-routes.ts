@@ -40,7 +40,7 @@ export function webhookRoutes(context: RelayContext, ingest: WebhookIngest) {
       { ...deps, rawBody: true, fastify: { ...deps.fastify, bodyLimit: settings.bodyLimitBytes } },
       async ({ params }, request, reply) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-        const { duplicate } = await ingest.accept(params.secret, raw, request.log)
+        const { duplicate } = await ingest.accept(params.secret, raw)
         return reply.code(200).type('application/json; charset=utf-8').send(webhookAnswer(duplicate))
       },
     )
