@@ -221,16 +221,16 @@ export class FlowChatElement extends FlowElement {
   }
 
   /**
-   * Sends a text message as the visitor, as if typed in the composer: 1 to 255 characters once trimmed, else a
-   * `RangeError` that says so. Text sent before the chat connected goes once it has (unless `reset()` came first).
+   * Sends a text message as the visitor, as if typed in the composer. Empty text (once trimmed) sends nothing, as
+   * the composer does; over 255 characters is a `RangeError` that says so, rather than a message cut short. Text
+   * sent before the chat connected goes once it has (unless `reset()` came first).
    *
    * @example
    * chat.open(); chat.send('I have a question about my order')
    */
   send(text: string): void {
     const value = String(text ?? '').trim()
-    if (!value || value.length > MAX_LENGTH)
-      throw new RangeError(`send(text): must be 1 to ${MAX_LENGTH} characters`)
+    if (value.length > MAX_LENGTH) throw new RangeError(`send(text): at most ${MAX_LENGTH} characters`)
     this.#sendText(value)
   }
 
@@ -342,10 +342,12 @@ export class FlowChatElement extends FlowElement {
 
   /** Sends `input`, and tells the page what was sent: `detail`, or `input` itself when that says it already. */
   #send(input: SendInput, detail = input as SentDetail): void {
+    // Asked here, in the visitor's gesture (or the page's call), not when a send queued before the chat connected
+    // goes: a browser ignores a permission request that no gesture started.
+    this.#hidden.ask()
     const handle = this.#session.handle
     if (!handle) return void this.#early.push([input, detail])
     this.#transcript.follow()
-    this.#hidden.ask()
     try {
       handle.send(input).subscribe({ error: () => undefined })
     } catch {
