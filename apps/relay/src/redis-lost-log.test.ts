@@ -30,9 +30,10 @@ describe('a relay on Redis that restarts empty', () => {
   })
   afterAll(() => redis?.stop())
 
-  it('tells a live client to reset when the new ids are below its last one, then streams the new events', async () => {
+  /** A relay on the private Redis, with a thread client and an operator client open on it. */
+  async function start(shards: number) {
     const keyPrefix = randomPrefix('lost-log')
-    const storage = createRedisStorage({ url: redis.url, keyPrefix, onError: () => undefined })
+    const storage = createRedisStorage({ url: redis.url, keyPrefix, shards, onError: () => undefined })
     const made = await createTestRelay({ storage })
     relay = made.relay
     const base = await relay.listen()
@@ -44,11 +45,27 @@ describe('a relay on Redis that restarts empty', () => {
           body: JSON.stringify({ type: 'message', payload: { threadId: T, messages: [{ fallback: text }] } }),
         })
       ).status
-    const token = await relay.issueToken({ threadId: T })
-    const client = openEventSource(`${base}/v1/threads/${encodeURIComponent(T)}/events`, token)
-    closing.push(() => client.source.close())
-    await client.opened
+    const open = async (path: string, token: string) => {
+      const client = openEventSource(`${base}${path}`, token)
+      closing.push(() => client.source.close())
+      await client.opened
+      return client
+    }
+    const client = await open(
+      `/v1/threads/${encodeURIComponent(T)}/events`,
+      await relay.issueToken({ threadId: T }),
+    )
+    const operator = await open('/v1/events', await relay.issueToken({ operator: 'ops' }))
+    const restart = async () => {
+      await redis.stop()
+      await redis.start()
+      await until(() => storage.ready(), 'the storage to answer again')
+    }
+    return { keyPrefix, webhook, client, operator, restart }
+  }
 
+  it('tells a live client to reset when the new ids are below its last one, then streams the new events', async () => {
+    const { keyPrefix, webhook, client, restart } = await start(1)
     expect(await webhook('before')).toBe(200)
     // The Redis before the restart ran a minute ahead (a clock stepped back, or the restart is on another host):
     // its ids are above every id the Redis after the restart gives out for a minute.
@@ -61,9 +78,7 @@ describe('a relay on Redis that restarts empty', () => {
     expect(await webhook('ahead')).toBe(200)
     await until(() => client.received.length === 2, 'the events before the restart')
 
-    await redis.stop()
-    await redis.start()
-    await until(() => storage.ready(), 'the storage to answer again')
+    await restart()
     expect(await webhook('after')).toBe(200)
     // Silence here was the defect: the stream skipped every event until the new clock passed the old ids.
     await until(() => client.received.length === 4, 'a reset and the event after the restart')
@@ -72,4 +87,28 @@ describe('a relay on Redis that restarts empty', () => {
     expect(texts(client.received)).toEqual(['before', 'ahead', 'reset', 'after', 'later'])
     expect(client.received[2]!.data.reason).toEqual(expect.stringContaining('not in the retained log'))
   })
+
+  // The operators' stream over several shards is read and checked through the shard merge, not one stream.
+  it.each([1, 3])(
+    'tells live thread and operator clients to reset once, then streams on (%i shards)',
+    async (shards) => {
+      const { webhook, client, operator, restart } = await start(shards)
+      expect(await webhook('before')).toBe(200)
+      await until(() => client.received.length === 1 && operator.received.length === 1, 'the first event')
+      await restart()
+      expect(await webhook('after')).toBe(200)
+      expect(await webhook('later')).toBe(200)
+      for (const [name, stream] of [
+        ['thread', client],
+        ['operator', operator],
+      ] as const) {
+        await until(
+          () => texts(stream.received).at(-1) === 'later',
+          `the ${name} client to get the last event`,
+        )
+        // Without the reset, a client whose last id went with the old log could skip the new log's lower ids.
+        expect(texts(stream.received), name).toEqual(['before', 'reset', 'after', 'later'])
+      }
+    },
+  )
 })

@@ -29,13 +29,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export function createShardedSource(options: ShardedSourceOptions): OperatorsSource {
   const connections = new Map<number, RedisClient>()
   const doorbells = new Map<number, Promise<void>>()
+  /** Connections that were ready once: a read failing on one of them means Redis went away. */
+  const connected = new WeakSet<RedisClient>()
+  /** Why a shard's blocking read failed on a connection that had been ready, until `next` reports it. */
+  let lost: Error | undefined
 
   const connection = (shard: number) => {
-    let redis = connections.get(shard)
-    if (!redis) {
-      redis = options.blocking(shard)
-      connections.set(shard, redis)
-    }
+    const known = connections.get(shard)
+    if (known) return known
+    const redis = options.blocking(shard)
+    redis.once('ready', () => connected.add(redis))
+    connections.set(shard, redis)
     return redis
   }
 
@@ -43,13 +47,18 @@ export function createShardedSource(options: ShardedSourceOptions): OperatorsSou
   function anyNews(cursor: string): Promise<void> {
     for (let shard = 0; shard < options.shards; shard++) {
       if (doorbells.has(shard)) continue
-      const ring = connection(shard)
+      const redis = connection(shard)
+      const ring = redis
         .xread('COUNT', 1, 'BLOCK', options.blockMs, 'STREAMS', options.key(shard), cursor)
         .then(
           () => undefined,
-          // A fresh or reconnecting connection refuses commands (no offline queue): wake the loop a little later,
-          // and let its reads (on the commands connection) report a real outage.
-          () => sleep(100).then(() => undefined),
+          // A fresh connection refuses commands until it is ready (no offline queue): wake the loop a little later.
+          // One that was ready lost Redis: `next` reports it, so the tail checks that its cursor is still in the log
+          // (Redis may have restarted empty), even when the commands connection came back before it read again.
+          (error: unknown) => {
+            if (connected.has(redis)) lost ??= error instanceof Error ? error : new Error(String(error))
+            return sleep(100).then(() => undefined)
+          },
         )
         .finally(() => doorbells.delete(shard))
       doorbells.set(shard, ring)
@@ -59,6 +68,11 @@ export function createShardedSource(options: ShardedSourceOptions): OperatorsSou
 
   return {
     async next(cursor): Promise<StoredEntry[]> {
+      if (lost !== undefined) {
+        const error = lost
+        lost = undefined
+        throw error
+      }
       const round = await readShardsOnce(options.commands, options, cursor, options.batch, false)
       if (round.entries.length > 0) {
         if (options.durable) {
