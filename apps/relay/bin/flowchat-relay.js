@@ -47,8 +47,13 @@ if (tsx === undefined) {
       source,
       ...process.argv.slice(2),
     ],
-    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true },
+    // Windows has no process groups to leave; there `detached` would open a console window of its own.
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: process.platform !== 'win32' },
   )
+  child.on('error', (error) => {
+    console.error(`flowchat-relay: could not start the relay from its source: ${error.message}`)
+    process.exit(1)
+  })
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => child.kill(signal))
   }

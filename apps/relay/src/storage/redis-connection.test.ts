@@ -7,14 +7,7 @@ import {
   type RedisClient,
 } from './redis-connection.js'
 import { requireRedis, testRedisUrl } from './redis-test-support.js'
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+import { until } from '../testing/sse-helpers.js'
 
 describe('a Redis connection of the relay', () => {
   beforeAll(() => requireRedis(testRedisUrl))
@@ -50,9 +43,14 @@ describe('a Redis connection of the relay', () => {
       const errors: Error[] = []
       const redis = connect(errors)
       await whenReady(redis, 2_000)
+      let connecting = false
+      redis.on('connecting', () => (connecting = true))
       const ended = once(redis, 'end')
       await closeRedisConnection(redis, { graceful })
       await ended
+      // A connection ended without the relay asking connects again 100 ms later: none starts in three times that.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(connecting).toBe(false)
       expect(redis.status).toBe('end')
       expect(errors).toEqual([])
     }
