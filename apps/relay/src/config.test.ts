@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -480,23 +480,35 @@ describe('the CLI', { timeout: 60_000 }, () => {
     }
   })
 
-  it('one Ctrl-C (SIGINT to its whole process group) stops gracefully, answering the send in flight', async () => {
-    // Flow.ai holds the send until the relay says it is stopping, then answers: the send must get its 202.
+  /**
+   * The CLI against a Flow.ai that holds every send, once a visitor's send is in flight: what a stop must answer.
+   * `detached` gives it a process group of its own, as a shell gives a foreground command.
+   */
+  async function relayWithSendInFlight({ detached = false } = {}) {
     const held: ServerResponse[] = []
     const flow = createServer((_req, res) => held.push(res))
     await new Promise<void>((resolve) => flow.listen(0, '127.0.0.1', resolve))
     const flowPort = (flow.address() as { port: number }).port
-    // A process group of its own, as a shell gives a foreground command: Ctrl-C signals all of that group.
     const child = spawn(process.execPath, [bin, '--port', '0', '--log-level', 'info'], {
       env: { PATH: process.env.PATH, ...env(), FLOWCHAT_FLOW_BASE_URL: `http://127.0.0.1:${flowPort}/` },
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
+      detached,
     })
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       child.on('exit', (code, signal) => resolve({ code, signal })),
     )
+    const stop = async () => {
+      try {
+        if (detached) process.kill(-child.pid!, 'SIGKILL')
+        else child.kill('SIGKILL')
+      } catch {
+        // Already gone.
+      }
+      for (const res of held) res.destroy()
+      await new Promise((resolve) => flow.close(resolve))
+    }
     try {
       await vi.waitFor(() => expect(stdout).toMatch(/listening on (\S+) /), { timeout: 20_000, interval: 50 })
       const url = /listening on (\S+) /.exec(stdout)![1]!
@@ -513,76 +525,49 @@ describe('the CLI', { timeout: 60_000 }, () => {
         () => 'no answer',
       )
       await vi.waitFor(() => expect(held.length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 })
+      const stopping = () =>
+        vi.waitFor(() => expect(stdout).toContain('stopping'), { timeout: 10_000, interval: 20 })
+      return { child, held, send, exited, stopping, stdout: () => stdout, stop }
+    } catch (error) {
+      await stop()
+      throw error
+    }
+  }
+
+  it('one Ctrl-C (SIGINT to its whole process group) stops gracefully, answering the send in flight', async () => {
+    const relay = await relayWithSendInFlight({ detached: true })
+    try {
       // The bin wrapper runs the relay in a child process: when both heard the group's SIGINT and the wrapper passed
       // its own on, the relay took it for Ctrl-C pressed twice and exited at once, cutting the send.
-      process.kill(-child.pid!, 'SIGINT')
-      await vi.waitFor(() => expect(stdout).toContain('stopping'), { timeout: 10_000, interval: 20 })
-      for (const res of held)
+      process.kill(-relay.child.pid!, 'SIGINT')
+      await relay.stopping()
+      // Flow.ai answers once the relay is stopping: the send must still get its 202.
+      for (const res of relay.held)
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
-      expect(await send).toBe(202)
-      expect(await exited).toEqual({ code: 0, signal: null })
-      expect(stdout).not.toContain('second signal')
+      expect(await relay.send).toBe(202)
+      expect(await relay.exited).toEqual({ code: 0, signal: null })
+      expect(relay.stdout()).not.toContain('second signal')
     } finally {
-      try {
-        process.kill(-child.pid!, 'SIGKILL')
-      } catch {
-        // Already gone.
-      }
-      for (const res of held) res.destroy()
-      await new Promise((resolve) => flow.close(resolve))
+      await relay.stop()
     }
   })
 
   it('a second SIGTERM while stopping exits at once (143), logged, without waiting for a send to Flow.ai', async () => {
-    // A Flow.ai that never answers keeps a send in flight, so the graceful close has something to wait for.
-    const held: ServerResponse[] = []
-    const received: IncomingMessage[] = []
-    const flow = createServer((req, res) => {
-      received.push(req)
-      held.push(res)
-    })
-    await new Promise<void>((resolve) => flow.listen(0, '127.0.0.1', resolve))
-    const flowPort = (flow.address() as { port: number }).port
-    const child = spawn(process.execPath, [bin, '--port', '0', '--log-level', 'info'], {
-      env: {
-        PATH: process.env.PATH,
-        ...env(),
-        FLOWCHAT_FLOW_BASE_URL: `http://127.0.0.1:${flowPort}/`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
-    )
+    // Flow.ai never answers: the send stays in flight, so the graceful close has something to wait for.
+    const relay = await relayWithSendInFlight()
     try {
-      await vi.waitFor(() => expect(stdout).toMatch(/listening on (\S+) /), { timeout: 20_000, interval: 50 })
-      const url = /listening on (\S+) /.exec(stdout)![1]!
-      const session = (await (await fetch(`${url}/v1/sessions`, { method: 'POST' })).json()) as {
-        threadId: string
-        token: string
-      }
-      const send = fetch(`${url}/v1/threads/${encodeURIComponent(session.threadId)}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'text', text: 'hi' }),
-      }).catch(() => undefined)
-      await vi.waitFor(() => expect(received.length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 })
-      child.kill('SIGTERM')
-      await vi.waitFor(() => expect(stdout).toContain('stopping'), { timeout: 10_000, interval: 20 })
-      child.kill('SIGTERM')
+      relay.child.kill('SIGTERM')
+      await relay.stopping()
+      relay.child.kill('SIGTERM')
       const end = await Promise.race([
-        exited,
+        relay.exited,
         new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5000)),
       ])
       expect(end).toEqual({ code: 143, signal: null })
-      expect(stdout).toContain('second signal while stopping: exiting at once')
-      await send
+      expect(relay.stdout()).toContain('second signal while stopping: exiting at once')
+      await relay.send
     } finally {
-      child.kill('SIGKILL')
-      for (const res of held) res.destroy()
-      await new Promise((resolve) => flow.close(resolve))
+      await relay.stop()
     }
   })
 
