@@ -53,6 +53,37 @@ describe('createOperatorChat', () => {
     chat.close()
   })
 
+  it('lists the threads again when the relay says the stream cannot resume (a thread may have begun meanwhile)', async () => {
+    FakeEventSource.reset()
+    const listed = [['t1'], ['t2', 't1']]
+    let lists = 0
+    const fetch = (async (input: string) => {
+      await Promise.resolve()
+      if (new URL(input).pathname !== '/v1/threads') return json(404, {})
+      return json(200, { threads: listed[Math.min(lists++, 1)], page: 1, pages: 1 })
+    }) as typeof globalThis.fetch
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
+      fetch,
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+      scheduler: new VirtualTimeScheduler(),
+    })
+    const seen: string[][] = []
+    const sub = chat.threads$.subscribe((threads) => seen.push(threads.map((t) => t.threadId)))
+    await settle()
+    expect(seen.at(-1)).toEqual(['t1'])
+    const source = FakeEventSource.last()
+    source.open()
+    source.emit('reset', { reason: 'event 5-0 is not in the retained log' })
+    await settle()
+    expect(lists).toBe(2)
+    expect(seen.at(-1)).toEqual(expect.arrayContaining(['t1', 't2']))
+    sub.unsubscribe()
+    chat.close()
+  })
+
   it.each(['close', 'reset'] as const)('ends its streams on %s', (end) => {
     const chat = createOperatorChat({
       relayUrl: 'http://relay.test',

@@ -58,7 +58,11 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
     ...(options.backoff ? { backoff: options.backoff } : {}),
   }).pipe(
     tap((signal) => {
-      if (signal.type === 'reset') lastId = undefined
+      if (signal.type === 'reset') {
+        lastId = undefined
+        // The relay cannot say what this stream missed: threads that began meanwhile show up from the list.
+        listThreads()
+      }
       if (signal.type === 'connection') operatorConnection$.next(signal.connection)
       if (signal.type !== 'envelope') return
       const { envelope } = signal
@@ -81,12 +85,15 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
     if (next !== threadsState$.value) threadsState$.next(next)
   }
   const operator = createOperatorApi(http, session, (threadId) => dispatch({ type: 'thread/read', threadId }))
-  // Loading the list and folding events in run once while anyone watches; each subscriber reads the state.
-  const threadsEffects$ = defer(() => {
+  function listThreads(): void {
     operator
       .threads(1)
       .then((page) => dispatch({ type: 'threads/listed', threadIds: page.threads, at: scheduler.now() }))
       .catch(() => undefined)
+  }
+  // Loading the list and folding events in run once while anyone watches; each subscriber reads the state.
+  const threadsEffects$ = defer(() => {
+    listThreads()
     return events$.pipe(tap((envelope) => dispatch({ type: 'envelope/received', envelope })))
   }).pipe(ignoreElements(), share({ resetOnRefCountZero: true }))
   const threads$: Observable<readonly ThreadSummary[]> = merge(
