@@ -14,6 +14,7 @@ import {
   type PrivateRedis,
 } from '../apps/relay/src/storage/redis-test-support.js'
 import { startStack, transcript, when, type Stack } from './client-stack.js'
+import { until } from './relay-cluster-support.js'
 
 /** A frame of the relay's SSE stream as the client's `fetch` received it. */
 interface Frame {
@@ -318,13 +319,4 @@ async function within<T>(promise: Promise<T>, what: () => string, timeoutMs = 15
     timer = setTimeout(() => reject(new Error(`timed out waiting for ${what()}`)), timeoutMs)
   })
   return Promise.race([promise, late]).finally(() => clearTimeout(timer))
-}
-
-/** Waits until `condition` holds, polling (the test's own timeout bounds the wait). */
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
 }

@@ -76,8 +76,8 @@ export function headingAnchors(markdown: string): Set<string> {
 /**
  * What is wrong with each link of a shipped Markdown file, one line each (empty: all good). A relative link must reach
  * a file of the tarball; a link to the package's own repository on GitHub (`/blob/<ref>/…`, `/tree/<ref>/…`, or a raw
- * file on raw.githubusercontent.com) must name a file or folder the repository holds; an anchor must name a heading of the file it points into. Other
- * absolute URLs are not fetched.
+ * file on raw.githubusercontent.com) must name a file or folder the repository holds; an anchor must name a heading of
+ * the file it points into. Other absolute URLs are not fetched.
  *
  * @example
  * brokenLinks('[protocol](../../docs/relay-protocol.md)', context)

@@ -246,16 +246,20 @@ class EventStream implements OpenEventStream, SseWriterOptions {
   }
 
   async #replay(storage: EventStorage, stream: StreamKey, lastEventId: string): Promise<void> {
+    await this.#replayLog(storage, stream, lastEventId)
+    if (this.#done) return
+    const pending = this.#held ?? []
+    this.#held = undefined
+    for (const event of pending) this.#send(event)
+  }
+
+  /** Sends the log after `after` a page at a time, until its end, a reset (the log's or the storage's), or the end. */
+  async #replayLog(storage: EventStorage, stream: StreamKey, after: string): Promise<void> {
     const res = this.#res
-    let after = lastEventId
     for (;;) {
       const page = await storage.read(stream, after, REPLAY_PAGE)
-      if (this.#done) return
-      if (this.#replayCut) break
-      if (page.reset) {
-        this.#writer.push(resetFrame(page.reason))
-        break
-      }
+      if (this.#done || this.#replayCut) return
+      if (page.reset) return this.#writer.push(resetFrame(page.reason))
       for (const event of page.events) {
         this.#send(event)
         // Memory storage answers a read at once: without waiting for the socket, a long gap would pile up in
@@ -265,16 +269,11 @@ class EventStream implements OpenEventStream, SseWriterOptions {
           this.#writer.flush()
           if (this.#writer.needsDrain) await this.#writer.drained()
         }
-        if (this.#done) return
-        if (this.#replayCut) break
+        if (this.#done || this.#replayCut) return
       }
-      if (this.#replayCut) break
       const last = page.events.at(-1)
-      if (!last || page.events.length < REPLAY_PAGE) break
+      if (!last || page.events.length < REPLAY_PAGE) return
       after = last.id
     }
-    const pending = this.#held ?? []
-    this.#held = undefined
-    for (const event of pending) this.#send(event)
   }
 }

@@ -35,17 +35,16 @@ import { gzipSync } from 'node:zlib'
  * review's fixes (underscore locales +13, the unread count's plural +2, the session start tried again +25) were paid
  * for by the close icon as a × glyph (-9, which also made it visible), one launcher selector (-12) and a shorter
  * session start (-19); 30,729 bytes after later defect fixes, 30,669 once `codeForStatus` read a table (-8), Terser
- * made arrows of function expressions (-22), a send was its own sent detail (-16), an upload left its media type
- * and title to the client, which derives them alike (-13), and the styles lost a redundant `*` (-1); 30,716 once `send()` kept a page's text sent before the chat connected
- * (+33) and refused empty or over-long text (+20), a card's failed image hid (+2) and a newest message of the wrong
- * shape stopped throwing, paid for by the hidden-tab controller reading `notify` itself (-17), one template for the
- * carousel's two nav buttons (-7) and a shorter live-region reader; 30,719 once the transcript kept following when
- * content grows under it (+39), paid for by a third Terser pass (-10) and the reading position anchored to the
- * message's element instead of a lookup by id (-27); 30,718 once empty text from `send()` sent nothing again
- * instead of throwing (-1). The budget is
- * issue 15's 30 KB: never raise it to fit a feature without saying what it costs
- * (`node scripts/size-breakdown.ts --files` shows where the
- * bytes go).
+ * made arrows of function expressions (-22), a send was its own sent detail (-16), an upload left its media type and
+ * title to the client, which derives them alike (-13), and the styles lost a redundant `*` (-1); 30,716 once
+ * `send()` kept a page's text sent before the chat connected (+33) and refused empty or over-long text (+20), a
+ * card's failed image hid (+2) and a newest message of the wrong shape stopped throwing, paid for by the hidden-tab
+ * controller reading `notify` itself (-17), one template for the carousel's two nav buttons (-7) and a shorter
+ * live-region reader; 30,719 once the transcript kept following when content grows under it (+39), paid for by a
+ * third Terser pass (-10) and the reading position anchored to the message's element instead of a lookup by id
+ * (-27); 30,718 once empty text from `send()` sent nothing again instead of throwing (-1). The budget is issue 15's
+ * 30 KB: never raise it to fit a feature without saying what it costs (`node scripts/size-breakdown.ts --files`
+ * shows where the bytes go).
  */
 export const BUNDLE_BUDGET_BYTES = 30 * 1024
 

@@ -5,17 +5,16 @@ import type { Plugin } from 'vite'
 const MAP_COMMENT = /\n\/\/# sourceMappingURL=(\S+)\s*$/
 
 /**
- * A second minifier pass over the single file, after Rolldown's own (Oxc): Terser, with its default (safe)
- * compress options, inlines the functions Oxc leaves as single-use declarations and evaluates what it can
- * (-0.25 KB gzip), in three passes where two left some of it (-10 B). One option more: `keep_fargs: false` drops unused trailing parameters (-20 B), which only a
- * function's `length` would show and no code in the file reads it (Lit, RxJS and this code base call
- * functions, never count their parameters). And `unsafe_arrows`: a function expression whose body reads neither
- * `this` nor `arguments` becomes an arrow (-22 B), which differs only in having no `prototype` and refusing `new`;
- * no code in the file constructs a function expression or reads its prototype (RxJS's error classes, the only
- * functions it constructs that are not classes, read `this`, so they stay functions). Legal comments stay, each
- * distinct one once. The source map
- * follows the code, sources and their text alike, in memory (`size-breakdown.ts` attributes bytes with it) and
- * in the `.map` file with its comment when the build writes one.
+ * A second minifier pass over the single file, after Rolldown's own (Oxc): Terser, with its default (safe) compress
+ * options, inlines the functions Oxc leaves as single-use declarations and evaluates what it can (-0.25 KB gzip), in
+ * three passes where two left some of it (-10 B). One option more: `keep_fargs: false` drops unused trailing
+ * parameters (-20 B), which only a function's `length` would show and no code in the file reads it (Lit, RxJS and
+ * this code base call functions, never count their parameters). And `unsafe_arrows`: a function expression whose
+ * body reads neither `this` nor `arguments` becomes an arrow (-22 B), which differs only in having no `prototype`
+ * and refusing `new`; no code in the file constructs a function expression or reads its prototype (RxJS's error
+ * classes, the only functions it constructs that are not classes, read `this`, so they stay functions). Legal
+ * comments stay, each distinct one once. The source map follows the code, sources and their text alike, in memory
+ * (`size-breakdown.ts` attributes bytes with it) and in the `.map` file with its comment when the build writes one.
  *
  * @example
  * build({ plugins: [terserPass()] })

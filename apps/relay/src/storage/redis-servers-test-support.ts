@@ -1,8 +1,8 @@
 /**
- * Test support (not shipped: imported by tests only): private Redis topologies started on spare ports and
- * stopped by PID, a Sentinel-managed master with a replica and three sentinels, and a three-master Redis
- * Cluster (with replicas if asked). Every process started is listed, so `stopAllRedisServers()` in `afterAll` stops what a failed test
- * left behind, and every temp dir is removed.
+ * Test support (not shipped: imported by tests only): private Redis topologies started on spare ports and stopped by
+ * PID, a Sentinel-managed master with a replica and three sentinels, and a three-master Redis Cluster (with replicas
+ * if asked). Every process started is listed, so `stopAllRedisServers()` in `afterAll` stops what a failed test left
+ * behind, and every temp dir is removed.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'

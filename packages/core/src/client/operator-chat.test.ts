@@ -20,6 +20,25 @@ function completions(chat: OperatorChat): string[] {
   return completed
 }
 
+/** An operator chat on `fetch` and a fake EventSource, watched: `lists` holds the thread ids `threads$` showed. */
+function watchedThreads(operatorToken: string, fetch: typeof globalThis.fetch) {
+  const chat = createOperatorChat({
+    relayUrl: 'http://relay.test',
+    session: { operatorToken },
+    fetch,
+    EventSource: FakeEventSource as never,
+    storage: createMemoryStorage(),
+    scheduler: new VirtualTimeScheduler(),
+  })
+  const lists: string[][] = []
+  const sub = chat.threads$.subscribe((threads) => lists.push(threads.map((t) => t.threadId)))
+  const stop = () => {
+    sub.unsubscribe()
+    chat.close()
+  }
+  return { lists, stop }
+}
+
 describe('createOperatorChat', () => {
   it('asks for the thread list with the operator token, on the very first subscription', async () => {
     const token = fakeJwt({ iat: 0, exp: 3600, scope: 'operator' })
@@ -34,23 +53,13 @@ describe('createOperatorChat', () => {
       }
       return json(401, { error: { code: 'unauthorized', message: 'no token' } })
     }) as typeof globalThis.fetch
-    const chat = createOperatorChat({
-      relayUrl: 'http://relay.test',
-      session: { operatorToken: token },
-      fetch,
-      EventSource: FakeEventSource as never,
-      storage: createMemoryStorage(),
-      scheduler: new VirtualTimeScheduler(),
-    })
-    const lists: string[][] = []
-    const sub = chat.threads$.subscribe((threads) => lists.push(threads.map((t) => t.threadId)))
+    const { lists, stop } = watchedThreads(token, fetch)
     await settle()
     expect(calls.filter((c) => c.path === '/v1/threads')).toEqual([
       { path: '/v1/threads', auth: `Bearer ${token}` },
     ])
     expect(lists.at(-1)).toEqual(['t2', 't1'])
-    sub.unsubscribe()
-    chat.close()
+    stop()
   })
 
   it('lists the threads again when the relay says the stream cannot resume (a thread may have begun meanwhile)', async () => {
@@ -62,16 +71,7 @@ describe('createOperatorChat', () => {
       if (new URL(input).pathname !== '/v1/threads') return json(404, {})
       return json(200, { threads: listed[Math.min(lists++, 1)], page: 1, pages: 1 })
     }) as typeof globalThis.fetch
-    const chat = createOperatorChat({
-      relayUrl: 'http://relay.test',
-      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
-      fetch,
-      EventSource: FakeEventSource as never,
-      storage: createMemoryStorage(),
-      scheduler: new VirtualTimeScheduler(),
-    })
-    const seen: string[][] = []
-    const sub = chat.threads$.subscribe((threads) => seen.push(threads.map((t) => t.threadId)))
+    const { lists: seen, stop } = watchedThreads(fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }), fetch)
     await settle()
     expect(seen.at(-1)).toEqual(['t1'])
     const source = FakeEventSource.last()
@@ -80,8 +80,7 @@ describe('createOperatorChat', () => {
     await settle()
     expect(lists).toBe(2)
     expect(seen.at(-1)).toEqual(expect.arrayContaining(['t1', 't2']))
-    sub.unsubscribe()
-    chat.close()
+    stop()
   })
 
   it.each(['close', 'reset'] as const)('ends its streams on %s', (end) => {
