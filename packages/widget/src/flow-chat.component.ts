@@ -300,21 +300,17 @@ export class FlowChatElement extends FlowElement {
     const last = previous.at(-1)
     let from = 0
     if (last) {
-      from = next.length - 1
-      while (from >= 0 && next[from]?.id !== last.id) from--
-      if (from < 0) return this.#remember(next)
-      from++
+      from = next.findLastIndex((m) => m?.id === last.id) + 1
+      if (!from) return this.#remember(next)
     } else {
       this.#seen.clear()
     }
-    const fresh: ChatMessage[] = []
-    for (let i = from; i < next.length; i++) {
-      const m = next[i] as ChatMessage
-      if (this.#seen.has(m.id)) continue
+    // Every id from `from` on is seen from now on (the whole list when it replaced the previous one).
+    const fresh = next.slice(from).filter((m) => {
+      if (this.#seen.has(m.id)) return false
       this.#seen.add(m.id)
-      if (!m.own && (last || m.createdAt >= this.#session.connectedAt - 5_000)) fresh.push(m)
-    }
-    if (!last) this.#remember(next)
+      return !m.own && (last || m.createdAt >= this.#session.connectedAt - 5_000)
+    })
     for (const message of fresh) this.dispatchEvent(new FlowChatMessageReceivedEvent(message))
     if (fresh.length === 0) return
     this.#transcript.arrived(fresh.length)

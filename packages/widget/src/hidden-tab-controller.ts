@@ -31,7 +31,7 @@ export class HiddenTabController implements ReactiveController {
 
   /** Asks for permission to notify, if the visitor opted in and was not asked yet. Call from a user gesture. */
   ask(): void {
-    if (this.#host.notify && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+    if (this.#host.notify && globalThis.Notification?.permission === 'default') {
       void Notification.requestPermission().catch(() => undefined)
     }
   }
@@ -43,7 +43,7 @@ export class HiddenTabController implements ReactiveController {
     this.#count++
     document.title = `(${this.#count}) ${this.#title}`
     try {
-      if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
+      if (globalThis.Notification?.permission === 'granted') {
         new Notification(title, { body, tag: 'flow-chat' })
       }
     } catch {

@@ -24,13 +24,17 @@ export class OpeningHoursController {
   #call = 0
   #timer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(private readonly host: ReactiveControllerHost) {}
+  readonly #host: ReactiveControllerHost
+
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host
+  }
 
   /** Follows a client's opening (none: stops, and counts as open). A failed answer shows no closing banner. */
   follow(chat?: FlowChat): void {
     clearTimeout(this.#timer)
     this.state = { open: true }
-    this.host.requestUpdate()
+    this.#host.requestUpdate()
     this.#ask(chat, ++this.#call)
   }
 
@@ -52,7 +56,7 @@ export class OpeningHoursController {
         (answer) => {
           if (!answer || call !== this.#call) return
           this.state = answer
-          this.host.requestUpdate()
+          this.#host.requestUpdate()
           later(answer.nextChangeInMs ?? 864e5)
         },
         () => {

@@ -47,10 +47,12 @@ export class TranscriptController<T extends { readonly id: string }> implements 
   #resize: ResizeObserver | undefined
   #observed: Element | undefined
 
-  constructor(
-    private readonly host: Host,
-    private readonly loadOlder: () => void,
-  ) {
+  readonly #host: Host
+  readonly #loadOlder: () => void
+
+  constructor(host: Host, loadOlder: () => void) {
+    this.#host = host
+    this.#loadOlder = loadOlder
     host.addController(this)
   }
 
@@ -65,8 +67,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     let stop = list.length
     if (this.#end !== undefined) {
       // Searching from the newest end: a visitor reading back is near it far more often than not.
-      let at = list.length - 1
-      while (at >= 0 && list[at]?.id !== this.#end) at--
+      const at = list.findLastIndex((m) => m?.id === this.#end)
       if (at < 0) this.#end = undefined
       else stop = at + 1
     }
@@ -82,7 +83,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     this.#count = WINDOW_PAGE
     this.#following = true
     this.unseen = 0
-    this.host.requestUpdate()
+    this.#host.requestUpdate()
   }
 
   /** Tells the controller that `count` messages from others arrived. */
@@ -92,7 +93,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
       // New messages render below, out of view: the window grows rather than drop messages above the
       // visitor (past its maximum it does, and the anchoring keeps what they read in place).
       if (this.#end === undefined) this.#count = Math.min(WINDOW_MAX, this.#count + count)
-      this.host.requestUpdate()
+      this.#host.requestUpdate()
     }
   }
 
@@ -153,7 +154,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
       this.#end = next >= this.#list.length - 1 ? undefined : this.#list[next]?.id
       this.#count = Math.min(WINDOW_MAX, this.#count + WINDOW_PAGE)
       this.#following = false
-      this.host.requestUpdate()
+      this.#host.requestUpdate()
       return
     }
     if (atBottom && !this.#following) this.follow()
@@ -165,7 +166,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
     if (this.#start === 0) {
       // At the top of everything loaded: ask for older history, with room in the window for a page of it.
       this.#count = Math.min(WINDOW_MAX, this.#stop + WINDOW_PAGE)
-      this.loadOlder()
+      this.#loadOlder()
       return
     }
     this.#count += WINDOW_PAGE
@@ -174,7 +175,7 @@ export class TranscriptController<T extends { readonly id: string }> implements 
       this.#end = this.#list[this.#stop - 1 - (this.#count - WINDOW_MAX)]?.id
       this.#count = WINDOW_MAX
     }
-    this.host.requestUpdate()
+    this.#host.requestUpdate()
   }
 
   /**
@@ -189,6 +190,6 @@ export class TranscriptController<T extends { readonly id: string }> implements 
   }
 
   get #scroller(): HTMLElement | null {
-    return this.host.renderRoot.querySelector<HTMLElement>('.transcript')
+    return this.#host.renderRoot.querySelector<HTMLElement>('.transcript')
   }
 }

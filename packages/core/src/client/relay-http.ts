@@ -94,7 +94,7 @@ export function createRelayHttp(options: {
     return `${options.relayUrl}${path}${qs ? `?${qs}` : ''}`
   }
 
-  async function send(method: string, path: string, req: RelayRequest<unknown>): Promise<unknown> {
+  async function send(method: string, path: string, req: RelayRequest<unknown> = {}): Promise<unknown> {
     const token = req.token === undefined ? options.token() : req.token
     const headers: Record<string, string> = { accept: 'application/json' }
     if (token) headers.authorization = `Bearer ${token}`
@@ -126,6 +126,6 @@ export function createRelayHttp(options: {
 
   return {
     url,
-    request: (method, path, req = {}) => send(method, path, req) as never,
+    request: send as RelayHttp['request'],
   }
 }
