@@ -30,6 +30,7 @@ import { renderQuickReplies } from './templates/quick-replies.js'
 import { styles } from './flow-chat.styles.js'
 import { UnreadController } from './unread-controller.js'
 import { formatDate } from './date-format.js'
+import { textOf } from './read-fields.js'
 
 /**
  * `<flow-chat>`: a chat with a Flow.ai bot (and human agents) through a flowchat relay.
@@ -325,15 +326,18 @@ export class FlowChatElement extends FlowElement {
     for (const m of list) this.#seen.add(m.id)
   }
 
-  /** What the live region says for a message from someone else: who, and its text. */
+  /**
+   * What the live region (and a hidden tab's notification) says for a message from someone else: who, and its
+   * text, else its fallback. Only strings are read out: a field of the wrong shape is left out.
+   */
   #spoken(m: ChatMessage): string {
     const s = this.#text
-    const who = m.senderName || (m.sender === 'agent' ? s.agent : s.bot)
+    const who = textOf(m.senderName) || (m.sender === 'agent' ? s.agent : s.bot)
     const text = templatesOf(m)
-      .map((t) => t.type === 'text' && t.payload?.text)
+      .map((t) => t.type === 'text' && textOf(t.payload?.text))
       .filter(Boolean)
       .join(' ')
-    return `${who}: ${text || m.fallback || ''}`.trim()
+    return `${who}: ${text || textOf(m.fallback)}`.trim()
   }
 
   /** Sends `input`, and tells the page what was sent: `detail`, or `input` itself when that says it already. */

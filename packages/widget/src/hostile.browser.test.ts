@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing'
 import type { Template } from '@flowchat/core/schemas'
 import type { ChatMessage } from './client-types.js'
-import { botMessage } from './testing/fake-chat.js'
+import { botMessage, ownMessage } from './testing/fake-chat.js'
 import { mount, settle } from './testing/mount.js'
 
 declare global {
@@ -123,7 +123,15 @@ describe('<flow-chat> hostile input', () => {
   it('survives a newest message of the wrong shape, on start and as it arrives', async () => {
     // The newest message is where the quick replies and the live region read it: a shape those did not expect
     // once threw from render, and the window stopped updating.
-    const shapes = [null, 'x', [null], [{ type: 'text', payload: null }], [{ type: 'text' }], { length: 1 }]
+    const shapes = [
+      null,
+      'x',
+      [null],
+      [{ type: 'text', payload: null }],
+      [{ type: 'text' }],
+      { length: 1 },
+      [{ type: 'text', payload: { text: 'Pick', quickReplies: [null, 3, { label: 'Yes', type: 'text' }] } }],
+    ]
     for (const templates of shapes) {
       const { root, fake, el } = await mount()
       const junk = () => ({ ...botMessage([]), templates, fallback: 'Fallback' }) as unknown as ChatMessage
@@ -138,6 +146,56 @@ describe('<flow-chat> hostile input', () => {
       await settle(el)
       expect(root.querySelector('.transcript')!.textContent, JSON.stringify(templates)).to.contain('alive')
     }
+  })
+
+  it('reads out only strings: a text that is not one is left out and the fallback read instead', async () => {
+    const { root, fake, el } = await mount()
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hello' } }])])
+    await settle(el)
+    const live = root.querySelector('[role=status][aria-live=polite]')!
+    const arrives = async (texts: unknown[], fallback: unknown) => {
+      const templates = texts.map((text) => ({ type: 'text', payload: { text } }))
+      fake.messages$.next([
+        ...fake.messages$.value,
+        { ...botMessage([]), templates, fallback } as unknown as ChatMessage,
+      ])
+      await settle(el)
+      return live.textContent?.trim()
+    }
+    expect(await arrives([{ html: '<b>x</b>' }, 'Fine'], 'Rate us')).to.eq('Bot: Fine')
+    expect(await arrives([7], 'Rate us')).to.eq('Bot: Rate us')
+    // Shown as any payload that does not fit its type: the fallback, not an empty bubble.
+    expect([...root.querySelectorAll('.bubble-text .fallback')].at(-1)?.textContent).to.eq('Rate us')
+    expect(await arrives([{}], { not: 'text' })).to.eq('Bot:')
+  })
+
+  it('never shows "[object Object]" for a field of the wrong shape', async () => {
+    const { root, fake, el } = await mount()
+    const object = { an: 'object' }
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hello' } }])])
+    await settle(el)
+    fake.messages$.next([
+      ...fake.messages$.value,
+      { ...ownMessage('Mine'), state: 'failed', error: object } as unknown as ChatMessage,
+      botMessage(
+        [
+          { type: 'text', payload: { text: object } },
+          { type: 'text', payload: { text: 'Pick', quickReplies: [{ label: object, type: 'text' }] } },
+          { type: 'card', payload: { title: object, subtitle: object } },
+          { type: 'carousel', payload: { cards: [{ title: object }, { title: 'B' }] } },
+          { type: 'buttons', payload: { title: object, buttons: [] } },
+          { type: 'location', payload: { title: object, lat: '52.1', long: '4.3' } },
+          { type: 'other', originalType: 'x', payload: {}, reason: 'unsupported type' },
+        ] as unknown as Template[],
+        { sender: 'agent', senderName: object, fallback: object } as unknown as Partial<ChatMessage>,
+      ),
+    ])
+    fake.connection$.next({ state: 'failed', reason: object } as never)
+    await settle(el)
+    // Text content and attributes (labels) alike: the shadow root's markup.
+    expect(root.innerHTML).to.not.contain('object Object')
+    expect(root.querySelector('.message.agent .sender')!.textContent).to.eq('Agent')
+    expect(root.querySelectorAll('[part~=quick-reply]').length, 'the newest message has a chip').to.eq(1)
   })
 
   it('keeps very long text inside the window', async () => {

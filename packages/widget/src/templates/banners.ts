@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { SessionController } from '../session-controller.js'
 import { format, type FlowChatStrings } from '../strings.js'
+import { textOf } from '../read-fields.js'
 
 /** What the banners show: the session's connection, queue, bot status, opening hours and error. */
 export type BannerState = Pick<SessionController, 'connection' | 'queued' | 'botStatus' | 'opening' | 'error'>
@@ -33,7 +34,7 @@ export function renderBanners(
       queued > 0 ? format(s.offlineQueued, { count: queued }, locale) : s.offline,
     )
   } else if (c?.state === 'failed') {
-    connection = banner('failed', format(s.connectionFailed, { reason: String(c.reason ?? '') }), 'alert')
+    connection = banner('failed', format(s.connectionFailed, { reason: textOf(c.reason) }), 'alert')
   }
   const bot =
     state.botStatus.value?.state === 'handover'

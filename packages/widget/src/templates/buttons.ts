@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { Button, ButtonsTemplate } from '@flowchat/core/schemas'
 import { safeLinkUrl, telUrl } from '../safe-url.js'
 import type { TemplateContext } from './context.js'
+import { objectsOf, textOf } from '../read-fields.js'
 
 /**
  * One reply button. `url` and `webview` open a safe link in a new tab, `phone` a `tel:` link, `event` triggers
@@ -12,8 +13,7 @@ import type { TemplateContext } from './context.js'
  * renderButton({ type: 'url', label: 'Docs', value: 'https://flow.ai' }, ctx)
  */
 export function renderButton(button: Button, ctx: TemplateContext): TemplateResult {
-  if (typeof button !== 'object' || button === null) return html``
-  const label = typeof button.label === 'string' ? button.label : ''
+  const label = textOf(button.label)
   const value = typeof button.value === 'string' ? button.value : label
   switch (button.type) {
     case 'url':
@@ -52,13 +52,13 @@ export function renderButton(button: Button, ctx: TemplateContext): TemplateResu
 }
 
 /**
- * A row of buttons, or nothing for none.
+ * A row of buttons (entries that are not objects left out), or nothing for none.
  *
  * @example
  * renderButtonRow(card.buttons, ctx)
  */
 export function renderButtonRow(buttons: readonly Button[] | undefined, ctx: TemplateContext) {
-  const list: readonly Button[] = Array.isArray(buttons) ? buttons : []
+  const list = objectsOf<Button>(buttons)
   if (list.length === 0) return nothing
   return html`<div class="buttons">${list.map((b) => renderButton(b, ctx))}</div>`
 }
@@ -71,7 +71,7 @@ export function renderButtonRow(buttons: readonly Button[] | undefined, ctx: Tem
  */
 export function renderButtons(payload: ButtonsTemplate, ctx: TemplateContext): TemplateResult {
   return html`<div class="buttons-template">
-    ${payload.title ? html`<p class="text" dir="auto">${payload.title}</p>` : nothing}
+    ${textOf(payload.title) ? html`<p class="text" dir="auto">${payload.title}</p>` : nothing}
     ${renderButtonRow(payload.buttons, ctx)}
   </div>`
 }

@@ -4,6 +4,7 @@ import { safeSourceUrl } from '../safe-url.js'
 import { renderButtonRow } from './buttons.js'
 import type { TemplateContext } from './context.js'
 import { broken } from './media.js'
+import { textOf } from '../read-fields.js'
 
 /**
  * What a card and a list item both show: media (when its URL is safe to load), title, subtitle and buttons.
@@ -22,8 +23,8 @@ export function renderCardContent(item: CardTemplate, ctx: TemplateContext) {
             html`<img class="card-media" src=${src} alt="" loading="lazy" @error=${broken} />`
     }
     <div class="card-body">
-      ${item.title ? html`<h3 class="card-title" dir="auto">${item.title}</h3>` : nothing}
-      ${item.subtitle ? html`<p class="card-subtitle" dir="auto">${item.subtitle}</p>` : nothing}
+      ${textOf(item.title) ? html`<h3 class="card-title" dir="auto">${item.title}</h3>` : nothing}
+      ${textOf(item.subtitle) ? html`<p class="card-subtitle" dir="auto">${item.subtitle}</p>` : nothing}
     </div>
     ${renderButtonRow(item.buttons, ctx)}`
 }
@@ -35,7 +36,7 @@ export function renderCardContent(item: CardTemplate, ctx: TemplateContext) {
  * renderCard({ title: 'Shoes', subtitle: '€ 50', buttons: [] }, ctx)
  */
 export function renderCard(payload: CardTemplate, ctx: TemplateContext, label?: string): TemplateResult {
-  return html`<article class="card" part="card" aria-label=${label ?? payload.title ?? nothing}>
+  return html`<article class="card" part="card" aria-label=${label ?? (textOf(payload.title) || nothing)}>
     ${renderCardContent(payload, ctx)}
   </article>`
 }

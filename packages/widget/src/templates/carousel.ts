@@ -3,6 +3,7 @@ import type { CarouselTemplate } from '@flowchat/core/schemas'
 import { format } from '../strings.js'
 import { renderCard } from './card.js'
 import type { TemplateContext } from './context.js'
+import { textOf } from '../read-fields.js'
 
 /** Scrolls the carousel track by one card; `dir` is -1 or 1 in reading order (so RTL works). */
 function step(event: Event, dir: -1 | 1): void {
@@ -34,7 +35,7 @@ export function renderCarousel(payload: CarouselTemplate, ctx: TemplateContext):
             ${renderCard(
               card,
               ctx,
-              `${card.title ?? ''} (${format(ctx.strings.cardOf, { index: i + 1, count: cards.length })})`,
+              `${textOf(card.title)} (${format(ctx.strings.cardOf, { index: i + 1, count: cards.length })})`,
             )}
           </div>`,
       )}

@@ -2,6 +2,7 @@ import { html, type TemplateResult } from 'lit/html.js'
 import type { LocationTemplate } from '@flowchat/core/schemas'
 import { mapUrl } from '../safe-url.js'
 import type { TemplateContext } from './context.js'
+import { textOf } from '../read-fields.js'
 
 /**
  * A location as a link to OpenStreetMap, labelled with its title (or the coordinates).
@@ -11,7 +12,7 @@ import type { TemplateContext } from './context.js'
  */
 export function renderLocation(payload: LocationTemplate, ctx: TemplateContext): TemplateResult {
   const href = mapUrl(payload.lat, payload.long)
-  const label = payload.title || `${String(payload.lat)}, ${String(payload.long)}`
+  const label = textOf(payload.title) || `${String(payload.lat)}, ${String(payload.long)}`
   if (!href) return html`<p class="text" dir="auto">📍 ${label}</p>`
   return html`<a class="location" part="location" href=${href} target="_blank" rel="noopener noreferrer">
     <span aria-hidden="true">📍</span> <span dir="auto">${label}</span>

@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { MediaTemplate } from '@flowchat/core/schemas'
 import { safeLinkUrl, safeSourceUrl } from '../safe-url.js'
 import type { TemplateContext } from './context.js'
+import { textOf } from '../read-fields.js'
 
 type MediaKind = 'image' | 'video' | 'audio' | 'file'
 
@@ -26,7 +27,7 @@ export function broken(e: Event): void {
  * renderMedia('image', { url: 'https://example.com/a.png', title: 'A' }, ctx)
  */
 export function renderMedia(kind: MediaKind, payload: MediaTemplate, ctx: TemplateContext): TemplateResult {
-  const title = typeof payload.title === 'string' ? payload.title : ''
+  const title = textOf(payload.title)
   if (kind === 'file') {
     const href = safeLinkUrl(payload.url)
     if (!href) return html`<p class="text" dir="auto">${title || ctx.strings.unsupported}</p>`

@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { ChatMessage } from '../client-types.js'
 import type { Template } from '@flowchat/core/schemas'
 import { safeSourceUrl } from '../safe-url.js'
+import { objectsOf, textOf } from '../read-fields.js'
 import { renderButtons } from './buttons.js'
 import { renderCard } from './card.js'
 import { renderCarousel } from './carousel.js'
@@ -53,7 +54,7 @@ export function renderTemplate(
   } catch {
     // A payload that slipped past the schema in a shape no helper expected: the fallback below, never a crash.
   }
-  return html`<p class="text fallback" dir="auto">${fallback || ctx.strings.unsupported}</p>`
+  return html`<p class="text fallback" dir="auto">${textOf(fallback) || ctx.strings.unsupported}</p>`
 }
 
 function status(message: ChatMessage, ctx: MessageContext) {
@@ -72,7 +73,7 @@ function status(message: ChatMessage, ctx: MessageContext) {
   return html`${progress}
     <span class="status status-${message.state}" part="status">
       ${label}${
-        message.state === 'failed' && message.error
+        message.state === 'failed' && textOf(message.error)
           ? html`<span class="visually-hidden">: ${message.error}</span>`
           : nothing
       }
@@ -93,10 +94,7 @@ function status(message: ChatMessage, ctx: MessageContext) {
  * @example
  * templatesOf(message).findLast((t) => t.type === 'text')
  */
-export const templatesOf = (message: ChatMessage): Template[] =>
-  (Array.isArray(message.templates) ? message.templates : []).filter(
-    (t): t is Template => typeof t === 'object' && t !== null,
-  )
+export const templatesOf = (message: ChatMessage): Template[] => objectsOf(message.templates)
 
 /**
  * One message: who sent it (for agents), its templates in order, its time and, for own messages, the
@@ -109,7 +107,7 @@ export function renderMessage(message: ChatMessage, ctx: MessageContext): Templa
   const sender = message.own ? 'visitor' : message.sender === 'agent' ? 'agent' : 'bot'
   const name = message.own
     ? ctx.strings.you
-    : message.senderName || (sender === 'agent' ? ctx.strings.agent : ctx.strings.bot)
+    : textOf(message.senderName) || (sender === 'agent' ? ctx.strings.agent : ctx.strings.bot)
   const avatar = message.own ? undefined : safeSourceUrl(message.avatarUrl)
   return html`<div class="message ${sender}" part="message message-${sender}" data-id=${message.id}>
     ${avatar ? html`<img class="avatar" part="avatar" src=${avatar} alt="" />` : nothing}

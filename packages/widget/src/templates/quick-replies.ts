@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js'
 import type { QuickReply } from '@flowchat/core/schemas'
 import type { TemplateContext } from './context.js'
+import { objectsOf, textOf } from '../read-fields.js'
 
 /**
  * The quick replies of the last bot message, as chips above the composer. `location` shares the visitor's
@@ -13,11 +14,12 @@ export function renderQuickReplies(
   replies: readonly QuickReply[] | undefined,
   ctx: TemplateContext,
 ): TemplateResult | typeof nothing {
-  const list: readonly QuickReply[] = Array.isArray(replies) ? replies : []
+  // An entry that is not an object has no chip.
+  const list = objectsOf<QuickReply>(replies)
   if (list.length === 0) return nothing
   const act = (q: QuickReply) => {
-    const label = typeof q.label === 'string' ? q.label : ''
-    const value = typeof q.value === 'string' && q.value ? q.value : label
+    const label = textOf(q.label)
+    const value = textOf(q.value) || label
     if (q.type === 'location') ctx.shareLocation()
     else if (q.type === 'event') ctx.sendEvent(value, label)
     else ctx.sendText(value)
@@ -31,7 +33,7 @@ export function renderQuickReplies(
     ${list.map(
       (q) =>
         html`<button class="chip" part="quick-reply" type="button" @click=${() => act(q)}>
-          ${q.label}
+          ${textOf(q.label)}
         </button>`,
     )}
   </div>`

@@ -13,8 +13,7 @@ const TRAILING = /[.,;:!?)\]}'"]+$/
  * @example
  * html`<p class="text">${linkify('See https://flow.ai.')}</p>`
  */
-export function linkify(text: unknown): (string | TemplateResult)[] {
-  if (typeof text !== 'string') return []
+export function linkify(text: string): (string | TemplateResult)[] {
   const out: (string | TemplateResult)[] = []
   let last = 0
   for (const match of text.matchAll(URL_PATTERN)) {
@@ -31,7 +30,9 @@ export function linkify(text: unknown): (string | TemplateResult)[] {
 }
 
 /**
- * A text reply (its quick replies render above the composer, see `quick-replies.ts`).
+ * A text reply (its quick replies render above the composer, see `quick-replies.ts`). Text that is not a string
+ * throws (in `linkify`), which `renderTemplate` (message.ts) shows as the message's fallback, as any payload that does not
+ * fit its type: never "[object Object]".
  *
  * @example
  * renderText({ text: 'Hello\nworld' })
