@@ -257,6 +257,32 @@ describe('<flow-chat> states', () => {
     )
   })
 
+  it("formats times and plurals as the browser's locale does when Intl refuses the page's tag", async () => {
+    const at = Date.UTC(2026, 4, 1, 9, 30)
+    const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(at)
+    for (const locale of ['xx-!!', '123']) {
+      const { root, fake, el } = await mount({ locale })
+      fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Hi' } }], { createdAt: at })])
+      fake.connection$.next({ state: 'offline' })
+      fake.queued$.next(1)
+      await settle(el)
+      // Not 2026-05-01T09:30:00.000Z, nor "1 messages" (the `other` form).
+      expect(text(root, 'time'), locale).to.eq(clock)
+      expect(text(root, '[part~=banner-offline]'), locale).to.eq(
+        'You are offline. 1 message will be sent when you are back online.',
+      )
+    }
+  })
+
+  it('shows the closed banner without a time when the next opening is not one, and keeps rendering', async () => {
+    const { root, fake, el } = await mount({ opening: [{ open: false, nextChangeAt: 'soon' }] })
+    await waitUntil(() => text(root, '[part~=banner-closed]') !== undefined, 'the closed banner shows')
+    expect(text(root, '[part~=banner-closed]')).to.eq('We are closed right now.')
+    fake.messages$.next([botMessage([{ type: 'text', payload: { text: 'Still here' } }])])
+    await settle(el)
+    expect(text(root, '.bubble-text')).to.eq('Still here')
+  })
+
   it('speaks Dutch, and takes your own strings on top', async () => {
     const { root, el } = await mount({ locale: 'nl-NL' })
     expect(root.querySelector('textarea')!.placeholder).to.eq('Typ een bericht…')

@@ -200,6 +200,21 @@ export function stringsFor(
 }
 
 /**
+ * What `make` builds for `locale`, or for the browser's default locale when `Intl` refuses the tag (a page's
+ * `lang="123"`, `locale="xx-!!"`): times and plurals then read as the browser's, not as ISO text or `other`.
+ *
+ * @example
+ * withLocale('xx-!!', (l) => new Intl.PluralRules(l)).select(1) // 'one' in an English browser
+ */
+export function withLocale<T>(locale: string | undefined, make: (locale?: string) => T): T {
+  try {
+    return make(locale)
+  } catch {
+    return make()
+  }
+}
+
+/**
  * Fills `{name}` placeholders. A string with plural forms, `one:…|other:…` (any CLDR categories: `zero`, `one`,
  * `two`, `few`, `many`, `other`), gives the form that `Intl.PluralRules` picks for `count` in `locale`, else
  * `other`.
@@ -216,12 +231,7 @@ export function format(template: string, values: Record<string, string | number>
       const colon = form.indexOf(':')
       forms.set(form.slice(0, colon), form.slice(colon + 1))
     }
-    let category = 'other'
-    try {
-      category = new Intl.PluralRules(locale).select(Number(values.count))
-    } catch {
-      // An unknown locale tag: the `other` form.
-    }
+    const category = withLocale(locale, (l) => new Intl.PluralRules(l)).select(Number(values.count))
     text = forms.get(category) ?? forms.get('other') ?? ''
   }
   return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole))

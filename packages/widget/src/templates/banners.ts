@@ -43,14 +43,11 @@ export function renderBanners(
         ? banner('paused', s.botPaused)
         : nothing
   const o = state.opening.state
-  // Not `!o.open`: an older relay answers no `open` (unknown), which shows no banner.
+  // Not `!o.open`: an older relay answers no `open` (unknown), which shows no banner. A next opening that is not a
+  // time (`when` gives `''`) is no time to name.
+  const time = o.open === false && o.nextChangeAt && when(new Date(o.nextChangeAt))
   const hours =
-    o.open === false
-      ? banner(
-          'closed',
-          o.nextChangeAt ? format(s.closedUntil, { time: when(new Date(o.nextChangeAt)) }) : s.closedNow,
-        )
-      : nothing
+    o.open === false ? banner('closed', time ? format(s.closedUntil, { time }) : s.closedNow) : nothing
   const error = state.error
     ? banner('failed', format(s.connectionFailed, { reason: state.error }), 'alert')
     : nothing
