@@ -42,9 +42,15 @@ import { gzipSync } from 'node:zlib'
  * controller reading `notify` itself (-17), one template for the carousel's two nav buttons (-7) and a shorter
  * live-region reader; 30,719 once the transcript kept following when content grows under it (+39), paid for by a
  * third Terser pass (-10) and the reading position anchored to the message's element instead of a lookup by id
- * (-27); 30,718 once empty text from `send()` sent nothing again instead of throwing (-1). The budget is issue 15's
- * 30 KB: never raise it to fit a feature without saying what it costs (`node scripts/size-breakdown.ts --files`
- * shows where the bytes go).
+ * (-27); 30,718 once empty text from `send()` sent nothing again instead of throwing (-1); 30,590 once Terser ran
+ * five passes (-24), the arrivals and the transcript's window found the previous newest message with `findLastIndex`
+ * (-32) and the arrivals filtered what was appended (-27), two controllers held their host in private fields (-13),
+ * relay-http handed out its request function itself (-11), the hidden-tab controller read `Notification` through
+ * `globalThis` (-7) and the typing dots' keyframes lost two stops (-6); 30,573 once only strings were read out or
+ * shown (`read-fields.ts`, whose list reader let the button rows drop their own check, -20; a text that is not a
+ * string shows the fallback, -10); 30,597 once a locale tag Intl refuses and a time that is not one fell back
+ * instead of showing ISO text or throwing (+24). The budget is issue 15's 30 KB: never raise it to fit a feature
+ * without saying what it costs (`node scripts/size-breakdown.ts --files` shows where the bytes go).
  */
 export const BUNDLE_BUDGET_BYTES = 30 * 1024
 

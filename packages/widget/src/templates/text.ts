@@ -31,8 +31,8 @@ export function linkify(text: string): (string | TemplateResult)[] {
 
 /**
  * A text reply (its quick replies render above the composer, see `quick-replies.ts`). Text that is not a string
- * throws (in `linkify`), which `renderTemplate` (message.ts) shows as the message's fallback, as any payload that does not
- * fit its type: never "[object Object]".
+ * throws (in `linkify`), which `renderTemplate` (message.ts) shows as the message's fallback, as it does any payload
+ * that does not fit its type: never "[object Object]".
  *
  * @example
  * renderText({ text: 'Hello\nworld' })
