@@ -13,6 +13,12 @@ export const DEFAULT_TIMEOUT_MS = 30_000
 /** Answers larger than this are refused (a history page is a few KB). */
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024
 
+/**
+ * A request body as `fetch` takes it. Spelled through `RequestInit`, which Node's types declare too: `BodyInit` is
+ * the DOM library's alone, and a Node program compiled without it could not read this package's types.
+ */
+type RequestBody = NonNullable<RequestInit['body']>
+
 /** One HTTP call: everything the transport needs to send, retry and report it. */
 export interface HttpCall {
   method: 'GET' | 'POST' | 'DELETE'
@@ -24,7 +30,7 @@ export interface HttpCall {
    * A body built fresh for each attempt (multipart uploads). Its time grows with its size: the client's
    * `deadlineMs` does not apply to such a call.
    */
-  body?: () => { body: BodyInit; contentType: string; failure?: () => FlowError | undefined }
+  body?: () => { body: RequestBody; contentType: string; failure?: () => FlowError | undefined }
   /** Safe to send again: reads, and sends that carry a traceId. */
   retry: boolean
   signal?: AbortSignal | undefined
@@ -159,7 +165,7 @@ export function createTransport(options: FlowRestClientOptions): Transport {
     const signals = [call.signal, timeout, deadline?.signal].filter((s) => s !== undefined)
     const signal = signals.length === 1 ? timeout : AbortSignal.any(signals)
     const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' }
-    let body: BodyInit | undefined
+    let body: RequestBody | undefined
     let failure: (() => FlowError | undefined) | undefined
     if (call.body) {
       const built = call.body()
