@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryStorage } from './memory-storage.js'
 import { createOperatorChat } from './operator-chat.js'
 import { FakeEventSource, fakeJwt, settle } from './test-doubles.js'
-import type { OperatorChat } from './types.js'
+import type { OperatorChat, OperatorChatOptions } from './types.js'
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -150,5 +150,34 @@ describe('createOperatorChat', () => {
     // An operator's reset leaves a visitor's stored session (same relay, same storage) alone.
     chat.reset()
     expect(storage.getItem('flowchat:session:http://relay.test')).toBe('"a visitor\'s session"')
+  })
+
+  it('refuses an operator token it cannot send when created, naming the option and never quoting the token', () => {
+    const calls: string[] = []
+    const fetch = ((input: string) => {
+      calls.push(input)
+      return Promise.reject(new TypeError('offline'))
+    }) as typeof globalThis.fetch
+    // A token read from a file keeps its line break; `session` forgotten; a visitor's `token` given instead.
+    const sessions = [
+      { operatorToken: 'op3rator-t0ken\n' },
+      { operatorToken: '' },
+      undefined,
+      { token: 'abc' },
+    ]
+    for (const session of sessions) {
+      const create = () =>
+        createOperatorChat({
+          relayUrl: 'http://relay.test',
+          session,
+          fetch,
+        } as unknown as OperatorChatOptions)
+      expect(create, JSON.stringify(session)).toThrow(
+        expect.objectContaining({ name: 'FlowError', code: 'invalid_input', path: 'session.operatorToken' }),
+      )
+      expect(create).toThrow(/^session\.operatorToken: must be /)
+      expect(create).not.toThrow(/op3rator-t0ken/)
+    }
+    expect(calls).toEqual([])
   })
 })

@@ -20,6 +20,7 @@ import { compareEventIds } from './message-id.js'
 import { createOperatorApi } from './operator-api.js'
 import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
 import { FlowError } from '../errors.js'
+import { isSendableCredential } from '../sendable-credential.js'
 import { createOperatorSession } from './operator-session.js'
 import type { Connection, OperatorChat, OperatorChatOptions, ThreadSummary } from './types.js'
 
@@ -34,8 +35,18 @@ import type { Connection, OperatorChat, OperatorChatOptions, ThreadSummary } fro
  * await chat.operator.pause(threadId)
  */
 export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
+  const operatorToken = (options as Partial<OperatorChatOptions>).session?.operatorToken
+  // Checked before anything opens: a token fetch cannot send would come back quoted in every connection's
+  // reason and error, reconnecting forever as a network failure, and a missing one as the relay's refusal.
+  if (!isSendableCredential(operatorToken)) {
+    throw new FlowError(
+      'invalid_input',
+      'session.operatorToken: must be the operator token from POST /v1/operator/sessions, a non-empty string of printable ASCII without surrounding spaces or line breaks.',
+      { path: 'session.operatorToken' },
+    )
+  }
   const { chat, parts } = createClient(options, 'agent', ({ scheduler }) =>
-    createOperatorSession(options.session.operatorToken, scheduler),
+    createOperatorSession(operatorToken, scheduler),
   )
   const { http, session, scheduler, online } = parts
   // Ends the operator's streams when the client closes (close, or reset, which closes). It replays: a stream

@@ -2,6 +2,7 @@ import { codeForStatus, FlowError, FlowErrorCode } from '../errors.js'
 import { errorBodySchema, safeParse } from '../schemas/index.js'
 import { backoffDelay } from '../retry/backoff.js'
 import { parseRetryAfter } from '../retry/retry-after.js'
+import { isSendableCredential } from '../sendable-credential.js'
 import { isTransientFailure } from '../retry/transient.js'
 import { DEFAULT_RETRY, sleepUnlessAborted, timerSleep } from './retry.js'
 import type { FlowRestClientOptions, RetryOptions } from './types.js'
@@ -120,8 +121,7 @@ export type Transport = (call: HttpCall) => Promise<unknown>
  * @example
  * isUsableApiKey('ab\ncd') // false
  */
-export const isUsableApiKey = (apiKey: unknown): apiKey is string =>
-  typeof apiKey === 'string' && /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(apiKey)
+export const isUsableApiKey: (apiKey: unknown) => apiKey is string = isSendableCredential
 
 /**
  * Creates the transport behind `createFlowRestClient`. The API key only ever goes into the `Authorization`
