@@ -1,11 +1,12 @@
 import * as z from 'zod/mini'
+import { maxChars } from '../schemas/max-chars.js'
 import { threadIdSchema } from '../schemas/primitives.js'
 import { EVENT_ID_PATTERN, EVENT_ID_RULE } from './event-id.js'
 import { RelayLimits } from './limits.js'
 
 /** A string of 1 to `max` characters. */
 export const boundedString = (max: number) =>
-  z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`))
+  z.string().check(z.minLength(1, 'must not be empty'), ...maxChars(max))
 
 /** The `{threadId}` path parameter of every thread route. */
 export const threadParams = z.object({ threadId: threadIdSchema })

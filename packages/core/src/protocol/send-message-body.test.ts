@@ -17,6 +17,19 @@ describe('sendMessageBodySchema', () => {
     }
   })
 
+  it('counts characters as the client does (UTF-16 units): 128 emoji are 256, one too many for a text', () => {
+    const emoji = '\u{1F600}'.repeat(128)
+    for (const body of [
+      { type: 'text', text: emoji },
+      { type: 'event', eventName: 'E', label: emoji },
+    ]) {
+      const parsed = safeParse(sendMessageBodySchema, body)
+      expect(parsed.ok, body.type).toBe(false)
+      if (!parsed.ok) expect(parsed.issues).toHaveLength(1)
+    }
+    expect(safeParse(sendMessageBodySchema, { type: 'text', text: emoji.slice(2) }).ok).toBe(true)
+  })
+
   it('keeps the label to events: another type drops it, as it drops any unknown field', () => {
     const parsed = safeParse(sendMessageBodySchema, { type: 'text', text: 'Hi', label: 'Hi' })
     expect(parsed).toEqual({ ok: true, value: { type: 'text', text: 'Hi' } })

@@ -1,11 +1,12 @@
 import * as z from 'zod/mini'
+import { maxChars } from '../schemas/max-chars.js'
 import { profileSchema } from '../schemas/primitives.js'
 import { MediaType } from '../schemas/requests.js'
 import { boundedString } from './fields.js'
 import { RelayLimits as L } from './limits.js'
 
 const mediaType = z.enum([MediaType.image, MediaType.file, MediaType.audio, MediaType.video])
-const maxLength = (max: number) => z.string().check(z.maxLength(max, `must be at most ${max} characters`))
+const maxLength = (max: number) => z.string().check(...maxChars(max))
 const coordinate = z.union([boundedString(L.coordinateLength), z.number()])
 
 /** Fields every message shares. The role is not here: it comes from the token. */

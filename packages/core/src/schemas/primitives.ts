@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH } from './limits.js'
+import { maxChars } from './max-chars.js'
 
 export { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH }
 
@@ -13,7 +14,7 @@ export { MAX_COORDINATE_LENGTH, MAX_TEXT_LENGTH, MAX_THREAD_ID_LENGTH }
  */
 export const threadIdSchema = z.string().check(
   z.minLength(1, 'must not be empty'),
-  z.maxLength(MAX_THREAD_ID_LENGTH, `must be at most ${MAX_THREAD_ID_LENGTH} characters`),
+  ...maxChars(MAX_THREAD_ID_LENGTH),
   // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   z.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
   z.refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."'),
@@ -24,7 +25,7 @@ export const threadIdSchema = z.string().check(
 
 /** Documented as a number, carried as a string by real replies: both are read, as a string. */
 export const traceIdSchema = z.pipe(
-  z.union([z.string().check(z.minLength(1), z.maxLength(128)), z.number()]),
+  z.union([z.string().check(z.minLength(1), ...maxChars(128)), z.number()]),
   z.transform((v) => String(v)),
 )
 
@@ -33,7 +34,7 @@ export const traceIdSchema = z.pipe(
  * Infinity). `readCoordinate` is the same rule without a schema library, for the browser's send and read paths.
  */
 export const coordinateSchema = z.pipe(
-  z.union([z.string().check(z.minLength(1), z.maxLength(MAX_COORDINATE_LENGTH)), z.number()]),
+  z.union([z.string().check(z.minLength(1), ...maxChars(MAX_COORDINATE_LENGTH)), z.number()]),
   z.transform((v) => String(v)),
 )
 
@@ -74,7 +75,7 @@ export const originatorSchema = z.looseObject({
 
 /** The originator as sent: a name and a role of `external` or `moderator`. */
 export const sendOriginatorSchema = z.object({
-  name: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200)),
+  name: z.string().check(z.minLength(1, 'must not be empty'), ...maxChars(200)),
   role: z.enum([SenderRole.external, SenderRole.moderator]),
   profile: z.optional(profileSchema),
   metadata: z.optional(z.record(z.string(), z.unknown())),

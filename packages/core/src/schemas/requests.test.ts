@@ -169,6 +169,25 @@ describe('messageRequestSchema reads every documented variant', () => {
   it('accepts exactly 255 characters (counted in UTF-16 units, as Flow.ai does in JS)', () => {
     expect(parse({ type: 'text', speech: 'x'.repeat(255), originator }).ok).toBe(true)
   })
+
+  it('counts UTF-16 units, not code points: 128 emoji are 256 (zod counts them 128)', () => {
+    const emoji = '\u{1F600}'.repeat(128)
+    expect(emoji.length).toBe(256)
+    for (const payload of [
+      { type: 'text', speech: emoji, originator },
+      { type: 'event', eventName: emoji, originator },
+    ]) {
+      const r = parse(payload)
+      expect(r.ok, payload.type).toBe(false)
+      if (!r.ok) expect(r.issues).toHaveLength(1)
+    }
+    const input: MessageInput = { type: 'text', text: emoji, originator: { name: 'A', role: 'external' } }
+    expect(encodeMessage(input)).toMatchObject({
+      ok: false,
+      error: 'payload.speech: must be at most 255 characters',
+    })
+    expect(parse({ type: 'text', speech: '\u{1F600}'.repeat(127) + 'x', originator }).ok).toBe(true)
+  })
 })
 
 describe('encodeMessage writes the documented form', () => {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { maxChars } from './max-chars.js'
 import { safeParse, type ParseResult } from './parse.js'
 import {
   coordinateSchema,
@@ -12,12 +13,7 @@ import { MediaType, MessageType, mediaTypeOf } from './message-types.js'
 
 export { MediaType, MessageType, mediaTypeOf }
 
-const textRule = z
-  .string()
-  .check(
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
-  )
+const textRule = z.string().check(z.minLength(1, 'must not be empty'), ...maxChars(MAX_TEXT_LENGTH))
 
 /** Fields every message type shares. */
 const common = {
@@ -27,7 +23,7 @@ const common = {
     role: z.enum([SenderRole.external, SenderRole.moderator]),
   }),
   traceId: z.optional(traceIdSchema),
-  lang: z.optional(z.string().check(z.maxLength(35))),
+  lang: z.optional(z.string().check(...maxChars(35))),
   timezone: z.optional(z.number()),
   params: z.optional(z.record(z.string(), z.unknown())),
 }
@@ -52,7 +48,7 @@ const textPayloadSchema = z.pipe(
 
 const eventPayloadSchema = z.looseObject({
   type: z.literal('event'),
-  eventName: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(255)),
+  eventName: z.string().check(z.minLength(1, 'must not be empty'), ...maxChars(255)),
   ...common,
 })
 
@@ -69,7 +65,7 @@ const mediaPayloadSchema = z.pipe(
   z.looseObject({
     type: z.literal('media'),
     mediaType: z.enum([MediaType.image, MediaType.file, MediaType.audio, MediaType.video]),
-    url: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    url: z.optional(z.string().check(z.minLength(1), ...maxChars(2048))),
     mimeType: z.optional(z.string()),
     mimetype: z.optional(z.string()),
     title: z.optional(z.string()),

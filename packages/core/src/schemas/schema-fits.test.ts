@@ -71,11 +71,16 @@ describe('schemaFits gives the answer of z.safeParse', () => {
     if (own.length > 0) expect(accepted).toBeGreaterThan(100)
   })
 
-  it('counts code points, as zod does, at a string limit', () => {
+  it('counts characters as the schema does at a string limit (UTF-16 units, by maxChars)', () => {
     const traceId = schemaFits(schemas.traceIdSchema)
-    expect(traceId('😀'.repeat(128))).toBe(true)
-    expect(traceId('😀'.repeat(129))).toBe(false)
-    expect(z.safeParse(schemas.traceIdSchema, '😀'.repeat(128)).success).toBe(true)
+    for (const [id, fits] of [
+      ['😀'.repeat(64), true],
+      ['😀'.repeat(65), false],
+      ['😀'.repeat(128), false],
+    ] as const) {
+      expect(traceId(id), id).toBe(fits)
+      expect(z.safeParse(schemas.traceIdSchema, id).success, id).toBe(fits)
+    }
   })
 
   it('reads a thread id by every rule of the one thread id schema', () => {
