@@ -51,7 +51,6 @@ function pageNumber(page: number | undefined): number | undefined {
 }
 
 function encode(message: MessageInput | MediaUploadInput, upload = false): MessageRequest {
-  if (!isRecord(message)) throw invalidInput('payload', 'a message must be an object')
   return check(encodeMessage(message, { upload }))
 }
 

@@ -257,6 +257,16 @@ describe('encodeMessage writes the documented form', () => {
     if (!r.ok) expect(r.issues[0]!.path).toBe(path)
   })
 
+  it('refuses a message that is not an object, naming the payload, instead of throwing', () => {
+    for (const input of [null, undefined, 42, 'hello', []]) {
+      expect(encodeMessage(input as unknown as MessageInput), String(input)).toEqual({
+        ok: false,
+        issues: [{ path: 'payload', message: 'a message must be an object' }],
+        error: 'payload: a message must be an object',
+      })
+    }
+  })
+
   it('a media upload message needs no url', () => {
     const r = encodeMessage({ ...base, type: 'media', mediaType: 'file' }, { upload: true })
     expect(r).toStrictEqual({ ok: true, value: { payload: { type: 'media', mediaType: 'file', ...base } } })

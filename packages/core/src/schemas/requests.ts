@@ -158,6 +158,9 @@ export function encodeMessage(
   input: MessageInput | MediaUploadInput,
   options: EncodeOptions = {},
 ): ParseResult<MessageRequest> {
+  // Plain JavaScript (or a cast) can pass anything: refused like any field, never a TypeError.
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return fail('payload', 'a message must be an object')
   const { type } = input
   if (!Object.hasOwn(MessageType, type)) {
     return fail('payload.type', `must be one of ${Object.keys(MessageType).join(', ')}`)

@@ -71,6 +71,28 @@ describe('decodeTemplate: every reply template', () => {
     expect(r.ok && r.value.delay).toBe(750)
   })
 
+  it('reads a response as it arrives: a numeric string delay, a bad one dropped, never throwing on a non-object', () => {
+    // A webhook's responses reach decodeTemplate unparsed in plain JavaScript (or through `as`).
+    const raw = (v: unknown) => decodeTemplate(v as Response)
+    expect(raw({ type: 'text', payload: { text: 'a' }, delay: '750' })).toEqual({
+      type: 'text',
+      payload: { text: 'a' },
+      delay: 750,
+    })
+    expect(raw({ type: 'text', payload: { text: 'a' }, delay: 'soon' })).toEqual({
+      type: 'text',
+      payload: { text: 'a' },
+    })
+    for (const v of [null, undefined, 42, 'text', [], {}, { type: 7, payload: {} }]) {
+      expect(raw(v), JSON.stringify(v)).toEqual({
+        type: 'other',
+        originalType: '',
+        payload: undefined,
+        reason: 'a response must be an object with a string `type`',
+      })
+    }
+  })
+
   it('a bad delay is dropped, not a reason to lose the reply', () => {
     const r = safeParse(responseSchema, { type: 'text', payload: { text: 'a' }, delay: 'soon' })
     expect(r.ok && r.value.delay).toBeUndefined()

@@ -137,13 +137,25 @@ export type Template =
 
 /**
  * Decodes one response into a typed template. Never throws: an unknown type, or a known type whose payload
- * does not fit, becomes `{ type: 'other' }` so the UI can show the message's fallback text instead.
+ * does not fit, becomes `{ type: 'other' }` so the UI can show the message's fallback text instead. The response
+ * is read as it arrives (`responseSchema`): a delay may be a numeric string, a bad one is dropped, and a value
+ * that is not an object with a string `type` is `other` too.
  *
  * @example
  * decodeTemplate({ type: 'text', payload: { text: 'Hi' } }) // { type: 'text', payload: { text: 'Hi' } }
  * decodeTemplate({ type: 'webview', payload: {} }).type      // 'other'
  */
-export function decodeTemplate(response: Response): Template {
+export function decodeTemplate(given: Response): Template {
+  const read = safeParse(responseSchema, given)
+  const response = read.ok ? read.value : undefined
+  if (!response) {
+    return {
+      type: 'other',
+      originalType: '',
+      payload: undefined,
+      reason: 'a response must be an object with a string `type`',
+    }
+  }
   const delay = response.delay === undefined ? {} : { delay: response.delay }
   // Own keys only: a type named `constructor` or `__proto__` is an unsupported type, not Object.prototype's.
   const schema = Object.hasOwn(templateSchemas, response.type)
