@@ -38,6 +38,22 @@ export function isBlob(file: UploadSource): file is Blob {
   return typeof Blob !== 'undefined' && file instanceof Blob
 }
 
+/**
+ * Listens to the errors of a Node stream handed in to upload, from the moment it is handed in. Such a stream emits
+ * `error` as soon as it fails (a path that does not exist fails to open at once), read or not, and with nobody
+ * listening Node throws that error out of the process: while the request is still connecting, or when the call
+ * was refused before reading it. The error stays on the stream, so reading it later fails with that error, which
+ * the call then reports (`file could not be read: ENOENT: …`).
+ *
+ * @example
+ * holdStreamErrors(file) // first thing in uploadMedia, before any check that could refuse the call
+ */
+export function holdStreamErrors(file: unknown): void {
+  const stream = typeof file === 'object' && file !== null ? (file as { stream?: unknown }).stream : undefined
+  const emitter = stream as { on?: (event: 'error', listener: () => void) => unknown } | undefined
+  if (typeof emitter?.on === 'function') emitter.on('error', () => undefined)
+}
+
 /** Quotes a header parameter the way browsers encode form-data names (HTML spec): `"` and line breaks escaped. */
 function quote(value: string): string {
   return `"${value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')}"`

@@ -17,7 +17,14 @@ import {
   type ParseResult,
 } from '../schemas/index.js'
 import { createTransport, quotable, type HttpCall } from './http.js'
-import { createMultipartBody, isBlob, knownSize, MAX_UPLOAD_BYTES, tooLarge } from './multipart.js'
+import {
+  createMultipartBody,
+  holdStreamErrors,
+  isBlob,
+  knownSize,
+  MAX_UPLOAD_BYTES,
+  tooLarge,
+} from './multipart.js'
 import type { CallOptions, FlowRestClient, FlowRestClientOptions, UploadSource } from './types.js'
 import { isRecord } from '../schemas/light-read.js'
 
@@ -158,6 +165,7 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
     },
 
     async uploadMedia(threadId, message, file, o = {}) {
+      holdStreamErrors(file)
       const path = `messages/${threadPath(threadId)}`
       if (!isRecord(message) || message.type !== 'media')
         throw invalidInput('payload.type', 'must be "media"')

@@ -259,6 +259,40 @@ describe('uploadMedia (older reference: multipart/form-data, `file` + `query`)',
     await vi.waitFor(() => expect(flow.requests).toHaveLength(1), { timeout: 10_000 })
   })
 
+  it('a file stream that fails before anything reads it fails the call, never the process', async () => {
+    // A network slower than the disk: the stream of a missing path errors before fetch asks for its bytes. With
+    // nothing listening then, Node would throw that error out of the process.
+    flow.consume = true
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const slowFetch = (async (input, init) => {
+      await gate
+      return fetch(input, init)
+    }) satisfies typeof fetch
+    const missing = () => createReadStream(join(tmpdir(), `flowchat-missing-${process.pid}-early.png`))
+    // Not events.once: it listens for 'error' itself, which is what must not be needed.
+    const closed = (stream: Readable) => new Promise((resolve) => stream.on('close', resolve))
+    const early = missing()
+    const call = client({ fetch: slowFetch })
+      .uploadMedia(THREAD, message, { stream: early, filename: 'cat.png' })
+      .catch((e: unknown) => e)
+    await closed(early)
+    release()
+    expect(await call).toMatchObject({
+      code: 'invalid_input',
+      path: 'file',
+      message: expect.stringMatching(/file could not be read: ENOENT/),
+    })
+    // Refused before it is read (a bad thread id): the stream fails later, unread, without ending the process either.
+    const unread = missing()
+    await expect(
+      client().uploadMedia('', message, { stream: unread, filename: 'cat.png' }),
+    ).rejects.toMatchObject({ code: 'invalid_input', path: 'threadId' })
+    await closed(unread)
+    // The first call's request reaches the server after its failure; only that one was sent.
+    await vi.waitFor(() => expect(flow.requests).toHaveLength(1), { timeout: 10_000 })
+  })
+
   it('cannot raise the limit above 250 MB', async () => {
     const err = await client({ maxUploadBytes: 10 * MAX_UPLOAD_BYTES })
       .uploadMedia(THREAD, message, {
