@@ -203,6 +203,27 @@ describe('HTTP errors', () => {
   })
 })
 
+describe('redirects', () => {
+  it.each([301, 302, 303, 307, 308])(
+    'a %i is not followed: the call fails naming it, and only the first request was sent',
+    async (status) => {
+      // Followed, a 301, 302 or 303 turns the POST into a GET of the new place (a history request, a bot status),
+      // whose {"status":"ok"} then reported a message sent, or a bot paused, that never was.
+      const location = `${flow.baseUrl}moved/`
+      flow.queue({ status, headers: { location } })
+      const err = await failure(client().sendMessage(THREAD, text('Hello', 'm-1')))
+      expect(err).toMatchObject({ code: 'invalid_response', status })
+      expect(err.message).toContain(
+        `Flow.ai answered ${status} (a redirect to ${location}) to POST messages/`,
+      )
+      expect(err.message).toContain('Check baseUrl')
+      expect(flow.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        `POST /rest/v1/messages/${encodeURIComponent(THREAD)}`,
+      ])
+    },
+  )
+})
+
 describe('invalid responses', () => {
   it.each([
     [

@@ -177,11 +177,22 @@ export function createTransport(options: FlowRestClientOptions): Transport {
       headers['Content-Type'] = 'application/json'
     }
     try {
-      const init: RequestInit & { duplex?: 'half' } = { method: call.method, headers, signal }
+      // Redirects are not followed: fetch would turn a POST into a GET of the new place on a 301, 302 or 303 (a
+      // send into a history request whose {"status":"ok"} then says the message went out) and take the key along.
+      const init: RequestInit & { duplex?: 'half' } = {
+        method: call.method,
+        headers,
+        signal,
+        redirect: 'manual',
+      }
       if (body !== undefined) init.body = body
       // Node's fetch needs `duplex: 'half'` to send a stream; browsers that stream request bodies need it too.
       if (body instanceof ReadableStream) init.duplex = 'half'
       const response = await fetchFn(new URL(call.path, base), init)
+      if (isRedirect(response)) {
+        await response.body?.cancel().catch(() => undefined)
+        throw redirectError(response, label)
+      }
       const text = await readText(response, signal)
       if (!response.ok) throw httpError(response, text, label)
       return parseJson(text, label)
@@ -240,6 +251,21 @@ export function createTransport(options: FlowRestClientOptions): Transport {
       status,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     })
+  }
+
+  function redirectError(response: Response, label: string): FlowError {
+    const { status } = response
+    const location = response.headers.get('location')
+    // A browser shows a redirect it did not follow as status 0 without headers: it is named as such.
+    const what =
+      status === 0
+        ? 'a redirect'
+        : `${status} (a redirect${location ? ` to ${quotable(location, apiKey)}` : ''})`
+    return new FlowError(
+      FlowErrorCode.invalid_response,
+      `Flow.ai answered ${what} to ${label}, which is not followed: it could turn the call into another one. Check baseUrl (its scheme, host and path).`,
+      status === 0 ? {} : { status },
+    )
   }
 
   function parseJson(text: string, label: string): unknown {
@@ -328,6 +354,10 @@ function redactKey(text: string, apiKey: string): string {
   if (collapsed !== apiKey) out = out.split(collapsed).join('[redacted]')
   return out
 }
+
+/** A 3xx answer, or what a browser gives for one it did not follow (`redirect: 'manual'`). */
+const isRedirect = (response: Response): boolean =>
+  response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)
 
 /** The innermost reason of a fetch failure (`ECONNREFUSED`), without any request detail. */
 function networkReason(error: unknown): string {
