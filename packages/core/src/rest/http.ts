@@ -29,9 +29,14 @@ export interface HttpCall {
   json?: unknown
   /**
    * A body built fresh for each attempt (multipart uploads). Its time grows with its size: the client's
-   * `deadlineMs` does not apply to such a call.
+   * `deadlineMs` does not apply to such a call, and `timeoutMs` counts from the last `progress` (a chunk of it
+   * went out), so only a stall times it out.
    */
-  body?: () => { body: RequestBody; contentType: string; failure?: () => FlowError | undefined }
+  body?: (progress: () => void) => {
+    body: RequestBody
+    contentType: string
+    failure?: () => FlowError | undefined
+  }
   /** Safe to send again: reads, and sends that carry a traceId. */
   retry: boolean
   signal?: AbortSignal | undefined
@@ -52,6 +57,25 @@ function startDeadline(ms: number): Deadline {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(new Error(`deadline of ${ms} ms passed`)), ms)
   return { ms, at: Date.now() + ms, signal: controller.signal, stop: () => clearTimeout(timer) }
+}
+
+/**
+ * The timeout of an attempt whose body goes out chunk by chunk: its signal aborts once `ms` pass without a
+ * `restart` (a chunk went out), so a slow upload that keeps going is not cut, a stalled one is. The global timer,
+ * cleared by `stop`.
+ */
+function startIdleTimeout(ms: number): { signal: AbortSignal; restart: () => void; stop: () => void } {
+  const controller = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const restart = () => {
+    clearTimeout(timer)
+    timer = setTimeout(
+      () => controller.abort(new DOMException(`nothing went out for ${ms} ms`, 'TimeoutError')),
+      ms,
+    )
+  }
+  restart()
+  return { signal: controller.signal, restart, stop: () => clearTimeout(timer) }
 }
 
 /** The longest delay a timer takes: a longer one fires at once (Node and browsers alike). */
@@ -161,14 +185,16 @@ export function createTransport(options: FlowRestClientOptions): Transport {
   const redact = (text: string) => redactKey(text, apiKey)
 
   async function attempt(call: HttpCall, label: string, deadline: Deadline | undefined): Promise<unknown> {
-    const timeout = AbortSignal.timeout(timeoutMs)
+    // An upload's time grows with its file: its timeout starts again with each chunk that goes out.
+    const idle = call.body ? startIdleTimeout(timeoutMs) : undefined
+    const timeout = idle?.signal ?? AbortSignal.timeout(timeoutMs)
     const signals = [call.signal, timeout, deadline?.signal].filter((s) => s !== undefined)
     const signal = signals.length === 1 ? timeout : AbortSignal.any(signals)
     const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' }
     let body: RequestBody | undefined
     let failure: (() => FlowError | undefined) | undefined
     if (call.body) {
-      const built = call.body()
+      const built = call.body(() => idle?.restart())
       body = built.body
       headers['Content-Type'] = built.contentType
       failure = built.failure
@@ -212,7 +238,7 @@ export function createTransport(options: FlowRestClientOptions): Transport {
       if (timeout.aborted) {
         throw new FlowError(
           FlowErrorCode.timeout,
-          `${label} got no complete answer within ${timeoutMs} ms.`,
+          `${label} ${idle ? 'made no progress' : 'got no complete answer'} within ${timeoutMs} ms.`,
           {
             cause: timeout.reason,
           },
@@ -228,6 +254,8 @@ export function createTransport(options: FlowRestClientOptions): Transport {
         ),
         { cause: error },
       )
+    } finally {
+      idle?.stop()
     }
   }
 

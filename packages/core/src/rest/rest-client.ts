@@ -178,7 +178,7 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
           method: 'POST',
           path,
           retry: message.traceId !== undefined && isBlob(file),
-          body: () => {
+          body: (progress) => {
             if (built && !isBlob(file))
               throw new FlowError(FlowErrorCode.invalid_input, 'A stream can be sent once.')
             built = true
@@ -188,7 +188,10 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
               limit: uploadLimit,
               stream,
               ...(message.mimeType === undefined ? {} : { fallbackContentType: message.mimeType }),
-              ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+              onProgress: (sent) => {
+                progress()
+                o.onProgress?.(sent)
+              },
             })
           },
         },

@@ -29,7 +29,10 @@ export interface FlowRestClientOptions {
   baseUrl?: string
   auth: AuthStyle
   fetch?: typeof fetch
-  /** Per request, including reading the body. Default 30 000 ms. */
+  /**
+   * Per request, including reading the body. Default 30 000 ms. An upload streamed from Node counts it from the
+   * last chunk that went out, so only a stall times it out.
+   */
   timeoutMs?: number
   /**
    * Per call, all attempts and back-off waits included: past it the call fails with `timeout`, and a back-off

@@ -304,6 +304,32 @@ describe('uploadMedia (older reference: multipart/form-data, `file` + `query`)',
     expect(err).toMatchObject({ code: 'payload_too_large' })
   })
 
+  it('times out when the upload stops going out for timeoutMs, not because it takes longer in all', async () => {
+    /** `chunks` of 64 KB, one every `everyMs`; then, with `stallMs`, nothing for that long before the last. */
+    async function* paced(chunks: number, everyMs: number, stallMs = 0) {
+      for (let i = 0; i < chunks; i++) {
+        await new Promise((resolve) => setTimeout(resolve, i === chunks - 1 ? stallMs || everyMs : everyMs))
+        yield new Uint8Array(64 * 1024)
+      }
+    }
+    flow.consume = true
+    const started = performance.now()
+    // About 0.8 s of sending, a chunk every 40 ms, under a timeout of 250 ms.
+    await client({ timeoutMs: 250 }).uploadMedia(THREAD, message, {
+      stream: paced(20, 40),
+      filename: 'slow.bin',
+    })
+    expect(performance.now() - started).toBeGreaterThan(250)
+    expect(flow.requests).toHaveLength(1)
+    expect(flow.requests[0]!.body.length).toBeGreaterThan(20 * 64 * 1024)
+    // The same upload stalling 600 ms before its last chunk: that is the timeout, with its own message.
+    const err = await client({ timeoutMs: 250 })
+      .uploadMedia(THREAD, message, { stream: paced(5, 40, 600), filename: 'stalled.bin' })
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'timeout' })
+    expect((err as Error).message).toMatch(/within 250 ms/)
+  })
+
   it('aborts mid-upload with the caller signal', async () => {
     const { iterable, state } = lazyBytes(64 * MB)
     const received = receiveUpload(state)
