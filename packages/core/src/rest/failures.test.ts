@@ -127,6 +127,8 @@ describe('input is rejected before any request', () => {
   it.each([
     ['baseUrl', 'no scheme', { baseUrl: 'api.flow.ai/rest/v1' }],
     ['baseUrl', 'ftp:', { baseUrl: 'ftp://api.flow.ai/rest/v1/' }],
+    // fetch refuses such a URL with an error that quotes it, password and all.
+    ['baseUrl', 'user:password@', { baseUrl: 'https://user:pa55word@api.flow.ai/rest/v1/' }],
     ['timeoutMs', 'NaN', { timeoutMs: Number.NaN }],
     ['timeoutMs', '-5', { timeoutMs: -5 }],
     ['timeoutMs', '0', { timeoutMs: 0 }],
@@ -154,6 +156,7 @@ describe('input is rejected before any request', () => {
       expect((error as FlowError).code).toBe('invalid_input')
       expect((error as FlowError).path).toBe(path)
       expect((error as FlowError).message).toContain(path)
+      expect((error as FlowError).message).not.toContain('pa55word')
     },
   )
 

@@ -106,6 +106,14 @@ function baseUrlOf(baseUrl: string | undefined): URL {
       { path: 'baseUrl' },
     )
   }
+  if (base.username !== '' || base.password !== '') {
+    // fetch refuses such a URL, quoting it password and all in its error: refused here, the URL not repeated.
+    throw new FlowError(
+      FlowErrorCode.invalid_input,
+      'baseUrl must not hold credentials (user:password@): Flow.ai takes only the API key, in the Authorization header.',
+      { path: 'baseUrl' },
+    )
+  }
   if (!base.pathname.endsWith('/')) base.pathname += '/'
   return base
 }
