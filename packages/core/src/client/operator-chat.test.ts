@@ -180,4 +180,36 @@ describe('createOperatorChat', () => {
     }
     expect(calls).toEqual([])
   })
+
+  it("fails the operator's calls with the token's refusal once the relay refused it, sending none without a token", async () => {
+    FakeEventSource.reset()
+    const sent: (string | null)[] = []
+    const fetch = (async (_input: string, init: RequestInit = {}) => {
+      await Promise.resolve()
+      sent.push(new Headers(init.headers).get('authorization'))
+      return json(403, { error: { code: 'forbidden', message: 'An operator token is required.' } })
+    }) as typeof globalThis.fetch
+    // A visitor's token given as the operator's: the all-threads stream is refused.
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'thread' }) },
+      fetch,
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+    })
+    const states: string[] = []
+    chat.connection$.subscribe((c) => states.push(c.state))
+    await settle()
+    FakeEventSource.last().fail(403)
+    await settle()
+    expect(states.at(-1)).toBe('failed')
+    sent.length = 0
+    await expect(chat.operator.threads()).rejects.toMatchObject({
+      code: 'unauthorized',
+      message: 'The operator token was refused. Sign in again for a new one.',
+    })
+    await expect(chat.operator.pause('t1')).rejects.toMatchObject({ code: 'unauthorized' })
+    expect(sent).toEqual([])
+    chat.close()
+  })
 })

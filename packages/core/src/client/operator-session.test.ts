@@ -37,4 +37,23 @@ describe('createOperatorSession', () => {
     })
     session.close()
   })
+
+  it('once it has ended, ready() rejects with the reason instead of resolving with no token', async () => {
+    const scheduler = new VirtualTimeScheduler()
+    const refused = createOperatorSession(fakeJwt({ iat: 0, exp: 60, scope: 'operator' }), scheduler)
+    await refused.ready()
+    await refused.refresh()
+    await expect(refused.ready()).rejects.toMatchObject({
+      name: 'FlowError',
+      code: 'unauthorized',
+      message: 'The operator token was refused. Sign in again for a new one.',
+    })
+    const expired = createOperatorSession(fakeJwt({ iat: 0, exp: 60, scope: 'operator' }), scheduler)
+    await expired.ready()
+    await advance(scheduler, 60_000)
+    await expect(expired.ready()).rejects.toMatchObject({
+      code: 'unauthorized',
+      message: 'The operator token expired. Sign in again for a new one.',
+    })
+  })
 })

@@ -1,12 +1,13 @@
 import { BehaviorSubject, type SchedulerLike, type Subscription } from 'rxjs'
+import { FlowError } from '../errors.js'
 import { decodeTokenClaims } from './jwt.js'
 import type { SessionManager, SessionStatus } from './session-manager.js'
 
 /**
  * The session of an operator console: the operator token as given, never refreshed (the relay issues operator
  * tokens at sign-in only) and never stored. It ends `failed` with a reason when the token expires or the relay
- * refuses it, without calling the relay. Apart from `createSessionManager` (a visitor's anonymous or thread
- * session) so that a visitor's bundle carries none of it.
+ * refuses it, without calling the relay; `ready()` then rejects with that reason. Apart from
+ * `createSessionManager` (a visitor's anonymous or thread session) so that a visitor's bundle carries none of it.
  *
  * @example
  * const session = createOperatorSession(operatorToken, scheduler)
@@ -37,7 +38,12 @@ export function createOperatorSession(token: string, scheduler: SchedulerLike): 
 
   return {
     status$,
-    ready: () => (started ??= start()),
+    ready() {
+      // Ended (refused or expired): every call after that fails with why, rather than going out without a token.
+      const s = status$.value
+      if (s.state === 'failed') return Promise.reject(new FlowError('unauthorized', s.reason))
+      return (started ??= start())
+    },
     token() {
       const s = status$.value
       return s.state === 'ready' ? s.token : undefined
