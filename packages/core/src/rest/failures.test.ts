@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeFlow, type FakeFlow } from '../../test/fixtures/flow-server.js'
 import { FlowError } from '../errors.js'
 import type { MessageInput } from '../schemas/index.js'
+import { MAX_UPLOAD_BYTES } from './multipart.js'
 import { parseRetryAfter } from './retry.js'
 import { createFlowRestClient } from './rest-client.js'
 import type { FlowRestClientOptions } from './types.js'
@@ -141,6 +142,16 @@ describe('input is rejected before any request', () => {
     ['retry.baseDelayMs', 'NaN', { retry: { baseDelayMs: Number.NaN } }],
     ['retry.maxDelayMs', '-1', { retry: { maxDelayMs: -1 } }],
     ['retry.maxDelayMs', '2 ** 40', { retry: { maxDelayMs: 2 ** 40 } }],
+    // Taken before, then every call failed as a network error and was retried: `fetchFn is not a function`.
+    ['fetch', 'not a function', { fetch: 42 as unknown as typeof fetch }],
+    ['sleep', 'not a function', { sleep: 'no' as unknown as () => Promise<void> }],
+    ['random', 'not a function', { random: 0.5 as unknown as () => number }],
+    // Taken before: NaN removed the limit altogether, a negative one refused every file as over 0 MB.
+    ['maxUploadBytes', 'NaN', { maxUploadBytes: Number.NaN }],
+    ['maxUploadBytes', "'10MB'", { maxUploadBytes: '10MB' as unknown as number }],
+    ['maxUploadBytes', '-1', { maxUploadBytes: -1 }],
+    ['maxUploadBytes', '0', { maxUploadBytes: 0 }],
+    ['maxUploadBytes', '1.5', { maxUploadBytes: 1.5 }],
   ] satisfies [string, string, Partial<FlowRestClientOptions>][])(
     'refuses %s (%s) when the client is created, naming the field',
     (path, _label, options) => {
@@ -159,6 +170,25 @@ describe('input is rejected before any request', () => {
       expect((error as FlowError).message).not.toContain('pa55word')
     },
   )
+
+  it('refuses to be created without options, naming them, instead of throwing a TypeError', () => {
+    for (const options of [undefined, null, 'key']) {
+      expect(() => createFlowRestClient(options as unknown as FlowRestClientOptions)).toThrow(
+        expect.objectContaining({ name: 'FlowError', code: 'invalid_input', path: 'options' }),
+      )
+    }
+  })
+
+  it('takes a maxUploadBytes above 250 MB as 250 MB: the limit can only be lowered', async () => {
+    const err = await failure(
+      client({ maxUploadBytes: 2 * MAX_UPLOAD_BYTES }).uploadMedia(
+        THREAD,
+        { type: 'media', mediaType: 'file', originator },
+        { stream: new Blob(['x']).stream(), filename: 'big.bin', size: MAX_UPLOAD_BYTES + 1 },
+      ),
+    )
+    expect(err.code).toBe('payload_too_large')
+  })
 
   it('takes retries: Infinity (bounded by deadlineMs) and retries: 0', async () => {
     flow.queue({ status: 503 }, { status: 503 }, { body: { status: 'ok' } })

@@ -165,6 +165,13 @@ export const isUsableApiKey: (apiKey: unknown) => apiKey is string = isSendableC
  * const answer = await send({ method: 'GET', path: 'threads?sync=true&page=1', retry: true })
  */
 export function createTransport(options: FlowRestClientOptions): Transport {
+  if (typeof options !== 'object' || options === null) {
+    throw new FlowError(
+      FlowErrorCode.invalid_input,
+      "options must be an object: { apiKey, auth: 'raw' | 'bearer', baseUrl?, … }.",
+      { path: 'options' },
+    )
+  }
   const { apiKey } = options
   if (!isUsableApiKey(apiKey)) {
     throw new FlowError(
@@ -182,6 +189,12 @@ export function createTransport(options: FlowRestClientOptions): Transport {
   }
   const base = baseUrlOf(options.baseUrl)
   const authorization = options.auth === 'bearer' ? `Bearer ${apiKey}` : apiKey
+  // Checked here: called later, a value that is not a function fails every call as a network error, retried.
+  for (const name of ['fetch', 'sleep', 'random'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new FlowError(FlowErrorCode.invalid_input, `${name} must be a function.`, { path: name })
+    }
+  }
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
   checkDeadline(options.timeoutMs, 'timeoutMs')
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS

@@ -61,6 +61,18 @@ function encode(message: MessageInput | MediaUploadInput, upload = false): Messa
   return check(encodeMessage(message, { upload }))
 }
 
+/**
+ * The upload limit: `maxUploadBytes` (a whole number of bytes from 1) up to the reference's 250 MB, which it can
+ * only lower. Anything else is `invalid_input`: NaN would lift the limit altogether.
+ */
+function uploadLimitOf(maxUploadBytes: number | undefined): number {
+  if (maxUploadBytes === undefined) return MAX_UPLOAD_BYTES
+  if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 1) {
+    throw invalidInput('maxUploadBytes', 'must be a whole number of bytes from 1 (at most 250 MB is used)')
+  }
+  return Math.min(MAX_UPLOAD_BYTES, maxUploadBytes)
+}
+
 /** A call as a method builds it; `asked` adds what its caller asked of it. */
 type Call = Omit<HttpCall, 'signal' | 'deadlineMs'>
 
@@ -82,7 +94,7 @@ type Call = Omit<HttpCall, 'signal' | 'deadlineMs'>
  */
 export function createFlowRestClient(options: FlowRestClientOptions): FlowRestClient {
   const send = createTransport(options)
-  const uploadLimit = Math.min(MAX_UPLOAD_BYTES, Math.max(0, options.maxUploadBytes ?? MAX_UPLOAD_BYTES))
+  const uploadLimit = uploadLimitOf(options.maxUploadBytes)
 
   /** Fails on `{"status":"error"}` whatever the HTTP status said. */
   function rejectErrorStatus(body: unknown, label: string): void {
