@@ -171,6 +171,25 @@ describe('input is rejected before any request', () => {
     },
   )
 
+  it.each([
+    ['signal', 'a string', () => client().getThreads(1, { signal: 'stop' as unknown as AbortSignal })],
+    ['signal', 'an object', () => client().pause(THREAD, { signal: {} as AbortSignal })],
+    ['options', 'null', () => client().getTriggerEvents(null as unknown as undefined)],
+    [
+      'onProgress',
+      'not a function',
+      () =>
+        client().uploadMedia(THREAD, { type: 'media', mediaType: 'file', originator }, new Blob(['x']), {
+          onProgress: 5 as unknown as () => void,
+        }),
+    ],
+  ])('refuses a call whose %s is %s before any request, naming it', async (path, _label, call) => {
+    const err = await failure(call())
+    expect(err).toMatchObject({ code: 'invalid_input', path })
+    expect(err.message).toMatch(new RegExp(`^${path}: `))
+    expect(flow.requests).toHaveLength(0)
+  })
+
   it('refuses to be created without options, naming them, instead of throwing a TypeError', () => {
     for (const options of [undefined, null, 'key']) {
       expect(() => createFlowRestClient(options as unknown as FlowRestClientOptions)).toThrow(

@@ -25,7 +25,13 @@ import {
   MAX_UPLOAD_BYTES,
   tooLarge,
 } from './multipart.js'
-import type { CallOptions, FlowRestClient, FlowRestClientOptions, UploadSource } from './types.js'
+import type {
+  CallOptions,
+  FlowRestClient,
+  FlowRestClientOptions,
+  UploadOptions,
+  UploadSource,
+} from './types.js'
 import { isRecord } from '../schemas/light-read.js'
 
 type Schema = Parameters<typeof safeParse>[0]
@@ -73,6 +79,25 @@ function uploadLimitOf(maxUploadBytes: number | undefined): number {
   return Math.min(MAX_UPLOAD_BYTES, maxUploadBytes)
 }
 
+/**
+ * A call's own options, checked before its request: an object (or nothing) whose `signal` is an AbortSignal and
+ * `onProgress` a function. Used unchecked, they threw a TypeError, or failed an upload as a network error.
+ */
+function checkCallOptions(o: unknown): asserts o is UploadOptions {
+  if (!isRecord(o)) throw invalidInput('options', 'must be an object: { signal?, deadlineMs? }')
+  // Read as fetch and AbortSignal.any read it, not by instanceof: a signal of another realm (an iframe) is one too.
+  const signal = o.signal as { aborted?: unknown; addEventListener?: unknown } | undefined
+  if (
+    signal !== undefined &&
+    (!isRecord(signal) ||
+      typeof signal.aborted !== 'boolean' ||
+      typeof signal.addEventListener !== 'function')
+  )
+    throw invalidInput('signal', 'must be an AbortSignal (AbortController.signal, AbortSignal.timeout(ms))')
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
+    throw invalidInput('onProgress', 'must be a function')
+}
+
 /** A call as a method builds it; `asked` adds what its caller asked of it. */
 type Call = Omit<HttpCall, 'signal' | 'deadlineMs'>
 
@@ -105,11 +130,10 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
   }
 
   /** A call with what its caller asked of it: an abort signal, a deadline. */
-  const asked = (call: Call, o: CallOptions): HttpCall => ({
-    ...call,
-    signal: o.signal,
-    deadlineMs: o.deadlineMs,
-  })
+  const asked = (call: Call, o: CallOptions): HttpCall => {
+    checkCallOptions(o)
+    return { ...call, signal: o.signal, deadlineMs: o.deadlineMs }
+  }
 
   /** Async calls: resolves on the `{"status":"ok"}` ack (an empty 2xx answer counts too). */
   async function ack(call: Call, o: CallOptions): Promise<void> {
