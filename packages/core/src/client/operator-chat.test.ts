@@ -2,7 +2,7 @@ import { VirtualTimeScheduler, firstValueFrom, of, type Observable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { createMemoryStorage } from './memory-storage.js'
 import { createOperatorChat } from './operator-chat.js'
-import { FakeEventSource, fakeJwt, settle } from './test-doubles.js'
+import { advance, FakeEventSource, fakeJwt, settle } from './test-doubles.js'
 import type { OperatorChat, OperatorChatOptions } from './types.js'
 
 const json = (status: number, body: unknown) =>
@@ -192,7 +192,8 @@ describe('createOperatorChat', () => {
     // A visitor's token given as the operator's: the all-threads stream is refused.
     const chat = createOperatorChat({
       relayUrl: 'http://relay.test',
-      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'thread' }) },
+      // Real time here: a token that expires an hour after this test.
+      session: { operatorToken: fakeJwt({ exp: Math.floor(Date.now() / 1000) + 3600, scope: 'thread' }) },
       fetch,
       EventSource: FakeEventSource as never,
       storage: createMemoryStorage(),
@@ -210,6 +211,47 @@ describe('createOperatorChat', () => {
     })
     await expect(chat.operator.pause('t1')).rejects.toMatchObject({ code: 'unauthorized' })
     expect(sent).toEqual([])
+    chat.close()
+  })
+
+  it('asks for the thread list again after a back-off when the relay could not answer it (a blip)', async () => {
+    FakeEventSource.reset()
+    const answers = [json(503, { error: { code: 'unavailable', message: 'blip' } }), json(502, {})]
+    let asked = 0
+    const fetch = (async (input: string) => {
+      await Promise.resolve()
+      if (new URL(input).pathname !== '/v1/threads') return json(404, {})
+      asked++
+      return answers.shift() ?? json(200, { threads: ['t2', 't1'], page: 1, pages: 1 })
+    }) as typeof globalThis.fetch
+    const scheduler = new VirtualTimeScheduler()
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
+      fetch,
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+      scheduler,
+      backoff: { baseMs: 1000, random: () => 1 },
+    })
+    const lists: string[][] = []
+    const sub = chat.threads$.subscribe((threads) => lists.push(threads.map((t) => t.threadId)))
+    await settle()
+    expect(asked).toBe(1)
+    await advance(scheduler, 1000)
+    expect(asked).toBe(2)
+    await advance(scheduler, 2000)
+    expect(asked).toBe(3)
+    expect(lists.at(-1)).toEqual(['t2', 't1'])
+    // Nobody watching: a failed list is not asked again.
+    sub.unsubscribe()
+    answers.push(json(503, {}))
+    const again = chat.threads$.subscribe(() => undefined)
+    await settle()
+    again.unsubscribe()
+    const before = asked
+    await advance(scheduler, 60_000)
+    expect(asked).toBe(before)
     chat.close()
   })
 })

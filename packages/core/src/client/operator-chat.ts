@@ -12,6 +12,7 @@ import {
   takeUntil,
   tap,
   type Observable,
+  type Subscription,
 } from 'rxjs'
 import type { EventEnvelope } from '../protocol/index.js'
 import { createEventStream } from './event-stream.js'
@@ -19,7 +20,9 @@ import { createClient } from './flow-chat.js'
 import { compareEventIds } from './message-id.js'
 import { createOperatorApi } from './operator-api.js'
 import { sortedThreads, threadsReducer, type ThreadsAction, type ThreadsState } from './threads-summary.js'
-import { FlowError } from '../errors.js'
+import { FlowError, toFlowError } from '../errors.js'
+import { backoffDelay } from '../retry/backoff.js'
+import { isTransientFailure } from '../retry/transient.js'
 import { isSendableCredential } from '../sendable-credential.js'
 import { createOperatorSession } from './operator-session.js'
 import type { Connection, OperatorChat, OperatorChatOptions, ThreadSummary } from './types.js'
@@ -96,17 +99,34 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
     if (next !== threadsState$.value) threadsState$.next(next)
   }
   const operator = createOperatorApi(http, session, (threadId) => dispatch({ type: 'thread/read', threadId }))
-  function listThreads(): void {
-    operator
-      .threads(1)
-      .then((page) => dispatch({ type: 'threads/listed', threadIds: page.threads, at: scheduler.now() }))
-      .catch(() => undefined)
+  // While someone watches threads$: a list the relay could not give (a blip) is asked for again after a back-off.
+  let watching = false
+  let listRetry: Subscription | undefined
+  function listThreads(attempt = 0): void {
+    listRetry?.unsubscribe()
+    operator.threads(1).then(
+      (page) => dispatch({ type: 'threads/listed', threadIds: page.threads, at: scheduler.now() }),
+      (error: unknown) => {
+        // A refusal ends the session, which connection$ shows; only a failure that may pass is worth a retry.
+        if (!watching || !isTransientFailure(toFlowError(error))) return
+        const wait = backoffDelay(attempt + 1, options.backoff)
+        listRetry = scheduler.schedule(() => listThreads(attempt + 1), wait)
+      },
+    )
   }
   // Loading the list and folding events in run once while anyone watches; each subscriber reads the state.
   const threadsEffects$ = defer(() => {
+    watching = true
     listThreads()
     return events$.pipe(tap((envelope) => dispatch({ type: 'envelope/received', envelope })))
-  }).pipe(ignoreElements(), share({ resetOnRefCountZero: true }))
+  }).pipe(
+    finalize(() => {
+      watching = false
+      listRetry?.unsubscribe()
+    }),
+    ignoreElements(),
+    share({ resetOnRefCountZero: true }),
+  )
   const threads$: Observable<readonly ThreadSummary[]> = merge(
     threadsEffects$,
     threadsState$.pipe(map(sortedThreads)),
