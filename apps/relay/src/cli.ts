@@ -38,11 +38,17 @@ async function main(argv: string[]): Promise<number> {
 
   const warnings: string[] = []
   const config = loadConfig(argv, process.env, { warnings })
-  const log = pino({ level: config.logLevel, serializers: logSerializers })
+  // One synchronous stdout for the CLI's lines and the relay's: pino's default (asynchronous) stream flushes what it
+  // still holds when the process exits, and that flush spins for ever on EPIPE, so a relay whose log reader had gone
+  // (a collector that died, `| head`) never exited on SIGTERM. A synchronous write meets EPIPE at once, and pino then
+  // drops further lines; it also leaves nothing to flush when `process.exit` runs.
+  const stdout = pino.destination({ dest: 1, sync: true })
+  const log = pino({ level: config.logLevel, serializers: logSerializers }, stdout)
   for (const warning of warnings) log.warn(`configuration: ${warning}`)
   const storage = await openStorage(config, log)
   const relay = await createRelay({
     ...relayOptions(config),
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: stdout },
     ...(storage ? { storage } : {}),
     // Rate-limit counts and stream caps shared by the instances on one Redis (a plain URL; not yet through
     // Sentinel or Cluster, where each instance counts alone).

@@ -571,6 +571,43 @@ describe('the CLI', { timeout: 60_000 }, () => {
     }
   })
 
+  it('stops on SIGTERM after the reader of its stdout has gone (a log collector or `| head` that ended)', async () => {
+    const child = spawn(process.execPath, [bin, '--port', '0', '--log-level', 'info'], {
+      env: { PATH: process.env.PATH, ...env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own, so that the whole of it (the bin and the relay it runs) can be killed if it hangs.
+      detached: true,
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    )
+    try {
+      await vi.waitFor(() => expect(stdout, stderr).toMatch(/listening on (\S+) /), {
+        timeout: 20_000,
+        interval: 50,
+      })
+      // The pipe's only reader closes: the relay's next log line meets EPIPE. Its logger then spun forever at exit
+      // flushing that line, so no SIGTERM (nor a second one) could end the process; only SIGKILL did.
+      child.stdout.destroy()
+      child.kill('SIGTERM')
+      const end = await Promise.race([
+        exited,
+        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000)),
+      ])
+      expect(end, stderr).toEqual({ code: 0, signal: null })
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
+  })
+
   it('exits 2 naming an unknown flag', async () => {
     const bad = await run(['--', '--prot', '9000'], env())
     expect(bad.code).toBe(2)
