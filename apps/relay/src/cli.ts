@@ -22,7 +22,12 @@ import {
 import { logSerializers } from './log-redaction.js'
 import { createRelay } from './relay.js'
 import { relayHelp } from './relay-help.js'
-import { createRedisStorage, isCredentialsRefusal, warnOnChange } from './storage/redis-storage.js'
+import {
+  createRedisStorage,
+  isCredentialsRefusal,
+  isDatabaseRefusal,
+  warnOnChange,
+} from './storage/redis-storage.js'
 import type { EventStorage } from './storage/types.js'
 import { createTokenService } from './token-service.js'
 
@@ -114,10 +119,15 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
   // Name the setting that says where Redis is, never its value (a URL may hold a password).
   const setting = sentinels ? '--redis-sentinels' : clusterNodes ? '--redis-cluster' : '--redis-url'
   const warn = warnOnChange()
+  // Refusals that waiting does not cure: the credentials, or the database the URL selects.
   let refusal: string | undefined
   const storage = createRedisStorage({
     onError: (error) => {
-      if (isCredentialsRefusal(error)) refusal ??= (error as Error).message
+      if (isCredentialsRefusal(error)) {
+        refusal ??= `refused the relay's credentials (${(error as Error).message}): check the user and password ${setting} gives`
+      } else if (isDatabaseRefusal(error)) {
+        refusal ??= `refused the database ${setting} selects (${(error as Error).message}): give one the server has (redis://host:6379/0)`
+      }
       warn(error)
     },
     ...(config.redisUrl === undefined ? {} : { url: config.redisUrl }),
@@ -137,15 +147,14 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
   }
   for (let attempt = 1; !(await storage.ready()); attempt++) {
     // A refused password stays refused: say so now instead of waiting out the deadline.
-    if (refusal !== undefined) {
-      throw await giveUp(
-        `refused the relay's credentials (${refusal}): check the user and password ${setting} gives`,
-      )
-    }
+    if (refusal !== undefined) throw await giveUp(refusal)
     if (Date.now() >= deadline) throw await giveUp('did not answer within 30 s')
     if (attempt === 1) log.warn({ setting }, `waiting for Redis (${setting}) to answer`)
     await new Promise((resolve) => setTimeout(resolve, 1000))
   }
+  // A refused SELECT still leaves a connection that answers (on database 0): it is reported during the handshake,
+  // before the first command's answer.
+  if (refusal !== undefined) throw await giveUp(refusal)
   return storage
 }
 

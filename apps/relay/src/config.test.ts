@@ -255,6 +255,12 @@ describe('configuration', () => {
       { FLOWCHAT_REDIS_URL: 'redis://u:p@[bad' },
       '--redis-url (FLOWCHAT_REDIS_URL): must be a valid URL',
     ],
+    // ioredis sent `SELECT NaN` for these and crashed the process with its reply (or read `/1x` as db 1).
+    ...['abc', '1x', '-1', '0/1', '1.5'].map((db): [string, Record<string, string>, string] => [
+      `a Redis URL whose db is /${db}`,
+      { FLOWCHAT_REDIS_URL: `redis://u:p@127.0.0.1:6379/${db}` },
+      '--redis-url (FLOWCHAT_REDIS_URL): the path after the host must be a database number',
+    ]),
     [
       'the metrics port equal to the port',
       { FLOWCHAT_PORT: '47150', FLOWCHAT_METRICS_PORT: '47150' },

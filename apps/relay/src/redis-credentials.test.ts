@@ -70,6 +70,18 @@ describe('the relay CLI on a Redis that refuses its credentials', () => {
     },
   )
 
+  it('stops with exit code 1 naming a database Redis does not have', { timeout: 40_000 }, async () => {
+    // ioredis logs the refused SELECT and carries on in database 0: the relay then wrote its log where it was not
+    // told to, shared with whatever else uses database 0.
+    const { out, exited } = spawnRelay(`redis://:the-right-password@127.0.0.1:${port}/99`)
+    expect(await exited, out.stderr).toBe(1)
+    expect(out.stderr).toMatch(
+      /could not start: Redis \(--redis-url\) refused the database --redis-url selects \(ERR DB index is out of range\)/,
+    )
+    expect(out.stderr + out.stdout).not.toContain('the-right-password')
+    expect(out.stdout).not.toContain('listening on')
+  })
+
   it('starts with the right password', { timeout: 40_000 }, async () => {
     const { child, out, exited } = spawnRelay(`redis://:the-right-password@127.0.0.1:${port}`)
     try {

@@ -1,6 +1,7 @@
 import { isUsableApiKey } from '@flowchat/core/rest'
 import { RelayLimits } from '@flowchat/core/protocol'
 import * as z from 'zod'
+import { REDIS_URL_DB_RULE, redisUrlDatabase } from './storage/redis-connection.js'
 
 /**
  * How the text of a flag or a `FLOWCHAT_*` variable becomes an option's value: `text` as is, `int` a whole
@@ -444,7 +445,8 @@ export const RELAY_SETTINGS = {
       .refine(
         (url) => URL.canParse(url),
         'must be a valid URL: redis://[user:password@]host:port[/db] (percent-encode reserved characters)',
-      ),
+      )
+      .refine((url) => !URL.canParse(url) || redisUrlDatabase(new URL(url)) !== undefined, REDIS_URL_DB_RULE),
     secret: true,
     placeholder: 'url',
     description: '`redis://…` (may hold a password), required with `--storage redis`',

@@ -21,6 +21,20 @@ describe('a Redis connection of the relay', () => {
     })
   }
 
+  // ioredis sent `SELECT NaN` for `/abc` and threw the refusal where nothing could catch it: the process crashed.
+  it('refuses a URL whose path is not a database number, before connecting', () => {
+    for (const path of ['/abc', '/1x', '/0/1']) {
+      expect(() =>
+        createRedisConnection({
+          target: { url: `redis://:a-password@127.0.0.1:6379${path}` },
+          name: 'flowchat-test-connection',
+          commandTimeoutMs: 1_000,
+          onError: () => undefined,
+        }),
+      ).toThrow('redis storage: url: the path after the host must be a database number')
+    }
+  })
+
   // ioredis ends a connection for good in races of its own (a Sentinel failover noticed while it reconnects); an
   // instance whose live tail lost its connection that way stopped delivering events until it was restarted.
   it('connects again when it ends without the relay closing it', async () => {

@@ -68,24 +68,42 @@ export function checkRedisTarget(target: RedisTarget): void {
     throw new Error('redis storage: url: required (or sentinels with masterName, or clusterNodes)')
   }
   if (target.url !== undefined) {
-    let protocol: string
+    let url: URL
     try {
-      protocol = new URL(target.url).protocol
+      url = new URL(target.url)
     } catch {
       // Never echo the URL: it may hold a password.
       throw new Error('redis storage: url: not a URL (redis://[user:password@]host:port[/db])')
     }
-    if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
       throw new Error('redis storage: url: must start with redis:// or rediss://')
     }
+    if (redisUrlDatabase(url) === undefined) throw new Error(`redis storage: url: ${REDIS_URL_DB_RULE}`)
   }
+}
+
+/** What the path of a `redis://` URL must be; ioredis sends any other path to `SELECT` as it is. */
+export const REDIS_URL_DB_RULE =
+  'the path after the host must be a database number (redis://host:6379/0) or nothing'
+
+/**
+ * The database a `redis://` URL selects: its path's number, 0 without a path; undefined when the path is not a
+ * number. ioredis takes `/abc` for `SELECT NaN`, whose refusal it throws where nothing can catch it (the process
+ * crashed), and `/1x` for db 1.
+ *
+ * @example
+ * redisUrlDatabase(new URL('redis://10.0.0.5:6379/2')) // 2
+ */
+export function redisUrlDatabase(url: URL): number | undefined {
+  if (url.pathname === '' || url.pathname === '/') return 0
+  return /^\/\d{1,9}$/.test(url.pathname) ? Number(url.pathname.slice(1)) : undefined
 }
 
 /** Credentials, db and TLS of a `redis://` URL, for Sentinel and Cluster targets. */
 function credentials(url: string | undefined): Partial<RedisOptions> {
   if (url === undefined) return {}
   const u = new URL(url)
-  const db = Number(u.pathname.slice(1) || '0')
+  const db = redisUrlDatabase(u) ?? 0
   return {
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
@@ -106,6 +124,7 @@ function credentials(url: string | undefined): Partial<RedisOptions> {
  */
 export function createRedisConnection(options: RedisConnectionOptions): RedisClient {
   const { target } = options
+  checkRedisTarget(target)
   const common = {
     connectionName: options.name,
     enableOfflineQueue: false,

@@ -498,6 +498,17 @@ export function isCredentialsRefusal(error: unknown): boolean {
 }
 
 /**
+ * Whether Redis refused the database a URL selects (`/99` past the server's `databases`). ioredis reports the refused
+ * `SELECT` and carries on in database 0, so a relay that goes on would keep its log where it was not told to.
+ *
+ * @example
+ * isDatabaseRefusal(new Error('ERR DB index is out of range')) // true
+ */
+export function isDatabaseRefusal(error: unknown): boolean {
+  return error instanceof Error && /^ERR (DB index is out of range|invalid DB index)/.test(error.message)
+}
+
+/**
  * Logs an error unless it repeats the previous one: a Redis outage is one line, not one per reconnect. The default
  * `onError`.
  */
