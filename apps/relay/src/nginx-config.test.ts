@@ -1,10 +1,13 @@
 // The nginx example is a real file (deploy/nginx.conf, mounted by deploy/compose.yaml); the README shows it verbatim,
 // and `nginx -t` accepts it, with the TLS form this nginx understands. Needs `nginx` (Debian: nginx-light).
-import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { createRelay } from './relay.js'
+import { testSecrets } from './testing/fake-flow.js'
 
 const relayDir = join(import.meta.dirname, '..')
 const conf = readFileSync(join(relayDir, 'deploy', 'nginx.conf'), 'utf8')
@@ -106,4 +109,92 @@ describe('deploy/nginx.conf', () => {
       expect(refused.output).toContain('unknown directive "http2"')
     }
   })
+
+  it(
+    "nginx's access log holds neither the webhook secret nor an access token",
+    { timeout: 30_000 },
+    async () => {
+      const secrets = testSecrets()
+      const relay = await createRelay({ ...secrets, port: 0 })
+      const relayUrl = await relay.listen()
+      const token = await relay.issueToken({ threadId: 't1' })
+      const port = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as { port: number }
+          probe.close(() => resolve(port))
+        })
+      })
+      const run = join(dir, 'run')
+      mkdirSync(run, { recursive: true })
+      const accessLog = join(run, 'access.log')
+      writeFileSync(
+        join(run, 'relay.conf'),
+        conf
+          .replaceAll(/\brelay[12]:8788/g, new URL(relayUrl).host)
+          .replace('listen 80;', `listen 127.0.0.1:${String(port)};`)
+          .replaceAll('/var/log/nginx/access.log', accessLog),
+      )
+      writeFileSync(
+        join(run, 'nginx.conf'),
+        [
+          'daemon off;',
+          'master_process off;',
+          `pid ${join(run, 'nginx.pid')};`,
+          `error_log ${join(run, 'error.log')};`,
+          'events {}',
+          'http {',
+          // Where the image's nginx logs, unless the file says otherwise.
+          `  access_log ${accessLog};`,
+          `  client_body_temp_path ${join(run, 'body')};`,
+          `  proxy_temp_path ${join(run, 'proxy')};`,
+          `  include ${join(run, 'relay.conf')};`,
+          '}',
+          '',
+        ].join('\n'),
+      )
+      const server = spawn(nginx, ['-p', run, '-e', join(run, 'error.log'), '-c', join(run, 'nginx.conf')], {
+        stdio: 'ignore',
+      })
+      try {
+        const base = `http://127.0.0.1:${String(port)}`
+        await vi.waitFor(() => fetch(`${base}/healthz`).then((r) => expect(r.status).toBe(200)), {
+          timeout: 10_000,
+          interval: 50,
+        })
+        const webhook = (path: string, init?: RequestInit) =>
+          fetch(`${base}${path}`, init).then((r) => r.status)
+        // Flow.ai's probe and delivery, other spellings of the same URL, and an SSE URL carrying its token.
+        expect(await webhook(`/webhooks/${secrets.webhookSecret}`)).toBe(200)
+        expect(
+          await webhook(`/webhooks/${secrets.webhookSecret}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ type: 'message', payload: { threadId: 't1' } }),
+          }),
+        ).toBe(200)
+        await webhook(`/Webhooks/${secrets.webhookSecret}?x=1`)
+        await webhook(`/v1/../webhooks/${secrets.webhookSecret}/`)
+        await webhook(
+          `//webhooks/%${secrets.webhookSecret.charCodeAt(0).toString(16)}${secrets.webhookSecret.slice(1)}`,
+        )
+        await webhook(`/v1/threads/t1/events?access_token=${token}`, { method: 'HEAD' })
+        // The last request's line is in: nginx writes each line as its request ends.
+        await vi.waitFor(() =>
+          expect(existsSync(accessLog) ? readFileSync(accessLog, 'utf8') : '').toContain(
+            '"HEAD /v1/threads/t1/events',
+          ),
+        )
+        const log = readFileSync(accessLog, 'utf8')
+        expect(log).not.toContain(secrets.webhookSecret)
+        expect(log).not.toContain(secrets.webhookSecret.slice(1))
+        expect(log).not.toContain(token.split('.')[2])
+        // Still a useful log: the route, the method and the answer.
+        expect(log).toContain('"POST /webhooks/[redacted] HTTP/1.1" 200')
+        expect(log).toContain('"HEAD /v1/threads/t1/events?[redacted] HTTP/1.1"')
+      } finally {
+        server.kill('SIGKILL')
+        await relay.close()
+      }
+    },
+  )
 })
