@@ -220,6 +220,31 @@ describe('configuration', () => {
     ])
   })
 
+  it('warns of a FLOWCHAT_* variable that is a misspelt setting, naming the setting it resembles', () => {
+    // A flag's typo stops start-up; a variable's went unseen: FLOWCHAT_CORS_ORIGIN (no S) left CORS closed.
+    const warnings: string[] = []
+    loadConfig(
+      [],
+      env({
+        FLOWCHAT_CORS_ORIGIN: 'https://shop.example',
+        FLOWCHAT_PROT: '9000',
+        FLOWCHAT_API_KEY_FIEL: '/run/secrets/api_key',
+        FLOWCHAT_REDIS_PREFIX: 'tenant-a',
+        // Other tools' variables (the demo, the tests) are not the relay's business.
+        FLOWCHAT_DEMO_PORT: '5173',
+        FLOWCHAT_RELAY_URL: 'http://127.0.0.1:8788',
+        FLOWCHAT_OPERATOR_TOKEN: 'x',
+      }),
+      { warnings },
+    )
+    expect(warnings.toSorted()).toEqual([
+      'FLOWCHAT_API_KEY_FIEL is not a relay setting (FLOWCHAT_API_KEY_FILE?): ignored',
+      'FLOWCHAT_CORS_ORIGIN is not a relay setting (FLOWCHAT_CORS_ORIGINS?): ignored',
+      'FLOWCHAT_PROT is not a relay setting (FLOWCHAT_PORT?): ignored',
+      'FLOWCHAT_REDIS_PREFIX is not a relay setting (FLOWCHAT_REDIS_KEY_PREFIX?): ignored',
+    ])
+  })
+
   it('warns of Redis settings that memory storage ignores', () => {
     const warnings: string[] = []
     loadConfig(
