@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import type { EventStorage } from '../storage/types.js'
@@ -103,6 +104,24 @@ describe('webhook ingest', () => {
     expect(big.json().error.code).toBe('payload_too_large')
     const metrics = (await relay.app.inject({ url: '/metrics' })).body
     expect(metrics).toMatch(/flowchat_webhooks_rejected_total\{reason="secret"\} 1/)
+  })
+
+  // The body limit is met before the route reads the body (Fastify refuses it): those 413s went uncounted, so
+  // `rejected_total{reason="too_large"}` stayed 0 while Flow.ai's large events bounced off --body-limit.
+  it('counts a delivery over the body limit as too_large, whatever its framing; not one with a wrong secret', async () => {
+    const { post, secrets } = await setup()
+    const large = JSON.stringify({ type: 'message', payload: { threadId: 't', pad: 'x'.repeat(8000) } })
+    expect((await post(large)).statusCode).toBe(413)
+    const chunked = await relay.app.inject({
+      method: 'POST',
+      url: `/webhooks/${secrets.webhookSecret}`,
+      payload: Readable.from([Buffer.from(large)]),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(chunked.statusCode).toBe(413)
+    expect((await post(large, 'wrong-secret-0123456789')).statusCode).toBe(413)
+    const metrics = (await relay.app.inject({ url: '/metrics' })).body
+    expect(metrics).toMatch(/flowchat_webhooks_rejected_total\{reason="too_large"\} 2\n/)
   })
 
   it('answers 503 with Retry-After when storage fails, and stores the retry once it works', async () => {

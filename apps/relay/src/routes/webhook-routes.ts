@@ -26,6 +26,20 @@ export function webhookRoutes(context: RelayContext, ingest: WebhookIngest) {
       (_r, body, next) => next(null, body),
     )
 
+    // A body over the limit is refused by Fastify before the route (and `ingest`) runs: counted here, for the right
+    // secret only, so that `rejected_total{reason="too_large"}` shows Flow.ai's events bouncing off --body-limit.
+    app.addHook('onError', (request, _reply, error, done) => {
+      const secret = (request.params as { secret?: unknown } | undefined)?.secret
+      if (
+        (error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' &&
+        typeof secret === 'string' &&
+        ingest.secretMatches(secret)
+      ) {
+        context.metrics.webhookRejected('too_large')
+      }
+      done()
+    })
+
     // Webhooks are server to server: no CORS on them (no browser page may read their answers), so this route
     // and the fast path, which never runs the CORS hook, answer alike whatever origins are configured.
     const deps = { tokens: context.tokens, fastify: { config: { cors: false as const } } }
