@@ -58,6 +58,30 @@ export function unsupportedContentEncoding(encoding: string): Error {
   )
 }
 
+/**
+ * The refusal of a body of a type the route does not read (`text/plain`, what `fetch` sends for a string body
+ * without a Content-Type): Fastify's own 415 says only "Unsupported Media Type". The media type is named without
+ * its parameters, clipped and printable only.
+ *
+ * @example
+ * throw unsupportedContentType('text/plain;charset=UTF-8') // 415 "The body is text/plain, which the relay does not read"
+ */
+export function unsupportedContentType(contentType: string | undefined): Error {
+  const named = (contentType ?? '')
+    .split(';')[0]!
+    .trim()
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 60)
+  return Object.assign(
+    new Error(
+      named === ''
+        ? 'The body has no Content-Type, so the relay does not read it'
+        : `The body is ${named}, which the relay does not read`,
+    ),
+    { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' },
+  )
+}
+
 /** Fastify's own errors (bad JSON, body too large, unsupported type) carry a `statusCode` and an `FST_` code. */
 function isFastifyError(e: unknown): e is Error & { statusCode: number; code: string } {
   return e instanceof Error && typeof (e as { statusCode?: unknown }).statusCode === 'number'

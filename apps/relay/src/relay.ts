@@ -5,7 +5,7 @@ import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { answerClientError, refuseExpectation, refuseMissingHost } from './client-errors.js'
-import { answerError, toHttpError, unsupportedContentEncoding } from './http-error.js'
+import { answerError, toHttpError, unsupportedContentEncoding, unsupportedContentType } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
 import { createMetrics } from './metrics.js'
@@ -265,6 +265,13 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
 
   // JSON bodies nested past RelayLimits.jsonDepth are refused before parsing: parsed, they would overflow the stack
   // of the validation, the REST client's encoding or the SSE serialisation, and be lost after being accepted.
+  // Bodies are JSON or multipart. Fastify's text/plain parser handed a JSON body sent as text/plain (what `fetch`
+  // sends for a string body without a Content-Type) to the schema as a string: "expected object, received string".
+  // Any type but those is a 415 naming it. (Webhooks take any type: their routes have a parser of their own.)
+  app.removeContentTypeParser('text/plain')
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    done(unsupportedContentType(request.headers['content-type']), undefined)
+  })
   const parseJson = app.getDefaultJsonParser('remove', 'remove')
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

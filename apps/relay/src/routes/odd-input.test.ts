@@ -70,6 +70,31 @@ describe('odd input gets a clear answer in the error shape', () => {
     expect(history.status).toBe(200)
   })
 
+  // `fetch(url, { method: 'POST', body: JSON.stringify(message) })` sends text/plain: the relay read the body as a
+  // string and answered "(root): Invalid input: expected object, received string", which hides the real mistake.
+  it('answers a JSON body sent as text/plain with 415 saying to send application/json', async () => {
+    const { flow, operator } = await setup()
+    const visitor = `Bearer ${await relay.issueToken({ threadId: 't1' })}`
+    for (const [url, authorization] of [
+      ['/v1/threads/t1/messages', visitor],
+      ['/v1/sessions', undefined],
+      ['/v1/threads/t1/handover', operator],
+    ] as const) {
+      const r = await relay.app.inject({
+        method: 'POST',
+        url,
+        payload: JSON.stringify({ type: 'text', text: 'hi' }),
+        headers: { 'content-type': 'text/plain;charset=UTF-8', ...(authorization ? { authorization } : {}) },
+      })
+      expect(r.statusCode, url).toBe(415)
+      expect(r.json().error).toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(/^The body is text\/plain, .*Send JSON \(application\/json\)/),
+      })
+    }
+    expect(flow.calls).toEqual([])
+  })
+
   it('refuses the thread ids `.` and `..` on every thread route, before calling Flow.ai', async () => {
     const { flow, operator } = await setup()
     const url = await relay.listen()
