@@ -90,8 +90,15 @@ describe('configuration', () => {
     expect(loadConfig([], { ...env(), PORT: '7001' }).port).toBe(7001)
     expect(loadConfig([], { ...env(), PORT: '7001', FLOWCHAT_PORT: '7002' }).port).toBe(7002)
     expect(loadConfig(['--port', '7003'], { ...env(), PORT: '7001', FLOWCHAT_PORT: '7002' }).port).toBe(7003)
-    expect(thrown(() => loadConfig([], { ...env(), PORT: 'http' })).message).toMatch(
-      /--port \(FLOWCHAT_PORT\): must be a whole number/,
+    // A bad PORT is named as PORT: the operator never set the FLOWCHAT_PORT an error used to name.
+    expect(thrown(() => loadConfig([], { ...env(), PORT: 'http' })).message).toContain(
+      '--port (PORT, read as FLOWCHAT_PORT is unset): must be a whole number',
+    )
+    expect(thrown(() => loadConfig([], { ...env(), PORT: '70000' })).message).toContain(
+      '--port (PORT, read as FLOWCHAT_PORT is unset): must be at most 65535',
+    )
+    expect(thrown(() => loadConfig([], { ...env(), PORT: '7001', FLOWCHAT_PORT: 'x' })).message).toContain(
+      '--port (FLOWCHAT_PORT): must be a whole number',
     )
   })
 

@@ -90,9 +90,20 @@ export function loadConfig(
     const s: RelaySetting = RELAY_SETTINGS[name]
     const text = rawValue(s, values[s.flag!], env, issues, warnings)
     if (text === undefined) continue
+    // A value from the fallback variable (`PORT`) is named by it: the operator never set the usual one.
+    const fallback =
+      s.fallbackEnv !== undefined && values[s.flag!] === undefined && nonEmpty(env[s.env!]) === undefined
+    const label = fallback
+      ? `--${s.flag} (${s.fallbackEnv}, read as ${s.env} is unset)`
+      : settingLabel(name, 'cli')
     const value = readText(s, text)
-    if (value === undefined) issues.push({ setting: settingLabel(name, 'cli'), message: readRule(s) })
-    else typed[name] = value
+    if (value === undefined) issues.push({ setting: label, message: readRule(s) })
+    else if (!fallback) typed[name] = value
+    else {
+      const checked = checkRule(s, value)
+      if (checked.ok) typed[name] = checked.value
+      else issues.push({ setting: label, message: checked.message })
+    }
   }
   if (options.only === undefined) warnings.push(...misspeltVariables(env))
   const config = resolveSettings(names, typed, 'cli', issues)
