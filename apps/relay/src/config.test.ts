@@ -180,6 +180,12 @@ describe('configuration', () => {
 
   it('needs a Redis URL for redis storage', () => {
     expect(() => loadConfig(['--storage', 'redis'], env())).toThrow(/--redis-url \(FLOWCHAT_REDIS_URL\)/)
+    // A URL given but bad is named once, for what is wrong with it, not also as missing.
+    const bad = thrown(() =>
+      loadConfig(['--storage', 'redis', '--redis-url', 'redis://127.0.0.1:6379/abc'], env()),
+    )
+    expect(bad.message).toContain('the path after the host must be a database number')
+    expect(bad.message).not.toContain('required with --storage redis')
   })
 
   it('takes Sentinels instead of a URL, and then needs the master name', () => {

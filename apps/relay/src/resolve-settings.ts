@@ -60,7 +60,9 @@ export function resolveSettings<K extends RelaySettingName>(
   }
   if (wanted.has('storage') && out.storage === 'redis') {
     const nodes = [out.redisUrl, out.redisSentinels, out.redisCluster].filter((v) => v !== undefined)
-    if (out.redisSentinels === undefined && out.redisCluster === undefined && out.redisUrl === undefined) {
+    // Given but refused by its rule, a setting is already named for what is wrong with it, not also as missing.
+    const given = (name: RelaySettingName) => values[name] !== undefined
+    if (!given('redisSentinels') && !given('redisCluster') && !given('redisUrl')) {
       issues.push({
         setting: settingLabel('redisUrl', audience),
         message: 'required with --storage redis (or --redis-sentinels, or --redis-cluster)',
