@@ -2,13 +2,13 @@
 // the tarballs with plain npm into a fresh project outside the workspace (no `@flowchat/source`, no hoisted dev
 // dependencies), and there runs the relay and the emulator from their tarballs with `npx`, the core README's Node
 // script, a type check of a consumer, a Node import of the widget and the built widget file in Chromium.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { gzipSync } from 'node:zlib'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { chromiumLaunchOptions } from '@flowchat/demo/stack'
 import { chromium, type Browser } from 'playwright-core'
 import { build } from 'vite'
@@ -455,6 +455,140 @@ describe('installed with npm outside the workspace', () => {
     expect(pageErrors).toEqual([])
   })
 })
+
+describe('the relay as its systemd unit runs it (apps/relay/deploy/flowchat-relay.service)', () => {
+  const unit = readFileSync(join(root, 'apps', 'relay', 'deploy', 'flowchat-relay.service'), 'utf8')
+  const service = unitSettings(unit, 'Service')
+  const installedAt = '/opt/flowchat-relay'
+  const bin = () => join(dir, 'node_modules', '.bin', 'flowchat-relay')
+  /** The unit's `Environment=` lines as one map, `%d` (the credentials directory) replaced by `credentials`. */
+  const environment = (credentials: string) =>
+    Object.fromEntries(
+      (service.get('Environment') ?? [])
+        .flatMap((line) => line.split(/\s+/))
+        .map((pair) => pair.replaceAll('%d', credentials).split('=', 2) as [string, string]),
+    )
+  /** `LoadCredential=name:path` → name. */
+  const credentials = () => (service.get('LoadCredential') ?? []).map((entry) => entry.split(':', 1)[0]!)
+
+  it('runs the installed bin, sets only variables the relay reads, and passes every secret as a credential', () => {
+    expect(service.get('ExecStart')).toEqual([`${installedAt}/node_modules/.bin/flowchat-relay`])
+    const readme = readFileSync(join(dir, 'node_modules', '@flowchat', 'relay', 'README.md'), 'utf8')
+    expect(readme, 'the README shows the unit verbatim').toContain(`\`\`\`ini\n${unit}\`\`\``)
+    const help = run(bin(), ['--help'], dir)
+    const env = environment('/creds')
+    for (const variable of Object.keys(env))
+      expect(help, `--help lists ${variable}`).toMatch(new RegExp(`\\b${variable}\\b`))
+    for (const secret of ['API_KEY', 'WEBHOOK_SECRET', 'TOKEN_SECRET', 'REDIS_URL']) {
+      expect(env[`FLOWCHAT_${secret}`], `FLOWCHAT_${secret} is never inline`).toBeUndefined()
+      const file = env[`FLOWCHAT_${secret}_FILE`]
+      expect(file, `FLOWCHAT_${secret}_FILE`).toMatch(/^\/creds\/\w+$/)
+      expect(credentials()).toContain(file!.slice('/creds/'.length))
+    }
+  })
+
+  const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find(
+    (path) => spawnSync(path, ['--version'], { stdio: 'ignore' }).status === 0,
+  )
+  if (analyze) {
+    it('is accepted by systemd-analyze verify, without a warning on any of its lines', () => {
+      // verify checks that ExecStart exists: point it at the tarball installed here.
+      const copy = join(dir, 'flowchat-relay.service')
+      writeFileSync(copy, unit.replace(`${installedAt}/node_modules/.bin/flowchat-relay`, bin()))
+      const result = spawnSync(analyze, ['verify', copy], { encoding: 'utf8' })
+      const output = `${result.stdout}${result.stderr}`
+      expect(result.status, output).toBe(0)
+      expect(output).not.toMatch(/flowchat-relay\.service:\d+:/)
+    })
+  } else {
+    it.runIf(process.env.CI === 'true')("systemd-analyze is installed (CI needs Debian's systemd)", () => {
+      expect.fail('systemd-analyze not found: apt-get install systemd (.ci/run installs it)')
+    })
+    it.skipIf(process.env.CI === 'true')(
+      'systemd-analyze verify (skipped: systemd-analyze is not installed here)',
+      () => {},
+    )
+  }
+
+  it('starts with its environment and credentials, answers /readyz on Redis, and stops with exit 0 on SIGTERM', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'flowchat-credentials-'))
+    const secrets: Record<string, string> = {
+      api_key: randomBytes(16).toString('hex'),
+      webhook_secret: randomBytes(24).toString('base64url'),
+      token_secret: randomBytes(32).toString('hex'),
+      redis_url: process.env.FLOWCHAT_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    }
+    expect(credentials().sort()).toEqual(Object.keys(secrets).sort())
+    // As systemd writes them: one file per credential, read-only; files often end with a newline.
+    for (const [name, value] of Object.entries(secrets))
+      writeFileSync(join(folder, name), `${value}\n`, { mode: 0o400 })
+    const port = await sparePort()
+    // systemd's own environment is small: a PATH (where this Node is, as /usr/local/bin would be), the credentials
+    // directory and the unit's variables. The port and the key prefix keep this run apart from others on the machine.
+    const env = {
+      PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+      CREDENTIALS_DIRECTORY: folder,
+      ...environment(folder),
+      FLOWCHAT_PORT: String(port),
+      FLOWCHAT_REDIS_KEY_PREFIX: `packaging-systemd-${randomBytes(4).toString('hex')}`,
+    }
+    // Detached, as the other processes here: the clean-up signals each one's group.
+    const child = spawn(bin(), [], { cwd: '/', env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    children.push(child)
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      await answers(`http://127.0.0.1:${port}/healthz`, { child, output: () => output }, "the unit's relay")
+      const deadline = Date.now() + 30_000
+      let ready = 0
+      while (ready !== 200 && Date.now() < deadline) {
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        )
+        if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      expect(ready, output).toBe(200)
+      // KillSignal, then systemd waits TimeoutStopSec before it kills.
+      const stopWithin = Number(service.get('TimeoutStopSec')?.[0]) * 1000
+      child.kill(service.get('KillSignal')?.[0] as NodeJS.Signals)
+      const code = await Promise.race([
+        exited,
+        new Promise((r) => setTimeout(r, stopWithin, 'still running')),
+      ])
+      expect(code, output).toBe(0)
+      expect(output).toContain('stopped')
+      for (const line of output.trim().split('\n'))
+        expect(() => JSON.parse(line) as unknown, line).not.toThrow()
+      for (const [name, value] of Object.entries(secrets)) {
+        if (name !== 'redis_url') expect(output, `the log holds no ${name}`).not.toContain(value)
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+})
+
+/** A systemd unit's settings in one section: key → its values in order (comments and blank lines left out). */
+function unitSettings(unit: string, section: string): Map<string, string[]> {
+  const settings = new Map<string, string[]>()
+  let current = ''
+  for (const raw of unit.split('\n')) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue
+    if (line.startsWith('[')) {
+      current = line.slice(1, -1)
+      continue
+    }
+    if (current !== section) continue
+    const at = line.indexOf('=')
+    const key = line.slice(0, at)
+    settings.set(key, [...(settings.get(key) ?? []), line.slice(at + 1)])
+  }
+  return settings
+}
 
 /** A file's text, '' for a folder, undefined when there is neither. */
 function readIfThere(path: string): string | undefined {
