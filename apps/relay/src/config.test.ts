@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ConfigError, loadConfig, relayOptions } from './config.js'
 import { createRelay } from './relay.js'
+import { validateRelayOptions } from './resolve-settings.js'
 import { testSecrets } from './testing/fake-flow.js'
 
 const env = (extra: Record<string, string> = {}) => {
@@ -167,6 +168,40 @@ describe('configuration', () => {
     expect(message).toMatch(/--port \(FLOWCHAT_PORT\): must be at most 65535/)
     expect(message).toMatch(/--trust-proxy \(FLOWCHAT_TRUST_PROXY\): must be true, false/)
     expect(message).not.toContain('short-secret-value')
+  })
+
+  it('refuses a millisecond setting under its floor, naming the flag or variable, the value and the unit', () => {
+    for (const [args, extra, expected] of [
+      [['--heartbeat-ms', '15'], {}, '--heartbeat-ms 15: must be at least 1000 (milliseconds)'],
+      [[], { FLOWCHAT_HEARTBEAT_MS: '15' }, 'FLOWCHAT_HEARTBEAT_MS=15: must be at least 1000 (milliseconds)'],
+      [['--heartbeat-ms', '0'], {}, '--heartbeat-ms 0: must be at least 1000 (milliseconds)'],
+      [
+        ['--request-timeout-ms', '5'],
+        {},
+        '--request-timeout-ms 5: must be 0 (off) or at least 1000 (milliseconds)',
+      ],
+      [
+        [],
+        { FLOWCHAT_SHUTDOWN_TIMEOUT_MS: '6' },
+        'FLOWCHAT_SHUTDOWN_TIMEOUT_MS=6: must be 0 (cut them at once) or at least 1000 (milliseconds)',
+      ],
+    ] as const) {
+      const error = thrown(() => loadConfig(args, env(extra)))
+      expect(error).toBeInstanceOf(ConfigError)
+      expect(error.message).toBe(`Invalid configuration: ${expected}`)
+    }
+    const floors = ['--heartbeat-ms', '1000', '--request-timeout-ms', '0', '--shutdown-timeout-ms', '0']
+    expect(loadConfig(floors, env())).toMatchObject({
+      heartbeatMs: 1000,
+      requestTimeoutMs: 0,
+      shutdownTimeoutMs: 0,
+    })
+    // createRelay keeps the rule's least: the relay's own tests run 50 ms heartbeats and 100 ms request timeouts.
+    const secrets = testSecrets()
+    expect(validateRelayOptions({ ...secrets, heartbeatMs: 50, requestTimeoutMs: 100 })).toMatchObject({
+      heartbeatMs: 50,
+      requestTimeoutMs: 100,
+    })
   })
 
   it('takes --trust-proxy as a yes or no, or as the number of proxies in front of the relay', () => {
@@ -479,6 +514,7 @@ describe('the CLI', { timeout: 60_000 }, () => {
       ],
       [{}, ['--port', '47150', '--metrics-port', '47150'], '--metrics-port (FLOWCHAT_METRICS_PORT)'],
       [{}, ['--port', '47150', '--port', ''], '--port: empty value'],
+      [{}, ['--heartbeat-ms', '15'], '--heartbeat-ms 15: must be at least 1000 (milliseconds)'],
     ] as const) {
       const out = await run(['--', ...flags], { ...env(), FLOWCHAT_LOG_LEVEL: 'silent', ...extra })
       expect(out.code, setting).toBe(2)

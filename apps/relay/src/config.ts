@@ -97,8 +97,14 @@ export function loadConfig(
       ? `--${s.flag} (${s.fallbackEnv}, read as ${s.env} is unset)`
       : settingLabel(name, 'cli')
     const value = readText(s, text)
+    const tooShort = cliLeastRule(s, value)
     if (value === undefined) issues.push({ setting: label, message: readRule(s) })
-    else if (!fallback) typed[name] = value
+    else if (tooShort !== undefined) {
+      // The value is named (no such setting is secret): `--heartbeat-ms 15` shows the operator the slip.
+      const given =
+        typeof values[s.flag!] === 'string' ? `--${s.flag} ${text.trim()}` : `${s.env}=${text.trim()}`
+      issues.push({ setting: given, message: tooShort })
+    } else if (!fallback) typed[name] = value
     else {
       const checked = checkRule(s, value)
       if (checked.ok) typed[name] = checked.value
@@ -257,6 +263,20 @@ function readBool(text: string): boolean | undefined {
   if (['true', '1', 'yes'].includes(v)) return true
   if (['false', '0', 'no'].includes(v)) return false
   return undefined
+}
+
+/**
+ * The floor a millisecond setting's value is under on the command line (`cliLeastMs`), as a rule naming the unit;
+ * `undefined` when it is not under it (or is `0` where `0` has a meaning).
+ *
+ * @example
+ * cliLeastRule(RELAY_SETTINGS.heartbeatMs, 15) // 'must be at least 1000 (milliseconds)'
+ */
+function cliLeastRule(s: RelaySetting, value: unknown): string | undefined {
+  const floor = s.cliLeastMs
+  if (floor === undefined || typeof value !== 'number' || value >= floor.least) return undefined
+  if (floor.zero === undefined) return `must be at least ${floor.least} (milliseconds)`
+  return value === 0 ? undefined : `must be 0 (${floor.zero}) or at least ${floor.least} (milliseconds)`
 }
 
 /** What a setting's text must look like, by its reader (the zod rule then checks the value). */

@@ -43,6 +43,13 @@ export interface RelaySetting {
   secret?: boolean
   /** A variable read when `env` is unset (`PORT`, as platforms set it). */
   fallbackEnv?: string
+  /**
+   * For a setting in milliseconds, the least the command line and environment take, above the rule's: an operator
+   * thinking in seconds (`--heartbeat-ms 15`) is told the unit instead of getting 15 ms (a heartbeat to every SSE
+   * client 66 times a second). `zero` says what `0` means where the rule takes it (`off`). `createRelay` keeps the
+   * rule's least, so tests and embedders may run short timers.
+   */
+  cliLeastMs?: { least: number; zero?: string }
   /** The value's placeholder in `--help`. */
   placeholder: string
   description: string
@@ -281,9 +288,10 @@ export const RELAY_SETTINGS = {
     env: 'FLOWCHAT_HEARTBEAT_MS',
     read: 'int',
     rule: int(10, 300_000),
+    cliLeastMs: { least: 1000 },
     default: 15_000,
     placeholder: 'ms',
-    description: 'SSE heartbeat comment interval',
+    description: 'SSE heartbeat comment interval, in milliseconds (at least 1000)',
   },
   requestTimeoutMs: {
     option: 'requestTimeoutMs',
@@ -291,9 +299,11 @@ export const RELAY_SETTINGS = {
     env: 'FLOWCHAT_REQUEST_TIMEOUT_MS',
     read: 'int',
     rule: int(0, 86_400_000),
+    cliLeastMs: { least: 1000, zero: 'off' },
     default: 120_000,
     placeholder: 'ms',
-    description: 'time to receive a whole request, body and upload included (408 past it; 0: off)',
+    description:
+      'milliseconds to receive a whole request, body and upload included (408 past it; 0: off, else at least 1000)',
   },
   shutdownTimeoutMs: {
     option: 'shutdownTimeoutMs',
@@ -301,9 +311,11 @@ export const RELAY_SETTINGS = {
     env: 'FLOWCHAT_SHUTDOWN_TIMEOUT_MS',
     read: 'int',
     rule: int(0, 86_400_000),
+    cliLeastMs: { least: 1000, zero: 'cut them at once' },
     default: 6000,
     placeholder: 'ms',
-    description: 'time a stop lets in-flight requests finish before it cuts their connections',
+    description:
+      'milliseconds a stop lets in-flight requests finish before it cuts their connections (0: at once, else at least 1000)',
   },
   maxStreamsPerToken: {
     option: 'maxStreamsPerToken',
