@@ -414,6 +414,12 @@ describe('createRelay checks its options with the same rules and defaults', () =
     ],
     [{ retention: { maxAgeMs: 10 } }, 'retention.maxAgeMs: must be at least 1 s', '--retention-max-age', '0'],
     [{ tokenTtlSeconds: 10 }, 'tokenTtlSeconds: must be at least 60', '--token-ttl', '10'],
+    [
+      { flowBaseUrl: 'https://user:hunter2-pass@api.flow.ai/rest/v1/' },
+      'flowBaseUrl: must not hold credentials (user:password@)',
+      '--flow-base-url',
+      'https://user:hunter2-pass@api.flow.ai/rest/v1/',
+    ],
   ] as const)('%j → %s, as the CLI refuses it', async (bad, message, flag, cliValue) => {
     const error = await createRelay({ ...base, ...bad } as never).then(
       () => undefined,
@@ -423,6 +429,7 @@ describe('createRelay checks its options with the same rules and defaults', () =
     expect(error?.message).toContain(message)
     if ('tokenSecret' in bad) expect(error?.message).not.toContain(bad.tokenSecret)
     if ('operatorPassword' in bad) expect(error?.message).not.toContain(`${bad.operatorPassword}`)
+    expect(error?.message).not.toContain('hunter2')
     const rule = message.split(': ')[1]!
     const cli = thrown(() => loadConfig([`--${flag.slice(2)}`, cliValue], env()))
     expect(cli.message).toContain(`${flag} (`)
@@ -504,7 +511,7 @@ describe('the CLI', { timeout: 60_000 }, () => {
     expect(claims.exp - claims.iat).toBe(60)
   })
 
-  it('exits 2, not 1, on a key that is not printable ASCII, a bad Redis URL or a metrics port equal to the port', async () => {
+  it('exits 2, not 1, on a key that is not printable ASCII, a bad Redis URL, a Flow.ai URL with credentials or a metrics port equal to the port', async () => {
     for (const [extra, flags, setting] of [
       [{ FLOWCHAT_API_KEY: 'apikey_ab\ncd-0123' }, [], '--api-key (FLOWCHAT_API_KEY)'],
       [
@@ -515,11 +522,17 @@ describe('the CLI', { timeout: 60_000 }, () => {
       [{}, ['--port', '47150', '--metrics-port', '47150'], '--metrics-port (FLOWCHAT_METRICS_PORT)'],
       [{}, ['--port', '47150', '--port', ''], '--port: empty value'],
       [{}, ['--heartbeat-ms', '15'], '--heartbeat-ms 15: must be at least 1000 (milliseconds)'],
+      [
+        { FLOWCHAT_FLOW_BASE_URL: 'https://apikey_ab:hunter2-pass@api.flow.ai/rest/v1/' },
+        [],
+        '--flow-base-url (FLOWCHAT_FLOW_BASE_URL): must not hold credentials (user:password@)',
+      ],
     ] as const) {
       const out = await run(['--', ...flags], { ...env(), FLOWCHAT_LOG_LEVEL: 'silent', ...extra })
       expect(out.code, setting).toBe(2)
       expect(out.stderr).toContain(setting)
       expect(out.stderr).not.toContain('apikey_ab')
+      expect(out.stderr).not.toContain('hunter2')
     }
   })
 

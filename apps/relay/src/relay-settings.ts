@@ -130,7 +130,12 @@ export const RELAY_SETTINGS = {
     flag: 'flow-base-url',
     env: 'FLOWCHAT_FLOW_BASE_URL',
     read: 'text',
-    rule: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    // Core's REST client refuses credentials in its base URL too; checked here so that the setting is named and the
+    // relay stops as for any bad setting, the URL (password and all) never repeated.
+    rule: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine((url) => {
+      const parsed = URL.parse(url)
+      return parsed === null || (parsed.username === '' && parsed.password === '')
+    }, 'must not hold credentials (user:password@): Flow.ai takes only the API key (--api-key)'),
     default: 'https://api.flow.ai/rest/v1/',
     placeholder: 'url',
     description: "Flow.ai's REST API (or the emulator's REST URL)",
