@@ -77,6 +77,34 @@ describe('rate limits (@fastify/rate-limit)', () => {
       }
     })
 
+    it("keeps each count under <prefix>ratelimit:<limit>:<key>, without a route's method and URL", async () => {
+      const prefix = `${randomPrefix('ratelimit')}:`
+      prefixes.push(prefix)
+      const { relay } = await createTestRelay({ redis: testRedisUrl, redisKeyPrefix: prefix })
+      relays.push(relay)
+      const { threadId, token } = (await session(relay)).json<{ threadId: string; token: string }>()
+      const sent = await relay.app.inject({
+        method: 'POST',
+        url: `/v1/threads/${encodeURIComponent(threadId)}/messages`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { type: 'text', text: 'hi' },
+      })
+      expect(sent.statusCode).toBe(202)
+      const redis = new Redis(testRedisUrl)
+      try {
+        const keys = (await redis.keys(`${prefix}ratelimit:*`)).toSorted()
+        // inject's requests come from 127.0.0.1; a visitor's sends are counted by their thread.
+        expect(keys).toEqual([
+          `${prefix}ratelimit:sendsPerIp:127.0.0.1`,
+          `${prefix}ratelimit:sendsPerToken:thread:${threadId}`,
+          `${prefix}ratelimit:sessionsPerIp:127.0.0.1`,
+        ])
+        expect(await redis.get(`${prefix}ratelimit:sessionsPerIp:127.0.0.1`)).toBe('1')
+      } finally {
+        redis.disconnect()
+      }
+    })
+
     it('accepts a Redis client of the caller and leaves it open', async () => {
       const prefix = `${randomPrefix('ratelimit')}:`
       prefixes.push(prefix)

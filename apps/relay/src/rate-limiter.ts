@@ -38,10 +38,10 @@ export interface RelayRateLimits {
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>
 
 /**
- * Registers `@fastify/rate-limit` (not on every route: the routes call `take` once they know the key, the
- * caller's token or address) and builds one limiter per name. With `redis`, counts live in Redis under
- * `keyPrefix`, so every relay instance on that Redis enforces one limit together; without, in memory (an LRU of
- * at most 50 000 keys per limit).
+ * Registers `@fastify/rate-limit` once per limit (not on any route: the routes call `take` once they know the key,
+ * the caller's token or address). With `redis`, counts live in Redis as `<keyPrefix><limit>:<key>`
+ * (`flowchat:ratelimit:sessionsPerIp:203.0.113.7`), so every relay instance on that Redis enforces one limit
+ * together; without, in memory (an LRU of at most 50 000 keys per limit).
  *
  * @example
  * const limits = await createRelayRateLimits(app, {
@@ -58,25 +58,28 @@ export async function createRelayRateLimits(
     keyPrefix?: string
   },
 ): Promise<RelayRateLimits> {
-  await app.register(fastifyRateLimit, {
-    global: false,
-    cache: 50_000,
-    // Redis down: let requests through rather than refuse every send (the storage answers for itself).
-    skipOnError: true,
-    ...(options.redis ? { redis: options.redis, nameSpace: options.keyPrefix ?? 'flowchat:ratelimit:' } : {}),
-  })
   const keys = new WeakMap<FastifyRequest, string>()
   const limiters = new Map<RateLimitName, { limiter: Limiter; limit: RateLimit }>()
   for (const name of Object.values(RateLimitName)) {
     const limit = options.limits[name]
     const windowMs = limit.perSecond > 0 ? Math.ceil((limit.burst / limit.perSecond) * 1000) : 3_600_000
-    limiters.set(name, {
-      limit,
-      limiter: app.createRateLimit({
+    // One registration per limit, each in a scope of its own, and its limiter made without options: a limiter made
+    // with options (`createRateLimit({ max })`) keys its counts by a route's method and URL, which a limiter taken by
+    // hand has none of (`ratelimit:undefinedundefined-sessionsPerIp:…` in Redis).
+    await app.register(async (scope) => {
+      await scope.register(fastifyRateLimit, {
+        global: false,
         max: limit.burst,
         timeWindow: windowMs,
-        keyGenerator: (request) => `${name}:${keys.get(request) ?? request.ip}`,
-      }),
+        keyGenerator: (request) => keys.get(request) ?? request.ip,
+        cache: 50_000,
+        // Redis down: let requests through rather than refuse every send (the storage answers for itself).
+        skipOnError: true,
+        ...(options.redis
+          ? { redis: options.redis, nameSpace: `${options.keyPrefix ?? 'flowchat:ratelimit:'}${name}:` }
+          : {}),
+      })
+      limiters.set(name, { limit, limiter: scope.createRateLimit() })
     })
   }
 
