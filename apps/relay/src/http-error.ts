@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '@flowchat/core'
 import { RelayLimits, type RelayErrorBody } from '@flowchat/core/protocol'
+import type { ApiKeyRefusals } from './api-key-refusal.js'
 
 /** An HTTP answer for an error: status, body, and `Retry-After` seconds when the client should wait. */
 export interface HttpErrorAnswer {
@@ -27,14 +28,19 @@ const statusOfCode: Record<FlowErrorCode, number> = {
 
 /**
  * The relay's error handler: the answer for `error` (`toHttpError`), logged when the failure is the relay's or
- * Flow.ai's (5xx). Flow.ai refusing a request (its 4xx, answered 502) is worth a look, not an alarm: a warning.
+ * Flow.ai's (5xx). Flow.ai refusing a request (its 4xx, answered 502) is worth a look, not an alarm: a warning;
+ * except its refusal of the relay's API key, which `keyRefusals` logs (an error once, not a warning per send).
  *
  * @example
- * const { status, body, retryAfterSeconds } = answerError(error, request.log)
+ * const { status, body, retryAfterSeconds } = answerError(error, request.log, keyRefusals)
  */
-export function answerError(error: unknown, log: FastifyBaseLogger): HttpErrorAnswer {
+export function answerError(
+  error: unknown,
+  log: FastifyBaseLogger,
+  keyRefusals?: ApiKeyRefusals,
+): HttpErrorAnswer {
   const answer = toHttpError(error)
-  if (answer.status >= 500) {
+  if (answer.status >= 500 && !keyRefusals?.log(error, log)) {
     const flowStatus = upstreamStatus(error)
     const level = flowStatus !== undefined && flowStatus < 500 ? 'warn' : 'error'
     log[level]({ err: error, code: answer.body.error.code }, answer.body.error.message)

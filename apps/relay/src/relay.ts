@@ -5,6 +5,7 @@ import { relayRoutes } from '@flowchat/core/protocol'
 import { createFlowRestClient } from '@flowchat/core/rest'
 import { registerCors } from './cors.js'
 import { answerClientError, refuseExpectation, refuseMissingHost } from './client-errors.js'
+import { createApiKeyRefusals } from './api-key-refusal.js'
 import { answerError, toHttpError, unsupportedContentEncoding, unsupportedContentType } from './http-error.js'
 import { assertJsonDepth, minReaderBufferBytes } from './ingest-limits.js'
 import { logRedaction, redactUrl } from './log-redaction.js'
@@ -181,13 +182,20 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       maxBytes: o.retentionMaxBytes,
     })
   const tokens = createTokenService({ secret: o.tokenSecret, ttlSeconds: o.tokenTtlSeconds })
+  const keyRefusals = createApiKeyRefusals()
+  const flowFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   const rest = createFlowRestClient({
     apiKey: o.apiKey,
     baseUrl: o.flowBaseUrl,
     auth: o.auth,
     maxUploadBytes: o.uploadLimitBytes,
     deadlineMs: FLOW_INTERACTIVE_DEADLINE_MS,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // Any call Flow.ai answers 2xx shows the API key is good (again): its next refusal is an error once more.
+    fetch: async (input, init) => {
+      const response = await flowFetch(input, init)
+      if (response.ok) keyRefusals.accepted()
+      return response
+    },
   })
   // Shared rate-limit counts and stream caps are best effort: while Redis does not answer, each instance holds the
   // stream caps on its own streams and the rate limits are not counted (`skipOnError`). So the connection fails
@@ -285,7 +293,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   })
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body, retryAfterSeconds } = answerError(error, request.log)
+    const { status, body, retryAfterSeconds } = answerError(error, request.log, keyRefusals)
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds))
     return reply.code(status).send(body)
   })

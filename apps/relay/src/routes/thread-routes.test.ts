@@ -134,6 +134,32 @@ describe('send proxy, history and business hours', () => {
     expect(logs.lines.join('')).not.toContain(secrets.apiKey)
   })
 
+  it('logs Flow.ai refusing the API key once at error, repeats at debug, and at error again after a send went through', async () => {
+    const logs = captureLogs()
+    let keyAccepted = false
+    const { visitor, secrets } = await setup(
+      (call) =>
+        call.method === 'POST' && !keyAccepted
+          ? new Response('{"status":"error","message":"bad key"}', { status: 401 })
+          : undefined,
+      { logger: logs.logger },
+    )
+    const hi = () => send(visitor, { type: 'text', text: 'hi' })
+    for (let i = 0; i < 3; i++) expect((await hi()).statusCode).toBe(502)
+    keyAccepted = true
+    expect((await hi()).statusCode).toBe(202)
+    keyAccepted = false
+    expect((await hi()).statusCode).toBe(502)
+    const lines = logs.lines.map((l) => JSON.parse(l) as { level: number; msg: string; flowStatus?: number })
+    // pino: 50 error, 20 debug; never a warning per send.
+    expect(lines.filter((l) => l.flowStatus === 401).map((l) => l.level)).toEqual([50, 20, 20, 50])
+    expect(lines.find((l) => l.level === 50)?.msg).toMatch(
+      /^Flow.ai refused the relay's API key \(HTTP 401\)/,
+    )
+    expect(lines.filter((l) => l.level === 40)).toEqual([])
+    expect(logs.lines.join('')).not.toContain(secrets.apiKey)
+  })
+
   it('maps Flow.ai rate limiting to 429 with Retry-After', async () => {
     const { visitor } = await setup(
       () => new Response('{}', { status: 429, headers: { 'retry-after': '120' } }),
