@@ -3,8 +3,18 @@
 // there and tsx is installed) it runs the TypeScript source through tsx with the `@flowchat/source` condition
 // instead, so that a dist/ left by an earlier `pnpm build` never runs stale code; no build is needed there.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { nodeVersionProblem } from './node-version.js'
+
+// Before anything else: on an older Node the relay started and failed later, or ran on what its engines exclude.
+// Exit code 2, as for a configuration that cannot start.
+const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+const problem = nodeVersionProblem(process.version, engines.node, process.execPath)
+if (problem !== undefined) {
+  process.stderr.write(`flowchat-relay: ${problem}\n`)
+  process.exit(2)
+}
 
 const dist = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 const source = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
