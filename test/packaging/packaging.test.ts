@@ -554,10 +554,12 @@ describe('the relay as its systemd unit runs it (apps/relay/deploy/flowchat-rela
       // KillSignal, then systemd waits TimeoutStopSec before it kills.
       const stopWithin = Number(service.get('TimeoutStopSec')?.[0]) * 1000
       child.kill(service.get('KillSignal')?.[0] as NodeJS.Signals)
+      let timer: ReturnType<typeof setTimeout> | undefined
       const code = await Promise.race([
         exited,
-        new Promise((r) => setTimeout(r, stopWithin, 'still running')),
+        new Promise((r) => (timer = setTimeout(r, stopWithin, 'still running'))),
       ])
+      clearTimeout(timer)
       expect(code, output).toBe(0)
       expect(output).toContain('stopped')
       for (const line of output.trim().split('\n'))

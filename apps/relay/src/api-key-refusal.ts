@@ -28,14 +28,16 @@ export function createApiKeyRefusals(): ApiKeyRefusals {
       if (!(error instanceof UpstreamError)) return false
       const { code, status } = error.flowError
       if (code !== FlowErrorCode.unauthorized && code !== FlowErrorCode.forbidden) return false
-      const flowStatus = status ?? 401
+      // The status as Flow.ai answered it, when the error carries one (a 200 with an error body carries none).
+      const said = status === undefined ? code : `HTTP ${status}`
+      const fields = status === undefined ? { code } : { code, flowStatus: status }
       if (refused) {
-        log.debug({ code, flowStatus }, `Flow.ai refused the relay's API key again (HTTP ${flowStatus})`)
+        log.debug(fields, `Flow.ai refused the relay's API key again (${said})`)
       } else {
         refused = true
         log.error(
-          { code, flowStatus },
-          `Flow.ai refused the relay's API key (HTTP ${flowStatus}): every send fails until the key and its auth style are fixed (--api-key, --auth); further refusals are logged at debug level until Flow.ai accepts a call again`,
+          fields,
+          `Flow.ai refused the relay's API key (${said}): every send fails until the key and its auth style are fixed (--api-key, --auth); further refusals are logged at debug level until Flow.ai accepts a call again`,
         )
       }
       return true

@@ -42,7 +42,8 @@ import { gzipSync } from 'node:zlib'
  * controller reading `notify` itself (-17), one template for the carousel's two nav buttons (-7) and a shorter
  * live-region reader; 30,719 once the transcript kept following when content grows under it (+39), paid for by a
  * third Terser pass (-10) and the reading position anchored to the message's element instead of a lookup by id
- * (-27); 30,718 once empty text from `send()` sent nothing again instead of throwing (-1); 30,590 once Terser ran
+ * (-27); 30,718 once empty text from `send()` sent nothing again instead of throwing (-1). From here each part is what
+ * undoing that change alone costs, and gzip's savings do not add up to the totals: 30,590 once Terser ran
  * five passes (-24), the arrivals and the transcript's window found the previous newest message with `findLastIndex`
  * (-32) and the arrivals filtered what was appended (-27), two controllers held their host in private fields (-13),
  * relay-http handed out its request function itself (-11), the hidden-tab controller read `Notification` through

@@ -274,6 +274,13 @@ describe('redirects', () => {
       ])
     },
   )
+
+  it("names only the redirect's origin and path: a user, password or query in the Location stays out", async () => {
+    flow.queue({ status: 302, headers: { location: 'https://user:s3cret@other.example/v2/x?token=t0k3n#f' } })
+    const err = await failure(client().pause(THREAD))
+    expect(err.message).toContain('(a redirect to https://other.example/v2/x)')
+    expect(err.message).not.toMatch(/s3cret|user|t0k3n/)
+  })
 })
 
 describe('invalid responses', () => {

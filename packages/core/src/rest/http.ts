@@ -64,10 +64,14 @@ function startDeadline(ms: number): Deadline {
  * `restart` (a chunk went out), so a slow upload that keeps going is not cut, a stalled one is. The global timer,
  * cleared by `stop`.
  */
-function startIdleTimeout(ms: number): { signal: AbortSignal; restart: () => void; stop: () => void } {
+export function startIdleTimeout(ms: number): { signal: AbortSignal; restart: () => void; stop: () => void } {
   const controller = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
   const restart = () => {
+    // fetch may go on pulling the body after the answer came (a 401 before the upload was read): once the
+    // attempt is over, a pull must not start a timer that keeps the process alive.
+    if (stopped) return
     clearTimeout(timer)
     timer = setTimeout(
       () => controller.abort(new DOMException(`nothing went out for ${ms} ms`, 'TimeoutError')),
@@ -75,7 +79,11 @@ function startIdleTimeout(ms: number): { signal: AbortSignal; restart: () => voi
     )
   }
   restart()
-  return { signal: controller.signal, restart, stop: () => clearTimeout(timer) }
+  const stop = () => {
+    stopped = true
+    clearTimeout(timer)
+  }
+  return { signal: controller.signal, restart, stop }
 }
 
 /** The longest delay a timer takes: a longer one fires at once (Node and browsers alike). */
@@ -259,7 +267,8 @@ export function createTransport(options: FlowRestClientOptions): Transport {
       if (timeout.aborted) {
         throw new FlowError(
           FlowErrorCode.timeout,
-          `${label} ${idle ? 'made no progress' : 'got no complete answer'} within ${timeoutMs} ms.`,
+          // A Blob in a browser goes out whole, reporting no progress: its timeout counts the whole call.
+          `${label} ${body instanceof ReadableStream ? 'made no progress' : 'got no complete answer'} within ${timeoutMs} ms.`,
           {
             cause: timeout.reason,
           },
@@ -306,10 +315,9 @@ export function createTransport(options: FlowRestClientOptions): Transport {
     const { status } = response
     const location = response.headers.get('location')
     // A browser shows a redirect it did not follow as status 0 without headers: it is named as such.
+    const target = location === null ? undefined : redirectTarget(location, base)
     const what =
-      status === 0
-        ? 'a redirect'
-        : `${status} (a redirect${location ? ` to ${quotable(location, apiKey)}` : ''})`
+      status === 0 ? 'a redirect' : `${status} (a redirect${target ? ` to ${quotable(target, apiKey)}` : ''})`
     return new FlowError(
       FlowErrorCode.invalid_response,
       `Flow.ai answered ${what} to ${label}, which is not followed: it could turn the call into another one. Check baseUrl (its scheme, host and path).`,
@@ -402,6 +410,22 @@ function redactKey(text: string, apiKey: string): string {
   const collapsed = apiKey.replace(/\s+/g, ' ')
   if (collapsed !== apiKey) out = out.split(collapsed).join('[redacted]')
   return out
+}
+
+/**
+ * Where a redirect points, fit to name in an error: its origin and path only. A `Location` may carry a user and
+ * password or a token in its query, and the error reaches logs.
+ *
+ * @example
+ * redirectTarget('https://u:p@api.example/v2/x?token=t', base) // 'https://api.example/v2/x'
+ */
+function redirectTarget(location: string, base: URL): string | undefined {
+  try {
+    const url = new URL(location, base)
+    return `${url.origin}${url.pathname}`
+  } catch {
+    return undefined
+  }
 }
 
 /** A 3xx answer, or what a browser gives for one it did not follow (`redirect: 'manual'`). */

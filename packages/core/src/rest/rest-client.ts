@@ -84,7 +84,7 @@ function uploadLimitOf(maxUploadBytes: number | undefined): number {
  * `onProgress` a function. Used unchecked, they threw a TypeError, or failed an upload as a network error.
  */
 function checkCallOptions(o: unknown): asserts o is UploadOptions {
-  if (!isRecord(o)) throw invalidInput('options', 'must be an object: { signal?, deadlineMs? }')
+  if (!isRecord(o)) throw invalidInput('options', 'must be an object: { signal?, deadlineMs?, onProgress? }')
   // Read as fetch and AbortSignal.any read it, not by instanceof: a signal of another realm (an iframe) is one too.
   const signal = o.signal as { aborted?: unknown; addEventListener?: unknown } | undefined
   if (

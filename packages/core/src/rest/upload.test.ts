@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { startFakeFlow, type FakeFlow, type RecordedRequest } from '../../test/fixtures/flow-server.js'
 import { FlowError } from '../errors.js'
 import type { MediaUploadInput } from '../schemas/index.js'
+import { startIdleTimeout } from './http.js'
 import { MAX_UPLOAD_BYTES } from './multipart.js'
 import { createFlowRestClient } from './rest-client.js'
 import type { FlowRestClientOptions } from './types.js'
@@ -314,20 +315,39 @@ describe('uploadMedia (older reference: multipart/form-data, `file` + `query`)',
     }
     flow.consume = true
     const started = performance.now()
-    // About 0.8 s of sending, a chunk every 40 ms, under a timeout of 250 ms.
-    await client({ timeoutMs: 250 }).uploadMedia(THREAD, message, {
-      stream: paced(20, 40),
+    // At least 1.2 s of sending, a chunk every 20 ms, under a timeout of 1 s: the gaps stay far below the timeout
+    // even on a busy machine, the whole upload cannot.
+    await client({ timeoutMs: 1_000 }).uploadMedia(THREAD, message, {
+      stream: paced(60, 20),
       filename: 'slow.bin',
     })
-    expect(performance.now() - started).toBeGreaterThan(250)
+    expect(performance.now() - started).toBeGreaterThan(1_000)
     expect(flow.requests).toHaveLength(1)
-    expect(flow.requests[0]!.body.length).toBeGreaterThan(20 * 64 * 1024)
-    // The same upload stalling 600 ms before its last chunk: that is the timeout, with its own message.
-    const err = await client({ timeoutMs: 250 })
-      .uploadMedia(THREAD, message, { stream: paced(5, 40, 600), filename: 'stalled.bin' })
+    expect(flow.requests[0]!.body.length).toBeGreaterThan(60 * 64 * 1024)
+    // The same upload stalling 2.5 s before its last chunk: that is the timeout, with its own message.
+    const err = await client({ timeoutMs: 1_000 })
+      .uploadMedia(THREAD, message, { stream: paced(3, 20, 2_500), filename: 'stalled.bin' })
       .catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'timeout' })
-    expect((err as Error).message).toMatch(/within 250 ms/)
+    expect((err as Error).message).toMatch(/made no progress within 1000 ms/)
+  })
+
+  it('starts no timer once the attempt is over, though fetch may go on pulling the body', () => {
+    // Flow.ai (or a proxy) can answer before reading the upload; each pull fetch makes afterwards reports
+    // progress. A timer started then kept a Node process alive for timeoutMs after the call had failed.
+    vi.useFakeTimers()
+    try {
+      const idle = startIdleTimeout(1_000)
+      idle.restart()
+      expect(vi.getTimerCount()).toBe(1)
+      idle.stop()
+      idle.restart()
+      expect(vi.getTimerCount()).toBe(0)
+      vi.advanceTimersByTime(5_000)
+      expect(idle.signal.aborted).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('aborts mid-upload with the caller signal', async () => {
