@@ -546,3 +546,24 @@ describe('createFlowChat outbox', () => {
     expect(states).toEqual(['pending', 'sent'])
   })
 })
+
+describe('createFlowChat options', () => {
+  it.each([
+    ['no options', undefined, 'undefined'],
+    ['no relayUrl', {}, 'undefined'],
+    // Parsed as a URL of scheme 'localhost:': fetch refused it on every call, as "fetch failed".
+    ['a relayUrl without a scheme', { relayUrl: 'localhost:8788' }, 'localhost:8788'],
+    ['a relayUrl that is not http(s)', { relayUrl: 'ftp://relay.test' }, 'ftp://relay.test'],
+    ['a relayUrl that is not a URL', { relayUrl: 'relay' }, 'relay'],
+  ])('refuses %s when the client is created, naming relayUrl', (_, options, got) => {
+    const create = () => createFlowChat(options as never)
+    expect(create).toThrow(
+      expect.objectContaining({
+        name: 'FlowError',
+        code: 'invalid_input',
+        path: 'relayUrl',
+        message: `relayUrl: must be an absolute http(s) URL, got "${got}".`,
+      }),
+    )
+  })
+})

@@ -73,13 +73,20 @@ export function createClient(
   self: Sender,
   createSession: (context: SessionContext) => SessionManager,
 ): { chat: FlowChat; parts: ClientParts } {
-  let relayUrl: string
+  // No options at all names relayUrl too. Only http(s): 'localhost:8788' parses as a URL of scheme 'localhost:',
+  // which fetch refuses on every call as a network failure.
+  const given = (options as Partial<ClientOptions> | undefined)?.relayUrl
+  // Unset when `given` is not a URL: the test below then reads "undefined".
+  let relayUrl!: string
   try {
-    relayUrl = new URL(options.relayUrl).href.replace(/\/+$/, '')
+    relayUrl = new URL(given!).href.replace(/\/+$/, '')
   } catch {
+    // Not a URL: refused below.
+  }
+  if (!/^https?:/.test(relayUrl)) {
     throw new FlowError(
       'invalid_input',
-      `relayUrl: must be an absolute URL, got "${String(options.relayUrl)}".`,
+      `relayUrl: must be an absolute http(s) URL, got "${String(given)}".`,
       {
         path: 'relayUrl',
       },

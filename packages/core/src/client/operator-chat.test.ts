@@ -181,6 +181,16 @@ describe('createOperatorChat', () => {
     expect(calls).toEqual([])
   })
 
+  it('refuses no options, or a relayUrl that is not http(s), when created: a FlowError naming the option', () => {
+    const token = fakeJwt({ iat: 0, exp: 3600, scope: 'operator' })
+    expect(() => createOperatorChat(undefined as never)).toThrow(
+      expect.objectContaining({ name: 'FlowError', code: 'invalid_input', path: 'session.operatorToken' }),
+    )
+    expect(() =>
+      createOperatorChat({ relayUrl: 'localhost:8788', session: { operatorToken: token } }),
+    ).toThrow(expect.objectContaining({ name: 'FlowError', code: 'invalid_input', path: 'relayUrl' }))
+  })
+
   it("fails the operator's calls with the token's refusal once the relay refused it, sending none without a token", async () => {
     FakeEventSource.reset()
     const sent: (string | null)[] = []

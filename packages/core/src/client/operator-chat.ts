@@ -38,7 +38,7 @@ import type { Connection, OperatorChat, OperatorChatOptions, ThreadSummary } fro
  * await chat.operator.pause(threadId)
  */
 export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
-  const operatorToken = (options as Partial<OperatorChatOptions>).session?.operatorToken
+  const operatorToken = (options as Partial<OperatorChatOptions> | undefined)?.session?.operatorToken
   // Checked before anything opens: a token fetch cannot send would come back quoted in every connection's
   // reason and error, reconnecting forever as a network failure, and a missing one as the relay's refusal.
   if (!isSendableCredential(operatorToken)) {
