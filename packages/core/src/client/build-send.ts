@@ -40,7 +40,8 @@ export function buildSend(
   // Optional fields may be undefined: JSON leaves them out of the body, the merge out of the message.
   let body: Record<string, unknown>
   let upload: BuiltSend['upload']
-  switch (input.type) {
+  // `?.`: null (or no input) is refused below like an unknown type, instead of throwing a TypeError.
+  switch (input?.type) {
     case 'text':
       body = { type: 'text', text: input.text }
       break

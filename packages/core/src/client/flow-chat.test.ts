@@ -567,3 +567,67 @@ describe('createFlowChat options', () => {
     )
   })
 })
+
+describe('createFlowChat sends', () => {
+  beforeEach(() => FakeEventSource.reset())
+  afterEach(() => {
+    for (const c of chats) c.close()
+    chats = []
+  })
+
+  it.each([null, undefined, 'hello'])(
+    'shows a send of %j failed, naming its type, instead of throwing a TypeError; nothing is posted',
+    async (input) => {
+      const relay = fakeRelay()
+      const { chat } = client(relay, createMemoryStorage())
+      chats.push(chat)
+      const thread = chat.thread('t1')
+      const states: string[] = []
+      thread.send(input as never).subscribe((s) => states.push(s))
+      await settle()
+      expect(states).toEqual(['failed'])
+      const [failed] = await firstValueFrom(thread.messages$)
+      expect(failed?.error).toBe('invalid_input: type: must be one of text, event, location, media, upload')
+      expect(relay.posts()).toHaveLength(0)
+    },
+  )
+
+  it('fails a retry of an id that is no send of the thread at once, naming the id, instead of never emitting', async () => {
+    const relay = fakeRelay()
+    const { chat } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    const thread = chat.thread('t1')
+    relay.history = [
+      {
+        originator: { name: 'Bot', role: 'bot' },
+        messages: [{ fallback: 'Hi', responses: [{ type: 'text', payload: { text: 'Hi' } }] }],
+      },
+    ]
+    thread.messages$.subscribe()
+    await settle()
+    FakeEventSource.last().open()
+    await settle()
+    const [bot] = await firstValueFrom(thread.messages$)
+    expect(bot?.sender).toBe('bot')
+    // An unknown id, and a message that is not an own send (it has no delivery state).
+    for (const id of ['unknown-id', bot!.id]) {
+      const seen: unknown[] = []
+      thread.retry(id).subscribe({ next: (s) => seen.push(s), error: (e: unknown) => seen.push(e) })
+      expect(seen).toEqual([
+        expect.objectContaining({
+          name: 'FlowError',
+          code: 'invalid_input',
+          message: `messageId: no send "${id}" in this thread.`,
+        }),
+      ])
+    }
+    // A send that went out still gives its state.
+    const states: string[] = []
+    thread.send({ type: 'text', text: 'hi' }).subscribe()
+    await settle()
+    const own = (await firstValueFrom(thread.messages$)).find((m) => m.own)!
+    thread.retry(own.id).subscribe((s) => states.push(s))
+    expect(states).toEqual(['sent'])
+    expect(relay.posts()).toHaveLength(1)
+  })
+})

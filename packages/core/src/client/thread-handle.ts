@@ -1,6 +1,6 @@
 // build-send comes after event-stream: the order of their modules in the widget's single file that gzips best (-9 B).
-import type { Observable } from 'rxjs'
-import { BehaviorSubject } from 'rxjs'
+import { BehaviorSubject, Observable } from 'rxjs'
+import { FlowError } from '../errors.js'
 import type { Profile } from '../schemas/primitives.js'
 import type { BackoffOptions } from '../retry/backoff.js'
 import { createDeliverSend } from './deliver-send.js'
@@ -127,10 +127,17 @@ export function createThreadHandle(ctx: ThreadContext): ThreadHandleInternal {
       return sendState$(traceId)
     },
     retry(messageId: string) {
-      const message = store.value.messages.find((m) => m.id === messageId)
-      if (message?.state === 'failed') queue.retry(messageId)
-      else if (message?.state === 'pending') queue.flush()
-      return sendState$(messageId)
+      // Own messages alone have a state: any other id would give a view that never emits.
+      const state = store.value.messages.find((m) => m.id === messageId)?.state
+      if (state === 'failed') queue.retry(messageId)
+      else if (state === 'pending') queue.flush()
+      return state
+        ? sendState$(messageId)
+        : new Observable<SendState>((subscriber) =>
+            subscriber.error(
+              new FlowError('invalid_input', `messageId: no send "${messageId}" in this thread.`),
+            ),
+          )
     },
     loadOlder: () => pager.loadOlder(),
     flush: () => queue.flush(),

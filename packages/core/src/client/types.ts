@@ -88,11 +88,17 @@ export interface ThreadHandle {
   readonly queued$: Observable<number>
   /** False once the oldest history page is loaded. */
   readonly hasOlder$: Observable<boolean>
-  /** Sends now, or queues in the outbox when offline; each queued send goes out exactly once. */
+  /**
+   * Sends now, or queues in the outbox when offline; each queued send goes out exactly once. Input it cannot send
+   * shows as a message `failed` with `invalid_input` naming the field, and nothing is posted.
+   */
   send(input: SendInput): Observable<SendState>
   /** Loads the next older history page. */
   loadOlder(): Promise<void>
-  /** Sends a failed own message again (same traceId, so a retry is idempotent). */
+  /**
+   * Sends a failed own message again (same traceId, so a retry is idempotent). An id that is no own message of
+   * the thread errors at once with `invalid_input`.
+   */
   retry(messageId: string): Observable<SendState>
 }
 
