@@ -150,6 +150,35 @@ describe('createFlowChat', () => {
     expect(sessions()).toHaveLength(3)
   })
 
+  it("fails later calls with the session's own reason once a refresh was refused, sending none without a token", async () => {
+    const relay = fakeRelay()
+    const { chat } = client(relay, createMemoryStorage())
+    chats.push(chat)
+    await chat.session()
+    relay.refreshAnswer = () =>
+      json(401, { error: { code: 'unauthorized', message: 'refresh grace passed' } })
+    const thread = chat.thread('t1')
+    const states: string[] = []
+    thread.connection$.subscribe((c) => states.push(c.state))
+    await settle()
+    // The relay refuses the stream's token, and then its refresh: the session is over.
+    FakeEventSource.last().fail(401)
+    await settle()
+    expect(last(states)).toBe('failed')
+    const reason = 'The session can no longer be refreshed (refresh grace passed). Start a new session.'
+    relay.calls.length = 0
+    const sendStates: string[] = []
+    thread.send({ type: 'text', text: 'after' }).subscribe((s) => sendStates.push(s))
+    await settle()
+    expect(sendStates.at(-1)).toBe('failed')
+    const sent = (await firstValueFrom(thread.messages$)).find((m) => m.own)
+    expect(sent?.error).toBe(`unauthorized: ${reason}`)
+    await expect(chat.opening()).rejects.toMatchObject({ code: 'unauthorized', message: reason })
+    await expect(thread.loadOlder()).rejects.toMatchObject({ code: 'unauthorized', message: reason })
+    // Nothing went out without a token, to come back as the relay's 'A token is required'.
+    expect(relay.calls.filter((c) => c.auth === null)).toEqual([])
+  })
+
   it('opens the stream with the first subscriber and closes it after the last', async () => {
     const relay = fakeRelay()
     const { chat } = client(relay, createMemoryStorage())

@@ -45,7 +45,8 @@ export interface SessionManagerOptions {
 /**
  * Holds the session token: creates an anonymous session (kept in storage so a reload continues the thread),
  * refreshes the token at 80% of its life through `POST /v1/sessions`, and ends in `failed` with a reason when
- * the relay refuses a refresh (no retry loop). An operator's token is `createOperatorSession`'s.
+ * the relay refuses a refresh (no retry loop); `ready()` then rejects with that reason. An operator's token is
+ * `createOperatorSession`'s.
  *
  * @example
  * const session = createSessionManager({ session: { anonymous: true }, http, storage, storageKey, scheduler })
@@ -151,6 +152,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   return {
     status$,
     ready() {
+      // Ended after it started (a refresh refused): every call fails with why, rather than going out without a
+      // token and coming back as the relay's 'A token is required'.
+      const s = status$.value
+      if (s.state === 'failed') return Promise.reject(new FlowError('unauthorized', s.reason))
       starting ??= start().catch((error: unknown) => {
         const err = toFlowError(error)
         // A failure that may pass (no answer, a timeout, 429, 5xx: the one rule of the outbox and the REST client)
