@@ -56,7 +56,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const { http, storage, storageKey, scheduler } = options
   const status$ = new BehaviorSubject<SessionStatus>({ state: 'pending' })
   let timer: Subscription | undefined
-  let starting: Promise<Extract<SessionStatus, { state: 'ready' }>> | undefined
+  let starting: Promise<void> | undefined
   let refreshing: Promise<boolean> | undefined
   let closed = false
 
@@ -126,7 +126,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return refreshing
   }
 
-  const start = async (): Promise<Extract<SessionStatus, { state: 'ready' }>> => {
+  const start = async (): Promise<void> => {
     const given = options.session
     if ('token' in given) adopt(given.token, given.threadId)
     else {
@@ -143,6 +143,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       s ??= await fetchSession(null)
       adopt(s.token, s.threadId)
     }
+  }
+
+  /** The session now, or why there is none: once it has ended (a refresh refused), the reason it failed. */
+  const current = () => {
     const s = status$.value
     if (s.state !== 'ready')
       throw new FlowError('unauthorized', s.state === 'failed' ? s.reason : 'No session.')
@@ -152,10 +156,6 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   return {
     status$,
     ready() {
-      // Ended after it started (a refresh refused): every call fails with why, rather than going out without a
-      // token and coming back as the relay's 'A token is required'.
-      const s = status$.value
-      if (s.state === 'failed') return Promise.reject(new FlowError('unauthorized', s.reason))
       starting ??= start().catch((error: unknown) => {
         const err = toFlowError(error)
         // A failure that may pass (no answer, a timeout, 429, 5xx: the one rule of the outbox and the REST client)
@@ -164,7 +164,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         else fail(`Could not start a session: ${err.message}`)
         throw err
       })
-      return starting
+      // Read once started, not kept from the start: a session that ended since fails every call with why,
+      // rather than letting it go out without a token and come back as the relay's 'A token is required'.
+      return starting.then(current)
     },
     token() {
       const s = status$.value
