@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from './client-stack.js'
 import { serveClientPage, type ClientPage } from './support/client-page.js'
+import { startRedirectingProxy } from './support/redirecting-proxy.js'
 
 let stack: Stack
 let browser: Browser
@@ -27,7 +28,7 @@ afterAll(async () => {
 })
 
 /** Loads the client into the page as `window.fc` with a `when(observable, predicate)` helper. */
-async function open(context: BrowserContext): Promise<Page> {
+async function open(context: BrowserContext, relayUrl = stack.relayUrl): Promise<Page> {
   const page = await context.newPage()
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`))
   await page.goto(pageUrl)
@@ -57,7 +58,7 @@ async function open(context: BrowserContext): Promise<Page> {
         ? (m.templates[0].payload as { text: string }).text
         : (m.fallback ?? '?')
     Object.assign(window, { fc: { chat, thread, threadId, when, seen, text } })
-  }, stack.relayUrl)
+  }, relayUrl)
   return page
 }
 
@@ -156,5 +157,28 @@ describe('reactive client in Chromium', () => {
     expect(reloaded.threadId).toBe(threadId)
     expect(reloaded.transcript.slice(0, 4)).toEqual([...first, ...back.transcript.slice(2)])
     await context.close()
+  })
+
+  it('fails a send a proxy redirects, which fetch gives as an opaque redirect (status 0), instead of following it', async () => {
+    const proxy = await startRedirectingProxy(stack.relayUrl)
+    const context = await browser.newContext()
+    try {
+      const page = await open(context, proxy.url)
+      const sent = await page.evaluate(async () => {
+        await fc.when(fc.thread.connection$, (c: { state: string }) => c.state === 'open')
+        const states: string[] = []
+        fc.thread.send({ type: 'text', text: 'redirected' }).subscribe((s) => states.push(s))
+        const ms = await fc.when(fc.thread.messages$, (ms: ChatMessage[]) => ms[0]?.state === 'failed')
+        return { states, error: (ms as ChatMessage[])[0]?.error }
+      })
+      expect(sent).toEqual({
+        states: ['pending', 'failed'],
+        error: 'invalid_response: The relay answered HTTP 0 (a redirect: check relayUrl).',
+      })
+      expect(proxy.redirected).toHaveLength(1)
+    } finally {
+      await context.close()
+      await proxy.close()
+    }
   })
 })

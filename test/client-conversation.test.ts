@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createFlowChat, createMemoryStorage, type ChatMessage } from '@flowchat/core'
 import { startStack, transcript, when, type Stack } from './client-stack.js'
+import { startRedirectingProxy } from './support/redirecting-proxy.js'
 
 let stack: Stack
 beforeEach(async () => {
@@ -214,6 +215,42 @@ describe('reactive client against a real relay and the emulator', () => {
     expect(progress.at(-1)).toBe(1)
     expect(states[0]).toBe('pending')
   })
+
+  it.each([301, 302, 307])(
+    'a send a proxy answers with a %i fails naming the redirect, not followed; retry() sends it once the proxy passes it',
+    async (status) => {
+      // Followed, the redirect turned the send into a GET of the relay without its token (another origin): its
+      // 401 had the send retried, pending for ever.
+      const proxy = await startRedirectingProxy(stack.relayUrl, status)
+      const chat = createFlowChat({ relayUrl: proxy.url, storage: createMemoryStorage() })
+      try {
+        const { threadId } = await chat.session()
+        const thread = chat.thread(threadId)
+        await when(thread.connection$, (c) => c.state === 'open')
+        const states: string[] = []
+        thread.send({ type: 'text', text: 'redirected' }).subscribe((s) => states.push(s))
+        const [failed] = await when(thread.messages$, (ms) => ms[0]?.state === 'failed')
+        expect(failed?.error).toBe(
+          `invalid_response: The relay answered HTTP ${status} (a redirect: check relayUrl).`,
+        )
+        expect(states).toEqual(['pending', 'failed'])
+        // An upload (multipart, streamed by Node's fetch) alike.
+        const file = new Blob([new Uint8Array(1024).fill(7)], { type: 'image/png' })
+        thread.send({ type: 'upload', file, filename: 'dots.png' }).subscribe()
+        const [, upload] = await when(thread.messages$, (ms) => ms[1]?.state === 'failed')
+        expect(upload?.error).toBe(failed?.error)
+        const sends = `POST /v1/threads/${encodeURIComponent(threadId)}/messages ${status}`
+        expect(proxy.redirected).toEqual([sends, sends])
+        proxy.redirecting = false
+        thread.retry(failed!.id).subscribe()
+        const messages = await when(thread.messages$, (ms) => ms.some((m) => m.sender === 'bot'))
+        expect(transcript(messages)).toContain('bot:You said: redirected')
+      } finally {
+        chat.close()
+        await proxy.close()
+      }
+    },
+  )
 })
 
 /** A fetch that holds a thread's history requests, and the bodies of its event streams, until the test lets them go. */

@@ -82,6 +82,8 @@ async function uploadWithFetch(request: UploadRequest): Promise<SendAccepted> {
       headers,
       body: blob.stream().pipeThrough(counter),
       duplex: 'half',
+      // As every relay call: a redirect fails the upload, naming it (`readAnswer`), rather than being followed.
+      redirect: 'manual',
     } as RequestInit)
   } catch (error) {
     throw toFlowError(error)

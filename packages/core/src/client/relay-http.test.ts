@@ -83,6 +83,33 @@ describe('the relay caller', () => {
     expect(error.code).toBe('timeout')
   })
 
+  it.each([301, 302, 303, 307, 308])(
+    'does not follow a %i: the call fails naming the redirect, and only its own request was sent',
+    async (status) => {
+      // Followed, a 301 turned a send into a GET of the new place, without the token across origins: its 401 had
+      // the send retried, pending for ever.
+      const seen: string[] = []
+      const { http } = await serve((request, response) => {
+        seen.push(`${request.method} ${request.url}`)
+        if (request.url?.startsWith('/moved/')) {
+          response
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end('{"threadId":"t","isPaused":false}')
+          return
+        }
+        response.writeHead(status, { location: `/moved${request.url}` }).end()
+      })
+      const error = await caught(callRelay(http(), pauseRoute, { params: { threadId: 't' } }))
+      expect(error).toMatchObject({
+        name: 'FlowError',
+        code: 'invalid_response',
+        status,
+        message: `The relay answered HTTP ${status} (a redirect: check relayUrl).`,
+      })
+      expect(seen).toEqual(['POST /v1/threads/t/pause'])
+    },
+  )
+
   it('reads Retry-After as seconds or as an HTTP date', async () => {
     const inAMinute = new Date(Date.now() + 60_000).toUTCString()
     let header = '7'

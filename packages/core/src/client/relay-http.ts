@@ -29,17 +29,22 @@ export interface RelayHttp {
 
 /** The FlowError for a relay error answer (`{"error":{code,message,path}}`), whatever its body. */
 export async function relayError(response: Response): Promise<FlowError> {
+  const { status } = response
   const body: unknown = await response.json().catch(() => undefined)
   const error = (body as { error?: { code?: unknown; message?: unknown; path?: unknown } } | undefined)?.error
   const code =
     typeof error?.code === 'string' && Object.hasOwn(FlowErrorCode, error.code)
       ? (error.code as FlowErrorCode)
-      : codeForStatus(response.status)
+      : status < 400
+        ? 'invalid_response'
+        : codeForStatus(status)
   return new FlowError(
     code,
-    typeof error?.message === 'string' ? error.message : `The relay answered HTTP ${response.status}.`,
+    typeof error?.message === 'string'
+      ? error.message
+      : `The relay answered HTTP ${status}${status < 400 ? ' (a redirect: check relayUrl)' : ''}.`,
     {
-      status: response.status,
+      status,
       // A wait of 0 (a date already past) is no wait.
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) || undefined,
       path: typeof error?.path === 'string' ? error.path : undefined,
@@ -112,6 +117,7 @@ export function createRelayHttp(options: {
         method,
         headers,
         signal: bound.signal,
+        redirect: 'manual',
         // JSON.stringify(undefined) is undefined: no body.
         body: JSON.stringify(req.body),
       })
