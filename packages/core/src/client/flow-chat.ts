@@ -14,7 +14,7 @@ import { callRoute } from './relay-call.js'
 import { createSessionManager, type SessionManager } from './session-manager.js'
 import { createRelayHttp, type RelayHttp } from './relay-http.js'
 import { shareStreamAcrossTabs, type TabLocks } from './tab-stream.js'
-import { createThreadHandle, type ThreadHandleInternal } from './thread-handle.js'
+import { createThreadHandle, type ThreadContext, type ThreadHandleInternal } from './thread-handle.js'
 import { FetchEventSource } from './fetch-event-source.js'
 import type { EventSourceConstructor, FlowChat, FlowChatOptions, KeyValueStorage, Sender } from './types.js'
 
@@ -72,6 +72,8 @@ export function createClient(
   options: ClientOptions,
   self: Sender,
   createSession: (context: SessionContext) => SessionManager,
+  /** Where a thread's stream signals come from; default: its own stream, shared by the tabs of a browser. */
+  signalsOf?: (threadId: string) => ThreadContext['signals'],
 ): { chat: FlowChat; parts: ClientParts } {
   // No options at all names relayUrl too. Only http(s): 'localhost:8788' parses as a URL of scheme 'localhost:',
   // which fetch refuses on every call as a network failure.
@@ -101,6 +103,7 @@ export function createClient(
     (options.EventSource && options.EventSource === nativeEventSource ? 'query' : 'header')
   const storage = options.storage ?? defaultStorage()
   const share = tabSharing(options, storage)
+  signalsOf ??= (threadId) => share?.(`flowchat:stream:${relayUrl}:${threadId}`)
   const scheduler = options.scheduler ?? timerScheduler
   const owner = newTraceId()
   const storageKey = `flowchat:session:${relayUrl}`
@@ -149,7 +152,7 @@ export function createClient(
           owner,
           visitor: options.visitor,
           backoff: options.backoff,
-          signals: share?.(`flowchat:stream:${relayUrl}:${threadId}`),
+          signals: signalsOf(threadId),
         })
         handles.set(threadId, handle)
         if (closed) handle.close()

@@ -191,6 +191,47 @@ describe('createOperatorChat', () => {
     ).toThrow(expect.objectContaining({ name: 'FlowError', code: 'invalid_input', path: 'relayUrl' }))
   })
 
+  it('reads every watched thread from the one all-threads stream, opening no stream per thread', async () => {
+    FakeEventSource.reset()
+    const fetch = (async (input: string) => {
+      await Promise.resolve()
+      const { pathname } = new URL(input)
+      return pathname.endsWith('/messages')
+        ? json(200, { threadId: 't', page: 1, pages: 1, history: [] })
+        : json(404, { error: { code: 'not_found', message: 'no route' } })
+    }) as typeof globalThis.fetch
+    const chat = createOperatorChat({
+      relayUrl: 'http://relay.test',
+      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
+      fetch,
+      EventSource: FakeEventSource as never,
+      storage: createMemoryStorage(),
+      scheduler: new VirtualTimeScheduler(),
+    })
+    const ids = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']
+    const states = new Map<string, string>()
+    for (const id of ids) chat.thread(id).connection$.subscribe((c) => states.set(id, c.state))
+    await settle()
+    expect(FakeEventSource.instances.map((es) => new URL(es.url).pathname)).toEqual(['/v1/events'])
+    FakeEventSource.last().open()
+    await settle()
+    expect([...states.values()]).toEqual(ids.map(() => 'open'))
+    FakeEventSource.last().emit('sent', {
+      id: '5-0',
+      threadId: 't7',
+      kind: 'sent',
+      type: 'text',
+      receivedAt: new Date(0).toISOString(),
+      source: 'visitor',
+      body: { payload: { type: 'text', speech: 'to t7', originator: { name: 'V', role: 'external' } } },
+    })
+    await settle()
+    const t7 = await firstValueFrom(chat.thread('t7').messages$)
+    expect(t7.map((m) => m.templates[0])).toEqual([{ type: 'text', payload: { text: 'to t7' } }])
+    expect(await firstValueFrom(chat.thread('t6').messages$)).toEqual([])
+    chat.close()
+  })
+
   it("fails the operator's calls with the token's refusal once the relay refused it, sending none without a token", async () => {
     FakeEventSource.reset()
     const sent: (string | null)[] = []

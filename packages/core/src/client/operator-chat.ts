@@ -2,6 +2,7 @@ import {
   BehaviorSubject,
   ReplaySubject,
   Subject,
+  Observable,
   defer,
   distinctUntilChanged,
   finalize,
@@ -11,11 +12,10 @@ import {
   share,
   takeUntil,
   tap,
-  type Observable,
   type Subscription,
 } from 'rxjs'
 import type { EventEnvelope } from '../protocol/index.js'
-import { createEventStream } from './event-stream.js'
+import { createEventStream, type StreamSignal } from './event-stream.js'
 import { createClient } from './flow-chat.js'
 import { compareEventIds } from './message-id.js'
 import { createOperatorApi } from './operator-api.js'
@@ -26,6 +26,17 @@ import { isTransientFailure } from '../retry/transient.js'
 import { isSendableCredential } from '../sendable-credential.js'
 import { createOperatorSession } from './operator-session.js'
 import type { Connection, OperatorChat, OperatorChatOptions, ThreadSummary } from './types.js'
+
+/** Where a thread's signals go: to its stream while watched, else noted as missed. */
+interface ThreadFeed {
+  next?: (signal: StreamSignal) => void
+  missed: boolean
+}
+
+const toFeed = (feed: ThreadFeed, signal: StreamSignal) => {
+  if (feed.next) feed.next(signal)
+  else feed.missed = true
+}
 
 /**
  * The client of `createFlowChat` plus what an operator console needs: one stream of every thread
@@ -48,8 +59,13 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
       { path: 'session.operatorToken' },
     )
   }
-  const { chat, parts } = createClient(options, 'agent', ({ scheduler }) =>
-    createOperatorSession(operatorToken, scheduler),
+  const { chat, parts } = createClient(
+    options,
+    'agent',
+    ({ scheduler }) => createOperatorSession(operatorToken, scheduler),
+    // The operator's threads read the one all-threads stream: one stream each would soon pass the relay's cap of
+    // streams per token (5 by default), and the extra ones retried its 429 for ever.
+    (threadId) => () => threadSignals(threadId),
   )
   const { http, session, scheduler, online } = parts
   // Ends the operator's streams when the client closes (close, or reset, which closes). It replays: a stream
@@ -58,6 +74,8 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
 
   // One stream of every thread, with its own resume position.
   let lastId: string | undefined
+  /** The threads watched through `chat.thread(id)` at least once: where their signals go while watched. */
+  const feeds = new Map<string, ThreadFeed>()
   const operatorEvents$ = new Subject<EventEnvelope>()
   const operatorConnection$ = new BehaviorSubject<Connection>({ state: 'idle' })
   const stream$ = createEventStream({
@@ -76,12 +94,15 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
         lastId = undefined
         // The relay cannot say what this stream missed: threads that began meanwhile show up from the list.
         listThreads()
+        for (const feed of feeds.values()) toFeed(feed, signal)
       }
       if (signal.type === 'connection') operatorConnection$.next(signal.connection)
       if (signal.type !== 'envelope') return
       const { envelope } = signal
       if (lastId !== undefined && compareEventIds(envelope.id, lastId) <= 0) return
       lastId = envelope.id
+      const feed = envelope.threadId === null ? undefined : feeds.get(envelope.threadId)
+      if (feed) toFeed(feed, signal)
       operatorEvents$.next(envelope)
     }),
     finalize(() => {
@@ -90,6 +111,32 @@ export function createOperatorChat(options: OperatorChatOptions): OperatorChat {
     ignoreElements(),
     share({ resetOnRefCountZero: true }),
   )
+  /**
+   * A thread's stream signals, read from the all-threads stream (which stays open while any thread is watched):
+   * its connection, its own events and the stream's resets. A thread watched again after events of its own came
+   * while nobody watched it gets a reset first, so it reloads its history instead of missing them; the
+   * all-threads stream resumes from its own last id, so nothing else is missed.
+   */
+  function threadSignals(threadId: string): Observable<StreamSignal> {
+    return new Observable<StreamSignal>((subscriber) => {
+      const feed = feeds.get(threadId) ?? { missed: false }
+      feeds.set(threadId, feed)
+      const connection = operatorConnection$.subscribe((c) =>
+        subscriber.next({ type: 'connection', connection: c }),
+      )
+      if (feed.missed)
+        subscriber.next({ type: 'reset', reason: 'events came while the thread was not watched' })
+      feed.missed = false
+      feed.next = (signal) => subscriber.next(signal)
+      const open = stream$.subscribe()
+      return () => {
+        feed.next = undefined
+        connection.unsubscribe()
+        open.unsubscribe()
+      }
+    })
+  }
+
   const events$ = merge(stream$, operatorEvents$).pipe(takeUntil(closed$))
   const connection$ = merge(stream$, operatorConnection$).pipe(distinctUntilChanged(), takeUntil(closed$))
 
