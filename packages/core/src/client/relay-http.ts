@@ -94,7 +94,9 @@ export function createRelayHttp(options: {
 }): RelayHttp {
   const url = (path: string, query?: Record<string, string | number | undefined>) => {
     const params = new URLSearchParams()
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v))
+    for (const [k, v] of Object.entries(query ?? {}))
+      // `set` reads the value as a string itself.
+      if (v !== undefined) params.set(k, v as string)
     const qs = params.toString()
     return `${options.relayUrl}${path}${qs ? `?${qs}` : ''}`
   }
@@ -105,18 +107,13 @@ export function createRelayHttp(options: {
     if (token) headers.authorization = `Bearer ${token}`
     if (req.body !== undefined) headers['content-type'] = 'application/json'
     // The request, answer body included, is aborted after the timeout with a `TimeoutError`, which `toFlowError`
-    // names `timeout`.
-    const timeoutMs = options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS
-    const bound = new AbortController()
-    const timer = setTimeout(
-      () => bound.abort(new DOMException(`No answer within ${timeoutMs} ms.`, 'TimeoutError')),
-      timeoutMs,
-    )
+    // names `timeout`. The platform's timer: it keeps no Node process alive and needs no clearing.
+    const bound = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS)
     try {
       const response = await options.fetch(url(path, req.query), {
         method,
         headers,
-        signal: bound.signal,
+        signal: bound,
         redirect: 'manual',
         // JSON.stringify(undefined) is undefined: no body.
         body: JSON.stringify(req.body),
@@ -124,9 +121,7 @@ export function createRelayHttp(options: {
       return await readAnswer(response, `${method} ${path}`, req.read)
     } catch (error) {
       // An aborted fetch rejects with an AbortError in older runtimes: the bound's reason says why.
-      throw toFlowError(bound.signal.reason ?? error)
-    } finally {
-      clearTimeout(timer)
+      throw toFlowError(bound.reason ?? error)
     }
   }
 
