@@ -145,12 +145,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   }
 
-  /** The session now, or why there is none: once it has ended (a refresh refused), the reason it failed. */
+  /**
+   * The session now, or why there is none: once it has ended (a refresh refused), the reason it failed. Asked once
+   * started, when it is never `pending`.
+   */
   const current = () => {
     const s = status$.value
-    if (s.state !== 'ready')
-      throw new FlowError('unauthorized', s.state === 'failed' ? s.reason : 'No session.')
-    return s
+    if (s.state === 'failed') throw new FlowError('unauthorized', s.reason)
+    return s as Extract<SessionStatus, { state: 'ready' }>
   }
 
   return {
