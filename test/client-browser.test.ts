@@ -169,7 +169,7 @@ describe('reactive client in Chromium', () => {
         const states: string[] = []
         fc.thread.send({ type: 'text', text: 'redirected' }).subscribe((s) => states.push(s))
         const ms = await fc.when(fc.thread.messages$, (ms: ChatMessage[]) => ms[0]?.state === 'failed')
-        return { states, error: (ms as ChatMessage[])[0]?.error }
+        return { states, error: ms[0]?.error }
       })
       expect(sent).toEqual({
         states: ['pending', 'failed'],
