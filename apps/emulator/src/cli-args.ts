@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import type { EmulatorOptions } from './options.js'
+import { MAX_TIMER_MS, type EmulatorOptions } from './options.js'
 
 /** The CLI's help text. */
 export const HELP = `flowchat-emulator: a Flow.ai REST API v1 compatible server with a scripted bot
@@ -16,7 +16,7 @@ Usage: flowchat-emulator [options]
   --latency-ms N       added before each REST answer (default 0)
   --reply-delay-ms N   between the parts of a multi-part bot reply (default 300)
   --retry-max-age T    how long a webhook event is retried: ms, or 30s, 10m, 4h (default 4h)
-  --retry-base-ms N    first retry delay, doubled each attempt (default 1000)
+  --retry-base-ms N    first retry delay (1 or more), doubled each attempt (default 1000)
   --duplicate-rate R   fraction 0..1 of deliveries sent twice
   --fail-rate R        fraction 0..1 of delivery attempts failed on purpose (then retried)
   --delay-ms N         extra wait before each delivery attempt
@@ -96,6 +96,9 @@ export function parseCliArgs(argv: string[]): CliConfig {
   }
   const whole = (n: number) => Number.isInteger(n) && n >= 0
   const rate = (n: number) => n >= 0 && n <= 1
+  // Waits become Node timers, which hold 2^31-1 ms at most.
+  const wait = (n: number) => whole(n) && n <= MAX_TIMER_MS
+  const waitRule = `a whole number from 0 to ${MAX_TIMER_MS}`
 
   const webhooks = (values.webhook as string[] | undefined) ?? []
   for (const url of webhooks) {
@@ -118,14 +121,15 @@ export function parseCliArgs(argv: string[]): CliConfig {
   const faults = {
     duplicateRate: num('duplicate-rate', rate, 'a number from 0 to 1'),
     failRate: num('fail-rate', rate, 'a number from 0 to 1'),
-    delayMs: num('delay-ms', whole, 'a whole number ≥ 0'),
+    delayMs: num('delay-ms', wait, waitRule),
     reorder: values.reorder === true ? true : undefined,
     seed: num('seed', Number.isInteger, 'a whole number'),
   }
-  const retryBase = num('retry-base-ms', whole, 'a whole number ≥ 0')
+  // 0 would retry a failing webhook in a busy loop.
+  const retryBase = num('retry-base-ms', (n) => wait(n) && n >= 1, `a whole number from 1 to ${MAX_TIMER_MS}`)
   const options: EmulatorOptions = {
     port: port ?? 8787,
-    replyDelayMs: num('reply-delay-ms', whole, 'a whole number ≥ 0') ?? 300,
+    replyDelayMs: num('reply-delay-ms', wait, waitRule) ?? 300,
     webhooks,
     faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
     ...defined({
@@ -134,7 +138,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
       auth: oneOf('auth', ['raw', 'bearer', 'both'] as const),
       dialect: oneOf('dialect', ['current', 'legacy'] as const),
       script: str('script'),
-      latencyMs: num('latency-ms', whole, 'a whole number ≥ 0'),
+      latencyMs: num('latency-ms', wait, waitRule),
       retryMaxAgeMs,
       retry: retryBase === undefined ? undefined : { baseDelayMs: retryBase },
     }),

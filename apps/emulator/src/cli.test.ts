@@ -52,6 +52,12 @@ describe('flowchat-emulator CLI', () => {
     [['--webhook', 'not a url'], '--webhook not a url: must be an absolute http(s) URL'],
     [['--fail-rate', '2'], '--fail-rate 2: must be a number from 0 to 1'],
     [['--retry-max-age', 'forever'], '--retry-max-age forever: must be a duration'],
+    // 0 retried a down webhook in a busy loop, thousands of warnings a second, and never gave up (0·2^1024 is NaN).
+    [['--retry-base-ms', '0'], '--retry-base-ms 0: must be a whole number from 1 to 2147483647'],
+    // Node's timers hold 2^31-1 ms at most; a longer wait was silently cut to 1 ms.
+    [['--delay-ms', '99999999999'], '--delay-ms 99999999999: must be a whole number from 0 to 2147483647'],
+    [['--latency-ms', '2147483648'], '--latency-ms 2147483648: must be a whole number from 0 to 2147483647'],
+    [['--reply-delay-ms', '1e12'], '--reply-delay-ms 1e12: must be a whole number from 0 to 2147483647'],
     [['--script', '/nonexistent/bot.json'], 'script /nonexistent/bot.json: cannot be read (ENOENT)'],
   ])('stops with exit code 2 and names the problem: %j', async (args, message) => {
     const { code, stderr } = await run(args)

@@ -94,6 +94,12 @@ export const DEFAULTS = {
   uploadLimitBytes: 250 * 1000 * 1000,
 } as const satisfies Partial<ResolvedOptions>
 
+/**
+ * The longest wait a Node.js timer holds (2^31-1 ms, about 24.8 days). A longer one is cut to 1 ms with only a
+ * warning, so every option that becomes a timer is refused above it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647
+
 /** A development key that is new on every start, so no key is ever written down. */
 export function generateApiKey(): string {
   return `dev_${randomBytes(18).toString('base64url')}`
@@ -109,6 +115,13 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const nonNegative = (name: string, value: number | undefined, fallback: number): number => {
     const v = value ?? fallback
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`${name}: must be a number ≥ 0`)
+    return v
+  }
+  // A wait that becomes a timer: `least` 1 for the retry delays and timeout, where 0 retried in a busy loop.
+  const timer = (name: string, value: number | undefined, fallback: number, least = 0): number => {
+    const v = value ?? fallback
+    if (!Number.isFinite(v) || v < least || v > MAX_TIMER_MS)
+      throw new RangeError(`${name}: must be a number from ${least} to ${MAX_TIMER_MS}`)
     return v
   }
   const rate = (name: string, value: number | undefined): number => {
@@ -136,18 +149,18 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     auth,
     dialect,
     webhooks: options.webhooks ?? [],
-    latencyMs: nonNegative('latencyMs', options.latencyMs, 0),
-    replyDelayMs: nonNegative('replyDelayMs', options.replyDelayMs, 0),
+    latencyMs: timer('latencyMs', options.latencyMs, 0),
+    replyDelayMs: timer('replyDelayMs', options.replyDelayMs, 0),
     retryMaxAgeMs: nonNegative('retryMaxAgeMs', options.retryMaxAgeMs, DEFAULTS.retryMaxAgeMs),
     retry: {
-      baseDelayMs: nonNegative('retry.baseDelayMs', options.retry?.baseDelayMs, DEFAULTS.retry.baseDelayMs),
-      maxDelayMs: nonNegative('retry.maxDelayMs', options.retry?.maxDelayMs, DEFAULTS.retry.maxDelayMs),
-      timeoutMs: nonNegative('retry.timeoutMs', options.retry?.timeoutMs, DEFAULTS.retry.timeoutMs),
+      baseDelayMs: timer('retry.baseDelayMs', options.retry?.baseDelayMs, DEFAULTS.retry.baseDelayMs, 1),
+      maxDelayMs: timer('retry.maxDelayMs', options.retry?.maxDelayMs, DEFAULTS.retry.maxDelayMs, 1),
+      timeoutMs: timer('retry.timeoutMs', options.retry?.timeoutMs, DEFAULTS.retry.timeoutMs, 1),
     },
     faults: {
       duplicateRate: rate('faults.duplicateRate', faults.duplicateRate),
       failRate: rate('faults.failRate', faults.failRate),
-      delayMs: nonNegative('faults.delayMs', faults.delayMs, 0),
+      delayMs: timer('faults.delayMs', faults.delayMs, 0),
       reorder: faults.reorder ?? false,
       ...(faults.seed === undefined ? {} : { seed: faults.seed }),
     },

@@ -123,6 +123,19 @@ describe('webhook delivery', () => {
     )
   })
 
+  it.each([
+    [{ retry: { baseDelayMs: 0 } }, 'retry.baseDelayMs: must be a number from 1 to 2147483647'],
+    [{ retry: { maxDelayMs: 0 } }, 'retry.maxDelayMs: must be a number from 1 to 2147483647'],
+    [{ retry: { timeoutMs: 0 } }, 'retry.timeoutMs: must be a number from 1 to 2147483647'],
+    [{ faults: { delayMs: 2 ** 31 } }, 'faults.delayMs: must be a number from 0 to 2147483647'],
+    [{ latencyMs: 2 ** 31 } satisfies EmulatorOptions, 'latencyMs: must be a number from 0 to 2147483647'],
+  ] as [EmulatorOptions, string][])(
+    'refuses retry delays that would retry in a busy loop and waits longer than a timer holds: %j',
+    async (options, message) => {
+      await expect(startEmulator(options)).rejects.toThrow(new RangeError(message))
+    },
+  )
+
   it('duplicates deliveries byte for byte with duplicateRate 1', async () => {
     const { emulator, receiver, api } = await setup(() => ({ status: 200 }), {
       faults: { duplicateRate: 1, seed: 1 },
