@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { MAX_TIMER_MS, type EmulatorOptions } from './options.js'
+import { webhookLabel } from './webhook/webhook-label.js'
 
 /** The CLI's help text. */
 export const HELP = `flowchat-emulator: a Flow.ai REST API v1 compatible server with a scripted bot
@@ -105,7 +106,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
     const protocol = URL.canParse(url) ? new URL(url).protocol : undefined
     if (protocol === undefined) throw new UsageError(`--webhook ${url}: must be an absolute http(s) URL`)
     if (protocol !== 'http:' && protocol !== 'https:')
-      throw new UsageError(`--webhook ${url}: must be an http or https URL`)
+      throw new UsageError(`--webhook ${webhookLabel(url)}: must be an http or https URL`)
   }
   let retryMaxAgeMs: number | undefined
   const age = str('retry-max-age')

@@ -91,4 +91,12 @@ describe('flowchat-emulator CLI', () => {
     expect(stdout).toMatch(/API key \(generated for this run\): dev_/)
     expect(receiver.requests.some((r) => r.method === 'GET')).toBe(true)
   })
+
+  it("prints a webhook without the secret in its path (the relay's /webhooks/<secret>)", async () => {
+    const secret = 'e0d1c2b3a4958677f8e9d0c1b2a39485'
+    const hook = `${new URL(receiver.url).origin}/webhooks/${secret}`
+    const { stdout, stderr } = await run(['--port', '0', '--webhook', hook], /webhooks:/)
+    expect(stdout + stderr).not.toContain(secret)
+    expect(stdout).toContain(`webhooks: ${new URL(receiver.url).origin}/webhooks/[redacted]`)
+  })
 })

@@ -6,6 +6,7 @@ import { ScriptError } from './bot/script.js'
 import { HELP, parseCliArgs } from './cli-args.js'
 import { startEmulator } from './emulator.js'
 import { createLineLogger } from './logger.js'
+import { webhookLabel } from './webhook/webhook-label.js'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const fail = (message: string, code: number): never => {
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
       : '  API key: the one given with --api-key',
   )
   out(
-    `  webhooks: ${config.options.webhooks?.length ? config.options.webhooks.join(', ') : 'none (add with --webhook URL)'}`,
+    `  webhooks: ${config.options.webhooks?.length ? config.options.webhooks.map(webhookLabel).join(', ') : 'none (add with --webhook URL)'}`,
   )
 
   let stopping = false

@@ -123,6 +123,30 @@ describe('webhook delivery', () => {
     )
   })
 
+  it("never logs the secret a webhook URL carries (the relay's /webhooks/<secret>, a password, a query)", async () => {
+    const secret = 'f3a9c2e17b5d4e0a9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f'
+    const receiver = await startReceiver((_, attempt) => ({ status: attempt < 2 ? 500 : 200 }))
+    const logs: LogEntry[] = []
+    const url = new URL(receiver.url)
+    const webhook = `http://ops:pa55word@${url.host}/webhooks/${secret}?token=t0k3n`
+    const emulator = await startEmulator({
+      retry: { baseDelayMs: 20, maxDelayMs: 400, timeoutMs: 300 },
+      webhooks: [webhook],
+      logger: (entry) => logs.push(entry),
+    })
+    open.push(receiver, emulator)
+    await client(emulator).send('s1', text('just echo this'))
+    await emulator.idle()
+    const messages = logs.map((l) => l.message)
+    expect(logs.map((l) => l.event)).toEqual(
+      expect.arrayContaining(['webhook.probe', 'webhook.retry', 'webhook.delivered']),
+    )
+    for (const message of messages) expect(message).not.toMatch(/f3a9c2e1|pa55word|t0k3n/)
+    expect(messages).toContain(
+      `webhook http://${url.host}/webhooks/[redacted]?[redacted] answered the GET probe (200)`,
+    )
+  })
+
   it.each([
     [{ retry: { baseDelayMs: 0 } }, 'retry.baseDelayMs: must be a number from 1 to 2147483647'],
     [{ retry: { maxDelayMs: 0 } }, 'retry.maxDelayMs: must be a number from 1 to 2147483647'],

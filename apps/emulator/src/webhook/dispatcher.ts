@@ -4,6 +4,7 @@ import type { ResolvedOptions } from '../options.js'
 import type { Random } from '../random.js'
 import { postOnce } from './post-once.js'
 import type { WebhookEvent } from './webhook-event.js'
+import { webhookLabel } from './webhook-label.js'
 
 /** Delivers webhook events to every registered URL like Flow.ai: ordered per thread, retried with back-off. */
 export interface Dispatcher {
@@ -91,7 +92,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         logger({
           level: 'debug',
           event: 'webhook.delivered',
-          message: `→ ${event.type} ${url} (${result.status})`,
+          message: `→ ${event.type} ${webhookLabel(url)} (${result.status})`,
           url,
           id: event.id,
           type: event.type,
@@ -107,7 +108,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           logger({
             level: 'debug',
             event: 'webhook.duplicate',
-            message: `→ ${event.type} ${url} again (duplicate fault)`,
+            message: `→ ${event.type} ${webhookLabel(url)} again (duplicate fault)`,
             url,
             id: event.id,
             ok: dup.ok,
@@ -121,7 +122,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         logger({
           level: 'warn',
           event: 'webhook.gave_up',
-          message: `gave up ${event.type} to ${url} after ${attempt} attempts: ${result.reason}`,
+          message: `gave up ${event.type} to ${webhookLabel(url)} after ${attempt} attempts: ${result.reason}`,
           url,
           id: event.id,
           type: event.type,
@@ -133,7 +134,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       logger({
         level: 'warn',
         event: 'webhook.retry',
-        message: `${event.type} to ${url} failed (${result.reason}); retry ${attempt} in ${delayMs} ms`,
+        message: `${event.type} to ${webhookLabel(url)} failed (${result.reason}); retry ${attempt} in ${delayMs} ms`,
         url,
         id: event.id,
         type: event.type,
@@ -171,7 +172,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async add(url) {
       const parsed = new URL(url)
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-        throw new TypeError(`webhook: ${url} must be an http or https URL`)
+        throw new TypeError(`webhook: ${webhookLabel(url)} must be an http or https URL`)
       }
       registered.add(url)
       const probe = await postOnce(url, undefined, {
@@ -183,14 +184,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         logger({
           level: 'info',
           event: 'webhook.probe',
-          message: `webhook ${url} answered the GET probe (${probe.status})`,
+          message: `webhook ${webhookLabel(url)} answered the GET probe (${probe.status})`,
           url,
         })
       else
         logger({
           level: 'warn',
           event: 'webhook.probe_failed',
-          message: `webhook ${url} failed the GET probe (${probe.reason}); events are still sent and retried`,
+          message: `webhook ${webhookLabel(url)} failed the GET probe (${probe.reason}); events are still sent and retried`,
           url,
         })
     },
