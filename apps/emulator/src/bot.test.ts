@@ -135,6 +135,25 @@ describe('the default bot', () => {
     expect((await say('e1', 'image')).messages).toHaveLength(1)
   })
 
+  it('keeps a handover longer than a timer holds (2^31-1 ms) without a TimeoutOverflowWarning', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    try {
+      const { api, emulator, receiver } = await setup()
+      // 30 days: Node cut the resume timer to 1 ms, with a warning on stderr.
+      expect((await api.post('handover/long', { secondsToPause: 30 * 24 * 3600 })).status).toBe(200)
+      await emulator.idle()
+      // A warning is emitted on the next tick; a short pause (a timer that does fire) marks that ticks went by.
+      await api.post('handover/short', { secondsToPause: 1 })
+      await receiver.waitFor((posts) => posts.some((p) => p.json.type === 'resumed'), 5000)
+      expect(warnings).not.toContain('TimeoutOverflowWarning')
+      expect(emulator.thread('long')?.paused).toBe(true)
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
   it('pages history 20 entries a page, page 1 the newest', async () => {
     const { api, say } = await setup()
     for (let i = 0; i < 15; i++) await say('p1', `message ${i}`)

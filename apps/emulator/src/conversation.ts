@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Dialect, EventKind, MessagePayload, Originator, Reply, Response } from '@flowchat/core/schemas'
 import type { Bot, BotInput } from './bot/bot.js'
 import type { EmulatorLogger } from './logger.js'
+import { MAX_TIMER_MS } from './options.js'
 import { createHistoryEntry, createReply, createReplyMessage } from './reply.js'
 import type { ThreadStore } from './thread-store.js'
 import type { Dispatcher } from './webhook/dispatcher.js'
@@ -76,14 +77,21 @@ export function createConversation(options: ConversationOptions): Conversation {
     clearResumeTimer(threadId)
     store.pause(threadId, seconds)
     publish(kind, { threadId, ...(seconds === undefined ? {} : { secondsToPause: seconds }) }, threadId)
-    if (seconds !== undefined) {
-      const timer = setTimeout(() => {
+    if (seconds !== undefined) armResume(threadId, Date.now() + seconds * 1000)
+  }
+
+  /** Announces the end of a timed pause at `at`; a pause longer than a timer holds is waited for in steps. */
+  const armResume = (threadId: string, at: number) => {
+    const timer = setTimeout(
+      () => {
         resumeTimers.delete(threadId)
+        if (Date.now() < at) return armResume(threadId, at)
         if (!store.isPaused(threadId)) publish('resumed', { threadId }, threadId)
-      }, seconds * 1000)
-      timer.unref()
-      resumeTimers.set(threadId, timer)
-    }
+      },
+      Math.min(Math.max(at - Date.now(), 0), MAX_TIMER_MS),
+    )
+    timer.unref()
+    resumeTimers.set(threadId, timer)
   }
 
   /** Runs a thread's bot work after the previous one, so answers to consecutive messages never interleave. */
