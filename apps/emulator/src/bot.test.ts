@@ -57,6 +57,14 @@ describe('the default bot', () => {
     expect(echo.messages[0]!.responses[0]!.payload).toEqual({ text: 'You said: what a day' })
   })
 
+  it('answers other with a type a chat UI does not render (webview) and its fallback, to try that path', async () => {
+    const { say } = await setup()
+    const message = (await say('k4', 'other')).messages[0]!
+    expect(message.responses[0]!.type).toBe('webview')
+    expect(decodeTemplate(message.responses[0]!).type).toBe('other')
+    expect((message as unknown as { fallback: string }).fallback).toMatch(/^Open the sample form/)
+  })
+
   it('answers events, locations and media', async () => {
     const { api, emulator, receiver } = await setup()
     await api.send('k3', { type: 'event', eventName: 'HELLO' })

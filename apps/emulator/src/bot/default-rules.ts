@@ -1,6 +1,6 @@
 import type { Response } from '@flowchat/core/schemas'
 import type { BotRule } from './script.js'
-import { SAMPLES, type SampleName } from './samples.js'
+import { OTHER_SAMPLE, SAMPLES, type SampleName } from './samples.js'
 
 const text = (value: string): Response => ({ type: 'text', payload: { text: value } })
 
@@ -10,7 +10,8 @@ export const HANDOVER_WORDS = ['human', 'agent', 'operator', 'handover']
 const sampleNames = Object.keys(SAMPLES) as SampleName[]
 
 /**
- * The built-in bot: `help`, one keyword per reply template (`quick`, `image`, …, `list`), `all` for every one,
+ * The built-in bot: `help`, one keyword per reply template (`quick`, `image`, …, `list`), `other` for a type a UI
+ * does not render, `all` for every rendered one,
  * `typing` for a three-part reply, the handover words, replies to events, locations and media, and an echo of
  * any other text. A `--script` in `extend` mode is tried before these.
  *
@@ -23,12 +24,13 @@ export const DEFAULT_RULES: BotRule[] = [
     match: { text: ['help', 'hi', 'hello', 'start', 'menu'] },
     replies: [
       text(
-        `Hi {{name}}! I am the flowchat emulator bot. Try: ${sampleNames.join(', ')}, all, typing or human.`,
+        `Hi {{name}}! I am the flowchat emulator bot. Try: ${sampleNames.join(', ')}, other, all, typing or human.`,
       ),
       SAMPLES.quick,
     ],
   },
   ...sampleNames.map((name) => ({ name, match: { text: name }, replies: [SAMPLES[name]] })),
+  { name: 'other', match: { text: 'other' }, replies: [OTHER_SAMPLE] },
   {
     name: 'all',
     match: { text: ['all', 'everything'] },

@@ -93,3 +93,13 @@ export const SAMPLES = {
 } as const satisfies Record<string, Response>
 
 export type SampleName = keyof typeof SAMPLES
+
+/**
+ * A template of a type a chat UI does not render (`webview`; `custom`, `note` and channel-specific ones are alike),
+ * with the `fallback` text a UI shows instead. Not part of `all`: it answers the keyword `other`.
+ */
+export const OTHER_SAMPLE = {
+  type: 'webview',
+  payload: { url: '{{origin}}/media/sample/file.txt', height: 'tall' },
+  fallback: 'Open the sample form: {{origin}}/media/sample/file.txt',
+} as const satisfies Response
