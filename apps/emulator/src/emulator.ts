@@ -106,7 +106,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close() {
       closed ??= (async () => {
         conversation.close()
-        dispatcher.close()
+        const undone = dispatcher.close()
+        // An emulator keeps nothing across runs: say what a stop threw away, so a missing event is explained.
+        if (undone > 0)
+          logger({
+            level: 'warn',
+            event: 'webhook.dropped',
+            message: `stopped with ${undone} webhook ${undone === 1 ? 'delivery' : 'deliveries'} not done (queued or in flight); they are dropped`,
+            count: undone,
+          })
         await app.close()
         await media.close()
       })()

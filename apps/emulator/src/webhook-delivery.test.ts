@@ -147,6 +147,16 @@ describe('webhook delivery', () => {
     )
   })
 
+  it('says how many deliveries it drops when closed while they are pending', async () => {
+    const { emulator, receiver, logs, api } = await setup(() => 'hang', { retry: { timeoutMs: 60_000 } })
+    await api.send('c1', text('typing'))
+    await receiver.waitFor((posts) => posts.length > 0, 5000)
+    await emulator.close()
+    expect(logs.filter((l) => l.event === 'webhook.dropped').map((l) => l.message)).toEqual([
+      'stopped with 3 webhook deliveries not done (queued or in flight); they are dropped',
+    ])
+  })
+
   it.each([
     [{ retry: { baseDelayMs: 0 } }, 'retry.baseDelayMs: must be a number from 1 to 2147483647'],
     [{ retry: { maxDelayMs: 0 } }, 'retry.maxDelayMs: must be a number from 1 to 2147483647'],

@@ -17,8 +17,8 @@ export interface Dispatcher {
   publish(event: WebhookEvent): void
   /** Resolves once nothing is queued or in flight. */
   idle(): Promise<void>
-  /** Stops every delivery and timer. */
-  close(): void
+  /** Stops every delivery and timer; returns how many deliveries were not done (queued or in flight). */
+  close(): number
 }
 
 export interface DispatcherOptions extends Pick<ResolvedOptions, 'retry' | 'retryMaxAgeMs' | 'faults'> {
@@ -228,8 +228,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return new Promise((resolve) => waiters.push(resolve))
     },
     close() {
+      const undone = pending
       stop.abort()
       for (const [key, queue] of queues) dropQueue(key, queue)
+      return undone
     },
   }
 }
