@@ -58,6 +58,8 @@ describe('flowchat-emulator CLI', () => {
     [['--delay-ms', '99999999999'], '--delay-ms 99999999999: must be a whole number from 0 to 2147483647'],
     [['--latency-ms', '2147483648'], '--latency-ms 2147483648: must be a whole number from 0 to 2147483647'],
     [['--reply-delay-ms', '1e12'], '--reply-delay-ms 1e12: must be a whole number from 0 to 2147483647'],
+    // An address of no interface here (TEST-NET-1): it said only "could not start: listen EADDRNOTAVAIL …", exit 1.
+    [['--host', '192.0.2.1', '--port', '0'], '--host 192.0.2.1: cannot listen there (EADDRNOTAVAIL)'],
     [['--script', '/nonexistent/bot.json'], 'script /nonexistent/bot.json: cannot be read (ENOENT)'],
   ])('stops with exit code 2 and names the problem: %j', async (args, message) => {
     const { code, stderr } = await run(args)

@@ -35,6 +35,9 @@ async function main(): Promise<void> {
       return fail(error.message, 2)
     }
     const code = (error as NodeJS.ErrnoException).code
+    // The host names no interface of this machine, or no address at all: a bad flag value like any other.
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return fail(`--host ${config.options.host ?? '127.0.0.1'}: cannot listen there (${code})`, 2)
     if (code === 'EADDRINUSE')
       return fail(`port ${config.options.port} is in use; pick another with --port (0 = any free port)`, 1)
     return fail(`could not start: ${(error as Error).message}`, 1)
