@@ -104,7 +104,8 @@ export function parseCliArgs(argv: string[]): CliConfig {
   const webhooks = (values.webhook as string[] | undefined) ?? []
   for (const url of webhooks) {
     const protocol = URL.canParse(url) ? new URL(url).protocol : undefined
-    if (protocol === undefined) throw new UsageError(`--webhook ${url}: must be an absolute http(s) URL`)
+    if (protocol === undefined)
+      throw new UsageError(`--webhook ${webhookLabel(url)}: must be an absolute http(s) URL`)
     if (protocol !== 'http:' && protocol !== 'https:')
       throw new UsageError(`--webhook ${webhookLabel(url)}: must be an http or https URL`)
   }

@@ -50,6 +50,11 @@ describe('flowchat-emulator CLI', () => {
     [['--auth', 'token'], '--auth token: must be one of raw, bearer, both'],
     [['--dialect', 'v2'], '--dialect v2: must be one of current, legacy'],
     [['--webhook', 'not a url'], '--webhook not a url: must be an absolute http(s) URL'],
+    // The relay's URL without its scheme: named, but without the webhook secret.
+    [
+      ['--webhook', '127.0.0.1:8788/webhooks/0123456789abcdef0123?k=1'],
+      '--webhook 127.0.0.1:8788/webhooks/[redacted]?[redacted]: must be an absolute http(s) URL',
+    ],
     [['--fail-rate', '2'], '--fail-rate 2: must be a number from 0 to 1'],
     [['--retry-max-age', 'forever'], '--retry-max-age forever: must be a duration'],
     // 0 retried a down webhook in a busy loop, thousands of warnings a second, and never gave up (0·2^1024 is NaN).
