@@ -84,7 +84,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: origin,
   })
   try {
-    for (const url of resolved.webhooks) await dispatcher.add(url)
+    // Side by side: each probe may wait retry.timeoutMs for a receiver that never answers, and start-up waits for them.
+    await Promise.all(resolved.webhooks.map((url) => dispatcher.add(url)))
   } catch (error) {
     await app.close()
     throw error

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseWebhookEvent } from '@flowchat/core/schemas'
 import { startEmulator, type EmulatorOptions, type LogEntry } from './index.js'
@@ -145,6 +147,26 @@ describe('webhook delivery', () => {
     expect(messages).toContain(
       `webhook http://${url.host}/webhooks/[redacted]?[redacted] answered the GET probe (200)`,
     )
+  })
+
+  it('probes the webhooks given at start side by side: two that never answer delay start-up once, not twice', async () => {
+    const gets: string[] = []
+    const silent = createServer((req) => gets.push(req.url ?? ''))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    open.push({ close: () => new Promise((resolve) => silent.close(() => resolve())) })
+    const base = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+    const seenAtFirstFailure: number[] = []
+    const emulator = await startEmulator({
+      retry: { timeoutMs: 300 },
+      webhooks: [`${base}/a`, `${base}/b`],
+      logger: (entry) => {
+        if (entry.event === 'webhook.probe_failed') seenAtFirstFailure.push(gets.length)
+      },
+    })
+    open.push({ close: () => emulator.close().then(() => silent.closeAllConnections()) })
+    // Probed one after the other, /b was only asked once /a had timed out.
+    expect(seenAtFirstFailure[0]).toBe(2)
+    expect(gets.sort()).toEqual(['/a', '/b'])
   })
 
   it('says how many deliveries it drops when closed while they are pending', async () => {
