@@ -134,10 +134,23 @@ describe('validation and errors', () => {
       status: 'error',
       message: 'eventName: is required',
     })
-    expect((await api.get('threads?sync=true&page=0')).json.message).toBe('page: must be a whole number ≥ 1')
+    expect((await api.get('threads?sync=true&page=0')).json.message).toBe(
+      'page: must be a whole number from 1 to 999999999',
+    )
+    // ≥ 1 but past what is read: the rule named the lower bound only.
+    expect((await api.get('threads?sync=true&page=99999999999')).json.message).toBe(
+      'page: must be a whole number from 1 to 999999999',
+    )
     expect((await api.get(`messages/${'a'.repeat(300)}?sync=true`)).json.message).toMatch(
       /^threadId: must be at most/,
     )
+  })
+
+  it('answers a path with a broken percent-escape in the error shape of every other answer', async () => {
+    // The router refused it first, with Fastify's own body ({"error","code","statusCode"}).
+    const res = await api.get('messages/%E0%A4%A?sync=true')
+    expect(res.status).toBe(400)
+    expect(res.json).toEqual({ status: 'error', message: 'path: not valid percent-encoding' })
   })
 
   it('accepts an empty body with a JSON content type and a body without content type', async () => {

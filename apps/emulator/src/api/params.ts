@@ -15,12 +15,12 @@ export function isSync(query: unknown): boolean {
   return sync === 'true' || sync === '1'
 }
 
-/** `?page=N`: a whole number ≥ 1, default 1. */
+/** `?page=N`: a whole number from 1 to 999999999 (nine digits), default 1. */
 export function pageParam(query: unknown): number {
   const page = (query as Record<string, unknown> | undefined)?.page
   if (page === undefined || page === '') return 1
   if (typeof page !== 'string' || !/^\d{1,9}$/.test(page) || Number(page) < 1) {
-    throw badRequest('page', 'must be a whole number ≥ 1')
+    throw badRequest('page', 'must be a whole number from 1 to 999999999')
   }
   return Number(page)
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createReadStream } from 'node:fs'
 import { SAMPLE_FILES } from '../sample-media.js'
@@ -24,6 +24,12 @@ export function buildServer(context: ApiContext): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 1024 },
+    // Errors the router raises before any route (a broken `%` escape) get the error shape of every other answer.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const message =
+        error.code === 'FST_ERR_BAD_URL' ? 'path: not valid percent-encoding' : `request: ${error.message}`
+      void reply.code(400).send(errorBody(message))
+    },
   })
 
   // JSON is read tolerantly: an empty body (the reference's own pause example sends none) is no body, and a
