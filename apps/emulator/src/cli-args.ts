@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { MAX_TIMER_MS, type EmulatorOptions } from './options.js'
-import { webhookLabel } from './webhook/webhook-label.js'
+import { webhookLabel, webhookUrlProblem } from './webhook/webhook-url.js'
 
 /** The CLI's help text. */
 export const HELP = `flowchat-emulator: a Flow.ai REST API v1 compatible server with a scripted bot
@@ -103,11 +103,8 @@ export function parseCliArgs(argv: string[]): CliConfig {
 
   const webhooks = (values.webhook as string[] | undefined) ?? []
   for (const url of webhooks) {
-    const protocol = URL.canParse(url) ? new URL(url).protocol : undefined
-    if (protocol === undefined)
-      throw new UsageError(`--webhook ${webhookLabel(url)}: must be an absolute http(s) URL`)
-    if (protocol !== 'http:' && protocol !== 'https:')
-      throw new UsageError(`--webhook ${webhookLabel(url)}: must be an http or https URL`)
+    const problem = webhookUrlProblem(url)
+    if (problem) throw new UsageError(`--webhook ${webhookLabel(url)}: ${problem}`)
   }
   let retryMaxAgeMs: number | undefined
   const age = str('retry-max-age')

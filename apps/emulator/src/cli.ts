@@ -6,7 +6,7 @@ import { ScriptError } from './bot/script.js'
 import { HELP, parseCliArgs } from './cli-args.js'
 import { startEmulator } from './emulator.js'
 import { createLineLogger } from './logger.js'
-import { webhookLabel } from './webhook/webhook-label.js'
+import { webhookLabel } from './webhook/webhook-url.js'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const fail = (message: string, code: number): never => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { BusinessHours, Dialect } from '@flowchat/core/schemas'
 import type { BotScript } from './bot/script.js'
 import { quietLogger, type EmulatorLogger } from './logger.js'
+import { webhookLabel, webhookUrlProblem } from './webhook/webhook-url.js'
 
 /** Which `Authorization` header styles are accepted: `raw` (`<key>`), `bearer` (`Bearer <key>`) or both. */
 export type AuthMode = 'raw' | 'bearer' | 'both'
@@ -141,6 +142,11 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (apiKey.length === 0 || /\s/.test(apiKey)) {
     throw new RangeError('apiKey: must be non-empty and without spaces')
   }
+  const webhooks = options.webhooks ?? []
+  webhooks.forEach((url, i) => {
+    const problem = webhookUrlProblem(url)
+    if (problem) throw new RangeError(`webhooks[${i}] ${webhookLabel(url)}: ${problem}`)
+  })
   const faults = options.faults ?? {}
   return {
     port,
@@ -148,7 +154,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     apiKey,
     auth,
     dialect,
-    webhooks: options.webhooks ?? [],
+    webhooks,
     latencyMs: timer('latencyMs', options.latencyMs, 0),
     replyDelayMs: timer('replyDelayMs', options.replyDelayMs, 0),
     retryMaxAgeMs: nonNegative('retryMaxAgeMs', options.retryMaxAgeMs, DEFAULTS.retryMaxAgeMs),

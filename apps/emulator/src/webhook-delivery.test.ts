@@ -185,8 +185,17 @@ describe('webhook delivery', () => {
     [{ retry: { timeoutMs: 0 } }, 'retry.timeoutMs: must be a number from 1 to 2147483647'],
     [{ faults: { delayMs: 2 ** 31 } }, 'faults.delayMs: must be a number from 0 to 2147483647'],
     [{ latencyMs: 2 ** 31 } satisfies EmulatorOptions, 'latencyMs: must be a number from 0 to 2147483647'],
+    // new URL()'s bare "Invalid URL", after the server had started listening.
+    [
+      { webhooks: ['127.0.0.1:8788/hook'] },
+      'webhooks[0] 127.0.0.1:8788/hook: must be an absolute http(s) URL',
+    ],
+    [
+      { webhooks: ['ftp://example.com/hook'] },
+      'webhooks[0] ftp://example.com/hook: must be an http or https URL',
+    ],
   ] as [EmulatorOptions, string][])(
-    'refuses retry delays that would retry in a busy loop and waits longer than a timer holds: %j',
+    'refuses options that cannot work (a busy retry loop, a wait no timer holds, a webhook that is no http URL): %j',
     async (options, message) => {
       await expect(startEmulator(options)).rejects.toThrow(new RangeError(message))
     },

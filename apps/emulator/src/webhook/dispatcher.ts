@@ -4,7 +4,7 @@ import type { ResolvedOptions } from '../options.js'
 import type { Random } from '../random.js'
 import { postOnce } from './post-once.js'
 import type { WebhookEvent } from './webhook-event.js'
-import { webhookLabel } from './webhook-label.js'
+import { webhookLabel, webhookUrlProblem } from './webhook-url.js'
 
 /** Delivers webhook events to every registered URL like Flow.ai: ordered per thread, retried with back-off. */
 export interface Dispatcher {
@@ -170,10 +170,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   return {
     async add(url) {
-      const parsed = new URL(url)
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-        throw new TypeError(`webhook: ${webhookLabel(url)} must be an http or https URL`)
-      }
+      const problem = webhookUrlProblem(url)
+      if (problem) throw new TypeError(`webhook ${webhookLabel(url)}: ${problem}`)
       registered.add(url)
       const probe = await postOnce(url, undefined, {
         method: 'GET',

@@ -35,3 +35,16 @@ function hidePath(path: string): string {
     })
     .join('/')
 }
+
+/**
+ * The rule a webhook URL breaks (quote the URL with `webhookLabel`); undefined for an absolute http(s) URL. One rule
+ * for the CLI's flags, `startEmulator`'s options and `addWebhook`.
+ *
+ * @example
+ * webhookUrlProblem('ftp://example.com/hook') // 'must be an http or https URL'
+ */
+export function webhookUrlProblem(url: string): string | undefined {
+  if (!URL.canParse(url)) return 'must be an absolute http(s) URL'
+  const { protocol } = new URL(url)
+  return protocol === 'http:' || protocol === 'https:' ? undefined : 'must be an http or https URL'
+}
