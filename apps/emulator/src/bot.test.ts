@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   decodeTemplate,
@@ -6,7 +9,7 @@ import {
   safeParse,
   TEMPLATE_TYPES,
 } from '@flowchat/core/schemas'
-import { parseScript, startEmulator, type BotScript, type EmulatorOptions } from './index.js'
+import { loadScriptFile, parseScript, startEmulator, type BotScript, type EmulatorOptions } from './index.js'
 import { client, text } from './testing/client.js'
 import { startReceiver } from './testing/webhook-receiver.js'
 
@@ -210,6 +213,17 @@ describe('bot scripts', () => {
   it('replaces the built-in rules in replace mode: no match, no reply', async () => {
     const { say } = await setup({ script: { ...script, mode: 'replace' } })
     expect((await say('s2', 'image')).messages).toEqual([])
+  })
+
+  it('reads a script file saved with a byte order mark (Windows editors write one)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flowchat-script-'))
+    try {
+      const file = join(dir, 'bot.json')
+      await writeFile(file, `\uFEFF${JSON.stringify(script)}`)
+      expect((await loadScriptFile(file)).rules).toHaveLength(script.rules.length)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it.each([

@@ -131,7 +131,8 @@ export async function loadScriptFile(file: string): Promise<LoadedScript> {
   }
   let json: unknown
   try {
-    json = JSON.parse(text)
+    // A leading byte order mark (Notepad's UTF-8) is no JSON, but no mistake either.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''))
   } catch (error) {
     throw new ScriptError(`script ${file}: invalid JSON (${(error as Error).message})`)
   }
