@@ -11,7 +11,7 @@ import {
   type Target,
 } from './bench/lib/report.js'
 import { createSseParser, type SseEvent } from './bench/lib/sse-parser.js'
-import { percentile, summarize } from './bench/lib/stats.js'
+import { percentile, slope, summarize } from './bench/lib/stats.js'
 import { sentAtOf, webhookBody } from './bench/lib/webhook-body.js'
 
 describe('percentile and summarize', () => {
@@ -30,6 +30,16 @@ describe('percentile and summarize', () => {
     const input = [10, 9, 100, 1, 2]
     expect(summarize(input)).toEqual({ count: 5, min: 1, p50: 9, p99: 100, max: 100, mean: 24.4 })
     expect(input).toEqual([10, 9, 100, 1, 2])
+  })
+})
+
+describe('slope', () => {
+  it('fits the least-squares line, so one noisy sample moves it less than an end-to-end difference', () => {
+    expect(slope([0, 1, 2], [10, 12, 14])).toBe(2)
+    expect(slope([0, 1, 2, 3], [5, 5, 5, 5])).toBe(0)
+    expect(slope([0, 1, 2, 3], [0, 3, 2, 5])).toBeCloseTo(1.4)
+    expect(slope([1], [1])).toBeNaN()
+    expect(slope([2, 2], [1, 3])).toBeNaN()
   })
 })
 

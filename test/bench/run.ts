@@ -1,5 +1,5 @@
 // `pnpm bench`: every benchmark under test/bench, then docs/benchmarks.md and docs/benchmarks.json.
-//   --only=memory,redis,fold,size,render   run a subset (the report then goes to test/bench/out/)
+//   --only=memory,redis,soak,fold,size,render   run a subset (the report then goes to test/bench/out/)
 //   --profile                              run relays under --cpu-prof (profiles in test/bench/out/profiles/)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -19,6 +19,7 @@ import {
 import { measureCrossInstanceLatency } from './redis-cross-instance.js'
 import { buildRelay } from './relay/relay-build.js'
 import { runRelayBenchmarks } from './relay/relay-benchmarks.js'
+import { runSoak } from './relay/soak.js'
 import { targets } from './targets.js'
 import { runRenderBenchmark } from './widget/render-benchmark.js'
 import { buildWidget, widgetSize } from './widget/widget-size.js'
@@ -38,6 +39,9 @@ const wants = (name: string) => !only || only.has(name)
 const outDir = join(repoRoot, 'test', 'bench', 'out')
 const profileDir = args.includes('--profile') ? join(outDir, 'profiles') : undefined
 const redisUrl = process.env.FLOWCHAT_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** The soak's length in `pnpm bench`: long enough for a steady phase after its warm-up (10 s). */
+const SOAK_SECONDS = 30
 
 const skipped = (id: string, title: string, reason: string): Section => ({
   id,
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!.toFixed(2)
   const sections: Section[] = []
   // The relay processes run the relay as built: build it from the current source first.
-  const relayMissing = wants('memory') || wants('redis') ? buildRelay() : undefined
+  const relayMissing = wants('memory') || wants('redis') || wants('soak') ? buildRelay() : undefined
   if (relayMissing)
     sections.push({ id: 'relay', title: 'Relay', status: 'failed', reason: relayMissing, figures: [] })
   else if (wants('memory')) {
@@ -260,6 +264,12 @@ async function main(): Promise<void> {
     }
     sections.push(redisComparison(sections))
     if (!missing) sections.push(await crossInstance())
+  }
+  if (wants('soak') && !relayMissing) {
+    // A short churn: a leak shows as heap that keeps growing with visitors once retention is full
+    // (`relay/soak.ts` runs longer ones, and on Redis storage).
+    console.log('relay, soak (memory storage)')
+    sections.push((await runSoak({ seconds: SOAK_SECONDS, storage: 'memory' })).section)
   }
   if (wants('memory')) sections.push(bareComparison(sections))
   if (wants('redis')) sections.push(scaleOut(sections))

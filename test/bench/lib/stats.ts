@@ -69,3 +69,28 @@ export function round(value: number): number {
   if (Math.abs(value) >= 100) return Math.round(value)
   return Number(value.toPrecision(3))
 }
+
+/**
+ * The least-squares slope of `ys` over `xs` (NaN with fewer than two distinct xs): a trend that one noisy sample at
+ * either end cannot make up, as the difference of the first and last would.
+ *
+ * @example
+ * slope([0, 1, 2], [10, 12, 14]) // 2
+ */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = Math.min(xs.length, ys.length)
+  if (n < 2) return Number.NaN
+  let mx = 0
+  let my = 0
+  for (let i = 0; i < n; i++) {
+    mx += xs[i]! / n
+    my += ys[i]! / n
+  }
+  let sxy = 0
+  let sxx = 0
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my)
+    sxx += (xs[i]! - mx) ** 2
+  }
+  return sxx === 0 ? Number.NaN : sxy / sxx
+}

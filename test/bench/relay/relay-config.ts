@@ -28,6 +28,16 @@ export interface RelayConfig {
   secrets: { apiKey: string; webhookSecret: string; tokenSecret: string }
   /** Leave the Redis keys in place on stop (a second instance; the first one deletes them). */
   keepKeys?: boolean
+  /**
+   * Retention other than the benchmarks' (an hour; for memory storage 64 MiB of events and 100,000 dedupe keys,
+   * the production defaults): the soak shortens it so retention fills within its run and whatever grows after
+   * that is not retention. `maxBytes` and `maxKeys` apply to memory storage only.
+   */
+  retention?: { maxAgeMs?: number; maxBytes?: number; maxKeys?: number }
+  /** Where sends go (a stub answering `{"status":"ok"}`). Default a closed port: any send fails fast. */
+  flowBaseUrl?: string
+  /** Rate limits other than the production defaults (the soak's visitors all come from one address). */
+  rateLimit?: Record<'sendsPerToken' | 'sendsPerIp' | 'sessionsPerIp', { burst: number; perSecond: number }>
 }
 
 export interface RelayInfo {
