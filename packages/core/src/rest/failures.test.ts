@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startFakeFlow, type FakeFlow } from '../../test/fixtures/flow-server.js'
 import { FlowError } from '../errors.js'
 import type { MessageInput } from '../schemas/index.js'
@@ -485,6 +485,24 @@ describe('timeouts and abort', () => {
     stall()
     await client({ timeoutMs: 150 }).getThreads()
     expect(flow.requests).toHaveLength(2)
+  })
+
+  it("clears an attempt's timeout once it is answered, leaving no timer or signal behind", async () => {
+    // AbortSignal.timeout held each call's signal, its dependants and a timer for timeoutMs (30 s) after the
+    // answer: a relay sending 150 messages a second kept thousands. The client's own timer is cleared instead.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      let timersDuringCall = 0
+      const fetch: typeof globalThis.fetch = () => {
+        timersDuringCall = vi.getTimerCount()
+        return Promise.resolve(Response.json({ status: 'ok' }))
+      }
+      await client({ fetch, timeoutMs: 30_000, retry: false }).sendMessage(THREAD, text('hi'))
+      expect(timersDuringCall).toBe(1)
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   /** A fetch that never answers (until its signal aborts), counting the attempts. */
