@@ -35,6 +35,8 @@ export interface ChurnProgress {
   sends: number
   resumes: number
   elapsedMs: number
+  /** Time spent paused (see `pause`), part of `elapsedMs`. */
+  pausedMs: number
 }
 
 const progress: ChurnProgress = {
@@ -45,8 +47,15 @@ const progress: ChurnProgress = {
   sends: 0,
   resumes: 0,
   elapsedMs: 0,
+  pausedMs: 0,
 }
 let startedAt = 0
+/** Visitors under way now. */
+let active = 0
+/** While paused: resolves when the churn resumes. */
+let paused: { since: number; resumed: Promise<void>; resume: () => void } | undefined
+/** Wakes a `pause` waiting for the visitors under way to leave. */
+let idle: (() => void) | undefined
 let seq = 0
 const agent = new Agent({ keepAlive: true, maxSockets: 64 })
 
@@ -203,6 +212,11 @@ async function churn(job: ChurnJob): Promise<ChurnProgress> {
   const deadline = startedAt + job.seconds * 1000
   const worker = async () => {
     while (now() < deadline) {
+      if (paused) {
+        await paused.resumed
+        continue
+      }
+      active++
       try {
         await visitor(job)
         progress.completed++
@@ -213,6 +227,8 @@ async function churn(job: ChurnJob): Promise<ChurnProgress> {
           progress.failures[reason] = (progress.failures[reason] ?? 0) + 1
         // A relay refusing (a cap, a 5xx) is not hammered in a tight loop.
         await sleep(100)
+      } finally {
+        if (--active === 0) idle?.()
       }
     }
   }
@@ -220,13 +236,43 @@ async function churn(job: ChurnJob): Promise<ChurnProgress> {
   return snapshot()
 }
 
+/**
+ * Lets the visitors under way leave and starts no new one until `resume`: the relay is then read with no visitor
+ * connected, so what its heap holds is what churn left behind, not the streams open at that moment.
+ */
+async function pause(): Promise<ChurnProgress> {
+  if (!paused) {
+    let resume = () => {}
+    const resumed = new Promise<void>((r) => (resume = r))
+    paused = { since: now(), resumed, resume }
+  }
+  while (active > 0) await new Promise<void>((r) => (idle = r))
+  idle = undefined
+  return snapshot()
+}
+
+function resume(): void {
+  if (!paused) return
+  progress.pausedMs += now() - paused.since
+  paused.resume()
+  paused = undefined
+}
+
 function snapshot(): ChurnProgress {
-  return { ...progress, failures: { ...progress.failures }, elapsedMs: now() - startedAt }
+  const at = now()
+  return {
+    ...progress,
+    failures: { ...progress.failures },
+    elapsedMs: at - startedAt,
+    pausedMs: progress.pausedMs + (paused ? at - paused.since : 0),
+  }
 }
 
 try {
-  serveParent({ churn: (job: ChurnJob) => churn(job), progress: snapshot }, { pid: process.pid }, () =>
-    agent.destroy(),
+  serveParent(
+    { churn: (job: ChurnJob) => churn(job), progress: snapshot, pause, resume },
+    { pid: process.pid },
+    () => agent.destroy(),
   )
 } catch (error) {
   failStart(error)
