@@ -20,16 +20,22 @@ function completions(chat: OperatorChat): string[] {
   return completed
 }
 
-/** An operator chat on `fetch` and a fake EventSource, watched: `lists` holds the thread ids `threads$` showed. */
-function watchedThreads(operatorToken: string, fetch: typeof globalThis.fetch) {
-  const chat = createOperatorChat({
+/** An operator chat on `fetch`, a fake EventSource and virtual time, with an operator token unless `options` says. */
+function fakeOperatorChat(fetch: typeof globalThis.fetch, options: Partial<OperatorChatOptions> = {}) {
+  return createOperatorChat({
     relayUrl: 'http://relay.test',
-    session: { operatorToken },
+    session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
     fetch,
     EventSource: FakeEventSource as never,
     storage: createMemoryStorage(),
     scheduler: new VirtualTimeScheduler(),
+    ...options,
   })
+}
+
+/** An operator chat on `fetch` and a fake EventSource, watched: `lists` holds the thread ids `threads$` showed. */
+function watchedThreads(operatorToken: string, fetch: typeof globalThis.fetch) {
+  const chat = fakeOperatorChat(fetch, { session: { operatorToken } })
   const lists: string[][] = []
   const sub = chat.threads$.subscribe((threads) => lists.push(threads.map((t) => t.threadId)))
   const stop = () => {
@@ -200,14 +206,7 @@ describe('createOperatorChat', () => {
         ? json(200, { threadId: 't', page: 1, pages: 1, history: [] })
         : json(404, { error: { code: 'not_found', message: 'no route' } })
     }) as typeof globalThis.fetch
-    const chat = createOperatorChat({
-      relayUrl: 'http://relay.test',
-      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
-      fetch,
-      EventSource: FakeEventSource as never,
-      storage: createMemoryStorage(),
-      scheduler: new VirtualTimeScheduler(),
-    })
+    const chat = fakeOperatorChat(fetch)
     const ids = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']
     const states = new Map<string, string>()
     for (const id of ids) chat.thread(id).connection$.subscribe((c) => states.set(id, c.state))
@@ -276,15 +275,7 @@ describe('createOperatorChat', () => {
       return answers.shift() ?? json(200, { threads: ['t2', 't1'], page: 1, pages: 1 })
     }) as typeof globalThis.fetch
     const scheduler = new VirtualTimeScheduler()
-    const chat = createOperatorChat({
-      relayUrl: 'http://relay.test',
-      session: { operatorToken: fakeJwt({ iat: 0, exp: 3600, scope: 'operator' }) },
-      fetch,
-      EventSource: FakeEventSource as never,
-      storage: createMemoryStorage(),
-      scheduler,
-      backoff: { baseMs: 1000, random: () => 1 },
-    })
+    const chat = fakeOperatorChat(fetch, { scheduler, backoff: { baseMs: 1000, random: () => 1 } })
     const lists: string[][] = []
     const sub = chat.threads$.subscribe((threads) => lists.push(threads.map((t) => t.threadId)))
     await settle()
