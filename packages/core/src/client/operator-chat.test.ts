@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { VirtualTimeScheduler, firstValueFrom, of, type Observable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { createMemoryStorage } from './memory-storage.js'
@@ -165,12 +166,8 @@ describe('createOperatorChat', () => {
       return Promise.reject(new TypeError('offline'))
     }) as typeof globalThis.fetch
     // A token read from a file keeps its line break; `session` forgotten; a visitor's `token` given instead.
-    const sessions = [
-      { operatorToken: 'op3rator-t0ken\n' },
-      { operatorToken: '' },
-      undefined,
-      { token: 'abc' },
-    ]
+    const fromFile = randomBytes(12).toString('hex')
+    const sessions = [{ operatorToken: `${fromFile}\n` }, { operatorToken: '' }, undefined, { token: 'abc' }]
     for (const session of sessions) {
       const create = () =>
         createOperatorChat({
@@ -182,7 +179,7 @@ describe('createOperatorChat', () => {
         expect.objectContaining({ name: 'FlowError', code: 'invalid_input', path: 'session.operatorToken' }),
       )
       expect(create).toThrow(/^session\.operatorToken: must be /)
-      expect(create).not.toThrow(/op3rator-t0ken/)
+      expect(create).not.toThrow(fromFile)
     }
     expect(calls).toEqual([])
   })
