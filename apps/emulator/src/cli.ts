@@ -6,6 +6,7 @@ import { ScriptError } from './bot/script.js'
 import { HELP, parseCliArgs } from './cli-args.js'
 import { startEmulator } from './emulator.js'
 import { createLineLogger } from './logger.js'
+import { DEFAULTS } from './options.js'
 import { webhookLabel } from './webhook/webhook-url.js'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code
     // The host names no interface of this machine, or no address at all: a bad flag value like any other.
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-      return fail(`--host ${config.options.host ?? '127.0.0.1'}: cannot listen there (${code})`, 2)
+      return fail(`--host ${config.options.host ?? DEFAULTS.host}: cannot listen there (${code})`, 2)
     if (code === 'EADDRINUSE')
       return fail(`port ${config.options.port} is in use; pick another with --port (0 = any free port)`, 1)
     return fail(`could not start: ${(error as Error).message}`, 1)

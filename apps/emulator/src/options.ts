@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { MAX_TIMER_MS } from '@flowchat/core/rest'
 import type { BusinessHours, Dialect } from '@flowchat/core/schemas'
 import type { BotScript } from './bot/script.js'
 import { quietLogger, type EmulatorLogger } from './logger.js'
@@ -95,11 +96,9 @@ export const DEFAULTS = {
   uploadLimitBytes: 250 * 1000 * 1000,
 } as const satisfies Partial<ResolvedOptions>
 
-/**
- * The longest wait a Node.js timer holds (2^31-1 ms, about 24.8 days). A longer one is cut to 1 ms with only a
- * warning, so every option that becomes a timer is refused above it.
- */
-export const MAX_TIMER_MS = 2_147_483_647
+// The longest wait a timer holds (2^31-1 ms, about 24.8 days): Node cuts a longer one to 1 ms with only a warning,
+// so every option that becomes a timer is refused above it.
+export { MAX_TIMER_MS }
 
 /** A development key that is new on every start, so no key is ever written down. */
 export function generateApiKey(): string {

@@ -8,6 +8,19 @@ export interface Figure {
   unit: string
 }
 
+/**
+ * A figure from its parts, as the sections list them.
+ *
+ * @example
+ * fig('p99', 'POST → SSE latency p99', 4.2, 'ms')
+ */
+export const fig = (key: string, label: string, value: number | null, unit: string): Figure => ({
+  key,
+  label,
+  value,
+  unit,
+})
+
 export const SectionStatus = { ok: 'ok', skipped: 'skipped', failed: 'failed' } as const
 export type SectionStatus = (typeof SectionStatus)[keyof typeof SectionStatus]
 

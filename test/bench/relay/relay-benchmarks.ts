@@ -2,7 +2,7 @@
 // subscriber processes on loopback.
 import { join } from 'node:path'
 import { startChild, type Child } from '../lib/child-process.js'
-import type { Figure, Section } from '../lib/report.js'
+import { fig, type Figure, type Section } from '../lib/report.js'
 import { summarize } from '../lib/stats.js'
 import type { PostJob, PostResult } from './post-generator.js'
 import { freshSecrets, type RelayConfig, type RelayInfo } from './relay-config.js'
@@ -167,13 +167,6 @@ async function deliveries(rig: Rig, count: number): Promise<ExpectResult> {
   if (got.received < count) throw new Error(`received ${got.received} of ${count} deliveries`)
   return got
 }
-
-const fig = (key: string, label: string, value: number | null, unit: string): Figure => ({
-  key,
-  label,
-  value,
-  unit,
-})
 
 /** (a) one subscriber per thread, POSTs spread over the threads. */
 async function throughput(rig: Rig, server = relayServer([{ child: rig.relay, info: rig.relayInfo }])) {

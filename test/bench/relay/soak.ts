@@ -9,7 +9,7 @@ import { resolve } from 'node:path'
 import { flag, option } from '../lib/argv.js'
 import { startChild, type Child } from '../lib/child-process.js'
 import { sleep } from '../lib/clock.js'
-import type { Figure, Section } from '../lib/report.js'
+import { fig, type Section } from '../lib/report.js'
 import { slope } from '../lib/stats.js'
 import { buildRelay, relayBuilt, startRelayProcess } from './relay-build.js'
 import { freshSecrets, type RelayConfig, type RelayInfo } from './relay-config.js'
@@ -180,12 +180,6 @@ export async function runSoak(options: SoakOptions): Promise<{ section: Section;
     )
     const steadyVisitors = last.visitors - first.visitors
     const sendsPerVisitor = result.completed > 0 ? result.sends / result.completed : 0
-    const fig = (key: string, label: string, value: number | null, unit: string): Figure => ({
-      key,
-      label,
-      value,
-      unit,
-    })
     const figures = [
       fig(
         'visitorsPerSecond',

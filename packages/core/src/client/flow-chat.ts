@@ -78,8 +78,7 @@ export function createClient(
   // No options at all names relayUrl too. Only http(s): 'localhost:8788' parses as a URL of scheme 'localhost:',
   // which fetch refuses on every call as a network failure.
   const given = (options as Partial<ClientOptions> | undefined)?.relayUrl
-  // Unset when `given` is not a URL: the test below then reads "undefined".
-  let relayUrl!: string
+  let relayUrl = ''
   try {
     relayUrl = new URL(given!).href.replace(/\/+$/, '')
   } catch {

@@ -52,25 +52,21 @@ interface Deadline {
   stop: () => void
 }
 
-/** Starts a deadline with the global timer (which tests may fake), not `AbortSignal.timeout` (which they cannot). */
-function startDeadline(ms: number): Deadline {
+/**
+ * A signal that aborts with `reason()` after `ms`, on the global timer (which tests may fake), and its `stop`.
+ * Not `AbortSignal.timeout`: that cannot be cleared, and Node keeps such a signal (with fetch's listener and its
+ * `AbortSignal.any` dependants) and its timer for the whole `ms` after the answer came, so a relay sending 150
+ * messages a second held 4,500 of them.
+ */
+function abortAfter(ms: number, reason: () => unknown): { signal: AbortSignal; stop: () => void } {
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new Error(`deadline of ${ms} ms passed`)), ms)
-  return { ms, at: Date.now() + ms, signal: controller.signal, stop: () => clearTimeout(timer) }
+  const timer = setTimeout(() => controller.abort(reason()), ms)
+  return { signal: controller.signal, stop: () => clearTimeout(timer) }
 }
 
-/**
- * The timeout of one attempt, cleared by `stop` once the attempt is over. `AbortSignal.timeout` cannot be
- * cleared: Node keeps such a signal (with fetch's listener, its `AbortSignal.any` dependants) and its timer for the
- * whole `ms` (30 s by default) after the answer came, so a relay sending 150 messages a second held 4,500 of them.
- */
-function startTimeout(ms: number): { signal: AbortSignal; stop: () => void } {
-  const controller = new AbortController()
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`no complete answer within ${ms} ms`, 'TimeoutError')),
-    ms,
-  )
-  return { signal: controller.signal, stop: () => clearTimeout(timer) }
+/** Starts a deadline: a call with all its attempts and back-off waits. */
+function startDeadline(ms: number): Deadline {
+  return { ms, at: Date.now() + ms, ...abortAfter(ms, () => new Error(`deadline of ${ms} ms passed`)) }
 }
 
 /**
@@ -101,7 +97,7 @@ export function startIdleTimeout(ms: number): { signal: AbortSignal; restart: ()
 }
 
 /** The longest delay a timer takes: a longer one fires at once (Node and browsers alike). */
-const MAX_TIMER_MS = 2 ** 31 - 1
+export const MAX_TIMER_MS = 2 ** 31 - 1
 
 const checkDeadline = (ms: unknown, where: string): void => {
   if (ms !== undefined && (typeof ms !== 'number' || !(ms > 0 && ms <= MAX_TIMER_MS))) {
@@ -230,7 +226,12 @@ export function createTransport(options: FlowRestClientOptions): Transport {
   async function attempt(call: HttpCall, label: string, deadline: Deadline | undefined): Promise<unknown> {
     // An upload's time grows with its file: its timeout starts again with each chunk that goes out.
     const idle = call.body ? startIdleTimeout(timeoutMs) : undefined
-    const timer = idle ?? startTimeout(timeoutMs)
+    const timer =
+      idle ??
+      abortAfter(
+        timeoutMs,
+        () => new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError'),
+      )
     const timeout = timer.signal
     const signals = [call.signal, timeout, deadline?.signal].filter((s) => s !== undefined)
     const signal = signals.length === 1 ? timeout : AbortSignal.any(signals)

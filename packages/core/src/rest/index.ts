@@ -2,7 +2,7 @@
  * `@flowchat/core/rest`: a typed client for every endpoint of the Flow.ai REST API v1 (both references).
  */
 export { createFlowRestClient } from './rest-client.js'
-export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, isUsableApiKey } from './http.js'
+export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, MAX_TIMER_MS, isUsableApiKey } from './http.js'
 export { MAX_UPLOAD_BYTES } from './multipart.js'
 export { DEFAULT_RETRY, parseRetryAfter } from './retry.js'
 
