@@ -64,9 +64,15 @@ export function requireOperator(
   }
 }
 
-/** A stable key for per-token limits: the same visitor keeps its budget across token refreshes. */
+/**
+ * The key of the per-token limits (open streams, sends): a visitor's thread, so it keeps its budget across token
+ * refreshes; an operator's sign-in, so operators who share a name (or have none) do not share a budget.
+ */
 export function principalKey(principal: Principal): string {
-  return principal.scope === 'operator' ? `operator:${principal.operator}` : `thread:${principal.threadId}`
+  if (principal.scope === 'thread') return `thread:${principal.threadId}`
+  return principal.session === undefined
+    ? `operator:${principal.operator}`
+    : `operator:${principal.operator}:${principal.session}`
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest()

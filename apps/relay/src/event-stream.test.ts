@@ -289,6 +289,28 @@ describe('SSE streams over real sockets', () => {
     await until(() => active() === 0, 'every subscription to go')
   })
 
+  it('caps operator streams per sign-in: operators without a name do not share one cap', async () => {
+    const { base, secrets } = await setup({ maxStreamsPerToken: 1 })
+    const signIn = async () => {
+      const res = await fetch(`${base}/v1/operator/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secrets.operatorPassword}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      expect(res.status).toBe(201)
+      return ((await res.json()) as { token: string }).token
+    }
+    const [ann, bo] = [await signIn(), await signIn()]
+    const open = (token: string) => rawStream(`${base}/v1/events`, { authorization: `Bearer ${token}` })
+    const a = await open(ann)
+    const b = await open(bo)
+    const again = await open(ann)
+    expect([a.statusCode, b.statusCode, again.statusCode]).toEqual([200, 200, 429])
+    again.resume()
+    a.destroy()
+    b.destroy()
+  })
+
   it('gives the slot back when a stream cannot start (its subscription throws)', async () => {
     const inner = createMemoryStorage()
     let failNext = true

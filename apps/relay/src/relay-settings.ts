@@ -330,7 +330,7 @@ export const RELAY_SETTINGS = {
     rule: int(1, 100_000),
     default: 5,
     placeholder: 'n',
-    description: 'open SSE streams per token subject',
+    description: "open SSE streams per token (a visitor's thread, an operator's sign-in)",
   },
   maxStreamsPerIp: {
     option: 'maxStreamsPerIp',

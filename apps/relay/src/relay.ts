@@ -64,7 +64,7 @@ export interface RelayOptions {
   heartbeatMs?: number
   /** The `retry:` hint sent to SSE clients. Default 3000. */
   retryMs?: number
-  /** Open SSE streams per token subject. Default 5. */
+  /** Open SSE streams per token: per visitor thread (across refreshes), per operator sign-in. Default 5. */
   maxStreamsPerToken?: number
   /** Open SSE streams per client IP. Default 50. */
   maxStreamsPerIp?: number

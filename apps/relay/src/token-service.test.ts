@@ -60,7 +60,30 @@ describe('token service', () => {
     expect(tokens.verify(operator.token)).toEqual({
       scope: 'operator',
       operator: 'ops',
+      session: expect.stringMatching(/^[\w-]{16}$/),
       expiresAt: new Date((NOW + 10) * 1000),
+    })
+  })
+
+  it('names each operator sign-in (jti), and still takes an operator token without one', async () => {
+    const tokens = tokensAt()
+    const sessions = [1, 2].map(() => tokens.verify(tokens.issue({ operator: 'ops' }, 10).token))
+    expect(sessions[0]).toMatchObject({ scope: 'operator', operator: 'ops' })
+    expect(sessions[0]).toHaveProperty('session')
+    expect(sessions[0]).not.toEqual(sessions[1])
+    const { payload } = await jwtVerify(tokens.issue({ operator: 'ops' }, 10).token, key, {
+      currentDate: new Date(NOW * 1000),
+    })
+    expect(Object.keys(payload)).toEqual(['scope', 'sub', 'iat', 'exp', 'jti'])
+    const older = await new SignJWT({ scope: 'operator' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('ops')
+      .setExpirationTime(NOW + 5)
+      .sign(key)
+    expect(tokens.verify(older)).toEqual({
+      scope: 'operator',
+      operator: 'ops',
+      expiresAt: new Date((NOW + 5) * 1000),
     })
   })
 

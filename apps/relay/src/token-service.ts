@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { FlowErrorCode } from '@flowchat/core'
 import { createHs256Jwt } from './hs256-jwt.js'
 import { httpError } from './http-error.js'
@@ -5,7 +6,16 @@ import { httpError } from './http-error.js'
 /** Who a request acts for, from its token. */
 export type Principal =
   | { scope: 'thread'; threadId: string; name?: string; expiresAt: Date }
-  | { scope: 'operator'; operator: string; expiresAt: Date }
+  | {
+      scope: 'operator'
+      operator: string
+      /**
+       * The sign-in this token came from (its `jti`): the per-token caps count by it, so operators who sign in
+       * under the same name (or none) each have their own. Undefined for tokens issued before relays set it.
+       */
+      session?: string
+      expiresAt: Date
+    }
 
 /** What a token is issued for. */
 export type TokenClaims = { threadId: string; name?: string } | { operator: string }
@@ -31,7 +41,7 @@ export interface TokenServiceOptions {
 
 /**
  * HS256 JWTs signed with the relay's token secret (docs/relay-protocol.md, Tokens): `scope`, `sub`, `name`,
- * `iat`, `exp`. Verifying is synchronous (see {@link createHs256Jwt}): every SSE stream opens with one.
+ * `iat`, `exp`, and `jti` on operator tokens. Verifying is synchronous (see {@link createHs256Jwt}): every SSE stream opens with one.
  *
  * @example
  * const tokens = createTokenService({ secret, ttlSeconds: 3600 })
@@ -51,7 +61,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
           : 'The token is not valid: get one from POST /v1/sessions (visitors) or POST /v1/operator/sessions.',
       )
     }
-    const { scope, sub, name, exp } = check.claims
+    const { scope, sub, name, exp, jti } = check.claims
     if (typeof exp !== 'number' || typeof sub !== 'string' || sub.length === 0) throw malformed()
     const expiresAt = new Date(exp * 1000)
     if (scope === 'thread') {
@@ -59,7 +69,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         ? { scope, threadId: sub, name, expiresAt }
         : { scope, threadId: sub, expiresAt }
     }
-    if (scope === 'operator') return { scope, operator: sub, expiresAt }
+    if (scope === 'operator') {
+      return typeof jti === 'string' && jti !== ''
+        ? { scope, operator: sub, session: jti, expiresAt }
+        : { scope, operator: sub, expiresAt }
+    }
     throw malformed()
   }
 
@@ -67,10 +81,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     issue(claims, ttlSeconds = options.ttlSeconds) {
       const iat = Math.floor(now() / 1000)
       const exp = iat + Math.max(1, Math.floor(ttlSeconds))
-      // The claims in the order jose wrote them, so a token reads as it did: scope, name, sub, iat, exp.
+      // The claims in the order jose wrote them, so a token reads as it did: scope, name, sub, iat, exp; an
+      // operator token adds a random `jti` that names its sign-in.
       const body =
         'operator' in claims
-          ? { scope: 'operator', sub: claims.operator, iat, exp }
+          ? { scope: 'operator', sub: claims.operator, iat, exp, jti: randomBytes(12).toString('base64url') }
           : claims.name === undefined
             ? { scope: 'thread', sub: claims.threadId, iat, exp }
             : { scope: 'thread', name: claims.name, sub: claims.threadId, iat, exp }
