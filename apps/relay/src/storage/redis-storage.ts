@@ -1,4 +1,5 @@
 import { compareEventIds, isEventId } from './event-id.js'
+import { checkEviction } from './redis-eviction.js'
 import {
   checkRedisTarget,
   closeRedisConnection,
@@ -183,6 +184,10 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
     commandTimeoutMs: config.commandTimeoutMs,
     onError,
   })
+  // Each later connection is checked again: a failover's new master may be configured otherwise.
+  commands.on('ready', () => {
+    if (connected) void checkEviction(commands, onError)
+  })
   let tail: OperatorsTail | undefined
   let connecting: Promise<void> | undefined
   /** Connected to every node once (see `whenAllReady`). */
@@ -198,7 +203,10 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
     if (commands.status === 'ready' && connected) return send(commands)
     // One wait shared by every caller: callbacks of one promise run in the order they were added.
     connecting ??= whenAllReady(commands, config.connectWaitMs)
-      .then(() => void (connected = true))
+      .then(() => {
+        connected = true
+        void checkEviction(commands, onError)
+      })
       .finally(() => (connecting = undefined))
     return connecting.then(() => send(commands))
   }
