@@ -146,12 +146,34 @@ function bareComparison(sections: Section[]): Section {
         '/s',
       ),
       ...pair('idleRss', 'RSS per idle stream', 'c.rssPerConnection', 'c.bareRssPerConnection', 'KB'),
+      ratio(
+        'idleRssRatio',
+        'RSS per idle stream, relay / bare',
+        'c.rssPerConnection',
+        'c.bareRssPerConnection',
+      ),
+      ...pair(
+        'idleRssReduced',
+        'RSS per idle stream after a memory-reducing GC',
+        'c.rssReducedPerConnection',
+        'c.bareRssReducedPerConnection',
+        'KB',
+      ),
+      ratio(
+        'idleRssReducedRatio',
+        'RSS per idle stream after a memory-reducing GC, relay / bare',
+        'c.rssReducedPerConnection',
+        'c.bareRssReducedPerConnection',
+      ),
     ],
     notes: [
       'The bare server reads each POST body, answers 200 and writes the body to the SSE streams of the channel ' +
         'named in its URL, one write per stream per event: no storage, no auth, no parsing, no dedupe.',
       'CPU is user + system time of the server process (`process.cpuUsage()`) over the measured POSTs, ' +
         'divided by POSTs (or deliveries): one subscriber per thread, so each POST is ingest plus one delivery.',
+      'RSS per idle stream is read twice, each after a GC: a full one (what V8 keeps resident, the young ' +
+        'generation it grew while the streams opened included), then the one V8 runs when memory is short ' +
+        '(`last-resort`), which gives that reserve back, so what remains is what the streams hold.',
     ],
   }
 }

@@ -61,6 +61,23 @@ export const targets: Target[] = [
     limit: 1.3,
     unit: '×',
   },
+  // Issue 16: an idle stream costs less than the bare server's; read as V8 leaves it, and once it gave back its reserve.
+  {
+    id: 'bare-idle',
+    description: 'relay / bare RSS per idle stream',
+    figure: 'vs-bare.idleRssRatio',
+    op: '<=',
+    limit: 1,
+    unit: '×',
+  },
+  {
+    id: 'bare-idle-reduced',
+    description: 'relay / bare RSS per idle stream after a memory-reducing GC',
+    figure: 'vs-bare.idleRssReducedRatio',
+    op: '<=',
+    limit: 1,
+    unit: '×',
+  },
   {
     id: 'delivery-cpu',
     description: '(b) relay CPU per delivery',

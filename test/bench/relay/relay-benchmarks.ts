@@ -256,9 +256,10 @@ async function idleConnections(rig: Rig, bare: Child): Promise<Figure[]> {
     // Let socket buffers and lazily created per-stream state settle before reading RSS.
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     const after = await server.call<Memory>('memory')
+    const reduced = await server.call<Memory>('memoryReduced')
     await rig.subs.call('closeAll')
     const delta = (key: keyof Memory) => (after[key] - before[key]) / n / 1024
-    return { before, after, opened, delta }
+    return { before, after, opened, delta, reducedRss: (reduced.rss - before.rss) / n / 1024 }
   }
   const relay = await perStream(rig.relay, () => subscribe(rig, threads, 1))
   const bareUrl = (bare.info as { url: string }).url
@@ -277,6 +278,18 @@ async function idleConnections(rig: Rig, bare: Child): Promise<Figure[]> {
     fig('heapTotalPerConnection', 'relay JS heap reserved per idle stream', relay.delta('heapTotal'), 'KB'),
     fig('externalPerConnection', 'relay external (buffers) per idle stream', relay.delta('external'), 'KB'),
     fig('bareRssPerConnection', 'bare node:http SSE server RSS per idle stream', floor.delta('rss'), 'KB'),
+    fig(
+      'rssReducedPerConnection',
+      'relay RSS per idle stream after a memory-reducing GC',
+      relay.reducedRss,
+      'KB',
+    ),
+    fig(
+      'bareRssReducedPerConnection',
+      'bare node:http SSE server RSS per idle stream after a memory-reducing GC',
+      floor.reducedRss,
+      'KB',
+    ),
     fig(
       'bareHeapPerConnection',
       'bare node:http SSE server JS heap per idle stream',
