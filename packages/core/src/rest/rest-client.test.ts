@@ -387,6 +387,26 @@ describe.each([
   })
 })
 
+describe("the references' own payloads, as a JavaScript caller copies them", () => {
+  // Every example spells the text `speech` and the media examples `mimetype`: a caller who passes such a payload
+  // (plain JavaScript, or a message read from JSON) gets the documented wire form, not a refusal naming the field
+  // it gave, nor a MIME type dropped without a word.
+  it.each([
+    ['text (`speech`)', 'post-messages-text.request.json'],
+    ['media (`mimetype`)', 'post-messages-media.request.json'],
+    ['the browser example: text (`speech`)', 'browser-example-text.request.json'],
+  ])('%s', async (_name, file) => {
+    for (const ref of ['current', 'older'] as const) {
+      flow.requests.length = 0
+      const { payload } = example(ref, file) as { payload: MessageInput }
+      await clients.raw.sendMessage(THREAD, payload)
+      expect(JSON.parse(flow.requests[0]!.body.toString('utf8')), ref).toStrictEqual(
+        withMimeType(example(ref, file)),
+      )
+    }
+  })
+})
+
 describe('base URL and thread ids', () => {
   it('sends to the default base URL of the references', async () => {
     const seen: string[] = []

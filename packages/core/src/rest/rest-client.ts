@@ -205,7 +205,9 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
       const path = `messages/${threadPath(threadId)}`
       if (!isRecord(message) || message.type !== 'media')
         throw invalidInput('payload.type', 'must be "media"')
-      const query = JSON.stringify(encode(message, true))
+      const wire = encode(message, true)
+      const query = JSON.stringify(wire)
+      const { mimeType } = wire.payload as { mimeType?: string }
       checkFile(file)
       const stream = streamsRequestBodies() || !isBlob(file)
       let built = false
@@ -223,7 +225,7 @@ export function createFlowRestClient(options: FlowRestClientOptions): FlowRestCl
               file,
               limit: uploadLimit,
               stream,
-              ...(message.mimeType === undefined ? {} : { fallbackContentType: message.mimeType }),
+              ...(mimeType === undefined ? {} : { fallbackContentType: mimeType }),
               onProgress: (sent) => {
                 progress()
                 o.onProgress?.(sent)

@@ -180,6 +180,19 @@ describe('uploadMedia (older reference: multipart/form-data, `file` + `query`)',
     expect(flow.requests[0]!.headers.authorization).toBe(KEY)
   })
 
+  it("sends a `mimetype` message (the media examples' spelling) as `mimeType`, and types the file with it", async () => {
+    const received = receiveUpload()
+    const { mimeType, ...rest } = message
+    const spelled = { ...rest, mimetype: mimeType } as unknown as MediaUploadInput
+    await client().uploadMedia(THREAD, spelled, {
+      stream: Readable.from([Buffer.from('png')]),
+      filename: 'a',
+    })
+    const r = await received
+    expect(JSON.parse(r.fields.query!)).toStrictEqual({ payload: message })
+    expect(r.file?.mimeType).toBe('image/png')
+  })
+
   it('reads a Node Readable and a web ReadableStream; content type falls back to the message mimeType', async () => {
     for (const stream of [
       Readable.from([Buffer.from('hello '), Buffer.from('world')]),

@@ -148,7 +148,8 @@ export interface EncodeOptions {
 
 /**
  * Validates a message and writes it in the documented form: text as `speech`, `mimeType`, string coordinates.
- * Fails, naming the field, on text over 255 characters, an empty event name and the like.
+ * Fails, naming the field, on text over 255 characters, an empty event name and the like. The spellings of the
+ * references' examples are read too: `speech` for `text`, `mimetype` for `mimeType`.
  *
  * @example
  * const r = encodeMessage({ type: 'text', text: 'Hello', originator: { name: 'Ann', role: 'external' } })
@@ -177,7 +178,7 @@ export function encodeMessage(
   let payload: Record<string, unknown>
   switch (input.type) {
     case 'text':
-      payload = { type: 'text', speech: input.text, ...shared }
+      payload = { type: 'text', speech: spelled(input, 'text', 'speech'), ...shared }
       break
     case 'event':
       payload = { type: 'event', eventName: input.eventName, ...shared }
@@ -198,7 +199,7 @@ export function encodeMessage(
         type: 'media',
         mediaType: input.mediaType,
         ...opt('url', input.url || undefined),
-        ...opt('mimeType', input.mimeType),
+        ...opt('mimeType', spelled(input, 'mimeType', 'mimetype') as string | undefined),
         ...opt('title', input.title),
         ...shared,
       }
@@ -212,6 +213,16 @@ export function encodeMessage(
     payload = { ...payload, lat: parsed.value.lat, long: parsed.value.long }
   // Parsing re-reads tolerantly (it would keep `text` beside `speech`); the wire form is the one built above.
   return { ok: true, value: { payload } as MessageRequest }
+}
+
+/**
+ * A field under its documented name or, when that is missing, the spelling of the references' examples (`speech`
+ * for `text`, `mimetype` for `mimeType`), which plain JavaScript passes as readily: refused, it named a field the
+ * caller had given, and dropped, it lost the MIME type without a word.
+ */
+function spelled(input: object, name: string, alias: string): unknown {
+  const fields = input as Record<string, unknown>
+  return fields[name] ?? fields[alias]
 }
 
 function opt<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
