@@ -225,6 +225,25 @@ describe('input is rejected before any request', () => {
     expect(() => createFlowRestClient({ apiKey: `${KEY}\r\nX: y`, auth: 'raw' })).toThrow(/apiKey/)
     expect(() => createFlowRestClient({ apiKey: KEY, auth: 'basic' as 'raw' })).toThrow(/auth/)
   })
+  it("refuses a key that already starts with `Bearer ` under auth: 'bearer' (the older example keeps it in its token)", async () => {
+    const fetch = vi.fn(() => Promise.resolve(new Response('{"status":"ok"}')))
+    for (const apiKey of [`Bearer ${KEY}`, `bearer ${KEY}`]) {
+      const err = (() => {
+        try {
+          createFlowRestClient({ apiKey, auth: 'bearer', fetch })
+        } catch (e) {
+          return e as FlowError
+        }
+      })()
+      expect(err).toBeInstanceOf(FlowError)
+      expect(err).toMatchObject({ code: 'invalid_input', path: 'apiKey' })
+      expect(err!.message).toContain("auth: 'bearer' adds it")
+      expect(err!.message).not.toContain(KEY)
+    }
+    // The same value under auth: 'raw' is the older header written out in full: sent as given.
+    await createFlowRestClient({ apiKey: `Bearer ${KEY}`, auth: 'raw', fetch }).pause('t')
+    expect(fetch).toHaveBeenCalledOnce()
+  })
 })
 
 describe('HTTP errors', () => {

@@ -205,6 +205,14 @@ export function createTransport(options: FlowRestClientOptions): Transport {
       { path: 'auth' },
     )
   }
+  if (options.auth === 'bearer' && /^bearer /i.test(apiKey)) {
+    // The older reference's example keeps `Bearer ` in its token: `Bearer Bearer <key>` would only ever get 401s.
+    throw new FlowError(
+      FlowErrorCode.invalid_input,
+      "apiKey starts with `Bearer `: pass the key alone, auth: 'bearer' adds it (Authorization: Bearer <key>).",
+      { path: 'apiKey' },
+    )
+  }
   const base = baseUrlOf(options.baseUrl)
   const authorization = options.auth === 'bearer' ? `Bearer ${apiKey}` : apiKey
   // Checked here: called later, a value that is not a function fails every call as a network error, retried.
