@@ -303,10 +303,10 @@ export class FlowChatElement extends FlowElement {
     if (last) {
       from = next.findLastIndex((m) => m?.id === last.id) + 1
       if (!from) return this.#remember(next)
-    } else {
-      this.#seen.clear()
     }
-    // Every id from `from` on is seen from now on (the whole list when it replaced the previous one).
+    // Every id from `from` on is seen from now on (the whole list when it replaced the previous one). Ids seen
+    // before stay seen: the same conversation shown again (the element back on the page, a new visitor's session
+    // on the same thread) holds no new messages.
     const fresh = next.slice(from).filter((m) => {
       if (this.#seen.has(m.id)) return false
       this.#seen.add(m.id)

@@ -347,6 +347,38 @@ describe('dist/flow-chat.js page API', () => {
     expect(await page.evaluate(() => (window as unknown as Win).bundleApi.shadow('[part=badge]'))).toBeNull()
   })
 
+  it('tells a message once, also when the element is put back on the page or the visitor changes', async () => {
+    await mount()
+    await page.evaluate(async () => {
+      const { fake, settle, bot } = (window as unknown as Win).bundleApi
+      fake.messages$.next([bot('old', 'History', 1)])
+      await settle()
+      fake.messages$.next([...fake.messages$.value, bot('reply', 'Just now')])
+      await settle()
+    })
+    // The same conversation shown again (a single-page app moving the element, a login setting `visitor`) holds
+    // nothing new: the reply of a moment ago was told once and stays counted once.
+    for (const again of ['re-added', 'visitor'] as const) {
+      await page.evaluate(async (again) => {
+        const { el, fake, settle } = (window as unknown as Win).bundleApi
+        const threads = fake.calls.threads
+        if (again === 're-added') {
+          el.remove()
+          document.body.append(el)
+        } else {
+          el.visitor = { name: 'Ada' }
+        }
+        while (fake.calls.threads === threads) await new Promise((r) => setTimeout(r, 5))
+        await settle()
+      }, again)
+    }
+    expect((await seen()).filter((e) => e.type !== 'flow-chat-connection-changed')).toEqual([
+      { type: 'flow-chat-message-received', message: 'reply' },
+      { type: 'flow-chat-unread-changed', count: 1 },
+    ])
+    expect(await shadowText('[part=badge]')).toBe('1')
+  })
+
   it('reset() asks the client to reset, closes the window, clears the unread count and empties the transcript', async () => {
     await mount()
     await page.evaluate(async () => {
