@@ -286,8 +286,10 @@ export class FlowChatElement extends FlowElement {
       this.style.setProperty('--flow-chat-offset-side', side || null)
       this.style.setProperty('--flow-chat-offset-bottom', bottom || side || null)
     }
-    if (changed.has('opened') && this.hasUpdated) {
-      if (!this.#inline) rememberOpen(this.opened)
+    // Told only when the window did open or close: not for `open(); close()` in one task (no update between), nor
+    // in inline mode, which has no window to open.
+    if (changed.has('opened') && this.hasUpdated && !this.#inline && changed.get('opened') !== this.opened) {
+      rememberOpen(this.opened)
       if (this.opened) this.#unread.clear()
       this.dispatchEvent(this.opened ? new FlowChatOpenedEvent() : new FlowChatClosedEvent())
     }

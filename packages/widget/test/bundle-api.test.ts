@@ -251,6 +251,34 @@ describe('dist/flow-chat.js page API', () => {
     ])
   })
 
+  it('tells opened and closed only when the window did open or close', async () => {
+    const run = (mode: 'launcher' | 'inline') =>
+      page.evaluate(async (mode) => {
+        const api = (window as unknown as Win).bundleApi
+        await api.mount({ mode })
+        const { el, settle } = api
+        const states: boolean[] = []
+        // Each line runs in one task: the window ends where it began, or moves once.
+        for (const calls of [
+          ['open', 'close'],
+          ['toggle', 'toggle'],
+          ['open', 'close', 'open'],
+          ['close', 'open', 'close'],
+        ] as const) {
+          for (const call of calls) el[call]()
+          await settle()
+          states.push(el.opened)
+        }
+        return { states, seen: api.seen.map((e) => e.type) }
+      }, mode)
+    expect(await run('launcher')).toEqual({
+      states: [false, false, true, false],
+      seen: ['flow-chat-opened', 'flow-chat-closed'],
+    })
+    // Inline mode has no window: open() and close() tell nothing.
+    expect((await run('inline')).seen).toEqual([])
+  })
+
   it('sends text for the page, and what the visitor clicks, to the client with message-sent events', async () => {
     await mount('inline')
     const refused = await page.evaluate(async () => {
