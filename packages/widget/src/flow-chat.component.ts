@@ -174,7 +174,7 @@ export class FlowChatElement extends FlowElement {
   #seen = new Set<string>()
   /** What the page sent before the thread was open, sent once it is. */
   #early: [SendInput, SentDetail?][] = []
-  #strings: { locale: string; overrides: unknown; value: FlowChatStrings } | undefined
+  #strings: { locale: string; base: FlowChatStrings; overrides: unknown; value: FlowChatStrings } | undefined
   #announcement = ''
   #connectionState = 'idle'
 
@@ -251,13 +251,18 @@ export class FlowChatElement extends FlowElement {
     this.#unread.clear()
   }
 
-  /** The strings in use: the locale's, with `strings` on top. */
+  /**
+   * The strings in use: the locale's, with `strings` on top. Read again when the locale's own texts change: a page
+   * with the script tag registers its language after the element first rendered (in English).
+   */
   get #text(): FlowChatStrings {
     const locale = this.#locale
+    const base = stringsFor(locale)
     const cached = this.#strings
-    if (cached?.locale === locale && cached.overrides === this.strings) return cached.value
+    if (cached?.locale === locale && cached.base === base && cached.overrides === this.strings)
+      return cached.value
     const value = stringsFor(locale, this.strings)
-    this.#strings = { locale, overrides: this.strings, value }
+    this.#strings = { locale, base, overrides: this.strings, value }
     return value
   }
 

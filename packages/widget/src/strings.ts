@@ -155,7 +155,8 @@ const languageOf = (locale: string | undefined) => (locale ?? '').toLowerCase().
 /**
  * Makes a language available to every `<flow-chat>` on the page, e.g. one of the modules under
  * `@flowchat/widget/locales/` (`de`, `fr`, `es`, `pt`, `it`, `pl`, `tr`, `ar`, `ja`, `zh`). Keys it lacks
- * fall back to English. Register before the element renders, or set `locale` afterwards.
+ * fall back to English. An element that already rendered speaks it from its next render (a message arriving, the
+ * window opening).
  *
  * @example
  * import de from '@flowchat/widget/locales/de.js'

@@ -594,6 +594,37 @@ describe('dist/flow-chat.js page API', () => {
     expect(await look()).toMatchObject({ send: 'إرسال', dir: 'rtl' })
   })
 
+  it('speaks a locale registered after the element rendered, as a page with the script tag registers it', async () => {
+    await mount('inline')
+    await page.evaluate("import('/flow-chat.js').then((m) => { window.flowChatModule = m })")
+    const sendLabel = () =>
+      page.evaluate(async () => {
+        const { el, fake, settle, bot } = (window as unknown as Win).bundleApi
+        // Anything that renders the element again: here a reply.
+        fake.messages$.next([...fake.messages$.value, bot(`m${fake.messages$.value.length}`, 'Olá')])
+        await settle()
+        return el.shadowRoot?.querySelector('[part=send]')?.getAttribute('aria-label')
+      })
+    await page.evaluate(async () => {
+      const { el, settle } = (window as unknown as Win).bundleApi
+      el.locale = 'pt-BR'
+      await settle()
+    })
+    // The script tag's module defines the element, which renders (in English) before the page's own module
+    // registers its language.
+    expect(await sendLabel()).toBe('Send')
+    const register = (send: string) =>
+      page.evaluate((send) => {
+        ;(window as unknown as { flowChatModule: FlowChatModule }).flowChatModule.registerLocale('pt', {
+          send,
+        })
+      }, send)
+    await register('Enviar')
+    expect(await sendLabel()).toBe('Enviar')
+    await register('Mandar')
+    expect(await sendLabel()).toBe('Mandar')
+  })
+
   it('starts a new session on the client when the visitor changes, and not for other properties', async () => {
     await mount('inline')
     expect(await calls()).toMatchObject({ sessions: 1, threads: 1 })
