@@ -266,9 +266,12 @@ export class FlowChatElement extends FlowElement {
     return value
   }
 
-  /** The locale in use, as a BCP 47 tag: pages often write `lang="en_US"`, which `Intl` refuses. */
+  /**
+   * The locale in use, as a BCP 47 tag: pages often write `lang="en_US"`, which `Intl` refuses. Text even when a
+   * page set a number: `locale = 42` is a tag Intl refuses, not a render that throws.
+   */
   get #locale(): string {
-    return (this.locale || document.documentElement.lang || navigator.language || 'en').replace(/_/g, '-')
+    return `${this.locale || document.documentElement.lang || navigator.language || 'en'}`.replace(/_/g, '-')
   }
 
   get #inline(): boolean {
@@ -287,9 +290,15 @@ export class FlowChatElement extends FlowElement {
       if (this.hasUpdated) this.dispatchEvent(new FlowChatConnectionChangedEvent(connection))
     }
     if (changed.has('offset')) {
-      const [side, bottom] = (this.offset ?? '').trim().split(/\s+/)
-      this.style.setProperty('--flow-chat-offset-side', side || null)
-      this.style.setProperty('--flow-chat-offset-bottom', bottom || side || null)
+      // Only lengths CSS takes: a custom property holding `20` (no unit) or `banana` made the launcher's inset
+      // invalid, which dropped it out of its corner into the page's flow. Those keep the default. Read as text, so
+      // `offset = 20` from a page is such a value, not a render that throws. (No `CSS` in jsdom: the default.) A split gives one part at least.
+      const [side, bottom = side] = `${this.offset}`
+        .trim()
+        .split(/\s+/)
+        .map((v) => (globalThis.CSS?.supports('top', v) ? v : null)) as [string | null, (string | null)?]
+      this.style.setProperty('--flow-chat-offset-side', side)
+      this.style.setProperty('--flow-chat-offset-bottom', bottom)
     }
     // Told only when the window did open or close: not for `open(); close()` in one task (no update between), nor
     // in inline mode, which has no window to open.

@@ -541,6 +541,45 @@ describe('dist/flow-chat.js page API', () => {
     expect(await look()).toMatchObject({ heading: 'Support', close: false, mode: 'inline' })
   })
 
+  it('keeps rendering, and the launcher in its corner, when a page sets locale or offset to a wrong value', async () => {
+    await mount()
+    const look = () =>
+      page.evaluate(async () => {
+        const { shadow, settle } = (window as unknown as Win).bundleApi
+        await settle()
+        const launcher = shadow('[part=launcher]')
+        const box = launcher?.getBoundingClientRect()
+        return {
+          label: launcher?.getAttribute('aria-label'),
+          // Distance from the window's bottom-right corner.
+          corner: box && [Math.round(innerWidth - box.right), Math.round(innerHeight - box.bottom)],
+        }
+      })
+    expect(await look()).toEqual({ label: 'Open chat', corner: [20, 20] })
+    // A tag Intl refuses reads as English; what is no CSS length (no unit, a number, a word) keeps the default.
+    for (const [locale, offset] of [
+      [42, 20],
+      ['en', '20'],
+      ['en', 'banana 30px'],
+    ]) {
+      await page.evaluate(
+        ([locale, offset]) => {
+          Object.assign((window as unknown as Win).bundleApi.el, { locale, offset })
+        },
+        [locale, offset] as const,
+      )
+      expect(await look()).toEqual(
+        offset === 'banana 30px'
+          ? { label: 'Open chat', corner: [20, 30] }
+          : { label: 'Open chat', corner: [20, 20] },
+      )
+    }
+    await page.evaluate(() => {
+      Object.assign((window as unknown as Win).bundleApi.el, { locale: 'nl', offset: '24px 90px' })
+    })
+    expect(await look()).toEqual({ label: 'Chat openen', corner: [24, 90] })
+  })
+
   it('speaks a locale registered through the exported registerLocale, and strings on top of it', async () => {
     await mount('inline')
     const look = () =>
