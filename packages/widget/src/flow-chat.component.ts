@@ -282,7 +282,10 @@ export class FlowChatElement extends FlowElement {
     if (!this.hasUpdated || SESSION_KEYS.some((k) => changed.has(k))) this.#session.connect()
     if (!this.hasUpdated && !this.#inline && !this.opened && wasOpen()) this.opened = true
     if (this.#session.handle) for (const early of this.#early.splice(0)) this.#send(...early)
-    const connection = this.#session.connection.value
+    const { error } = this.#session
+    // A session that could not start (relay out of reach, refused) has no stream to tell it: the page hears
+    // `failed` with the banner's reason.
+    const connection = error ? { state: 'failed' as const, reason: error } : this.#session.connection.value
     // A hostile stream may hand the observer a null: the widget treats it as no connection yet.
     const state = connection?.state ?? 'idle'
     if (state !== this.#connectionState) {

@@ -100,7 +100,6 @@ export class SessionController implements ReactiveController {
           setTimeout(() => generation === this.#generation && this.connect(), backoffDelay(generation))
       }
     }
-    this.error = ''
     host.requestUpdate()
     let chat = host.chat
     if (!chat) {
@@ -129,7 +128,11 @@ export class SessionController implements ReactiveController {
     Promise.resolve()
       .then(() => (threadId ? { threadId } : client.session()))
       .then((session) => {
-        if (generation === this.#generation) this.#setHandle(client.thread(session.threadId))
+        if (generation === this.#generation) {
+          // A failure stays told (the banner, `failed` to the page) while a retry is under way, until one succeeds.
+          this.error = ''
+          this.#setHandle(client.thread(session.threadId))
+        }
       }, fail)
     this.opening.follow(client)
   }

@@ -407,6 +407,38 @@ describe('dist/flow-chat.js page API', () => {
     expect(await shadowText('[part=badge]')).toBe('1')
   })
 
+  it('tells a session that cannot start as a failed connection, and the connection once a retry starts it', async () => {
+    const result = await page.evaluate(async () => {
+      const api = (window as unknown as Win).bundleApi
+      document.querySelector('flow-chat')?.remove()
+      api.seen = []
+      const fake = (window as unknown as Win).makeFake() as Fake & { chat: { session(): Promise<unknown> } }
+      const session = fake.chat.session.bind(fake.chat)
+      let attempts = 0
+      // The relay is out of reach for the first attempt (fetch's TypeError), then answers.
+      fake.chat.session = () =>
+        ++attempts === 1 ? Promise.reject(new TypeError('Failed to fetch')) : session()
+      const el = document.createElement('flow-chat')
+      el.setAttribute('mode', 'inline')
+      Object.assign(el, { chat: fake.chat, locale: 'en' })
+      document.body.append(el)
+      api.el = el
+      // The banner shows the failure; the page is told it at the same time.
+      while (!api.shadow('[part~=banner-failed]')) await new Promise((r) => setTimeout(r, 5))
+      await api.settle()
+      const told = api.seen.map((e) => e.state)
+      const banner = api.shadow('[part~=banner-failed]')?.textContent?.trim()
+      // The element tries again after a back-off.
+      while (!api.seen.some((e) => e.state === 'open')) await new Promise((r) => setTimeout(r, 5))
+      await api.settle()
+      return { told, banner, banners: api.shadow('[part~=banner-failed]'), attempts, seen: api.seen }
+    })
+    expect(result.told).toEqual(['failed'])
+    expect(result.banner).toContain('Failed to fetch')
+    expect(result).toMatchObject({ banners: null, attempts: 2 })
+    expect(result.seen.map((e) => e.state)).toEqual(['failed', 'open'])
+  }, 60_000)
+
   it('reset() asks the client to reset, closes the window, clears the unread count and empties the transcript', async () => {
     await mount()
     await page.evaluate(async () => {
