@@ -284,13 +284,13 @@ export class FlowChatElement extends FlowElement {
     if (this.#session.handle) for (const early of this.#early.splice(0)) this.#send(...early)
     const { error } = this.#session
     // A session that could not start (relay out of reach, refused) has no stream to tell it: the page hears
-    // `failed` with the banner's reason.
+    // `failed` with the banner's reason, also from the first update (a relay URL the client refuses fails at once).
     const connection = error ? { state: 'failed' as const, reason: error } : this.#session.connection.value
     // A hostile stream may hand the observer a null: the widget treats it as no connection yet.
     const state = connection?.state ?? 'idle'
     if (state !== this.#connectionState) {
       this.#connectionState = state
-      if (this.hasUpdated) this.dispatchEvent(new FlowChatConnectionChangedEvent(connection))
+      this.dispatchEvent(new FlowChatConnectionChangedEvent(connection))
     }
     if (changed.has('offset')) {
       // Only lengths CSS takes: a custom property holding `20` (no unit) or `banana` made the launcher's inset

@@ -437,6 +437,19 @@ describe('dist/flow-chat.js page API', () => {
     expect(result.banner).toContain('Failed to fetch')
     expect(result).toMatchObject({ banners: null, attempts: 2 })
     expect(result.seen.map((e) => e.state)).toEqual(['failed', 'open'])
+    // A relay URL the element's own client refuses fails in the element's first update.
+    const refused = await page.evaluate(async () => {
+      const api = (window as unknown as Win).bundleApi
+      document.querySelector('flow-chat')?.remove()
+      api.seen = []
+      const el = document.createElement('flow-chat')
+      el.setAttribute('relay', 'relay.example.com')
+      document.body.append(el)
+      api.el = el
+      await api.settle()
+      return api.seen
+    })
+    expect(refused).toEqual([{ type: 'flow-chat-connection-changed', state: 'failed' }])
   }, 60_000)
 
   it('reset() asks the client to reset, closes the window, clears the unread count and empties the transcript', async () => {
