@@ -230,7 +230,8 @@ export class FlowChatElement extends FlowElement {
    * chat.open(); chat.send('I have a question about my order')
    */
   send(text: string): void {
-    const value = String(text ?? '').trim()
+    if (typeof text != 'string') throw new TypeError('send(text): text must be a string')
+    const value = text.trim()
     if (value.length > MAX_LENGTH) throw new RangeError(`send(text): at most ${MAX_LENGTH} characters`)
     this.#sendText(value)
   }
@@ -367,21 +368,13 @@ export class FlowChatElement extends FlowElement {
     const handle = this.#session.handle
     if (!handle) return void this.#early.push([input, detail])
     this.#transcript.follow()
-    try {
-      handle.send(input).subscribe({ error: () => undefined })
-    } catch {
-      // The client reports failures on the message itself (state `failed`, with a retry action).
-    }
+    // The client never throws here: it reports failures on the message itself (state `failed`, with a retry action).
+    handle.send(input).subscribe({ error: () => undefined })
     this.dispatchEvent(new FlowChatMessageSentEvent(detail))
   }
 
-  #retry = (id: string) => {
-    try {
-      this.#session.handle?.retry(id).subscribe({ error: () => undefined })
-    } catch {
-      // As for #send: the message shows its state.
-    }
-  }
+  // As for #send: the message shows its state.
+  #retry = (id: string) => this.#session.handle?.retry(id).subscribe({ error: () => undefined })
 
   #sendText = (text: string) => {
     const value = text.trim().slice(0, MAX_LENGTH)

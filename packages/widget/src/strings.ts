@@ -150,7 +150,8 @@ export const LOCALES: Readonly<Record<string, FlowChatStrings>> = locales
 /** Languages written right to left: the window's layout mirrors for them. */
 const RTL = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'yi'])
 
-const languageOf = (locale: string | undefined) => (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
+// Read as text: a page that passes a locale module where the tag goes (`registerLocale(de)`) hears its value named.
+const languageOf = (locale: string | undefined) => `${locale ?? ''}`.toLowerCase().split(/[-_]/)[0] ?? ''
 
 /**
  * Makes a language available to every `<flow-chat>` on the page, e.g. one of the modules under

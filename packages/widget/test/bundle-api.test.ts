@@ -285,9 +285,9 @@ describe('dist/flow-chat.js page API', () => {
       const { el, fake, settle, bot } = (window as unknown as Win).bundleApi
       el.send('  I have a question  ')
       const errors: string[] = []
-      for (const text of ['   ', 'y'.repeat(100_000)]) {
+      for (const text of ['   ', 'y'.repeat(100_000), { text: 'hi' }, 42, undefined]) {
         try {
-          el.send(text)
+          el.send(text as string)
         } catch (e) {
           errors.push(`${(e as Error).name}: ${(e as Error).message}`)
         }
@@ -316,8 +316,12 @@ describe('dist/flow-chat.js page API', () => {
       await settle()
       return errors
     })
-    // Empty text sends nothing and throws nothing; too long is refused rather than cut.
-    expect(refused).toEqual(['RangeError: send(text): at most 255 characters'])
+    // Empty text sends nothing and throws nothing; too long is refused rather than cut; what is no text is refused
+    // (an object was sent as "[object Object]").
+    expect(refused).toEqual([
+      'RangeError: send(text): at most 255 characters',
+      ...Array(3).fill('TypeError: send(text): text must be a string'),
+    ])
     await page.locator('flow-chat [part=button]', { hasText: 'Say hello' }).click()
     await page.locator('flow-chat [part=button]', { hasText: 'Welcome' }).click()
     await page.locator('flow-chat [part=quick-reply]', { hasText: 'Trigger' }).click()
@@ -647,14 +651,22 @@ describe('dist/flow-chat.js page API', () => {
       module.registerLocale('ar', { send: 'إرسال' })
       const { el } = (window as unknown as Win).bundleApi
       el.locale = 'de-AT'
-      try {
-        module.registerLocale('not a tag', {})
-        return 'accepted'
-      } catch (e) {
-        return (e as Error).name
+      const refusals = []
+      // A locale module passed where the tag goes is named in the error (it threw "….toLowerCase is not a function").
+      for (const tag of ['not a tag', { title: 'Hilfe' }]) {
+        try {
+          module.registerLocale(tag as string, {})
+          refusals.push('accepted')
+        } catch (e) {
+          refusals.push(`${(e as Error).name}: ${(e as Error).message}`)
+        }
       }
+      return refusals
     })
-    expect(registered).toBe('TypeError')
+    expect(registered).toEqual([
+      'TypeError: registerLocale: language "not a tag" is not a BCP 47 tag',
+      'TypeError: registerLocale: language "[object Object]" is not a BCP 47 tag',
+    ])
     // Strings the registered locale leaves out are English.
     expect(await look()).toEqual({
       heading: 'Hilfe',
