@@ -26,6 +26,7 @@ import {
   createRedisStorage,
   isCredentialsRefusal,
   isDatabaseRefusal,
+  RedisStorageRefusal,
   warnOnChange,
 } from './storage/redis-storage.js'
 import type { EventStorage } from './storage/types.js'
@@ -103,6 +104,40 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
+ * What Redis said that waiting does not cure, as the end of `Redis (<setting>) …`; undefined for anything else (an
+ * unreachable Redis may yet answer). Names the settings to change, never their values (a URL may hold a password).
+ */
+function startupRefusal(error: unknown, setting: string, masterName: string | undefined): string | undefined {
+  if (!(error instanceof Error)) return undefined
+  const { message } = error
+  // The data nodes' credentials come from --redis-url whatever says where Redis is.
+  if (isCredentialsRefusal(error)) {
+    return `refused the relay's credentials (${message}): check the user and password --redis-url gives`
+  }
+  if (isDatabaseRefusal(error)) {
+    return `refused the database ${setting} selects (${message}): give one the server has (redis://host:6379/0)`
+  }
+  // ioredis asks every sentinel, and reports their last answer after "All sentinels are unreachable".
+  const sentinelReply = /Last error: (.*)$/.exec(message)?.[1] ?? ''
+  if (/^(WRONGPASS|NOAUTH|NOPERM)\b|^ERR invalid password/.test(sentinelReply)) {
+    return `: the sentinels refused the relay's credentials (${sentinelReply.length > 60 ? `${sentinelReply.slice(0, 60)}…` : sentinelReply}): check --redis-sentinel-username and --redis-sentinel-password`
+  }
+  if (/No such master with that name/.test(sentinelReply)) {
+    return `: the sentinels know no master named "${masterName ?? ''}": give --redis-master-name as in their \`sentinel monitor\` line`
+  }
+  const nodeError = (error as Error & { lastNodeError?: unknown }).lastNodeError
+  if (nodeError instanceof Error && /cluster support disabled/.test(nodeError.message)) {
+    return `: not a Redis Cluster node (${nodeError.message}): give one server with --redis-url, or a cluster's nodes`
+  }
+  if (error instanceof RedisStorageRefusal) {
+    return error.code === 'cluster-node'
+      ? ': a Redis Cluster node, which answers MOVED for keys of other nodes: give its nodes with --redis-cluster'
+      : `: ${message.replace(/^redis storage: shards/, '--redis-shards')}`
+  }
+  return undefined
+}
+
+/**
  * The one place that chooses the storage backend: memory is `createRelay`'s default; Redis lets several
  * instances behind a load balancer share one log. A Redis instance starts serving only once Redis answers,
  * so that a stream opened on it knows where "now" is in the shared log.
@@ -123,15 +158,18 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
   let refusal: string | undefined
   const storage = createRedisStorage({
     onError: (error) => {
-      if (isCredentialsRefusal(error)) {
-        refusal ??= `refused the relay's credentials (${(error as Error).message}): check the user and password ${setting} gives`
-      } else if (isDatabaseRefusal(error)) {
-        refusal ??= `refused the database ${setting} selects (${(error as Error).message}): give one the server has (redis://host:6379/0)`
-      }
+      refusal ??= startupRefusal(error, setting, config.redisMasterName)
       warn(error)
     },
     ...(config.redisUrl === undefined ? {} : { url: config.redisUrl }),
-    ...(sentinels ? { sentinels, masterName: config.redisMasterName } : {}),
+    ...(sentinels
+      ? {
+          sentinels,
+          masterName: config.redisMasterName,
+          sentinelUsername: config.redisSentinelUsername,
+          sentinelPassword: config.redisSentinelPassword,
+        }
+      : {}),
     ...(clusterNodes ? { clusterNodes } : {}),
     keyPrefix: config.redisKeyPrefix,
     shards: config.redisShards,
@@ -143,7 +181,7 @@ async function openStorage(config: RelayConfig, log: Logger): Promise<EventStora
   const deadline = Date.now() + 30_000
   const giveUp = async (why: string) => {
     await storage.close()
-    return new Error(`Redis (${setting}) ${why}`)
+    return new Error(`Redis (${setting})${why.startsWith(':') ? '' : ' '}${why}`)
   }
   for (let attempt = 1; !(await storage.ready()); attempt++) {
     // A refused password stays refused: say so now instead of waiting out the deadline.

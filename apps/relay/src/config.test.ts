@@ -241,6 +241,43 @@ describe('configuration', () => {
     expect(() => loadConfig(['--redis-key-prefix', 'a{b}'], env())).toThrow(/no braces/)
   })
 
+  it('refuses a Redis node whose port is past 65535 as a configuration error naming the flag', () => {
+    // Found by the HA walk: `--redis-sentinels 127.0.0.1:99999` passed the flag's rule and failed later, exit 1.
+    for (const [flag, what] of [
+      ['--redis-sentinels', 'each sentinel'],
+      ['--redis-cluster', 'each node'],
+    ] as const) {
+      const error = thrown(() =>
+        loadConfig(
+          ['--storage', 'redis', flag, '127.0.0.1:26379,127.0.0.1:99999', '--redis-master-name', 'm'],
+          env(),
+        ),
+      )
+      expect(error).toBeInstanceOf(ConfigError)
+      expect(error.message).toContain(`${flag} (`)
+      expect(error.message).toContain(`${what} must be host:port with a port from 1 to 65535`)
+    }
+  })
+
+  it('takes the sentinels own credentials, the password as a secret, and warns of Sentinel settings without sentinels', () => {
+    const password = randomBytes(12).toString('hex')
+    const config = loadConfig(
+      ['--storage', 'redis', '--redis-sentinels', '127.0.0.1:26379', '--redis-master-name', 'main'],
+      env({ FLOWCHAT_REDIS_SENTINEL_USERNAME: 'watcher', FLOWCHAT_REDIS_SENTINEL_PASSWORD: password }),
+    )
+    expect(config.redisSentinelUsername).toBe('watcher')
+    expect(config.redisSentinelPassword).toBe(password)
+    const warnings: string[] = []
+    loadConfig(
+      ['--storage', 'redis', '--redis-url', 'redis://127.0.0.1:6379', '--redis-master-name', 'main'],
+      env({ FLOWCHAT_REDIS_SENTINEL_PASSWORD: password }),
+      { warnings },
+    )
+    expect(warnings).toEqual([
+      '--redis-master-name, --redis-sentinel-password ignored: only with --redis-sentinels',
+    ])
+  })
+
   it('refuses a flag given an empty value, naming the flag, even after a good one', () => {
     for (const args of [
       ['--port', ''],

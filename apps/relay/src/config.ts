@@ -123,6 +123,17 @@ export function loadConfig(
       )
     }
   }
+  if (config.storage === 'redis' && config.redisSentinels === undefined) {
+    // Settings only a Sentinel target reads: given without sentinels, they would do nothing unseen.
+    const ignored = (['redisMasterName', 'redisSentinelUsername', 'redisSentinelPassword'] as const).filter(
+      (name) => typed[name] !== undefined,
+    )
+    if (ignored.length > 0) {
+      warnings.push(
+        `${ignored.map((name) => `--${RELAY_SETTINGS[name].flag}`).join(', ')} ignored: only with --redis-sentinels`,
+      )
+    }
+  }
   return config
 }
 

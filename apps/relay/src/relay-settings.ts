@@ -73,6 +73,15 @@ const bool = z.boolean({ error: 'must be true or false' })
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` })
 const DAY = 24 * 3600
+/** A Redis node as `host:port`, the port from 1 to 65535 (`:99999` is a typo, not a port). */
+const hostPort = (what: string) =>
+  z
+    .string()
+    .regex(/^[^\s:,]+:\d{1,5}$/, `${what} must be host:port`)
+    .refine((entry) => {
+      const port = Number(entry.slice(entry.lastIndexOf(':') + 1))
+      return port >= 1 && port <= 65_535
+    }, `${what} must be host:port with a port from 1 to 65535`)
 
 const ORIGIN_RULE =
   'each origin must be * or scheme://host[:port] without a path or a wildcard, like https://shop.example'
@@ -472,9 +481,7 @@ export const RELAY_SETTINGS = {
     flag: 'redis-sentinels',
     env: 'FLOWCHAT_REDIS_SENTINELS',
     read: 'list',
-    rule: z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each sentinel must be host:port'), {
-      error: 'must be a list of host:port',
-    }),
+    rule: z.array(hostPort('each sentinel'), { error: 'must be a list of host:port' }),
     placeholder: 'host:port,…',
     description:
       'Redis Sentinels to ask for the master (instead of `--redis-url`, which then gives only credentials)',
@@ -488,13 +495,29 @@ export const RELAY_SETTINGS = {
     description:
       "the master's name in the sentinels' `sentinel monitor` line; required with `--redis-sentinels`",
   },
+  redisSentinelUsername: {
+    flag: 'redis-sentinel-username',
+    env: 'FLOWCHAT_REDIS_SENTINEL_USERNAME',
+    read: 'text',
+    rule: z.string({ error: 'must be a user name' }).min(1, 'must be a user name'),
+    placeholder: 'user',
+    description: "the sentinels' own ACL user, when they require one (`--redis-url` gives the data nodes')",
+  },
+  redisSentinelPassword: {
+    flag: 'redis-sentinel-password',
+    env: 'FLOWCHAT_REDIS_SENTINEL_PASSWORD',
+    read: 'text',
+    rule: z.string({ error: 'must be a password' }).min(1, 'must be a password'),
+    secret: true,
+    placeholder: 'password',
+    description:
+      "the sentinels' own password (`requirepass`), when they require one (`--redis-url` gives the data nodes')",
+  },
   redisCluster: {
     flag: 'redis-cluster',
     env: 'FLOWCHAT_REDIS_CLUSTER',
     read: 'list',
-    rule: z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'each node must be host:port'), {
-      error: 'must be a list of host:port',
-    }),
+    rule: z.array(hostPort('each node'), { error: 'must be a list of host:port' }),
     placeholder: 'host:port,…',
     description: 'any nodes of a Redis Cluster (instead of `--redis-url`, which then gives only credentials)',
   },

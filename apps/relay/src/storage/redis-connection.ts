@@ -16,6 +16,10 @@ export interface RedisTarget {
   sentinels?: readonly RedisNodeAddress[] | undefined
   masterName?: string | undefined
   clusterNodes?: readonly RedisNodeAddress[] | undefined
+  /** The sentinels' own ACL user, when they require one (their `requirepass` or `user` lines). */
+  sentinelUsername?: string | undefined
+  /** The sentinels' own password, when they require one; the data nodes' comes from `url`. */
+  sentinelPassword?: string | undefined
 }
 
 /** A connection to one server or master (`Redis`), or to a whole cluster (`Cluster`). */
@@ -48,6 +52,8 @@ export function checkRedisTarget(target: RedisTarget): void {
     if (!target.masterName) throw new Error('redis storage: masterName: required with sentinels')
   } else if (target.masterName !== undefined) {
     throw new Error('redis storage: masterName: only with sentinels')
+  } else if (target.sentinelUsername !== undefined || target.sentinelPassword !== undefined) {
+    throw new Error('redis storage: sentinelUsername, sentinelPassword: only with sentinels')
   }
   if (target.clusterNodes?.length === 0)
     throw new Error('redis storage: clusterNodes: must list at least one')
@@ -155,6 +161,8 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCli
       ...credentials(target.url),
       sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
       name: target.masterName ?? '',
+      ...(target.sentinelUsername === undefined ? {} : { sentinelUsername: target.sentinelUsername }),
+      ...(target.sentinelPassword === undefined ? {} : { sentinelPassword: target.sentinelPassword }),
       role: 'master',
       failoverDetector: true,
       sentinelRetryStrategy: retryStrategy,

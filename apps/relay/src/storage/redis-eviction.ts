@@ -4,7 +4,7 @@ import type { RedisClient } from './redis-connection.js'
 /**
  * Why a Redis server whose `INFO memory` reads `info` may delete the relay's keys, or undefined when it never
  * does. With a `maxmemory` and any policy but `noeviction`, a full Redis deletes keys to make room: a thread's
- * stream (every key of the relay's expires, so even the `volatile-*` policies take them), losing events that were
+ * stream (its streams and dedupe keys expire, so even the `volatile-*` policies take them), losing events that were
  * acknowledged, or a dedupe key, so a retried webhook is stored twice. Without a `maxmemory` (0) nothing is evicted.
  *
  * @example

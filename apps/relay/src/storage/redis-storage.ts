@@ -1,3 +1,4 @@
+import { Cluster, Redis } from 'ioredis'
 import { compareEventIds, isEventId } from './event-id.js'
 import { checkEviction } from './redis-eviction.js'
 import {
@@ -44,6 +45,9 @@ export interface RedisStorageOptions extends Partial<RetentionOptions> {
   sentinels?: readonly RedisNodeAddress[]
   /** The master's name in the sentinels' `sentinel monitor` line. Required with `sentinels`. */
   masterName?: string
+  /** The sentinels' own ACL user and password, when they require them (the data nodes' come from `url`). */
+  sentinelUsername?: string
+  sentinelPassword?: string
   /** Nodes of a Redis Cluster (any of them; the rest is discovered); instead of a server `url`. */
   clusterNodes?: readonly RedisNodeAddress[]
   /**
@@ -65,7 +69,9 @@ export interface RedisStorageOptions extends Partial<RetentionOptions> {
    * of its id): its stream, dedupe and `sent` keys and its shard's operators' stream share one hash slot, so on a
    * Redis Cluster the shards spread the appends over the masters. `/v1/events` reads every shard, merged in id
    * order: its ids stay `<ms>-<seq>` (the sequence tells the shard) and one id resumes across all shards. Changing
-   * it moves threads to other keys, like a new `keyPrefix`: resuming clients get `reset`.
+   * it moves threads to other keys, like a new `keyPrefix`: resuming clients get `reset`. The number is recorded
+   * under `<prefix>:{o0}:shards` on first use, and a storage given another one is refused (`RedisStorageRefusal`):
+   * instances with different numbers would each see only their own appends.
    */
   shards?: number
   /** Retention of the operators' stream, which carries every thread. Default: `maxEvents`. */
@@ -128,6 +134,8 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
     sentinels: options.sentinels,
     masterName: options.masterName,
     clusterNodes: options.clusterNodes,
+    sentinelUsername: options.sentinelUsername,
+    sentinelPassword: options.sentinelPassword,
   }
   checkRedisTarget(target)
   for (const name of ['minReplicas', 'replicaWaitMs'] as const) {
@@ -190,9 +198,57 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
   })
   let tail: OperatorsTail | undefined
   let connecting: Promise<void> | undefined
-  /** Connected to every node once (see `whenAllReady`). */
+  /** Connected to every node once (see `whenAllReady`), and the deployment checked (see `checkDeployment`). */
   let connected = false
+  /** Set once the deployment was refused: every call then fails with it. */
+  let refused: RedisStorageRefusal | undefined
   let closed = false
+
+  /**
+   * What connecting cannot tell: a `url` that names a Cluster node (it answers `MOVED` for most keys), a `shards`
+   * other than the one the log under this prefix was written with, and fewer replicas than `minReplicas` (a
+   * warning: every append would fail until enough connect).
+   */
+  async function checkDeployment(redis: RedisClient): Promise<void> {
+    // INFO is only a hint here: a user whose ACL denies it (`-@dangerous`) still gets the storage.
+    const info = (node: Redis, section: string) => node.info(section).catch(() => '')
+    if (redis instanceof Redis && target.sentinels === undefined) {
+      if (/^cluster_enabled:1\b/m.test(await info(redis, 'cluster'))) {
+        throw new RedisStorageRefusal(
+          'cluster-node',
+          'redis storage: url: the server is a Redis Cluster node, which answers MOVED for keys of other nodes: ' +
+            "give the cluster's nodes as clusterNodes",
+        )
+      }
+    }
+    const layoutKey = `${prefix}:{o0}:shards`
+    const recorded =
+      (await redis.set(layoutKey, String(keys.shards), 'NX')) === 'OK' ? null : await redis.get(layoutKey)
+    if (recorded !== null && recorded !== String(keys.shards)) {
+      throw new RedisStorageRefusal(
+        'shards-changed',
+        `redis storage: shards: ${keys.shards}, but the log under the prefix "${prefix}" is kept in ${recorded} ` +
+          `shard(s) (key ${layoutKey}): instances with different numbers would each see only their own events. ` +
+          `Give every instance ${recorded}; to change it (resuming clients then get reset), stop every instance ` +
+          `and delete that key, or use a new key prefix`,
+      )
+    }
+    if (config.minReplicas === 0) return
+    const masters = redis instanceof Cluster ? redis.nodes('master') : [redis]
+    for (const master of masters) {
+      const replicas = /^connected_slaves:(\d+)/m.exec(await info(master, 'replication'))?.[1]
+      if (replicas !== undefined && Number(replicas) < config.minReplicas) {
+        const where =
+          redis instanceof Cluster ? `the master ${master.options.host}:${master.options.port}` : 'the master'
+        onError(
+          new Error(
+            `redis storage: minReplicas is ${config.minReplicas} but ${where} has ${replicas} replica(s) connected: ` +
+              'every append fails (the webhook gets 503) until enough replicas connect',
+          ),
+        )
+      }
+    }
+  }
 
   /**
    * Runs `send` on the commands connection. When it is ready, synchronously: commands go out in call order,
@@ -200,13 +256,24 @@ export function createRedisStorage(options: RedisStorageOptions): EventStorage {
    */
   function withCommands<T>(send: (redis: RedisClient) => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new Error('redis storage: closed'))
+    if (refused) return Promise.reject(refused)
     if (commands.status === 'ready' && connected) return send(commands)
     // One wait shared by every caller: callbacks of one promise run in the order they were added.
     connecting ??= whenAllReady(commands, config.connectWaitMs)
-      .then(() => {
-        connected = true
-        void checkEviction(commands, onError)
-      })
+      .then(() => (connected ? undefined : checkDeployment(commands)))
+      .then(
+        () => {
+          connected = true
+          void checkEviction(commands, onError)
+        },
+        (error: unknown) => {
+          if (error instanceof RedisStorageRefusal) {
+            refused = error
+            onError(error)
+          }
+          throw error
+        },
+      )
       .finally(() => (connecting = undefined))
     return connecting.then(() => send(commands))
   }
@@ -503,6 +570,27 @@ function toAppendResult(reply: unknown): AppendResult {
  */
 export function isCredentialsRefusal(error: unknown): boolean {
   return error instanceof Error && /^(WRONGPASS|NOAUTH|NOPERM)\b|^ERR invalid password/.test(error.message)
+}
+
+/** Why a deployment is refused: a setting that waiting does not cure. */
+export type RedisRefusalCode = 'cluster-node' | 'shards-changed'
+
+/**
+ * A deployment the storage refuses to use, found once connected: `url` names a Redis Cluster node, or `shards`
+ * differs from the one the log under the prefix was written with. Reported through `onError` once; every call then
+ * rejects with it, and `ready()` is false.
+ *
+ * @example
+ * if (error instanceof RedisStorageRefusal && error.code === 'shards-changed') process.exitCode = 1
+ */
+export class RedisStorageRefusal extends Error {
+  constructor(
+    readonly code: RedisRefusalCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'RedisStorageRefusal'
+  }
 }
 
 /**
