@@ -15,6 +15,7 @@ import {
   ConfigError,
   loadConfig,
   readSetting,
+  redisNodes,
   relayOptions,
   withoutLeadingDashes,
   type RelayConfig,
@@ -144,13 +145,8 @@ function startupRefusal(error: unknown, setting: string, masterName: string | un
  */
 async function openStorage(config: RelayConfig, log: Logger): Promise<EventStorage | undefined> {
   if (config.storage === 'memory') return undefined
-  const nodes = (list: readonly string[] | undefined) =>
-    list?.map((entry) => {
-      const at = entry.lastIndexOf(':')
-      return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) }
-    })
-  const sentinels = nodes(config.redisSentinels)
-  const clusterNodes = nodes(config.redisCluster)
+  const sentinels = config.redisSentinels && redisNodes(config.redisSentinels)
+  const clusterNodes = config.redisCluster && redisNodes(config.redisCluster)
   // Name the setting that says where Redis is, never its value (a URL may hold a password).
   const setting = sentinels ? '--redis-sentinels' : clusterNodes ? '--redis-cluster' : '--redis-url'
   const warn = warnOnChange()

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { ConfigError, loadConfig, relayOptions } from './config.js'
+import { ConfigError, loadConfig, redisNodes, relayOptions } from './config.js'
 import { createRelay } from './relay.js'
 import { validateRelayOptions } from './resolve-settings.js'
 import { testSecrets } from './testing/fake-flow.js'
@@ -238,6 +238,16 @@ describe('configuration', () => {
     expect(() => loadConfig(['--redis-sentinels', 'no-port'], env())).toThrow(
       /each sentinel must be host:port/,
     )
+    // IPv6 addresses in brackets, as in a URL (dual-stack networks); ioredis takes them without the brackets.
+    const v6 = loadConfig(
+      ['--storage', 'redis', '--redis-sentinels', '[::1]:26379,[fd00::2]:26380', '--redis-master-name', 'm'],
+      env(),
+    )
+    expect(redisNodes(v6.redisSentinels!)).toEqual([
+      { host: '::1', port: 26379 },
+      { host: 'fd00::2', port: 26380 },
+    ])
+    expect(() => loadConfig(['--redis-cluster', '::1:7000'], env())).toThrow(/in brackets: \[::1\]:26379/)
     expect(() => loadConfig(['--redis-key-prefix', 'a{b}'], env())).toThrow(/no braces/)
   })
 

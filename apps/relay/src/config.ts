@@ -43,6 +43,20 @@ export const settingFlags: Record<string, { type: 'string' }> = Object.fromEntri
  * @example
  * fileVariable('FLOWCHAT_API_KEY') // 'FLOWCHAT_API_KEY_FILE'
  */
+/**
+ * The nodes of `--redis-sentinels` or `--redis-cluster` (already checked by their rule) as ioredis takes them: an
+ * IPv6 address without its brackets.
+ *
+ * @example
+ * redisNodes(['10.0.0.2:26379', '[::1]:26380']) // [{ host: '10.0.0.2', port: 26379 }, { host: '::1', port: 26380 }]
+ */
+export function redisNodes(list: readonly string[]): { host: string; port: number }[] {
+  return list.map((entry) => {
+    const at = entry.lastIndexOf(':')
+    return { host: entry.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(entry.slice(at + 1)) }
+  })
+}
+
 export const fileVariable = (env: string): string => `${env}_FILE`
 
 /**

@@ -73,11 +73,17 @@ const bool = z.boolean({ error: 'must be true or false' })
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` })
 const DAY = 24 * 3600
-/** A Redis node as `host:port`, the port from 1 to 65535 (`:99999` is a typo, not a port). */
+/**
+ * A Redis node as `host:port`, an IPv6 address in brackets (`[::1]:26379`), the port from 1 to 65535 (`:99999` is a
+ * typo, not a port).
+ */
 const hostPort = (what: string) =>
   z
     .string()
-    .regex(/^[^\s:,]+:\d{1,5}$/, `${what} must be host:port`)
+    .regex(
+      /^(?:\[[0-9A-Fa-f:.]+\]|[^\s:,[\]]+):\d{1,5}$/,
+      `${what} must be host:port (an IPv6 address in brackets: [::1]:26379)`,
+    )
     .refine((entry) => {
       const port = Number(entry.slice(entry.lastIndexOf(':') + 1))
       return port >= 1 && port <= 65_535
