@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { FlowError, FlowErrorCode, codeForStatus, toFlowError } from '@flowchat/core'
 import { RelayLimits, type RelayErrorBody } from '@flowchat/core/protocol'
-import type { ApiKeyRefusals } from './api-key-refusal.js'
 
 /** An HTTP answer for an error: status, body, and `Retry-After` seconds when the client should wait. */
 export interface HttpErrorAnswer {
@@ -26,21 +25,28 @@ const statusOfCode: Record<FlowErrorCode, number> = {
   aborted: 499,
 }
 
+/** Logs the failures of one kind its own way (once per outage, say); `false` for the others. */
+export interface ErrorLog {
+  log(error: unknown, log: FastifyBaseLogger): boolean
+}
+
 /**
  * The relay's error handler: the answer for `error` (`toHttpError`), logged when the failure is the relay's or
- * Flow.ai's (5xx). Flow.ai refusing a request (its 4xx, answered 502) is worth a look, not an alarm: a warning;
- * except its refusal of the relay's API key, which `keyRefusals` logs (an error once, not a warning per send).
+ * Flow.ai's (5xx). Flow.ai refusing a request (its 4xx, answered 502) is worth a look, not an alarm: a warning.
+ * Failures that repeat alike until someone acts are logged by the first of `logs` that takes them instead: Flow.ai
+ * refusing the API key (`createApiKeyRefusals`), the storage refusing webhooks (`createStorageOutage`), each an
+ * error once, not a line per request.
  *
  * @example
- * const { status, body, retryAfterSeconds } = answerError(error, request.log, keyRefusals)
+ * const { status, body, retryAfterSeconds } = answerError(error, request.log, [keyRefusals, storageOutage])
  */
 export function answerError(
   error: unknown,
   log: FastifyBaseLogger,
-  keyRefusals?: ApiKeyRefusals,
+  logs: readonly ErrorLog[] = [],
 ): HttpErrorAnswer {
   const answer = toHttpError(error)
-  if (answer.status >= 500 && !keyRefusals?.log(error, log)) {
+  if (answer.status >= 500 && !logs.some((special) => special.log(error, log))) {
     const flowStatus = upstreamStatus(error)
     const level = flowStatus !== undefined && flowStatus < 500 ? 'warn' : 'error'
     log[level]({ err: error, code: answer.body.error.code }, answer.body.error.message)

@@ -28,6 +28,7 @@ import { createStreamRegistry } from './stream-registry.js'
 import { createTokenService, type TokenClaims } from './token-service.js'
 import { createRequestIds, createWebhookFastPath } from './webhook-fast-path.js'
 import { createWebhookIngest } from './webhook-ingest.js'
+import { createStorageOutage } from './storage-outage.js'
 
 /**
  * Options of `createRelay`. Their rules and defaults are the command line's (`RELAY_SETTINGS` in relay-settings.ts);
@@ -183,6 +184,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     })
   const tokens = createTokenService({ secret: o.tokenSecret, ttlSeconds: o.tokenTtlSeconds })
   const keyRefusals = createApiKeyRefusals()
+  const storageOutage = createStorageOutage()
   const flowFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   const rest = createFlowRestClient({
     apiKey: o.apiKey,
@@ -293,7 +295,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   })
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body, retryAfterSeconds } = answerError(error, request.log, keyRefusals)
+    const { status, body, retryAfterSeconds } = answerError(error, request.log, [keyRefusals, storageOutage])
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds))
     return reply.code(status).send(body)
   })
@@ -367,7 +369,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     },
   }
 
-  const ingest = createWebhookIngest(context)
+  const ingest = createWebhookIngest({ ...context, outage: storageOutage })
   await app.register(webhookRoutes(context, ingest))
   await app.register(sessionRoutes(context))
   await app.register(streamRoutes(context))

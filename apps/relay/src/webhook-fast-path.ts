@@ -79,6 +79,7 @@ export function createWebhookFastPath(
   async function answer(res: ServerResponse, secret: string, raw: Buffer, reqLog: FastifyBaseLogger) {
     try {
       const { duplicate } = await ingest.accept(secret, raw)
+      ingest.outage.stored(reqLog)
       const body = webhookAnswer(duplicate)
       // The answer to nearly every delivery: its headers are built once (a closing relay adds `Connection: close`).
       if (closing()) send(res, 200, body)
@@ -87,7 +88,7 @@ export function createWebhookFastPath(
         res.end(body)
       }
     } catch (error) {
-      const failed = answerError(error, reqLog)
+      const failed = answerError(error, reqLog, [ingest.outage])
       send(res, failed.status, JSON.stringify(failed.body), failed.retryAfterSeconds)
     }
   }

@@ -3,6 +3,7 @@ import { decodeWebhookHead, FlowErrorCode, PROJECT_KINDS, safeParse, threadIdSch
 import { httpError } from './http-error.js'
 import { assertEventSize, assertJsonDepth } from './ingest-limits.js'
 import type { RelayContext } from './relay-context.js'
+import { createStorageOutage, storageFailure, type StorageOutage } from './storage-outage.js'
 
 const STORED = JSON.stringify({ status: 'ok', duplicate: false })
 const DUPLICATE = JSON.stringify({ status: 'ok', duplicate: true })
@@ -27,6 +28,11 @@ export interface WebhookIngest {
    * line.
    */
   accept(secret: string, raw: Buffer): Promise<{ duplicate: boolean }>
+  /**
+   * The log of `accept`'s storage refusals, one error line per outage: the caller hands it to `answerError` and
+   * calls `stored` after each delivery it answered 2xx.
+   */
+  readonly outage: StorageOutage
 }
 
 /**
@@ -42,8 +48,11 @@ export function createWebhookIngest(context: {
   storage: RelayContext['storage']
   metrics: RelayContext['metrics']
   settings: Pick<RelayContext['settings'], 'webhookSecret' | 'bodyLimitBytes'>
+  /** Default: a log of its own. */
+  outage?: StorageOutage
 }): WebhookIngest {
   const { storage, metrics, settings } = context
+  const outage = context.outage ?? createStorageOutage()
   // The secret is fixed: its digest is taken once, and each request hashes only what it was given.
   const expected = hash('sha256', settings.webhookSecret, 'buffer')
 
@@ -51,6 +60,7 @@ export function createWebhookIngest(context: {
 
   return {
     secretMatches,
+    outage,
 
     async accept(secret, raw) {
       if (!secretMatches(secret)) {
@@ -123,11 +133,8 @@ export function createWebhookIngest(context: {
         })
       } catch (error) {
         metrics.webhookRejected('storage')
-        // Logged once, where the 503 is answered (`answerError`), with the storage's reason as its cause.
-        throw httpError(FlowErrorCode.unavailable, 'The relay could not store the event; retry later.', {
-          retryAfterSeconds: 5,
-          cause: error,
-        })
+        // Logged where the 503 is answered (`answerError` with `outage`), with the storage's reason as its cause.
+        throw storageFailure(error)
       }
       if (result.duplicate) metrics.webhookDeduplicated()
       return result

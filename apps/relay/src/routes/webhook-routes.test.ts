@@ -142,32 +142,52 @@ describe('webhook ingest', () => {
     expect(ok.json()).toEqual({ status: 'ok', duplicate: false })
   })
 
-  it('logs a delivery the storage refused once, with the reason, on both HTTP paths', async () => {
+  it('logs a storage outage once, with the reason, across both HTTP paths, and its end', async () => {
     const inner = createMemoryStorage()
-    const storage: EventStorage = { ...inner, append: () => Promise.reject(new Error('Command timed out')) }
+    let failing = true
+    const storage: EventStorage = {
+      ...inner,
+      append: (input) => (failing ? Promise.reject(new Error('Command timed out')) : inner.append(input)),
+    }
     const logs = captureLogs()
     const made = await createTestRelay({ storage, logger: logs.logger })
     relay = made.relay
     await relay.listen()
     // Through Fastify (inject), and through the fast path ahead of it (a real socket).
-    const injected = await relay.app.inject({
-      method: 'POST',
-      url: `/webhooks/${made.secrets.webhookSecret}`,
-      payload: reply('t1'),
-      headers: { 'content-type': 'application/json' },
-    })
-    const fast = await fetch(relay.webhookUrl!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: reply('t2'),
-    })
-    expect([injected.statusCode, fast.status]).toEqual([503, 503])
-    // One line per refused delivery: an outage at 1,000 deliveries/s is 1,000 error lines a second, not 2,000.
-    const errors = logs.lines.map((line) => JSON.parse(line) as { level: number; err?: { message: string } })
-    const failures = errors.filter((line) => line.level >= 50)
-    expect(failures.map((line) => line.err?.message)).toEqual([
+    const injected = (body: string) =>
+      relay.app.inject({
+        method: 'POST',
+        url: `/webhooks/${made.secrets.webhookSecret}`,
+        payload: body,
+        headers: { 'content-type': 'application/json' },
+      })
+    const fast = (body: string) =>
+      fetch(relay.webhookUrl!, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const statuses = [
+      (await injected(reply('t1'))).statusCode,
+      (await fast(reply('t2'))).status,
+      (await fast(reply('t3'))).status,
+      (await injected(reply('t4'))).statusCode,
+    ]
+    expect(statuses).toEqual([503, 503, 503, 503])
+    failing = false
+    expect((await fast(reply('t5'))).status).toBe(200)
+    expect((await injected(reply('t6'))).statusCode).toBe(200)
+    failing = true
+    expect((await fast(reply('t7'))).status).toBe(503)
+
+    type Line = { level: number; msg: string; err?: { message: string }; refused?: number }
+    const lines = logs.lines.map((line) => JSON.parse(line) as Line)
+    const about = (level: number) => lines.filter((l) => l.level === level && /storage/i.test(l.msg))
+    // An outage at 1,000 deliveries/s was 1,000 error lines with stacks a second: now one per outage, with the
+    // storage's reason; the rest at debug; its end in one info line counting the refusals.
+    expect(about(50).map((l) => l.err?.message)).toEqual([
       expect.stringContaining('Command timed out'),
       expect.stringContaining('Command timed out'),
+    ])
+    expect(about(20)).toHaveLength(3)
+    expect(about(30).map((l) => [l.refused, l.msg])).toEqual([
+      [4, expect.stringMatching(/^The storage takes webhooks again: 4 were answered 503 over [\d.]+ s/)],
     ])
   })
 })

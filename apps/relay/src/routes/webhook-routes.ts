@@ -55,6 +55,7 @@ export function webhookRoutes(context: RelayContext, ingest: WebhookIngest) {
       async ({ params }, request, reply) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
         const { duplicate } = await ingest.accept(params.secret, raw)
+        ingest.outage.stored(request.log)
         return reply.code(200).type('application/json; charset=utf-8').send(webhookAnswer(duplicate))
       },
     )
